@@ -1,0 +1,24 @@
+using System;
+
+namespace Axon
+{
+    /// <summary>
+    /// On a <c>partial class</c>: asks the Axon generator for forward, reverse-mode, forward-mode and layer-tap
+    /// code specialised to the network the class declares with <see cref="LayerAttribute"/> members.
+    /// On a static scalar function (<c>static float F(float x)</c>): asks for its derivative, emitted at compile
+    /// time as <c>FDerivative</c> beside it, so that the function can serve as an activation layer.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+    public sealed class DifferentiableAttribute : Attribute
+    {
+        /// <summary>The element type of the generated model: <see cref="ElementType.Float"/> unless set.</summary>
+        public ElementType ElementType { get; set; } = ElementType.Float;
+    }
+
+    /// <summary>Element type of a generated model's parameters, activations and gradients.</summary>
+    public enum ElementType
+    {
+        Float = 0,
+        Double = 1,
+    }
+}

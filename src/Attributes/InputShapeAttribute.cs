@@ -1,0 +1,20 @@
+using System;
+
+namespace Axon
+{
+    /// <summary>
+    /// The per-sample shape of a model's input, channels first (e.g. <c>[InputShape(1, 28, 28)]</c> for one
+    /// 28×28 image, <c>[InputShape(784)]</c> for a vector, <c>[InputShape(32)]</c> for 32 token ids).
+    /// Every layer's shape is inferred from it at compile time.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class InputShapeAttribute : Attribute
+    {
+        public InputShapeAttribute(params int[] dimensions)
+        {
+            Dimensions = dimensions;
+        }
+
+        public int[] Dimensions { get; }
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.CodeAnalysis;
+
+namespace Axon.Generator.Diagnostics
+{
+    /// <summary>Every diagnostic the Axon generator reports, in one place. IDs are stable: never reuse one.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "Axon";
+        private const string HelpBase = "https://github.com/axon-ml/axon/blob/main/docs/diagnostics.md#";
+
+        private static DiagnosticDescriptor Error(string id, string title, string message)
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message)
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        public static readonly DiagnosticDescriptor ModelNotPartial = Error(
+            "AXN001", "Differentiable model must be partial",
+            "The [Differentiable] class '{0}' must be declared partial (and every containing type too) so that the generator can add its forward and backward code");
+
+        public static readonly DiagnosticDescriptor UnsupportedForwardConstruct = Error(
+            "AXN002", "Unsupported construct in Forward",
+            "'{0}' is not supported in a Forward definition: use layer applications (layer.Apply(x)), locals, '+', Tensor.Concat, Flatten, Reshape and Apply(function), and return the output");
+
+        public static readonly DiagnosticDescriptor ShapeMismatch = Error(
+            "AXN003", "Shape mismatch between connected layers",
+            "Layer '{0}' cannot take an input of shape [{1}]: {2}");
+
+        public static readonly DiagnosticDescriptor MissingInputShape = Error(
+            "AXN004", "Missing input shape",
+            "The [Differentiable] model '{0}' needs [InputShape(...)] with positive dimensions to fix the shape of every layer");
+
+        public static readonly DiagnosticDescriptor NonDifferentiableCall = Error(
+            "AXN005", "Non-differentiable construct in a differentiable function",
+            "'{0}' cannot be differentiated: a [Differentiable] function may use arithmetic, Exp, Log, Tanh, Sqrt, Pow with a constant exponent, Max, Min, Abs and conditional expressions on its parameter");
+
+        public static readonly DiagnosticDescriptor UnusedLayer = Warning(
+            "AXN006", "Layer is never used",
+            "The layer '{0}' is declared but the Forward definition never applies it; it still holds parameters");
+
+        public static readonly DiagnosticDescriptor InvalidLayerDeclaration = Error(
+            "AXN007", "Invalid layer declaration",
+            "The layer '{0}' {1}");
+
+        public static readonly DiagnosticDescriptor InvalidHyperParameter = Error(
+            "AXN008", "Invalid layer hyper-parameter",
+            "The layer '{0}' has an invalid hyper-parameter: {1}");
+
+        public static readonly DiagnosticDescriptor ActivationFunctionNotUsable = Error(
+            "AXN009", "Activation function cannot be used",
+            "The activation '{0}' {1}");
+
+        public static readonly DiagnosticDescriptor InvalidDifferentiableFunction = Error(
+            "AXN010", "Invalid differentiable function",
+            "The [Differentiable] function '{0}' {1}");
+
+        public static readonly DiagnosticDescriptor EmptyModel = Error(
+            "AXN011", "Model has no layers",
+            "The [Differentiable] model '{0}' declares no [Layer] members");
+    }
+}

@@ -1,0 +1,57 @@
+namespace Axon.Model;
+
+/// <summary>
+/// The interface every generated model implements. Algorithms (attribution, training, evaluation) are written
+/// once against it. All buffers are batch-major: sample b's values are contiguous, channels first.
+/// </summary>
+public interface IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    string Name { get; }
+
+    /// <summary>Elements per input sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Elements per output sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Nodes in topological order; index 0 is the input, the last is the output.</summary>
+    IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>The parameter tensors, in order, inside <see cref="Parameters"/>.</summary>
+    IReadOnlyList<ParameterInfo> ParameterTensors { get; }
+
+    /// <summary>All parameters as one flat vector (weights, biases, running statistics).</summary>
+    Span<T> Parameters { get; }
+
+    /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
+    ModelWorkspace<T> CreateWorkspace(int maxBatch);
+
+    /// <summary>
+    /// Runs the network on <paramref name="batch"/> samples and keeps every activation in the workspace (the
+    /// tape that <see cref="Backward"/> and <see cref="Tangent"/> read). Interventions set on the workspace apply.
+    /// </summary>
+    void Forward(ModelWorkspace<T> workspace, ReadOnlySpan<T> input, int batch, Span<T> output);
+
+    /// <summary>
+    /// Runs the network from <paramref name="layer"/> onward, given that layer's activation for every sample;
+    /// the layer must be a cut (<see cref="LayerInfo.IsCut"/>).
+    /// </summary>
+    void ForwardFrom(ModelWorkspace<T> workspace, int layer, ReadOnlySpan<T> activation, int batch, Span<T> output);
+
+    /// <summary>
+    /// Reverse mode over the tape of the last <see cref="Forward"/>: seeds the output with
+    /// <paramref name="outputGradient"/> (batch × OutputSize weights; a one-hot row selects one class) and leaves
+    /// the gradient of every node with index ≥ <paramref name="stopAtLayer"/> in the workspace
+    /// (<see cref="ModelWorkspace{T}.Gradient"/>). With a non-empty <paramref name="parameterGradient"/>
+    /// (length of <see cref="Parameters"/>) it adds the parameter gradients summed over the batch to it; that
+    /// requires <paramref name="stopAtLayer"/> = 0.
+    /// </summary>
+    void Backward(ModelWorkspace<T> workspace, ReadOnlySpan<T> outputGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default);
+
+    /// <summary>
+    /// Forward mode over the tape of the last <see cref="Forward"/>: pushes <paramref name="inputTangent"/>
+    /// (batch × InputSize) through nodes 1..<paramref name="stopAtLayer"/> (default: all) and leaves each node's
+    /// tangent — the Jacobian-vector product — in the workspace (<see cref="ModelWorkspace{T}.Tangent"/>).
+    /// </summary>
+    void Tangent(ModelWorkspace<T> workspace, ReadOnlySpan<T> inputTangent, int batch, int stopAtLayer = -1);
+}

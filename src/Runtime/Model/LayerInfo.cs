@@ -1,0 +1,36 @@
+namespace Axon.Model;
+
+/// <summary>
+/// One node of a generated network, as the generator laid it out: index 0 is the input. The catalogue is
+/// emitted as constants, so taps and attribution find layers without reflection.
+/// </summary>
+/// <param name="Name">The member name of the layer (or "input", or a generated name for +, concat, flatten).</param>
+/// <param name="Kind">The operation, e.g. "Conv2d", "ReLU", "Add".</param>
+/// <param name="Index">Position in the topological order; equals the index in <see cref="IDifferentiableModel{T}.Layers"/>.</param>
+/// <param name="Shape">Per-sample shape, channels first.</param>
+/// <param name="Offset">Per-sample offset of this layer's activation in the concatenation of all activations.</param>
+/// <param name="Inputs">Indices of the nodes this node reads.</param>
+/// <param name="IsCut">True when every path from the input to the output crosses this node, so that running
+/// the network onward from it is well defined and per-layer completeness holds.</param>
+public sealed record LayerInfo(string Name, string Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut)
+{
+    /// <summary>Number of elements per sample.</summary>
+    public int Size
+    {
+        get
+        {
+            int size = 1;
+            foreach (int d in Shape) size *= d;
+            return size;
+        }
+    }
+
+    public override string ToString() => $"{Index}: {Name} ({Kind}) [{string.Join("×", Shape)}]";
+}
+
+/// <summary>One parameter tensor in the model's flat parameter vector, named as PyTorch names it ("conv1.weight").</summary>
+/// <param name="Trainable">False for running statistics, which receive no gradient.</param>
+public sealed record ParameterInfo(string Name, int Layer, IReadOnlyList<int> Shape, int Offset, int Length, bool Trainable)
+{
+    public override string ToString() => $"{Name} [{string.Join("×", Shape)}] @ {Offset}";
+}

@@ -1,0 +1,242 @@
+using System.ComponentModel;
+
+namespace Axon.Model;
+
+/// <summary>What an intervention does to the chosen neurons of a layer during forward.</summary>
+public enum InterventionKind
+{
+    /// <summary>The neuron's activation becomes the given value (ablation to a reference activation).</summary>
+    Replace,
+
+    /// <summary>The activation becomes min(activation, value).</summary>
+    ClampAbove,
+
+    /// <summary>The activation becomes max(activation, value).</summary>
+    ClampBelow,
+}
+
+/// <summary>
+/// Every buffer one model needs for up to <see cref="MaxBatch"/> samples: the tape of activations, their
+/// gradients and tangents, kernel scratch and the layer taps (interventions). Made once by
+/// <see cref="IDifferentiableModel{T}.CreateWorkspace"/> and reused, so that steady-state calls allocate nothing.
+/// A workspace is not thread-safe: use one per thread.
+/// </summary>
+public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly int[] _sizes;
+    private readonly int[] _offsets;
+    private readonly int[] _indexOffsets;
+    private readonly int[] _indexSizes;
+    private readonly T[] _activations;
+    private readonly T[] _gradients;
+    private readonly T[] _tangents;
+    private readonly T[] _scratch;
+    private readonly int[] _indices;
+    private readonly Intervention?[] _interventions;
+    private int _activeInterventions;
+
+    /// <param name="layerSizes">Per-sample element count of every node.</param>
+    /// <param name="indexSizes">Per-sample count of integer slots a node keeps on the tape (arg-max of pooling).</param>
+    /// <param name="scratchLength">Scratch elements the generated kernels need at <paramref name="maxBatch"/>.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ModelWorkspace(ReadOnlySpan<int> layerSizes, ReadOnlySpan<int> indexSizes, int maxBatch, long scratchLength)
+    {
+        if (maxBatch < 1) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+        if (indexSizes.Length != layerSizes.Length) throw new ArgumentException("One index size per layer is required.", nameof(indexSizes));
+        MaxBatch = maxBatch;
+        _sizes = layerSizes.ToArray();
+        _indexSizes = indexSizes.ToArray();
+        _offsets = new int[_sizes.Length];
+        _indexOffsets = new int[_sizes.Length];
+        long total = 0, totalIndices = 0;
+        for (int i = 0; i < _sizes.Length; i++)
+        {
+            _offsets[i] = checked((int)total);
+            _indexOffsets[i] = checked((int)totalIndices);
+            total += (long)_sizes[i] * maxBatch;
+            totalIndices += (long)_indexSizes[i] * maxBatch;
+        }
+
+        if (total > Array.MaxLength || scratchLength > Array.MaxLength || totalIndices > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"A workspace for {maxBatch} samples would exceed the largest array .NET allows; use a smaller batch.");
+        _activations = new T[total];
+        _gradients = new T[total];
+        _tangents = new T[total];
+        _scratch = new T[scratchLength];
+        _indices = new int[totalIndices];
+        _interventions = new Intervention?[_sizes.Length];
+    }
+
+    /// <summary>The largest batch this workspace holds.</summary>
+    public int MaxBatch { get; }
+
+    /// <summary>The batch of the last forward pass; 0 before the first.</summary>
+    public int Batch { get; private set; }
+
+    /// <summary>Number of nodes (layers, the input included).</summary>
+    public int LayerCount => _sizes.Length;
+
+    /// <summary>Activation of node <paramref name="layer"/> for the last forward's batch (batch × size).</summary>
+    public Span<T> Activation(int layer) => _activations.AsSpan(_offsets[layer], _sizes[layer] * Batch);
+
+    /// <summary>Gradient of the seeded output with respect to node <paramref name="layer"/>'s activation.</summary>
+    public Span<T> Gradient(int layer) => _gradients.AsSpan(_offsets[layer], _sizes[layer] * Batch);
+
+    /// <summary>Tangent (Jacobian-vector product) of node <paramref name="layer"/> from the last forward-mode pass.</summary>
+    public Span<T> Tangent(int layer) => _tangents.AsSpan(_offsets[layer], _sizes[layer] * Batch);
+
+    /// <summary>
+    /// Sets a tap on node <paramref name="layer"/>: in every later forward pass, the neurons whose
+    /// <paramref name="mask"/> entry is true are replaced or clamped with <paramref name="values"/>
+    /// (one value per neuron, shared by all samples, or batch × size values, one per sample). Such neurons are
+    /// constants for the rest of the network: their gradient and tangent are zero.
+    /// </summary>
+    public void SetIntervention(int layer, ReadOnlySpan<bool> mask, ReadOnlySpan<T> values, InterventionKind kind = InterventionKind.Replace)
+    {
+        if ((uint)layer >= (uint)_sizes.Length) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The model has layers 0..{_sizes.Length - 1}.");
+        if (layer == 0) throw new ArgumentException("Layer 0 is the input: change the input instead of intervening on it.", nameof(layer));
+        int size = _sizes[layer];
+        if (mask.Length != size) throw new ArgumentException($"The mask has {mask.Length} entries; layer {layer} has {size} neurons.", nameof(mask));
+        bool perSample = values.Length != size;
+        if (perSample && values.Length != size * MaxBatch)
+            throw new ArgumentException($"Expected {size} values (one per neuron) or {size * MaxBatch} (one per neuron and sample); got {values.Length}.", nameof(values));
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (T.IsNaN(values[i])) throw new ArgumentException($"Intervention value {i} is NaN.", nameof(values));
+        }
+
+        var intervention = _interventions[layer] ?? new Intervention(size, size * MaxBatch);
+        intervention.Set(mask, values, perSample, kind);
+        if (_interventions[layer] is null) _activeInterventions++;
+        _interventions[layer] = intervention;
+    }
+
+    /// <summary>Removes the tap on <paramref name="layer"/>.</summary>
+    public void ClearIntervention(int layer)
+    {
+        if ((uint)layer >= (uint)_sizes.Length) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The model has layers 0..{_sizes.Length - 1}.");
+        if (_interventions[layer] is not null) _activeInterventions--;
+        _interventions[layer] = null;
+    }
+
+    /// <summary>Removes every tap.</summary>
+    public void ClearInterventions()
+    {
+        Array.Clear(_interventions);
+        _activeInterventions = 0;
+    }
+
+    /// <summary>True when a tap is set on <paramref name="layer"/>.</summary>
+    public bool HasIntervention(int layer) => _interventions[layer] is not null;
+
+    // ---- Plumbing for generated code. ----
+
+    /// <summary>Shared kernel scratch.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<T> Scratch => _scratch;
+
+    /// <summary>Integer tape of node <paramref name="layer"/> (e.g. pooling arg-max), batch × index size.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<int> Indices(int layer) => _indices.AsSpan(_indexOffsets[layer], _indexSizes[layer] * Batch);
+
+    /// <summary>Activation buffer of <paramref name="layer"/> for <paramref name="batch"/> samples, before <see cref="Batch"/> is set.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<T> ActivationFor(int layer, int batch) => _activations.AsSpan(_offsets[layer], _sizes[layer] * batch);
+
+    /// <summary>Integer tape buffer of <paramref name="layer"/> for <paramref name="batch"/> samples.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<int> IndicesFor(int layer, int batch) => _indices.AsSpan(_indexOffsets[layer], _indexSizes[layer] * batch);
+
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void BeginForward(int batch)
+    {
+        if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch must be 1..{MaxBatch} for this workspace.");
+        Batch = 0; // the tape is invalid until the pass completes
+    }
+
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void EndForward(int batch) => Batch = batch;
+
+    /// <summary>Checks that a backward or tangent pass may read the tape for <paramref name="batch"/> samples.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void RequireTape(int batch)
+    {
+        if (Batch == 0) throw new InvalidOperationException("No forward pass has been recorded in this workspace: call Forward first.");
+        if (batch != Batch) throw new ArgumentException($"The last forward pass recorded {Batch} samples; this call asks for {batch}.", nameof(batch));
+    }
+
+    /// <summary>Applies the tap of <paramref name="layer"/>, if any, to its fresh activation.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void ApplyIntervention(int layer, int batch)
+    {
+        if (_activeInterventions == 0) return;
+        _interventions[layer]?.Apply(ActivationFor(layer, batch), batch);
+    }
+
+    /// <summary>
+    /// Zeroes gradient or tangent entries of neurons a tap holds constant: replaced ones, and clamped ones whose
+    /// bound is active.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void MaskDerivative(int layer, Span<T> derivative, int batch)
+    {
+        if (_activeInterventions == 0) return;
+        _interventions[layer]?.Mask(derivative, ActivationFor(layer, batch), batch);
+    }
+
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<T> GradientFor(int layer, int batch) => _gradients.AsSpan(_offsets[layer], _sizes[layer] * batch);
+
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<T> TangentFor(int layer, int batch) => _tangents.AsSpan(_offsets[layer], _sizes[layer] * batch);
+
+    private sealed class Intervention(int size, int capacity)
+    {
+        private readonly bool[] _mask = new bool[size];
+        private readonly T[] _values = new T[capacity];
+        private bool _perSample;
+        private InterventionKind _kind;
+
+        public void Set(ReadOnlySpan<bool> mask, ReadOnlySpan<T> values, bool perSample, InterventionKind kind)
+        {
+            mask.CopyTo(_mask);
+            values.CopyTo(_values);
+            _perSample = perSample;
+            _kind = kind;
+        }
+
+        public void Apply(Span<T> activation, int batch)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                var row = activation.Slice(b * size, size);
+                var values = _values.AsSpan(_perSample ? b * size : 0, size);
+                for (int i = 0; i < size; i++)
+                {
+                    if (!_mask[i]) continue;
+                    row[i] = _kind switch
+                    {
+                        InterventionKind.Replace => values[i],
+                        InterventionKind.ClampAbove => T.Min(row[i], values[i]),
+                        _ => T.Max(row[i], values[i]),
+                    };
+                }
+            }
+        }
+
+        public void Mask(Span<T> derivative, ReadOnlySpan<T> activation, int batch)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                var row = derivative.Slice(b * size, size);
+                var act = activation.Slice(b * size, size);
+                var values = _values.AsSpan(_perSample ? b * size : 0, size);
+                for (int i = 0; i < size; i++)
+                {
+                    // A clamp is a constant only where its bound won; elsewhere the neuron passes through.
+                    if (_mask[i] && (_kind == InterventionKind.Replace || act[i] == values[i])) row[i] = T.Zero;
+                }
+            }
+        }
+    }
+}
