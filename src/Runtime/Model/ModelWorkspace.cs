@@ -126,6 +126,14 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         _activeInterventions = 0;
     }
 
+    /// <summary>
+    /// DeepLIFT's rescale rule. When set, <see cref="IDifferentiableModel{T}.Backward"/> passes each element-wise
+    /// nonlinearity's secant slope Δy/Δx between this workspace's activations and the reference's, instead of
+    /// its derivative (the derivative where |Δx| is negligible). The reference must hold a recorded forward of
+    /// the reference input with batch 1 (shared by every sample) or with this workspace's batch.
+    /// </summary>
+    public ModelWorkspace<T>? RescaleReference { get; set; }
+
     /// <summary>True when a tap is set on <paramref name="layer"/>.</summary>
     public bool HasIntervention(int layer) => _interventions[layer] is not null;
 

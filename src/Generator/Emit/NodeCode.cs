@@ -1,0 +1,304 @@
+using System.Linq;
+using Axon.Generator.Model;
+
+namespace Axon.Generator.Emit
+{
+    /// <summary>
+    /// The statements each op contributes to the forward, reverse-mode and forward-mode passes: calls into the
+    /// runtime kernels (Axon.Kernels) with every shape written as a literal. Inside the passes, <c>ws</c> is the
+    /// workspace, <c>p</c> the parameters, <c>pg</c> the parameter gradient (maybe empty) and <c>batch</c> the batch.
+    /// </summary>
+    internal static class NodeCode
+    {
+        private const string K = "global::Axon.Kernels.";
+
+        public static string Describe(ModelSpec model, NodeSpec node)
+        {
+            string inputs = string.Join(" + ", node.Inputs.Select(i => "[" + string.Join("×", model.Nodes[i].Shape) + "]"));
+            return $"{node.Index}: {node.Name} ({node.Kind}) {inputs} -> [{string.Join("×", node.Shape)}]";
+        }
+
+        /// <summary>Integer tape slots per sample (arg-max of max pooling).</summary>
+        public static int IndexSize(NodeSpec node) => node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.MaxOverTime ? node.Size : 0;
+
+        /// <summary>An expression for the scratch a node needs at <c>maxBatch</c>, or null.</summary>
+        public static string? ScratchLength(ModelSpec model, NodeSpec node)
+        {
+            var x = model.Nodes[node.Inputs.Count > 0 ? node.Inputs[0] : 0].Shape;
+            var h = node.Hyper;
+            return node.Kind switch
+            {
+                OpKind.Conv2d => $"{K}Conv2dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {x[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
+                OpKind.Conv1d => $"{K}Conv1dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
+                _ => null,
+            };
+        }
+
+        public static void WriteForward(SourceWriter w, ModelSpec model, NodeSpec node)
+        {
+            string t = model.ElementTypeName;
+            string x = Act(node.Inputs.Count > 0 ? node.Inputs[0] : 0);
+            string y = Act(node.Index);
+            switch (node.Kind)
+            {
+                case OpKind.Add:
+                    w.Line($"{K}ElementwiseKernel.Add<{t}>({Act(node.Inputs[0])}, {Act(node.Inputs[1])}, {y});");
+                    return;
+                case OpKind.Concat:
+                    ForEachPart(model, node, (part, size, offset) => w.Line($"{K}ConcatKernel.Forward<{t}>({Act(part)}, {y}, batch, {size}, {offset}, {node.Size});"));
+                    return;
+                case OpKind.Activation:
+                    WriteMap(w, t, x, y, $"y[i] = {node.Function}(x[i]);");
+                    return;
+                default:
+                    w.Line(ForwardCall(model, node, x, y) + ";");
+                    return;
+            }
+        }
+
+        public static void WriteBackward(SourceWriter w, ModelSpec model, NodeSpec node)
+        {
+            string t = model.ElementTypeName;
+            string dy = Grad(node.Index);
+            switch (node.Kind)
+            {
+                case OpKind.Add:
+                    foreach (int input in node.Inputs) Guarded(w, input, $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(input)});");
+                    return;
+                case OpKind.Concat:
+                    ForEachPart(model, node, (part, size, offset) => Guarded(w, part, $"{K}ConcatKernel.Backward<{t}>({dy}, {Grad(part)}, batch, {size}, {offset}, {node.Size});"));
+                    return;
+                case OpKind.Flatten:
+                case OpKind.Reshape:
+                    Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
+                    return;
+                case OpKind.Activation:
+                    {
+                        int input = node.Inputs[0];
+                        using (w.Block($"if (stopAtLayer <= {input})"))
+                        {
+                            WriteZip(w, t, Act(input), dy, Grad(input), $"dx[i] += {Derivative(node.Function)}(x[i]) * d[i];", "dx");
+                        }
+
+                        return;
+                    }
+            }
+
+            int x = node.Inputs[0];
+            var h = node.Hyper;
+            var s = model.Nodes[x].Shape;
+            string dx = $"(stopAtLayer <= {x} ? {Grad(x)} : default)";
+            string act = Act(x);
+            switch (node.Kind)
+            {
+                case OpKind.Dense:
+                    w.Line($"{K}DenseKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[2] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.Conv2d:
+                    w.Line($"{K}Conv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
+                    return;
+                case OpKind.Conv1d:
+                    w.Line($"{K}Conv1dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
+                    return;
+                case OpKind.Embedding:
+                    // Token ids receive no gradient; only the table does.
+                    w.Line($"if (!pg.IsEmpty) {K}EmbeddingKernel.Backward<{t}>({act}, {dy}, {ParamGrad(model, node, 0)}, batch, {s[0]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.BatchNorm:
+                    w.Line($"{K}BatchNormKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {Param(model, node, 2)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {ParamGrad(model, node, 1)}, batch, {h[0]}, {node.Size / h[0]});");
+                    return;
+                case OpKind.MaxPool2d:
+                    Guarded(w, x, $"{K}MaxPool2dKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.AvgPool2d:
+                    Guarded(w, x, $"{K}AvgPool2dKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.GlobalAvgPool:
+                    Guarded(w, x, $"{K}GlobalAvgPoolKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
+                    return;
+                case OpKind.MaxOverTime:
+                    Guarded(w, x, $"{K}MaxOverTimeKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]});");
+                    return;
+                case OpKind.Softmax:
+                case OpKind.LogSoftmax:
+                    Guarded(w, x, $"{K}{node.Kind}Kernel.Backward<{t}>({Act(node.Index)}, {dy}, {Grad(x)}, batch, {node.Size});");
+                    return;
+                default:
+                    Guarded(w, x, $"{K}{ElementwiseKernel(node.Kind)}.Backward<{t}>({act}, {Act(node.Index)}, {dy}, {Grad(x)}{SlopeArgument(model, node)});");
+                    return;
+            }
+        }
+
+        public static void WriteTangent(SourceWriter w, ModelSpec model, NodeSpec node)
+        {
+            string t = model.ElementTypeName;
+            string ty = Tan(node.Index);
+            switch (node.Kind)
+            {
+                case OpKind.Add:
+                    w.Line($"{K}ElementwiseKernel.Add<{t}>({Tan(node.Inputs[0])}, {Tan(node.Inputs[1])}, {ty});");
+                    return;
+                case OpKind.Concat:
+                    ForEachPart(model, node, (part, size, offset) => w.Line($"{K}ConcatKernel.Forward<{t}>({Tan(part)}, {ty}, batch, {size}, {offset}, {node.Size});"));
+                    return;
+                case OpKind.Flatten:
+                case OpKind.Reshape:
+                    w.Line($"{K}ElementwiseKernel.Copy<{t}>({Tan(node.Inputs[0])}, {ty});");
+                    return;
+                case OpKind.Embedding:
+                    // Token ids are discrete: no direction moves them, so the embedding's tangent is zero.
+                    w.Line($"{ty}.Clear();");
+                    return;
+                case OpKind.Activation:
+                    WriteZip(w, t, Act(node.Inputs[0]), Tan(node.Inputs[0]), ty, $"ty[i] = {Derivative(node.Function)}(x[i]) * d[i];", "ty");
+                    return;
+            }
+
+            int x = node.Inputs[0];
+            var h = node.Hyper;
+            var s = model.Nodes[x].Shape;
+            string tx = Tan(x);
+            switch (node.Kind)
+            {
+                case OpKind.Dense:
+                    w.Line($"{K}DenseKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.Conv2d:
+                    w.Line($"{K}Conv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
+                    return;
+                case OpKind.Conv1d:
+                    w.Line($"{K}Conv1dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
+                    return;
+                case OpKind.BatchNorm:
+                    w.Line($"{K}BatchNormKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {ty}, batch, {h[0]}, {node.Size / h[0]});");
+                    return;
+                case OpKind.MaxPool2d:
+                    w.Line($"{K}MaxPool2dKernel.Tangent<{t}>({tx}, {Indices(node.Index)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.AvgPool2d:
+                    w.Line($"{K}AvgPool2dKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.GlobalAvgPool:
+                    w.Line($"{K}GlobalAvgPoolKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
+                    return;
+                case OpKind.MaxOverTime:
+                    w.Line($"{K}MaxOverTimeKernel.Tangent<{t}>({tx}, {Indices(node.Index)}, {ty}, batch, {s[0]}, {s[1]});");
+                    return;
+                case OpKind.Softmax:
+                case OpKind.LogSoftmax:
+                    w.Line($"{K}{node.Kind}Kernel.Tangent<{t}>({Act(node.Index)}, {tx}, {ty}, batch, {node.Size});");
+                    return;
+                default:
+                    w.Line($"{K}{ElementwiseKernel(node.Kind)}.Tangent<{t}>({Act(x)}, {Act(node.Index)}, {tx}, {ty}{SlopeArgument(model, node)});");
+                    return;
+            }
+        }
+
+        /// <summary>The forward call of a kernel-backed op.</summary>
+        private static string ForwardCall(ModelSpec model, NodeSpec node, string x, string y)
+        {
+            const string method = "Forward";
+            string t = model.ElementTypeName;
+            var h = node.Hyper;
+            var s = model.Nodes[node.Inputs[0]].Shape;
+            switch (node.Kind)
+            {
+                case OpKind.Dense:
+                    return $"{K}DenseKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[2] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {h[0]}, {h[1]})";
+                case OpKind.Conv2d:
+                    return $"{K}Conv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
+                case OpKind.Conv1d:
+                    return $"{K}Conv1dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
+                case OpKind.MaxPool2d:
+                    return $"{K}MaxPool2dKernel.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]})";
+                case OpKind.AvgPool2d:
+                    return $"{K}AvgPool2dKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]})";
+                case OpKind.GlobalAvgPool:
+                    return $"{K}GlobalAvgPoolKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {model.Nodes[node.Inputs[0]].Size / s[0]})";
+                case OpKind.MaxOverTime:
+                    return $"{K}MaxOverTimeKernel.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]})";
+                case OpKind.Flatten:
+                case OpKind.Reshape:
+                    return $"{K}ElementwiseKernel.Copy<{t}>({x}, {y})";
+                case OpKind.Embedding:
+                    return $"{K}EmbeddingKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {y}, batch, {s[0]}, {h[0]}, {h[1]})";
+                case OpKind.BatchNorm:
+                    return $"{K}BatchNormKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {Param(model, node, 1)}, {Param(model, node, 2)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {y}, batch, {h[0]}, {node.Size / h[0]})";
+                case OpKind.Softmax:
+                case OpKind.LogSoftmax:
+                    return $"{K}{node.Kind}Kernel.{method}<{t}>({x}, {y}, batch, {node.Size})";
+                default:
+                    return $"{K}{ElementwiseKernel(node.Kind)}.{method}<{t}>({x}, {y}{SlopeArgument(model, node)})";
+            }
+        }
+
+        private static string ElementwiseKernel(OpKind kind) => kind switch
+        {
+            OpKind.ReLU => "ReluKernel",
+            OpKind.LeakyReLU => "LeakyReluKernel",
+            OpKind.Sigmoid => "SigmoidKernel",
+            OpKind.Tanh => "TanhKernel",
+            OpKind.Gelu => "GeluKernel",
+            OpKind.Softplus => "SoftplusKernel",
+            _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "not an element-wise activation"),
+        };
+
+        private static string SlopeArgument(ModelSpec model, NodeSpec node) => node.Kind == OpKind.LeakyReLU ? ", " + Scalar(model, node.Scalar) : "";
+
+        private static string Scalar(ModelSpec model, double value) => SourceWriter.Literal(value, model.Element == ElementKind.Float);
+
+        private static string Act(int node) => $"ws.ActivationFor({node}, batch)";
+
+        private static string Grad(int node) => $"ws.GradientFor({node}, batch)";
+
+        private static string Tan(int node) => $"ws.TangentFor({node}, batch)";
+
+        private static string Indices(int node) => $"ws.IndicesFor({node}, batch)";
+
+        private static string Derivative(string function) => function + "Derivative";
+
+        private static ParameterSpec ParameterOf(ModelSpec model, NodeSpec node, int which) => model.Parameters[node.FirstParameter + which];
+
+        private static string Param(ModelSpec model, NodeSpec node, int which)
+        {
+            var p = ParameterOf(model, node, which);
+            return $"p.Slice({p.Offset}, {p.Length})";
+        }
+
+        private static string ParamGrad(ModelSpec model, NodeSpec node, int which)
+        {
+            var p = ParameterOf(model, node, which);
+            return $"global::Axon.Model.ModelGuard.Part(pg, {p.Offset}, {p.Length})";
+        }
+
+        private static void Guarded(SourceWriter w, int input, string statement) => w.Line($"if (stopAtLayer <= {input}) {statement}");
+
+        private static void ForEachPart(ModelSpec model, NodeSpec node, System.Action<int, int, int> write)
+        {
+            int offset = 0;
+            foreach (int part in node.Inputs)
+            {
+                int size = model.Nodes[part].Size;
+                write(part, size, offset);
+                offset += size;
+            }
+        }
+
+        /// <summary>An element-wise loop over x → y for a generated scalar function.</summary>
+        private static void WriteMap(SourceWriter w, string t, string x, string y, string body)
+        {
+            w.Line($"global::System.ReadOnlySpan<{t}> x = {x};");
+            w.Line($"global::System.Span<{t}> y = {y};");
+            w.Line($"for (int i = 0; i < x.Length; i++) {body}");
+        }
+
+        /// <summary>An element-wise loop reading x and d (a gradient or tangent) into the named output.</summary>
+        private static void WriteZip(SourceWriter w, string t, string x, string d, string output, string body, string outputName)
+        {
+            w.Line($"global::System.ReadOnlySpan<{t}> x = {x};");
+            w.Line($"global::System.ReadOnlySpan<{t}> d = {d};");
+            w.Line($"global::System.Span<{t}> {outputName} = {output};");
+            w.Line($"for (int i = 0; i < x.Length; i++) {body}");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+namespace Axon.Generator.Model
+{
+    /// <summary>
+    /// Everything the emitter needs to write one model, as plain values: no symbols, syntax or locations, so the
+    /// incremental pipeline re-emits only when the network itself changed.
+    /// </summary>
+    internal sealed record ModelSpec(
+        string Namespace,
+        EquatableArray<ContainingTypeSpec> ContainingTypes,
+        string ClassName,
+        string TypeKeyword,
+        ElementKind Element,
+        EquatableArray<int> InputShape,
+        EquatableArray<NodeSpec> Nodes,
+        EquatableArray<ParameterSpec> Parameters)
+    {
+        public string ElementTypeName => Element == ElementKind.Double ? "double" : "float";
+
+        public int ParameterCount => Parameters.Count == 0 ? 0 : Parameters[Parameters.Count - 1].Offset + Parameters[Parameters.Count - 1].Length;
+
+        public NodeSpec Output => Nodes[Nodes.Count - 1];
+
+        public string FullName => (Namespace.Length == 0 ? "" : Namespace + ".") + ClassName;
+    }
+
+    internal enum ElementKind
+    {
+        Float = 0,
+        Double = 1,
+    }
+
+    /// <summary>A type the model class is nested in, with the keyword its partial declaration needs.</summary>
+    internal sealed record ContainingTypeSpec(string Keyword, string Name);
+
+    /// <summary>
+    /// One node of the network in topological order: the input (index 0), a layer application or a structural
+    /// operation. <see cref="Hyper"/> holds the op's integer hyper-parameters in the order <see cref="OpKind"/>
+    /// documents; <see cref="Scalar"/> its one real hyper-parameter (slope, epsilon).
+    /// </summary>
+    internal sealed record NodeSpec(
+        int Index,
+        string Name,
+        OpKind Kind,
+        EquatableArray<int> Inputs,
+        EquatableArray<int> Shape,
+        EquatableArray<int> Hyper,
+        double Scalar,
+        int FirstParameter,
+        string Function,
+        bool IsCut)
+    {
+        public int Size
+        {
+            get
+            {
+                int size = 1;
+                foreach (int d in Shape) size *= d;
+                return size;
+            }
+        }
+    }
+
+    /// <summary>A parameter tensor in the flat parameter vector, named as PyTorch names it.</summary>
+    internal sealed record ParameterSpec(string Name, int Node, EquatableArray<int> Shape, int Offset, int Length, bool Trainable, InitKind Init, double Bound);
+
+    /// <summary>How a parameter tensor starts (PyTorch's defaults).</summary>
+    internal enum InitKind
+    {
+        /// <summary>U(−bound, bound) with bound = 1/√fan_in.</summary>
+        Uniform,
+
+        /// <summary>N(0, 1).</summary>
+        Normal,
+
+        Zeros,
+
+        Ones,
+    }
+
+    /// <summary>
+    /// The operations a node can perform. Hyper-parameter order per kind:
+    /// Dense [in, out, bias]; Conv1d [inC, outC, kernel, stride, padding, bias]; Conv2d likewise;
+    /// MaxPool2d / AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels].
+    /// </summary>
+    internal enum OpKind
+    {
+        Input,
+        Dense,
+        Conv1d,
+        Conv2d,
+        MaxPool2d,
+        AvgPool2d,
+        GlobalAvgPool,
+        MaxOverTime,
+        Flatten,
+        Reshape,
+        Embedding,
+        BatchNorm,
+        Add,
+        Concat,
+        ReLU,
+        LeakyReLU,
+        Sigmoid,
+        Tanh,
+        Gelu,
+        Softplus,
+        Softmax,
+        LogSoftmax,
+        Activation,
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Axon.Generator.Diagnostics;
+using Axon.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Axon.Generator.Parsing
+{
+    /// <summary>
+    /// Reads a model's <c>Tensor Forward(Tensor x)</c> method — a small dataflow language of layer applications,
+    /// locals, <c>+</c>, <c>Tensor.Concat</c>, <c>Flatten</c>, <c>Reshape</c> and <c>Apply(function)</c> — into a
+    /// list of draft nodes in topological order. Anything else is reported (AXN002) at the construct.
+    /// </summary>
+    internal sealed class ForwardParser
+    {
+        private const string TensorType = "Axon.Layers.Tensor";
+        private const string LayerBaseType = "Axon.Layers.Layer";
+
+        private readonly SemanticModel _model;
+        private readonly IReadOnlyDictionary<string, LayerDeclaration> _layers;
+        private readonly ElementKind _element;
+        private readonly List<DiagnosticInfo> _diagnostics;
+        private readonly CancellationToken _cancellationToken;
+        private readonly List<DraftNode> _nodes = new List<DraftNode> { DraftNode.Input() };
+        private readonly Dictionary<string, int> _values = new Dictionary<string, int>();
+        private readonly Dictionary<string, int> _nameUses = new Dictionary<string, int>();
+        private bool _failed;
+
+        private ForwardParser(SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            _model = model;
+            _layers = layers;
+            _element = element;
+            _diagnostics = diagnostics;
+            _cancellationToken = cancellationToken;
+        }
+
+        /// <summary>Returns the nodes (input first, output last) or null when a diagnostic was reported.</summary>
+        public static List<DraftNode>? Parse(MethodDeclarationSyntax method, SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            var parser = new ForwardParser(model, layers, element, diagnostics, cancellationToken);
+            int output = parser.ParseBody(method);
+            if (parser._failed || output < 0) return null;
+            return parser.Finish(output);
+        }
+
+        private int ParseBody(MethodDeclarationSyntax method)
+        {
+            _values[method.ParameterList.Parameters[0].Identifier.ValueText] = 0;
+            if (method.ExpressionBody is not null) return Evaluate(method.ExpressionBody.Expression);
+            if (method.Body is null)
+            {
+                Report(method.Identifier.Parent ?? method, "a Forward method without a body");
+                return -1;
+            }
+
+            var statements = method.Body.Statements;
+            for (int i = 0; i < statements.Count; i++)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                var statement = statements[i];
+                switch (statement)
+                {
+                    case LocalDeclarationStatementSyntax local:
+                        foreach (var variable in local.Declaration.Variables)
+                        {
+                            if (variable.Initializer is null)
+                            {
+                                Report(variable, variable.ToString() + " (a local without a value)");
+                                return -1;
+                            }
+
+                            int value = Evaluate(variable.Initializer.Value);
+                            if (value < 0) return -1;
+                            _values[variable.Identifier.ValueText] = value;
+                        }
+
+                        break;
+                    case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment } when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                        && assignment.Left is IdentifierNameSyntax target && _values.ContainsKey(target.Identifier.ValueText):
+                        {
+                            int value = Evaluate(assignment.Right);
+                            if (value < 0) return -1;
+                            _values[target.Identifier.ValueText] = value;
+                            break;
+                        }
+
+                    case ReturnStatementSyntax ret when i == statements.Count - 1 && ret.Expression is not null:
+                        return Evaluate(ret.Expression);
+                    default:
+                        Report(statement, FirstLine(statement));
+                        return -1;
+                }
+            }
+
+            Report(method.Identifier.Parent ?? method, "a Forward method that does not end with 'return'");
+            return -1;
+        }
+
+        private int Evaluate(ExpressionSyntax expression)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return Evaluate(parenthesized.Expression);
+                case IdentifierNameSyntax identifier when _values.TryGetValue(identifier.Identifier.ValueText, out int known):
+                    return known;
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression):
+                    {
+                        int left = Evaluate(binary.Left);
+                        if (left < 0) return -1;
+                        int right = Evaluate(binary.Right);
+                        if (right < 0) return -1;
+                        return Add(OpKind.Add, "add", new List<int> { left, right }, new int[0], "", binary);
+                    }
+
+                case InvocationExpressionSyntax invocation:
+                    return EvaluateInvocation(invocation);
+                default:
+                    Report(expression, expression.ToString());
+                    return -1;
+            }
+        }
+
+        private int EvaluateInvocation(InvocationExpressionSyntax invocation)
+        {
+            var method = _model.GetSymbolInfo(invocation, _cancellationToken).Symbol as IMethodSymbol;
+            string? owner = method?.ContainingType?.ToDisplayString();
+            var arguments = invocation.ArgumentList.Arguments;
+            var receiver = (invocation.Expression as MemberAccessExpressionSyntax)?.Expression;
+
+            if (method is not null && owner == LayerBaseType && method.Name == "Apply" && receiver is not null && arguments.Count == 1)
+            {
+                var layerSymbol = _model.GetSymbolInfo(receiver, _cancellationToken).Symbol;
+                if (layerSymbol is null || !_layers.TryGetValue(layerSymbol.Name, out var layer))
+                {
+                    Report(receiver, receiver + ".Apply (not a [Layer] member of this model)");
+                    return -1;
+                }
+
+                int input = Evaluate(arguments[0].Expression);
+                if (input < 0) return -1;
+                _nodes.Add(DraftNode.Apply(layer, UniqueName(layer.Name), input, invocation));
+                return _nodes.Count - 1;
+            }
+
+            if (method is not null && owner == TensorType)
+            {
+                switch (method.Name)
+                {
+                    case "Concat" when method.IsStatic:
+                        {
+                            var parts = new List<int>();
+                            foreach (var argument in arguments)
+                            {
+                                int part = Evaluate(argument.Expression);
+                                if (part < 0) return -1;
+                                parts.Add(part);
+                            }
+
+                            if (parts.Count < 2)
+                            {
+                                Report(invocation, "Tensor.Concat with fewer than two parts");
+                                return -1;
+                            }
+
+                            return Add(OpKind.Concat, "concat", parts, new int[0], "", invocation);
+                        }
+
+                    case "Flatten" when receiver is not null:
+                        {
+                            int input = Evaluate(receiver);
+                            return input < 0 ? -1 : Add(OpKind.Flatten, "flatten", new List<int> { input }, new int[0], "", invocation);
+                        }
+
+                    case "Reshape" when receiver is not null:
+                        {
+                            var dims = new List<int>();
+                            foreach (var argument in arguments)
+                            {
+                                var constant = _model.GetConstantValue(argument.Expression, _cancellationToken);
+                                if (!constant.HasValue || constant.Value is not int d)
+                                {
+                                    Report(argument.Expression, argument.Expression + " (Reshape needs constant integer dimensions)");
+                                    return -1;
+                                }
+
+                                dims.Add(d);
+                            }
+
+                            int input = Evaluate(receiver);
+                            return input < 0 ? -1 : Add(OpKind.Reshape, "reshape", new List<int> { input }, dims.ToArray(), "", invocation);
+                        }
+
+                    case "Apply" when receiver is not null && arguments.Count == 1:
+                        {
+                            var function = ActivationFunctionResolver.ResolveMethodGroup(arguments[0].Expression, _model, _element, _diagnostics, _cancellationToken);
+                            if (function is null)
+                            {
+                                _failed = true;
+                                return -1;
+                            }
+
+                            int input = Evaluate(receiver);
+                            string name = function.Substring(function.LastIndexOf('.') + 1);
+                            return input < 0 ? -1 : Add(OpKind.Activation, char.ToLowerInvariant(name[0]) + name.Substring(1), new List<int> { input }, new int[0], function, invocation);
+                        }
+                }
+            }
+
+            Report(invocation, invocation.ToString());
+            return -1;
+        }
+
+        private int Add(OpKind kind, string baseName, List<int> inputs, int[] hyper, string function, SyntaxNode syntax)
+        {
+            _nodes.Add(new DraftNode(kind, UniqueName(baseName), inputs, hyper, 0, function, null, syntax));
+            return _nodes.Count - 1;
+        }
+
+        private string UniqueName(string baseName)
+        {
+            _nameUses.TryGetValue(baseName, out int uses);
+            _nameUses[baseName] = ++uses;
+            bool isLayer = _layers.ContainsKey(baseName);
+
+            // A layer's first application keeps the layer's name (so taps read "conv1"); structural nodes are numbered.
+            return isLayer ? (uses == 1 ? baseName : baseName + "_" + uses) : baseName + uses;
+        }
+
+        private List<DraftNode> Finish(int output) => GraphPruning.KeepAncestorsOf(_nodes, output);
+
+        private void Report(SyntaxNode node, string what)
+        {
+            _failed = true;
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardConstruct, node, what));
+        }
+
+        private static string FirstLine(SyntaxNode node)
+        {
+            string text = node.ToString();
+            int newline = text.IndexOf('\n');
+            return (newline < 0 ? text : text.Substring(0, newline)).Trim();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Axon.Generator.Diagnostics;
+using Axon.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Axon.Generator.Parsing
+{
+    /// <summary>Reads one [Layer] member's initializer (e.g. <c>new Conv2d(1, 8, kernel: 3)</c>) into a <see cref="LayerDeclaration"/>.</summary>
+    internal static class LayerDeclarationParser
+    {
+        public static LayerDeclaration? Parse(ISymbol member, SemanticModel model, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            ExpressionSyntax? initializer = syntax switch
+            {
+                VariableDeclaratorSyntax v => v.Initializer?.Value,
+                PropertyDeclarationSyntax p => p.Initializer?.Value ?? p.ExpressionBody?.Expression,
+                _ => null,
+            };
+            if (syntax is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, member.Locations.FirstOrDefault(), member.Name, "has no declaration the generator can read"));
+                return null;
+            }
+
+            if (initializer is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, syntax, member.Name, "must be initialised with a layer, e.g. = new Dense(784, 128)"));
+                return null;
+            }
+
+            var semanticModel = model.SyntaxTree == initializer.SyntaxTree ? model : model.Compilation.GetSemanticModel(initializer.SyntaxTree);
+            var operation = semanticModel.GetOperation(initializer, cancellationToken);
+            while (operation is IConversionOperation conversion) operation = conversion.Operand;
+            if (operation is not IObjectCreationOperation creation || creation.Type is not INamedTypeSymbol type
+                || type.ContainingNamespace?.ToDisplayString() != LayerCatalog.Namespace || !LayerCatalog.TryGet(type.Name, out var entry))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, initializer, member.Name,
+                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation)"));
+                return null;
+            }
+
+            var hyper = new List<int>();
+            double scalar = entry.ScalarDefault;
+            string function = "";
+            foreach (var argument in creation.Arguments)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string name = argument.Parameter?.Name ?? "";
+                var value = argument.Value;
+                ExpressionSyntax argumentSyntax = argument.Syntax is ArgumentSyntax a ? a.Expression : argument.Syntax as ExpressionSyntax ?? initializer;
+                if (entry.Kind == OpKind.Reshape && name == "shape")
+                {
+                    if (!TryReadIntArray(value, hyper))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, argumentSyntax, member.Name, "needs constant integer dimensions, e.g. new Reshape(16, 7, 7)"));
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                if (entry.Kind == OpKind.Activation && name == "function")
+                {
+                    var resolved = ActivationFunctionResolver.Resolve(argumentSyntax, value, member.ContainingType, semanticModel, element, member.Name, diagnostics, cancellationToken);
+                    if (resolved is null) return null;
+                    function = resolved;
+                    continue;
+                }
+
+                var constant = value.ConstantValue;
+                if (!constant.HasValue)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, argumentSyntax, member.Name,
+                        $"needs a compile-time constant for '{name}', so that shapes are known when the model compiles"));
+                    return null;
+                }
+
+                if (name == entry.ScalarParameter)
+                {
+                    scalar = Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
+                    continue;
+                }
+
+                int index = Array.IndexOf(entry.IntParameters, name);
+                if (index < 0) continue;
+                while (hyper.Count <= index) hyper.Add(0);
+                hyper[index] = constant.Value switch
+                {
+                    bool b => b ? 1 : 0,
+                    int i => i,
+                    _ => Convert.ToInt32(constant.Value, System.Globalization.CultureInfo.InvariantCulture),
+                };
+            }
+
+            while (hyper.Count < entry.IntParameters.Length) hyper.Add(0);
+            if (entry.Kind == OpKind.MaxPool2d || entry.Kind == OpKind.AvgPool2d)
+            {
+                // The descriptor's stride 0 means "same as the kernel", as in PyTorch.
+                if (hyper[1] == 0) hyper[1] = hyper[0];
+            }
+
+            var declaration = new LayerDeclaration(member.Name, entry.Kind, hyper.ToArray(), scalar, function, syntax);
+            string? problem = HyperParameterRules.Check(declaration);
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperParameter, initializer, member.Name, problem));
+                return null;
+            }
+
+            return declaration;
+        }
+
+        private static bool TryReadIntArray(IOperation value, List<int> into)
+        {
+            if (value is IArrayCreationOperation array && array.Initializer is not null)
+            {
+                foreach (var element in array.Initializer.ElementValues)
+                {
+                    if (!element.ConstantValue.HasValue || element.ConstantValue.Value is not int i) return false;
+                    into.Add(i);
+                }
+
+                return true;
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+
+namespace Axon.Model;
+
+/// <summary>
+/// Argument checks shared by every generated model, so that bad input fails with one clear message before any
+/// state changes.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ModelGuard
+{
+    /// <summary>
+    /// Checks a batch of input samples: the batch range, the length, and that every value is finite. NaN and
+    /// infinity are rejected, not propagated: a NaN would silently poison every gradient and attribution.
+    /// </summary>
+    public static void CheckInput<T>(ModelWorkspace<T> workspace, ReadOnlySpan<T> input, int batch, int sampleSize, string parameterName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        CheckBatch(workspace, batch);
+        CheckLength(input.Length, batch, sampleSize, parameterName);
+        CheckFinite(input, sampleSize, parameterName);
+    }
+
+    public static void CheckBatch<T>(ModelWorkspace<T> workspace, int batch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (batch < 1 || batch > workspace.MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch must be between 1 and the workspace's MaxBatch ({workspace.MaxBatch}).");
+    }
+
+    public static void CheckLength(int length, int batch, int sampleSize, string parameterName)
+    {
+        if (length != (long)batch * sampleSize)
+            throw new ArgumentException($"'{parameterName}' has {length} values; {batch} sample(s) of {sampleSize} need {(long)batch * sampleSize}.", parameterName);
+    }
+
+    public static void CheckFinite<T>(ReadOnlySpan<T> values, int sampleSize, string parameterName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                throw new ArgumentException(
+                    $"'{parameterName}' holds {values[i]} at index {i} (sample {i / sampleSize}, element {i % sampleSize}); inputs must be finite.", parameterName);
+            }
+        }
+    }
+
+    public static void CheckLayer(int layer, int layerCount, string parameterName)
+    {
+        if ((uint)layer >= (uint)layerCount)
+            throw new ArgumentOutOfRangeException(parameterName, layer, $"The model has layers 0..{layerCount - 1}.");
+    }
+
+    /// <summary>The slice of a gradient buffer for one parameter tensor, or empty when no gradient was asked for.</summary>
+    public static Span<T> Part<T>(Span<T> buffer, int offset, int length) => buffer.IsEmpty ? default : buffer.Slice(offset, length);
+}
