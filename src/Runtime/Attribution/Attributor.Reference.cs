@@ -1,0 +1,152 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+public sealed partial class Attributor<T>
+{
+    /// <summary>F(x) for every input (<paramref name="scores"/>: one per input).</summary>
+    public void TargetScores(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> scores)
+    {
+        int count = ValidateInputs(inputs);
+        target.Validate(count, _outputSize, nameof(target));
+        CheckResultLength(scores.Length, count, 1, nameof(scores));
+        for (int first = 0; first < count; first += StepBatch)
+        {
+            int rows = Math.Min(StepBatch, count - first);
+            _model.Forward(_workspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            for (int r = 0; r < rows; r++) scores[first + r] = target.Evaluate(first + r, Row(_outputs, r, _outputSize));
+        }
+    }
+
+    /// <summary>The activation of <paramref name="layer"/> for every input (inputs × layer size).</summary>
+    public void LayerActivation(int layer, ReadOnlySpan<T> inputs, Span<T> activations)
+    {
+        CheckLayer(layer, nameof(layer));
+        int count = ValidateInputs(inputs);
+        int width = _layers[layer].Size;
+        CheckResultLength(activations.Length, count, width, nameof(activations));
+        for (int first = 0; first < count; first += StepBatch)
+        {
+            int rows = Math.Min(StepBatch, count - first);
+            _model.Forward(_workspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            _workspace.Activation(layer).CopyTo(activations.Slice(first * width, rows * width));
+        }
+    }
+
+    /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size).</summary>
+    public void LayerGradientTimesActivation(int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions)
+    {
+        CheckLayer(layer, nameof(layer));
+        int count = ValidateInputs(inputs);
+        target.Validate(count, _outputSize, nameof(target));
+        int width = _layers[layer].Size;
+        CheckResultLength(attributions.Length, count, width, nameof(attributions));
+        for (int first = 0; first < count; first += StepBatch)
+        {
+            int rows = Math.Min(StepBatch, count - first);
+            _model.Forward(_workspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
+            _model.Backward(_workspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+            TensorPrimitives.Multiply(_workspace.Gradient(layer), _workspace.Activation(layer), attributions.Slice(first * width, rows * width));
+        }
+    }
+
+    /// <summary>
+    /// Gradient × difference from the reference at <paramref name="layer"/>: ∂F/∂y(x) ⊙ (y(x) − y(x′))
+    /// (inputs × layer size; a distribution baseline averages over its baselines). The one-step, gradient-at-the-
+    /// input approximation of conductance.
+    /// </summary>
+    public void LayerGradientTimesDelta(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas = default)
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, deltas, rescale: false);
+
+    /// <summary>
+    /// DeepLIFT with the rescale rule at <paramref name="layer"/> (layer 0: the input): multipliers from a reverse
+    /// pass in which each element-wise nonlinearity passes its secant slope Δy/Δx between the input and the
+    /// reference (<see cref="ModelWorkspace{T}.RescaleReference"/>), times y(x) − y(x′) (inputs × layer size).
+    /// A distribution baseline averages over its baselines. The deltas are Σ attributions − (F(x) − F̄(x′)):
+    /// summation-to-delta makes them vanish on a cut layer of a network of affine maps and element-wise
+    /// nonlinearities.
+    /// </summary>
+    public void DeepLift(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas = default)
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, deltas, rescale: true);
+
+    private void ReferenceMethod(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale)
+    {
+        CheckLayer(layer, nameof(layer));
+        int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas);
+        int width = _layers[layer].Size;
+        CheckResultLength(attributions.Length, count, width, nameof(attributions));
+        var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
+        if (baseline.IsSampled) DrawBaselines(ref call);
+
+        var ws = _workspace;
+        var reference = ReferenceWorkspace;
+        var fx = Grow(ref _inputValue, count);
+        var fr = Grow(ref _referenceValue, count);
+        fr.Clear();
+        attributions.Clear();
+        int m = call.PathsPerInput;
+        T perPath = T.One / T.CreateChecked(m);
+        try
+        {
+            if (baseline.IsSingle)
+            {
+                // One reference forward (batch 1) serves every input.
+                var row = _points.AsSpan(0, _inputSize);
+                if (baseline.Kind == BaselineKind.Zero) row.Clear();
+                else baseline.Row(0, _inputSize).CopyTo(row);
+                _model.Forward(reference, row, 1, _referenceOutputs.AsSpan(0, _outputSize));
+                for (int b = 0; b < count; b++) fr[b] = target.Evaluate(b, _referenceOutputs.AsSpan(0, _outputSize));
+            }
+
+            long total = (long)count * m;
+            for (long first = 0; first < total; first += StepBatch)
+            {
+                int rows = (int)Math.Min(StepBatch, total - first);
+                for (int r = 0; r < rows; r++)
+                {
+                    int path = (int)(first + r), b = path / m;
+                    _rowInput[r] = b;
+                    inputs.Slice(b * _inputSize, _inputSize).CopyTo(Row(_points, r, _inputSize));
+                    target.WriteSeed(b, perPath, Row(_seeds, r, _outputSize));
+                    if (!baseline.IsSingle) BaselineOf(ref call, path).CopyTo(Row(_directions, r, _inputSize));
+                }
+
+                if (!baseline.IsSingle)
+                {
+                    _model.Forward(reference, _directions.AsSpan(0, rows * _inputSize), rows, _referenceOutputs.AsSpan(0, rows * _outputSize));
+                    for (int r = 0; r < rows; r++) fr[_rowInput[r]] += perPath * target.Evaluate(_rowInput[r], Row(_referenceOutputs, r, _outputSize));
+                }
+
+                ws.RescaleReference = rescale ? reference : null;
+                _model.Forward(ws, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+                ws.RescaleReference = null;
+                var g = ws.Gradient(layer);
+                var y = ws.Activation(layer);
+                var yReference = reference.Activation(layer);
+                var difference = Grow(ref _difference, width);
+                for (int r = 0; r < rows; r++)
+                {
+                    int b = _rowInput[r];
+                    fx[b] = target.Evaluate(b, Row(_outputs, r, _outputSize));
+                    TensorPrimitives.Subtract(Row(y, r, width), baseline.IsSingle ? yReference[..width] : Row(yReference, r, width), difference);
+                    AddScaled(Row(g, r, width), difference, attributions.Slice(b * width, width));
+                }
+            }
+        }
+        finally
+        {
+            ws.RescaleReference = null;
+        }
+
+        if (!deltas.IsEmpty)
+        {
+            for (int b = 0; b < count; b++) deltas[b] = TensorPrimitives.Sum<T>(attributions.Slice(b * width, width)) - (fx[b] - fr[b]);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+/// <summary>
+/// The attribution engine of one model: Integrated Gradients, layer and neuron conductance, patch IG, internal
+/// influence and the comparison methods (activation, gradient × activation, gradient × difference, DeepLIFT
+/// rescale), written once against <see cref="IDifferentiableModel{T}"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every path method evaluates the model at γ(αₖ) = x′ + αₖ(x − x′) for each input (and each baseline of a
+/// distribution) and each node αₖ of the integration rule. These evaluations are laid out as batch rows —
+/// inputs × baselines × steps — and streamed through the workspace in chunks of <see cref="StepBatch"/> rows with
+/// running sums, so the heavy work is large matrix products and memory stays bounded by the chunk.
+/// </para>
+/// <para>
+/// The engine owns its workspaces and buffers; they grow on first use and are reused, so repeated calls with the
+/// same sizes allocate nothing. An engine is not thread-safe: use one per thread.
+/// </para>
+/// <para>
+/// Every path method can return the convergence delta per input: δ = Q[dF/dα] − (F(x) − F̄(x′)), the error of the
+/// rule on the path integral ∫₀¹ dF(γ(α))/dα dα that all these methods decompose. For IG, and for layer
+/// conductance on a layer that is a cut (<see cref="LayerInfo.IsCut"/>), Q[dF/dα] is exactly Σ attributions, so δ is
+/// the completeness error Σ attributions − (F(x) − F̄(x′)). Where the attributions do not sum to it (neuron
+/// conductance of a few neurons, patch IG of one region, layers that paths bypass) dF/dα is computed by one
+/// extra tangent pass per step, only when a delta is asked for.
+/// </para>
+/// </remarks>
+public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The memory a workspace may take when the step batch is chosen automatically.</summary>
+    private const long AutomaticWorkspaceBytes = 48L << 20;
+
+    private readonly IDifferentiableModel<T> _model;
+    private readonly LayerInfo[] _layers;
+    private readonly ModelWorkspace<T> _workspace;
+    private readonly int _inputSize;
+    private readonly int _outputSize;
+    private readonly int _last;
+    private ModelWorkspace<T>? _neuronWorkspace;
+    private ModelWorkspace<T>? _referenceWorkspace;
+
+    // Per-chunk rows (StepBatch each).
+    private readonly T[] _points;      // γ(αₖ) rows
+    private readonly T[] _directions;  // x − x′ rows
+    private readonly T[] _seeds;       // output weighting × quadrature weight
+    private readonly T[] _outputs;
+    private readonly T[] _referenceOutputs;
+    private readonly int[] _rowInput;
+    private readonly int[] _rowStep;
+
+    // Grow-only buffers.
+    private double[] _alpha = new double[64];
+    private double[] _weight = new double[64];
+    private double[] _deltaWeight = new double[64];
+    private T[] _masked = [];
+    private T[] _gradientCopy = [];
+    private T[] _regionIndicators = [];
+    private T[] _carry = [];
+    private T[] _difference = [];
+    private T[] _coefficient = [];
+    private T[] _inputValue = [];
+    private T[] _referenceValue = [];
+    private T[] _pathSum = [];
+    private T[] _deltaScratch = [];
+    private int[] _draws = [];
+    private int[] _layerList = new int[4];
+    private int[] _layerOffsets = new int[4];
+    private bool[] _selection = [];
+    private bool[] _noneSelected = [];
+    private bool[] _allSelected = [];
+    private T[] _interventionValues = [];
+
+    /// <summary>Creates the engine and its workspace.</summary>
+    /// <param name="model">The generated model.</param>
+    /// <param name="stepBatch">
+    /// Rows (inputs × steps) per chunk; 0 picks one so that the workspace takes about 48 MiB (16 to 512 rows).
+    /// Larger chunks make larger matrix products and take more memory.
+    /// </param>
+    public Attributor(IDifferentiableModel<T> model, int stepBatch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (stepBatch < 0) throw new ArgumentOutOfRangeException(nameof(stepBatch), stepBatch, "The step batch must be ≥ 1, or 0 to choose automatically.");
+        _model = model;
+        _layers = [.. model.Layers];
+        if (_layers.Length < 2) throw new ArgumentException("The model has no layers.", nameof(model));
+        _inputSize = model.InputSize;
+        _outputSize = model.OutputSize;
+        _last = _layers.Length - 1;
+        if (stepBatch == 0)
+        {
+            long perRow = 0;
+            foreach (var layer in _layers) perRow += layer.Size;
+            perRow *= 3L * Unsafe.SizeOf<T>();
+            stepBatch = (int)Math.Clamp(AutomaticWorkspaceBytes / Math.Max(1, perRow), 16, 512);
+        }
+
+        StepBatch = stepBatch;
+        _workspace = model.CreateWorkspace(stepBatch);
+        _points = new T[(long)stepBatch * _inputSize];
+        _directions = new T[(long)stepBatch * _inputSize];
+        _seeds = new T[stepBatch * _outputSize];
+        _outputs = new T[stepBatch * _outputSize];
+        _referenceOutputs = new T[stepBatch * _outputSize];
+        _rowInput = new int[stepBatch];
+        _rowStep = new int[stepBatch];
+    }
+
+    /// <summary>The model this engine attributes.</summary>
+    public IDifferentiableModel<T> Model => _model;
+
+    /// <summary>Rows per chunk: the batch of every model pass this engine makes.</summary>
+    public int StepBatch { get; }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Path methods
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Integrated Gradients on the input: IGᵢ = (xᵢ − x′ᵢ)·∫₀¹ ∂F/∂xᵢ(γ(α)) dα, per input
+    /// (<paramref name="attributions"/>: inputs × InputSize). One forward and one backward per step.
+    /// </summary>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained (class or output weighting).</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × InputSize results.</param>
+    /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
+    /// <param name="deltas">Empty, or one convergence delta per input.</param>
+    public AttributionReport IntegratedGradients(
+        ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        options ??= IntegrationOptions.Default;
+        int count = ValidateCommon(inputs, target, baseline, options, deltas);
+        CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
+        var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas) { Method = PathMethod.Gradient };
+        return RunPath(ref call, options);
+    }
+
+    /// <summary>
+    /// Layer conductance (layer Integrated Gradients): the total conductance of every neuron y of
+    /// <paramref name="layer"/>, Cond^y = ∫₀¹ ∂F/∂y(γ(α)) · dy(γ(α))/dα dα (<paramref name="attributions"/>:
+    /// inputs × layer size). With the default tangent form each step costs one forward, one backward to the layer
+    /// and one tangent to the layer — never one pass per input feature. On a cut layer the values sum to
+    /// F(x) − F(x′) up to the quadrature error.
+    /// </summary>
+    public AttributionReport LayerConductance(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        ReadOnlySpan<int> layers = [layer];
+        return LayerConductance(layers, inputs, target, baseline, attributions, options, deltas);
+    }
+
+    /// <summary>
+    /// Layer conductance of several layers in one pass (one forward, one backward to the lowest, one tangent to the
+    /// highest per step). Each input's results are the layers' conductances one after the other, in the order given
+    /// (<paramref name="attributions"/>: inputs × Σ layer sizes).
+    /// </summary>
+    public AttributionReport LayerConductance(
+        ReadOnlySpan<int> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        options ??= IntegrationOptions.Default;
+        if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
+        int total = 0;
+        foreach (int layer in layers)
+        {
+            CheckLayer(layer, nameof(layers));
+            total += _layers[layer].Size;
+        }
+
+        int count = ValidateCommon(inputs, target, baseline, options, deltas);
+        if (options.PathForm == LayerPathForm.Difference && options.Rule is not (IntegrationRule.RiemannLeft or IntegrationRule.RiemannRight or IntegrationRule.RiemannTrapezoid))
+        {
+            throw new ArgumentException(
+                $"The difference form needs a grid rule (RiemannLeft, RiemannRight or RiemannTrapezoid); {options.Rule} has none. Use the tangent form.", nameof(options));
+        }
+
+        CheckResultLength(attributions.Length, count, total, nameof(attributions));
+        SetLayers(layers);
+        var call = new PathCall(inputs, target, baseline, count, total, attributions, deltas)
+        {
+            Method = PathMethod.Conductance,
+            LayerCount = layers.Length,
+            Difference = options.PathForm == LayerPathForm.Difference,
+        };
+        return RunPath(ref call, options);
+    }
+
+    /// <summary>Neuron conductance of one neuron (flat index within the layer); see the set overload.</summary>
+    public AttributionReport NeuronConductance(
+        int layer, int neuron, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        ReadOnlySpan<int> neurons = [neuron];
+        return NeuronConductance(layer, neurons, inputs, target, baseline, attributions, options, deltas);
+    }
+
+    /// <summary>
+    /// Neuron conductance: the conductance of every input feature i through the selected neurons S of
+    /// <paramref name="layer"/>, (xᵢ − x′ᵢ)·∫₀¹ Σ_{j∈S} ∂F/∂y_j · ∂y_j/∂xᵢ dα (<paramref name="attributions"/>:
+    /// inputs × InputSize). Summed over i it is the total conductance of S (at every node of the rule, so to
+    /// rounding). Each step is one forward and one backward in which the neurons outside S are held constant, so
+    /// that the reverse pass reaches the input through S alone; a layer that paths bypass takes a second backward
+    /// to subtract the bypass.
+    /// </summary>
+    public AttributionReport NeuronConductance(
+        int layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        options ??= IntegrationOptions.Default;
+        CheckLayer(layer, nameof(layer));
+        int size = _layers[layer].Size;
+        if (neurons.IsEmpty) throw new ArgumentException("Select at least one neuron.", nameof(neurons));
+        foreach (int j in neurons)
+        {
+            if ((uint)j >= (uint)size)
+                throw new ArgumentOutOfRangeException(nameof(neurons), j, $"Layer {layer} ('{_layers[layer].Name}') has neurons 0..{size - 1}.");
+        }
+
+        int count = ValidateCommon(inputs, target, baseline, options, deltas);
+        CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
+        var selection = Grow(ref _selection, size);
+        selection.Clear();
+        foreach (int j in neurons) selection[j] = true;
+        var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas)
+        {
+            Method = layer == 0 ? PathMethod.Gradient : PathMethod.Neuron,
+            Layer = layer,
+        };
+        var report = RunPath(ref call, options);
+        if (layer == 0)
+        {
+            // Through input neuron j only input j flows: IG restricted to S.
+            for (int b = 0; b < count; b++)
+            {
+                var row = attributions.Slice(b * _inputSize, _inputSize);
+                for (int i = 0; i < _inputSize; i++) if (!selection[i]) row[i] = T.Zero;
+            }
+        }
+
+        return report;
+    }
+
+    /// <summary>
+    /// Patch Integrated Gradients through the neurons of <paramref name="layer"/>: for every region S and neuron j,
+    /// IG_{S,j} = ∫₀¹ ∂F/∂y_j(γ) · (J_y(γ)·((x − x′)⊙1_S))_j dα (<paramref name="attributions"/>: inputs × regions ×
+    /// layer size). The bracket is one tangent pass along the masked direction per region and step, for every j
+    /// at once; the forward and backward are shared by all regions. Over a partition of the input the regions sum
+    /// to the layer conductance.
+    /// </summary>
+    public AttributionReport PatchIntegratedGradients(
+        int layer, ReadOnlySpan<InputRegion> regions, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        options ??= IntegrationOptions.Default;
+        CheckLayer(layer, nameof(layer));
+        if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
+        for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
+        int count = ValidateCommon(inputs, target, baseline, options, deltas);
+        int size = _layers[layer].Size;
+        CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
+        var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
+        for (int q = 0; q < regions.Length; q++) regions[q].Fill(indicators.Slice(q * _inputSize, _inputSize), _layers[0].Shape);
+        var call = new PathCall(inputs, target, baseline, count, regions.Length * size, attributions, deltas)
+        {
+            Method = PathMethod.Patch,
+            Layer = layer,
+            RegionCount = regions.Length,
+        };
+        return RunPath(ref call, options);
+    }
+
+    /// <summary>
+    /// Internal influence (Leino et al.): ∫₀¹ ∂F/∂y(γ(α)) dα for every neuron y of <paramref name="layer"/>
+    /// (<paramref name="attributions"/>: inputs × layer size). One forward and one backward to the layer per step.
+    /// </summary>
+    public AttributionReport InternalInfluence(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> deltas = default)
+    {
+        options ??= IntegrationOptions.Default;
+        CheckLayer(layer, nameof(layer));
+        int count = ValidateCommon(inputs, target, baseline, options, deltas);
+        CheckResultLength(attributions.Length, count, _layers[layer].Size, nameof(attributions));
+        var call = new PathCall(inputs, target, baseline, count, _layers[layer].Size, attributions, deltas)
+        {
+            Method = PathMethod.Influence,
+            Layer = layer,
+        };
+        return RunPath(ref call, options);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Validation
+    // ---------------------------------------------------------------------------------------------------------
+
+    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> deltas)
+    {
+        int count = ValidateInputs(inputs);
+        target.Validate(count, _outputSize, nameof(target));
+        baseline.Validate(count, _inputSize, nameof(baseline));
+        options.Validate(nameof(options));
+        if (!deltas.IsEmpty && deltas.Length != count)
+            throw new ArgumentException($"'deltas' has {deltas.Length} values; give one per input ({count}) or none.", nameof(deltas));
+        return count;
+    }
+
+    private int ValidateInputs(ReadOnlySpan<T> inputs)
+    {
+        if (inputs.IsEmpty) throw new ArgumentException("No inputs were given.", nameof(inputs));
+        if (inputs.Length % _inputSize != 0)
+            throw new ArgumentException($"'inputs' has {inputs.Length} values, not a whole number of inputs of {_inputSize}.", nameof(inputs));
+        ModelGuard.CheckFinite(inputs, _inputSize, nameof(inputs));
+        return inputs.Length / _inputSize;
+    }
+
+    private void CheckLayer(int layer, string parameterName)
+    {
+        if ((uint)layer >= (uint)_layers.Length)
+            throw new ArgumentOutOfRangeException(parameterName, layer, $"The model '{_model.Name}' has layers 0..{_layers.Length - 1}.");
+    }
+
+    private static void CheckResultLength(int length, int count, long perInput, string parameterName)
+    {
+        if (length != count * perInput)
+            throw new ArgumentException($"'{parameterName}' has {length} values; {count} input(s) × {perInput} need {count * perInput}.", parameterName);
+    }
+
+    private void SetLayers(ReadOnlySpan<int> layers)
+    {
+        if (_layerList.Length < layers.Length)
+        {
+            _layerList = new int[layers.Length];
+            _layerOffsets = new int[layers.Length];
+        }
+
+        int offset = 0;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            _layerList[i] = layers[i];
+            _layerOffsets[i] = offset;
+            offset += _layers[layers[i]].Size;
+        }
+    }
+
+    private static Span<TItem> Grow<TItem>(ref TItem[] buffer, long length)
+    {
+        if (buffer.Length < length) buffer = new TItem[length];
+        return buffer.AsSpan(0, (int)length);
+    }
+
+    private ModelWorkspace<T> NeuronWorkspace => _neuronWorkspace ??= _model.CreateWorkspace(StepBatch);
+
+    private ModelWorkspace<T> ReferenceWorkspace => _referenceWorkspace ??= _model.CreateWorkspace(StepBatch);
+
+    private Span<T> Row(Span<T> rows, int row, int size) => rows.Slice(row * size, size);
+
+    private static T FromDouble(double value) => T.CreateChecked(value);
+
+    private static void AddScaled(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> accumulator) => TensorPrimitives.FusedMultiplyAdd(x, y, accumulator, accumulator);
+}

@@ -1,0 +1,131 @@
+namespace Axon.Attribution;
+
+/// <summary>How the path integral ∫₀¹ f(α) dα of a path method is approximated.</summary>
+public enum IntegrationRule
+{
+    /// <summary>Gauss–Legendre with n nodes: exact for polynomials of degree ≤ 2n − 1. The default.</summary>
+    GaussLegendre,
+
+    /// <summary>Left Riemann sum: nodes k/n for k = 0..n−1, weights 1/n. Exact for constants.</summary>
+    RiemannLeft,
+
+    /// <summary>Right Riemann sum: nodes k/n for k = 1..n, weights 1/n. Exact for constants.</summary>
+    RiemannRight,
+
+    /// <summary>Midpoint rule: nodes (k + ½)/n, weights 1/n. Exact for polynomials of degree ≤ 1.</summary>
+    RiemannMiddle,
+
+    /// <summary>
+    /// Trapezoid rule on n nodes k/(n−1), k = 0..n−1 (n − 1 intervals, so n ≥ 2): weights 1/(n−1), halved at both
+    /// ends. Exact for polynomials of degree ≤ 1.
+    /// </summary>
+    RiemannTrapezoid,
+}
+
+/// <summary>Nodes and weights of the integration rules on [0, 1], computed in double precision.</summary>
+public static class Quadrature
+{
+    /// <summary>The smallest node count a rule accepts (2 for the trapezoid rule, 1 otherwise).</summary>
+    public static int MinimumSteps(IntegrationRule rule) => rule == IntegrationRule.RiemannTrapezoid ? 2 : 1;
+
+    /// <summary>The polynomial degree up to which an n-node rule is exact.</summary>
+    public static int ExactDegree(IntegrationRule rule, int steps) => rule switch
+    {
+        IntegrationRule.GaussLegendre => 2 * steps - 1,
+        IntegrationRule.RiemannMiddle or IntegrationRule.RiemannTrapezoid => 1,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Writes the <paramref name="steps"/> nodes (ascending, in [0, 1]) and weights (summing to 1) of
+    /// <paramref name="rule"/>. Allocates nothing.
+    /// </summary>
+    public static void GetNodes(IntegrationRule rule, int steps, Span<double> nodes, Span<double> weights)
+    {
+        CheckSteps(rule, steps, nameof(steps));
+        if (nodes.Length < steps) throw new ArgumentException($"'nodes' holds {nodes.Length} values; {steps} are needed.", nameof(nodes));
+        if (weights.Length < steps) throw new ArgumentException($"'weights' holds {weights.Length} values; {steps} are needed.", nameof(weights));
+        double n = steps;
+        switch (rule)
+        {
+            case IntegrationRule.RiemannLeft:
+                for (int k = 0; k < steps; k++) { nodes[k] = k / n; weights[k] = 1 / n; }
+                break;
+            case IntegrationRule.RiemannRight:
+                for (int k = 0; k < steps; k++) { nodes[k] = (k + 1) / n; weights[k] = 1 / n; }
+                break;
+            case IntegrationRule.RiemannMiddle:
+                for (int k = 0; k < steps; k++) { nodes[k] = (k + 0.5) / n; weights[k] = 1 / n; }
+                break;
+            case IntegrationRule.RiemannTrapezoid:
+                for (int k = 0; k < steps; k++) { nodes[k] = k / (n - 1); weights[k] = 1 / (n - 1); }
+                weights[0] *= 0.5;
+                weights[steps - 1] *= 0.5;
+                break;
+            case IntegrationRule.GaussLegendre:
+                GaussLegendre(steps, nodes, weights);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown integration rule.");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="steps"/> is below what <paramref name="rule"/> needs.</summary>
+    public static void CheckSteps(IntegrationRule rule, int steps, string parameterName)
+    {
+        if (!Enum.IsDefined(rule)) throw new ArgumentOutOfRangeException(parameterName, rule, $"Unknown integration rule {rule}.");
+        int min = MinimumSteps(rule);
+        if (steps < min)
+            throw new ArgumentOutOfRangeException(parameterName, steps, $"The {rule} rule needs at least {min} step(s); got {steps}.");
+    }
+
+    /// <summary>
+    /// Gauss–Legendre on [0, 1]: the roots tᵢ of the Legendre polynomial Pₙ by Newton's method from Tricomi's
+    /// initial guesses, weights 2 / ((1 − tᵢ²) Pₙ′(tᵢ)²), then mapped by α = (1 + t)/2 with the weights halved.
+    /// </summary>
+    private static void GaussLegendre(int n, Span<double> nodes, Span<double> weights)
+    {
+        int half = (n + 1) / 2;
+        for (int i = 0; i < half; i++)
+        {
+            // Root i counted from t = 1 downwards.
+            double t = Math.Cos(Math.PI * (i + 0.75) / (n + 0.5));
+            double derivative = 0;
+            for (int iteration = 0; iteration < 100; iteration++)
+            {
+                (double p, double dp) = Legendre(n, t);
+                derivative = dp;
+                double step = p / dp;
+                t -= step;
+                if (Math.Abs(step) <= 1e-16 * Math.Max(1, Math.Abs(t))) break;
+            }
+
+            (_, derivative) = Legendre(n, t);
+            double w = 2 / ((1 - t * t) * derivative * derivative);
+
+            // Symmetric pair ±t; ascending α: the negative root comes first.
+            nodes[i] = (1 - t) / 2;
+            weights[i] = w / 2;
+            nodes[n - 1 - i] = (1 + t) / 2;
+            weights[n - 1 - i] = w / 2;
+        }
+
+        if (n % 2 == 1) nodes[n / 2] = 0.5; // the middle root is exactly 0
+    }
+
+    /// <summary>Pₙ(t) and Pₙ′(t) by the three-term recurrence.</summary>
+    private static (double Value, double Derivative) Legendre(int n, double t)
+    {
+        double p0 = 1, p1 = t;
+        if (n == 0) return (1, 0);
+        for (int k = 2; k <= n; k++)
+        {
+            double p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
+            p0 = p1;
+            p1 = p2;
+        }
+
+        double dp = n * (t * p1 - p0) / (t * t - 1);
+        return (p1, dp);
+    }
+}
