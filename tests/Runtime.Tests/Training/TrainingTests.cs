@@ -109,10 +109,17 @@ public sealed class TrainingTests
         var trainer = new Trainer<double>(model, new Adam<double>(model.ParameterTensors, 0.02), new TrainingOptions { Epochs = 40, BatchSize = 32, Seed = 2 });
         double before = trainer.Accuracy(inputs, labels);
         var losses = new List<double>();
-        double loss = trainer.Fit(inputs, labels, new Progress<TrainingProgress>(p => losses.Add(p.Loss)));
+        double loss = trainer.Fit(inputs, labels, new LossRecorder(losses));
         double after = trainer.Accuracy(inputs, labels);
         Assert.True(after > 0.97, $"accuracy {before:P1} → {after:P1}, final loss {loss:F4}");
         Assert.True(loss < 0.1, $"final loss {loss}");
+        Assert.Equal(40 * 19, losses.Count);
+    }
+
+    /// <summary>Records synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class LossRecorder(List<double> losses) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => losses.Add(value.Loss);
     }
 
     [Fact]
