@@ -1,0 +1,303 @@
+using System.Buffers.Binary;
+using System.Collections.ObjectModel;
+using System.IO.Compression;
+
+namespace Axon.IO;
+
+/// <summary>The element types of the IDX format (the third byte of the magic number).</summary>
+public enum IdxDataType : byte
+{
+    UnsignedByte = 0x08,
+    SignedByte = 0x09,
+    Int16 = 0x0B,
+    Int32 = 0x0C,
+    Single = 0x0D,
+    Double = 0x0E,
+}
+
+/// <summary>The header of an IDX file: element type and dimensions.</summary>
+public sealed class IdxHeader
+{
+    internal IdxHeader(IdxDataType dataType, int[] dimensions, long elementCount)
+    {
+        DataType = dataType;
+        Dimensions = new ReadOnlyCollection<int>(dimensions);
+        ElementCount = elementCount;
+    }
+
+    public IdxDataType DataType { get; }
+
+    /// <summary>The dimensions, outermost first (for MNIST images: count, rows, columns).</summary>
+    public IReadOnlyList<int> Dimensions { get; }
+
+    /// <summary>Product of the dimensions.</summary>
+    public long ElementCount { get; }
+
+    /// <summary>Bytes per element.</summary>
+    public int ElementSize => IdxReader.SizeOf(DataType);
+
+    public override string ToString() => $"{DataType} [{string.Join(", ", Dimensions)}]";
+}
+
+/// <summary>The content of an IDX file (or of its first items, when a limit was given).</summary>
+public sealed class IdxArray
+{
+    internal IdxArray(IdxDataType dataType, int[] dimensions, byte[] data)
+    {
+        DataType = dataType;
+        Dimensions = new ReadOnlyCollection<int>(dimensions);
+        Data = data;
+    }
+
+    public IdxDataType DataType { get; }
+
+    /// <summary>The dimensions of what was read, outermost first; the first is the number of items read.</summary>
+    public IReadOnlyList<int> Dimensions { get; }
+
+    /// <summary>
+    /// The elements' bytes as stored: for <see cref="IdxDataType.UnsignedByte"/> (MNIST pixels and labels) these are
+    /// the values; wider types are big-endian, which <see cref="ToArray{T}"/> decodes.
+    /// </summary>
+    public byte[] Data { get; }
+
+    /// <summary>Number of elements.</summary>
+    public int ElementCount => Data.Length / IdxReader.SizeOf(DataType);
+
+    /// <summary>The elements converted to <typeparamref name="T"/>.</summary>
+    public T[] ToArray<T>() where T : unmanaged, INumberBase<T>
+    {
+        var values = new T[ElementCount];
+        ReadOnlySpan<byte> data = Data;
+        switch (DataType)
+        {
+            case IdxDataType.UnsignedByte:
+                for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(data[i]);
+                break;
+            case IdxDataType.SignedByte:
+                for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating((sbyte)data[i]);
+                break;
+            case IdxDataType.Int16:
+                for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(BinaryPrimitives.ReadInt16BigEndian(data.Slice(i * 2, 2)));
+                break;
+            case IdxDataType.Int32:
+                for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(BinaryPrimitives.ReadInt32BigEndian(data.Slice(i * 4, 4)));
+                break;
+            case IdxDataType.Single:
+                for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(BinaryPrimitives.ReadSingleBigEndian(data.Slice(i * 4, 4)));
+                break;
+            default:
+                for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(BinaryPrimitives.ReadDoubleBigEndian(data.Slice(i * 8, 8)));
+                break;
+        }
+
+        return values;
+    }
+
+    public override string ToString() => $"{DataType} [{string.Join(", ", Dimensions)}]";
+}
+
+/// <summary>
+/// Reads the IDX format of MNIST and Fashion-MNIST: a magic number (0x00 0x00, a type code, the number of
+/// dimensions), the dimensions as big-endian 32-bit integers, then the elements, big-endian, last dimension
+/// fastest. Gzip-compressed files (the usual <c>.gz</c> distribution) are recognised by their content and
+/// decompressed on the fly; so is a <c>.gz</c> file that was already decompressed by a download tool.
+/// Every defect — wrong magic, unknown type, absurd dimensions, truncated data, trailing bytes, broken gzip — is
+/// an <see cref="InvalidDataException"/> naming the file. Memory is allocated for what the file actually holds,
+/// never merely for what a (possibly corrupt) header claims.
+/// </summary>
+public static class IdxReader
+{
+    private const string InMemoryName = "<memory>";
+    private const int InitialGzipCapacity = 1 << 20;
+
+    /// <summary>Reads the whole file at <paramref name="path"/>, or the first <paramref name="maxItems"/> items of its outermost dimension.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid IDX file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static IdxArray Read(string path, int? maxItems = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckLimit(maxItems);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        return (IdxArray)ReadCore(stream, path, maxItems, headerOnly: false);
+    }
+
+    /// <summary>Reads IDX content held in memory (raw or gzip-compressed).</summary>
+    /// <param name="fileName">A name for the content in messages.</param>
+    public static IdxArray Read(ReadOnlyMemory<byte> content, string? fileName = null, int? maxItems = null)
+    {
+        CheckLimit(maxItems);
+        using var stream = AsStream(content);
+        return (IdxArray)ReadCore(stream, string.IsNullOrEmpty(fileName) ? InMemoryName : fileName, maxItems, headerOnly: false);
+    }
+
+    /// <summary>Reads only the header (type and dimensions) of the file at <paramref name="path"/>.</summary>
+    public static IdxHeader ReadHeader(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+        return (IdxHeader)ReadCore(stream, path, null, headerOnly: true);
+    }
+
+    /// <summary>Reads only the header of IDX content held in memory.</summary>
+    public static IdxHeader ReadHeader(ReadOnlyMemory<byte> content, string? fileName = null)
+    {
+        using var stream = AsStream(content);
+        return (IdxHeader)ReadCore(stream, string.IsNullOrEmpty(fileName) ? InMemoryName : fileName, null, headerOnly: true);
+    }
+
+    /// <summary>Bytes per element of <paramref name="type"/>.</summary>
+    public static int SizeOf(IdxDataType type) => type switch
+    {
+        IdxDataType.UnsignedByte or IdxDataType.SignedByte => 1,
+        IdxDataType.Int16 => 2,
+        IdxDataType.Int32 or IdxDataType.Single => 4,
+        IdxDataType.Double => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not an IDX data type."),
+    };
+
+    private static object ReadCore(Stream file, string source, int? maxItems, bool headerOnly)
+    {
+        // Gzip starts with 1F 8B; IDX with 00 00. Sniff, then rewind (both callers pass seekable streams).
+        Span<byte> sniff = stackalloc byte[2];
+        int sniffed = file.ReadAtLeast(sniff, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        bool gzip = sniffed == 2 && sniff[0] == 0x1F && sniff[1] == 0x8B;
+        if (!gzip) return ReadIdx(file, source, file.Length, maxItems, headerOnly, gzip: false);
+
+        try
+        {
+            using var decompressed = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            return ReadIdx(decompressed, source, null, maxItems, headerOnly, gzip: true);
+        }
+        catch (Exception ex) when (ex is InvalidDataException && !ex.Data.Contains(DataErrors.FileNameKey) || ex is IOException and not FileNotFoundException)
+        {
+            // The decompressor's own errors (InvalidDataException, or its IOException for zlib failures).
+            throw Error(source, $"the gzip stream is corrupt ({ex.Message}).", ex);
+        }
+    }
+
+    private static object ReadIdx(Stream stream, string source, long? length, int? maxItems, bool headerOnly, bool gzip)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        ReadHeaderBytes(stream, magic, source, gzip, "the 4-byte magic number");
+        if (magic[0] != 0 || magic[1] != 0)
+        {
+            throw Error(source, $"the magic number {magic[0]:X2} {magic[1]:X2} {magic[2]:X2} {magic[3]:X2} does not start with 00 00 " +
+                "(not an IDX file, or not the file you meant?).");
+        }
+
+        byte code = magic[2];
+        if (code is not (0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E))
+        {
+            throw Error(source, $"unknown element type code 0x{code:X2} in the magic number " +
+                "(IDX knows 0x08 unsigned byte, 0x09 signed byte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64).");
+        }
+
+        var type = (IdxDataType)code;
+        int elementSize = SizeOf(type);
+        int rank = magic[3];
+        Span<byte> dimensionBytes = stackalloc byte[4 * 255];
+        dimensionBytes = dimensionBytes[..(4 * rank)];
+        ReadHeaderBytes(stream, dimensionBytes, source, gzip, $"the {rank} dimensions the magic number announces");
+
+        var dims = new int[rank];
+        long elements = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            uint d = BinaryPrimitives.ReadUInt32BigEndian(dimensionBytes.Slice(4 * i, 4));
+            if (d > int.MaxValue) throw Error(source, $"dimension {i} is {d}, beyond any real data set (corrupt header?).");
+            dims[i] = (int)d;
+            if (elements != 0) elements = d == 0 ? 0 : elements * d; // both factors < 2^31: no overflow
+            if (elements > Array.MaxLength / elementSize)
+            {
+                throw Error(source, $"the dimensions [{string.Join(", ", dims.Take(i + 1))}{(i + 1 < rank ? ", …" : "")}] of {type} " +
+                    $"describe more than {Array.MaxLength} bytes, beyond what Axon reads (corrupt header?).");
+            }
+        }
+
+        long headerBytes = 4 + 4L * rank;
+        long fullBytes = elements * elementSize;
+        if (length is long known && known - headerBytes != fullBytes)
+        {
+            long actual = known - headerBytes;
+            throw Error(source, actual < fullBytes
+                ? $"the header announces {type} [{string.Join(", ", dims)}], {fullBytes} bytes of data, but only {actual} follow (truncated file?)."
+                : $"the header announces {type} [{string.Join(", ", dims)}], {fullBytes} bytes of data, but {actual} follow ({actual - fullBytes} trailing bytes).");
+        }
+
+        if (headerOnly) return new IdxHeader(type, dims, elements);
+
+        // A limit keeps the first items of the outermost dimension.
+        long wanted = fullBytes;
+        bool partial = false;
+        if (maxItems is int limit && rank > 0 && limit < dims[0])
+        {
+            wanted = dims[0] == 0 ? 0 : fullBytes / dims[0] * limit;
+            dims[0] = limit;
+            partial = true;
+        }
+
+        byte[] data = length is null ? ReadGrowing(stream, wanted, source, type, dims) : ReadKnown(stream, wanted, source);
+        if (!partial && length is null)
+        {
+            // Reading on to the end also lets the decompressor check the gzip trailer (CRC and size).
+            Span<byte> probe = stackalloc byte[1];
+            if (stream.Read(probe) != 0)
+                throw Error(source, $"more data follows the {fullBytes} bytes that the header [{string.Join(", ", dims)}] announces (trailing bytes).");
+        }
+
+        return new IdxArray(type, dims, data);
+    }
+
+    private static byte[] ReadKnown(Stream stream, long count, string source)
+    {
+        var data = new byte[count];
+        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (read != data.Length) throw Error(source, $"the data ends after {read} of {count} bytes (the file changed while it was read?).");
+        return data;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> bytes from a stream of unknown length, growing the buffer as data arrives, so
+    /// that a header claiming gigabytes in a small file costs no more memory than the file really holds.
+    /// </summary>
+    private static byte[] ReadGrowing(Stream stream, long count, string source, IdxDataType type, int[] dims)
+    {
+        var data = new byte[Math.Min(count, InitialGzipCapacity)];
+        int filled = 0;
+        while (filled < count)
+        {
+            if (filled == data.Length) Array.Resize(ref data, (int)Math.Min(count, Math.Max(2L * data.Length, 1)));
+            int read = stream.Read(data, filled, data.Length - filled);
+            if (read == 0)
+            {
+                throw Error(source, $"the header announces {type} [{string.Join(", ", dims)}], {count} bytes of data, " +
+                    $"but the decompressed data ends after {filled} (truncated file?).");
+            }
+
+            filled += read;
+        }
+
+        return data;
+    }
+
+    private static void ReadHeaderBytes(Stream stream, Span<byte> buffer, string source, bool gzip, string what)
+    {
+        int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (read != buffer.Length)
+            throw Error(source, $"the {(gzip ? "decompressed " : "")}file ends after {read} bytes of {what} (truncated or empty file?).");
+    }
+
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> content) =>
+        MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
+
+    private static void CheckLimit(int? maxItems)
+    {
+        if (maxItems < 0) throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "The item limit cannot be negative.");
+    }
+
+    private static InvalidDataException Error(string source, string problem, Exception? inner = null) =>
+        DataErrors.Create($"Invalid IDX file '{source}': {problem}", source, null, inner);
+}
