@@ -162,22 +162,69 @@ public static class IdxReader
         int sniffed = file.ReadAtLeast(sniff, 2, throwOnEndOfStream: false);
         file.Position = 0;
         bool gzip = sniffed == 2 && sniff[0] == 0x1F && sniff[1] == 0x8B;
-        if (!gzip) return ReadIdx(file, source, file.Length, maxItems, headerOnly, gzip: false);
+        if (!gzip) return ReadIdx(file, source, file.Length, maxItems, headerOnly, gzip: false, out _);
 
+        object result;
+        bool complete;
         try
         {
             using var decompressed = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
-            return ReadIdx(decompressed, source, null, maxItems, headerOnly, gzip: true);
+            result = ReadIdx(decompressed, source, null, maxItems, headerOnly, gzip: true, out complete);
         }
         catch (Exception ex) when (ex is InvalidDataException && !ex.Data.Contains(DataErrors.FileNameKey) || ex is IOException and not FileNotFoundException)
         {
             // The decompressor's own errors (InvalidDataException, or its IOException for zlib failures).
             throw Error(source, $"the gzip stream is corrupt ({ex.Message}).", ex);
         }
+
+        if (complete) CheckGzipTrailer(file, source, (IdxArray)result);
+        return result;
     }
 
-    private static object ReadIdx(Stream stream, string source, long? length, int? maxItems, bool headerOnly, bool gzip)
+    /// <summary>
+    /// The decompressor checks a gzip member's CRC when the trailer is there, but ends quietly when the file stops
+    /// short of it. So, after a complete read, the last 8 bytes must be the trailer of the last member: ISIZE is the
+    /// length of the member's output — the tail of everything decompressed — and CRC32 its checksum. (This holds for
+    /// multi-member files too, and rejects truncated trailers and bytes appended after the gzip data.)
+    /// </summary>
+    private static void CheckGzipTrailer(Stream file, string source, IdxArray array)
     {
+        Span<byte> trailer = stackalloc byte[8];
+        if (file.Length < 18) throw Error(source, $"the gzip file is {file.Length} bytes long, too short to hold a gzip header and trailer.");
+        file.Position = file.Length - 8;
+        file.ReadExactly(trailer);
+        uint expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        uint memberSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+
+        byte[] header = HeaderBytes(array);
+        long total = header.Length + (long)array.Data.Length;
+        if (memberSize <= total)
+        {
+            // CRC32 of the last memberSize decompressed bytes: the tail of the header (if any), then of the data.
+            long skip = total - memberSize;
+            uint crc = Crc32.Initial;
+            if (skip < header.Length) crc = Crc32.Update(crc, header.AsSpan((int)skip));
+            crc = Crc32.Update(crc, array.Data.AsSpan((int)Math.Max(0, skip - header.Length)));
+            if (Crc32.Finish(crc) == expectedCrc) return;
+        }
+
+        throw Error(source, "the gzip data decompressed, but the file does not end with the matching gzip trailer " +
+            "(CRC32 and size): it is truncated, or other bytes were appended after the gzip data.");
+    }
+
+    private static byte[] HeaderBytes(IdxArray array)
+    {
+        int rank = array.Dimensions.Count;
+        var header = new byte[4 + 4 * rank];
+        header[2] = (byte)array.DataType;
+        header[3] = (byte)rank;
+        for (int i = 0; i < rank; i++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * i), array.Dimensions[i]);
+        return header;
+    }
+
+    private static object ReadIdx(Stream stream, string source, long? length, int? maxItems, bool headerOnly, bool gzip, out bool complete)
+    {
+        complete = false;
         Span<byte> magic = stackalloc byte[4];
         ReadHeaderBytes(stream, magic, source, gzip, "the 4-byte magic number");
         if (magic[0] != 0 || magic[1] != 0)
@@ -246,6 +293,7 @@ public static class IdxReader
                 throw Error(source, $"more data follows the {fullBytes} bytes that the header [{string.Join(", ", dims)}] announces (trailing bytes).");
         }
 
+        complete = !partial;
         return new IdxArray(type, dims, data);
     }
 
@@ -296,6 +344,48 @@ public static class IdxReader
     private static void CheckLimit(int? maxItems)
     {
         if (maxItems < 0) throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "The item limit cannot be negative.");
+    }
+
+    /// <summary>CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as gzip uses; slicing by 4.</summary>
+    private static class Crc32
+    {
+        public const uint Initial = 0xFFFFFFFF;
+
+        private static readonly uint[] Table = BuildTable();
+
+        public static uint Finish(uint crc) => ~crc;
+
+        public static uint Update(uint crc, ReadOnlySpan<byte> bytes)
+        {
+            uint[] t = Table;
+            while (bytes.Length >= 4)
+            {
+                crc ^= BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+                crc = t[768 + (crc & 0xFF)] ^ t[512 + ((crc >> 8) & 0xFF)] ^ t[256 + ((crc >> 16) & 0xFF)] ^ t[crc >> 24];
+                bytes = bytes[4..];
+            }
+
+            foreach (byte b in bytes) crc = t[(crc ^ b) & 0xFF] ^ (crc >> 8);
+            return crc;
+        }
+
+        private static uint[] BuildTable()
+        {
+            var table = new uint[1024];
+            for (uint i = 0; i < 256; i++)
+            {
+                uint c = i;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+                table[i] = c;
+            }
+
+            for (int i = 0; i < 256; i++)
+            {
+                for (int s = 1; s < 4; s++) table[256 * s + i] = table[i + 256 * (s - 1)] >> 8 ^ table[table[i + 256 * (s - 1)] & 0xFF];
+            }
+
+            return table;
+        }
     }
 
     private static InvalidDataException Error(string source, string problem, Exception? inner = null) =>
