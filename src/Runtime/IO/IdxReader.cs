@@ -162,14 +162,14 @@ public static class IdxReader
         int sniffed = file.ReadAtLeast(sniff, 2, throwOnEndOfStream: false);
         file.Position = 0;
         bool gzip = sniffed == 2 && sniff[0] == 0x1F && sniff[1] == 0x8B;
-        if (!gzip) return ReadIdx(file, source, file.Length, maxItems, headerOnly, gzip: false, out _);
+        if (!gzip) return ReadIdx(file, source, file.Length, maxItems, headerOnly, gzip: false, out _, file.Length);
 
         object result;
         bool complete;
         try
         {
             using var decompressed = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
-            result = ReadIdx(decompressed, source, null, maxItems, headerOnly, gzip: true, out complete);
+            result = ReadIdx(decompressed, source, null, maxItems, headerOnly, gzip: true, out complete, file.Length);
         }
         catch (Exception ex) when (ex is InvalidDataException && !ex.Data.Contains(DataErrors.FileNameKey) || ex is IOException and not FileNotFoundException)
         {
@@ -222,7 +222,7 @@ public static class IdxReader
         return header;
     }
 
-    private static object ReadIdx(Stream stream, string source, long? length, int? maxItems, bool headerOnly, bool gzip, out bool complete)
+    private static object ReadIdx(Stream stream, string source, long? length, int? maxItems, bool headerOnly, bool gzip, out bool complete, long compressedLength)
     {
         complete = false;
         Span<byte> magic = stackalloc byte[4];
@@ -284,7 +284,7 @@ public static class IdxReader
             partial = true;
         }
 
-        byte[] data = length is null ? ReadGrowing(stream, wanted, source, type, dims) : ReadKnown(stream, wanted, source);
+        byte[] data = length is null ? ReadGrowing(stream, wanted, compressedLength, source, type, dims) : ReadKnown(stream, wanted, source);
         if (!partial && length is null)
         {
             // Reading on to the end also lets the decompressor check the gzip trailer (CRC and size).
@@ -307,11 +307,14 @@ public static class IdxReader
 
     /// <summary>
     /// Reads <paramref name="count"/> bytes from a stream of unknown length, growing the buffer as data arrives, so
-    /// that a header claiming gigabytes in a small file costs no more memory than the file really holds.
+    /// that a header claiming gigabytes in a small file costs no more memory than the file really holds. The first
+    /// buffer holds a few times the compressed size (MNIST's IDX files compress about 2:1 to 10:1), so a real data
+    /// set is usually read without a single resize.
     /// </summary>
-    private static byte[] ReadGrowing(Stream stream, long count, string source, IdxDataType type, int[] dims)
+    private static byte[] ReadGrowing(Stream stream, long count, long compressedLength, string source, IdxDataType type, int[] dims)
     {
-        var data = new byte[Math.Min(count, InitialGzipCapacity)];
+        long initial = Math.Max(InitialGzipCapacity, Math.Min(4 * compressedLength, Array.MaxLength));
+        var data = new byte[Math.Min(count, initial)];
         int filled = 0;
         while (filled < count)
         {

@@ -72,6 +72,18 @@ public class IdxReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MultiMemberGzipFilesAreRead()
+    {
+        // Concatenated gzip members decompress to the concatenation; the trailer check covers the last member only.
+        byte[] raw = TestFiles.Idx(0x08, [10, 10], RandomBytes(100, 9));
+        foreach (int split in new[] { 2, 4, 30, 109 })
+        {
+            byte[] content = [.. TestFiles.Gzip(raw.AsSpan(0, split)), .. TestFiles.Gzip(raw.AsSpan(split))];
+            Assert.Equal(raw[12..], IdxReader.Read(content, "multi.gz").Data);
+        }
+    }
+
+    [Fact]
     public void AGzExtensionOnAnUncompressedFileIsFine()
     {
         // Browsers and some download tools decompress .gz files but keep the name.
