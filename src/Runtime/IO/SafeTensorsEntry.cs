@@ -12,6 +12,7 @@ public sealed class SafeTensorsEntry
     private readonly ReadOnlyMemory<float> _singles;
     private readonly ReadOnlyMemory<double> _doubles;
     private readonly ReadOnlyMemory<byte> _bytes;
+    private readonly bool _raw;
 
     /// <summary>An F32 tensor.</summary>
     public SafeTensorsEntry(string name, IReadOnlyList<int> shape, ReadOnlyMemory<float> values)
@@ -62,6 +63,7 @@ public sealed class SafeTensorsEntry
         : this(name, dtype, shape, 0, data.Length)
     {
         _bytes = data;
+        _raw = true;
     }
 
     /// <summary>A tensor of any dtype from its little-endian bytes (ElementCount × the dtype's size).</summary>
@@ -84,9 +86,9 @@ public sealed class SafeTensorsEntry
 
     internal void WriteData(Stream stream)
     {
-        if (DType == SafeTensorsDType.F32 && _bytes.IsEmpty && ElementCount > 0) WriteLittleEndian(stream, _singles.Span);
-        else if (DType == SafeTensorsDType.F64 && _bytes.IsEmpty && ElementCount > 0) WriteLittleEndian(stream, _doubles.Span);
-        else stream.Write(_bytes.Span);
+        if (_raw) stream.Write(_bytes.Span);
+        else if (DType == SafeTensorsDType.F32) WriteLittleEndian(stream, _singles.Span);
+        else WriteLittleEndian(stream, _doubles.Span);
     }
 
     private static void WriteLittleEndian(Stream stream, ReadOnlySpan<float> values)
