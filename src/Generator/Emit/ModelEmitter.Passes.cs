@@ -63,27 +63,36 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Reverse mode over the last forward's tape, seeded with <paramref name=\"outputGradient\"/>.</summary>");
             using (w.Block($"public void Backward(global::Axon.Model.ModelWorkspace<{t}> workspace, global::System.ReadOnlySpan<{t}> outputGradient, int batch, int stopAtLayer = 0, global::System.Span<{t}> parameterGradient = default)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
-                w.Line("workspace.RequireTape(batch);");
-                w.Line("global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(outputGradient.Length, batch, OutputSize, nameof(outputGradient));");
-                w.Line("global::Axon.Model.ModelGuard.CheckFinite(outputGradient, OutputSize, nameof(outputGradient));");
-                w.Line("if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($\"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.\", nameof(parameterGradient));");
-                w.Line("if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException(\"Parameter gradients need the whole backward pass: use stopAtLayer = 0.\", nameof(stopAtLayer));");
-                w.Line($"for (int i = stopAtLayer; i < {last}; i++) workspace.GradientFor(i, batch).Clear();");
-                w.Line($"outputGradient.CopyTo(workspace.GradientFor({last}, batch));");
-                w.Line("RunBackward(workspace, batch, stopAtLayer, parameterGradient);");
+                w.Line($"BackwardFrom(workspace, {last}, outputGradient, batch, stopAtLayer, parameterGradient);");
             }
 
             w.Line();
-            using (w.Block($"private void RunBackward(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int stopAtLayer, global::System.Span<{t}> pg)"))
+            w.Line("/// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name=\"layer\"/>.</summary>");
+            using (w.Block($"public void BackwardFrom(global::Axon.Model.ModelWorkspace<{t}> workspace, int layer, global::System.ReadOnlySpan<{t}> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<{t}> parameterGradient = default)"))
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
+                w.Line("workspace.RequireTape(batch);");
+                w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
+                w.Line("global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));");
+                w.Line("if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $\"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.\");");
+                w.Line("global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, LayerSizes[layer], nameof(layerGradient));");
+                w.Line("global::Axon.Model.ModelGuard.CheckFinite(layerGradient, LayerSizes[layer], nameof(layerGradient));");
+                w.Line("if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($\"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.\", nameof(parameterGradient));");
+                w.Line("if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException(\"Parameter gradients need the pass to reach the input: use stopAtLayer = 0.\", nameof(stopAtLayer));");
+                w.Line("for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();");
+                w.Line("layerGradient.CopyTo(workspace.GradientFor(layer, batch));");
+                w.Line("RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);");
+            }
+
+            w.Line();
+            using (w.Block($"private void RunBackward(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int from, int stopAtLayer, global::System.Span<{t}> pg)"))
             {
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
                 for (int i = last; i >= 1; i--)
                 {
                     var node = model.Nodes[i];
                     w.Line("// " + NodeCode.Describe(model, node));
-                    using (w.Block($"if (stopAtLayer < {i})"))
+                    using (w.Block($"if (stopAtLayer < {i} && {i} <= from)"))
                     {
                         // The gradient of node i is complete here: every consumer has a larger index.
                         w.Line($"ws.MaskDerivative({i}, ws.GradientFor({i}, batch), batch);");

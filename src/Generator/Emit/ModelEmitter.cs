@@ -91,6 +91,9 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>The nodes in topological order, with shapes, offsets and whether each is a cut.</summary>");
             w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.LayerInfo> Layers => s_layers;");
             w.Line();
+            w.Line("/// <summary>The [Layer] descriptors in declaration order.</summary>");
+            w.Line("public global::Axon.Layers.Layer[] GetLayerDescriptors() => new global::Axon.Layers.Layer[] { " + string.Join(", ", model.LayerMembers) + " };");
+            w.Line();
             w.Line("/// <summary>The parameter tensors inside <see cref=\"Parameters\"/>, named as PyTorch names them.</summary>");
             w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;");
         }

@@ -77,7 +77,8 @@ namespace Axon.Generator.Emit
                         int input = node.Inputs[0];
                         using (w.Block($"if (stopAtLayer <= {input})"))
                         {
-                            WriteZip(w, t, Act(input), dy, Grad(input), $"dx[i] += {Derivative(node.Function)}(x[i]) * d[i];", "dx");
+                            WriteRescalable(w, t, node, input, $"RescaleBuffer({node.Index}, batch)", target =>
+                                WriteZip(w, t, Act(input), dy, target, $"dx[i] += {Derivative(node.Function)}(x[i]) * d[i];", "dx"));
                         }
 
                         return;
@@ -124,8 +125,38 @@ namespace Axon.Generator.Emit
                     Guarded(w, x, $"{K}{node.Kind}Kernel.Backward<{t}>({Act(node.Index)}, {dy}, {Grad(x)}, batch, {node.Size});");
                     return;
                 default:
-                    Guarded(w, x, $"{K}{ElementwiseKernel(node.Kind)}.Backward<{t}>({act}, {Act(node.Index)}, {dy}, {Grad(x)}{SlopeArgument(model, node)});");
+                    using (w.Block($"if (stopAtLayer <= {x})"))
+                    {
+                        WriteRescalable(w, t, node, x, $"RescaleBuffer({node.Index}, batch)", target =>
+                            w.Line($"{K}{ElementwiseKernel(node.Kind)}.Backward<{t}>({act}, {Act(node.Index)}, {dy}, {target}{SlopeArgument(model, node)});"));
+                    }
+
                     return;
+            }
+        }
+
+        /// <summary>
+        /// The backward of an element-wise nonlinearity, twice: the ordinary one, and under DeepLIFT's rescale rule
+        /// (when the workspace has a reference) the derivative goes to a buffer that <c>RescaleRule</c> combines
+        /// with the secant slopes.
+        /// </summary>
+        private static void WriteRescalable(SourceWriter w, string t, NodeSpec node, int input, string buffer, System.Action<string> writeBackwardInto)
+        {
+            using (w.Block("if (ws.RescaleReference is { } reference)"))
+            {
+                w.Line($"global::System.Span<{t}> derivative = ws.{buffer};");
+                w.Line("derivative.Clear();");
+                using (w.Block(""))
+                {
+                    writeBackwardInto("derivative");
+                }
+
+                w.Line($"global::Axon.Model.RescaleRule.Apply<{t}>({Act(input)}, {Act(node.Index)}, reference.Activation({input}), reference.Activation({node.Index}), {Grad(node.Index)}, derivative, {Grad(input)});");
+            }
+
+            using (w.Block("else"))
+            {
+                writeBackwardInto(Grad(input));
             }
         }
 

@@ -17,9 +17,10 @@ namespace Axon.Generator.Emit
             return this;
         }
 
+        /// <summary>Writes the header (if any) and opens a brace block; an empty header opens a bare scope.</summary>
         public SourceWriter Open(string header)
         {
-            Line(header);
+            if (header.Length > 0) Line(header);
             Line("{");
             _indent++;
             return this;

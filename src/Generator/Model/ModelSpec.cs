@@ -12,7 +12,8 @@ namespace Axon.Generator.Model
         ElementKind Element,
         EquatableArray<int> InputShape,
         EquatableArray<NodeSpec> Nodes,
-        EquatableArray<ParameterSpec> Parameters)
+        EquatableArray<ParameterSpec> Parameters,
+        EquatableArray<string> LayerMembers)
     {
         public string ElementTypeName => Element == ElementKind.Double ? "double" : "float";
 

@@ -87,7 +87,8 @@ namespace Axon.Generator.Parsing
                 element,
                 inputShape.ToEquatableArray(),
                 checkedNetwork.Value.Nodes,
-                checkedNetwork.Value.Parameters);
+                checkedNetwork.Value.Parameters,
+                layers.Select(l => l.Name).ToEquatableArray());
         }
 
         private static List<DraftNode>? ParseForward(INamedTypeSymbol type, SemanticModel model, List<LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)

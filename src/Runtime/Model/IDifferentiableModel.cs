@@ -49,6 +49,13 @@ public interface IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee
     void Backward(ModelWorkspace<T> workspace, ReadOnlySpan<T> outputGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default);
 
     /// <summary>
+    /// Reverse mode seeded at an inner node: like <see cref="Backward"/>, but the gradient of node
+    /// <paramref name="layer"/> is set to <paramref name="layerGradient"/> (batch × that node's size) and only the
+    /// nodes below it are propagated — e.g. a one-hot seed gives ∂y_j/∂x for one neuron j (neuron conductance).
+    /// </summary>
+    void BackwardFrom(ModelWorkspace<T> workspace, int layer, ReadOnlySpan<T> layerGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default);
+
+    /// <summary>
     /// Forward mode over the tape of the last <see cref="Forward"/>: pushes <paramref name="inputTangent"/>
     /// (batch × InputSize) through nodes 1..<paramref name="stopAtLayer"/> (default: all) and leaves each node's
     /// tangent — the Jacobian-vector product — in the workspace (<see cref="ModelWorkspace{T}.Tangent"/>).

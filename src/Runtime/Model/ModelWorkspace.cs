@@ -33,6 +33,7 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     private readonly T[] _scratch;
     private readonly int[] _indices;
     private readonly Intervention?[] _interventions;
+    private T[]? _rescale;
     private int _activeInterventions;
 
     /// <param name="layerSizes">Per-sample element count of every node.</param>
@@ -190,6 +191,20 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (_activeInterventions == 0) return;
         _interventions[layer]?.Mask(derivative, ActivationFor(layer, batch), batch);
+    }
+
+    /// <summary>Temporary room for one node's derivative under the rescale rule; made on first use.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<T> RescaleBuffer(int layer, int batch)
+    {
+        if (_rescale is null)
+        {
+            int largest = 0;
+            foreach (int size in _sizes) largest = Math.Max(largest, size);
+            _rescale = new T[(long)largest * MaxBatch];
+        }
+
+        return _rescale.AsSpan(0, _sizes[layer] * batch);
     }
 
     [EditorBrowsable(EditorBrowsableState.Never)]

@@ -1,0 +1,185 @@
+using Axon.Model;
+
+namespace Axon.IO;
+
+/// <summary>
+/// Loads and saves a model's parameters as safetensors, by the PyTorch names in
+/// <see cref="IDifferentiableModel{T}.ParameterTensors"/> ("conv1.weight"), so weights exported from PyTorch load
+/// directly and Axon's files open in PyTorch.
+/// </summary>
+public static class ModelWeights
+{
+    private const int ProblemsListed = 10;
+
+    /// <summary>
+    /// Loads every parameter tensor of <paramref name="model"/> from the safetensors file at <paramref name="path"/>.
+    /// Each is found by name, must have the model's shape and a floating-point dtype (F64, F32, F16, BF16, F8;
+    /// converted to <typeparamref name="T"/>); tensors the model does not have are ignored. All or nothing: when
+    /// anything is wrong the parameters are left as they were.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors, or a tensor is missing, has
+    /// another shape or an integer dtype; the message names every such tensor.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static void Load<T>(IDifferentiableModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Load(model, SafeTensorsFile.Read(path));
+    }
+
+    /// <summary>Loads from safetensors content in memory; see <see cref="Load{T}(IDifferentiableModel{T}, string)"/>.</summary>
+    /// <param name="fileName">A name for the content in messages.</param>
+    public static void Load<T>(IDifferentiableModel<T> model, ReadOnlyMemory<byte> content, string? fileName = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Load(model, SafeTensorsFile.Parse(content, fileName));
+    }
+
+    /// <summary>Loads from an already parsed file; see <see cref="Load{T}(IDifferentiableModel{T}, string)"/>.</summary>
+    public static void Load<T>(IDifferentiableModel<T> model, SafeTensorsFile file) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(file);
+        var parameters = model.ParameterTensors;
+        CheckLayout(model, parameters);
+
+        // Decode into a copy; the model sees nothing until every tensor has passed.
+        T[] staged = model.Parameters.ToArray();
+        var problems = new List<string>();
+        var failed = new List<string>();
+        bool anyMissing = false;
+        foreach (var parameter in parameters)
+        {
+            string? problem;
+            if (!file.TryGetTensor(parameter.Name, out var tensor))
+            {
+                anyMissing = true;
+                problem = $"tensor '{parameter.Name}' {FormatShape(parameter.Shape)} is missing{Suggest(file, parameter.Name)}";
+            }
+            else if (!tensor.DType.IsFloatingPoint())
+            {
+                problem = $"tensor '{parameter.Name}' is stored as {tensor.DType.ToHeaderName()}, an integer dtype; parameters need a floating-point dtype (F32, F64, F16, BF16)";
+            }
+            else if (!tensor.Shape.SequenceEqual(parameter.Shape))
+            {
+                problem = $"tensor '{parameter.Name}' has shape {FormatShape(tensor.Shape)}; the model expects {FormatShape(parameter.Shape)}";
+            }
+            else
+            {
+                tensor.CopyTo(staged.AsSpan(parameter.Offset, parameter.Length));
+                continue;
+            }
+
+            problems.Add(problem);
+            failed.Add(parameter.Name);
+        }
+
+        if (problems.Count > 0)
+        {
+            var message = new System.Text.StringBuilder();
+            message.Append($"Cannot load weights from '{file.FileName}' into model '{model.Name}': ");
+            if (problems.Count == 1)
+            {
+                message.Append(problems[0]).Append('.');
+            }
+            else
+            {
+                message.Append($"{problems.Count} of its {parameters.Count} parameter tensors do not fit.");
+                foreach (string problem in problems.Take(ProblemsListed)) message.Append("\n  - ").Append(problem).Append('.');
+                if (problems.Count > ProblemsListed) message.Append($"\n  - and {problems.Count - ProblemsListed} more.");
+            }
+
+            if (anyMissing) message.Append(' ').Append(SafeTensorsFile.DescribeNames(file.Tensors.Select(t => t.Name), 8));
+            message.Append(" The model's parameters are unchanged.");
+            var exception = DataErrors.Create(message.ToString(), file.FileName, failed[0]);
+            exception.Data[FailedTensorsKey] = string.Join("\n", failed);
+            throw exception;
+        }
+
+        staged.CopyTo(model.Parameters);
+    }
+
+    /// <summary>
+    /// <see cref="Exception.Data"/> key, on a failed <see cref="Load{T}(IDifferentiableModel{T}, string)"/>, of the
+    /// names of every parameter tensor that could not be loaded, one per line.
+    /// </summary>
+    public const string FailedTensorsKey = "Axon.FailedTensors";
+
+    /// <summary>
+    /// Writes every parameter tensor of <paramref name="model"/>, with its name and shape, to a safetensors file at
+    /// <paramref name="path"/> in <typeparamref name="T"/>'s dtype (F32 for float, F64 for double, F16 for Half).
+    /// The file is replaced only once it has been written completely.
+    /// </summary>
+    public static void Save<T>(IDifferentiableModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        SafeTensorsWriter.Write(path, Entries(model), metadata);
+    }
+
+    /// <summary>Writes the parameters as safetensors to <paramref name="stream"/>.</summary>
+    public static void Save<T>(IDifferentiableModel<T> model, Stream stream, IReadOnlyDictionary<string, string>? metadata = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        SafeTensorsWriter.Write(stream, Entries(model), metadata);
+    }
+
+    /// <summary>The parameters as the bytes of a safetensors file.</summary>
+    public static byte[] ToBytes<T>(IDifferentiableModel<T> model, IReadOnlyDictionary<string, string>? metadata = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return SafeTensorsWriter.ToArray(Entries(model), metadata);
+    }
+
+    private static List<SafeTensorsEntry> Entries<T>(IDifferentiableModel<T> model) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!SafeTensorsDTypes.TryGetDType<T>(out var dtype))
+            throw new NotSupportedException($"safetensors has no dtype for {typeof(T).Name}; save a float, double or Half model.");
+        var parameters = model.ParameterTensors;
+        CheckLayout(model, parameters);
+
+        // A snapshot, so the file is consistent even if the model changes while it is written.
+        T[] values = model.Parameters.ToArray();
+        byte[] bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        int size = dtype.SizeOf();
+        if (!BitConverter.IsLittleEndian)
+        {
+            for (int i = 0; i < bytes.Length; i += size) bytes.AsSpan(i, size).Reverse();
+        }
+
+        var entries = new List<SafeTensorsEntry>(parameters.Count);
+        foreach (var parameter in parameters)
+        {
+            var data = new ReadOnlyMemory<byte>(bytes, parameter.Offset * size, parameter.Length * size);
+            entries.Add(SafeTensorsEntry.FromBytes(parameter.Name, dtype, parameter.Shape, data));
+        }
+
+        return entries;
+    }
+
+    private static void CheckLayout<T>(IDifferentiableModel<T> model, IReadOnlyList<ParameterInfo> parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int total = model.Parameters.Length;
+        foreach (var parameter in parameters)
+        {
+            long elements = 1;
+            foreach (int d in parameter.Shape) elements *= d;
+            if (parameter.Offset < 0 || parameter.Length < 0 || (long)parameter.Offset + parameter.Length > total || elements != parameter.Length)
+            {
+                throw new InvalidOperationException(
+                    $"Model '{model.Name}' describes parameter '{parameter.Name}' {FormatShape(parameter.Shape)} at offset {parameter.Offset}, length {parameter.Length}, " +
+                    $"which does not fit its {total} parameters.");
+            }
+        }
+    }
+
+    private static string Suggest(SafeTensorsFile file, string name)
+    {
+        // The usual culprits: a prefix added by a wrapper ("module.", "model.") or a different module path.
+        var similar = file.Tensors.Select(t => t.Name)
+            .Where(n => n.EndsWith("." + name, StringComparison.Ordinal) || name.EndsWith("." + n, StringComparison.Ordinal))
+            .Take(3)
+            .ToList();
+        return similar.Count == 0 ? "" : $" (did you mean {string.Join(" or ", similar.Select(n => $"'{n}'"))}?)";
+    }
+
+    private static string FormatShape(IReadOnlyList<int> shape) => $"[{string.Join(", ", shape)}]";
+}
