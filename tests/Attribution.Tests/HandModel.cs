@@ -17,6 +17,7 @@ public sealed class HandModel<T> : IDifferentiableModel<T> where T : unmanaged, 
     private readonly Act _act;
     private readonly T[] _parameters;
     private readonly LayerInfo[] _layers;
+    private readonly int[] _sizes;
 
     public HandModel(int n, int h, int o, Act act = Act.Tanh, bool residual = false, int seed = 1)
     {
@@ -34,6 +35,7 @@ public sealed class HandModel<T> : IDifferentiableModel<T> where T : unmanaged, 
         if (residual) layers.Add(new("add", "Add", 3, [h], n + 2 * h, [2, 0], true));
         layers.Add(new("dense2", "Dense", layers.Count, [o], 0, [layers.Count - 1], true));
         _layers = [.. layers];
+        _sizes = [.. _layers.Select(l => l.Size)];
     }
 
     public string Name => "HandModel";
@@ -99,14 +101,19 @@ public sealed class HandModel<T> : IDifferentiableModel<T> where T : unmanaged, 
     }
 
     public void Backward(ModelWorkspace<T> ws, ReadOnlySpan<T> outputGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default)
+        => BackwardFrom(ws, Last, outputGradient, batch, stopAtLayer, parameterGradient);
+
+    public void BackwardFrom(ModelWorkspace<T> ws, int layer, ReadOnlySpan<T> layerGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default)
     {
         ws.RequireTape(batch);
+        ModelGuard.CheckLayer(layer, _layers.Length, nameof(layer));
         ModelGuard.CheckLayer(stopAtLayer, _layers.Length, nameof(stopAtLayer));
-        ModelGuard.CheckLength(outputGradient.Length, batch, _o, nameof(outputGradient));
-        for (int i = stopAtLayer; i < Last; i++) ws.GradientFor(i, batch).Clear();
-        outputGradient.CopyTo(ws.GradientFor(Last, batch));
+        if (stopAtLayer > layer) throw new ArgumentOutOfRangeException(nameof(stopAtLayer));
+        ModelGuard.CheckLength(layerGradient.Length, batch, _sizes[layer], nameof(layerGradient));
+        for (int i = stopAtLayer; i < layer; i++) ws.GradientFor(i, batch).Clear();
+        layerGradient.CopyTo(ws.GradientFor(layer, batch));
         var reference = ws.RescaleReference;
-        for (int node = Last; node > stopAtLayer; node--)
+        for (int node = layer; node > stopAtLayer; node--)
         {
             ws.MaskDerivative(node, ws.GradientFor(node, batch), batch);
             var dy = ws.GradientFor(node, batch);

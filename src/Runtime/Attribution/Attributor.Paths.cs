@@ -127,7 +127,7 @@ public sealed partial class Attributor<T>
             {
                 int cut = FirstCutLayer(call.LayerCount);
                 offset = _layerOffsets[cut];
-                size = _layers[_layerList[cut]].Size;
+                size = _sizes[_layerList[cut]];
             }
 
             for (int b = 0; b < call.Count; b++) pathSum[b] = TensorPrimitives.Sum<T>(call.Result.Slice(b * call.ResultSize + offset, size));
@@ -151,7 +151,7 @@ public sealed partial class Attributor<T>
         {
             PathMethod.Gradient => DeltaPlan.FromResult,
             PathMethod.Conductance => FirstCutLayer(call.LayerCount) >= 0 ? DeltaPlan.FromResult : DeltaPlan.FromOutputTangent,
-            PathMethod.Patch or PathMethod.Influence => _layers[call.Layer].IsCut ? DeltaPlan.FromLayerTangent : DeltaPlan.FromOutputTangent,
+            PathMethod.Patch or PathMethod.Influence or PathMethod.Neuron => _layers[call.Layer].IsCut ? DeltaPlan.FromLayerTangent : DeltaPlan.FromOutputTangent,
             _ => DeltaPlan.FromOutputTangent,
         };
     }
@@ -169,25 +169,18 @@ public sealed partial class Attributor<T>
             case PathMethod.Conductance when call.Difference:
                 {
                     int total = 0;
-                    for (int i = 0; i < call.LayerCount; i++) total += _layers[_layerList[i]].Size;
+                    for (int i = 0; i < call.LayerCount; i++) total += _sizes[_layerList[i]];
                     Grow(ref _carry, 2L * total);
                     int largest = 0;
-                    for (int i = 0; i < call.LayerCount; i++) largest = Math.Max(largest, _layers[_layerList[i]].Size);
+                    for (int i = 0; i < call.LayerCount; i++) largest = Math.Max(largest, _sizes[_layerList[i]]);
                     Grow(ref _difference, largest);
                     Grow(ref _coefficient, largest);
                     break;
                 }
 
             case PathMethod.Neuron:
-                {
-                    int size = _layers[call.Layer].Size;
-                    var none = Grow(ref _noneSelected, size);
-                    none.Clear();
-                    Grow(ref _allSelected, size).Fill(true);
-                    Grow(ref _interventionValues, size).Clear();
-                    if (!_layers[call.Layer].IsCut) Grow(ref _gradientCopy, (long)StepBatch * _inputSize);
-                    break;
-                }
+                Grow(ref _layerSeed, (long)StepBatch * _sizes[call.Layer]);
+                break;
 
             case PathMethod.Patch:
                 Grow(ref _masked, (long)StepBatch * _inputSize);
@@ -244,7 +237,7 @@ public sealed partial class Attributor<T>
     private void ProcessChunk(ref PathCall call, int rows, DeltaPlan plan, IntegrationRule rule, ReadOnlySpan<double> deltaWeight)
     {
         var model = _model;
-        var ws = call.Method == PathMethod.Neuron ? NeuronWorkspace : _workspace;
+        var ws = _workspace;
         var points = _points.AsSpan(0, rows * _inputSize);
         var directions = _directions.AsSpan(0, rows * _inputSize);
         var seeds = _seeds.AsSpan(0, rows * _outputSize);
@@ -282,7 +275,7 @@ public sealed partial class Attributor<T>
                         model.Tangent(ws, directions, rows, outputTangent ? -1 : high);
                         for (int i = 0; i < call.LayerCount; i++)
                         {
-                            int layer = _layerList[i], width = _layers[layer].Size, offset = _layerOffsets[i];
+                            int layer = _layerList[i], width = _sizes[layer], offset = _layerOffsets[i];
                             var g = ws.Gradient(layer);
                             var t = ws.Tangent(layer);
                             for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(call.Result, _rowInput[r], size).Slice(offset, width));
@@ -299,7 +292,7 @@ public sealed partial class Attributor<T>
 
             case PathMethod.Patch:
                 {
-                    int layer = call.Layer, width = _layers[layer].Size;
+                    int layer = call.Layer, width = _sizes[layer];
                     model.Backward(ws, seeds, rows, layer);
                     if (plan == DeltaPlan.FromLayerTangent)
                     {
@@ -328,7 +321,7 @@ public sealed partial class Attributor<T>
 
             case PathMethod.Influence:
                 {
-                    int layer = call.Layer, width = _layers[layer].Size;
+                    int layer = call.Layer, width = _sizes[layer];
                     model.Backward(ws, seeds, rows, layer);
                     var g = ws.Gradient(layer);
                     for (int r = 0; r < rows; r++)
@@ -354,52 +347,33 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>
-    /// Neuron conductance for one chunk. The interface seeds reverse mode only at the output, so the neurons outside
-    /// S are declared constants (a Replace tap, which zeroes their gradient in the reverse pass) between the
-    /// recorded forward and the backward: the forward is untouched, and the gradient that reaches the input is
-    /// J_yᵀ(∂F/∂y ⊙ 1_S) — plus, on a layer that paths bypass, the bypass, removed by a second backward with the
-    /// whole layer held constant. The tap is parked (no neuron selected) before the next forward.
+    /// Neuron conductance for one chunk: a backward to the layer gives g = ∂F/∂y; a reverse pass seeded at the layer
+    /// with g ⊙ 1_S (<see cref="IDifferentiableModel{T}.BackwardFrom"/>) gives J_yᵀ(g ⊙ 1_S) at the input — the
+    /// nodes below the layer only, so paths that bypass it add nothing.
     /// </summary>
     private void NeuronChunk(ref PathCall call, ModelWorkspace<T> ws, int rows, DeltaPlan plan, ReadOnlySpan<double> deltaWeight)
     {
         var model = _model;
-        int layer = call.Layer, size = call.ResultSize;
+        int layer = call.Layer, size = call.ResultSize, width = _sizes[layer];
         var directions = _directions.AsSpan(0, rows * _inputSize);
-        var seeds = _seeds.AsSpan(0, rows * _outputSize);
-        if (plan == DeltaPlan.FromOutputTangent)
+        model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+        if (plan == DeltaPlan.FromLayerTangent)
+        {
+            model.Tangent(ws, directions, rows, layer);
+            AccumulateLayerTangent(ws, layer, rows);
+        }
+        else if (plan == DeltaPlan.FromOutputTangent)
         {
             model.Tangent(ws, directions, rows);
             AccumulateOutputTangent(ws, rows, deltaWeight);
         }
 
-        int width = _layers[layer].Size;
-        var values = _interventionValues.AsSpan(0, width);
-        var selection = _selection.AsSpan(0, width);
-        var outside = _noneSelected.AsSpan(0, width);
-        Span<T> gradient;
-        try
-        {
-            // Hold the complement of S constant: reuse the parked mask buffer as scratch for ¬S.
-            for (int j = 0; j < width; j++) outside[j] = !selection[j];
-            ws.SetIntervention(layer, outside, values, InterventionKind.Replace);
-            model.Backward(ws, seeds, rows, 0);
-            gradient = ws.Gradient(0);
-            if (!_layers[layer].IsCut)
-            {
-                var through = _gradientCopy.AsSpan(0, rows * _inputSize);
-                gradient.CopyTo(through);
-                ws.SetIntervention(layer, _allSelected.AsSpan(0, width), values, InterventionKind.Replace);
-                model.Backward(ws, seeds, rows, 0);
-                TensorPrimitives.Subtract(through, ws.Gradient(0), through);
-                gradient = through;
-            }
-        }
-        finally
-        {
-            outside.Clear();
-            ws.SetIntervention(layer, outside, values, InterventionKind.Replace);
-        }
-
+        var g = ws.Gradient(layer);
+        var seed = _layerSeed.AsSpan(0, rows * width);
+        var selection = _selectionWeights.AsSpan(0, width);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(g, r, width), selection, Row(seed, r, width));
+        model.BackwardFrom(ws, layer, seed, rows, 0);
+        var gradient = ws.Gradient(0);
         for (int r = 0; r < rows; r++) AddScaled(Row(directions, r, _inputSize), Row(gradient, r, _inputSize), Row(call.Result, _rowInput[r], size));
     }
 
@@ -410,7 +384,7 @@ public sealed partial class Attributor<T>
         T half = T.One / (T.One + T.One);
         for (int i = 0; i < call.LayerCount; i++)
         {
-            int layer = _layerList[i], width = _layers[layer].Size, offset = _layerOffsets[i];
+            int layer = _layerList[i], width = _sizes[layer], offset = _layerOffsets[i];
             var y = ws.Activation(layer);
             var g = ws.Gradient(layer);
             var carryY = _carry.AsSpan(carryOffset, width);
@@ -451,7 +425,7 @@ public sealed partial class Attributor<T>
     /// <summary>Q[dF/dα] += Σⱼ gⱼ tⱼ at a cut layer (the seeds carry the quadrature weights).</summary>
     private void AccumulateLayerTangent(ModelWorkspace<T> ws, int layer, int rows)
     {
-        int width = _layers[layer].Size;
+        int width = _sizes[layer];
         var g = ws.Gradient(layer);
         var t = ws.Tangent(layer);
         for (int r = 0; r < rows; r++) _pathSum[_rowInput[r]] += TensorPrimitives.Dot<T>(Row(g, r, width), Row(t, r, width));

@@ -24,7 +24,7 @@ public sealed partial class Attributor<T>
     {
         CheckLayer(layer, nameof(layer));
         int count = ValidateInputs(inputs);
-        int width = _layers[layer].Size;
+        int width = _sizes[layer];
         CheckResultLength(activations.Length, count, width, nameof(activations));
         for (int first = 0; first < count; first += StepBatch)
         {
@@ -40,7 +40,7 @@ public sealed partial class Attributor<T>
         CheckLayer(layer, nameof(layer));
         int count = ValidateInputs(inputs);
         target.Validate(count, _outputSize, nameof(target));
-        int width = _layers[layer].Size;
+        int width = _sizes[layer];
         CheckResultLength(attributions.Length, count, width, nameof(attributions));
         for (int first = 0; first < count; first += StepBatch)
         {
@@ -78,7 +78,7 @@ public sealed partial class Attributor<T>
     {
         CheckLayer(layer, nameof(layer));
         int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas);
-        int width = _layers[layer].Size;
+        int width = _sizes[layer];
         CheckResultLength(attributions.Length, count, width, nameof(attributions));
         var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
         if (baseline.IsSampled) DrawBaselines(ref call);

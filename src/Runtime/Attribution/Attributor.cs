@@ -35,11 +35,11 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
 
     private readonly IDifferentiableModel<T> _model;
     private readonly LayerInfo[] _layers;
+    private readonly int[] _sizes; // LayerInfo.Size enumerates the shape: read it once
     private readonly ModelWorkspace<T> _workspace;
     private readonly int _inputSize;
     private readonly int _outputSize;
     private readonly int _last;
-    private ModelWorkspace<T>? _neuronWorkspace;
     private ModelWorkspace<T>? _referenceWorkspace;
 
     // Per-chunk rows (StepBatch each).
@@ -56,7 +56,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private double[] _weight = new double[64];
     private double[] _deltaWeight = new double[64];
     private T[] _masked = [];
-    private T[] _gradientCopy = [];
+    private T[] _layerSeed = [];
     private T[] _regionIndicators = [];
     private T[] _carry = [];
     private T[] _difference = [];
@@ -68,10 +68,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private int[] _draws = [];
     private int[] _layerList = new int[4];
     private int[] _layerOffsets = new int[4];
-    private bool[] _selection = [];
-    private bool[] _noneSelected = [];
-    private bool[] _allSelected = [];
-    private T[] _interventionValues = [];
+    private T[] _selectionWeights = [];
 
     /// <summary>Creates the engine and its workspace.</summary>
     /// <param name="model">The generated model.</param>
@@ -86,13 +83,14 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _model = model;
         _layers = [.. model.Layers];
         if (_layers.Length < 2) throw new ArgumentException("The model has no layers.", nameof(model));
+        _sizes = [.. _layers.Select(layer => layer.Size)];
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;
         if (stepBatch == 0)
         {
             long perRow = 0;
-            foreach (var layer in _layers) perRow += layer.Size;
+            foreach (int size in _sizes) perRow += size;
             perRow *= 3L * Unsafe.SizeOf<T>();
             stepBatch = (int)Math.Clamp(AutomaticWorkspaceBytes / Math.Max(1, perRow), 16, 512);
         }
@@ -169,7 +167,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         foreach (int layer in layers)
         {
             CheckLayer(layer, nameof(layers));
-            total += _layers[layer].Size;
+            total += _sizes[layer];
         }
 
         int count = ValidateCommon(inputs, target, baseline, options, deltas);
@@ -203,9 +201,8 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// Neuron conductance: the conductance of every input feature i through the selected neurons S of
     /// <paramref name="layer"/>, (xᵢ − x′ᵢ)·∫₀¹ Σ_{j∈S} ∂F/∂y_j · ∂y_j/∂xᵢ dα (<paramref name="attributions"/>:
     /// inputs × InputSize). Summed over i it is the total conductance of S (at every node of the rule, so to
-    /// rounding). Each step is one forward and one backward in which the neurons outside S are held constant, so
-    /// that the reverse pass reaches the input through S alone; a layer that paths bypass takes a second backward
-    /// to subtract the bypass.
+    /// rounding). Each step is one forward, one backward to the layer (g = ∂F/∂y) and one reverse pass seeded at the
+    /// layer with g ⊙ 1_S down to the input — together one full backward.
     /// </summary>
     public AttributionReport NeuronConductance(
         int layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
@@ -213,7 +210,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     {
         options ??= IntegrationOptions.Default;
         CheckLayer(layer, nameof(layer));
-        int size = _layers[layer].Size;
+        int size = _sizes[layer];
         if (neurons.IsEmpty) throw new ArgumentException("Select at least one neuron.", nameof(neurons));
         foreach (int j in neurons)
         {
@@ -223,9 +220,9 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
 
         int count = ValidateCommon(inputs, target, baseline, options, deltas);
         CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
-        var selection = Grow(ref _selection, size);
+        var selection = Grow(ref _selectionWeights, size);
         selection.Clear();
-        foreach (int j in neurons) selection[j] = true;
+        foreach (int j in neurons) selection[j] = T.One;
         var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas)
         {
             Method = layer == 0 ? PathMethod.Gradient : PathMethod.Neuron,
@@ -238,7 +235,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
             for (int b = 0; b < count; b++)
             {
                 var row = attributions.Slice(b * _inputSize, _inputSize);
-                for (int i = 0; i < _inputSize; i++) if (!selection[i]) row[i] = T.Zero;
+                TensorPrimitives.Multiply(row, selection, row);
             }
         }
 
@@ -261,7 +258,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
         for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
         int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        int size = _layers[layer].Size;
+        int size = _sizes[layer];
         CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
         var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
         for (int q = 0; q < regions.Length; q++) regions[q].Fill(indicators.Slice(q * _inputSize, _inputSize), _layers[0].Shape);
@@ -285,8 +282,8 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         options ??= IntegrationOptions.Default;
         CheckLayer(layer, nameof(layer));
         int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        CheckResultLength(attributions.Length, count, _layers[layer].Size, nameof(attributions));
-        var call = new PathCall(inputs, target, baseline, count, _layers[layer].Size, attributions, deltas)
+        CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
+        var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, deltas)
         {
             Method = PathMethod.Influence,
             Layer = layer,
@@ -343,7 +340,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         {
             _layerList[i] = layers[i];
             _layerOffsets[i] = offset;
-            offset += _layers[layers[i]].Size;
+            offset += _sizes[layers[i]];
         }
     }
 
@@ -352,8 +349,6 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         if (buffer.Length < length) buffer = new TItem[length];
         return buffer.AsSpan(0, (int)length);
     }
-
-    private ModelWorkspace<T> NeuronWorkspace => _neuronWorkspace ??= _model.CreateWorkspace(StepBatch);
 
     private ModelWorkspace<T> ReferenceWorkspace => _referenceWorkspace ??= _model.CreateWorkspace(StepBatch);
 

@@ -53,7 +53,7 @@ public sealed record IntegrationOptions
             throw new ArgumentOutOfRangeException(parameterName, Tolerance, "The tolerance must be ≥ 0 (0 turns the adaptive mode off).");
         if (Tolerance > 0 && MaxSteps < Steps)
             throw new ArgumentOutOfRangeException(parameterName, MaxSteps, $"MaxSteps ({MaxSteps}) is below Steps ({Steps}).");
-        if (!Enum.IsDefined(PathForm)) throw new ArgumentOutOfRangeException(parameterName, PathForm, "Unknown path form.");
+        if ((uint)PathForm > (uint)LayerPathForm.Difference) throw new ArgumentOutOfRangeException(parameterName, PathForm, "Unknown path form.");
     }
 }
 

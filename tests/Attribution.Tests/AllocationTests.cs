@@ -1,0 +1,46 @@
+namespace Axon.Attribution.Tests;
+
+public class AllocationTests
+{
+    [Fact]
+    public void SteadyStateCallsAllocateNothing()
+    {
+        var model = new HandModel<double>(6, 6, 3, HandModel<double>.Act.Tanh, residual: true);
+        var engine = new Attributor<double>(model, stepBatch: 16);
+        var x = BruteForce.RandomVector(18, 1, 1);
+        var set = BruteForce.RandomVector(24, 2, 1);
+        int[] targets = [0, 1, 2];
+        int[] layers = [1, 3];
+        InputRegion[] regions = [InputRegion.Range(0, 3), InputRegion.Range(3, 3)];
+        var ig = new double[18];
+        var layer = new double[18];
+        var twoLayers = new double[36];
+        var patches = new double[36];
+        var deltas = new double[3];
+        var gauss = new IntegrationOptions { Steps = 20 };
+        var adaptive = new IntegrationOptions { Rule = IntegrationRule.RiemannTrapezoid, Steps = 4, Tolerance = 1e-4 };
+        var difference = new IntegrationOptions { Rule = IntegrationRule.RiemannRight, Steps = 9, PathForm = LayerPathForm.Difference };
+
+        void Run()
+        {
+            engine.IntegratedGradients(x, targets, Baseline<double>.Zero, ig, gauss, deltas);
+            engine.IntegratedGradients(x, 1, Baseline<double>.Distribution(set, 2, seed: 3), ig, adaptive, deltas);
+            engine.LayerConductance(3, x, targets, Baseline<double>.Shared(set.AsSpan(0, 6)), layer, gauss, deltas);
+            engine.LayerConductance(layers, x, targets, Baseline<double>.PerInput(set.AsSpan(0, 18)), twoLayers, difference, deltas);
+            engine.NeuronConductance(2, 4, x, targets, Baseline<double>.Zero, ig, gauss, deltas);
+            engine.PatchIntegratedGradients(3, regions, x, targets, Baseline<double>.Zero, patches, gauss, deltas);
+            engine.InternalInfluence(1, x, targets, Baseline<double>.Zero, layer, gauss, deltas);
+            engine.DeepLift(3, x, targets, Baseline<double>.Distribution(set), layer, deltas);
+            engine.LayerGradientTimesDelta(1, x, targets, Baseline<double>.Zero, layer, deltas);
+            engine.LayerGradientTimesActivation(1, x, targets, layer);
+            engine.LayerActivation(1, x, layer);
+        }
+
+        Run();
+        for (int warm = 0; warm < 3; warm++) Run();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 3; i++) Run();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal(0, allocated);
+    }
+}
