@@ -40,6 +40,9 @@ public readonly ref struct Baseline<T> where T : unmanaged, IFloatingPointIeee75
 
     internal int Seed => _seed;
 
+    /// <summary>Every value given (the shared baseline, all per-input rows, or the whole set).</summary>
+    internal ReadOnlySpan<T> Values => _values;
+
     internal int SetCount(int inputSize) => _values.Length / inputSize;
 
     /// <summary>Baselines per input: the number of paths each input's attribution averages.</summary>

@@ -1,0 +1,337 @@
+using System.Diagnostics;
+using Axon.Attribution;
+using Axon.Model;
+
+namespace Axon.Evaluation;
+
+/// <summary>How well one method's filter scores agree with the filters' ablation drops (Dhamdhere et al.).</summary>
+/// <param name="Method">The attribution method.</param>
+/// <param name="MeanPearson">Pearson's r between scores and drops across the filters of one input, averaged over inputs (inputs where r is undefined are skipped).</param>
+/// <param name="PooledPearson">Pearson's r over every (input, filter) pair.</param>
+/// <param name="Inputs">Inputs that entered the mean.</param>
+public sealed record AblationAgreement(string Method, double MeanPearson, double PooledPearson, int Inputs);
+
+/// <summary>Ablation error of one method (Shrikumar et al.).</summary>
+/// <param name="Method">The attribution method.</param>
+/// <param name="Steps">Integration steps (0 for one-pass methods).</param>
+/// <param name="MeanError">Mean over inputs of |actual output change − sum of the ablated neurons' scores|.</param>
+/// <param name="MeanAbsoluteChange">Mean |actual output change|, for scale.</param>
+/// <param name="MillisecondsPerInput">Wall time of the method's attribution, per input.</param>
+public sealed record AblationError(string Method, int Steps, double MeanError, double MeanAbsoluteChange, double MillisecondsPerInput);
+
+/// <summary>
+/// Ablation experiments on one model: replace neurons of a layer with their reference activation through a
+/// Replace tap (<see cref="ModelWorkspace{T}.SetIntervention"/>) and measure the change of the target output, and
+/// the two evaluations built on it — ablation agreement and ablation error.
+/// </summary>
+public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly IDifferentiableModel<T> _model;
+    private readonly ModelWorkspace<T> _workspace;
+    private readonly int[] _sizes;
+    private readonly int _inputSize;
+    private readonly int _outputSize;
+    private readonly int _batch;
+    private readonly T[] _outputs;
+    private T[] _values = [];
+
+    /// <param name="model">The generated model.</param>
+    /// <param name="stepBatch">Rows per model pass (0: automatic), also for the owned <see cref="Attributor{T}"/>.</param>
+    public AblationEvaluator(IDifferentiableModel<T> model, int stepBatch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _model = model;
+        Attributor = new Attributor<T>(model, stepBatch);
+        _batch = Attributor.StepBatch;
+        _workspace = model.CreateWorkspace(_batch);
+        _sizes = [.. model.Layers.Select(layer => layer.Size)];
+        _inputSize = model.InputSize;
+        _outputSize = model.OutputSize;
+        _outputs = new T[_batch * _outputSize];
+    }
+
+    /// <summary>The engine that computes the scores.</summary>
+    public Attributor<T> Attributor { get; }
+
+    /// <summary>
+    /// Filters of a layer: the channels of a [C, …] layer (a filter's score sums its spatial positions), or the
+    /// neurons of a flat layer.
+    /// </summary>
+    public int FilterCount(int layer)
+    {
+        CheckLayer(layer);
+        var shape = _model.Layers[layer].Shape;
+        return shape.Count >= 2 ? shape[0] : _sizes[layer];
+    }
+
+    /// <summary>Sums per-neuron scores (inputs × layer size) into per-filter scores (inputs × filters).</summary>
+    public void FilterScores(int layer, ReadOnlySpan<T> neuronScores, Span<T> filterScores)
+    {
+        int filters = FilterCount(layer), size = _sizes[layer], perFilter = size / filters;
+        if (neuronScores.Length % size != 0) throw new ArgumentException($"'neuronScores' has {neuronScores.Length} values, not a whole number of rows of {size}.", nameof(neuronScores));
+        int count = neuronScores.Length / size;
+        if (filterScores.Length != count * filters) throw new ArgumentException($"'filterScores' has {filterScores.Length} values; {count} × {filters} are needed.", nameof(filterScores));
+        for (int b = 0; b < count; b++)
+        {
+            for (int c = 0; c < filters; c++)
+                filterScores[b * filters + c] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(neuronScores.Slice(b * size + c * perFilter, perFilter));
+        }
+    }
+
+    /// <summary>
+    /// Replaces the <paramref name="neurons"/> of <paramref name="layer"/> with their activation at the baseline and
+    /// writes each input's drop F(x) − F(x with the neurons ablated) into <paramref name="drops"/>.
+    /// </summary>
+    /// <param name="baseline">Zero, shared or per input (a distribution has no single reference activation).</param>
+    public void Ablate(int layer, ReadOnlySpan<bool> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
+    {
+        CheckLayer(layer);
+        if (neurons.Length != _sizes[layer]) throw new ArgumentException($"The mask has {neurons.Length} entries; layer {layer} has {_sizes[layer]} neurons.", nameof(neurons));
+        int count = CheckInputs(inputs, target, baseline, drops.Length, 1, nameof(drops));
+        var reference = ReferenceActivations(layer, baseline, count);
+        var scores = new T[count];
+        Attributor.TargetScores(inputs, target, scores);
+        AblatedScores(layer, neurons, reference, shared: reference.Length == _sizes[layer], inputs, target, drops);
+        for (int b = 0; b < count; b++) drops[b] = scores[b] - drops[b];
+    }
+
+    /// <summary>Per-filter ablation drops (inputs × filters): each filter in turn replaced by its baseline activation.</summary>
+    public void FilterAblationDrops(int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
+    {
+        CheckLayer(layer);
+        int filters = FilterCount(layer), size = _sizes[layer], perFilter = size / filters;
+        int count = CheckInputs(inputs, target, baseline, drops.Length, filters, nameof(drops));
+        var reference = ReferenceActivations(layer, baseline, count);
+        var scores = new T[count];
+        var ablated = new T[count];
+        var mask = new bool[size];
+        Attributor.TargetScores(inputs, target, scores);
+        for (int c = 0; c < filters; c++)
+        {
+            Array.Clear(mask);
+            mask.AsSpan(c * perFilter, perFilter).Fill(true);
+            AblatedScores(layer, mask, reference, shared: reference.Length == size, inputs, target, ablated);
+            for (int b = 0; b < count; b++) drops[b * filters + c] = scores[b] - ablated[b];
+        }
+    }
+
+    /// <summary>
+    /// Ablation agreement (Dhamdhere et al.): per-filter scores of conductance, activation, gradient × activation
+    /// and internal influence against the per-filter ablation drops of the target score.
+    /// </summary>
+    public IReadOnlyList<AblationAgreement> MeasureAgreement(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions? options = null)
+    {
+        CheckLayer(layer);
+        int filters = FilterCount(layer), size = _sizes[layer];
+        if (filters < 2) throw new ArgumentException($"Layer {layer} has one filter; correlation across filters needs at least two.", nameof(layer));
+        int count = CheckInputs(inputs, target, baseline, 0, 0, null);
+        var drops = new T[count * filters];
+        FilterAblationDrops(layer, inputs, target, baseline, drops);
+        var neuron = new T[count * size];
+        var filter = new T[count * filters];
+        var results = new List<AblationAgreement>();
+
+        Attributor.LayerConductance(layer, inputs, target, baseline, neuron, options);
+        results.Add(Agreement("Conductance", neuron, filter, drops, layer, count, filters));
+        Attributor.LayerActivation(layer, inputs, neuron);
+        results.Add(Agreement("Activation", neuron, filter, drops, layer, count, filters));
+        Attributor.LayerGradientTimesActivation(layer, inputs, target, neuron);
+        results.Add(Agreement("Gradient × activation", neuron, filter, drops, layer, count, filters));
+        Attributor.InternalInfluence(layer, inputs, target, baseline, neuron, options);
+        results.Add(Agreement("Internal influence", neuron, filter, drops, layer, count, filters));
+        return results;
+    }
+
+    /// <summary>
+    /// Ablation error (Shrikumar et al.): per input, the <paramref name="fraction"/> of neurons of
+    /// <paramref name="layer"/> whose activation moved most from the reference are replaced by their reference
+    /// activation; the error is |actual change of the target − sum of those neurons' scores|, averaged over inputs.
+    /// Methods: conductance with n = 10 and n = 100 (<paramref name="rule"/>), DeepLIFT rescale, and gradient ×
+    /// difference from the reference, each with its runtime.
+    /// </summary>
+    public IReadOnlyList<AblationError> MeasureAblationError(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, double fraction = 0.1, IntegrationRule rule = IntegrationRule.GaussLegendre)
+    {
+        CheckLayer(layer);
+        if (!(fraction > 0 && fraction <= 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The fraction of neurons to ablate must be in (0, 1].");
+        int count = CheckInputs(inputs, target, baseline, 0, 0, null);
+        int size = _sizes[layer];
+        int k = Math.Max(1, (int)Math.Round(fraction * size));
+        var reference = ReferenceActivations(layer, baseline, count);
+        bool shared = reference.Length == size;
+        var activation = new T[count * size];
+        Attributor.LayerActivation(layer, inputs, activation);
+
+        // Per input, the k neurons that moved most; the ablated activation holds the reference there.
+        var chosen = new int[count * k];
+        var ablatedActivation = (T[])activation.Clone();
+        var order = new int[size];
+        var moved = new double[size];
+        for (int b = 0; b < count; b++)
+        {
+            for (int j = 0; j < size; j++)
+            {
+                T r = shared ? reference[j] : reference[b * size + j];
+                moved[j] = double.CreateChecked(T.Abs(activation[b * size + j] - r));
+                order[j] = j;
+            }
+
+            Array.Sort((double[])moved.Clone(), order);
+            for (int i = 0; i < k; i++)
+            {
+                int j = order[size - 1 - i];
+                chosen[b * k + i] = j;
+                ablatedActivation[b * size + j] = shared ? reference[j] : reference[b * size + j];
+            }
+        }
+
+        // Replacing every neuron by its (partly ablated) own activation ablates a different set per input.
+        var scores = new T[count];
+        var ablated = new T[count];
+        Attributor.TargetScores(inputs, target, scores);
+        var all = new bool[size];
+        all.AsSpan().Fill(true);
+        AblatedScores(layer, all, ablatedActivation, shared: false, inputs, target, ablated);
+        var change = new double[count];
+        double meanChange = 0;
+        for (int b = 0; b < count; b++)
+        {
+            change[b] = double.CreateChecked(scores[b] - ablated[b]);
+            meanChange += Math.Abs(change[b]) / count;
+        }
+
+        var results = new List<AblationError>();
+        var attributions = new T[count * size];
+        var stopwatch = new Stopwatch();
+        foreach (int steps in new[] { 10, 100 })
+        {
+            var options = new IntegrationOptions { Rule = rule, Steps = steps };
+            stopwatch.Restart();
+            Attributor.LayerConductance(layer, inputs, target, baseline, attributions, options);
+            results.Add(Error($"Conductance (n = {steps})", steps, stopwatch, attributions, chosen, change, meanChange, count, size, k));
+        }
+
+        stopwatch.Restart();
+        Attributor.DeepLift(layer, inputs, target, baseline, attributions);
+        results.Add(Error("DeepLIFT rescale", 0, stopwatch, attributions, chosen, change, meanChange, count, size, k));
+        stopwatch.Restart();
+        Attributor.LayerGradientTimesDelta(layer, inputs, target, baseline, attributions);
+        results.Add(Error("Gradient × difference", 0, stopwatch, attributions, chosen, change, meanChange, count, size, k));
+        return results;
+    }
+
+    private static AblationError Error(string method, int steps, Stopwatch stopwatch, T[] attributions, int[] chosen, double[] change, double meanChange, int count, int size, int k)
+    {
+        stopwatch.Stop();
+        double error = 0;
+        for (int b = 0; b < count; b++)
+        {
+            double sum = 0;
+            for (int i = 0; i < k; i++) sum += double.CreateChecked(attributions[b * size + chosen[b * k + i]]);
+            error += Math.Abs(change[b] - sum) / count;
+        }
+
+        return new AblationError(method, steps, error, meanChange, stopwatch.Elapsed.TotalMilliseconds / count);
+    }
+
+    private AblationAgreement Agreement(string method, T[] neuron, T[] filter, T[] drops, int layer, int count, int filters)
+    {
+        FilterScores(layer, neuron, filter);
+        double sum = 0;
+        int used = 0;
+        for (int b = 0; b < count; b++)
+        {
+            double r = Correlation.Pearson<T>(filter.AsSpan(b * filters, filters), drops.AsSpan(b * filters, filters));
+            if (double.IsNaN(r)) continue;
+            sum += r;
+            used++;
+        }
+
+        double pooled = count * filters >= 2 ? Correlation.Pearson<T>(filter, drops) : double.NaN;
+        return new AblationAgreement(method, used > 0 ? sum / used : double.NaN, pooled, used);
+    }
+
+    /// <summary>Target scores with a Replace tap on <paramref name="layer"/> (shared or per-input values).</summary>
+    private void AblatedScores(int layer, ReadOnlySpan<bool> mask, ReadOnlySpan<T> values, bool shared, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> scores)
+    {
+        int size = _sizes[layer], count = inputs.Length / _inputSize;
+        var ws = _workspace;
+        try
+        {
+            if (shared) ws.SetIntervention(layer, mask, values, InterventionKind.Replace);
+            var perSample = shared ? default : GrowValues(size * _batch);
+            for (int first = 0; first < count; first += _batch)
+            {
+                int rows = Math.Min(_batch, count - first);
+                if (!shared)
+                {
+                    values.Slice(first * size, rows * size).CopyTo(perSample);
+                    ws.SetIntervention(layer, mask, perSample, InterventionKind.Replace);
+                }
+
+                var outputs = _outputs.AsSpan(0, rows * _outputSize);
+                _model.Forward(ws, inputs.Slice(first * _inputSize, rows * _inputSize), rows, outputs);
+                for (int r = 0; r < rows; r++) scores[first + r] = target.Evaluate(first + r, outputs.Slice(r * _outputSize, _outputSize));
+            }
+        }
+        finally
+        {
+            ws.ClearIntervention(layer);
+        }
+    }
+
+    private Span<T> GrowValues(int length)
+    {
+        if (_values.Length < length) _values = new T[length];
+        return _values.AsSpan(0, length);
+    }
+
+    /// <summary>The layer's activation at the baseline: one row (zero, shared) or one per input.</summary>
+    private T[] ReferenceActivations(int layer, Baseline<T> baseline, int count)
+    {
+        int size = _sizes[layer];
+        switch (baseline.Kind)
+        {
+            case BaselineKind.Zero:
+            case BaselineKind.Shared:
+                {
+                    var input = baseline.Kind == BaselineKind.Zero ? new T[_inputSize] : baseline.Row(0, _inputSize).ToArray();
+                    var row = new T[size];
+                    Attributor.LayerActivation(layer, input, row);
+                    return row;
+                }
+
+            case BaselineKind.PerInput:
+                {
+                    var rows = new T[count * size];
+                    Attributor.LayerActivation(layer, baseline.Values, rows);
+                    return rows;
+                }
+
+            default:
+                throw new ArgumentException("Ablation replaces neurons by one reference activation per input: use a zero, shared or per-input baseline, not a distribution.", nameof(baseline));
+        }
+    }
+
+    private int CheckInputs(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int resultLength, int perInput, string? resultName)
+    {
+        if (inputs.IsEmpty) throw new ArgumentException("No inputs were given.", nameof(inputs));
+        if (inputs.Length % _inputSize != 0) throw new ArgumentException($"'inputs' has {inputs.Length} values, not a whole number of inputs of {_inputSize}.", nameof(inputs));
+        ModelGuard.CheckFinite(inputs, _inputSize, nameof(inputs));
+        int count = inputs.Length / _inputSize;
+        target.Validate(count, _outputSize, nameof(target));
+        baseline.Validate(count, _inputSize, nameof(baseline));
+        if (baseline.Kind == BaselineKind.Set) throw new ArgumentException("Ablation replaces neurons by one reference activation per input: use a zero, shared or per-input baseline, not a distribution.", nameof(baseline));
+        if (resultName is not null && resultLength != count * perInput)
+            throw new ArgumentException($"'{resultName}' has {resultLength} values; {count} input(s) × {perInput} need {count * perInput}.", resultName);
+        return count;
+    }
+
+    private void CheckLayer(int layer)
+    {
+        if ((uint)layer >= (uint)_sizes.Length)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The model '{_model.Name}' has layers 0..{_sizes.Length - 1}.");
+        if (layer == 0) throw new ArgumentException("Layer 0 is the input; ablation acts on a hidden layer.", nameof(layer));
+    }
+}
