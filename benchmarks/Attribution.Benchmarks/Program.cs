@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using Axon.Attribution;
+using Axon.Attribution.Benchmarks;
+using Axon.Model;
+
+// Attribution throughput on the Fashion-MNIST-shaped CNN and MLP: n = 50 steps, a batch of 64 random inputs, float.
+// Reports ms per input for IG, layer conductance (CNN conv1 / MLP fc1), neuron conductance of one neuron and patch IG
+// of a 7×7 patch, each one's ratio to one plain forward + backward pass (measured here), the achieved GFLOP/s (from
+// the layer shapes: multiply-adds of the convolutions and dense layers, 2 FLOPs each) and libtorch's time beside.
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+const int Batch = 64, Steps = 50;
+int repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+int stepBatch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+Console.WriteLine($"Axon attribution benchmark: batch {Batch}, n = {Steps} (Gauss–Legendre), float, {Environment.ProcessorCount} logical cores, best of {repeats}");
+Console.WriteLine();
+
+var cnn = new FashionCnn();
+cnn.ResetParameters(1);
+var mlp = new FashionMlp();
+mlp.ResetParameters(1);
+var rows = new List<Row>();
+rows.AddRange(Bench.Run(cnn, "CNN", FashionCnn.LayerIndex.conv1, "conv1", new Reference(Ig: 1.88, Conductance: 1.63), repeats, stepBatch));
+rows.AddRange(Bench.Run(mlp, "MLP", FashionMlp.LayerIndex.fc1, "fc1", new Reference(Ig: 0.368, Conductance: 0.226), repeats, stepBatch));
+
+Console.WriteLine($"{"model",-5} {"method",-28} {"ms/input",10} {"× fwd+bwd",10} {"GFLOP/s",9} {"libtorch ms",12} {"speed-up",9}");
+foreach (var row in rows)
+{
+    string torch = row.Torch is double t ? t.ToString("0.000") : "—";
+    string speedup = row.Torch is double u ? (u / row.Milliseconds).ToString("0.0") + "×" : "—";
+    Console.WriteLine($"{row.Model,-5} {row.Method,-28} {row.Milliseconds,10:0.0000} {row.Ratio,10:0.0} {row.Gflops,9:0.0} {torch,12} {speedup,9}");
+}
+
+Console.WriteLine();
+foreach (string model in new[] { "CNN", "MLP" })
+{
+    var ig = rows.Single(r => r.Model == model && r.Method == "Integrated Gradients");
+    var lc = rows.Single(r => r.Model == model && r.Method.StartsWith("Layer conductance", StringComparison.Ordinal));
+    var patch = rows.Single(r => r.Model == model && r.Method.StartsWith("Patch IG", StringComparison.Ordinal));
+    Console.WriteLine($"{model}: layer conductance / IG = {lc.Milliseconds / ig.Milliseconds:0.00} (target ≤ 1.3); patch IG / IG = {patch.Milliseconds / ig.Milliseconds:0.00} (target ≤ 2.5)");
+}
+
+internal sealed record Reference(double Ig, double Conductance);
+
+internal sealed record Row(string Model, string Method, double Milliseconds, double Ratio, double Gflops, double? Torch);
+
+internal static class Bench
+{
+    public static IEnumerable<Row> Run(IDifferentiableModel<float> model, string name, int layer, string layerName, Reference torch, int repeats, int stepBatch)
+    {
+        const int batch = 64, steps = 50;
+        var random = new Random(7);
+        var inputs = new float[batch * model.InputSize];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
+        var targets = new int[batch];
+        for (int b = 0; b < batch; b++) targets[b] = b % model.OutputSize;
+        var flops = new Flops(model);
+
+        // One plain forward + backward to the input, batch 64.
+        var ws = model.CreateWorkspace(batch);
+        var output = new float[batch * model.OutputSize];
+        var seed = new float[output.Length];
+        for (int b = 0; b < batch; b++) seed[b * model.OutputSize + targets[b]] = 1;
+        double plain = Best(repeats * 4, () =>
+        {
+            model.Forward(ws, inputs, batch, output);
+            model.Backward(ws, seed, batch);
+        }) / batch;
+
+        var engine = new Attributor<float>(model, stepBatch);
+        var options = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = steps };
+        var ig = new float[batch * model.InputSize];
+        var conductance = new float[batch * model.Layers[layer].Size];
+        int neuron = model.Layers[layer].Size / 2 + 14; // a neuron near the middle of the map
+        var patch = new float[batch * model.Layers[layer].Size];
+        var mask = new bool[model.InputSize];
+        for (int y = 10; y < 17; y++) for (int x = 10; x < 17; x++) mask[y * 28 + x] = true; // a 7×7 patch (every channel: one)
+        InputRegion[] region = [InputRegion.FromMask(mask)];
+
+        long evaluations = (long)batch * steps;
+        double igTime = Best(repeats, () => engine.IntegratedGradients(inputs, targets, Baseline<float>.Zero, ig, options)) / batch;
+        double lcTime = Best(repeats, () => engine.LayerConductance(layer, inputs, targets, Baseline<float>.Zero, conductance, options)) / batch;
+        double ncTime = Best(repeats, () => engine.NeuronConductance(layer, neuron, inputs, targets, Baseline<float>.Zero, ig, options)) / batch;
+        double patchTime = Best(repeats, () => engine.PatchIntegratedGradients(layer, region, inputs, targets, Baseline<float>.Zero, patch, options)) / batch;
+
+        double F(double flopsPerInput, double ms) => flopsPerInput / (ms * 1e-3) / 1e9;
+        double plainFlops = flops.Forward(model.Layers.Count - 1) + flops.Backward(model.Layers.Count - 1, 0);
+        double igFlops = steps * plainFlops;
+        double lcFlops = steps * (flops.Forward(model.Layers.Count - 1) + flops.Backward(model.Layers.Count - 1, layer) + flops.Forward(layer));
+        double ncFlops = steps * (flops.Forward(model.Layers.Count - 1) + flops.Backward(model.Layers.Count - 1, 0));
+        double patchFlops = lcFlops;
+        _ = evaluations;
+        return
+        [
+            new Row(name, "Forward + backward (plain)", plain, 1, F(plainFlops, plain), null),
+            new Row(name, "Integrated Gradients", igTime, igTime / plain, F(igFlops, igTime), torch.Ig),
+            new Row(name, $"Layer conductance ({layerName})", lcTime, lcTime / plain, F(lcFlops, lcTime), torch.Conductance),
+            new Row(name, $"Neuron conductance ({layerName})", ncTime, ncTime / plain, F(ncFlops, ncTime), null),
+            new Row(name, $"Patch IG 7×7 ({layerName})", patchTime, patchTime / plain, F(patchFlops, patchTime), null),
+        ];
+    }
+
+    /// <summary>Best wall time in ms over <paramref name="repeats"/> runs after one warm-up.</summary>
+    private static double Best(int repeats, Action action)
+    {
+        action();
+        double best = double.MaxValue;
+        var stopwatch = new Stopwatch();
+        for (int i = 0; i < repeats; i++)
+        {
+            stopwatch.Restart();
+            action();
+            best = Math.Min(best, stopwatch.Elapsed.TotalMilliseconds);
+        }
+
+        return best;
+    }
+}
+
+/// <summary>FLOPs per input from the layer shapes: 2 per multiply-add of the convolutions and dense layers.</summary>
+internal sealed class Flops
+{
+    private readonly double[] _perLayer;
+
+    public Flops(IDifferentiableModel<float> model)
+    {
+        _perLayer = new double[model.Layers.Count];
+        foreach (var layer in model.Layers)
+        {
+            if (layer.Index == 0) continue;
+            var input = model.Layers[layer.Inputs[0]];
+            int outSize = 1;
+            foreach (int d in layer.Shape) outSize *= d;
+            int inSize = 1;
+            foreach (int d in input.Shape) inSize *= d;
+            _perLayer[layer.Index] = layer.Kind switch
+            {
+                // Each output element: Cin·k² multiply-adds (k = 3 here; read the kernel from the weight size).
+                "Conv2d" => 2.0 * outSize * ConvTaps(model, layer.Index),
+                "Dense" => 2.0 * inSize * outSize,
+                _ => 0,
+            };
+        }
+    }
+
+    private static int ConvTaps(IDifferentiableModel<float> model, int layer)
+    {
+        var weight = model.ParameterTensors.First(p => p.Layer == layer && p.Name.EndsWith(".weight", StringComparison.Ordinal));
+        return weight.Length / weight.Shape[0];
+    }
+
+    /// <summary>Forward through nodes 1..<paramref name="to"/>.</summary>
+    public double Forward(int to)
+    {
+        double sum = 0;
+        for (int i = 1; i <= to; i++) sum += _perLayer[i];
+        return sum;
+    }
+
+    /// <summary>Reverse pass from <paramref name="from"/> down to the gradient of <paramref name="stop"/> (input gradients only).</summary>
+    public double Backward(int from, int stop)
+    {
+        double sum = 0;
+        for (int i = stop + 1; i <= from; i++) sum += _perLayer[i];
+        return sum;
+    }
+}
