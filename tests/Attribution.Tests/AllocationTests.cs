@@ -1,19 +1,27 @@
 namespace Axon.Attribution.Tests;
 
+/// <summary>GC.GetTotalAllocatedBytes counts every thread: these tests run alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationCollection;
+
+[Collection(nameof(AllocationTests))]
 public class AllocationTests
 {
-    [Fact]
-    public void SteadyStateCallsAllocateNothing()
+    [Theory]
+    [InlineData(true)]   // no affine prefix: every step runs the whole network
+    [InlineData(false)]  // an affine prefix (dense1): integrated at the prefix
+    public void SteadyStateCallsAllocateNothing(bool residual)
     {
-        var model = new HandModel<double>(6, 6, 3, HandModel<double>.Act.Tanh, residual: true);
+        var model = new HandModel<double>(6, 6, 3, HandModel<double>.Act.Tanh, residual);
         var engine = new Attributor<double>(model, stepBatch: 16);
         var x = BruteForce.RandomVector(18, 1, 1);
         var set = BruteForce.RandomVector(24, 2, 1);
         int[] targets = [0, 1, 2];
-        int[] layers = [1, 3];
+        int[] layers = residual ? [1, 3] : [1, 0];
         InputRegion[] regions = [InputRegion.Range(0, 3), InputRegion.Range(3, 3)];
         var ig = new double[18];
         var layer = new double[18];
+        var outputs = new double[9];
         var twoLayers = new double[36];
         var patches = new double[36];
         var deltas = new double[3];
@@ -25,12 +33,12 @@ public class AllocationTests
         {
             engine.IntegratedGradients(x, targets, Baseline<double>.Zero, ig, gauss, deltas);
             engine.IntegratedGradients(x, 1, Baseline<double>.Distribution(set, 2, seed: 3), ig, adaptive, deltas);
-            engine.LayerConductance(3, x, targets, Baseline<double>.Shared(set.AsSpan(0, 6)), layer, gauss, deltas);
+            engine.LayerConductance(residual ? 3 : 1, x, targets, Baseline<double>.Shared(set.AsSpan(0, 6)), layer, gauss, deltas);
             engine.LayerConductance(layers, x, targets, Baseline<double>.PerInput(set.AsSpan(0, 18)), twoLayers, difference, deltas);
             engine.NeuronConductance(2, 4, x, targets, Baseline<double>.Zero, ig, gauss, deltas);
-            engine.PatchIntegratedGradients(3, regions, x, targets, Baseline<double>.Zero, patches, gauss, deltas);
+            engine.PatchIntegratedGradients(residual ? 3 : 1, regions, x, targets, Baseline<double>.Zero, patches, gauss, deltas);
             engine.InternalInfluence(1, x, targets, Baseline<double>.Zero, layer, gauss, deltas);
-            engine.DeepLift(3, x, targets, Baseline<double>.Distribution(set), layer, deltas);
+            engine.DeepLift(residual ? 3 : 2, x, targets, Baseline<double>.Distribution(set), layer, deltas);
             engine.LayerGradientTimesDelta(1, x, targets, Baseline<double>.Zero, layer, deltas);
             engine.LayerGradientTimesActivation(1, x, targets, layer);
             engine.LayerActivation(1, x, layer);

@@ -80,6 +80,7 @@ public sealed partial class Attributor<T>
     /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
     private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas)
     {
+        if (CanUsePrefix(ref call)) return RunPrefixPass(ref call, rule, steps);
         int nodes = call.Difference ? steps + 1 : steps;
         var alpha = Grow(ref _alpha, nodes);
         var weight = Grow(ref _weight, nodes);

@@ -84,6 +84,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _layers = [.. model.Layers];
         if (_layers.Length < 2) throw new ArgumentException("The model has no layers.", nameof(model));
         _sizes = [.. _layers.Select(layer => layer.Size)];
+        _prefix = FindAffinePrefix(_layers);
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;

@@ -236,6 +236,37 @@ public class GeneratedModelTests
     }
 
     [Fact]
+    public void TheAffinePrefixPathAgreesWithTheStepByStepPath()
+    {
+        // conv → avg-pool → flatten → dense is affine: the prefix ends at the dense layer (node 4).
+        AffinePrefixTests.AssertSameWithAndWithoutPrefix((AffineStem)Seeded(new AffineStem(), 81), AffineStem.LayerIndex.fc1, 82);
+        AffinePrefixTests.AssertSameWithAndWithoutPrefix((SmoothMlp)Seeded(new SmoothMlp(), 83), SmoothMlp.LayerIndex.fc1, 84);
+        Assert.Equal(ReluCnn.LayerIndex.conv1, new Attributor<double>(new ReluCnn()).AffinePrefix);
+        Assert.Equal(0, new Attributor<double>(new Residual()).AffinePrefix);
+    }
+
+    [Fact]
+    public void AblationAgreementOnAGeneratedCnn()
+    {
+        var cnn = Seeded(new ReluCnn(), 71);
+        var evaluator = new AblationEvaluator<double>(cnn, stepBatch: 128);
+        var x = Inputs(8, 64, 72, 1);
+        var agreement = evaluator.MeasureAgreement(ReluCnn.LayerIndex.conv1, x, 0, Baseline<double>.Zero, new IntegrationOptions { Rule = IntegrationRule.RiemannMiddle, Steps = 200 });
+        Assert.Equal(4, agreement.Count);
+        Assert.All(agreement, a => Assert.InRange(a.MeanPearson, -1, 1));
+        var errors = evaluator.MeasureAblationError(ReluCnn.LayerIndex.relu1, x, 0, Baseline<double>.Zero);
+        Assert.Equal(4, errors.Count);
+        Assert.All(errors, e => Assert.True(double.IsFinite(e.MeanError)));
+    }
+}
+
+/// <summary>Runs alone (see <see cref="AllocationTests"/>): GC.GetTotalAllocatedBytes counts every thread.</summary>
+[Collection(nameof(AllocationTests))]
+public class GeneratedAllocationTests
+{
+    private static double[] Inputs(int count, int size, int seed, double scale) => BruteForce.RandomVector(count * size, seed, scale);
+
+    [Fact]
     public void SteadyStateCallsOnAGeneratedCnnAllocateNothing()
     {
         var cnn = new ReluCnnFloat();
@@ -261,19 +292,5 @@ public class GeneratedModelTests
         Run();
         Run();
         Assert.Equal(0, GC.GetTotalAllocatedBytes(precise: true) - before);
-    }
-
-    [Fact]
-    public void AblationAgreementOnAGeneratedCnn()
-    {
-        var cnn = Seeded(new ReluCnn(), 71);
-        var evaluator = new AblationEvaluator<double>(cnn, stepBatch: 128);
-        var x = Inputs(8, 64, 72, 1);
-        var agreement = evaluator.MeasureAgreement(ReluCnn.LayerIndex.conv1, x, 0, Baseline<double>.Zero, new IntegrationOptions { Rule = IntegrationRule.RiemannMiddle, Steps = 200 });
-        Assert.Equal(4, agreement.Count);
-        Assert.All(agreement, a => Assert.InRange(a.MeanPearson, -1, 1));
-        var errors = evaluator.MeasureAblationError(ReluCnn.LayerIndex.relu1, x, 0, Baseline<double>.Zero);
-        Assert.Equal(4, errors.Count);
-        Assert.All(errors, e => Assert.True(double.IsFinite(e.MeanError)));
     }
 }

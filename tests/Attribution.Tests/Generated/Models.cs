@@ -78,3 +78,14 @@ public partial class ReluCnnFloat
     [Layer] private readonly Flatten flat = new();
     [Layer] private readonly Dense fc = new(64, 3);
 }
+
+[Differentiable(ElementType = ElementType.Double), InputShape(1, 6, 6)]
+public partial class AffineStem
+{
+    [Layer] private readonly Conv2d conv1 = new(1, 3, kernel: 3, padding: 1);
+    [Layer] private readonly AvgPool2d pool1 = new(2);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc1 = new(27, 10);
+    [Layer] private readonly Softplus act = new();
+    [Layer] private readonly Dense fc2 = new(10, 2);
+}

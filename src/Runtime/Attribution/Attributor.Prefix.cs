@@ -1,0 +1,371 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+// The affine-prefix path. When nodes 1..A of the network are affine (dense, convolution, flatten, reshape, average
+// pooling, inference batch norm, sums and concatenations of those) and node A is a cut, then along the straight path
+//     y_A(γ(α)) = y_A(x′) + α·(y_A(x) − y_A(x′))            exactly,
+// so dy_A/dα = Δy_A is the same at every step and J_A = ∂y_A/∂x does not depend on α. Every path method can then
+// integrate at node A and apply the prefix once per path instead of once per step:
+//     IG = (x − x′) ⊙ J_Aᵀ ∫ ∂F/∂y_A dα,    Cond_A = Δy_A ⊙ ∫ ∂F/∂y_A dα,    Q[dF/dα] = Δy_A · ∫ ∂F/∂y_A dα,
+// and layers below A, neuron conductance and patch IG follow by one reverse or forward pass through the prefix per
+// path. Each step is then one ForwardFrom(A) and one Backward down to A: the prefix (for a CNN the first
+// convolution, for an MLP the widest matrix product) is skipped at every step. The identities are exact; the results
+// agree with the step-by-step path to rounding.
+public sealed partial class Attributor<T>
+{
+    /// <summary>The per-path buffers of the affine-prefix path may take about this many elements.</summary>
+    private const long PrefixBudgetElements = 8L << 20;
+
+    private readonly int _prefix;
+
+    private T[] _prefixPoints = [];
+    private T[] _prefixStart = [];
+    private T[] _prefixChange = [];
+    private T[] _prefixIntegral = [];
+    private T[] _prefixNeuron = [];
+    private T[] _prefixLayerChange = [];
+    private T[] _prefixGradient = [];
+    private int[] _rowPath = [];
+
+    /// <summary>
+    /// The last node A of the network's affine prefix that every path crosses, or 0 when the first operation is not
+    /// affine. Path methods integrate at A and skip the prefix at every step (see <see cref="UseAffinePrefix"/>).
+    /// </summary>
+    public int AffinePrefix => _prefix;
+
+    /// <summary>
+    /// Whether path methods may use the affine prefix (on by default): integrate at node <see cref="AffinePrefix"/>
+    /// and run the prefix once per path rather than once per step. Exact; off, every step runs the whole network.
+    /// </summary>
+    public bool UseAffinePrefix { get; set; } = true;
+
+    private static int FindAffinePrefix(LayerInfo[] layers)
+    {
+        int prefix = 0;
+        for (int i = 1; i < layers.Length; i++)
+        {
+            if (!IsAffine(layers[i].Kind)) break;
+            if (layers[i].IsCut) prefix = i;
+        }
+
+        return prefix;
+    }
+
+    private static bool IsAffine(string kind) => kind is "Dense" or "Conv1d" or "Conv2d" or "Flatten" or "Reshape" or "AvgPool2d" or "GlobalAvgPool" or "BatchNorm" or "Add" or "Concat";
+
+    private bool CanUsePrefix(ref PathCall call)
+    {
+        if (!UseAffinePrefix || _prefix == 0) return false;
+        switch (call.Method)
+        {
+            case PathMethod.Gradient:
+            case PathMethod.Neuron:
+            case PathMethod.Influence:
+                return true;
+            case PathMethod.Patch:
+                return call.Layer <= _prefix;
+            case PathMethod.Conductance:
+                if (call.Difference) return false;
+                for (int i = 0; i < call.LayerCount; i++) if (_layerList[i] > _prefix) return false;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Sizes of the per-path buffers for the layers below the prefix that layer conductance reads.</summary>
+    private int PrefixLayerChangeSize(ref PathCall call)
+    {
+        if (call.Method != PathMethod.Conductance) return 0;
+        int total = 0;
+        for (int i = 0; i < call.LayerCount; i++) if (_layerList[i] < _prefix) total += _sizes[_layerList[i]];
+        return total;
+    }
+
+    private long RunPrefixPass(ref PathCall call, IntegrationRule rule, int steps)
+    {
+        int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput;
+        var alpha = Grow(ref _alpha, steps);
+        var weight = Grow(ref _weight, steps);
+        Quadrature.GetNodes(rule, steps, alpha, weight);
+        call.Result.Clear();
+        Grow(ref _pathSum, call.Count).Clear();
+        PrepareMethod(ref call);
+
+        bool neuronAbove = call.Method == PathMethod.Neuron && call.Layer > a;
+        bool influenceAbove = call.Method == PathMethod.Influence && call.Layer > a;
+        int layerChange = PrefixLayerChangeSize(ref call);
+        long paths = (long)call.Count * m;
+        long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange;
+        int block = (int)Math.Clamp(PrefixBudgetElements / perPath, 1, Math.Min(paths, int.MaxValue));
+        Grow(ref _prefixPoints, (long)StepBatch * sizeA);
+        Grow(ref _prefixStart, (long)block * sizeA);
+        Grow(ref _prefixChange, (long)block * sizeA);
+        Grow(ref _prefixIntegral, (long)block * sizeA);
+        if (neuronAbove) Grow(ref _prefixNeuron, (long)block * sizeA);
+        if (layerChange > 0) Grow(ref _prefixLayerChange, (long)block * layerChange);
+        Grow(ref _rowPath, StepBatch);
+        int largest = 0;
+        foreach (int size in _sizes) largest = Math.Max(largest, size);
+        Grow(ref _prefixGradient, (long)StepBatch * largest);
+        if (call.Method == PathMethod.Patch) Grow(ref _masked, (long)StepBatch * _inputSize);
+
+        T perPathScale = T.One / T.CreateChecked(m);
+        for (long first = 0; first < paths; first += block)
+        {
+            int count = (int)Math.Min(block, paths - first);
+            PrefixEndpoints(ref call, first, count, layerChange);
+            _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+            if (neuronAbove) _prefixNeuron.AsSpan(0, count * sizeA).Clear();
+
+            long total = (long)count * steps;
+            for (long e0 = 0; e0 < total; e0 += StepBatch)
+            {
+                int rows = (int)Math.Min(StepBatch, total - e0);
+                var points = _prefixPoints.AsSpan(0, rows * sizeA);
+                for (int r = 0; r < rows; r++)
+                {
+                    long e = e0 + r;
+                    int q = (int)(e / steps), k = (int)(e % steps);
+                    int b = (int)((first + q) / m);
+                    _rowPath[r] = q;
+                    _rowInput[r] = b;
+                    TensorPrimitives.FusedMultiplyAdd(Row(_prefixChange, q, sizeA), FromDouble(alpha[k]), Row(_prefixStart, q, sizeA), Row(points, r, sizeA));
+                    call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
+                }
+
+                var seeds = _seeds.AsSpan(0, rows * _outputSize);
+                _model.ForwardFrom(_workspace, a, points, rows, _outputs.AsSpan(0, rows * _outputSize));
+                _model.Backward(_workspace, seeds, rows, a);
+                var g = _workspace.Gradient(a);
+                for (int r = 0; r < rows; r++)
+                {
+                    var integral = Row(_prefixIntegral, _rowPath[r], sizeA);
+                    TensorPrimitives.Add(integral, Row(g, r, sizeA), integral);
+                }
+
+                if (influenceAbove)
+                {
+                    int width = _sizes[call.Layer];
+                    var gl = _workspace.Gradient(call.Layer);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var accumulator = Row(call.Result, _rowInput[r], call.ResultSize);
+                        TensorPrimitives.Add(accumulator, Row(gl, r, width), accumulator);
+                    }
+                }
+                else if (neuronAbove)
+                {
+                    int width = _sizes[call.Layer];
+                    var seed = _layerSeed.AsSpan(0, rows * width);
+                    var gl = _workspace.Gradient(call.Layer);
+                    var selection = _selectionWeights.AsSpan(0, width);
+                    for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(gl, r, width), selection, Row(seed, r, width));
+                    _model.BackwardFrom(_workspace, call.Layer, seed, rows, a);
+                    var ga = _workspace.Gradient(a);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var through = Row(_prefixNeuron, _rowPath[r], sizeA);
+                        TensorPrimitives.Add(through, Row(ga, r, sizeA), through);
+                    }
+                }
+            }
+
+            PrefixFinalize(ref call, first, count, layerChange);
+        }
+
+        return paths * steps;
+    }
+
+    /// <summary>y_A(x′) and Δy_A = y_A(x) − y_A(x′) for a block of paths (and Δy of listed layers below A).</summary>
+    private void PrefixEndpoints(ref PathCall call, long first, int count, int layerChange)
+    {
+        int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput;
+        for (int q0 = 0; q0 < count; q0 += StepBatch)
+        {
+            int rows = Math.Min(StepBatch, count - q0);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    int path = (int)(first + q0 + r);
+                    var row = Row(_points, r, _inputSize);
+                    if (pass == 1)
+                    {
+                        call.Inputs.Slice(path / m * _inputSize, _inputSize).CopyTo(row);
+                        continue;
+                    }
+
+                    var reference = BaselineOf(ref call, path);
+                    if (reference.IsEmpty) row.Clear();
+                    else reference.CopyTo(row);
+                }
+
+                _model.Forward(_workspace, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                var ya = _workspace.Activation(a);
+                for (int r = 0; r < rows; r++)
+                {
+                    int q = q0 + r;
+                    if (pass == 0) Row(ya, r, sizeA).CopyTo(Row(_prefixStart, q, sizeA));
+                    else TensorPrimitives.Subtract(Row(ya, r, sizeA), Row(_prefixStart, q, sizeA), Row(_prefixChange, q, sizeA));
+                }
+
+                if (layerChange == 0) continue;
+                int offset = 0;
+                for (int i = 0; i < call.LayerCount; i++)
+                {
+                    int layer = _layerList[i];
+                    if (layer >= a) continue;
+                    int width = _sizes[layer];
+                    var y = _workspace.Activation(layer);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var change = _prefixLayerChange.AsSpan((q0 + r) * layerChange + offset, width);
+                        if (pass == 0) Row(y, r, width).CopyTo(change);
+                        else TensorPrimitives.Subtract(Row(y, r, width), change, change);
+                    }
+
+                    offset += width;
+                }
+            }
+        }
+    }
+
+    /// <summary>Applies the prefix once per path: the per-path integrals at A become the method's results.</summary>
+    private void PrefixFinalize(ref PathCall call, long first, int count, int layerChange)
+    {
+        int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput, size = call.ResultSize;
+        var ws = _workspace;
+        for (int q0 = 0; q0 < count; q0 += StepBatch)
+        {
+            int rows = Math.Min(StepBatch, count - q0);
+            var integral = _prefixIntegral.AsSpan(q0 * sizeA, rows * sizeA);
+            var change = _prefixChange.AsSpan(q0 * sizeA, rows * sizeA);
+
+            // A recorded forward of the inputs (the tape the prefix passes read) and the directions x − x′.
+            for (int r = 0; r < rows; r++)
+            {
+                int path = (int)(first + q0 + r), b = path / m;
+                _rowInput[r] = b;
+                var x = call.Inputs.Slice(b * _inputSize, _inputSize);
+                x.CopyTo(Row(_points, r, _inputSize));
+                var reference = BaselineOf(ref call, path);
+                if (reference.IsEmpty) x.CopyTo(Row(_directions, r, _inputSize));
+                else TensorPrimitives.Subtract(x, reference, Row(_directions, r, _inputSize));
+                _pathSum[b] += TensorPrimitives.Dot<T>(Row(change, r, sizeA), Row(integral, r, sizeA));
+            }
+
+            var directions = _directions.AsSpan(0, rows * _inputSize);
+            _model.Forward(ws, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+
+            switch (call.Method)
+            {
+                case PathMethod.Gradient:
+                    _model.BackwardFrom(ws, a, integral, rows, 0);
+                    AddInputTerms(ref call, directions, ws.Gradient(0), rows);
+                    break;
+
+                case PathMethod.Conductance:
+                    {
+                        int low = a;
+                        for (int i = 0; i < call.LayerCount; i++) low = Math.Min(low, _layerList[i]);
+                        if (low < a) _model.BackwardFrom(ws, a, integral, rows, low);
+                        int offset = 0;
+                        for (int i = 0; i < call.LayerCount; i++)
+                        {
+                            int layer = _layerList[i], width = _sizes[layer], at = _layerOffsets[i];
+                            for (int r = 0; r < rows; r++)
+                            {
+                                var accumulator = Row(call.Result, _rowInput[r], size).Slice(at, width);
+                                if (layer == a) AddScaled(Row(change, r, sizeA), Row(integral, r, sizeA), accumulator);
+                                else AddScaled(_prefixLayerChange.AsSpan((q0 + r) * layerChange + offset, width), Row(ws.Gradient(layer), r, width), accumulator);
+                            }
+
+                            if (layer < a) offset += width;
+                        }
+
+                        break;
+                    }
+
+                case PathMethod.Influence:
+                    {
+                        int layer = call.Layer, width = _sizes[layer];
+                        if (layer > a) break; // integrated step by step
+                        ReadOnlySpan<T> g = integral;
+                        if (layer < a)
+                        {
+                            _model.BackwardFrom(ws, a, integral, rows, layer);
+                            g = ws.Gradient(layer);
+                        }
+
+                        for (int r = 0; r < rows; r++)
+                        {
+                            var accumulator = Row(call.Result, _rowInput[r], size);
+                            TensorPrimitives.Add(accumulator, g.Slice(r * width, width), accumulator);
+                        }
+
+                        break;
+                    }
+
+                case PathMethod.Neuron:
+                    {
+                        int layer = call.Layer, width = _sizes[layer];
+                        if (layer > a)
+                        {
+                            _model.BackwardFrom(ws, a, _prefixNeuron.AsSpan(q0 * sizeA, rows * sizeA), rows, 0);
+                        }
+                        else
+                        {
+                            ReadOnlySpan<T> g = integral;
+                            if (layer < a)
+                            {
+                                _model.BackwardFrom(ws, a, integral, rows, layer);
+                                g = ws.Gradient(layer);
+                            }
+
+                            var seed = _layerSeed.AsSpan(0, rows * width);
+                            var selection = _selectionWeights.AsSpan(0, width);
+                            for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(g.Slice(r * width, width), selection, Row(seed, r, width));
+                            _model.BackwardFrom(ws, layer, seed, rows, 0);
+                        }
+
+                        AddInputTerms(ref call, directions, ws.Gradient(0), rows);
+                        break;
+                    }
+
+                case PathMethod.Patch:
+                    {
+                        int layer = call.Layer, width = _sizes[layer];
+                        var g = _prefixGradient.AsSpan(0, rows * width);
+                        if (layer == a) integral.CopyTo(g);
+                        else
+                        {
+                            _model.BackwardFrom(ws, a, integral, rows, layer);
+                            ws.Gradient(layer).CopyTo(g);
+                        }
+
+                        // J_L·((x − x′) ⊙ 1_S) is the same at every step: one tangent per region and path.
+                        var masked = _masked.AsSpan(0, rows * _inputSize);
+                        for (int region = 0; region < call.RegionCount; region++)
+                        {
+                            var indicator = _regionIndicators.AsSpan(region * _inputSize, _inputSize);
+                            for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
+                            _model.Tangent(ws, masked, rows, layer);
+                            var t = ws.Tangent(layer);
+                            for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(call.Result, _rowInput[r], size).Slice(region * width, width));
+                        }
+
+                        break;
+                    }
+            }
+        }
+    }
+
+    private void AddInputTerms(ref PathCall call, ReadOnlySpan<T> directions, ReadOnlySpan<T> gradient, int rows)
+    {
+        for (int r = 0; r < rows; r++)
+            AddScaled(directions.Slice(r * _inputSize, _inputSize), gradient.Slice(r * _inputSize, _inputSize), Row(call.Result, _rowInput[r], call.ResultSize));
+    }
+}
