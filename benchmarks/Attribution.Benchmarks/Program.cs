@@ -20,6 +20,13 @@ var cnn = new FashionCnn();
 cnn.ResetParameters(1);
 var mlp = new FashionMlp();
 mlp.ResetParameters(1);
+if (args.Contains("--passes"))
+{
+    Bench.Passes(cnn, "CNN", repeats);
+    Bench.Passes(mlp, "MLP", repeats);
+    return;
+}
+
 var rows = new List<Row>();
 rows.AddRange(Bench.Run(cnn, "CNN", FashionCnn.LayerIndex.conv1, "conv1", new Reference(Ig: 1.88, Conductance: 1.63), repeats, stepBatch));
 rows.AddRange(Bench.Run(mlp, "MLP", FashionMlp.LayerIndex.fc1, "fc1", new Reference(Ig: 0.368, Conductance: 0.226), repeats, stepBatch));
@@ -99,6 +106,47 @@ internal static class Bench
             new Row(name, $"Neuron conductance ({layerName})", ncTime, ncTime / plain, F(ncFlops, ncTime), null),
             new Row(name, $"Patch IG 7×7 ({layerName})", patchTime, patchTime / plain, F(patchFlops, patchTime), null),
         ];
+    }
+
+    /// <summary>Time of each kind of model pass at the engine's batch, per row (where the time of a step goes).</summary>
+    public static void Passes(IDifferentiableModel<float> model, string name, int repeats)
+    {
+        int rows = new Attributor<float>(model).StepBatch;
+        var random = new Random(3);
+        var x = new float[rows * model.InputSize];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
+        var ws = model.CreateWorkspace(rows);
+        var output = new float[rows * model.OutputSize];
+        var seed = new float[output.Length];
+        for (int r = 0; r < rows; r++) seed[r * model.OutputSize] = 1;
+        model.Forward(ws, x, rows, output);
+        var first = ws.Activation(1).ToArray();
+        double us(double ms) => ms * 1000 / rows;
+        Console.WriteLine($"{name}: {rows} rows per pass, µs per row");
+        Console.WriteLine($"  Forward                 {us(Best(repeats, () => model.Forward(ws, x, rows, output))),8:0.00}");
+        Console.WriteLine($"  ForwardFrom(1)          {us(Best(repeats, () => model.ForwardFrom(ws, 1, first, rows, output))),8:0.00}");
+        model.Forward(ws, x, rows, output);
+        Console.WriteLine($"  Backward to input       {us(Best(repeats, () => model.Backward(ws, seed, rows, 0))),8:0.00}");
+        Console.WriteLine($"  Backward to layer 1     {us(Best(repeats, () => model.Backward(ws, seed, rows, 1))),8:0.00}");
+        Console.WriteLine($"  Tangent to layer 1      {us(Best(repeats, () => model.Tangent(ws, x, rows, 1))),8:0.00}");
+        Console.WriteLine($"  Tangent to output       {us(Best(repeats, () => model.Tangent(ws, x, rows))),8:0.00}");
+
+        // Per node: ForwardFrom(L) runs nodes above L, Backward(stop L) the reverse passes of nodes above L.
+        int last = model.Layers.Count - 1;
+        var forward = new double[last + 1];
+        var backward = new double[last + 1];
+        for (int layer = 0; layer <= last; layer++)
+        {
+            model.Forward(ws, x, rows, output);
+            var activation = ws.Activation(layer).ToArray();
+            forward[layer] = us(Best(repeats, () => model.ForwardFrom(ws, layer, activation, rows, output)));
+            model.Forward(ws, x, rows, output);
+            backward[layer] = us(Best(repeats, () => model.Backward(ws, seed, rows, layer)));
+        }
+
+        Console.WriteLine("  node                     forward  backward (µs per row)");
+        for (int layer = 1; layer <= last; layer++)
+            Console.WriteLine($"  {model.Layers[layer].Name,-22} {forward[layer - 1] - forward[layer],8:0.00} {backward[layer - 1] - backward[layer],9:0.00}");
     }
 
     /// <summary>Best wall time in ms over <paramref name="repeats"/> runs after one warm-up.</summary>
