@@ -13,11 +13,16 @@ public class BrowserRenderTests(ITestOutputHelper output)
     private const int Height = 2000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The browser: $AXON_CHROMIUM if set, else the Debian path.</summary>
+    /// <summary>The browser: $AXON_CHROMIUM if set (it must exist), else the Debian path, else none.</summary>
     private static string? FindChromium()
     {
         string? configured = Environment.GetEnvironmentVariable("AXON_CHROMIUM");
-        if (!string.IsNullOrEmpty(configured)) return File.Exists(configured) ? configured : null;
+        if (!string.IsNullOrEmpty(configured))
+        {
+            Assert.True(File.Exists(configured), $"AXON_CHROMIUM names '{configured}', which does not exist.");
+            return configured;
+        }
+
         foreach (string candidate in new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" })
         {
             if (File.Exists(candidate)) return candidate;
@@ -32,7 +37,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         string? chromium = FindChromium();
         if (chromium is null)
         {
-            output.WriteLine("Chromium not found (/usr/bin/chromium or $AXON_CHROMIUM): browser render check not run.");
+            output.WriteLine("Chromium not found at /usr/bin/chromium or /usr/bin/chromium-browser (install the Debian package \"chromium\", or set AXON_CHROMIUM): browser render check not run.");
             return;
         }
 
