@@ -4,7 +4,6 @@ public class NumberTextTests
 {
     [Theory]
     [InlineData(0.0, "0")]
-    [InlineData(-0.0, "0")]
     [InlineData(64.0, "64")]
     [InlineData(-1234567.0, "-1234567")]
     [InlineData(0.98734, "0.9873")]
@@ -29,6 +28,8 @@ public class NumberTextTests
         Assert.Equal("+0.25", NumberText.FormatSigned(0.25));
         Assert.Equal("-0.25", NumberText.FormatSigned(-0.25));
         Assert.Equal("0", NumberText.FormatSigned(0));
+        Assert.Equal("0", NumberText.Format(-0.0));
+        Assert.Equal("0", NumberText.FormatSigned(-0.0));
     }
 
     [Fact]
