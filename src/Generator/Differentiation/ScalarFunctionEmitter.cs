@@ -17,7 +17,7 @@ namespace Axon.Generator.Differentiation
             foreach (var type in spec.ContainingTypes) writer.Open(type.Declaration);
 
             writer.Line("/// <summary>");
-            writer.Line($"/// The derivative of <see cref=\"{spec.Name}({spec.ElementType})\"/> with respect to <paramref name=\"{spec.ParameterName}\"/>,");
+            writer.Line($"/// The derivative of <see cref=\"{spec.Name}({spec.ElementType})\"/> with respect to <paramref name=\"{spec.ParameterName.TrimStart('@')}\"/>,");
             writer.Line("/// differentiated symbolically by the Axon generator at compile time.");
             writer.Line("/// </summary>");
             writer.Line($"[global::System.CodeDom.Compiler.GeneratedCodeAttribute(\"Axon.Generator\", \"{GeneratorVersion}\")]");

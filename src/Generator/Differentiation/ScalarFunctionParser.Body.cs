@@ -33,6 +33,7 @@ namespace Axon.Generator.Differentiation
             private readonly CancellationToken _cancellationToken;
             private readonly Dictionary<ISymbol, LocalExpr> _locals = new Dictionary<ISymbol, LocalExpr>(SymbolEqualityComparer.Default);
             private readonly HashSet<string> _dependentLocals = new HashSet<string>(StringComparer.Ordinal);
+            private readonly HashSet<ISymbol> _rejectedLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             private int _depth;
             private bool _reportedDepth;
 
@@ -110,18 +111,26 @@ namespace Axon.Generator.Differentiation
                     // A const local's every use is a constant: the compiler folds it, and so does ParseExpression.
                     if (declaration.IsConst) continue;
 
-                    if (_model.GetDeclaredSymbol(variable, _cancellationToken) is not ILocalSymbol local
+                    var symbol = _model.GetDeclaredSymbol(variable, _cancellationToken);
+                    if (symbol is not ILocalSymbol local
                         || local.IsRef
                         || ToScalarType(local.Type) is not { } type
                         || variable.Initializer is null
                         || variable.ArgumentList is not null)
                     {
                         Report(variable);
+                        if (symbol is not null) _rejectedLocals.Add(symbol);
                         continue;
                     }
 
                     var value = ParseExpression(variable.Initializer.Value, type);
-                    if (value is null) continue;
+                    if (value is null)
+                    {
+                        // Already reported; its uses are not reported again.
+                        _rejectedLocals.Add(local);
+                        continue;
+                    }
+
                     var expr = new LocalExpr(local.Name, type);
                     _locals[local] = expr;
                     if (DependsOnParameter(value)) _dependentLocals.Add(local.Name);
@@ -272,6 +281,7 @@ namespace Axon.Generator.Differentiation
                 }
 
                 if (symbol is ILocalSymbol && _locals.TryGetValue(symbol, out var local)) return local;
+                if (symbol is not null && _rejectedLocals.Contains(symbol)) return null;
 
                 Report(identifier);
                 return null;

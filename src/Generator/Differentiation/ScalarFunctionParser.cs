@@ -80,8 +80,8 @@ namespace Axon.Generator.Differentiation
             }
 
             var canonical = method.PartialDefinitionPart ?? method;
-            var body = FindBody(canonical, declaration, cancellationToken);
-            if (body is null)
+            var (body, bodyOwner) = FindBody(method, canonical, declaration, cancellationToken);
+            if (body is null && !method.IsAbstract && !method.IsExtern)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDifferentiableFunction, declaration.Identifier.GetLocation(), display, "has no body to differentiate"));
             }
@@ -97,7 +97,9 @@ namespace Axon.Generator.Differentiation
                 ? context.SemanticModel
                 : context.SemanticModel.Compilation.GetSemanticModel(body.SyntaxTree);
             var elementType = ToScalarType(method.ReturnType)!.Value;
-            var parser = new BodyParser(semanticModel, method.Parameters[0], elementType, display, cancellationToken);
+            // The parameter as the body sees it: a partial method's parts may even name it differently.
+            var parameter = bodyOwner.Parameters[0];
+            var parser = new BodyParser(semanticModel, parameter, elementType, display, cancellationToken);
             var primal = parser.Parse(body);
             if (primal is null || parser.Diagnostics.Count > 0) return Failure(parser.Diagnostics);
 
@@ -113,7 +115,7 @@ namespace Axon.Generator.Differentiation
             }
 
             lines.Add("return " + ScalarExpressionPrinter.Print(derivative.Result) + ";");
-            return new ScalarFunctionResult(CreateSpec(canonical, elementType, lines), EquatableArray<DiagnosticInfo>.Empty);
+            return new ScalarFunctionResult(CreateSpec(canonical, parameter.Name, elementType, lines), EquatableArray<DiagnosticInfo>.Empty);
         }
 
         private static ScalarFunctionResult Failure(IEnumerable<DiagnosticInfo> diagnostics)
@@ -201,16 +203,20 @@ namespace Axon.Generator.Differentiation
             return null;
         }
 
-        /// <summary>The body to differentiate: the declaration's own, or that of a partial method's implementation.</summary>
-        private static SyntaxNode? FindBody(IMethodSymbol method, MethodDeclarationSyntax declaration, CancellationToken cancellationToken)
+        /// <summary>
+        /// The body to differentiate and the method symbol it belongs to: the declaration's own, or for a partial
+        /// method's definition, its implementation's.
+        /// </summary>
+        private static (SyntaxNode? Body, IMethodSymbol Owner) FindBody(IMethodSymbol method, IMethodSymbol canonical, MethodDeclarationSyntax declaration, CancellationToken cancellationToken)
         {
-            var withBody = declaration;
-            if (withBody.Body is null && withBody.ExpressionBody is null && method.PartialImplementationPart is { } implementation)
+            if (declaration.Body is null && declaration.ExpressionBody is null
+                && canonical.PartialImplementationPart is { } implementation
+                && DeclarationOf(implementation, cancellationToken) is { } implementationDeclaration)
             {
-                withBody = DeclarationOf(implementation, cancellationToken) ?? withBody;
+                return ((SyntaxNode?)implementationDeclaration.Body ?? implementationDeclaration.ExpressionBody, implementation);
             }
 
-            return (SyntaxNode?)withBody.Body ?? withBody.ExpressionBody;
+            return ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody, method);
         }
 
         /// <summary>Problems of the method's own form: static, non-generic, one float/double parameter by value, same return type.</summary>
@@ -349,7 +355,7 @@ namespace Axon.Generator.Differentiation
             return false;
         }
 
-        private static ScalarFunctionSpec CreateSpec(IMethodSymbol method, ScalarType elementType, List<string> body)
+        private static ScalarFunctionSpec CreateSpec(IMethodSymbol method, string parameterName, ScalarType elementType, List<string> body)
         {
             var types = new List<ContainingTypeSpec>();
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
@@ -369,7 +375,7 @@ namespace Axon.Generator.Differentiation
                 ScalarExpressionPrinter.Identifier(DerivativeName(method.Name)),
                 modifiers,
                 elementType.Keyword(),
-                ScalarExpressionPrinter.Identifier(method.Parameters[0].Name),
+                ScalarExpressionPrinter.Identifier(parameterName),
                 body.ToEquatableArray(),
                 HintName(method, elementType));
         }

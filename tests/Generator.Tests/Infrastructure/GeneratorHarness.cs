@@ -210,6 +210,18 @@ public sealed class GeneratorRun
     /// <summary>Emits the output compilation and loads it into a collectible context; fails with the diagnostics if it does not compile.</summary>
     public LoadedAssembly Load()
     {
+        using var stream = new MemoryStream(EmitImage());
+        return new LoadedAssembly(stream);
+    }
+
+    /// <summary>
+    /// The output compiled to an assembly image, as a metadata reference: for a second compilation that uses
+    /// this one as a library (its symbols then come from metadata, as in a consumer of a package).
+    /// </summary>
+    public MetadataReference ToMetadataReference() => MetadataReference.CreateFromImage(EmitImage());
+
+    private byte[] EmitImage()
+    {
         using var stream = new MemoryStream();
         var emit = OutputCompilation.Emit(stream);
         if (!emit.Success)
@@ -217,8 +229,7 @@ public sealed class GeneratorRun
             throw new InvalidOperationException("The output compilation does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         }
 
-        stream.Position = 0;
-        return new LoadedAssembly(stream);
+        return stream.ToArray();
     }
 }
 
