@@ -129,15 +129,28 @@ public sealed class ScalarFunctionEmitTests
     }
 
     [Fact]
-    public void GenericContainingTypesGetValidHintNames()
+    public void HintNamesAreUniqueForNestedAndGenericTypes()
     {
+        // Box<T> and Box_1, a nested C.D and a namespace-level type D: legal together, and each needs its own file.
         var run = GeneratorHarness.Run("""
             using Axon;
-            namespace N;
-            public partial class Box<T> { public static partial class Inner<U, V> { [Differentiable] public static float F(float x) => x; } }
+            namespace N
+            {
+                public partial class Box<T> { public static partial class Inner<U, V> { [Differentiable] public static float F(float x) => x; } }
+                public static partial class Box_1 { public static partial class Inner_2 { [Differentiable] public static float F(float x) => x; } }
+                public static partial class C { public static partial class D { [Differentiable] public static float F(float x) => x; } }
+            }
+            namespace N.C2
+            {
+                public static partial class D { [Differentiable] public static float F(float x) => x; }
+            }
             """);
 
-        Assert.Equal("N.Box_1.Inner_2.F.Derivative.g.cs", Assert.Single(run.GeneratedSources).HintName);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Equal(
+            new[] { "N.Box_1+Inner_2.F.Derivative.g.cs", "N.Box`1+Inner`2.F.Derivative.g.cs", "N.C+D.F.Derivative.g.cs", "N.C2.D.F.Derivative.g.cs" },
+            run.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
