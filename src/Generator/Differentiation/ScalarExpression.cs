@@ -53,8 +53,10 @@ namespace Axon.Generator.Differentiation
     /// <summary>
     /// A node of the scalar expression IR. Every node carries the element type it computes in; operands of a
     /// binary node, the branches of a conditional and the arguments of a call already have the node's type
-    /// (the parser makes C#'s implicit conversions explicit as <see cref="ConvertExpr"/>). Nodes are records,
-    /// so two structurally equal subtrees compare equal: the optimiser relies on that to share them.
+    /// (the parser makes C#'s implicit conversions explicit as <see cref="ConvertExpr"/>). Nodes are immutable
+    /// records built through <see cref="Expr"/>, which simplifies as it builds; subtrees are shared by reference
+    /// (a derivative reuses its primal's nodes), and <see cref="ScalarProgramOptimizer"/> turns the sharing
+    /// and any structural repetition into locals.
     /// </summary>
     internal abstract record ScalarExpr(ScalarType Type);
 
@@ -109,55 +111,6 @@ namespace Axon.Generator.Differentiation
     /// <summary>Traversal helpers over the IR.</summary>
     internal static class ScalarExprTraversal
     {
-        /// <summary>Applies <paramref name="rewrite"/> bottom-up: children first, then the rebuilt node.</summary>
-        public static ScalarExpr Rewrite(ScalarExpr expr, Func<ScalarExpr, ScalarExpr> rewrite)
-        {
-            ScalarExpr rebuilt;
-            switch (expr)
-            {
-                case NegateExpr n:
-                    rebuilt = Expr.Negate(Rewrite(n.Operand, rewrite));
-                    break;
-                case BinaryExpr b:
-                    rebuilt = Expr.Binary(b.Operator, Rewrite(b.Left, rewrite), Rewrite(b.Right, rewrite));
-                    break;
-                case ConvertExpr c:
-                    rebuilt = Expr.Convert(c.Target, Rewrite(c.Operand, rewrite));
-                    break;
-                case CallExpr call:
-                    var args = new ScalarExpr[call.Arguments.Count];
-                    for (int i = 0; i < args.Length; i++) args[i] = Rewrite(call.Arguments[i], rewrite);
-                    rebuilt = new CallExpr(call.Function, args.ToEquatableArray(), call.Type);
-                    break;
-                case FunctionCallExpr f:
-                    rebuilt = f with { Argument = Rewrite(f.Argument, rewrite) };
-                    break;
-                case ConditionalExpr c:
-                    rebuilt = Expr.Conditional(Rewrite(c.Condition, rewrite), Rewrite(c.WhenTrue, rewrite), Rewrite(c.WhenFalse, rewrite));
-                    break;
-                default:
-                    rebuilt = expr;
-                    break;
-            }
-
-            return rewrite(rebuilt);
-        }
-
-        public static ScalarCondition Rewrite(ScalarCondition condition, Func<ScalarExpr, ScalarExpr> rewrite)
-        {
-            switch (condition)
-            {
-                case ComparisonCondition c:
-                    return Expr.Compare(c.Operator, Rewrite(c.Left, rewrite), Rewrite(c.Right, rewrite));
-                case LogicalCondition l:
-                    return Expr.Logical(l.IsAnd, Rewrite(l.Left, rewrite), Rewrite(l.Right, rewrite));
-                case NotCondition n:
-                    return Expr.Not(Rewrite(n.Operand, rewrite));
-                default:
-                    return condition;
-            }
-        }
-
         /// <summary>Calls <paramref name="visit"/> on every expression node, parents before children.</summary>
         public static void Visit(ScalarExpr expr, Action<ScalarExpr> visit)
         {
@@ -204,14 +157,6 @@ namespace Axon.Generator.Differentiation
                     Visit(n.Operand, visit);
                     break;
             }
-        }
-
-        /// <summary>The number of nodes in the tree.</summary>
-        public static int Size(ScalarExpr expr)
-        {
-            int size = 0;
-            Visit(expr, _ => size++);
-            return size;
         }
 
         /// <summary>Whether any node of the tree satisfies <paramref name="predicate"/>.</summary>

@@ -437,22 +437,26 @@ namespace Axon.Generator.Differentiation
 
         private static string Join(params string[] parts) => string.Join(" ", parts.Where(p => p.Length > 0));
 
+        /// <summary>
+        /// The generated file's name, unique per function: <c>Namespace.Outer+Inner`1.Name.Derivative.g.cs</c>
+        /// (metadata-style nesting and arity, which no identifier can contain), with <c>.Float</c> or
+        /// <c>.Double</c> after the name when the type has [Differentiable] overloads of it.
+        /// </summary>
         private static string HintName(IMethodSymbol method, ScalarType elementType)
         {
             var builder = new StringBuilder();
             if (method.ContainingNamespace is { IsGlobalNamespace: false } ns) builder.Append(ns.ToDisplayString()).Append('.');
             var types = new List<INamedTypeSymbol>();
             for (var type = method.ContainingType; type is not null; type = type.ContainingType) types.Insert(0, type);
-            foreach (var type in types)
+            for (int i = 0; i < types.Count; i++)
             {
-                builder.Append(type.Name);
-                if (type.Arity > 0) builder.Append('_').Append(type.Arity);
-                builder.Append('.');
+                if (i > 0) builder.Append('+');
+                builder.Append(types[i].Name);
+                if (types[i].Arity > 0) builder.Append('`').Append(types[i].Arity);
             }
 
-            builder.Append(method.Name);
+            builder.Append('.').Append(method.Name);
 
-            // Overloads (Swish(float) and Swish(double)) need distinct files.
             bool overloaded = method.ContainingType?.GetMembers(method.Name).OfType<IMethodSymbol>()
                 .Any(m => !SymbolEqualityComparer.Default.Equals(m, method) && HasDifferentiableAttribute(m)) == true;
             if (overloaded) builder.Append('.').Append(elementType == ScalarType.Float ? "Float" : "Double");
@@ -461,7 +465,7 @@ namespace Axon.Generator.Differentiation
             for (int i = 0; i < builder.Length; i++)
             {
                 char c = builder[i];
-                if (!char.IsLetterOrDigit(c) && c != '.' && c != '_') builder[i] = '_';
+                if (!char.IsLetterOrDigit(c) && c != '.' && c != '_' && c != '+' && c != '`') builder[i] = '_';
             }
 
             return builder.ToString();

@@ -53,7 +53,7 @@ public sealed class ScalarFunctionSnapshotTests
             }
             """);
 
-        AssertMatchesSnapshot(run, "Axon.Snapshots.Outer.NestedActivations.Mish.Derivative.g.cs", "Mish.cs");
+        AssertMatchesSnapshot(run, "Axon.Snapshots.Outer+NestedActivations.Mish.Derivative.g.cs", "Mish.cs");
     }
 
     [Fact]
