@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Axon.Generator.Tests.Infrastructure;
 
 namespace Axon.Generator.Tests.Differentiation;
@@ -80,37 +79,12 @@ public sealed class ScalarFunctionSnapshotTests
         AssertMatchesSnapshot(run, "SnapshotActivations.GeluTanh.Derivative.g.cs", "GeluTanh.cs");
     }
 
-    private static void AssertMatchesSnapshot(GeneratorRun run, string hintName, string snapshotFile, [CallerFilePath] string callerPath = "")
+    private static void AssertMatchesSnapshot(GeneratorRun run, string hintName, string snapshotFile)
     {
         Assert.Null(run.Exception);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
         Assert.Contains(run.GeneratedSources, s => s.HintName == hintName);
-        string actual = Normalize(run.Source(hintName));
-
-        string path = SnapshotPath(snapshotFile, callerPath);
-        if (Environment.GetEnvironmentVariable("AXON_UPDATE_SNAPSHOTS") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual);
-            return;
-        }
-
-        Assert.True(File.Exists(path), $"Snapshot '{path}' is missing: run the tests with AXON_UPDATE_SNAPSHOTS=1 to create it, review it and commit it.");
-        string expected = Normalize(File.ReadAllText(path));
-        Assert.Equal(expected, actual);
+        SnapshotFiles.AssertMatches(run.Source(hintName), "ScalarFunctions", snapshotFile);
     }
-
-    /// <summary>
-    /// Expected files live in the source tree (so that an update lands in the repository); when the source tree is
-    /// not there (tests run from a copied output folder) the copy in the output folder is read.
-    /// </summary>
-    private static string SnapshotPath(string file, string callerPath)
-    {
-        string sourceDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(callerPath)!, "..", "Expected", "ScalarFunctions"));
-        if (Directory.Exists(sourceDirectory)) return Path.Combine(sourceDirectory, file);
-        return Path.Combine(AppContext.BaseDirectory, "Expected", "ScalarFunctions", file);
-    }
-
-    private static string Normalize(string text) => text.Replace("\r\n", "\n");
 }
