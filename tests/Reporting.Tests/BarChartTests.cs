@@ -7,7 +7,7 @@ public class BarChartTests
 {
     private static XElement Render(FilterBarChart chart)
     {
-        var report = new AttributionReport("bars");
+        var report = new HtmlReport("bars");
         report.AddCase(new ReportCase { Title = "c", FilterBars = chart });
         return Xhtml.Parse(report.ToHtml()).Find("svg", "bar-chart").Single();
     }

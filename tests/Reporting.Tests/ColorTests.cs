@@ -46,7 +46,7 @@ public class ColorTests
     public void RenderedMap_UsesTheScaleEnds_IndependentlyOfTheColourCode()
     {
         // Read the colours back from the PNG the report embeds: −max, 0, +max and +max/2.
-        var report = new AttributionReport("colours");
+        var report = new HtmlReport("colours");
         report.AddCase(new ReportCase { Title = "c", IgMap = new Heatmap(1, 4, [-2f, 0f, 2f, 1f]) });
         XDocument doc = Xhtml.Parse(report.ToHtml());
         PngImage png = PngImage.Decode(Xhtml.PngOf(doc.Find("img").Single()));
@@ -60,7 +60,7 @@ public class ColorTests
     [Fact]
     public void InputImage_IsBlackAtZeroAndWhiteAtOne()
     {
-        var report = new AttributionReport("grey");
+        var report = new HtmlReport("grey");
         report.AddCase(new ReportCase { Title = "c", Image = new Heatmap(1, 3, [0f, 0.5f, 1f]) });
         PngImage png = PngImage.Decode(Xhtml.PngOf(Xhtml.Parse(report.ToHtml()).Find("img").Single()));
 
@@ -74,6 +74,6 @@ public class ColorTests
     {
         string css = ColorMaps.DivergingGradientCss();
         Assert.Equal("linear-gradient(to right, #0571b0 0%, #92c5de 25%, #ffffff 50%, #f4a582 75%, #ca0020 100%)", css);
-        Assert.Contains(".legend .ramp.diverging { background: " + css + "; }", new AttributionReport("x").ToHtml());
+        Assert.Contains(".legend .ramp.diverging { background: " + css + "; }", new HtmlReport("x").ToHtml());
     }
 }

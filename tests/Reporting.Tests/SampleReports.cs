@@ -5,9 +5,9 @@ internal static class SampleReports
 {
     public const int Size = 28;
 
-    public static AttributionReport TwoCases()
+    public static HtmlReport TwoCases()
     {
-        var report = new AttributionReport("Axon — Fashion-MNIST attribution");
+        var report = new HtmlReport("Axon — Fashion-MNIST attribution");
         report.AddParagraph(
             "Integrated Gradients, conductance and patch IG of a small convolutional classifier on test images. " +
             "Baseline: the black image; 64 Gauss–Legendre steps per attribution. Red marks evidence for the predicted " +

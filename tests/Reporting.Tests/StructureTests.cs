@@ -50,7 +50,7 @@ public class StructureTests
     {
         const string reportTitle = "Axon <b>report</b> & \"friends\" 'quoted'";
         const string caseTitle = "Test image #17 — true: Sneaker, predicted: Sneaker (97.1%) <script>alert(1)</script>";
-        var report = new AttributionReport(reportTitle);
+        var report = new HtmlReport(reportTitle);
         report.AddCase(new ReportCase { Title = caseTitle });
         string html = report.ToHtml();
 
@@ -66,7 +66,7 @@ public class StructureTests
     [Fact]
     public void ControlCharactersAndLoneSurrogates_DoNotBreakTheMarkup()
     {
-        var report = new AttributionReport("bell\u0007 and a lone \ud800 surrogate");
+        var report = new HtmlReport("bell\u0007 and a lone \ud800 surrogate");
         report.AddParagraph("tab\tnew line\nnull\0 emoji 😀");
         XDocument doc = Xhtml.Parse(report.ToHtml());
 
@@ -77,7 +77,7 @@ public class StructureTests
     [Fact]
     public void EmptyReport_IsValidAndSaysSo()
     {
-        string html = new AttributionReport("Nothing yet").ToHtml();
+        string html = new HtmlReport("Nothing yet").ToHtml();
         XDocument doc = Xhtml.Parse(html);
 
         Assert.Equal("Nothing yet", doc.Find("h1").Single().Value);
@@ -133,7 +133,7 @@ public class StructureTests
         float[] ig = [0.5f, -2.25f, 1.0f, 0f];
         float[] patchA = [0.1f, -0.3f, 0.2f, 0f];
         float[] patchB = [0.7f, 0.2f, -0.1f, 0f];
-        var report = new AttributionReport("legends");
+        var report = new HtmlReport("legends");
         report.AddCase(new ReportCase
         {
             Title = "case",
@@ -161,7 +161,7 @@ public class StructureTests
     [Fact]
     public void InputOutsideTheUnitRange_IsStretchedAndTheLegendSaysSo()
     {
-        var report = new AttributionReport("normalised input");
+        var report = new HtmlReport("normalised input");
         report.AddCase(new ReportCase { Title = "c", Image = new Heatmap(1, 3, [-0.5f, 0.25f, 2f]) });
         XDocument doc = Xhtml.Parse(report.ToHtml());
 
@@ -226,7 +226,7 @@ public class StructureTests
     [Fact]
     public void Blocks_AppearInInsertionOrder_WithConsecutiveCasesAndTablesGrouped()
     {
-        var report = new AttributionReport("order");
+        var report = new HtmlReport("order");
         report.AddParagraph("first")
             .AddHeading("tables")
             .AddTable(new ReportTable("t1", ["a"], [["x"]]))
@@ -251,7 +251,7 @@ public class StructureTests
     public void CaseLists_AreSnapshotWhenAdded()
     {
         var patches = new List<PatchMap> { new("a", new Heatmap(1, 1, [1f])) };
-        var report = new AttributionReport("snapshot");
+        var report = new HtmlReport("snapshot");
         report.AddCase(new ReportCase { Title = "c", PatchMaps = patches });
         patches.Add(new PatchMap("b", new Heatmap(1, 1, [1f])));
 
@@ -263,7 +263,7 @@ public class StructureTests
     {
         var image = new Heatmap(2, 2, [1f, 1f, 1f, 1f]);
         var ig = new Heatmap(2, 2, [0f, 0f, 0f, 0f]);
-        var report = new AttributionReport("overlay");
+        var report = new HtmlReport("overlay");
         report.AddCase(new ReportCase { Title = "on", Image = image, IgMap = ig });
         report.AddCase(new ReportCase { Title = "off", Image = image, IgMap = ig, OverlayIgOnImage = false });
         report.AddCase(new ReportCase { Title = "sizes", Image = new Heatmap(1, 1, [1f]), IgMap = ig });

@@ -82,7 +82,7 @@ public class ValidationTests
     [Fact]
     public void Case_WithNullTitleOrNullEntries_IsRejected()
     {
-        var report = new AttributionReport("r");
+        var report = new HtmlReport("r");
         Assert.Throws<ArgumentException>(() => report.AddCase(new ReportCase { Title = null! }));
         var patch = Assert.Throws<ArgumentException>(() => report.AddCase(new ReportCase { Title = "c", PatchMaps = [null!] }));
         Assert.Contains("Case 'c': patch map 0 is null", patch.Message);

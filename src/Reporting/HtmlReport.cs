@@ -10,19 +10,19 @@ namespace Axon.Reporting;
 /// </summary>
 /// <example>
 /// <code>
-/// var report = new AttributionReport("Axon — Fashion-MNIST attribution");
+/// var report = new HtmlReport("Axon — Fashion-MNIST attribution");
 /// report.AddParagraph("Integrated Gradients with 64 Gauss–Legendre steps, black baseline.");
 /// report.AddCase(new ReportCase { Title = "Test image #17", Image = image, IgMap = ig });
 /// report.AddTable(new ReportTable("Ablation agreement (Pearson r)", ["Method", "r"], [["Conductance", 0.91]]));
 /// report.Save("report.html");
 /// </code>
 /// </example>
-public sealed class AttributionReport
+public sealed class HtmlReport
 {
     private readonly List<ReportBlock> _blocks = [];
 
     /// <summary>Starts an empty report with the given page title.</summary>
-    public AttributionReport(string title)
+    public HtmlReport(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
         Title = title;
@@ -38,7 +38,7 @@ public sealed class AttributionReport
     public int TableCount => _blocks.Count(b => b.Kind == ReportBlockKind.Table);
 
     /// <summary>Adds a paragraph of plain text (it is escaped; line breaks flow like spaces).</summary>
-    public AttributionReport AddParagraph(string text)
+    public HtmlReport AddParagraph(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         _blocks.Add(ReportBlock.Paragraph(text));
@@ -46,7 +46,7 @@ public sealed class AttributionReport
     }
 
     /// <summary>Adds a section heading.</summary>
-    public AttributionReport AddHeading(string text)
+    public HtmlReport AddHeading(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         _blocks.Add(ReportBlock.Heading(text));
@@ -54,7 +54,7 @@ public sealed class AttributionReport
     }
 
     /// <summary>Adds a table of the whole run. Consecutive tables are laid out side by side where there is room.</summary>
-    public AttributionReport AddTable(ReportTable table)
+    public HtmlReport AddTable(ReportTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
         _blocks.Add(ReportBlock.Table(table));
@@ -63,7 +63,7 @@ public sealed class AttributionReport
 
     /// <summary>Adds one image's attributions. Consecutive cases are laid out in a responsive grid.</summary>
     /// <exception cref="ArgumentException">The case has no title, or a null list or list entry.</exception>
-    public AttributionReport AddCase(ReportCase reportCase)
+    public HtmlReport AddCase(ReportCase reportCase)
     {
         ArgumentNullException.ThrowIfNull(reportCase);
         _blocks.Add(ReportBlock.Case(reportCase.Freeze()));
