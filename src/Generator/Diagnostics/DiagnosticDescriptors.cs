@@ -32,7 +32,7 @@ namespace Axon.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor NonDifferentiableCall = Error(
             "AXN005", "Non-differentiable construct in a differentiable function",
-            "'{0}' cannot be differentiated: a [Differentiable] function may use arithmetic, Exp, Log, Tanh, Sqrt, Pow with a constant exponent, Max, Min, Abs and conditional expressions on its parameter");
+            "'{0}' cannot be differentiated: a [Differentiable] function may use arithmetic, Exp, Log, Tanh, Sqrt, Pow with an exponent that does not depend on the parameter, Max, Min, Abs, Sin, Cos, locals and conditional expressions");
 
         public static readonly DiagnosticDescriptor UnusedLayer = Warning(
             "AXN006", "Layer is never used",

@@ -115,7 +115,7 @@ namespace Axon.Generator.Emit
                 w.Line("var random = new global::System.Random(seed);");
                 foreach (var p in model.Parameters)
                 {
-                    string span = $"values.AsSpan({p.Offset}, {p.Length})";
+                    string span = $"new global::System.Span<{t}>(values, {p.Offset}, {p.Length})";
                     switch (p.Init)
                     {
                         case InitKind.Uniform:

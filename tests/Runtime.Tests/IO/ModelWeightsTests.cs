@@ -44,6 +44,9 @@ internal sealed class FakeModel<T> : IDifferentiableModel<T> where T : unmanaged
     public void Backward(ModelWorkspace<T> workspace, ReadOnlySpan<T> outputGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default) =>
         throw new InvalidOperationException("Not used by weight I/O.");
 
+    public void BackwardFrom(ModelWorkspace<T> workspace, int layer, ReadOnlySpan<T> layerGradient, int batch, int stopAtLayer = 0, Span<T> parameterGradient = default) =>
+        throw new InvalidOperationException("Not used by weight I/O.");
+
     public void Tangent(ModelWorkspace<T> workspace, ReadOnlySpan<T> inputTangent, int batch, int stopAtLayer = -1) =>
         throw new InvalidOperationException("Not used by weight I/O.");
 }

@@ -1,3 +1,4 @@
+using Axon.Layers;
 using Axon.Model;
 
 namespace Axon.Runtime.Tests.Networks;

@@ -1,0 +1,52 @@
+using System.Text;
+using Axon.Generator.Differentiation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Axon.Generator
+{
+    public sealed partial class AxonGenerator
+    {
+        /// <summary>Tracking name of the parse step: one <see cref="ScalarFunctionResult"/> per [Differentiable] method.</summary>
+        internal const string ScalarFunctionResultsStep = "ScalarFunctionResults";
+
+        /// <summary>Tracking name of the specs the emitter consumes.</summary>
+        internal const string ScalarFunctionSpecsStep = "ScalarFunctionSpecs";
+
+        /// <summary>Tracking name of the per-function diagnostics.</summary>
+        internal const string ScalarFunctionDiagnosticsStep = "ScalarFunctionDiagnostics";
+
+        /// <summary>
+        /// [Differentiable] static scalar functions: parse each into an equatable spec holding its symbolic
+        /// derivative (or diagnostics), emit <c>{Name}Derivative</c> beside it, and report the diagnostics from a
+        /// separate output so that a diagnostic's location never invalidates the emitted code.
+        /// </summary>
+        static partial void RegisterScalarFunctions(IncrementalGeneratorInitializationContext context)
+        {
+            var results = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    DifferentiableAttributeName,
+                    predicate: static (node, _) => ScalarFunctionParser.IsCandidate(node),
+                    transform: static (attributeContext, cancellationToken) => ScalarFunctionParser.Parse(attributeContext, cancellationToken))
+                .WithTrackingName(ScalarFunctionResultsStep);
+
+            var specs = results
+                .Where(static result => result.Spec is not null)
+                .Select(static (result, _) => result.Spec!)
+                .WithTrackingName(ScalarFunctionSpecsStep);
+
+            var diagnostics = results
+                .Select(static (result, _) => result.Diagnostics)
+                .Where(static diagnostics => diagnostics.Count > 0)
+                .WithTrackingName(ScalarFunctionDiagnosticsStep);
+
+            context.RegisterSourceOutput(specs, static (output, spec) =>
+                output.AddSource(spec.HintName, SourceText.From(ScalarFunctionEmitter.Emit(spec), Encoding.UTF8)));
+
+            context.RegisterSourceOutput(diagnostics, static (output, items) =>
+            {
+                foreach (var diagnostic in items) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            });
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Runtime.ExceptionServices;
+
+namespace Axon.Kernels;
+
+/// <summary>One piece of parallel work: <see cref="Invoke"/> runs item <paramref name="index"/> of a job.</summary>
+internal interface IParallelWork
+{
+    void Invoke(int index);
+}
+
+/// <summary>
+/// A small persistent pool that runs the items of one job at a time on all cores without allocating: the caller
+/// passes its work as a struct on its own stack, takes part in the work itself and returns when every item is
+/// done. When the pool is already running a job (another thread's, or the job that is calling it) the items run
+/// inline on the calling thread, so concurrent and nested use never deadlocks.
+/// </summary>
+internal static unsafe class ComputePool
+{
+    /// <summary>Threads that can work on one job: the caller plus the pool's workers.</summary>
+    public static int Concurrency { get; } = Math.Clamp(Environment.ProcessorCount, 1, 64);
+
+    /// <summary>
+    /// Multiply-adds below which a job stays on the calling thread: waking a worker costs some microseconds,
+    /// about what one core does with this much work.
+    /// </summary>
+    public const long ParallelThreshold = 1L << 21;
+
+    private static readonly SemaphoreSlim s_wake = new(0);
+    private static readonly ManualResetEventSlim s_done = new(false);
+    private static int s_busy;
+    private static int s_running;
+    private static int s_next;
+    private static int s_count;
+    private static delegate*<void*, int, void> s_body;
+    private static void* s_state;
+    private static ExceptionDispatchInfo? s_error;
+    private static int s_started;
+
+    /// <summary>
+    /// Runs <c>state.Invoke(i)</c> for i in [0, <paramref name="count"/>) on up to <see cref="Concurrency"/>
+    /// threads and returns when all are done. <paramref name="state"/> must be a local of the caller (it is read
+    /// through its address by the workers); items must be independent of each other.
+    /// </summary>
+    public static void For<TState>(int count, ref TState state) where TState : struct, IParallelWork
+    {
+        if (count <= 0) return;
+        if (count == 1 || Concurrency == 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            for (int i = 0; i < count; i++) state.Invoke(i);
+            return;
+        }
+
+        try
+        {
+            EnsureStarted();
+            s_body = &Run<TState>;
+            s_state = Unsafe.AsPointer(ref state);
+            s_count = count;
+            s_next = 0;
+            s_error = null;
+            int helpers = Math.Min(Concurrency - 1, count - 1);
+            s_running = helpers;
+            s_done.Reset();
+            s_wake.Release(helpers);
+            DrainCatching();
+
+            // Take back the wake-ups that no worker has claimed yet: the items are all done.
+            bool finished = false;
+            while (!finished && s_wake.Wait(0)) finished = Interlocked.Decrement(ref s_running) == 0;
+            if (!finished && Volatile.Read(ref s_running) > 0) s_done.Wait();
+            s_error?.Throw();
+        }
+        finally
+        {
+            s_body = null;
+            s_state = null;
+            s_error = null;
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    private static void Run<TState>(void* state, int index) where TState : struct, IParallelWork =>
+        Unsafe.AsRef<TState>(state).Invoke(index);
+
+    private static void Drain()
+    {
+        delegate*<void*, int, void> body = s_body;
+        void* state = s_state;
+        int count = s_count;
+        int i;
+        while ((i = Interlocked.Increment(ref s_next) - 1) < count) body(state, i);
+    }
+
+    /// <summary>Works on the job; a failure is kept for the caller and stops the items nobody has started.</summary>
+    private static void DrainCatching()
+    {
+        try
+        {
+            Drain();
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
+            Interlocked.Exchange(ref s_next, int.MaxValue / 2);
+        }
+    }
+
+    private static void EnsureStarted()
+    {
+        if (Volatile.Read(ref s_started) != 0) return;
+        s_started = 1;
+        for (int i = 1; i < Concurrency; i++)
+        {
+            var thread = new Thread(WorkerLoop) { IsBackground = true, Name = "Axon compute " + i };
+            thread.Start();
+        }
+    }
+
+    private static void WorkerLoop()
+    {
+        while (true)
+        {
+            s_wake.Wait();
+            DrainCatching();
+            if (Interlocked.Decrement(ref s_running) == 0) s_done.Set();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Axon.Kernels;
+
+/// <summary>
+/// 1-D convolution with zero padding. Per sample: x [C,L], weight [K,C,k], bias [K], y [K,OL].
+/// <c>scratch</c> must hold at least <see cref="ScratchLength"/>
+/// elements; its contents are overwritten and need not survive between calls.
+/// </summary>
+public static class Conv1dKernel
+{
+    /// <summary>(input + 2·padding − kernel) / stride + 1.</summary>
+    public static int OutputSize(int input, int kernel, int stride, int padding)
+    {
+        KernelGuard.Window(input, kernel, stride, padding, nameof(input));
+        return (input + 2 * padding - kernel) / stride + 1;
+    }
+
+    /// <summary>Elements of T that <see cref="Forward"/>, <see cref="Backward"/> and <see cref="Tangent"/> need in their scratch.</summary>
+    public static long ScratchLength(int batch, int inChannels, int length, int outChannels, int kernel, int stride, int padding) =>
+        Shape(batch, inChannels, length, outChannels, kernel, stride, padding).ScratchLength;
+
+    /// <summary>y = conv(x, weight) + bias (empty bias: none). Overwrites y.</summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Span<T> scratch, int batch, int inChannels, int length, int outChannels, int kernel, int stride, int padding)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ConvCore<T>.Forward(Shape(batch, inChannels, length, outChannels, kernel, stride, padding), x, weight, bias, y, scratch);
+    }
+
+    /// <summary>Accumulates dx, dWeight and dBias (summed over the batch); an empty span skips that gradient.</summary>
+    public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> dy, Span<T> dx, Span<T> dWeight, Span<T> dBias, Span<T> scratch, int batch, int inChannels, int length, int outChannels, int kernel, int stride, int padding)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ConvCore<T>.Backward(Shape(batch, inChannels, length, outChannels, kernel, stride, padding), x, weight, dy, dx, dWeight, dBias, scratch);
+    }
+
+    /// <summary>Forward-mode derivative: ty = conv(tx, weight), no bias. Overwrites ty.</summary>
+    public static void Tangent<T>(ReadOnlySpan<T> tx, ReadOnlySpan<T> weight, Span<T> ty, Span<T> scratch, int batch, int inChannels, int length, int outChannels, int kernel, int stride, int padding)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ConvCore<T>.Tangent(Shape(batch, inChannels, length, outChannels, kernel, stride, padding), tx, weight, ty, scratch);
+    }
+
+    private static ConvShape Shape(int batch, int inChannels, int length, int outChannels, int kernel, int stride, int padding)
+    {
+        KernelGuard.Window(length, kernel, stride, padding, nameof(length));
+        return new ConvShape(batch, inChannels, 1, length, outChannels, 1, kernel, 1, stride, 0, padding);
+    }
+}

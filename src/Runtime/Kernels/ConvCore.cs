@@ -1,0 +1,249 @@
+using System.Numerics.Tensors;
+
+namespace Axon.Kernels;
+
+/// <summary>The geometry of one convolution: a [C,H,W] sample, K filters of KH×KW, strides and zero padding.</summary>
+internal readonly record struct ConvShape(int Batch, int C, int H, int W, int K, int KH, int KW, int SH, int SW, int PH, int PW)
+{
+    public int OH => (H + 2 * PH - KH) / SH + 1;
+    public int OW => (W + 2 * PW - KW) / SW + 1;
+
+    /// <summary>Output positions per sample.</summary>
+    public int P => OH * OW;
+
+    /// <summary>Rows of the im2col matrix: one per (channel, kernel row, kernel column).</summary>
+    public int Q => C * KH * KW;
+
+    public int InputSize => C * H * W;
+    public int OutputSize => K * P;
+
+    /// <summary>Threads that split the batch: one unless the whole batch is worth the pool.</summary>
+    public int Slots => (long)Batch * K * Q * P >= ComputePool.ParallelThreshold ? Math.Min(Batch, ComputePool.Concurrency) : 1;
+
+    /// <summary>Scratch per slot: the im2col matrix, its gradient, and a partial weight and bias gradient.</summary>
+    public long SlotLength => 2L * Q * P + (long)K * Q + K;
+
+    public long ScratchLength => Slots * SlotLength;
+}
+
+/// <summary>
+/// Convolution as matrix products (im2col): per sample, col[Q × P] gathers the input patches, then
+/// y = W[K × Q]·col (forward and tangent), dW += dy·colᵀ and dcol = Wᵀ·dy, scattered back into dx (col2im).
+/// The batch is split over the compute pool into fixed slices with their own scratch, and the partial weight
+/// gradients are summed in slice order, so the results do not depend on thread timing.
+/// </summary>
+internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Forward(in ConvShape s, ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Span<T> scratch)
+    {
+        Validate(s, x.Length, weight.Length, y.Length, scratch.Length, nameof(x), nameof(y));
+        KernelGuard.OptionalLength(bias.Length, s.K, nameof(bias));
+        fixed (T* px = x) fixed (T* pw = weight) fixed (T* pb = bias) fixed (T* py = y) fixed (T* ps = scratch)
+            Forward(s, px, pw, pb, py, ps);
+    }
+
+    public static void Tangent(in ConvShape s, ReadOnlySpan<T> tx, ReadOnlySpan<T> weight, Span<T> ty, Span<T> scratch)
+    {
+        Validate(s, tx.Length, weight.Length, ty.Length, scratch.Length, nameof(tx), nameof(ty));
+        fixed (T* px = tx) fixed (T* pw = weight) fixed (T* py = ty) fixed (T* ps = scratch)
+            Forward(s, px, pw, null, py, ps);
+    }
+
+    public static void Backward(in ConvShape s, ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> dy, Span<T> dx, Span<T> dWeight, Span<T> dBias, Span<T> scratch)
+    {
+        Validate(s, x.Length, weight.Length, dy.Length, scratch.Length, nameof(x), nameof(dy));
+        KernelGuard.OptionalLength(dx.Length, x.Length, nameof(dx));
+        KernelGuard.OptionalLength(dWeight.Length, weight.Length, nameof(dWeight));
+        KernelGuard.OptionalLength(dBias.Length, s.K, nameof(dBias));
+        fixed (T* px = x) fixed (T* pw = weight) fixed (T* pdy = dy) fixed (T* pdx = dx) fixed (T* pdw = dWeight) fixed (T* pdb = dBias) fixed (T* ps = scratch)
+            Backward(s, px, pw, pdy, pdx, pdw, pdb, ps);
+    }
+
+    private static void Validate(in ConvShape s, int xLength, int weightLength, int yLength, int scratchLength, string xName, string yName)
+    {
+        KernelGuard.Positive(s.Batch, "batch");
+        KernelGuard.Positive(s.C, "inChannels");
+        KernelGuard.Positive(s.K, "outChannels");
+        KernelGuard.Positive(s.H, "height");
+        KernelGuard.Positive(s.W, "width");
+        KernelGuard.Window(s.H, s.KH, s.SH, s.PH, "height");
+        KernelGuard.Window(s.W, s.KW, s.SW, s.PW, "width");
+        KernelGuard.Length(xLength, (long)s.Batch * s.InputSize, xName);
+        KernelGuard.Length(weightLength, (long)s.K * s.Q, "weight");
+        KernelGuard.Length(yLength, (long)s.Batch * s.OutputSize, yName);
+        KernelGuard.AtLeast(scratchLength, s.ScratchLength, "scratch");
+    }
+
+    /// <summary>y = W·col(x) (+ bias per filter), overwriting y; no bias when <paramref name="bias"/> is null.</summary>
+    public static void Forward(in ConvShape s, T* x, T* weight, T* bias, T* y, T* scratch)
+    {
+        var work = new ForwardWork { S = s, X = x, Weight = weight, Bias = bias, Y = y, Scratch = scratch };
+        ComputePool.For(s.Slots, ref work);
+    }
+
+    private struct ForwardWork : IParallelWork
+    {
+        public ConvShape S;
+        public T* X, Weight, Bias, Y, Scratch;
+
+        public readonly void Invoke(int slot)
+        {
+            int slots = S.Slots, p = S.P;
+            T* col = Scratch + slot * S.SlotLength;
+            for (int b = S.Batch * slot / slots; b < S.Batch * (slot + 1) / slots; b++)
+            {
+                T* y = Y + (long)b * S.OutputSize;
+                Im2Col(S, X + (long)b * S.InputSize, col);
+                if (Bias != null)
+                {
+                    for (int k = 0; k < S.K; k++) new Span<T>(y + (long)k * p, p).Fill(Bias[k]);
+                }
+
+                GemmCore<T>.Multiply(false, false, S.K, p, S.Q, Weight, col, y, p, accumulate: Bias != null, parallel: slots == 1);
+            }
+        }
+    }
+
+    /// <summary>Accumulates dx, dWeight and dBias; a null pointer skips that gradient.</summary>
+    public static void Backward(in ConvShape s, T* x, T* weight, T* dy, T* dx, T* dWeight, T* dBias, T* scratch)
+    {
+        var work = new BackwardWork { S = s, X = x, Weight = weight, Dy = dy, Dx = dx, DWeight = dWeight, DBias = dBias, Scratch = scratch };
+        int slots = s.Slots;
+        ComputePool.For(slots, ref work);
+
+        // Sum the per-slot parameter gradients in slot order.
+        int kq = s.K * s.Q;
+        for (int slot = 0; slot < slots; slot++)
+        {
+            T* partial = scratch + slot * s.SlotLength + 2L * s.Q * s.P;
+            if (dWeight != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dWeight, kq), new ReadOnlySpan<T>(partial, kq), new Span<T>(dWeight, kq));
+            if (dBias != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dBias, s.K), new ReadOnlySpan<T>(partial + kq, s.K), new Span<T>(dBias, s.K));
+        }
+    }
+
+    private struct BackwardWork : IParallelWork
+    {
+        public ConvShape S;
+        public T* X, Weight, Dy, Dx, DWeight, DBias, Scratch;
+
+        public readonly void Invoke(int slot)
+        {
+            int slots = S.Slots, p = S.P, q = S.Q;
+            T* col = Scratch + slot * S.SlotLength;
+            T* dcol = col + (long)q * p;
+            T* dw = dcol + (long)q * p;
+            T* db = dw + (long)S.K * q;
+            new Span<T>(dw, S.K * q + S.K).Clear();
+            bool inner = slots == 1;
+            for (int b = S.Batch * slot / slots; b < S.Batch * (slot + 1) / slots; b++)
+            {
+                T* dy = Dy + (long)b * S.OutputSize;
+                if (DBias != null)
+                {
+                    for (int k = 0; k < S.K; k++) db[k] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + (long)k * p, p));
+                }
+
+                if (DWeight != null)
+                {
+                    Im2Col(S, X + (long)b * S.InputSize, col);
+                    GemmCore<T>.Multiply(false, true, S.K, q, p, dy, col, dw, q, accumulate: true, parallel: inner);
+                }
+
+                if (Dx != null)
+                {
+                    GemmCore<T>.Multiply(true, false, q, p, S.K, Weight, dy, dcol, p, accumulate: false, parallel: inner);
+                    Col2ImAdd(S, dcol, Dx + (long)b * S.InputSize);
+                }
+            }
+        }
+    }
+
+    /// <summary>col[(c,i,j), (oh,ow)] = x[c, oh·SH + i − PH, ow·SW + j − PW], zero outside the image.</summary>
+    public static void Im2Col(in ConvShape s, T* x, T* col)
+    {
+        var gather = new Gather();
+        Walk(s, x, col, ref gather);
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: x[c, ih, iw] += col[(c,i,j), (oh,ow)] for every patch that covers it.</summary>
+    public static void Col2ImAdd(in ConvShape s, T* col, T* x)
+    {
+        var scatter = new ScatterAdd();
+        Walk(s, x, col, ref scatter);
+    }
+
+    /// <summary>What <see cref="Walk"/> does with one row segment: columns [lo, hi) of a col row map to image
+    /// row elements iw = ow·stride + offset; columns outside [lo, hi) fall in the padding.</summary>
+    private interface IRowOp
+    {
+        void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset);
+        void PaddingRow(T* colRow, int width);
+    }
+
+    private static void Walk<TOp>(in ConvShape s, T* image, T* col, ref TOp op) where TOp : struct, IRowOp
+    {
+        int oh = s.OH, ow = s.OW;
+        for (int c = 0; c < s.C; c++)
+        {
+            T* plane = image + (long)c * s.H * s.W;
+            for (int i = 0; i < s.KH; i++)
+            {
+                for (int j = 0; j < s.KW; j++)
+                {
+                    int offset = j - s.PW;
+                    // Valid output columns: 0 ≤ ow·SW + offset < W.
+                    int lo = offset >= 0 ? 0 : (-offset + s.SW - 1) / s.SW;
+                    int hi = Math.Min(ow, s.W - 1 - offset >= 0 ? (s.W - 1 - offset) / s.SW + 1 : 0);
+                    hi = Math.Max(hi, lo);
+                    for (int r = 0; r < oh; r++)
+                    {
+                        int ih = r * s.SH + i - s.PH;
+                        if ((uint)ih >= (uint)s.H) op.PaddingRow(col, ow);
+                        else op.Row(col, plane + (long)ih * s.W, ow, lo, hi, s.SW, offset);
+                        col += ow;
+                    }
+                }
+            }
+        }
+    }
+
+    private readonly struct Gather : IRowOp
+    {
+        public void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset)
+        {
+            new Span<T>(colRow, lo).Clear();
+            if (stride == 1)
+            {
+                new ReadOnlySpan<T>(imageRow + lo + offset, hi - lo).CopyTo(new Span<T>(colRow + lo, hi - lo));
+            }
+            else
+            {
+                for (int o = lo; o < hi; o++) colRow[o] = imageRow[o * stride + offset];
+            }
+
+            new Span<T>(colRow + hi, width - hi).Clear();
+        }
+
+        public void PaddingRow(T* colRow, int width) => new Span<T>(colRow, width).Clear();
+    }
+
+    private readonly struct ScatterAdd : IRowOp
+    {
+        public void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset)
+        {
+            if (stride == 1)
+            {
+                var target = new Span<T>(imageRow + lo + offset, hi - lo);
+                TensorPrimitives.Add(target, new ReadOnlySpan<T>(colRow + lo, hi - lo), target);
+            }
+            else
+            {
+                for (int o = lo; o < hi; o++) imageRow[o * stride + offset] += colRow[o];
+            }
+        }
+
+        public void PaddingRow(T* colRow, int width)
+        {
+        }
+    }
+}

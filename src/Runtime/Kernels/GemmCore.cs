@@ -1,0 +1,391 @@
+using System.Runtime.Intrinsics;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// The matrix-product engine behind <see cref="Gemm"/> and the layer kernels: C[m×n] (+)= op(A)·op(B) with
+/// row-major C (leading dimension <c>ldc</c>). Two algorithms:
+/// <list type="bullet">
+/// <item>packed and cache-blocked (BLIS style): blocks of op(B) and op(A) are packed into panels that a
+/// 4 × 3-vector register-tiled micro-kernel streams with FMAs;</item>
+/// <item>dot products, for A·Bᵀ with both operands contiguous along a long k and a small m×n (the weight
+/// gradient of a convolution): no packing, 4 × 3 rows at a time, vectorised along k.</item>
+/// </list>
+/// Big products are split over the <see cref="ComputePool"/> by column (or row) ranges; each thread packs into
+/// its own buffers, so the results do not depend on the number of threads.
+/// </summary>
+internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows of the register tile.</summary>
+    public const int MR = 4;
+
+    /// <summary>Vectors per row of the register tile.</summary>
+    public const int NV = 3;
+
+    /// <summary>Depth of one packed block (k).</summary>
+    private const int KC = 256;
+
+    /// <summary>Rows of A packed at once.</summary>
+    private const int MC = 128;
+
+    /// <summary>Bytes of one packed B block (KC × NC), sized for the L2 cache.</summary>
+    private const int PackedBBytes = 384 * 1024;
+
+    /// <summary>Products with fewer multiply-adds than this stay on the calling thread.</summary>
+    public const long ParallelThreshold = ComputePool.ParallelThreshold;
+
+    private static int Width => Simd.Width<T>();
+
+    private static int NR => NV * Width;
+
+    private static int NC => Math.Max(NR, PackedBBytes / (KC * sizeof(T)) / NR * NR);
+
+    /// <summary>C (+)= op(A)·op(B) for dense row-major operands (leading dimensions = logical widths).</summary>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k, T* a, T* b, T* c, int ldc, bool accumulate, bool parallel)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) ClearRows(c, m, n, ldc);
+            return;
+        }
+
+        if (!transA && transB && PreferDotProducts(m, n, k))
+        {
+            DotProducts(a, b, m, n, k, c, ldc, accumulate, parallel);
+            return;
+        }
+
+        var sourceA = transA ? new StridedSource<T>(a, 1, m) : new StridedSource<T>(a, k, 1);
+        var sourceB = transB ? new StridedSource<T>(b, k, 1) : new StridedSource<T>(b, 1, n);
+        Run(sourceA, sourceB, m, n, k, c, ldc, accumulate, parallel);
+    }
+
+    /// <summary>C (+)= op(A)·op(B) for operands given as panel sources (e.g. an implicit im2col matrix).</summary>
+    public static void Run<TA, TB>(TA a, TB b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel)
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) ClearRows(c, m, n, ldc);
+            return;
+        }
+
+        long work = (long)m * n * k;
+        int tasks = parallel && work >= ParallelThreshold ? ComputePool.Concurrency : 1;
+        if (tasks > 1)
+        {
+            bool splitColumns = n >= m;
+            int unit = splitColumns ? NR : MR;
+            int extent = splitColumns ? n : m;
+            int units = (extent + unit - 1) / unit;
+            // A couple of pieces per thread so a thread slowed by other load does not hold up the rest.
+            int pieces = Math.Min(units, 2 * tasks);
+            if (pieces > 1)
+            {
+                var work2 = new BlockedWork<TA, TB>
+                {
+                    A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
+                    SplitColumns = splitColumns, Chunk = (units + pieces - 1) / pieces * unit,
+                };
+                int count = (extent + work2.Chunk - 1) / work2.Chunk;
+                ComputePool.For(count, ref work2);
+                return;
+            }
+        }
+
+        Blocked(a, b, 0, m, 0, n, k, c, ldc, accumulate);
+    }
+
+    private struct BlockedWork<TA, TB> : IParallelWork
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+    {
+        public TA A;
+        public TB B;
+        public int M, N, K, Ldc, Chunk;
+        public T* C;
+        public bool Accumulate, SplitColumns;
+
+        public readonly void Invoke(int index)
+        {
+            int start = index * Chunk;
+            if (SplitColumns) Blocked(A, B, 0, M, start, Math.Min(N, start + Chunk), K, C, Ldc, Accumulate);
+            else Blocked(A, B, start, Math.Min(M, start + Chunk), 0, N, K, C, Ldc, Accumulate);
+        }
+    }
+
+    /// <summary>The packed algorithm on rows [i0, i1) and columns [j0, j1) of C, on the calling thread.</summary>
+    private static void Blocked<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+    {
+        if (Simd.IsVectorizable<T>())
+        {
+            if (Vector512.IsHardwareAccelerated) { Blocked<Vector512<T>, Simd512<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+            if (Vector256.IsHardwareAccelerated) { Blocked<Vector256<T>, Simd256<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+            if (Vector128.IsHardwareAccelerated) { Blocked<Vector128<T>, Simd128<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+        }
+
+        Blocked<T, ScalarSimd<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate);
+    }
+
+    private static void Blocked<TVec, TS, TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+    {
+        int nr = NV * TS.Count;
+        int nc = NC;
+        int kc = Math.Min(KC, k);
+        T* packedB = PackBuffer<T>.Get(kc * nc + kc * MC + MR * nr, out T* packedA, kc * nc, out T* tile, kc * nc + kc * MC);
+        for (int jc = j0; jc < j1; jc += nc)
+        {
+            int nCur = Math.Min(nc, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kCur = Math.Min(KC, k - pc);
+                bool load = accumulate || pc > 0;
+                for (int jr = 0; jr < nCur; jr += nr)
+                    b.Pack(packedB + (long)jr * kCur, jc + jr, Math.Min(nr, nCur - jr), pc, kCur, nr);
+
+                for (int ic = i0; ic < i1; ic += MC)
+                {
+                    int mCur = Math.Min(MC, i1 - ic);
+                    for (int ir = 0; ir < mCur; ir += MR)
+                        a.Pack(packedA + (long)ir * kCur, ic + ir, Math.Min(MR, mCur - ir), pc, kCur, MR);
+
+                    for (int ir = 0; ir < mCur; ir += MR)
+                    {
+                        int rows = Math.Min(MR, mCur - ir);
+                        T* aPanel = packedA + (long)ir * kCur;
+                        T* cRow = c + (long)(ic + ir) * ldc + jc;
+                        for (int jr = 0; jr < nCur; jr += nr)
+                        {
+                            int cols = Math.Min(nr, nCur - jr);
+                            if (rows == MR && cols == nr)
+                            {
+                                MicroKernel<TVec, TS>(aPanel, packedB + (long)jr * kCur, kCur, cRow + jr, ldc, load);
+                            }
+                            else
+                            {
+                                MicroKernel<TVec, TS>(aPanel, packedB + (long)jr * kCur, kCur, tile, nr, false);
+                                AddTile(tile, nr, cRow + jr, ldc, rows, cols, load);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[4 × 3W] (+)= Apanel[k × 4]ᵀ · Bpanel[k × 3W]: twelve vector accumulators, one broadcast of A and three
+    /// loads of B per step of k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel<TVec, TS>(T* a, T* b, int k, T* c, int ldc, bool load)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count;
+        TVec c00 = TS.Zero, c01 = TS.Zero, c02 = TS.Zero;
+        TVec c10 = TS.Zero, c11 = TS.Zero, c12 = TS.Zero;
+        TVec c20 = TS.Zero, c21 = TS.Zero, c22 = TS.Zero;
+        TVec c30 = TS.Zero, c31 = TS.Zero, c32 = TS.Zero;
+        for (int p = 0; p < k; p++)
+        {
+            TVec b0 = TS.Load(b), b1 = TS.Load(b + w), b2 = TS.Load(b + 2 * w);
+            TVec av = TS.Create(a[0]);
+            c00 = TS.MultiplyAdd(av, b0, c00); c01 = TS.MultiplyAdd(av, b1, c01); c02 = TS.MultiplyAdd(av, b2, c02);
+            av = TS.Create(a[1]);
+            c10 = TS.MultiplyAdd(av, b0, c10); c11 = TS.MultiplyAdd(av, b1, c11); c12 = TS.MultiplyAdd(av, b2, c12);
+            av = TS.Create(a[2]);
+            c20 = TS.MultiplyAdd(av, b0, c20); c21 = TS.MultiplyAdd(av, b1, c21); c22 = TS.MultiplyAdd(av, b2, c22);
+            av = TS.Create(a[3]);
+            c30 = TS.MultiplyAdd(av, b0, c30); c31 = TS.MultiplyAdd(av, b1, c31); c32 = TS.MultiplyAdd(av, b2, c32);
+            a += MR;
+            b += NV * w;
+        }
+
+        StoreRow<TVec, TS>(c, w, load, c00, c01, c02);
+        StoreRow<TVec, TS>(c + ldc, w, load, c10, c11, c12);
+        StoreRow<TVec, TS>(c + 2 * (long)ldc, w, load, c20, c21, c22);
+        StoreRow<TVec, TS>(c + 3 * (long)ldc, w, load, c30, c31, c32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TVec, TS>(T* c, int w, bool load, TVec v0, TVec v1, TVec v2)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        if (load)
+        {
+            v0 = TS.Add(v0, TS.Load(c));
+            v1 = TS.Add(v1, TS.Load(c + w));
+            v2 = TS.Add(v2, TS.Load(c + 2 * w));
+        }
+
+        TS.Store(v0, c);
+        TS.Store(v1, c + w);
+        TS.Store(v2, c + 2 * w);
+    }
+
+    private static void AddTile(T* tile, int tileStride, T* c, int ldc, int rows, int cols, bool load)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            T* from = tile + (long)r * tileStride;
+            T* to = c + (long)r * ldc;
+            if (load) { for (int j = 0; j < cols; j++) to[j] += from[j]; }
+            else { for (int j = 0; j < cols; j++) to[j] = from[j]; }
+        }
+    }
+
+    private static void ClearRows(T* c, int m, int n, int ldc)
+    {
+        for (int i = 0; i < m; i++) new Span<T>(c + (long)i * ldc, n).Clear();
+    }
+
+    /// <summary>
+    /// True when C = A·Bᵀ is better done as m·n dot products along k: both operands are contiguous along k, so
+    /// long rows stream straight from memory with no packing (measured faster once k spans 8 vectors), and
+    /// small outputs waste none of the packed tile.
+    /// </summary>
+    private static bool PreferDotProducts(int m, int n, int k) => k >= 8 * Width;
+
+    /// <summary>C[i,j] (+)= Σ_p A[i,p]·B[j,p] with A m×k and B n×k, both row-major.</summary>
+    public static void DotProducts(T* a, T* b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel)
+    {
+        var work = new DotWork { A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate };
+        int tasks = parallel && (long)m * n * k >= ParallelThreshold ? ComputePool.Concurrency : 1;
+        work.SplitColumns = n >= m;
+        int unit = work.SplitColumns ? 3 : 4;
+        int extent = work.SplitColumns ? n : m;
+        int units = (extent + unit - 1) / unit;
+        int pieces = Math.Clamp(2 * tasks, 1, units);
+        work.Chunk = (units + pieces - 1) / pieces * unit;
+        ComputePool.For((extent + work.Chunk - 1) / work.Chunk, ref work);
+    }
+
+    private struct DotWork : IParallelWork
+    {
+        public T* A, B, C;
+        public int M, N, K, Ldc, Chunk;
+        public bool Accumulate, SplitColumns;
+
+        public readonly void Invoke(int index)
+        {
+            int start = index * Chunk;
+            if (SplitColumns) DotProducts(A, B, 0, M, start, Math.Min(N, start + Chunk), K, C, Ldc, Accumulate);
+            else DotProducts(A, B, start, Math.Min(M, start + Chunk), 0, N, K, C, Ldc, Accumulate);
+        }
+    }
+
+    private static void DotProducts(T* a, T* b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
+    {
+        if (Simd.IsVectorizable<T>())
+        {
+            if (Vector512.IsHardwareAccelerated) { DotProducts<Vector512<T>, Simd512<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+            if (Vector256.IsHardwareAccelerated) { DotProducts<Vector256<T>, Simd256<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+            if (Vector128.IsHardwareAccelerated) { DotProducts<Vector128<T>, Simd128<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+        }
+
+        DotProducts<T, ScalarSimd<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotProducts<TVec, TS>(T* a, T* b, int i0, int m, int j0, int n, int k, T* c, int ldc, bool accumulate)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count;
+        int kv = k - k % w;
+        T* sums = stackalloc T[12];
+        for (int i = i0; i < m; i += 4)
+        {
+            // Rows past the end repeat the last row; their results are dropped.
+            T* a0 = a + (long)i * k;
+            T* a1 = a + (long)Math.Min(i + 1, m - 1) * k;
+            T* a2 = a + (long)Math.Min(i + 2, m - 1) * k;
+            T* a3 = a + (long)Math.Min(i + 3, m - 1) * k;
+            for (int j = j0; j < n; j += 3)
+            {
+                T* b0 = b + (long)j * k;
+                T* b1 = b + (long)Math.Min(j + 1, n - 1) * k;
+                T* b2 = b + (long)Math.Min(j + 2, n - 1) * k;
+                TVec s00 = TS.Zero, s01 = TS.Zero, s02 = TS.Zero;
+                TVec s10 = TS.Zero, s11 = TS.Zero, s12 = TS.Zero;
+                TVec s20 = TS.Zero, s21 = TS.Zero, s22 = TS.Zero;
+                TVec s30 = TS.Zero, s31 = TS.Zero, s32 = TS.Zero;
+                for (int p = 0; p < kv; p += w)
+                {
+                    TVec x0 = TS.Load(b0 + p), x1 = TS.Load(b1 + p), x2 = TS.Load(b2 + p);
+                    TVec y = TS.Load(a0 + p);
+                    s00 = TS.MultiplyAdd(y, x0, s00); s01 = TS.MultiplyAdd(y, x1, s01); s02 = TS.MultiplyAdd(y, x2, s02);
+                    y = TS.Load(a1 + p);
+                    s10 = TS.MultiplyAdd(y, x0, s10); s11 = TS.MultiplyAdd(y, x1, s11); s12 = TS.MultiplyAdd(y, x2, s12);
+                    y = TS.Load(a2 + p);
+                    s20 = TS.MultiplyAdd(y, x0, s20); s21 = TS.MultiplyAdd(y, x1, s21); s22 = TS.MultiplyAdd(y, x2, s22);
+                    y = TS.Load(a3 + p);
+                    s30 = TS.MultiplyAdd(y, x0, s30); s31 = TS.MultiplyAdd(y, x1, s31); s32 = TS.MultiplyAdd(y, x2, s32);
+                }
+
+                sums[0] = TS.Sum(s00); sums[1] = TS.Sum(s01); sums[2] = TS.Sum(s02);
+                sums[3] = TS.Sum(s10); sums[4] = TS.Sum(s11); sums[5] = TS.Sum(s12);
+                sums[6] = TS.Sum(s20); sums[7] = TS.Sum(s21); sums[8] = TS.Sum(s22);
+                sums[9] = TS.Sum(s30); sums[10] = TS.Sum(s31); sums[11] = TS.Sum(s32);
+                int rows = Math.Min(4, m - i), cols = Math.Min(3, n - j);
+                for (int r = 0; r < rows; r++)
+                {
+                    T* ar = a + (long)(i + r) * k;
+                    T* cr = c + (long)(i + r) * ldc + j;
+                    for (int q = 0; q < cols; q++)
+                    {
+                        T* bq = b + (long)(j + q) * k;
+                        T sum = sums[r * 3 + q];
+                        for (int p = kv; p < k; p++) sum += ar[p] * bq[p];
+                        cr[q] = accumulate ? cr[q] + sum : sum;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Per-thread packing memory for <see cref="GemmCore{T}"/>: pinned, 64-byte aligned, grown on demand and then
+/// reused, so steady-state products allocate nothing.
+/// </summary>
+internal static unsafe class PackBuffer<T> where T : unmanaged
+{
+    [ThreadStatic] private static T[]? t_array;
+    [ThreadStatic] private static nint t_aligned;
+
+    /// <summary>Returns <paramref name="elements"/> elements, and two pointers at the given offsets inside them.</summary>
+    public static T* Get(int elements, out T* second, int secondOffset, out T* third, int thirdOffset)
+    {
+        T* start = Get(elements);
+        second = start + secondOffset;
+        third = start + thirdOffset;
+        return start;
+    }
+
+    public static T* Get(int elements)
+    {
+        const int Align = 64;
+        T[]? array = t_array;
+        if (array is null || array.Length < elements + Align / sizeof(T))
+        {
+            array = GC.AllocateUninitializedArray<T>(elements + Align / sizeof(T) + 1024, pinned: true);
+            t_array = array;
+            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            t_aligned = (address + Align - 1) & ~(nint)(Align - 1);
+        }
+
+        return (T*)t_aligned;
+    }
+}

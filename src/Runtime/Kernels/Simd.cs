@@ -1,0 +1,232 @@
+using System.Runtime.Intrinsics;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// The operations the kernels need from one hardware vector width. A kernel body is written once against this
+/// interface and instantiated per width (<see cref="Simd512{T}"/>, <see cref="Simd256{T}"/>,
+/// <see cref="Simd128{T}"/>); the JIT specialises each instantiation and inlines every call, so the result is the
+/// same code as a hand-written loop over that width.
+/// </summary>
+internal unsafe interface ISimd<TVec, T>
+    where TVec : struct
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    static abstract int Count { get; }
+    static abstract TVec Zero { get; }
+    static abstract TVec Create(T value);
+    static abstract TVec Load(T* source);
+    static abstract void Store(TVec value, T* destination);
+    static abstract TVec Add(TVec a, TVec b);
+    static abstract TVec Subtract(TVec a, TVec b);
+    static abstract TVec Multiply(TVec a, TVec b);
+    static abstract TVec Divide(TVec a, TVec b);
+
+    /// <summary>a·b + c, fused where the hardware has FMA.</summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+    static abstract TVec Negate(TVec a);
+    static abstract TVec Abs(TVec a);
+    static abstract TVec Max(TVec a, TVec b);
+    static abstract TVec Min(TVec a, TVec b);
+    static abstract TVec Sqrt(TVec a);
+    static abstract TVec Exp(TVec a);
+    static abstract TVec Log(TVec a);
+
+    /// <summary>All-ones lanes where a &gt; b.</summary>
+    static abstract TVec GreaterThan(TVec a, TVec b);
+
+    /// <summary>All-ones lanes where a == b.</summary>
+    static abstract TVec Equal(TVec a, TVec b);
+
+    /// <summary>Lanes of <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else of <paramref name="whenFalse"/>.</summary>
+    static abstract TVec Select(TVec mask, TVec whenTrue, TVec whenFalse);
+
+    /// <summary>Copies the sign of <paramref name="sign"/> onto <paramref name="magnitude"/>.</summary>
+    static abstract TVec CopySign(TVec magnitude, TVec sign);
+    static abstract T Sum(TVec a);
+}
+
+/// <summary>Helpers to choose a vector width and to run scalar maths lane by lane where no vector form exists.</summary>
+internal static class Simd
+{
+    /// <summary>True for the element types that have hardware vector arithmetic (float and double).</summary>
+    public static bool IsVectorizable<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+
+    /// <summary>Elements per vector of the widest accelerated width for <typeparamref name="T"/>; 1 when none applies.</summary>
+    public static int Width<T>() where T : unmanaged
+    {
+        if (!IsVectorizable<T>()) return 1;
+        if (Vector512.IsHardwareAccelerated) return Vector512<T>.Count;
+        if (Vector256.IsHardwareAccelerated) return Vector256<T>.Count;
+        if (Vector128.IsHardwareAccelerated) return Vector128<T>.Count;
+        return 1;
+    }
+
+    /// <summary>Number of vector registers the target has (32 with AVX-512, else 16).</summary>
+    public static int Registers => Vector512.IsHardwareAccelerated ? 32 : 16;
+}
+
+internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector512<T>.Count;
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Create(T value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(T* source) => Vector512.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Subtract(Vector512<T> a, Vector512<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Divide(Vector512<T> a, Vector512<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Negate(Vector512<T> a) => -a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Abs(Vector512<T> a) => Vector512.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Max(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Min(Vector512<T> a, Vector512<T> b) => Vector512.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Sqrt(Vector512<T> a) => Vector512.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> GreaterThan(Vector512<T> a, Vector512<T> b) => Vector512.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Equal(Vector512<T> a, Vector512<T> b) => Vector512.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> CopySign(Vector512<T> magnitude, Vector512<T> sign) => Vector512.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> a) => Vector512.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector512.MultiplyAddEstimate(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp(Vector512<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.Exp(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Exp);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Log(Vector512<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.Log(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.Log(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Log);
+    }
+
+    private static Vector512<T> PerLane(Vector512<T> a, delegate*<T, T> f)
+    {
+        for (int i = 0; i < Vector512<T>.Count; i++) a = a.WithElement(i, f(a.GetElement(i)));
+        return a;
+    }
+}
+
+internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector256<T>.Count;
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Create(T value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(T* source) => Vector256.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Subtract(Vector256<T> a, Vector256<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Divide(Vector256<T> a, Vector256<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Negate(Vector256<T> a) => -a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Abs(Vector256<T> a) => Vector256.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Max(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Min(Vector256<T> a, Vector256<T> b) => Vector256.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Sqrt(Vector256<T> a) => Vector256.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> GreaterThan(Vector256<T> a, Vector256<T> b) => Vector256.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Equal(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Select(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> CopySign(Vector256<T> magnitude, Vector256<T> sign) => Vector256.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> a) => Vector256.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector256.MultiplyAddEstimate(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp(Vector256<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.Exp(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Exp);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Log(Vector256<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.Log(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.Log(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Log);
+    }
+
+    private static Vector256<T> PerLane(Vector256<T> a, delegate*<T, T> f)
+    {
+        for (int i = 0; i < Vector256<T>.Count; i++) a = a.WithElement(i, f(a.GetElement(i)));
+        return a;
+    }
+}
+
+internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector128<T>.Count;
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Create(T value) => Vector128.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(T* source) => Vector128.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Subtract(Vector128<T> a, Vector128<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Divide(Vector128<T> a, Vector128<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Negate(Vector128<T> a) => -a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Abs(Vector128<T> a) => Vector128.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Max(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Min(Vector128<T> a, Vector128<T> b) => Vector128.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Sqrt(Vector128<T> a) => Vector128.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> GreaterThan(Vector128<T> a, Vector128<T> b) => Vector128.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Equal(Vector128<T> a, Vector128<T> b) => Vector128.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> CopySign(Vector128<T> magnitude, Vector128<T> sign) => Vector128.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector128<T> a) => Vector128.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector128.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector128.MultiplyAddEstimate(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Exp(Vector128<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector128.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.Exp(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Exp);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Log(Vector128<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector128.Log(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.Log(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Log);
+    }
+
+    private static Vector128<T> PerLane(Vector128<T> a, delegate*<T, T> f)
+    {
+        for (int i = 0; i < Vector128<T>.Count; i++) a = a.WithElement(i, f(a.GetElement(i)));
+        return a;
+    }
+}

@@ -1,0 +1,164 @@
+namespace Axon.Kernels;
+
+/// <summary>
+/// Vector forms of the functions the activations need beyond what <see cref="ISimd{TVec, T}"/> offers:
+/// tanh, log(1 + x), and erf / erfc / the normal CDF in double precision. Each is written once over a vector
+/// width; the scalar forms are the same code on <see cref="ScalarSimd{T}"/>.
+/// </summary>
+/// <remarks>
+/// The constants were computed for this file with 60-digit decimal arithmetic: the Taylor coefficients of tanh
+/// (from Bernoulli numbers) and erf (2/√π·(−1)ⁿ/(n!(2n+1))), and a 28-term Chebyshev interpolant, on t ∈ [0, 1],
+/// of f(t) = ln(erfc(z)/t) + z² with z = 2/t − 2 (so erfc(z) = t·exp(−z² + f(t)) for z ≥ 0); its dropped
+/// terms are below 3·10⁻¹⁸.
+/// </remarks>
+internal static class SpecialFunctions
+{
+    // tanh(x) = x·Σ TanhTaylor[n]·x²ⁿ, used for |x| < TanhSeriesLimit (next term below 10⁻¹⁹ relative).
+    private static readonly double[] TanhTaylor =
+    [
+        1.0, -0.3333333333333333, 0.13333333333333333, -0.05396825396825397, 0.021869488536155203,
+        -0.008863235529902197, 0.003592128036572481, -0.0014558343870513183, 0.000590027440945586,
+        -0.00023912911424355248, 9.691537956929451e-05, -3.927832388331683e-05,
+    ];
+
+    private const double TanhSeriesLimit = 0.25;
+
+    // erf(z) = z·Σ ErfTaylor[n]·z²ⁿ, used for |z| < ErfSeriesLimit (next term below 10⁻¹⁹ relative).
+    private static readonly double[] ErfTaylor =
+    [
+        1.1283791670955126, -0.37612638903183754, 0.11283791670955126, -0.026866170645131252,
+        0.005223977625442188, -0.0008548327023450853, 0.00012055332981789664, -1.492565035840625e-05,
+        1.6462114365889248e-06, -1.6365844691234924e-07, 1.4807192815879218e-08, -1.2290555301717928e-09,
+        9.422759064650411e-11, -6.7113668551641105e-12,
+    ];
+
+    private const double ErfSeriesLimit = 0.5;
+
+    // Chebyshev coefficients of f on t ∈ [0, 1] (argument u = 2t − 1).
+    private static readonly double[] ErfcChebyshev =
+    [
+        -0.6513268598908547, 0.6419697923564902, 0.019476473204185836, -0.009561514786808632,
+        -0.0009465953444820369, 0.00036683949785276145, 4.252332480690777e-05, -2.0278578112534242e-05,
+        -1.6242900046470256e-06, 1.3036558355805232e-06, 1.5626441722066142e-08, -8.523809591492654e-08,
+        6.5290544390988515e-09, 5.059343495551469e-09, -9.91364156493033e-10, -2.273651222931836e-10,
+        9.646791102015527e-11, 2.3940380830391146e-12, -6.886027526497553e-12, 8.944879273090725e-13,
+        3.130921399342958e-13, -1.1270822361367252e-13, 3.810905255189232e-16, 7.106097613609237e-15,
+        -1.5230282014571043e-15, -9.457494571291233e-17, 1.210237189224279e-16, -2.816663087747177e-17,
+    ];
+
+    /// <summary>Beyond this erfc(z) underflows to zero; clamping keeps exp and the z² split finite.</summary>
+    private const double ErfcCutoff = 30;
+
+    public const double InverseSqrt2 = 0.7071067811865476;
+    public const double InverseSqrt2Pi = 0.3989422804014327;
+
+    public static double Erf(double x) => Erf<double, ScalarSimd<double>>(x);
+
+    public static double Erfc(double x) => Erfc<double, ScalarSimd<double>>(x);
+
+    /// <summary>Horner evaluation of Σ c[n]·wⁿ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Polynomial<TVec, TS, T>(TVec w, double[] c)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TVec sum = TS.Create(T.CreateTruncating(c[^1]));
+        for (int n = c.Length - 2; n >= 0; n--) sum = TS.MultiplyAdd(sum, w, TS.Create(T.CreateTruncating(c[n])));
+        return sum;
+    }
+
+    /// <summary>tanh: a Taylor series near zero, 1 − 2/(e^{2|x|} + 1) with the sign of x elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Tanh<TVec, TS, T>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TVec one = TS.Create(T.One);
+        TVec ax = TS.Abs(x);
+        TVec series = TS.Multiply(x, Polynomial<TVec, TS, T>(TS.Multiply(x, x), TanhTaylor));
+        TVec e = TS.Exp(TS.Add(ax, ax));
+        TVec far = TS.CopySign(TS.Subtract(one, TS.Divide(TS.Create(T.CreateTruncating(2)), TS.Add(e, one))), x);
+        return TS.Select(TS.GreaterThan(TS.Create(T.CreateTruncating(TanhSeriesLimit)), ax), series, far);
+    }
+
+    /// <summary>log(1 + x) for x ≥ 0, accurate for tiny x: log(w) − ((w − 1) − x)/w with w = 1 + x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Log1P<TVec, TS, T>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TVec one = TS.Create(T.One);
+        TVec w = TS.Add(one, x);
+        TVec corrected = TS.Subtract(TS.Log(w), TS.Divide(TS.Subtract(TS.Subtract(w, one), x), w));
+        return TS.Select(TS.Equal(w, one), x, corrected);
+    }
+
+    /// <summary>erfc(|x|) through the Chebyshev form: t·exp(−z²)·exp(f(t)), z² split exactly with an FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ErfcOfAbs<TVec, TS>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, double>
+    {
+        TVec z = TS.Min(TS.Abs(x), TS.Create(ErfcCutoff));
+        TVec two = TS.Create(2.0);
+        TVec t = TS.Divide(two, TS.Add(two, z));
+        TVec u = TS.Subtract(TS.Add(t, t), TS.Create(1.0));
+
+        // Clenshaw recurrence for Σ c[j]·T_j(u).
+        TVec u2 = TS.Add(u, u), b1 = TS.Zero, b2 = TS.Zero;
+        double[] c = ErfcChebyshev;
+        for (int j = c.Length - 1; j >= 1; j--)
+        {
+            TVec b0 = TS.Add(TS.MultiplyAdd(u2, b1, TS.Negate(b2)), TS.Create(c[j]));
+            b2 = b1;
+            b1 = b0;
+        }
+
+        TVec f = TS.Add(TS.MultiplyAdd(u, b1, TS.Negate(b2)), TS.Create(c[0]));
+        TVec high = TS.Multiply(z, z);
+        TVec low = TS.MultiplyAdd(z, z, TS.Negate(high));
+        return TS.Multiply(t, TS.Multiply(TS.Exp(TS.Negate(high)), TS.Exp(TS.Subtract(f, low))));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Erfc<TVec, TS>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, double>
+    {
+        TVec e = ErfcOfAbs<TVec, TS>(x);
+        return TS.Select(TS.GreaterThan(TS.Zero, x), TS.Subtract(TS.Create(2.0), e), e);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Erf<TVec, TS>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, double>
+    {
+        TVec series = TS.Multiply(x, Polynomial<TVec, TS, double>(TS.Multiply(x, x), ErfTaylor));
+        TVec far = TS.CopySign(TS.Subtract(TS.Create(1.0), ErfcOfAbs<TVec, TS>(x)), x);
+        return TS.Select(TS.GreaterThan(TS.Create(ErfSeriesLimit), TS.Abs(x)), series, far);
+    }
+
+    /// <summary>Φ(x) = ½·erfc(−x/√2), computed from erfc(|x|/√2) so that both tails keep their relative accuracy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec NormalCdf<TVec, TS>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, double>
+    {
+        TVec half = TS.Create(0.5);
+        TVec tail = TS.Multiply(half, ErfcOfAbs<TVec, TS>(TS.Multiply(x, TS.Create(InverseSqrt2))));
+        return TS.Select(TS.GreaterThan(TS.Zero, x), tail, TS.Subtract(TS.Create(1.0), tail));
+    }
+
+    /// <summary>φ(x) = e^{−x²/2}/√(2π).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec NormalPdf<TVec, TS>(TVec x)
+        where TVec : struct
+        where TS : ISimd<TVec, double>
+    {
+        return TS.Multiply(TS.Create(InverseSqrt2Pi), TS.Exp(TS.Multiply(TS.Create(-0.5), TS.Multiply(x, x))));
+    }
+}

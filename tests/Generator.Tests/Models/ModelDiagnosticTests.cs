@@ -1,0 +1,208 @@
+using Axon.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Axon.Generator.Tests.Models;
+
+/// <summary>One test per model diagnostic: the ID, the severity and the exact source text it points at.</summary>
+public sealed class ModelDiagnosticTests
+{
+    private const string Usings = "using System;\nusing Axon;\nusing Axon.Layers;\n";
+
+    private static void AssertDiagnostic(string source, string id, string locationText, string messagePart, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        var run = GeneratorHarness.Run(Usings + source);
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(locationText, run.LocationText(diagnostic));
+        Assert.Contains(messagePart, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        if (severity == DiagnosticSeverity.Error)
+        {
+            Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".Axon.g.cs", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void AXN001_model_not_partial()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public class Net { [Layer] Dense fc = new(4, 2); }
+            """, "AXN001", "Net", "must be declared partial");
+
+    [Fact]
+    public void AXN001_containing_type_not_partial()
+        => AssertDiagnostic("""
+            public class Outer
+            {
+                [Differentiable, InputShape(4)]
+                public partial class Net { [Layer] Dense fc = new(4, 2); }
+            }
+            """, "AXN001", "Net", "'Net'");
+
+    [Fact]
+    public void AXN002_unsupported_statement_in_forward()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense fc = new(4, 4);
+                Tensor Forward(Tensor x)
+                {
+                    for (int i = 0; i < 2; i++) x = fc.Apply(x);
+                    return x;
+                }
+            }
+            """, "AXN002", "for (int i = 0; i < 2; i++) x = fc.Apply(x);", "is not supported in a Forward definition");
+
+    [Fact]
+    public void AXN002_unsupported_expression_in_forward()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense fc = new(4, 4);
+                Tensor Forward(Tensor x) => fc.Apply(Helper(x));
+                static Tensor Helper(Tensor t) => t;
+            }
+            """, "AXN002", "Helper(x)", "'Helper(x)'");
+
+    [Fact]
+    public void AXN003_dense_fed_the_wrong_number_of_features()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(100)]
+            public partial class Net { [Layer] Dense fc1 = new(784, 128); }
+            """, "AXN003", "fc1 = new(784, 128)", "expects 784 input features but receives 100");
+
+    [Fact]
+    public void AXN003_conv_channels_do_not_match()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(1, 28, 28)]
+            public partial class Net
+            {
+                [Layer] Conv2d conv1 = new(1, 8, kernel: 3);
+                [Layer] Conv2d conv2 = new(4, 8, kernel: 3);
+            }
+            """, "AXN003", "conv2 = new(4, 8, kernel: 3)", "expects 4 input channels but receives 8");
+
+    [Fact]
+    public void AXN003_dense_after_an_image_suggests_flatten()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(1, 28, 28)]
+            public partial class Net { [Layer] Dense fc = new(784, 10); }
+            """, "AXN003", "fc = new(784, 10)", "insert a Flatten");
+
+    [Fact]
+    public void AXN003_residual_operands_differ_points_at_the_sum()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense a = new(4, 3);
+                Tensor Forward(Tensor x) => a.Apply(x) + x;
+            }
+            """, "AXN003", "a.Apply(x) + x", "same shape");
+
+    [Fact]
+    public void AXN004_missing_input_shape()
+        => AssertDiagnostic("""
+            [Differentiable]
+            public partial class Net { [Layer] Dense fc = new(4, 2); }
+            """, "AXN004", "Net", "[InputShape(...)]");
+
+    [Fact]
+    public void AXN004_non_positive_input_shape()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(0, 4)]
+            public partial class Net { [Layer] Dense fc = new(4, 2); }
+            """, "AXN004", "Net", "positive dimensions");
+
+    [Fact]
+    public void AXN006_unused_layer_is_a_warning_and_the_model_is_still_generated()
+    {
+        const string source = """
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense used = new(4, 2);
+                [Layer] Dense spare = new(4, 2);
+                Tensor Forward(Tensor x) => used.Apply(x);
+            }
+            """;
+        AssertDiagnostic(source, "AXN006", "spare = new(4, 2)", "never applies it", DiagnosticSeverity.Warning);
+        var run = GeneratorHarness.Run(Usings + source);
+        Assert.Contains(run.GeneratedSources, s => s.HintName == "Net.Axon.g.cs");
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain("spare.weight", run.Source("Net.Axon.g.cs"));
+    }
+
+    [Fact]
+    public void AXN007_non_constant_hyper_parameter()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                static int width = 8;
+                [Layer] Dense fc = new(4, width);
+            }
+            """, "AXN007", "width", "compile-time constant for 'outFeatures'");
+
+    [Fact]
+    public void AXN007_layer_without_initializer()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net { [Layer] Dense fc; }
+            """, "AXN007", "fc", "must be initialised");
+
+    [Fact]
+    public void AXN008_invalid_hyper_parameter()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(1, 8, 8)]
+            public partial class Net { [Layer] Conv2d conv = new(1, 4, kernel: 3, stride: 0); }
+            """, "AXN008", "new(1, 4, kernel: 3, stride: 0)", "stride must be positive, not 0");
+
+    [Fact]
+    public void AXN009_activation_is_not_differentiable()
+        => AssertDiagnostic("""
+            public static class Acts { public static float Cube(float x) => x * x * x; }
+            [Differentiable, InputShape(4)]
+            public partial class Net { [Layer] Activation act = new(nameof(Acts.Cube)); }
+            """, "AXN009", "nameof(Acts.Cube)", "must be marked [Differentiable]");
+
+    [Fact]
+    public void AXN009_activation_element_type_mismatch()
+        => AssertDiagnostic("""
+            public static partial class Acts { [Differentiable] public static float Cube(float x) => x * x * x; }
+            [Differentiable(ElementType = ElementType.Double), InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense fc = new(4, 4);
+                Tensor Forward(Tensor x) => fc.Apply(x).Apply(Acts.Cube);
+            }
+            """, "AXN009", "Acts.Cube", "double F(double x)");
+
+    [Fact]
+    public void AXN011_no_layers()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net { }
+            """, "AXN011", "Net", "declares no [Layer] members");
+
+    [Fact]
+    public void Every_model_diagnostic_id_has_a_test_and_a_help_page()
+    {
+        var ids = typeof(ModelDiagnosticTests).GetMethods().Select(m => m.Name).Where(n => n.StartsWith("AXN", StringComparison.Ordinal)).Select(n => n.Substring(0, 6)).ToHashSet();
+        var catalogue = typeof(Axon.Generator.AxonGenerator).Assembly.GetType("Axon.Generator.Diagnostics.DiagnosticDescriptors")!
+            .GetFields().Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToArray();
+        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
+        foreach (var descriptor in catalogue)
+        {
+            Assert.Contains("## " + descriptor.Id, docs);
+            Assert.EndsWith("#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            // AXN005 and AXN010 belong to scalar functions; their tests live under Differentiation.
+            if (descriptor.Id is not "AXN005" and not "AXN010") Assert.Contains(descriptor.Id, ids);
+        }
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
+}
