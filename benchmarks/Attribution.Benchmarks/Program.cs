@@ -20,6 +20,45 @@ var cnn = new FashionCnn();
 cnn.ResetParameters(1);
 var mlp = new FashionMlp();
 mlp.ResetParameters(1);
+if (args.Contains("--ablation"))
+{
+    Ablations.Run(repeats);
+    return;
+}
+
+if (args.Contains("--lanes"))
+{
+    foreach (var (m, label) in new (IDifferentiableModel<float>, string)[] { (cnn, "CNN"), (mlp, "MLP") })
+    {
+        var x = new float[64 * m.InputSize];
+        var rnd = new Random(1);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rnd.NextDouble();
+        var e1 = new Attributor<float>(m);
+        var e2 = new Attributor<float>(m);
+        var r1 = new float[x.Length];
+        var r2 = new float[x.Length];
+        var o = new IntegrationOptions { Steps = 50 };
+        int half = 32 * m.InputSize;
+        double one = double.MaxValue, two = double.MaxValue;
+        for (int rep = 0; rep < repeats + 1; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            e1.IntegratedGradients(x, 0, Baseline<float>.Zero, r1, o);
+            one = Math.Min(one, sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            var t = new Thread(() => e2.IntegratedGradients(x.AsSpan(half), 0, Baseline<float>.Zero, r2.AsSpan(half), o));
+            t.Start();
+            e1.IntegratedGradients(x.AsSpan(0, half), 0, Baseline<float>.Zero, r1.AsSpan(0, half), o);
+            t.Join();
+            two = Math.Min(two, sw.Elapsed.TotalMilliseconds);
+        }
+
+        Console.WriteLine($"{label}: one lane {one / 64:0.000} ms/input, two lanes {two / 64:0.000} ms/input");
+    }
+
+    return;
+}
+
 if (args.Contains("--passes"))
 {
     Bench.Passes(cnn, "CNN", repeats);
@@ -31,12 +70,15 @@ var rows = new List<Row>();
 rows.AddRange(Bench.Run(cnn, "CNN", FashionCnn.LayerIndex.conv1, "conv1", new Reference(Ig: 1.88, Conductance: 1.63), repeats, stepBatch));
 rows.AddRange(Bench.Run(mlp, "MLP", FashionMlp.LayerIndex.fc1, "fc1", new Reference(Ig: 0.368, Conductance: 0.226), repeats, stepBatch));
 
-Console.WriteLine($"{"model",-5} {"method",-28} {"ms/input",10} {"× fwd+bwd",10} {"GFLOP/s",9} {"libtorch ms",12} {"speed-up",9}");
+Console.WriteLine("GFLOP/s eff.: the textbook algorithm's FLOPs (a whole forward and the needed passes per step) / time;");
+Console.WriteLine("GFLOP/s exec.: the FLOPs actually executed (the affine prefix runs once per path, not per step).");
+Console.WriteLine();
+Console.WriteLine($"{"model",-5} {"method",-28} {"ms/input",10} {"× fwd+bwd",10} {"GFLOP/s eff.",13} {"GFLOP/s exec.",14} {"libtorch ms",12} {"speed-up",9}");
 foreach (var row in rows)
 {
     string torch = row.Torch is double t ? t.ToString("0.000") : "—";
     string speedup = row.Torch is double u ? (u / row.Milliseconds).ToString("0.0") + "×" : "—";
-    Console.WriteLine($"{row.Model,-5} {row.Method,-28} {row.Milliseconds,10:0.0000} {row.Ratio,10:0.0} {row.Gflops,9:0.0} {torch,12} {speedup,9}");
+    Console.WriteLine($"{row.Model,-5} {row.Method,-28} {row.Milliseconds,10:0.0000} {row.Ratio,10:0.0} {row.Gflops,13:0.0} {row.ExecutedGflops,14:0.0} {torch,12} {speedup,9}");
 }
 
 Console.WriteLine();
@@ -50,7 +92,7 @@ foreach (string model in new[] { "CNN", "MLP" })
 
 internal sealed record Reference(double Ig, double Conductance);
 
-internal sealed record Row(string Model, string Method, double Milliseconds, double Ratio, double Gflops, double? Torch);
+internal sealed record Row(string Model, string Method, double Milliseconds, double Ratio, double Gflops, double ExecutedGflops, double? Torch);
 
 internal static class Bench
 {
@@ -85,26 +127,36 @@ internal static class Bench
         for (int y = 10; y < 17; y++) for (int x = 10; x < 17; x++) mask[y * 28 + x] = true; // a 7×7 patch (every channel: one)
         InputRegion[] region = [InputRegion.FromMask(mask)];
 
-        long evaluations = (long)batch * steps;
         double igTime = Best(repeats, () => engine.IntegratedGradients(inputs, targets, Baseline<float>.Zero, ig, options)) / batch;
         double lcTime = Best(repeats, () => engine.LayerConductance(layer, inputs, targets, Baseline<float>.Zero, conductance, options)) / batch;
         double ncTime = Best(repeats, () => engine.NeuronConductance(layer, neuron, inputs, targets, Baseline<float>.Zero, ig, options)) / batch;
         double patchTime = Best(repeats, () => engine.PatchIntegratedGradients(layer, region, inputs, targets, Baseline<float>.Zero, patch, options)) / batch;
 
         double F(double flopsPerInput, double ms) => flopsPerInput / (ms * 1e-3) / 1e9;
-        double plainFlops = flops.Forward(model.Layers.Count - 1) + flops.Backward(model.Layers.Count - 1, 0);
+        int last = model.Layers.Count - 1, a = engine.AffinePrefix;
+
+        // Effective: the FLOPs of the textbook algorithm (every step a whole forward and the passes it needs).
+        double plainFlops = flops.Forward(last) + flops.Backward(last, 0);
         double igFlops = steps * plainFlops;
-        double lcFlops = steps * (flops.Forward(model.Layers.Count - 1) + flops.Backward(model.Layers.Count - 1, layer) + flops.Forward(layer));
-        double ncFlops = steps * (flops.Forward(model.Layers.Count - 1) + flops.Backward(model.Layers.Count - 1, 0));
-        double patchFlops = lcFlops;
-        _ = evaluations;
+        double lcFlops = steps * (flops.Forward(last) + flops.Backward(last, layer) + flops.Forward(layer));
+        double ncFlops = steps * (flops.Forward(last) + flops.Backward(last, 0));
+
+        // Executed: with the affine prefix each step runs nodes above A only; each path adds three forwards and one
+        // reverse pass (or tangent) through the prefix.
+        double step = flops.Forward(last) - flops.Forward(a) + flops.Backward(last, a);
+        double perPath = 3 * flops.Forward(last);
+        double igExec = steps * step + perPath + flops.Backward(a, 0);
+        double lcExec = steps * step + perPath + (layer < a ? flops.Backward(a, layer) : 0);
+        double ncExec = steps * step + perPath + flops.Backward(a, 0);
+        double patchExec = steps * step + perPath + flops.Forward(layer);
+        if (a == 0) (igExec, lcExec, ncExec, patchExec) = (igFlops, lcFlops, ncFlops, lcFlops);
         return
         [
-            new Row(name, "Forward + backward (plain)", plain, 1, F(plainFlops, plain), null),
-            new Row(name, "Integrated Gradients", igTime, igTime / plain, F(igFlops, igTime), torch.Ig),
-            new Row(name, $"Layer conductance ({layerName})", lcTime, lcTime / plain, F(lcFlops, lcTime), torch.Conductance),
-            new Row(name, $"Neuron conductance ({layerName})", ncTime, ncTime / plain, F(ncFlops, ncTime), null),
-            new Row(name, $"Patch IG 7×7 ({layerName})", patchTime, patchTime / plain, F(patchFlops, patchTime), null),
+            new Row(name, "Forward + backward (plain)", plain, 1, F(plainFlops, plain), F(plainFlops, plain), null),
+            new Row(name, "Integrated Gradients", igTime, igTime / plain, F(igFlops, igTime), F(igExec, igTime), torch.Ig),
+            new Row(name, $"Layer conductance ({layerName})", lcTime, lcTime / plain, F(lcFlops, lcTime), F(lcExec, lcTime), torch.Conductance),
+            new Row(name, $"Neuron conductance ({layerName})", ncTime, ncTime / plain, F(ncFlops, ncTime), F(ncExec, ncTime), null),
+            new Row(name, $"Patch IG 7×7 ({layerName})", patchTime, patchTime / plain, F(lcFlops, patchTime), F(patchExec, patchTime), null),
         ];
     }
 

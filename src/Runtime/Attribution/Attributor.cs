@@ -16,8 +16,16 @@ namespace Axon.Attribution;
 /// running sums, so the heavy work is large matrix products and memory stays bounded by the chunk.
 /// </para>
 /// <para>
+/// When the network starts with affine operations (dense, convolution, flatten, average pooling, …) up to a node A
+/// that every path crosses, y_A moves linearly along the path, so the engine integrates at A and runs the prefix
+/// once per path instead of once per step (<see cref="AffinePrefix"/>, <see cref="UseAffinePrefix"/>); the results
+/// are the same to rounding. For a CNN that skips the first convolution at every step, for an MLP the widest
+/// matrix product.
+/// </para>
+/// <para>
 /// The engine owns its workspaces and buffers; they grow on first use and are reused, so repeated calls with the
-/// same sizes allocate nothing. An engine is not thread-safe: use one per thread.
+/// same sizes allocate nothing. An engine is not thread-safe: use one per thread. Arguments are checked before
+/// anything runs: a bad one throws and leaves the results and the engine unchanged.
 /// </para>
 /// <para>
 /// Every path method can return the convergence delta per input: δ = Q[dF/dα] − (F(x) − F̄(x′)), the error of the
