@@ -17,6 +17,8 @@ internal sealed record ImageAnalysis(
     float[] IgMap,
     double IgDelta,
     double ConductanceDelta,
+    int IgSteps,
+    int ConductanceSteps,
     double TargetChange,
     FilterScore[] Filters,
     IReadOnlyList<(int Filter, float[] Map)> PatchMaps,
@@ -36,6 +38,7 @@ internal sealed class ImageAnalyzer
     private readonly Attributor<float> _attributor;
     private readonly AblationEvaluator<float> _evaluator;
     private readonly IntegrationOptions _options;
+    private readonly IntegrationOptions _patchOptions;
     private readonly InputRegion[] _regions;
     private readonly float[] _logits = new float[FashionCnn.OutputSize];
     private readonly float[] _ig = new float[FashionCnn.InputSize];
@@ -47,12 +50,13 @@ internal sealed class ImageAnalyzer
     private readonly float[] _score = new float[1];
     private readonly float[] _baselineScore = new float[1];
 
-    public ImageAnalyzer(FashionCnn model, int steps, int topFilters)
+    public ImageAnalyzer(FashionCnn model, int steps, double tolerance, int topFilters)
     {
         _model = model;
         _evaluator = new AblationEvaluator<float>(model);
         _attributor = _evaluator.Attributor;
-        _options = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = steps };
+        _options = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = steps, Tolerance = tolerance, MaxSteps = Math.Max(steps, 800) };
+        _patchOptions = _options with { Tolerance = 0 };
         TopFilters = topFilters;
         Layer = FashionCnn.LayerIndex.relu2;
         FilterCount = _evaluator.FilterCount(Layer);
@@ -86,6 +90,8 @@ internal sealed class ImageAnalyzer
 
     public int Steps => _options.Steps;
 
+    public double Tolerance => _options.Tolerance;
+
     public ImageAnalysis Analyze(ReadOnlySpan<float> image, int label, int sourceIndex)
     {
         var watch = Stopwatch.StartNew();
@@ -100,9 +106,9 @@ internal sealed class ImageAnalyzer
         _attributor.TargetScores(new float[FashionCnn.InputSize], target, _baselineScore);
         double change = _score[0] - _baselineScore[0];
 
-        _attributor.IntegratedGradients(image, target, zero, _ig, _options, _delta);
+        var ig = _attributor.IntegratedGradients(image, target, zero, _ig, _options, _delta);
         double igDelta = _delta[0];
-        _attributor.LayerConductance(Layer, image, target, zero, _conductance, _options, _delta);
+        var conductance = _attributor.LayerConductance(Layer, image, target, zero, _conductance, _options, _delta);
         double conductanceDelta = _delta[0];
         _evaluator.FilterScores(Layer, _conductance, _filterConductance);
         _evaluator.FilterAblationDrops(Layer, image, target, zero, _drops);
@@ -111,7 +117,8 @@ internal sealed class ImageAnalyzer
             .OrderByDescending(f => f.Conductance)
             .ToArray();
 
-        _attributor.PatchIntegratedGradients(Layer, _regions, image, target, zero, _patch, _options);
+        // Patch IG runs one tangent per region and step: fixed n keeps its cost predictable.
+        _attributor.PatchIntegratedGradients(Layer, _regions, image, target, zero, _patch, _patchOptions);
         int size = _conductance.Length, perFilter = size / FilterCount;
         var maps = new List<(int, float[])>();
         foreach (var filter in filters.Take(TopFilters))
@@ -128,7 +135,7 @@ internal sealed class ImageAnalyzer
             maps.Add((filter.Filter, map));
         }
 
-        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, change, filters, maps, watch.Elapsed.TotalMilliseconds);
+        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, change, filters, maps, watch.Elapsed.TotalMilliseconds);
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

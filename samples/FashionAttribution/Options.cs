@@ -13,6 +13,9 @@ internal sealed record Options
 
     public int Steps { get; init; } = 50;
 
+    /// <summary>Relative convergence delta the adaptive mode reaches (0: fixed n).</summary>
+    public double Tolerance { get; init; } = 0.01;
+
     public int TopFilters { get; init; } = 3;
 
     /// <summary>Images that get a detailed entry (with patch IG) in the report when many are attributed.</summary>
@@ -43,6 +46,7 @@ internal sealed record Options
                 "--test-set" => options with { TestSet = true, Limit = OptionalCount() },
                 "--evaluate" => options with { Evaluate = OptionalCount() ?? 1000 },
                 "--steps" => options with { Steps = Positive(Next(), arg) },
+                "--tolerance" => options with { Tolerance = double.TryParse(Next(), System.Globalization.CultureInfo.InvariantCulture, out double t) && t >= 0 ? t : throw new ArgumentException("'--tolerance' needs a number ≥ 0.") },
                 "--top" => options with { TopFilters = Positive(Next(), arg) },
                 "--report" => options with { ReportPath = Next() },
                 "--report-images" => options with { ReportImages = Positive(Next(), arg) },
@@ -64,7 +68,8 @@ internal sealed record Options
           (no options)         attribute the images shipped in samples/Assets, print and write the HTML report
           --test-set [N]       attribute the first N Fashion-MNIST test images (all 10,000 without N)
           --evaluate [N]       the papers' evaluations on the first N test images (default 1000)
-          --steps N            integration steps (Gauss-Legendre; default 50)
+          --steps N            integration steps (Gauss-Legendre; default 50; the adaptive mode starts here)
+          --tolerance T        raise n until |delta| / |F(x) - F(baseline)| <= T (default 0.01; 0: fixed n)
           --top N              filters shown with patch IG (default 3)
           --report PATH        HTML report (default out/fashion-report.html)
           --report-images N    images detailed in the report (default 12)

@@ -36,21 +36,22 @@ catch (FileNotFoundException e)
     return 3;
 }
 
-var analyzer = new ImageAnalyzer(model, options.Steps, options.TopFilters);
+var analyzer = new ImageAnalyzer(model, options.Steps, options.Tolerance, options.TopFilters);
 var analyses = new List<ImageAnalysis>();
 var tables = new List<Axon.Reporting.ReportTable>();
 var names = FashionMnist.ClassNames;
 
 if (!options.TestSet && options.Evaluate == 0)
 {
-    Console.WriteLine($"Explaining {images.Count} {images.Origin} against a black baseline (Gauss–Legendre, n = {options.Steps}); filters of '{analyzer.LayerName}':");
+    Console.WriteLine($"Explaining {images.Count} {images.Origin} against a black baseline (Gauss–Legendre from n = {options.Steps}" +
+        (options.Tolerance > 0 ? $", raised until |delta| <= {options.Tolerance:P1} of F(x) - F(baseline)" : "") + $"); filters of '{analyzer.LayerName}':");
     for (int i = 0; i < images.Count; i++)
     {
         var a = analyzer.Analyze(images.Image(i), images.Labels[i], images.SourceIndices[i]);
         analyses.Add(a);
         Console.WriteLine();
         Console.WriteLine($"image #{a.SourceIndex}: true {names[a.Label]}, predicted {names[a.Predicted]} ({a.Confidence:P1}){(a.Label == a.Predicted ? "" : "  <- wrong")}");
-        Console.WriteLine($"  convergence delta: IG {a.IgDelta:E2}, conductance {a.ConductanceDelta:E2} (F(x) - F(baseline) = {a.TargetChange:F3}), {a.Milliseconds:F0} ms");
+        Console.WriteLine($"  F(x) - F(baseline) = {a.TargetChange:F3}; convergence delta: IG {a.IgDelta:+0.000;-0.000} (n = {a.IgSteps}), conductance {a.ConductanceDelta:+0.000;-0.000} (n = {a.ConductanceSteps}); {a.Milliseconds:F0} ms");
         Console.WriteLine("  top filters by conductance (ablation drop):  " + string.Join("   ", a.Filters.Take(options.TopFilters).Select(f => $"f{f.Filter} {f.Conductance:+0.000;-0.000} ({f.AblationDrop:+0.000;-0.000})")));
     }
 }

@@ -10,7 +10,7 @@ internal static class ReportBuilder
     {
         var report = new HtmlReport("Axon — Fashion-MNIST attribution");
         report.AddParagraph(
-            $"{analyses.Count} images from the {origin}, explained against a black baseline with Gauss–Legendre quadrature (n = {analyzer.Steps}). " +
+            $"{analyses.Count} images from the {origin}, explained against a black baseline with Gauss–Legendre quadrature (n from {analyzer.Steps}, raised until the convergence delta is within {analyzer.Tolerance:P1} of F(x) − F(baseline); patch IG at n = {analyzer.Steps}). " +
             $"Filters are the {analyzer.FilterCount} channels of '{analyzer.LayerName}' (second convolution block, after ReLU); a filter's conductance sums its neurons' total conductance, " +
             "its ablation drop is the fall of the predicted class's logit when the filter's activations are replaced by their baseline activations. " +
             $"Patch IG maps show, for each top filter, how much of its conductance flows in through each 4×4-pixel patch.");
@@ -40,7 +40,8 @@ internal static class ReportBuilder
                 ("F(x) − F(baseline)", a.TargetChange),
                 ("IG convergence delta", a.IgDelta),
                 ("Conductance delta", a.ConductanceDelta),
-                ("Steps (Gauss–Legendre)", analyzer.Steps),
+                ("IG steps (Gauss–Legendre)", a.IgSteps),
+                ("Conductance steps", a.ConductanceSteps),
                 ("Time (ms)", Math.Round(a.Milliseconds, 1)),
             ],
         };
