@@ -24,11 +24,11 @@ internal sealed record CommandLine
 {
     public const string DefaultOutput = "fashion-cnn.safetensors";
 
-    public int Epochs { get; init; } = 5;
+    public int Epochs { get; init; } = 8;
 
     public int BatchSize { get; init; } = 64;
 
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>Null: the optimizer's default (<see cref="DefaultLearningRate"/>).</summary>
     public double? LearningRate { get; init; }
@@ -62,10 +62,10 @@ internal sealed record CommandLine
         Usage: dotnet run -c Release --project samples/FashionTrain -- [options]
 
         Options:
-          --epochs N                 passes over the training set (default 5)
+          --epochs N                 passes over the training set (default 8)
           --batch B                  mini-batch size (default 64)
-          --optimizer adam|sgd       Adam, or SGD with momentum 0.9 (default adam)
-          --lr X                     initial learning rate (default 0.002 for adam, 0.05 for sgd)
+          --optimizer sgd|adam       SGD with momentum 0.9, or Adam (default sgd)
+          --lr X                     initial learning rate (default 0.05 for sgd, 0.002 for adam)
           --schedule cosine|constant cosine annealing to zero over the run, or a constant rate (default cosine)
           --seed S                   seeds the initial weights and the shuffling (default 1)
           --limit N                  use only the first N images of each split (a quick trial)
