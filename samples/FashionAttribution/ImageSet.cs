@@ -21,10 +21,9 @@ internal sealed record ImageSet(float[] Pixels, int[] Labels, int[] SourceIndice
         var labels = file["labels"].ToArray<long>().Select(l => (int)l).ToArray();
         if (labels.Length * FashionCnn.InputSize != pixels.Length)
             throw new InvalidDataException($"'{path}': {labels.Length} labels for {pixels.Length / FashionCnn.InputSize} images.");
-        int[] indices = file.Metadata.TryGetValue("test_indices", out var text)
-            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()
-            : Enumerable.Range(0, labels.Length).ToArray();
-        if (indices.Length != labels.Length) indices = Enumerable.Range(0, labels.Length).ToArray();
+        // "indices" (optional) gives each image's position in the Fashion-MNIST test set.
+        int[] indices = file.Contains("indices") ? file["indices"].ToArray<long>().Select(i => (int)i).ToArray() : Enumerable.Range(0, labels.Length).ToArray();
+        if (indices.Length != labels.Length) throw new InvalidDataException($"'{path}': {indices.Length} indices for {labels.Length} images.");
         return new ImageSet(pixels, labels, indices, "shipped samples");
     }
 
