@@ -208,10 +208,14 @@ internal static class Bench
             Console.WriteLine($"  {model.Layers[layer].Name,-22} {forward[layer - 1] - forward[layer],8:0.00} {backward[layer - 1] - backward[layer],9:0.00}");
     }
 
-    /// <summary>Best wall time in ms over <paramref name="repeats"/> runs after one warm-up.</summary>
+    /// <summary>
+    /// Best wall time in ms over <paramref name="repeats"/> runs, after warm-up runs that give the tiered JIT time to
+    /// promote the kernels' hot loops.
+    /// </summary>
     private static double Best(int repeats, Action action)
     {
-        action();
+        var warm = Stopwatch.StartNew();
+        do action(); while (warm.ElapsedMilliseconds < 300);
         double best = double.MaxValue;
         var stopwatch = new Stopwatch();
         for (int i = 0; i < repeats; i++)
