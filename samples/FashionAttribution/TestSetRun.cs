@@ -1,0 +1,88 @@
+using Axon.Attribution;
+using Axon.Evaluation;
+using Axon.Reporting;
+using Spectre.Console;
+
+namespace Axon.Samples.Fashion;
+
+/// <summary>
+/// The main job over many test images: batched prediction, IG and filter conductance with their convergence
+/// deltas, and filter ablation drops for every image, with a progress display; detailed analyses (with patch IG)
+/// for the first few, for the report.
+/// </summary>
+internal static class TestSetRun
+{
+    private const int Chunk = 64;
+
+    public static List<ImageAnalysis> Run(ImageAnalyzer analyzer, ImageSet images, Options options, List<ReportTable> tables)
+    {
+        var details = new List<ImageAnalysis>();
+        int count = images.Count, correct = 0;
+        double igDelta = 0, conductanceDelta = 0;
+        var pooledConductance = new List<double>();
+        var pooledDrops = new List<double>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask($"Attributing {count} test images", maxValue: count);
+                var evaluator = analyzer.Evaluator;
+                var attributor = evaluator.Attributor;
+                int layer = analyzer.Layer, filters = analyzer.FilterCount, size = analyzer.LayerSize;
+                var ig = new float[Chunk * FashionCnn.InputSize];
+                var conductance = new float[Chunk * size];
+                var filterScores = new float[Chunk * filters];
+                var drops = new float[Chunk * filters];
+                var deltas = new float[Chunk];
+                var logits = new float[Chunk * FashionCnn.OutputSize];
+                var predicted = new int[Chunk];
+                var ws = analyzer.Model.CreateWorkspace(Chunk);
+                var integration = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = options.Steps };
+                for (int start = 0; start < count; start += Chunk)
+                {
+                    int n = Math.Min(Chunk, count - start);
+                    var inputs = images.Pixels.AsSpan(start * FashionCnn.InputSize, n * FashionCnn.InputSize);
+                    analyzer.Model.Forward(ws, inputs, n, logits.AsSpan(0, n * FashionCnn.OutputSize));
+                    for (int b = 0; b < n; b++)
+                    {
+                        predicted[b] = Axon.Training.SoftmaxCrossEntropy.ArgMax<float>(logits.AsSpan(b * FashionCnn.OutputSize, FashionCnn.OutputSize));
+                        if (predicted[b] == images.Labels[start + b]) correct++;
+                    }
+
+                    var target = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
+                    attributor.IntegratedGradients(inputs, target, Baseline<float>.Zero, ig.AsSpan(0, n * FashionCnn.InputSize), integration, deltas.AsSpan(0, n));
+                    foreach (float d in deltas.AsSpan(0, n)) igDelta += Math.Abs(d);
+                    attributor.LayerConductance(layer, inputs, target, Baseline<float>.Zero, conductance.AsSpan(0, n * size), integration, deltas.AsSpan(0, n));
+                    foreach (float d in deltas.AsSpan(0, n)) conductanceDelta += Math.Abs(d);
+                    evaluator.FilterScores(layer, conductance.AsSpan(0, n * size), filterScores.AsSpan(0, n * filters));
+                    evaluator.FilterAblationDrops(layer, inputs, target, Baseline<float>.Zero, drops.AsSpan(0, n * filters));
+                    for (int i = 0; i < n * filters; i++)
+                    {
+                        pooledConductance.Add(filterScores[i]);
+                        pooledDrops.Add(drops[i]);
+                    }
+
+                    task.Increment(n);
+                }
+            });
+
+        double seconds = watch.Elapsed.TotalSeconds;
+        double pearson = Correlation.Pearson<double>(pooledConductance.ToArray(), pooledDrops.ToArray());
+        AnsiConsole.MarkupLine($"[bold]{count}[/] images in {seconds:F1} s ({1000 * seconds / count:F1} ms each): accuracy [bold]{(double)correct / count:P2}[/], " +
+            $"mean |IG delta| {igDelta / count:E2}, mean |conductance delta| {conductanceDelta / count:E2}, Pearson(filter conductance, ablation drop) {pearson:F3}");
+        tables.Add(new ReportTable(
+            $"Test-set run ({count} images, n = {options.Steps})",
+            ["Accuracy", "Mean |IG delta|", "Mean |conductance delta|", "Pearson r (conductance vs drop)", "ms per image"],
+            [[(double)correct / count, igDelta / count, conductanceDelta / count, pearson, 1000 * seconds / count]],
+            $"Filters of '{analyzer.LayerName}'; deltas are Σ attributions − (F(x) − F(baseline)) of the predicted class's logit."));
+
+        for (int i = 0; i < Math.Min(options.ReportImages, count); i++)
+        {
+            details.Add(analyzer.Analyze(images.Image(i), images.Labels[i], images.SourceIndices[i]));
+        }
+
+        return details;
+    }
+}
