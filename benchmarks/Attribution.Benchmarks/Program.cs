@@ -181,6 +181,13 @@ internal static class Bench
         Console.WriteLine($"  Backward to input       {us(Best(repeats, () => model.Backward(ws, seed, rows, 0))),8:0.00}");
         Console.WriteLine($"  Backward to layer 1     {us(Best(repeats, () => model.Backward(ws, seed, rows, 1))),8:0.00}");
         Console.WriteLine($"  Tangent to layer 1      {us(Best(repeats, () => model.Tangent(ws, x, rows, 1))),8:0.00}");
+        Console.WriteLine($"  ForwardFrom(1)+Back(1)  {us(Best(repeats, () => { model.ForwardFrom(ws, 1, first, rows, output); model.Backward(ws, seed, rows, 1); })),8:0.00}");
+        var engine = new Attributor<float>(model);
+        var ig = new float[64 * model.InputSize];
+        var options = new IntegrationOptions { Steps = 50 };
+        var inputs64 = x.AsSpan(0, Math.Min(x.Length, 64 * model.InputSize)).ToArray();
+        int n64 = inputs64.Length / model.InputSize;
+        Console.WriteLine($"  IG per (input, step)    {Best(repeats, () => engine.IntegratedGradients(inputs64, 0, Baseline<float>.Zero, ig.AsSpan(0, inputs64.Length), options)) * 1000 / (n64 * 50.0),8:0.00}");
         Console.WriteLine($"  Tangent to output       {us(Best(repeats, () => model.Tangent(ws, x, rows))),8:0.00}");
 
         // Per node: ForwardFrom(L) runs nodes above L, Backward(stop L) the reverse passes of nodes above L.
@@ -201,10 +208,14 @@ internal static class Bench
             Console.WriteLine($"  {model.Layers[layer].Name,-22} {forward[layer - 1] - forward[layer],8:0.00} {backward[layer - 1] - backward[layer],9:0.00}");
     }
 
-    /// <summary>Best wall time in ms over <paramref name="repeats"/> runs after one warm-up.</summary>
+    /// <summary>
+    /// Best wall time in ms over <paramref name="repeats"/> runs, after warm-up runs that give the tiered JIT time to
+    /// promote the kernels' hot loops.
+    /// </summary>
     private static double Best(int repeats, Action action)
     {
-        action();
+        var warm = Stopwatch.StartNew();
+        do action(); while (warm.ElapsedMilliseconds < 300);
         double best = double.MaxValue;
         var stopwatch = new Stopwatch();
         for (int i = 0; i < repeats; i++)

@@ -4,6 +4,32 @@ namespace Axon.Attribution.Tests;
 [CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
 public sealed class AllocationCollection;
 
+internal static class Allocations
+{
+    /// <summary>
+    /// Asserts that <paramref name="run"/> allocates nothing: on the calling thread (exact, every attempt), and in the
+    /// whole process (GC.GetTotalAllocatedBytes(precise: true), which also sees the kernels' worker threads) in at
+    /// least one of a few attempts — the test host's own threads may allocate at any moment, an allocation of the
+    /// code under test would show in every attempt.
+    /// </summary>
+    public static void AssertNone(Action run)
+    {
+        for (int i = 0; i < 3; i++) run();
+        long process = long.MaxValue;
+        for (int attempt = 0; attempt < 5 && process != 0; attempt++)
+        {
+            long thread = GC.GetAllocatedBytesForCurrentThread();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            run();
+            run();
+            process = Math.Min(process, GC.GetTotalAllocatedBytes(precise: true) - before);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - thread);
+        }
+
+        Assert.Equal(0, process);
+    }
+}
+
 [Collection(nameof(AllocationTests))]
 public class AllocationTests
 {
@@ -45,10 +71,6 @@ public class AllocationTests
         }
 
         Run();
-        for (int warm = 0; warm < 3; warm++) Run();
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < 3; i++) Run();
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        Assert.Equal(0, allocated);
+        Allocations.AssertNone(Run);
     }
 }

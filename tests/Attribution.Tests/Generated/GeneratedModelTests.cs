@@ -287,10 +287,6 @@ public class GeneratedAllocationTests
             engine.DeepLift(ReluCnnFloat.LayerIndex.conv1, x, 1, Baseline<float>.Zero, conductance, deltas);
         }
 
-        for (int i = 0; i < 3; i++) Run();
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        Run();
-        Run();
-        Assert.Equal(0, GC.GetTotalAllocatedBytes(precise: true) - before);
+        Allocations.AssertNone(Run);
     }
 }
