@@ -28,8 +28,8 @@ namespace Axon.Generator.Emit
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
                 w.Line("if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($\"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.\", nameof(layer));");
                 w.Line("global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, LayerSizes[layer], nameof(activation));");
-                w.Line("global::Axon.Model.ModelGuard.CheckFinite(activation, LayerSizes[layer], nameof(activation));");
+                w.Line("global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, s_layerSizes[layer], nameof(activation));");
+                w.Line("global::Axon.Model.ModelGuard.CheckFinite(activation, s_layerSizes[layer], nameof(activation));");
                 w.Line("global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));");
                 w.Line("workspace.BeginForward(batch);");
                 w.Line("activation.CopyTo(workspace.ActivationFor(layer, batch));");
@@ -75,8 +75,8 @@ namespace Axon.Generator.Emit
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));");
                 w.Line("if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $\"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.\");");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, LayerSizes[layer], nameof(layerGradient));");
-                w.Line("global::Axon.Model.ModelGuard.CheckFinite(layerGradient, LayerSizes[layer], nameof(layerGradient));");
+                w.Line("global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, s_layerSizes[layer], nameof(layerGradient));");
+                w.Line("global::Axon.Model.ModelGuard.CheckFinite(layerGradient, s_layerSizes[layer], nameof(layerGradient));");
                 w.Line("if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($\"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.\", nameof(parameterGradient));");
                 w.Line("if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException(\"Parameter gradients need the pass to reach the input: use stopAtLayer = 0.\", nameof(stopAtLayer));");
                 w.Line("for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();");

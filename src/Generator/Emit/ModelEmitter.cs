@@ -137,8 +137,9 @@ namespace Axon.Generator.Emit
         private static void WriteWorkspace(SourceWriter w, ModelSpec model)
         {
             string t = model.ElementTypeName;
-            w.Line("private static global::System.ReadOnlySpan<int> LayerSizes => " + IntArray(model.Nodes.Select(n => n.Size).ToEquatableArray()) + ";");
-            w.Line("private static global::System.ReadOnlySpan<int> IndexSizes => " + IntArray(model.Nodes.Select(NodeCode.IndexSize).ToEquatableArray()) + ";");
+            // Arrays, not ReadOnlySpan properties over array literals: those allocate on every read in Debug builds.
+            w.Line("private static readonly int[] s_layerSizes = " + IntArray(model.Nodes.Select(n => n.Size).ToEquatableArray()) + ";");
+            w.Line("private static readonly int[] s_indexSizes = " + IntArray(model.Nodes.Select(NodeCode.IndexSize).ToEquatableArray()) + ";");
             w.Line();
             w.Line("/// <summary>Buffers for up to <paramref name=\"maxBatch\"/> samples; reuse it so that calls allocate nothing.</summary>");
             using (w.Block($"public global::Axon.Model.ModelWorkspace<{t}> CreateWorkspace(int maxBatch)"))
@@ -151,7 +152,7 @@ namespace Axon.Generator.Emit
                     if (length is not null) w.Line($"scratch = global::System.Math.Max(scratch, {length});");
                 }
 
-                w.Line($"return new global::Axon.Model.ModelWorkspace<{t}>(LayerSizes, IndexSizes, maxBatch, scratch);");
+                w.Line($"return new global::Axon.Model.ModelWorkspace<{t}>(s_layerSizes, s_indexSizes, maxBatch, scratch);");
             }
         }
     }

@@ -14,15 +14,14 @@ namespace Axon.Model;
 /// the network onward from it is well defined and per-layer completeness holds.</param>
 public sealed record LayerInfo(string Name, string Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut)
 {
-    /// <summary>Number of elements per sample.</summary>
-    public int Size
+    /// <summary>Number of elements per sample (computed once: hot loops read it).</summary>
+    public int Size { get; } = Product(Shape);
+
+    private static int Product(IReadOnlyList<int> shape)
     {
-        get
-        {
-            int size = 1;
-            foreach (int d in Shape) size *= d;
-            return size;
-        }
+        int size = 1;
+        for (int i = 0; i < shape.Count; i++) size *= shape[i];
+        return size;
     }
 
     public override string ToString() => $"{Index}: {Name} ({Kind}) [{string.Join("×", Shape)}]";

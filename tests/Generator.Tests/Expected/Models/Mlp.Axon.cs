@@ -71,15 +71,15 @@ namespace Demo
             return values;
         }
 
-        private static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 784, 128, 128, 10 };
-        private static global::System.ReadOnlySpan<int> IndexSizes => new int[] { 0, 0, 0, 0 };
+        private static readonly int[] s_layerSizes = new int[] { 784, 128, 128, 10 };
+        private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0 };
 
         /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
         public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
         {
             if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
             long scratch = 0;
-            return new global::Axon.Model.ModelWorkspace<float>(LayerSizes, IndexSizes, maxBatch, scratch);
+            return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch);
         }
 
         /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
@@ -101,8 +101,8 @@ namespace Demo
             global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
             if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.", nameof(layer));
             global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);
-            global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, LayerSizes[layer], nameof(activation));
-            global::Axon.Model.ModelGuard.CheckFinite(activation, LayerSizes[layer], nameof(activation));
+            global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, s_layerSizes[layer], nameof(activation));
+            global::Axon.Model.ModelGuard.CheckFinite(activation, s_layerSizes[layer], nameof(activation));
             global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
             workspace.BeginForward(batch);
             activation.CopyTo(workspace.ActivationFor(layer, batch));
@@ -149,8 +149,8 @@ namespace Demo
             global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
             global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));
             if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.");
-            global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, LayerSizes[layer], nameof(layerGradient));
-            global::Axon.Model.ModelGuard.CheckFinite(layerGradient, LayerSizes[layer], nameof(layerGradient));
+            global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, s_layerSizes[layer], nameof(layerGradient));
+            global::Axon.Model.ModelGuard.CheckFinite(layerGradient, s_layerSizes[layer], nameof(layerGradient));
             if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.", nameof(parameterGradient));
             if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException("Parameter gradients need the pass to reach the input: use stopAtLayer = 0.", nameof(stopAtLayer));
             for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();
