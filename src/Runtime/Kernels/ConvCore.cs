@@ -172,45 +172,82 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         Walk(s, x, col, ref scatter);
     }
 
-    /// <summary>What <see cref="Walk"/> does with one row segment: columns [lo, hi) of a col row map to image
-    /// row elements iw = ow·stride + offset; columns outside [lo, hi) fall in the padding.</summary>
-    private interface IRowOp
+    /// <summary>
+    /// What <see cref="Walk"/> does with one row of the col matrix (one (c, i, j), all positions), given its
+    /// geometry: output rows [r0, r1) read image rows, the others fall in the padding; in a row, output columns
+    /// [lo, hi) read image elements o·stride + offset, the others fall in the padding.
+    /// </summary>
+    private interface IColumnOp
     {
+        /// <summary>Per output row: <paramref name="imageRow"/> is null for a padding row.</summary>
         void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset);
-        void PaddingRow(T* colRow, int width);
+
+        /// <summary>
+        /// Stride 1 with output rows as wide as image rows: rows [r0, r1) are one contiguous run of the image,
+        /// starting (at output row r0, column lo) at <paramref name="source"/>.
+        /// </summary>
+        void Block(T* colRow, T* source, int height, int width, int r0, int r1, int lo, int hi);
     }
 
-    private static void Walk<TOp>(in ConvShape s, T* image, T* col, ref TOp op) where TOp : struct, IRowOp
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Walk<TOp>(in ConvShape s, T* image, T* col, ref TOp op) where TOp : struct, IColumnOp
     {
         int oh = s.OH, ow = s.OW;
+        bool contiguous = s.SW == 1 && s.SH * s.W == ow;
         for (int c = 0; c < s.C; c++)
         {
             T* plane = image + (long)c * s.H * s.W;
             for (int i = 0; i < s.KH; i++)
             {
+                // Valid output rows: 0 ≤ r·SH + i − PH < H.
+                int r0 = Math.Min(oh, i >= s.PH ? 0 : (s.PH - i + s.SH - 1) / s.SH);
+                int r1 = Math.Max(r0, Math.Min(oh, s.H - 1 - i + s.PH >= 0 ? (s.H - 1 - i + s.PH) / s.SH + 1 : 0));
                 for (int j = 0; j < s.KW; j++)
                 {
                     int offset = j - s.PW;
-                    // Valid output columns: 0 ≤ ow·SW + offset < W.
-                    int lo = offset >= 0 ? 0 : (-offset + s.SW - 1) / s.SW;
-                    int hi = Math.Min(ow, s.W - 1 - offset >= 0 ? (s.W - 1 - offset) / s.SW + 1 : 0);
-                    hi = Math.Max(hi, lo);
-                    for (int r = 0; r < oh; r++)
+                    // Valid output columns: 0 ≤ o·SW + offset < W.
+                    int lo = Math.Min(ow, offset >= 0 ? 0 : (-offset + s.SW - 1) / s.SW);
+                    int hi = Math.Max(lo, Math.Min(ow, s.W - 1 - offset >= 0 ? (s.W - 1 - offset) / s.SW + 1 : 0));
+                    if (contiguous && r1 > r0 && hi > lo)
                     {
-                        int ih = r * s.SH + i - s.PH;
-                        if ((uint)ih >= (uint)s.H) op.PaddingRow(col, ow);
-                        else op.Row(col, plane + (long)ih * s.W, ow, lo, hi, s.SW, offset);
-                        col += ow;
+                        op.Block(col, plane + (long)(r0 * s.SH + i - s.PH) * s.W + lo + offset, oh, ow, r0, r1, lo, hi);
                     }
+                    else
+                    {
+                        for (int r = 0; r < oh; r++)
+                        {
+                            T* imageRow = r >= r0 && r < r1 ? plane + (long)(r * s.SH + i - s.PH) * s.W : null;
+                            op.Row(col + (long)r * ow, imageRow, ow, lo, hi, s.SW, offset);
+                        }
+                    }
+
+                    col += (long)oh * ow;
                 }
             }
         }
     }
 
-    private readonly struct Gather : IRowOp
+    /// <summary>Zeroes columns outside [lo, hi) in rows [r0, r1) of a col row.</summary>
+    private static void ClearMargins(T* colRow, int width, int r0, int r1, int lo, int hi)
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            T* row = colRow + (long)r * width;
+            for (int o = 0; o < lo; o++) row[o] = T.Zero;
+            for (int o = hi; o < width; o++) row[o] = T.Zero;
+        }
+    }
+
+    private readonly struct Gather : IColumnOp
     {
         public void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset)
         {
+            if (imageRow == null)
+            {
+                new Span<T>(colRow, width).Clear();
+                return;
+            }
+
             new Span<T>(colRow, lo).Clear();
             if (stride == 1)
             {
@@ -224,13 +261,22 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
             new Span<T>(colRow + hi, width - hi).Clear();
         }
 
-        public void PaddingRow(T* colRow, int width) => new Span<T>(colRow, width).Clear();
+        public void Block(T* colRow, T* source, int height, int width, int r0, int r1, int lo, int hi)
+        {
+            // One copy of the whole run; it also drags the wrapped neighbours into the margins, zeroed after.
+            new Span<T>(colRow, r0 * width).Clear();
+            long start = (long)r0 * width + lo, length = (long)(r1 - 1 - r0) * width + hi - lo;
+            Buffer.MemoryCopy(source, colRow + start, length * sizeof(T), length * sizeof(T));
+            ClearMargins(colRow, width, r0, r1, lo, hi);
+            new Span<T>(colRow + (long)r1 * width, (height - r1) * width).Clear();
+        }
     }
 
-    private readonly struct ScatterAdd : IRowOp
+    private readonly struct ScatterAdd : IColumnOp
     {
         public void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset)
         {
+            if (imageRow == null) return;
             if (stride == 1)
             {
                 var target = new Span<T>(imageRow + lo + offset, hi - lo);
@@ -242,8 +288,13 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
             }
         }
 
-        public void PaddingRow(T* colRow, int width)
+        public void Block(T* colRow, T* source, int height, int width, int r0, int r1, int lo, int hi)
         {
+            // The margins hold gradients of padding: zero them (col is scratch), then add the run in one pass.
+            ClearMargins(colRow, width, r0, r1, lo, hi);
+            int length = (r1 - 1 - r0) * width + hi - lo;
+            var target = new Span<T>(source, length);
+            TensorPrimitives.Add(target, new ReadOnlySpan<T>(colRow + (long)r0 * width + lo, length), target);
         }
     }
 }

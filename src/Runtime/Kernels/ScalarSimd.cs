@@ -25,6 +25,8 @@ internal unsafe readonly struct ScalarSimd<T> : ISimd<T, T> where T : unmanaged,
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Log(T a) => T.Log(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T GreaterThan(T a, T b) => a > b ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Equal(T a, T b) => a == b ? T.One : T.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T LessThanOrEqual(T a, T b) => a <= b ? T.One : T.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T AndNot(T a, T b) => a != T.Zero && b == T.Zero ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Select(T mask, T whenTrue, T whenFalse) => mask != T.Zero ? whenTrue : whenFalse;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T CopySign(T magnitude, T sign) => T.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T a) => a;
