@@ -240,7 +240,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         public readonly void End(int o, int* origins, int count)
         {
             new ReadOnlySpan<T>(Best, count).CopyTo(new Span<T>(Y + o, count));
-            for (int n = 0; n < count; n++) Argmax[o + n] = origins[n] + Offsets[int.CreateTruncating(Which[n])];
+            for (int n = 0; n < count; n++) Argmax[o + n] = origins[n] + Offsets[Simd.ToInt32(Which[n])];
         }
     }
 

@@ -22,7 +22,8 @@ internal unsafe readonly struct ScalarSimd<T> : ISimd<T, T> where T : unmanaged,
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Min(T a, T b) => T.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sqrt(T a) => T.Sqrt(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Exp(T a) => T.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Log(T a) => T.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Round(T a) => T.Round(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T ScaleB(T a, T k) => T.ScaleB(a, int.CreateTruncating(k));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T GreaterThan(T a, T b) => a > b ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Equal(T a, T b) => a == b ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T LessThanOrEqual(T a, T b) => a <= b ? T.One : T.Zero;

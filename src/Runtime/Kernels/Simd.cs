@@ -29,8 +29,15 @@ internal unsafe interface ISimd<TVec, T>
     static abstract TVec Max(TVec a, TVec b);
     static abstract TVec Min(TVec a, TVec b);
     static abstract TVec Sqrt(TVec a);
+
+    /// <summary>eˣ: for float and double the inlinable <see cref="SpecialFunctions.Exp{TVec, TS, T}"/>.</summary>
     static abstract TVec Exp(TVec a);
-    static abstract TVec Log(TVec a);
+
+    /// <summary>Rounds to the nearest integer (ties to even).</summary>
+    static abstract TVec Round(TVec a);
+
+    /// <summary>a·2ᵏ for integral k with |k| &lt; 2²², through the exponent bits.</summary>
+    static abstract TVec ScaleB(TVec a, TVec k);
 
     /// <summary>All-ones lanes where a &gt; b.</summary>
     static abstract TVec GreaterThan(TVec a, TVec b);
@@ -66,6 +73,15 @@ internal static class Simd
         if (Vector256.IsHardwareAccelerated) return Vector256<T>.Count;
         if (Vector128.IsHardwareAccelerated) return Vector128<T>.Count;
         return 1;
+    }
+
+    /// <summary>Truncates to int with a plain cast for float and double (the generic conversion is not free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ToInt32<T>(T value) where T : unmanaged, INumberBase<T>
+    {
+        if (typeof(T) == typeof(float)) return (int)Unsafe.BitCast<T, float>(value);
+        if (typeof(T) == typeof(double)) return (int)Unsafe.BitCast<T, double>(value);
+        return int.CreateTruncating(value);
     }
 
     /// <summary>Number of vector registers the target has (32 with AVX-512, else 16).</summary>
@@ -107,19 +123,35 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Exp(Vector512<T> a)
+    public static Vector512<T> Exp(Vector512<T> a) =>
+        Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector512<T>, Simd512<T>, T>(a) : PerLane(a, &T.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Round(Vector512<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector512.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.Exp(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Exp);
+        if (typeof(T) == typeof(float)) return Vector512.Round(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.Round(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Round);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Log(Vector512<T> a)
+    public static Vector512<T> ScaleB(Vector512<T> a, Vector512<T> k)
     {
-        if (typeof(T) == typeof(float)) return Vector512.Log(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.Log(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Log);
+        // Adding 1.5·2^(mantissa bits) puts k in the low bits of the sum; the exponent field is then built directly.
+        if (typeof(T) == typeof(float))
+        {
+            Vector512<int> n = (k.AsSingle() + Vector512.Create(12582912f)).AsInt32() - Vector512.Create(0x4B400000);
+            return (a.AsSingle() * ((n + Vector512.Create(127)) << 23).AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            Vector512<long> n = (k.AsDouble() + Vector512.Create(6755399441055744.0)).AsInt64() - Vector512.Create(0x4338000000000000L);
+            return (a.AsDouble() * ((n + Vector512.Create(1023L)) << 52).AsDouble()).As<double, T>();
+        }
+
+        for (int i = 0; i < Vector512<T>.Count; i++) a = a.WithElement(i, T.ScaleB(a.GetElement(i), int.CreateTruncating(k.GetElement(i))));
+        return a;
     }
 
     private static Vector512<T> PerLane(Vector512<T> a, delegate*<T, T> f)
@@ -164,19 +196,35 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Exp(Vector256<T> a)
+    public static Vector256<T> Exp(Vector256<T> a) =>
+        Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector256<T>, Simd256<T>, T>(a) : PerLane(a, &T.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Round(Vector256<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector256.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector256.Exp(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Exp);
+        if (typeof(T) == typeof(float)) return Vector256.Round(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.Round(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Round);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Log(Vector256<T> a)
+    public static Vector256<T> ScaleB(Vector256<T> a, Vector256<T> k)
     {
-        if (typeof(T) == typeof(float)) return Vector256.Log(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector256.Log(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Log);
+        // Adding 1.5·2^(mantissa bits) puts k in the low bits of the sum; the exponent field is then built directly.
+        if (typeof(T) == typeof(float))
+        {
+            Vector256<int> n = (k.AsSingle() + Vector256.Create(12582912f)).AsInt32() - Vector256.Create(0x4B400000);
+            return (a.AsSingle() * ((n + Vector256.Create(127)) << 23).AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            Vector256<long> n = (k.AsDouble() + Vector256.Create(6755399441055744.0)).AsInt64() - Vector256.Create(0x4338000000000000L);
+            return (a.AsDouble() * ((n + Vector256.Create(1023L)) << 52).AsDouble()).As<double, T>();
+        }
+
+        for (int i = 0; i < Vector256<T>.Count; i++) a = a.WithElement(i, T.ScaleB(a.GetElement(i), int.CreateTruncating(k.GetElement(i))));
+        return a;
     }
 
     private static Vector256<T> PerLane(Vector256<T> a, delegate*<T, T> f)
@@ -221,19 +269,35 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Exp(Vector128<T> a)
+    public static Vector128<T> Exp(Vector128<T> a) =>
+        Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector128<T>, Simd128<T>, T>(a) : PerLane(a, &T.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Round(Vector128<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector128.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector128.Exp(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Exp);
+        if (typeof(T) == typeof(float)) return Vector128.Round(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.Round(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Round);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Log(Vector128<T> a)
+    public static Vector128<T> ScaleB(Vector128<T> a, Vector128<T> k)
     {
-        if (typeof(T) == typeof(float)) return Vector128.Log(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector128.Log(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Log);
+        // Adding 1.5·2^(mantissa bits) puts k in the low bits of the sum; the exponent field is then built directly.
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<int> n = (k.AsSingle() + Vector128.Create(12582912f)).AsInt32() - Vector128.Create(0x4B400000);
+            return (a.AsSingle() * ((n + Vector128.Create(127)) << 23).AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            Vector128<long> n = (k.AsDouble() + Vector128.Create(6755399441055744.0)).AsInt64() - Vector128.Create(0x4338000000000000L);
+            return (a.AsDouble() * ((n + Vector128.Create(1023L)) << 52).AsDouble()).As<double, T>();
+        }
+
+        for (int i = 0; i < Vector128<T>.Count; i++) a = a.WithElement(i, T.ScaleB(a.GetElement(i), int.CreateTruncating(k.GetElement(i))));
+        return a;
     }
 
     private static Vector128<T> PerLane(Vector128<T> a, delegate*<T, T> f)
