@@ -20,8 +20,20 @@ internal readonly record struct ConvShape(int Batch, int C, int H, int W, int K,
     /// <summary>Threads that split the batch: one unless the whole batch is worth the pool.</summary>
     public int Slots => (long)Batch * K * Q * P >= ComputePool.ParallelThreshold ? Math.Min(Batch, ComputePool.Concurrency) : 1;
 
-    /// <summary>Scratch per slot: the im2col matrix, its gradient, and a partial weight and bias gradient.</summary>
-    public long SlotLength => 2L * Q * P + (long)K * Q + K;
+    /// <summary>Most samples one slot handles.</summary>
+    public int SlotSamples => (Batch + Slots - 1) / Slots;
+
+    /// <summary>
+    /// Samples whose im2col matrices backward keeps at once, so that the weight gradient of the group is one
+    /// sum of products (one reduction per weight instead of one per sample). The group stays within
+    /// <see cref="ColumnBudget"/> elements so that the products re-read it from the L2 cache, not from memory.
+    /// </summary>
+    public int Group => (int)Math.Clamp(ColumnBudget / ((long)Q * P), 1, SlotSamples);
+
+    private const long ColumnBudget = 1 << 16;
+
+    /// <summary>Scratch per slot: a group of im2col matrices, one col gradient, a partial weight and bias gradient.</summary>
+    public long SlotLength => (Group + 1L) * Q * P + (long)K * Q + K;
 
     public long ScratchLength => Slots * SlotLength;
 }
@@ -86,6 +98,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         public ConvShape S;
         public T* X, Weight, Bias, Y, Scratch;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int slot)
         {
             int slots = S.Slots, p = S.P;
@@ -115,7 +128,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         int kq = s.K * s.Q;
         for (int slot = 0; slot < slots; slot++)
         {
-            T* partial = scratch + slot * s.SlotLength + 2L * s.Q * s.P;
+            T* partial = scratch + slot * s.SlotLength + (s.Group + 1L) * s.Q * s.P;
             if (dWeight != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dWeight, kq), new ReadOnlySpan<T>(partial, kq), new Span<T>(dWeight, kq));
             if (dBias != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dBias, s.K), new ReadOnlySpan<T>(partial + kq, s.K), new Span<T>(dBias, s.K));
         }
@@ -126,33 +139,53 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         public ConvShape S;
         public T* X, Weight, Dy, Dx, DWeight, DBias, Scratch;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int slot)
         {
-            int slots = S.Slots, p = S.P, q = S.Q;
+            int slots = S.Slots, p = S.P, q = S.Q, k = S.K, group = S.Group;
+            long colSize = (long)q * p;
             T* col = Scratch + slot * S.SlotLength;
-            T* dcol = col + (long)q * p;
-            T* dw = dcol + (long)q * p;
-            T* db = dw + (long)S.K * q;
-            new Span<T>(dw, S.K * q + S.K).Clear();
+            T* dcol = col + group * colSize;
+            T* dw = dcol + colSize;
+            T* db = dw + (long)k * q;
+            new Span<T>(dw, k * q + k).Clear();
             bool inner = slots == 1;
-            for (int b = S.Batch * slot / slots; b < S.Batch * (slot + 1) / slots; b++)
+            int first = S.Batch * slot / slots, end = S.Batch * (slot + 1) / slots;
+            for (int g0 = first; g0 < end; g0 += group)
             {
-                T* dy = Dy + (long)b * S.OutputSize;
+                int count = Math.Min(group, end - g0);
+                T* dy = Dy + (long)g0 * S.OutputSize;
                 if (DBias != null)
                 {
-                    for (int k = 0; k < S.K; k++) db[k] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + (long)k * p, p));
+                    for (int b = 0; b < count; b++)
+                    {
+                        for (int f = 0; f < k; f++) db[f] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + (long)b * S.OutputSize + (long)f * p, p));
+                    }
                 }
 
                 if (DWeight != null)
                 {
-                    Im2Col(S, X + (long)b * S.InputSize, col);
-                    GemmCore<T>.Multiply(false, true, S.K, q, p, dy, col, dw, q, accumulate: true, parallel: inner);
+                    for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + b * colSize);
+
+                    // dW += Σ_samples dy·colᵀ: long rows favour dot products; short ones the packed product.
+                    if (p >= 2 * Simd.Width<T>())
+                    {
+                        GemmCore<T>.DotProducts(dy, S.OutputSize, col, colSize, count, k, q, p, dw, q, accumulate: true, parallel: inner);
+                    }
+                    else
+                    {
+                        for (int b = 0; b < count; b++)
+                            GemmCore<T>.Multiply(false, true, k, q, p, dy + (long)b * S.OutputSize, col + b * colSize, dw, q, accumulate: true, parallel: inner);
+                    }
                 }
 
                 if (Dx != null)
                 {
-                    GemmCore<T>.Multiply(true, false, q, p, S.K, Weight, dy, dcol, p, accumulate: false, parallel: inner);
-                    Col2ImAdd(S, dcol, Dx + (long)b * S.InputSize);
+                    for (int b = 0; b < count; b++)
+                    {
+                        GemmCore<T>.Multiply(true, false, q, p, k, Weight, dy + (long)b * S.OutputSize, dcol, p, accumulate: false, parallel: inner);
+                        Col2ImAdd(S, dcol, Dx + (long)(g0 + b) * S.InputSize);
+                    }
                 }
             }
         }

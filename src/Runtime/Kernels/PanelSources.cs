@@ -19,6 +19,7 @@ internal unsafe interface IPanelSource<T> where T : unmanaged
 internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int depthStride) : IPanelSource<T>
     where T : unmanaged
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(T* destination, int lane0, int lanes, int depth0, int depth, int width)
     {
         T* source = data + (long)lane0 * laneStride + (long)depth0 * depthStride;

@@ -8,6 +8,7 @@ internal unsafe readonly struct ScalarSimd<T> : ISimd<T, T> where T : unmanaged,
 {
     public static int Count => 1;
     public static T Zero => T.Zero;
+    public static T Indices => T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Create(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(T* source) => *source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T value, T* destination) => *destination = value;

@@ -14,6 +14,9 @@ internal unsafe interface ISimd<TVec, T>
 {
     static abstract int Count { get; }
     static abstract TVec Zero { get; }
+
+    /// <summary>Lane i holds i.</summary>
+    static abstract TVec Indices { get; }
     static abstract TVec Create(T value);
     static abstract TVec Load(T* source);
     static abstract void Store(TVec value, T* destination);
@@ -92,6 +95,7 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
 {
     public static int Count => Vector512<T>.Count;
     public static Vector512<T> Zero => Vector512<T>.Zero;
+    public static Vector512<T> Indices => Vector512<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Create(T value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(T* source) => Vector512.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
@@ -165,6 +169,7 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
 {
     public static int Count => Vector256<T>.Count;
     public static Vector256<T> Zero => Vector256<T>.Zero;
+    public static Vector256<T> Indices => Vector256<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Create(T value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(T* source) => Vector256.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
@@ -238,6 +243,7 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
 {
     public static int Count => Vector128<T>.Count;
     public static Vector128<T> Zero => Vector128<T>.Zero;
+    public static Vector128<T> Indices => Vector128<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Create(T value) => Vector128.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(T* source) => Vector128.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
