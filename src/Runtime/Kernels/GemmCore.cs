@@ -11,8 +11,9 @@ namespace Axon.Kernels;
 /// <item>dot products, for A·Bᵀ with both operands contiguous along a long k and a small m×n (the weight
 /// gradient of a convolution): no packing, 4 × 3 rows at a time, vectorised along k.</item>
 /// </list>
-/// Big products are split over the <see cref="ComputePool"/> by column (or row) ranges; each thread packs into
-/// its own buffers, so the results do not depend on the number of threads.
+/// Big products are split over the <see cref="ComputePool"/> by column (or row) ranges aligned to the register
+/// tiles; each thread packs into its own buffers, and every output is summed in the same order however the
+/// work is split, so the results do not depend on the number of threads.
 /// </summary>
 internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -61,7 +62,7 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         Run(sourceA, sourceB, m, n, k, c, ldc, accumulate, parallel);
     }
 
-    /// <summary>C (+)= op(A)·op(B) for operands given as panel sources (e.g. an implicit im2col matrix).</summary>
+    /// <summary>C (+)= op(A)·op(B) for operands given as panel sources (any storage a source can pack from).</summary>
     public static void Run<TA, TB>(TA a, TB b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel)
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
@@ -73,8 +74,7 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
             return;
         }
 
-        long work = (long)m * n * k;
-        int tasks = parallel && work >= ParallelThreshold ? ComputePool.Concurrency : 1;
+        int tasks = parallel && (long)m * n * k >= ParallelThreshold ? ComputePool.Concurrency : 1;
         if (tasks > 1)
         {
             bool splitColumns = n >= m;
@@ -85,13 +85,12 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
             int pieces = Math.Min(units, 2 * tasks);
             if (pieces > 1)
             {
-                var work2 = new BlockedWork<TA, TB>
+                var work = new BlockedWork<TA, TB>
                 {
                     A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
                     SplitColumns = splitColumns, Chunk = (units + pieces - 1) / pieces * unit,
                 };
-                int count = (extent + work2.Chunk - 1) / work2.Chunk;
-                ComputePool.For(count, ref work2);
+                ComputePool.For((extent + work.Chunk - 1) / work.Chunk, ref work);
                 return;
             }
         }

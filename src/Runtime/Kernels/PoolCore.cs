@@ -54,7 +54,8 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         {
             if (s.KW >= WideWindow)
             {
-                WideMax(s, px, py, pa);
+                var wide = new WideMaxOp(py, pa, s.KH, s.KW, s.W);
+                ForEachWindow(s, px, ref wide);
                 return;
             }
 
@@ -115,7 +116,11 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         T* sum = stackalloc T[Chunk];
         fixed (T* px = x) fixed (T* py = y)
         {
-            if (s.KW >= WideWindow) WideMean(s, px, py, scale);
+            if (s.KW >= WideWindow)
+            {
+                var wide = new WideMeanOp(py, scale, s.KH, s.KW, s.W);
+                ForEachWindow(s, px, ref wide);
+            }
             else
             {
                 var op = new MeanOp { Y = py, Sum = sum, Scale = scale };
@@ -125,37 +130,15 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>dx += dy / (KH·KW) over each window.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AverageBackward(in PoolShape s, ReadOnlySpan<T> dy, Span<T> dx)
     {
         s.Validate();
         s.ValidateOutput(dy.Length, nameof(dy));
         s.ValidateInput(dx.Length, nameof(dx));
-        T scale = T.One / T.CreateTruncating(s.KH * s.KW);
-        int o = 0, kh = s.KH, kw = s.KW, width = s.W, oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
         fixed (T* pdy = dy) fixed (T* pdx = dx)
         {
-            for (int b = 0; b < s.Batch; b++)
-            {
-                T* sample = pdx + (long)b * s.InputSize;
-                for (int c = 0; c < s.C; c++)
-                {
-                    for (int r = 0; r < oh; r++)
-                    {
-                        T* window = sample + c * plane + r * rowStep;
-                        for (int q = 0; q < ow; q++, o++, window += columnStep)
-                        {
-                            T g = pdy[o] * scale;
-                            for (int i = 0; i < kh; i++)
-                            {
-                                T* row = window + (long)i * width;
-                                if (kw >= WideWindow) TensorPrimitives.Add(new ReadOnlySpan<T>(row, kw), g, new Span<T>(row, kw));
-                                else for (int j = 0; j < kw; j++) row[j] += g;
-                            }
-                        }
-                    }
-                }
-            }
+            var op = new SpreadOp(pdy, T.One / T.CreateTruncating(s.KH * s.KW), s.KH, s.KW, s.W);
+            ForEachWindow(s, pdx, ref op);
         }
     }
 
@@ -283,58 +266,78 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>Wide windows: per window row, the vector maximum, then the first index that holds it.</summary>
-    private static void WideMax(in PoolShape s, T* x, T* y, int* argmax)
+    /// <summary>What <see cref="ForEachWindow"/> does with one window.</summary>
+    private interface IWindowOp
     {
-        int o = 0;
+        /// <summary>Output <paramref name="o"/> (flat over the batch); its window starts <paramref name="origin"/> elements into <paramref name="sample"/>.</summary>
+        void Window(int o, T* sample, int origin);
+    }
+
+    /// <summary>Visits every window in output order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForEachWindow<TOp>(in PoolShape s, T* data, ref TOp op) where TOp : struct, IWindowOp
+    {
+        int o = 0, oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
         for (int b = 0; b < s.Batch; b++)
         {
-            T* sample = x + (long)b * s.InputSize;
+            T* sample = data + (long)b * s.InputSize;
             for (int c = 0; c < s.C; c++)
             {
-                for (int r = 0; r < s.OH; r++)
+                for (int r = 0; r < oh; r++)
                 {
-                    for (int q = 0; q < s.OW; q++, o++)
-                    {
-                        int origin = (c * s.H + r * s.SH) * s.W + q * s.SW;
-                        T max = T.Zero;
-                        int best = -1;
-                        for (int i = 0; i < s.KH; i++)
-                        {
-                            var row = new ReadOnlySpan<T>(sample + origin + i * s.W, s.KW);
-                            T rowMax = TensorPrimitives.Max(row);
-                            if (best < 0 || (!(rowMax <= max) && !T.IsNaN(max)))
-                            {
-                                max = rowMax;
-                                best = i * s.W + row.IndexOf(rowMax);
-                            }
-                        }
-
-                        y[o] = max;
-                        argmax[o] = origin + best;
-                    }
+                    int origin = c * plane + r * rowStep;
+                    for (int q = 0; q < ow; q++, o++, origin += columnStep) op.Window(o, sample, origin);
                 }
             }
         }
     }
 
-    private static void WideMean(in PoolShape s, T* x, T* y, T scale)
+    /// <summary>Wide windows: per window row, the vector maximum, then the first index that holds it.</summary>
+    private readonly struct WideMaxOp(T* y, int* argmax, int rows, int columns, int width) : IWindowOp
     {
-        int o = 0;
-        for (int b = 0; b < s.Batch; b++)
+        public void Window(int o, T* sample, int origin)
         {
-            T* sample = x + (long)b * s.InputSize;
-            for (int c = 0; c < s.C; c++)
+            T max = T.Zero;
+            int best = -1;
+            for (int i = 0; i < rows; i++)
             {
-                for (int r = 0; r < s.OH; r++)
+                var row = new ReadOnlySpan<T>(sample + origin + i * width, columns);
+                T rowMax = TensorPrimitives.Max(row);
+                if (best < 0 || (!(rowMax <= max) && !T.IsNaN(max)))
                 {
-                    for (int q = 0; q < s.OW; q++, o++)
-                    {
-                        T* window = sample + (c * s.H + r * s.SH) * s.W + q * s.SW;
-                        T sum = T.Zero;
-                        for (int i = 0; i < s.KH; i++) sum += TensorPrimitives.Sum(new ReadOnlySpan<T>(window + (long)i * s.W, s.KW));
-                        y[o] = sum * scale;
-                    }
+                    max = rowMax;
+                    best = i * width + row.IndexOf(rowMax);
                 }
+            }
+
+            y[o] = max;
+            argmax[o] = origin + best;
+        }
+    }
+
+    /// <summary>Wide windows: vector sums of the window rows.</summary>
+    private readonly struct WideMeanOp(T* y, T scale, int rows, int columns, int width) : IWindowOp
+    {
+        public void Window(int o, T* sample, int origin)
+        {
+            T sum = T.Zero;
+            for (int i = 0; i < rows; i++) sum += TensorPrimitives.Sum(new ReadOnlySpan<T>(sample + origin + i * width, columns));
+            y[o] = sum * scale;
+        }
+    }
+
+    /// <summary>The average's adjoint: every element of a window gets dy / window size.</summary>
+    private readonly struct SpreadOp(T* dy, T scale, int rows, int columns, int width) : IWindowOp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Window(int o, T* sample, int origin)
+        {
+            T g = dy[o] * scale;
+            for (int i = 0; i < rows; i++)
+            {
+                T* row = sample + origin + (long)i * width;
+                if (columns >= WideWindow) TensorPrimitives.Add(new ReadOnlySpan<T>(row, columns), g, new Span<T>(row, columns));
+                else for (int j = 0; j < columns; j++) row[j] += g;
             }
         }
     }
