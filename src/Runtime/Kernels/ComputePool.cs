@@ -115,8 +115,9 @@ internal static unsafe class ComputePool
         s_started = 1;
         for (int i = 1; i < Concurrency; i++)
         {
+            // UnsafeStart: the workers must not keep the first caller's execution context (its async locals).
             var thread = new Thread(WorkerLoop) { IsBackground = true, Name = "Axon compute " + i };
-            thread.Start();
+            thread.UnsafeStart();
         }
     }
 
