@@ -61,6 +61,22 @@ public sealed class ValidationTests
         AssertNames("y", () => SoftmaxKernel.Forward<double>(new double[6], new double[5], 2, 3));
     }
 
+    [Fact]
+    public void ScratchLengthNeverShrinksAsTheBatchGrows()
+    {
+        // A workspace sized for its largest batch must serve every smaller one.
+        foreach (var (c, h, k, kernel, stride, padding) in new[] { (1, 28, 8, 3, 1, 1), (8, 14, 16, 3, 1, 1), (3, 32, 64, 5, 2, 2), (64, 7, 64, 3, 1, 1) })
+        {
+            long previous = 0;
+            for (int batch = 1; batch <= 300; batch++)
+            {
+                long length = Conv2dKernel.ScratchLength(batch, c, h, h, k, kernel, stride, padding);
+                Assert.True(length >= previous, $"ScratchLength shrinks from {previous} to {length} at batch {batch}");
+                previous = length;
+            }
+        }
+    }
+
     [Theory]
     [InlineData(2.5)]
     [InlineData(-1.0)]
