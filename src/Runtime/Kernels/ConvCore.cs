@@ -50,6 +50,9 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     {
         Validate(s, x.Length, weight.Length, y.Length, scratch.Length, nameof(x), nameof(y));
         KernelGuard.OptionalLength(bias.Length, s.K, nameof(bias));
+        KernelGuard.NoOverlap(x, y, nameof(x), nameof(y));
+        KernelGuard.NoOverlap(x, scratch, nameof(x), nameof(scratch));
+        KernelGuard.NoOverlap<T>(y, scratch, nameof(y), nameof(scratch));
         fixed (T* px = x) fixed (T* pw = weight) fixed (T* pb = bias) fixed (T* py = y) fixed (T* ps = scratch)
             Forward(s, px, pw, pb, py, ps);
     }
@@ -57,6 +60,9 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     public static void Tangent(in ConvShape s, ReadOnlySpan<T> tx, ReadOnlySpan<T> weight, Span<T> ty, Span<T> scratch)
     {
         Validate(s, tx.Length, weight.Length, ty.Length, scratch.Length, nameof(tx), nameof(ty));
+        KernelGuard.NoOverlap(tx, ty, nameof(tx), nameof(ty));
+        KernelGuard.NoOverlap(tx, scratch, nameof(tx), nameof(scratch));
+        KernelGuard.NoOverlap<T>(ty, scratch, nameof(ty), nameof(scratch));
         fixed (T* px = tx) fixed (T* pw = weight) fixed (T* py = ty) fixed (T* ps = scratch)
             Forward(s, px, pw, null, py, ps);
     }
@@ -67,6 +73,11 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         KernelGuard.OptionalLength(dx.Length, x.Length, nameof(dx));
         KernelGuard.OptionalLength(dWeight.Length, weight.Length, nameof(dWeight));
         KernelGuard.OptionalLength(dBias.Length, s.K, nameof(dBias));
+        KernelGuard.NoOverlap(dy, dx, nameof(dy), nameof(dx));
+        KernelGuard.NoOverlap(x, scratch, nameof(x), nameof(scratch));
+        KernelGuard.NoOverlap(dy, scratch, nameof(dy), nameof(scratch));
+        KernelGuard.NoOverlap<T>(dx, scratch, nameof(dx), nameof(scratch));
+        KernelGuard.NoOverlap<T>(dWeight, scratch, nameof(dWeight), nameof(scratch));
         fixed (T* px = x) fixed (T* pw = weight) fixed (T* pdy = dy) fixed (T* pdx = dx) fixed (T* pdw = dWeight) fixed (T* pdb = dBias) fixed (T* ps = scratch)
             Backward(s, px, pw, pdy, pdx, pdw, pdb, ps);
     }

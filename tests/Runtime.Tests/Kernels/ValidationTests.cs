@@ -37,6 +37,10 @@ public sealed class ValidationTests
         AssertNames("scratch", () => Conv2dKernel.Forward<double>(x, w, bias, y, scratch.AsSpan(1), B, C, H, W, K, k, 1, 1));
         AssertNames("dx", () => Conv2dKernel.Backward<double>(x, w, y, new double[3], w.ToArray(), bias.ToArray(), scratch, B, C, H, W, K, k, 1, 1));
         AssertNames("dBias", () => Conv2dKernel.Backward<double>(x, w, y, default, default, new double[2], scratch, B, C, H, W, K, k, 1, 1));
+        double[] shared = new double[y.Length + scratch.Length];
+        AssertNames("scratch", () => Conv2dKernel.Forward<double>(x, w, bias, shared.AsSpan(0, y.Length), shared.AsSpan(1), B, C, H, W, K, k, 1, 1));
+        double[] both = new double[x.Length + y.Length];
+        AssertNames("y", () => Conv2dKernel.Forward<double>(both.AsSpan(0, x.Length), w, bias, both.AsSpan(100, y.Length), scratch, B, C, H, W, K, k, 1, 1));
         AssertNames("input", () => Conv2dKernel.OutputSize(2, 5, 1, 1));
         AssertNames("stride", () => Conv1dKernel.OutputSize(8, 3, 0, 1));
         AssertNames("tx", () => Conv1dKernel.Tangent<double>(new double[5], new double[12], new double[8], new double[100], 1, 1, 6, 4, 3, 1, 0));
