@@ -67,6 +67,7 @@ internal static unsafe class ActivationDriver
     }
 
     /// <summary>Processes whole vectors and returns how many elements it did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Map<T, TOp, TVec, TS>(TOp op, T* x, T* y, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IActivation<T>
@@ -78,6 +79,7 @@ internal static unsafe class ActivationDriver
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Scale<T, TOp, TVec, TS>(TOp op, T* x, T* y, T* v, T* output, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IActivation<T>

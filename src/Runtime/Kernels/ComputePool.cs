@@ -26,7 +26,7 @@ internal static unsafe class ComputePool
     public const long ParallelThreshold = 1L << 21;
 
     private static readonly SemaphoreSlim s_wake = new(0);
-    private static readonly ManualResetEventSlim s_done = new(false);
+    private static readonly SemaphoreSlim s_done = new(0);
     private static int s_busy;
     private static int s_running;
     private static int s_next;
@@ -35,6 +35,10 @@ internal static unsafe class ComputePool
     private static void* s_state;
     private static ExceptionDispatchInfo? s_error;
     private static int s_started;
+    private static long s_workerAllocations;
+
+    /// <summary>Bytes the pool's worker threads have allocated while running jobs (a diagnostic for tests).</summary>
+    public static long WorkerAllocatedBytes => Interlocked.Read(ref s_workerAllocations);
 
     /// <summary>
     /// Runs <c>state.Invoke(i)</c> for i in [0, <paramref name="count"/>) on up to <see cref="Concurrency"/>
@@ -60,14 +64,14 @@ internal static unsafe class ComputePool
             s_error = null;
             int helpers = Math.Min(Concurrency - 1, count - 1);
             s_running = helpers;
-            s_done.Reset();
             s_wake.Release(helpers);
             DrainCatching();
 
-            // Take back the wake-ups that no worker has claimed yet: the items are all done.
-            bool finished = false;
-            while (!finished && s_wake.Wait(0)) finished = Interlocked.Decrement(ref s_running) == 0;
-            if (!finished && Volatile.Read(ref s_running) > 0) s_done.Wait();
+            // Take back the wake-ups that no worker has claimed yet: the items are all done. Whoever counts
+            // s_running down to zero ends the job; when that is a worker, it signals s_done exactly once.
+            bool callerFinished = false;
+            while (!callerFinished && s_wake.Wait(0)) callerFinished = Interlocked.Decrement(ref s_running) == 0;
+            if (!callerFinished) s_done.Wait();
             s_error?.Throw();
         }
         finally
@@ -111,8 +115,9 @@ internal static unsafe class ComputePool
         s_started = 1;
         for (int i = 1; i < Concurrency; i++)
         {
+            // UnsafeStart: the workers must not keep the first caller's execution context (its async locals).
             var thread = new Thread(WorkerLoop) { IsBackground = true, Name = "Axon compute " + i };
-            thread.Start();
+            thread.UnsafeStart();
         }
     }
 
@@ -121,8 +126,11 @@ internal static unsafe class ComputePool
         while (true)
         {
             s_wake.Wait();
+            long before = GC.GetAllocatedBytesForCurrentThread();
             DrainCatching();
-            if (Interlocked.Decrement(ref s_running) == 0) s_done.Set();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated != 0) Interlocked.Add(ref s_workerAllocations, allocated);
+            if (Interlocked.Decrement(ref s_running) == 0) s_done.Release();
         }
     }
 }

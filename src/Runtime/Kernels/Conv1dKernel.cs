@@ -2,8 +2,11 @@ namespace Axon.Kernels;
 
 /// <summary>
 /// 1-D convolution with zero padding. Per sample: x [C,L], weight [K,C,k], bias [K], y [K,OL].
-/// <c>scratch</c> must hold at least <see cref="ScratchLength"/>
-/// elements; its contents are overwritten and need not survive between calls.
+/// <para><c>scratch</c>: at least <see cref="ScratchLength"/> elements, overwritten by every call and not needed
+/// afterwards, so one buffer can serve every layer of a model (it must not overlap the other arguments). The
+/// length depends on the batch and on the processor count (the batch is split over cores), so compute it at
+/// run time, for the largest batch: it never shrinks as the batch grows.</para>
+/// <para>Calls may come from several threads at once, each with its own buffers.</para>
 /// </summary>
 public static class Conv1dKernel
 {

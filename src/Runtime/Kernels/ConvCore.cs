@@ -20,8 +20,20 @@ internal readonly record struct ConvShape(int Batch, int C, int H, int W, int K,
     /// <summary>Threads that split the batch: one unless the whole batch is worth the pool.</summary>
     public int Slots => (long)Batch * K * Q * P >= ComputePool.ParallelThreshold ? Math.Min(Batch, ComputePool.Concurrency) : 1;
 
-    /// <summary>Scratch per slot: the im2col matrix, its gradient, and a partial weight and bias gradient.</summary>
-    public long SlotLength => 2L * Q * P + (long)K * Q + K;
+    /// <summary>Most samples one slot handles.</summary>
+    public int SlotSamples => (Batch + Slots - 1) / Slots;
+
+    /// <summary>
+    /// Samples whose im2col matrices backward keeps at once, so that the weight gradient of the group is one
+    /// sum of products (one reduction per weight instead of one per sample). The group stays within
+    /// <see cref="ColumnBudget"/> elements so that the products re-read it from the L2 cache, not from memory.
+    /// </summary>
+    public int Group => (int)Math.Clamp(ColumnBudget / ((long)Q * P), 1, SlotSamples);
+
+    private const long ColumnBudget = 1 << 16;
+
+    /// <summary>Scratch per slot: a group of im2col matrices, one col gradient, a partial weight and bias gradient.</summary>
+    public long SlotLength => (Group + 1L) * Q * P + (long)K * Q + K;
 
     public long ScratchLength => Slots * SlotLength;
 }
@@ -38,6 +50,9 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     {
         Validate(s, x.Length, weight.Length, y.Length, scratch.Length, nameof(x), nameof(y));
         KernelGuard.OptionalLength(bias.Length, s.K, nameof(bias));
+        KernelGuard.NoOverlap(x, y, nameof(x), nameof(y));
+        KernelGuard.NoOverlap(x, scratch, nameof(x), nameof(scratch));
+        KernelGuard.NoOverlap<T>(y, scratch, nameof(y), nameof(scratch));
         fixed (T* px = x) fixed (T* pw = weight) fixed (T* pb = bias) fixed (T* py = y) fixed (T* ps = scratch)
             Forward(s, px, pw, pb, py, ps);
     }
@@ -45,6 +60,9 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     public static void Tangent(in ConvShape s, ReadOnlySpan<T> tx, ReadOnlySpan<T> weight, Span<T> ty, Span<T> scratch)
     {
         Validate(s, tx.Length, weight.Length, ty.Length, scratch.Length, nameof(tx), nameof(ty));
+        KernelGuard.NoOverlap(tx, ty, nameof(tx), nameof(ty));
+        KernelGuard.NoOverlap(tx, scratch, nameof(tx), nameof(scratch));
+        KernelGuard.NoOverlap<T>(ty, scratch, nameof(ty), nameof(scratch));
         fixed (T* px = tx) fixed (T* pw = weight) fixed (T* py = ty) fixed (T* ps = scratch)
             Forward(s, px, pw, null, py, ps);
     }
@@ -55,6 +73,11 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         KernelGuard.OptionalLength(dx.Length, x.Length, nameof(dx));
         KernelGuard.OptionalLength(dWeight.Length, weight.Length, nameof(dWeight));
         KernelGuard.OptionalLength(dBias.Length, s.K, nameof(dBias));
+        KernelGuard.NoOverlap(dy, dx, nameof(dy), nameof(dx));
+        KernelGuard.NoOverlap(x, scratch, nameof(x), nameof(scratch));
+        KernelGuard.NoOverlap(dy, scratch, nameof(dy), nameof(scratch));
+        KernelGuard.NoOverlap<T>(dx, scratch, nameof(dx), nameof(scratch));
+        KernelGuard.NoOverlap<T>(dWeight, scratch, nameof(dWeight), nameof(scratch));
         fixed (T* px = x) fixed (T* pw = weight) fixed (T* pdy = dy) fixed (T* pdx = dx) fixed (T* pdw = dWeight) fixed (T* pdb = dBias) fixed (T* ps = scratch)
             Backward(s, px, pw, pdy, pdx, pdw, pdb, ps);
     }
@@ -86,6 +109,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         public ConvShape S;
         public T* X, Weight, Bias, Y, Scratch;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int slot)
         {
             int slots = S.Slots, p = S.P;
@@ -115,7 +139,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         int kq = s.K * s.Q;
         for (int slot = 0; slot < slots; slot++)
         {
-            T* partial = scratch + slot * s.SlotLength + 2L * s.Q * s.P;
+            T* partial = scratch + slot * s.SlotLength + (s.Group + 1L) * s.Q * s.P;
             if (dWeight != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dWeight, kq), new ReadOnlySpan<T>(partial, kq), new Span<T>(dWeight, kq));
             if (dBias != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dBias, s.K), new ReadOnlySpan<T>(partial + kq, s.K), new Span<T>(dBias, s.K));
         }
@@ -126,33 +150,53 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         public ConvShape S;
         public T* X, Weight, Dy, Dx, DWeight, DBias, Scratch;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int slot)
         {
-            int slots = S.Slots, p = S.P, q = S.Q;
+            int slots = S.Slots, p = S.P, q = S.Q, k = S.K, group = S.Group;
+            long colSize = (long)q * p;
             T* col = Scratch + slot * S.SlotLength;
-            T* dcol = col + (long)q * p;
-            T* dw = dcol + (long)q * p;
-            T* db = dw + (long)S.K * q;
-            new Span<T>(dw, S.K * q + S.K).Clear();
+            T* dcol = col + group * colSize;
+            T* dw = dcol + colSize;
+            T* db = dw + (long)k * q;
+            new Span<T>(dw, k * q + k).Clear();
             bool inner = slots == 1;
-            for (int b = S.Batch * slot / slots; b < S.Batch * (slot + 1) / slots; b++)
+            int first = S.Batch * slot / slots, end = S.Batch * (slot + 1) / slots;
+            for (int g0 = first; g0 < end; g0 += group)
             {
-                T* dy = Dy + (long)b * S.OutputSize;
+                int count = Math.Min(group, end - g0);
+                T* dy = Dy + (long)g0 * S.OutputSize;
                 if (DBias != null)
                 {
-                    for (int k = 0; k < S.K; k++) db[k] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + (long)k * p, p));
+                    for (int b = 0; b < count; b++)
+                    {
+                        for (int f = 0; f < k; f++) db[f] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + (long)b * S.OutputSize + (long)f * p, p));
+                    }
                 }
 
                 if (DWeight != null)
                 {
-                    Im2Col(S, X + (long)b * S.InputSize, col);
-                    GemmCore<T>.Multiply(false, true, S.K, q, p, dy, col, dw, q, accumulate: true, parallel: inner);
+                    for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + b * colSize);
+
+                    // dW += Σ_samples dy·colᵀ: long rows favour dot products; short ones the packed product.
+                    if (p >= 2 * Simd.Width<T>())
+                    {
+                        GemmCore<T>.DotProducts(dy, S.OutputSize, col, colSize, count, k, q, p, dw, q, accumulate: true, parallel: inner);
+                    }
+                    else
+                    {
+                        for (int b = 0; b < count; b++)
+                            GemmCore<T>.Multiply(false, true, k, q, p, dy + (long)b * S.OutputSize, col + b * colSize, dw, q, accumulate: true, parallel: inner);
+                    }
                 }
 
                 if (Dx != null)
                 {
-                    GemmCore<T>.Multiply(true, false, q, p, S.K, Weight, dy, dcol, p, accumulate: false, parallel: inner);
-                    Col2ImAdd(S, dcol, Dx + (long)b * S.InputSize);
+                    for (int b = 0; b < count; b++)
+                    {
+                        GemmCore<T>.Multiply(true, false, q, p, k, Weight, dy + (long)b * S.OutputSize, dcol, p, accumulate: false, parallel: inner);
+                        Col2ImAdd(S, dcol, Dx + (long)(g0 + b) * S.InputSize);
+                    }
                 }
             }
         }
@@ -172,45 +216,82 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         Walk(s, x, col, ref scatter);
     }
 
-    /// <summary>What <see cref="Walk"/> does with one row segment: columns [lo, hi) of a col row map to image
-    /// row elements iw = ow·stride + offset; columns outside [lo, hi) fall in the padding.</summary>
-    private interface IRowOp
+    /// <summary>
+    /// What <see cref="Walk"/> does with one row of the col matrix (one (c, i, j), all positions), given its
+    /// geometry: output rows [r0, r1) read image rows, the others fall in the padding; in a row, output columns
+    /// [lo, hi) read image elements o·stride + offset, the others fall in the padding.
+    /// </summary>
+    private interface IColumnOp
     {
+        /// <summary>Per output row: <paramref name="imageRow"/> is null for a padding row.</summary>
         void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset);
-        void PaddingRow(T* colRow, int width);
+
+        /// <summary>
+        /// Stride 1 with output rows as wide as image rows: rows [r0, r1) are one contiguous run of the image,
+        /// starting (at output row r0, column lo) at <paramref name="source"/>.
+        /// </summary>
+        void Block(T* colRow, T* source, int height, int width, int r0, int r1, int lo, int hi);
     }
 
-    private static void Walk<TOp>(in ConvShape s, T* image, T* col, ref TOp op) where TOp : struct, IRowOp
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Walk<TOp>(in ConvShape s, T* image, T* col, ref TOp op) where TOp : struct, IColumnOp
     {
         int oh = s.OH, ow = s.OW;
+        bool contiguous = s.SW == 1 && s.SH * s.W == ow;
         for (int c = 0; c < s.C; c++)
         {
             T* plane = image + (long)c * s.H * s.W;
             for (int i = 0; i < s.KH; i++)
             {
+                // Valid output rows: 0 ≤ r·SH + i − PH < H.
+                int r0 = Math.Min(oh, i >= s.PH ? 0 : (s.PH - i + s.SH - 1) / s.SH);
+                int r1 = Math.Max(r0, Math.Min(oh, s.H - 1 - i + s.PH >= 0 ? (s.H - 1 - i + s.PH) / s.SH + 1 : 0));
                 for (int j = 0; j < s.KW; j++)
                 {
                     int offset = j - s.PW;
-                    // Valid output columns: 0 ≤ ow·SW + offset < W.
-                    int lo = offset >= 0 ? 0 : (-offset + s.SW - 1) / s.SW;
-                    int hi = Math.Min(ow, s.W - 1 - offset >= 0 ? (s.W - 1 - offset) / s.SW + 1 : 0);
-                    hi = Math.Max(hi, lo);
-                    for (int r = 0; r < oh; r++)
+                    // Valid output columns: 0 ≤ o·SW + offset < W.
+                    int lo = Math.Min(ow, offset >= 0 ? 0 : (-offset + s.SW - 1) / s.SW);
+                    int hi = Math.Max(lo, Math.Min(ow, s.W - 1 - offset >= 0 ? (s.W - 1 - offset) / s.SW + 1 : 0));
+                    if (contiguous && r1 > r0 && hi > lo)
                     {
-                        int ih = r * s.SH + i - s.PH;
-                        if ((uint)ih >= (uint)s.H) op.PaddingRow(col, ow);
-                        else op.Row(col, plane + (long)ih * s.W, ow, lo, hi, s.SW, offset);
-                        col += ow;
+                        op.Block(col, plane + (long)(r0 * s.SH + i - s.PH) * s.W + lo + offset, oh, ow, r0, r1, lo, hi);
                     }
+                    else
+                    {
+                        for (int r = 0; r < oh; r++)
+                        {
+                            T* imageRow = r >= r0 && r < r1 ? plane + (long)(r * s.SH + i - s.PH) * s.W : null;
+                            op.Row(col + (long)r * ow, imageRow, ow, lo, hi, s.SW, offset);
+                        }
+                    }
+
+                    col += (long)oh * ow;
                 }
             }
         }
     }
 
-    private readonly struct Gather : IRowOp
+    /// <summary>Zeroes columns outside [lo, hi) in rows [r0, r1) of a col row.</summary>
+    private static void ClearMargins(T* colRow, int width, int r0, int r1, int lo, int hi)
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            T* row = colRow + (long)r * width;
+            for (int o = 0; o < lo; o++) row[o] = T.Zero;
+            for (int o = hi; o < width; o++) row[o] = T.Zero;
+        }
+    }
+
+    private readonly struct Gather : IColumnOp
     {
         public void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset)
         {
+            if (imageRow == null)
+            {
+                new Span<T>(colRow, width).Clear();
+                return;
+            }
+
             new Span<T>(colRow, lo).Clear();
             if (stride == 1)
             {
@@ -224,13 +305,22 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
             new Span<T>(colRow + hi, width - hi).Clear();
         }
 
-        public void PaddingRow(T* colRow, int width) => new Span<T>(colRow, width).Clear();
+        public void Block(T* colRow, T* source, int height, int width, int r0, int r1, int lo, int hi)
+        {
+            // One copy of the whole run; it also drags the wrapped neighbours into the margins, zeroed after.
+            new Span<T>(colRow, r0 * width).Clear();
+            long start = (long)r0 * width + lo, length = (long)(r1 - 1 - r0) * width + hi - lo;
+            Buffer.MemoryCopy(source, colRow + start, length * sizeof(T), length * sizeof(T));
+            ClearMargins(colRow, width, r0, r1, lo, hi);
+            new Span<T>(colRow + (long)r1 * width, (height - r1) * width).Clear();
+        }
     }
 
-    private readonly struct ScatterAdd : IRowOp
+    private readonly struct ScatterAdd : IColumnOp
     {
         public void Row(T* colRow, T* imageRow, int width, int lo, int hi, int stride, int offset)
         {
+            if (imageRow == null) return;
             if (stride == 1)
             {
                 var target = new Span<T>(imageRow + lo + offset, hi - lo);
@@ -242,8 +332,13 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
             }
         }
 
-        public void PaddingRow(T* colRow, int width)
+        public void Block(T* colRow, T* source, int height, int width, int r0, int r1, int lo, int hi)
         {
+            // The margins hold gradients of padding: zero them (col is scratch), then add the run in one pass.
+            ClearMargins(colRow, width, r0, r1, lo, hi);
+            int length = (r1 - 1 - r0) * width + hi - lo;
+            var target = new Span<T>(source, length);
+            TensorPrimitives.Add(target, new ReadOnlySpan<T>(colRow + (long)r0 * width + lo, length), target);
         }
     }
 }

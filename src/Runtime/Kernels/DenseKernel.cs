@@ -11,6 +11,7 @@ public static class DenseKernel
     {
         Validate(x.Length, weight.Length, y.Length, batch, inFeatures, outFeatures, nameof(x), nameof(y));
         KernelGuard.OptionalLength(bias.Length, outFeatures, nameof(bias));
+        KernelGuard.NoOverlap(x, y, nameof(x), nameof(y));
         if (!bias.IsEmpty)
         {
             for (int b = 0; b < batch; b++) bias.CopyTo(y.Slice(b * outFeatures, outFeatures));
@@ -34,6 +35,7 @@ public static class DenseKernel
         KernelGuard.OptionalLength(dx.Length, (long)batch * inFeatures, nameof(dx));
         KernelGuard.OptionalLength(dWeight.Length, (long)outFeatures * inFeatures, nameof(dWeight));
         KernelGuard.OptionalLength(dBias.Length, outFeatures, nameof(dBias));
+        KernelGuard.NoOverlap(dy, dx, nameof(dy), nameof(dx));
         fixed (T* px = x)
         fixed (T* pw = weight)
         fixed (T* pdy = dy)
@@ -57,6 +59,7 @@ public static class DenseKernel
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(tx.Length, weight.Length, ty.Length, batch, inFeatures, outFeatures, nameof(tx), nameof(ty));
+        KernelGuard.NoOverlap(tx, ty, nameof(tx), nameof(ty));
         fixed (T* px = tx)
         fixed (T* pw = weight)
         fixed (T* py = ty)

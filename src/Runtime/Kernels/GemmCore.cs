@@ -11,8 +11,9 @@ namespace Axon.Kernels;
 /// <item>dot products, for A·Bᵀ with both operands contiguous along a long k and a small m×n (the weight
 /// gradient of a convolution): no packing, 4 × 3 rows at a time, vectorised along k.</item>
 /// </list>
-/// Big products are split over the <see cref="ComputePool"/> by column (or row) ranges; each thread packs into
-/// its own buffers, so the results do not depend on the number of threads.
+/// Big products are split over the <see cref="ComputePool"/> by column (or row) ranges aligned to the register
+/// tiles; each thread packs into its own buffers, and every output is summed in the same order however the
+/// work is split, so the results do not depend on the number of threads.
 /// </summary>
 internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -61,7 +62,7 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         Run(sourceA, sourceB, m, n, k, c, ldc, accumulate, parallel);
     }
 
-    /// <summary>C (+)= op(A)·op(B) for operands given as panel sources (e.g. an implicit im2col matrix).</summary>
+    /// <summary>C (+)= op(A)·op(B) for operands given as panel sources (any storage a source can pack from).</summary>
     public static void Run<TA, TB>(TA a, TB b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel)
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
@@ -73,8 +74,7 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
             return;
         }
 
-        long work = (long)m * n * k;
-        int tasks = parallel && work >= ParallelThreshold ? ComputePool.Concurrency : 1;
+        int tasks = parallel && (long)m * n * k >= ParallelThreshold ? ComputePool.Concurrency : 1;
         if (tasks > 1)
         {
             bool splitColumns = n >= m;
@@ -85,13 +85,12 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
             int pieces = Math.Min(units, 2 * tasks);
             if (pieces > 1)
             {
-                var work2 = new BlockedWork<TA, TB>
+                var work = new BlockedWork<TA, TB>
                 {
                     A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
                     SplitColumns = splitColumns, Chunk = (units + pieces - 1) / pieces * unit,
                 };
-                int count = (extent + work2.Chunk - 1) / work2.Chunk;
-                ComputePool.For(count, ref work2);
+                ComputePool.For((extent + work.Chunk - 1) / work.Chunk, ref work);
                 return;
             }
         }
@@ -132,6 +131,7 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         Blocked<T, ScalarSimd<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<TVec, TS, TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
         where TVec : struct
         where TS : ISimd<TVec, T>
@@ -258,10 +258,24 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
     private static bool PreferDotProducts(int m, int n, int k) => k >= 8 * Width;
 
     /// <summary>C[i,j] (+)= Σ_p A[i,p]·B[j,p] with A m×k and B n×k, both row-major.</summary>
-    public static void DotProducts(T* a, T* b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel)
+    public static void DotProducts(T* a, T* b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel) =>
+        DotProducts(a, 0, b, 0, 1, m, n, k, c, ldc, accumulate, parallel);
+
+    /// <summary>
+    /// C[i,j] (+)= Σ_g Σ_p A_g[i,p]·B_g[j,p] over <paramref name="segments"/> pairs of row-major matrices
+    /// A_g = a + g·<paramref name="segmentA"/> (m×k) and B_g = b + g·<paramref name="segmentB"/> (n×k): a sum of
+    /// products, such as a weight gradient summed over samples, with one horizontal reduction per output.
+    /// Each segment's rows must be followed in memory by the rest of the operand (the next row or segment),
+    /// up to its last row: the kernel reads whole vectors past the end of a row and masks the extra lanes.
+    /// </summary>
+    public static void DotProducts(T* a, long segmentA, T* b, long segmentB, int segments, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel)
     {
-        var work = new DotWork { A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate };
-        int tasks = parallel && (long)m * n * k >= ParallelThreshold ? ComputePool.Concurrency : 1;
+        var work = new DotWork
+        {
+            A = a, B = b, SegmentA = segmentA, SegmentB = segmentB, Segments = segments,
+            M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
+        };
+        int tasks = parallel && (long)m * n * k * segments >= ParallelThreshold ? ComputePool.Concurrency : 1;
         work.SplitColumns = n >= m;
         int unit = work.SplitColumns ? 3 : 4;
         int extent = work.SplitColumns ? n : m;
@@ -274,85 +288,125 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
     private struct DotWork : IParallelWork
     {
         public T* A, B, C;
-        public int M, N, K, Ldc, Chunk;
+        public long SegmentA, SegmentB;
+        public int Segments, M, N, K, Ldc, Chunk;
         public bool Accumulate, SplitColumns;
 
         public readonly void Invoke(int index)
         {
             int start = index * Chunk;
-            if (SplitColumns) DotProducts(A, B, 0, M, start, Math.Min(N, start + Chunk), K, C, Ldc, Accumulate);
-            else DotProducts(A, B, start, Math.Min(M, start + Chunk), 0, N, K, C, Ldc, Accumulate);
+            int i0 = SplitColumns ? 0 : start, i1 = SplitColumns ? M : Math.Min(M, start + Chunk);
+            int j0 = SplitColumns ? start : 0, j1 = SplitColumns ? Math.Min(N, start + Chunk) : N;
+            if (Simd.IsVectorizable<T>())
+            {
+                if (Vector512.IsHardwareAccelerated) { DotProducts<Vector512<T>, Simd512<T>>(this, i0, i1, j0, j1); return; }
+                if (Vector256.IsHardwareAccelerated) { DotProducts<Vector256<T>, Simd256<T>>(this, i0, i1, j0, j1); return; }
+                if (Vector128.IsHardwareAccelerated) { DotProducts<Vector128<T>, Simd128<T>>(this, i0, i1, j0, j1); return; }
+            }
+
+            DotProducts<T, ScalarSimd<T>>(this, i0, i1, j0, j1);
         }
     }
 
-    private static void DotProducts(T* a, T* b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
-    {
-        if (Simd.IsVectorizable<T>())
-        {
-            if (Vector512.IsHardwareAccelerated) { DotProducts<Vector512<T>, Simd512<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
-            if (Vector256.IsHardwareAccelerated) { DotProducts<Vector256<T>, Simd256<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
-            if (Vector128.IsHardwareAccelerated) { DotProducts<Vector128<T>, Simd128<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
-        }
-
-        DotProducts<T, ScalarSimd<T>>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate);
-    }
-
+    /// <summary>Rows [i0, m) × columns [j0, n) of the product, in 4 × 3 tiles of vector dot products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotProducts<TVec, TS>(T* a, T* b, int i0, int m, int j0, int n, int k, T* c, int ldc, bool accumulate)
+    private static void DotProducts<TVec, TS>(in DotWork d, int i0, int m, int j0, int n)
         where TVec : struct
         where TS : ISimd<TVec, T>
     {
-        int w = TS.Count;
+        int w = TS.Count, k = d.K, rowsA = d.M, rowsB = d.N, segments = d.Segments, ldc = d.Ldc;
         int kv = k - k % w;
-        T* sums = stackalloc T[12];
+        long segmentA = d.SegmentA, segmentB = d.SegmentB;
+        T* a = d.A, b = d.B, c = d.C;
+        bool accumulate = d.Accumulate;
+        T* tails = stackalloc T[12];
+        TVec tailMask = TS.GreaterThan(TS.Create(T.CreateTruncating(k - kv)), TS.Indices);
         for (int i = i0; i < m; i += 4)
         {
             // Rows past the end repeat the last row; their results are dropped.
-            T* a0 = a + (long)i * k;
-            T* a1 = a + (long)Math.Min(i + 1, m - 1) * k;
-            T* a2 = a + (long)Math.Min(i + 2, m - 1) * k;
-            T* a3 = a + (long)Math.Min(i + 3, m - 1) * k;
+            long ra0 = (long)i * k, ra1 = (long)Math.Min(i + 1, rowsA - 1) * k;
+            long ra2 = (long)Math.Min(i + 2, rowsA - 1) * k, ra3 = (long)Math.Min(i + 3, rowsA - 1) * k;
+            int rows = Math.Min(4, m - i);
             for (int j = j0; j < n; j += 3)
             {
-                T* b0 = b + (long)j * k;
-                T* b1 = b + (long)Math.Min(j + 1, n - 1) * k;
-                T* b2 = b + (long)Math.Min(j + 2, n - 1) * k;
+                long rb0 = (long)j * k, rb1 = (long)Math.Min(j + 1, rowsB - 1) * k, rb2 = (long)Math.Min(j + 2, rowsB - 1) * k;
+                int cols = Math.Min(3, n - j);
                 TVec s00 = TS.Zero, s01 = TS.Zero, s02 = TS.Zero;
                 TVec s10 = TS.Zero, s11 = TS.Zero, s12 = TS.Zero;
                 TVec s20 = TS.Zero, s21 = TS.Zero, s22 = TS.Zero;
                 TVec s30 = TS.Zero, s31 = TS.Zero, s32 = TS.Zero;
-                for (int p = 0; p < kv; p += w)
+                new Span<T>(tails, 12).Clear();
+                for (int g = 0; g < segments; g++)
                 {
-                    TVec x0 = TS.Load(b0 + p), x1 = TS.Load(b1 + p), x2 = TS.Load(b2 + p);
-                    TVec y = TS.Load(a0 + p);
-                    s00 = TS.MultiplyAdd(y, x0, s00); s01 = TS.MultiplyAdd(y, x1, s01); s02 = TS.MultiplyAdd(y, x2, s02);
-                    y = TS.Load(a1 + p);
-                    s10 = TS.MultiplyAdd(y, x0, s10); s11 = TS.MultiplyAdd(y, x1, s11); s12 = TS.MultiplyAdd(y, x2, s12);
-                    y = TS.Load(a2 + p);
-                    s20 = TS.MultiplyAdd(y, x0, s20); s21 = TS.MultiplyAdd(y, x1, s21); s22 = TS.MultiplyAdd(y, x2, s22);
-                    y = TS.Load(a3 + p);
-                    s30 = TS.MultiplyAdd(y, x0, s30); s31 = TS.MultiplyAdd(y, x1, s31); s32 = TS.MultiplyAdd(y, x2, s32);
-                }
-
-                sums[0] = TS.Sum(s00); sums[1] = TS.Sum(s01); sums[2] = TS.Sum(s02);
-                sums[3] = TS.Sum(s10); sums[4] = TS.Sum(s11); sums[5] = TS.Sum(s12);
-                sums[6] = TS.Sum(s20); sums[7] = TS.Sum(s21); sums[8] = TS.Sum(s22);
-                sums[9] = TS.Sum(s30); sums[10] = TS.Sum(s31); sums[11] = TS.Sum(s32);
-                int rows = Math.Min(4, m - i), cols = Math.Min(3, n - j);
-                for (int r = 0; r < rows; r++)
-                {
-                    T* ar = a + (long)(i + r) * k;
-                    T* cr = c + (long)(i + r) * ldc + j;
-                    for (int q = 0; q < cols; q++)
+                    T* ag = a + g * segmentA, bg = b + g * segmentB;
+                    T* a0 = ag + ra0, a1 = ag + ra1, a2 = ag + ra2, a3 = ag + ra3;
+                    T* b0 = bg + rb0, b1 = bg + rb1, b2 = bg + rb2;
+                    for (int p = 0; p < kv; p += w)
                     {
-                        T* bq = b + (long)(j + q) * k;
-                        T sum = sums[r * 3 + q];
-                        for (int p = kv; p < k; p++) sum += ar[p] * bq[p];
-                        cr[q] = accumulate ? cr[q] + sum : sum;
+                        TVec x0 = TS.Load(b0 + p), x1 = TS.Load(b1 + p), x2 = TS.Load(b2 + p);
+                        TVec y = TS.Load(a0 + p);
+                        s00 = TS.MultiplyAdd(y, x0, s00); s01 = TS.MultiplyAdd(y, x1, s01); s02 = TS.MultiplyAdd(y, x2, s02);
+                        y = TS.Load(a1 + p);
+                        s10 = TS.MultiplyAdd(y, x0, s10); s11 = TS.MultiplyAdd(y, x1, s11); s12 = TS.MultiplyAdd(y, x2, s12);
+                        y = TS.Load(a2 + p);
+                        s20 = TS.MultiplyAdd(y, x0, s20); s21 = TS.MultiplyAdd(y, x1, s21); s22 = TS.MultiplyAdd(y, x2, s22);
+                        y = TS.Load(a3 + p);
+                        s30 = TS.MultiplyAdd(y, x0, s30); s31 = TS.MultiplyAdd(y, x1, s31); s32 = TS.MultiplyAdd(y, x2, s32);
+                    }
+
+                    if (kv == k) continue;
+                    if (g < segments - 1 || (i + 4 < rowsA && j + 3 < rowsB))
+                    {
+                        // The last partial vector: the rows run on in memory (the next row or segment), so read
+                        // a whole vector and keep only the lanes inside the row.
+                        TVec x0 = TS.Select(tailMask, TS.Load(b0 + kv), TS.Zero);
+                        TVec x1 = TS.Select(tailMask, TS.Load(b1 + kv), TS.Zero);
+                        TVec x2 = TS.Select(tailMask, TS.Load(b2 + kv), TS.Zero);
+                        TVec y = TS.Select(tailMask, TS.Load(a0 + kv), TS.Zero);
+                        s00 = TS.MultiplyAdd(y, x0, s00); s01 = TS.MultiplyAdd(y, x1, s01); s02 = TS.MultiplyAdd(y, x2, s02);
+                        y = TS.Select(tailMask, TS.Load(a1 + kv), TS.Zero);
+                        s10 = TS.MultiplyAdd(y, x0, s10); s11 = TS.MultiplyAdd(y, x1, s11); s12 = TS.MultiplyAdd(y, x2, s12);
+                        y = TS.Select(tailMask, TS.Load(a2 + kv), TS.Zero);
+                        s20 = TS.MultiplyAdd(y, x0, s20); s21 = TS.MultiplyAdd(y, x1, s21); s22 = TS.MultiplyAdd(y, x2, s22);
+                        y = TS.Select(tailMask, TS.Load(a3 + kv), TS.Zero);
+                        s30 = TS.MultiplyAdd(y, x0, s30); s31 = TS.MultiplyAdd(y, x1, s31); s32 = TS.MultiplyAdd(y, x2, s32);
+                        continue;
+                    }
+
+                    for (int r = 0; r < rows; r++)
+                    {
+                        T* ar = ag + (long)(i + r) * k;
+                        for (int q = 0; q < cols; q++)
+                        {
+                            T* bq = bg + (long)(j + q) * k;
+                            T sum = tails[r * 3 + q];
+                            for (int p = kv; p < k; p++) sum += ar[p] * bq[p];
+                            tails[r * 3 + q] = sum;
+                        }
                     }
                 }
+
+                T* c0 = c + (long)i * ldc + j;
+                Finish(c0, 0, cols, accumulate, tails, TS.Sum(s00), TS.Sum(s01), TS.Sum(s02));
+                if (rows > 1) Finish(c0 + ldc, 3, cols, accumulate, tails, TS.Sum(s10), TS.Sum(s11), TS.Sum(s12));
+                if (rows > 2) Finish(c0 + 2L * ldc, 6, cols, accumulate, tails, TS.Sum(s20), TS.Sum(s21), TS.Sum(s22));
+                if (rows > 3) Finish(c0 + 3L * ldc, 9, cols, accumulate, tails, TS.Sum(s30), TS.Sum(s31), TS.Sum(s32));
             }
         }
+    }
+
+    /// <summary>Writes (or adds) one row of a dot-product tile: vector sums plus the scalar tails.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(T* c, int tail, int cols, bool accumulate, T* tails, T v0, T v1, T v2)
+    {
+        v0 += tails[tail];
+        c[0] = accumulate ? c[0] + v0 : v0;
+        if (cols < 2) return;
+        v1 += tails[tail + 1];
+        c[1] = accumulate ? c[1] + v1 : v1;
+        if (cols < 3) return;
+        v2 += tails[tail + 2];
+        c[2] = accumulate ? c[2] + v2 : v2;
     }
 }
 

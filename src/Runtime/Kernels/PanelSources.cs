@@ -19,6 +19,7 @@ internal unsafe interface IPanelSource<T> where T : unmanaged
 internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int depthStride) : IPanelSource<T>
     where T : unmanaged
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(T* destination, int lane0, int lanes, int depth0, int depth, int width)
     {
         T* source = data + (long)lane0 * laneStride + (long)depth0 * depthStride;
@@ -30,7 +31,19 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
 
         if (laneStride == 1)
         {
-            // Lanes contiguous (A transposed, B plain): one block copy per depth step.
+            // Lanes contiguous (A transposed, B plain): one block copy per depth step; a plain loop for the
+            // few lanes of an A panel, where calling the block copy would cost more than the copy.
+            if (lanes <= 8)
+            {
+                for (int d = 0; d < depth; d++)
+                {
+                    T* from = source + (long)d * depthStride, to = destination + (long)d * width;
+                    for (int l = 0; l < lanes; l++) to[l] = from[l];
+                }
+
+                return;
+            }
+
             uint bytes = (uint)(lanes * sizeof(T));
             for (int d = 0; d < depth; d++)
                 Unsafe.CopyBlockUnaligned(destination + (long)d * width, source + (long)d * depthStride, bytes);

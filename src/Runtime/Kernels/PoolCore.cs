@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Axon.Kernels;
 
@@ -28,9 +29,20 @@ internal readonly record struct PoolShape(int Batch, int C, int H, int W, int KH
     public void ValidateOutput(int length, string name) => KernelGuard.Length(length, (long)Batch * OutputSize, name);
 }
 
-/// <summary>Max and average pooling over <see cref="PoolShape"/> windows, with their adjoints.</summary>
-internal static class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>
+/// Max and average pooling over <see cref="PoolShape"/> windows, with their adjoints. Narrow windows are
+/// vectorised across outputs: for each window element, the values under a chunk of outputs are gathered into a
+/// contiguous column and combined with vector compares or adds (no data-dependent branches). Windows wider than
+/// a vector (max over time, global average) reduce each window row with vector sums and maxima instead.
+/// </summary>
+internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Outputs gathered at once.</summary>
+    private const int Chunk = 256;
+
+    /// <summary>Window rows at least this wide are reduced row by row.</summary>
+    private const int WideWindow = 16;
+
     /// <summary>y = window max; argmax = index of the first maximum inside the sample's input (NaN wins).</summary>
     public static void MaxForward(in PoolShape s, ReadOnlySpan<T> x, Span<T> y, Span<int> argmax)
     {
@@ -38,39 +50,21 @@ internal static class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
         s.ValidateInput(x.Length, nameof(x));
         s.ValidateOutput(y.Length, nameof(y));
         KernelGuard.Length(argmax.Length, (long)s.Batch * s.OutputSize, nameof(argmax));
-        int o = 0;
-        for (int b = 0; b < s.Batch; b++)
+        fixed (T* px = x) fixed (T* py = y) fixed (int* pa = argmax)
         {
-            ReadOnlySpan<T> sample = x.Slice(b * s.InputSize, s.InputSize);
-            for (int c = 0; c < s.C; c++)
+            if (s.KW >= WideWindow)
             {
-                int plane = c * s.H * s.W;
-                for (int oh = 0; oh < s.OH; oh++)
-                {
-                    for (int ow = 0; ow < s.OW; ow++, o++)
-                    {
-                        int start = plane + oh * s.SH * s.W + ow * s.SW;
-                        int best = start;
-                        T max = sample[start];
-                        for (int i = 0; i < s.KH; i++)
-                        {
-                            ReadOnlySpan<T> row = sample.Slice(start + i * s.W, s.KW);
-                            for (int j = 0; j < row.Length; j++)
-                            {
-                                T v = row[j];
-                                if (v > max || (T.IsNaN(v) && !T.IsNaN(max)))
-                                {
-                                    max = v;
-                                    best = start + i * s.W + j;
-                                }
-                            }
-                        }
-
-                        y[o] = max;
-                        argmax[o] = best;
-                    }
-                }
+                var wide = new WideMaxOp(py, pa, s.KH, s.KW, s.W);
+                ForEachWindow(s, px, ref wide);
+                return;
             }
+
+            T* best = stackalloc T[Chunk];
+            T* which = stackalloc T[Chunk];
+            int* offsets = stackalloc int[s.KH * s.KW];
+            for (int k = 0; k < s.KH * s.KW; k++) offsets[k] = WindowOffset(k, s.KW, s.W);
+            var op = new MaxOp { Y = py, Argmax = pa, Best = best, Which = which, Offsets = offsets };
+            Gathered(s, px, ref op);
         }
     }
 
@@ -119,22 +113,18 @@ internal static class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
         s.ValidateInput(x.Length, xName);
         s.ValidateOutput(y.Length, yName);
         T scale = T.One / T.CreateTruncating(s.KH * s.KW);
-        int o = 0;
-        for (int b = 0; b < s.Batch; b++)
+        T* sum = stackalloc T[Chunk];
+        fixed (T* px = x) fixed (T* py = y)
         {
-            ReadOnlySpan<T> sample = x.Slice(b * s.InputSize, s.InputSize);
-            for (int c = 0; c < s.C; c++)
+            if (s.KW >= WideWindow)
             {
-                for (int oh = 0; oh < s.OH; oh++)
-                {
-                    for (int ow = 0; ow < s.OW; ow++, o++)
-                    {
-                        int start = c * s.H * s.W + oh * s.SH * s.W + ow * s.SW;
-                        T sum = T.Zero;
-                        for (int i = 0; i < s.KH; i++) sum += RowSum(sample.Slice(start + i * s.W, s.KW));
-                        y[o] = sum * scale;
-                    }
-                }
+                var wide = new WideMeanOp(py, scale, s.KH, s.KW, s.W);
+                ForEachWindow(s, px, ref wide);
+            }
+            else
+            {
+                var op = new MeanOp { Y = py, Sum = sum, Scale = scale };
+                Gathered(s, px, ref op);
             }
         }
     }
@@ -145,42 +135,210 @@ internal static class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
         s.Validate();
         s.ValidateOutput(dy.Length, nameof(dy));
         s.ValidateInput(dx.Length, nameof(dx));
-        T scale = T.One / T.CreateTruncating(s.KH * s.KW);
-        int o = 0;
+        fixed (T* pdy = dy) fixed (T* pdx = dx)
+        {
+            var op = new SpreadOp(pdy, T.One / T.CreateTruncating(s.KH * s.KW), s.KH, s.KW, s.W);
+            ForEachWindow(s, pdx, ref op);
+        }
+    }
+
+    /// <summary>How <see cref="Gathered"/> combines the columns of one chunk of outputs.</summary>
+    private interface IColumnReduce
+    {
+        /// <summary>Window element <paramref name="k"/> (row-major in the window) for the chunk's outputs.</summary>
+        void Step(int k, T* column, int count);
+
+        /// <summary>Writes outputs [<paramref name="o"/>, +count); <paramref name="origins"/> are the windows' offsets in their sample.</summary>
+        void End(int o, int* origins, int count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gathered<TOp>(in PoolShape s, T* data, ref TOp op) where TOp : struct, IColumnReduce
+    {
+        int* origins = stackalloc int[Chunk];
+        T* column = stackalloc T[Chunk];
+        int outSize = s.OutputSize, inSize = s.InputSize, window = s.KH * s.KW;
+        int kw = s.KW, width = s.W, oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
         for (int b = 0; b < s.Batch; b++)
         {
-            Span<T> sample = dx.Slice(b * s.InputSize, s.InputSize);
+            T* sample = data + (long)b * inSize;
+            int c = 0, r = 0, q = 0;
+            for (int o0 = 0; o0 < outSize; o0 += Chunk)
+            {
+                int count = Math.Min(Chunk, outSize - o0);
+                for (int n = 0; n < count; n++)
+                {
+                    origins[n] = c * plane + r * rowStep + q * columnStep;
+                    if (++q == ow)
+                    {
+                        q = 0;
+                        if (++r == oh) { r = 0; c++; }
+                    }
+                }
+
+                for (int k = 0; k < window; k++)
+                {
+                    T* at = sample + WindowOffset(k, kw, width);
+                    for (int n = 0; n < count; n++) column[n] = at[origins[n]];
+                    op.Step(k, column, count);
+                }
+
+                op.End(b * outSize + o0, origins, count);
+            }
+        }
+    }
+
+    /// <summary>Offset of window element k (row-major in a window kw wide) from the window's origin.</summary>
+    private static int WindowOffset(int k, int kw, int width) => k / kw * width + k % kw;
+
+    private struct MaxOp : IColumnReduce
+    {
+        public T* Y, Best, Which;
+        public int* Argmax;
+
+        /// <summary>Offset of each window element from the window's origin.</summary>
+        public int* Offsets;
+
+        public readonly void Step(int k, T* column, int count)
+        {
+            if (k == 0)
+            {
+                new ReadOnlySpan<T>(column, count).CopyTo(new Span<T>(Best, count));
+                new Span<T>(Which, count).Clear();
+                return;
+            }
+
+            T key = T.CreateTruncating(k);
+            int done = 0;
+            if (Simd.IsVectorizable<T>())
+            {
+                if (Vector512.IsHardwareAccelerated) done = MaxStep<Vector512<T>, Simd512<T>>(column, Best, Which, key, 0, count);
+                else if (Vector256.IsHardwareAccelerated) done = MaxStep<Vector256<T>, Simd256<T>>(column, Best, Which, key, 0, count);
+                else if (Vector128.IsHardwareAccelerated) done = MaxStep<Vector128<T>, Simd128<T>>(column, Best, Which, key, 0, count);
+            }
+
+            MaxStep<T, ScalarSimd<T>>(column, Best, Which, key, done, count);
+        }
+
+        public readonly void End(int o, int* origins, int count)
+        {
+            new ReadOnlySpan<T>(Best, count).CopyTo(new Span<T>(Y + o, count));
+            for (int n = 0; n < count; n++) Argmax[o + n] = origins[n] + Offsets[Simd.ToInt32(Which[n])];
+        }
+    }
+
+    /// <summary>
+    /// best = v where v beats best: strictly greater (so the first maximum wins), or NaN over a number (and a NaN
+    /// then stays). Returns the index where it stopped (whole vectors only).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int MaxStep<TVec, TS>(T* column, T* best, T* which, T key, int start, int count)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count, n = start;
+        TVec keys = TS.Create(key);
+        for (; n <= count - w; n += w)
+        {
+            TVec v = TS.Load(column + n), m = TS.Load(best + n);
+            TVec replace = TS.AndNot(TS.Equal(m, m), TS.LessThanOrEqual(v, m));
+            TS.Store(TS.Select(replace, v, m), best + n);
+            TS.Store(TS.Select(replace, keys, TS.Load(which + n)), which + n);
+        }
+
+        return n;
+    }
+
+    private struct MeanOp : IColumnReduce
+    {
+        public T* Y, Sum;
+        public T Scale;
+
+        public readonly void Step(int k, T* column, int count)
+        {
+            var sum = new Span<T>(Sum, count);
+            if (k == 0) new ReadOnlySpan<T>(column, count).CopyTo(sum);
+            else TensorPrimitives.Add(sum, new ReadOnlySpan<T>(column, count), sum);
+        }
+
+        public readonly void End(int o, int* origins, int count) =>
+            TensorPrimitives.Multiply(new ReadOnlySpan<T>(Sum, count), Scale, new Span<T>(Y + o, count));
+    }
+
+    /// <summary>Wide windows: per window row, the vector maximum, then the first index that holds it.</summary>
+    /// <summary>What <see cref="ForEachWindow"/> does with one window.</summary>
+    private interface IWindowOp
+    {
+        /// <summary>Output <paramref name="o"/> (flat over the batch); its window starts <paramref name="origin"/> elements into <paramref name="sample"/>.</summary>
+        void Window(int o, T* sample, int origin);
+    }
+
+    /// <summary>Visits every window in output order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForEachWindow<TOp>(in PoolShape s, T* data, ref TOp op) where TOp : struct, IWindowOp
+    {
+        int o = 0, oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
+        for (int b = 0; b < s.Batch; b++)
+        {
+            T* sample = data + (long)b * s.InputSize;
             for (int c = 0; c < s.C; c++)
             {
-                for (int oh = 0; oh < s.OH; oh++)
+                for (int r = 0; r < oh; r++)
                 {
-                    for (int ow = 0; ow < s.OW; ow++, o++)
-                    {
-                        int start = c * s.H * s.W + oh * s.SH * s.W + ow * s.SW;
-                        T g = dy[o] * scale;
-                        for (int i = 0; i < s.KH; i++) AddToRow(sample.Slice(start + i * s.W, s.KW), g);
-                    }
+                    int origin = c * plane + r * rowStep;
+                    for (int q = 0; q < ow; q++, o++, origin += columnStep) op.Window(o, sample, origin);
                 }
             }
         }
     }
 
-    private static T RowSum(ReadOnlySpan<T> row)
+    /// <summary>Wide windows: per window row, the vector maximum, then the first index that holds it.</summary>
+    private readonly struct WideMaxOp(T* y, int* argmax, int rows, int columns, int width) : IWindowOp
     {
-        if (row.Length >= 16) return TensorPrimitives.Sum(row);
-        T sum = T.Zero;
-        foreach (T v in row) sum += v;
-        return sum;
+        public void Window(int o, T* sample, int origin)
+        {
+            T max = T.Zero;
+            int best = -1;
+            for (int i = 0; i < rows; i++)
+            {
+                var row = new ReadOnlySpan<T>(sample + origin + i * width, columns);
+                T rowMax = TensorPrimitives.Max(row);
+                if (best < 0 || (!(rowMax <= max) && !T.IsNaN(max)))
+                {
+                    max = rowMax;
+                    best = i * width + row.IndexOf(rowMax);
+                }
+            }
+
+            y[o] = max;
+            argmax[o] = origin + best;
+        }
     }
 
-    private static void AddToRow(Span<T> row, T value)
+    /// <summary>Wide windows: vector sums of the window rows.</summary>
+    private readonly struct WideMeanOp(T* y, T scale, int rows, int columns, int width) : IWindowOp
     {
-        if (row.Length >= 16)
+        public void Window(int o, T* sample, int origin)
         {
-            TensorPrimitives.Add(row, value, row);
-            return;
+            T sum = T.Zero;
+            for (int i = 0; i < rows; i++) sum += TensorPrimitives.Sum(new ReadOnlySpan<T>(sample + origin + i * width, columns));
+            y[o] = sum * scale;
         }
+    }
 
-        for (int j = 0; j < row.Length; j++) row[j] += value;
+    /// <summary>The average's adjoint: every element of a window gets dy / window size.</summary>
+    private readonly struct SpreadOp(T* dy, T scale, int rows, int columns, int width) : IWindowOp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Window(int o, T* sample, int origin)
+        {
+            T g = dy[o] * scale;
+            for (int i = 0; i < rows; i++)
+            {
+                T* row = sample + origin + (long)i * width;
+                if (columns >= WideWindow) TensorPrimitives.Add(new ReadOnlySpan<T>(row, columns), g, new Span<T>(row, columns));
+                else for (int j = 0; j < columns; j++) row[j] += g;
+            }
+        }
     }
 }

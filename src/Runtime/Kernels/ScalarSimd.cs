@@ -8,6 +8,7 @@ internal unsafe readonly struct ScalarSimd<T> : ISimd<T, T> where T : unmanaged,
 {
     public static int Count => 1;
     public static T Zero => T.Zero;
+    public static T Indices => T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Create(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(T* source) => *source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T value, T* destination) => *destination = value;
@@ -22,9 +23,12 @@ internal unsafe readonly struct ScalarSimd<T> : ISimd<T, T> where T : unmanaged,
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Min(T a, T b) => T.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sqrt(T a) => T.Sqrt(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Exp(T a) => T.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Log(T a) => T.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Round(T a) => T.Round(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T ScaleB(T a, T k) => T.ScaleB(a, int.CreateTruncating(k));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T GreaterThan(T a, T b) => a > b ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Equal(T a, T b) => a == b ? T.One : T.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T LessThanOrEqual(T a, T b) => a <= b ? T.One : T.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T AndNot(T a, T b) => a != T.Zero && b == T.Zero ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Select(T mask, T whenTrue, T whenFalse) => mask != T.Zero ? whenTrue : whenFalse;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T CopySign(T magnitude, T sign) => T.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T a) => a;

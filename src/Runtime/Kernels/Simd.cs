@@ -14,6 +14,9 @@ internal unsafe interface ISimd<TVec, T>
 {
     static abstract int Count { get; }
     static abstract TVec Zero { get; }
+
+    /// <summary>Lane i holds i.</summary>
+    static abstract TVec Indices { get; }
     static abstract TVec Create(T value);
     static abstract TVec Load(T* source);
     static abstract void Store(TVec value, T* destination);
@@ -29,14 +32,27 @@ internal unsafe interface ISimd<TVec, T>
     static abstract TVec Max(TVec a, TVec b);
     static abstract TVec Min(TVec a, TVec b);
     static abstract TVec Sqrt(TVec a);
+
+    /// <summary>eˣ: for float and double the inlinable <see cref="SpecialFunctions.Exp{TVec, TS, T}"/>.</summary>
     static abstract TVec Exp(TVec a);
-    static abstract TVec Log(TVec a);
+
+    /// <summary>Rounds to the nearest integer (ties to even).</summary>
+    static abstract TVec Round(TVec a);
+
+    /// <summary>a·2ᵏ for integral k with |k| &lt; 2²², through the exponent bits.</summary>
+    static abstract TVec ScaleB(TVec a, TVec k);
 
     /// <summary>All-ones lanes where a &gt; b.</summary>
     static abstract TVec GreaterThan(TVec a, TVec b);
 
     /// <summary>All-ones lanes where a == b.</summary>
     static abstract TVec Equal(TVec a, TVec b);
+
+    /// <summary>All-ones lanes where a ≤ b.</summary>
+    static abstract TVec LessThanOrEqual(TVec a, TVec b);
+
+    /// <summary>Mask a and not mask b.</summary>
+    static abstract TVec AndNot(TVec a, TVec b);
 
     /// <summary>Lanes of <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else of <paramref name="whenFalse"/>.</summary>
     static abstract TVec Select(TVec mask, TVec whenTrue, TVec whenFalse);
@@ -62,6 +78,15 @@ internal static class Simd
         return 1;
     }
 
+    /// <summary>Truncates to int with a plain cast for float and double (the generic conversion is not free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ToInt32<T>(T value) where T : unmanaged, INumberBase<T>
+    {
+        if (typeof(T) == typeof(float)) return (int)Unsafe.BitCast<T, float>(value);
+        if (typeof(T) == typeof(double)) return (int)Unsafe.BitCast<T, double>(value);
+        return int.CreateTruncating(value);
+    }
+
     /// <summary>Number of vector registers the target has (32 with AVX-512, else 16).</summary>
     public static int Registers => Vector512.IsHardwareAccelerated ? 32 : 16;
 }
@@ -70,6 +95,7 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
 {
     public static int Count => Vector512<T>.Count;
     public static Vector512<T> Zero => Vector512<T>.Zero;
+    public static Vector512<T> Indices => Vector512<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Create(T value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(T* source) => Vector512.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
@@ -84,6 +110,8 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Sqrt(Vector512<T> a) => Vector512.Sqrt(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> GreaterThan(Vector512<T> a, Vector512<T> b) => Vector512.GreaterThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Equal(Vector512<T> a, Vector512<T> b) => Vector512.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> LessThanOrEqual(Vector512<T> a, Vector512<T> b) => Vector512.LessThanOrEqual(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> AndNot(Vector512<T> a, Vector512<T> b) => Vector512.AndNot(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> CopySign(Vector512<T> magnitude, Vector512<T> sign) => Vector512.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> a) => Vector512.Sum(a);
@@ -99,19 +127,35 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Exp(Vector512<T> a)
+    public static Vector512<T> Exp(Vector512<T> a) =>
+        Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector512<T>, Simd512<T>, T>(a) : PerLane(a, &T.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Round(Vector512<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector512.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.Exp(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Exp);
+        if (typeof(T) == typeof(float)) return Vector512.Round(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.Round(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Round);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Log(Vector512<T> a)
+    public static Vector512<T> ScaleB(Vector512<T> a, Vector512<T> k)
     {
-        if (typeof(T) == typeof(float)) return Vector512.Log(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.Log(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Log);
+        // Adding 1.5·2^(mantissa bits) puts k in the low bits of the sum; the exponent field is then built directly.
+        if (typeof(T) == typeof(float))
+        {
+            Vector512<int> n = (k.AsSingle() + Vector512.Create(12582912f)).AsInt32() - Vector512.Create(0x4B400000);
+            return (a.AsSingle() * ((n + Vector512.Create(127)) << 23).AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            Vector512<long> n = (k.AsDouble() + Vector512.Create(6755399441055744.0)).AsInt64() - Vector512.Create(0x4338000000000000L);
+            return (a.AsDouble() * ((n + Vector512.Create(1023L)) << 52).AsDouble()).As<double, T>();
+        }
+
+        for (int i = 0; i < Vector512<T>.Count; i++) a = a.WithElement(i, T.ScaleB(a.GetElement(i), int.CreateTruncating(k.GetElement(i))));
+        return a;
     }
 
     private static Vector512<T> PerLane(Vector512<T> a, delegate*<T, T> f)
@@ -125,6 +169,7 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
 {
     public static int Count => Vector256<T>.Count;
     public static Vector256<T> Zero => Vector256<T>.Zero;
+    public static Vector256<T> Indices => Vector256<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Create(T value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(T* source) => Vector256.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
@@ -139,6 +184,8 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Sqrt(Vector256<T> a) => Vector256.Sqrt(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> GreaterThan(Vector256<T> a, Vector256<T> b) => Vector256.GreaterThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Equal(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> LessThanOrEqual(Vector256<T> a, Vector256<T> b) => Vector256.LessThanOrEqual(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> AndNot(Vector256<T> a, Vector256<T> b) => Vector256.AndNot(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Select(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> CopySign(Vector256<T> magnitude, Vector256<T> sign) => Vector256.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> a) => Vector256.Sum(a);
@@ -154,19 +201,35 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Exp(Vector256<T> a)
+    public static Vector256<T> Exp(Vector256<T> a) =>
+        Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector256<T>, Simd256<T>, T>(a) : PerLane(a, &T.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Round(Vector256<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector256.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector256.Exp(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Exp);
+        if (typeof(T) == typeof(float)) return Vector256.Round(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.Round(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Round);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Log(Vector256<T> a)
+    public static Vector256<T> ScaleB(Vector256<T> a, Vector256<T> k)
     {
-        if (typeof(T) == typeof(float)) return Vector256.Log(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector256.Log(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Log);
+        // Adding 1.5·2^(mantissa bits) puts k in the low bits of the sum; the exponent field is then built directly.
+        if (typeof(T) == typeof(float))
+        {
+            Vector256<int> n = (k.AsSingle() + Vector256.Create(12582912f)).AsInt32() - Vector256.Create(0x4B400000);
+            return (a.AsSingle() * ((n + Vector256.Create(127)) << 23).AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            Vector256<long> n = (k.AsDouble() + Vector256.Create(6755399441055744.0)).AsInt64() - Vector256.Create(0x4338000000000000L);
+            return (a.AsDouble() * ((n + Vector256.Create(1023L)) << 52).AsDouble()).As<double, T>();
+        }
+
+        for (int i = 0; i < Vector256<T>.Count; i++) a = a.WithElement(i, T.ScaleB(a.GetElement(i), int.CreateTruncating(k.GetElement(i))));
+        return a;
     }
 
     private static Vector256<T> PerLane(Vector256<T> a, delegate*<T, T> f)
@@ -180,6 +243,7 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
 {
     public static int Count => Vector128<T>.Count;
     public static Vector128<T> Zero => Vector128<T>.Zero;
+    public static Vector128<T> Indices => Vector128<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Create(T value) => Vector128.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(T* source) => Vector128.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
@@ -194,6 +258,8 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Sqrt(Vector128<T> a) => Vector128.Sqrt(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> GreaterThan(Vector128<T> a, Vector128<T> b) => Vector128.GreaterThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Equal(Vector128<T> a, Vector128<T> b) => Vector128.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> LessThanOrEqual(Vector128<T> a, Vector128<T> b) => Vector128.LessThanOrEqual(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> AndNot(Vector128<T> a, Vector128<T> b) => Vector128.AndNot(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> CopySign(Vector128<T> magnitude, Vector128<T> sign) => Vector128.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector128<T> a) => Vector128.Sum(a);
@@ -209,19 +275,35 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Exp(Vector128<T> a)
+    public static Vector128<T> Exp(Vector128<T> a) =>
+        Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector128<T>, Simd128<T>, T>(a) : PerLane(a, &T.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Round(Vector128<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector128.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector128.Exp(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Exp);
+        if (typeof(T) == typeof(float)) return Vector128.Round(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.Round(a.AsDouble()).As<double, T>();
+        return PerLane(a, &T.Round);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Log(Vector128<T> a)
+    public static Vector128<T> ScaleB(Vector128<T> a, Vector128<T> k)
     {
-        if (typeof(T) == typeof(float)) return Vector128.Log(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector128.Log(a.AsDouble()).As<double, T>();
-        return PerLane(a, &T.Log);
+        // Adding 1.5·2^(mantissa bits) puts k in the low bits of the sum; the exponent field is then built directly.
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<int> n = (k.AsSingle() + Vector128.Create(12582912f)).AsInt32() - Vector128.Create(0x4B400000);
+            return (a.AsSingle() * ((n + Vector128.Create(127)) << 23).AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            Vector128<long> n = (k.AsDouble() + Vector128.Create(6755399441055744.0)).AsInt64() - Vector128.Create(0x4338000000000000L);
+            return (a.AsDouble() * ((n + Vector128.Create(1023L)) << 52).AsDouble()).As<double, T>();
+        }
+
+        for (int i = 0; i < Vector128<T>.Count; i++) a = a.WithElement(i, T.ScaleB(a.GetElement(i), int.CreateTruncating(k.GetElement(i))));
+        return a;
     }
 
     private static Vector128<T> PerLane(Vector128<T> a, delegate*<T, T> f)

@@ -56,15 +56,69 @@ internal static class SpecialFunctions
 
     public static double Erfc(double x) => Erfc<double, ScalarSimd<double>>(x);
 
-    /// <summary>Horner evaluation of Σ c[n]·wⁿ.</summary>
+    // eʳ = Σ rⁿ/n! on |r| ≤ ln2/2: 14 terms leave 4·10⁻¹⁸ (double), 8 terms 5·10⁻⁹ (float).
+    private static readonly double[] ExpTaylor =
+    [
+        1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 0.001388888888888889,
+        0.0001984126984126984, 2.48015873015873e-05, 2.7557319223985893e-06, 2.755731922398589e-07,
+        2.505210838544172e-08, 2.08767569878681e-09, 1.6059043836821613e-10,
+    ];
+
+    // ln(1 + u) = 2·atanh(s) = 2s·Σ s²ⁿ/(2n + 1), s = u/(2 + u) ≤ 1/3 for u ≤ 1: 18 terms leave below 10⁻¹⁸.
+    private static readonly double[] AtanhSeries = [.. Enumerable.Range(0, 18).Select(n => 2.0 / (2 * n + 1))];
+
+    /// <summary>The coefficient tables and constants converted once to each element type.</summary>
+    private static class Coefficients<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private static readonly bool Single = typeof(T) == typeof(float);
+
+        public static readonly T[] Tanh = Array.ConvertAll(TanhTaylor, T.CreateTruncating);
+        public static readonly T TanhLimit = T.CreateTruncating(TanhSeriesLimit);
+        public static readonly T Two = T.CreateTruncating(2);
+        public static readonly T[] Exp = Array.ConvertAll(Single ? ExpTaylor[..8] : ExpTaylor, T.CreateTruncating);
+        public static readonly T[] Atanh = Array.ConvertAll(Single ? AtanhSeries[..9] : AtanhSeries, T.CreateTruncating);
+        public static readonly T Log2E = T.CreateTruncating(1.4426950408889634);
+
+        // ln 2 = Ln2High + Ln2Low, with Ln2High the nearest float or double.
+        public static readonly T Ln2High = Single ? T.CreateTruncating(0.6931471824645996f) : T.CreateTruncating(0.6931471805599453);
+        public static readonly T Ln2Low = T.CreateTruncating(Single ? -1.904654299957768e-09 : 2.3190468138462996e-17);
+
+        // Beyond these eˣ is 0 or ∞; clamping keeps 2ᵏ in range (the scaling is split in two halves).
+        public static readonly T ExpLow = T.CreateTruncating(Single ? -104.0 : -746.0);
+        public static readonly T ExpHigh = T.CreateTruncating(Single ? 89.0 : 710.0);
+        public static readonly T Half = T.CreateTruncating(0.5);
+    }
+
+    /// <summary>
+    /// eˣ, small enough to inline (the runtime's vector Exp is not inlined into these loops and costs a call
+    /// per vector): x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split with FMAs), eʳ by its Taylor series,
+    /// then 2ᵏ in two halves so that results that overflow or are subnormal come out right.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Polynomial<TVec, TS, T>(TVec w, double[] c)
+    public static TVec Exp<TVec, TS, T>(TVec x)
         where TVec : struct
         where TS : ISimd<TVec, T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TVec sum = TS.Create(T.CreateTruncating(c[^1]));
-        for (int n = c.Length - 2; n >= 0; n--) sum = TS.MultiplyAdd(sum, w, TS.Create(T.CreateTruncating(c[n])));
+        x = TS.Min(TS.Max(x, TS.Create(Coefficients<T>.ExpLow)), TS.Create(Coefficients<T>.ExpHigh));
+        TVec k = TS.Round(TS.Multiply(x, TS.Create(Coefficients<T>.Log2E)));
+        TVec minusK = TS.Negate(k);
+        TVec r = TS.MultiplyAdd(minusK, TS.Create(Coefficients<T>.Ln2High), x);
+        r = TS.MultiplyAdd(minusK, TS.Create(Coefficients<T>.Ln2Low), r);
+        TVec p = Polynomial<TVec, TS, T>(r, Coefficients<T>.Exp);
+        TVec k1 = TS.Round(TS.Multiply(k, TS.Create(Coefficients<T>.Half)));
+        return TS.ScaleB(TS.ScaleB(p, k1), TS.Subtract(k, k1));
+    }
+
+    /// <summary>Horner evaluation of Σ c[n]·wⁿ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Polynomial<TVec, TS, T>(TVec w, T[] c)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TVec sum = TS.Create(c[^1]);
+        for (int n = c.Length - 2; n >= 0; n--) sum = TS.MultiplyAdd(sum, w, TS.Create(c[n]));
         return sum;
     }
 
@@ -77,23 +131,21 @@ internal static class SpecialFunctions
     {
         TVec one = TS.Create(T.One);
         TVec ax = TS.Abs(x);
-        TVec series = TS.Multiply(x, Polynomial<TVec, TS, T>(TS.Multiply(x, x), TanhTaylor));
+        TVec series = TS.Multiply(x, Polynomial<TVec, TS, T>(TS.Multiply(x, x), Coefficients<T>.Tanh));
         TVec e = TS.Exp(TS.Add(ax, ax));
-        TVec far = TS.CopySign(TS.Subtract(one, TS.Divide(TS.Create(T.CreateTruncating(2)), TS.Add(e, one))), x);
-        return TS.Select(TS.GreaterThan(TS.Create(T.CreateTruncating(TanhSeriesLimit)), ax), series, far);
+        TVec far = TS.CopySign(TS.Subtract(one, TS.Divide(TS.Create(Coefficients<T>.Two), TS.Add(e, one))), x);
+        return TS.Select(TS.GreaterThan(TS.Create(Coefficients<T>.TanhLimit), ax), series, far);
     }
 
-    /// <summary>log(1 + x) for x ≥ 0, accurate for tiny x: log(w) − ((w − 1) − x)/w with w = 1 + x.</summary>
+    /// <summary>ln(1 + u) for 0 ≤ u ≤ 1 (what softplus needs), relative-accurate for tiny u: 2·atanh(u/(2 + u)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Log1P<TVec, TS, T>(TVec x)
+    public static TVec Log1P<TVec, TS, T>(TVec u)
         where TVec : struct
         where TS : ISimd<TVec, T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TVec one = TS.Create(T.One);
-        TVec w = TS.Add(one, x);
-        TVec corrected = TS.Subtract(TS.Log(w), TS.Divide(TS.Subtract(TS.Subtract(w, one), x), w));
-        return TS.Select(TS.Equal(w, one), x, corrected);
+        TVec s = TS.Divide(u, TS.Add(TS.Create(Coefficients<T>.Two), u));
+        return TS.Multiply(s, Polynomial<TVec, TS, T>(TS.Multiply(s, s), Coefficients<T>.Atanh));
     }
 
     /// <summary>erfc(|x|) through the Chebyshev form: t·exp(−z²)·exp(f(t)), z² split exactly with an FMA.</summary>
@@ -107,17 +159,17 @@ internal static class SpecialFunctions
         TVec t = TS.Divide(two, TS.Add(two, z));
         TVec u = TS.Subtract(TS.Add(t, t), TS.Create(1.0));
 
-        // Clenshaw recurrence for Σ c[j]·T_j(u).
+        // Clenshaw recurrence for Σ c[j]·T_j(u), arranged so that one FMA per step is on the critical path.
         TVec u2 = TS.Add(u, u), b1 = TS.Zero, b2 = TS.Zero;
         double[] c = ErfcChebyshev;
         for (int j = c.Length - 1; j >= 1; j--)
         {
-            TVec b0 = TS.Add(TS.MultiplyAdd(u2, b1, TS.Negate(b2)), TS.Create(c[j]));
+            TVec b0 = TS.MultiplyAdd(u2, b1, TS.Subtract(TS.Create(c[j]), b2));
             b2 = b1;
             b1 = b0;
         }
 
-        TVec f = TS.Add(TS.MultiplyAdd(u, b1, TS.Negate(b2)), TS.Create(c[0]));
+        TVec f = TS.MultiplyAdd(u, b1, TS.Subtract(TS.Create(c[0]), b2));
         TVec high = TS.Multiply(z, z);
         TVec low = TS.MultiplyAdd(z, z, TS.Negate(high));
         return TS.Multiply(t, TS.Multiply(TS.Exp(TS.Negate(high)), TS.Exp(TS.Subtract(f, low))));

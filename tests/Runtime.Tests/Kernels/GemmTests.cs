@@ -65,6 +65,31 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void InfinitiesInOneRowDoNotLeakIntoItsNeighbours()
+    {
+        // Long rows with a partial last vector: the dot-product kernel reads past a row's end and must mask it.
+        const int M = 9, N = 7, K = 150;
+        var random = new Random(3);
+        double[] a = Values(M * K, random), b = Values(N * K, random);
+        for (int i = 1; i < M; i += 2) a[i * K] = double.PositiveInfinity;
+        for (int j = 1; j < N; j += 2) b[j * K] = double.NaN;
+        double[] c = new double[M * N];
+        Gemm.Multiply<double>(false, true, M, N, K, a, b, c, false);
+        float[] cF = new float[M * N];
+        Gemm.Multiply<float>(false, true, M, N, K, a.Select(v => (float)v).ToArray(), b.Select(v => (float)v).ToArray(), cF, false);
+        for (int i = 0; i < M; i += 2)
+        {
+            for (int j = 0; j < N; j += 2)
+            {
+                double expected = 0;
+                for (int p = 0; p < K; p++) expected += a[i * K + p] * b[j * K + p];
+                Assert.Equal(expected, c[i * N + j], 1e-12);
+                Assert.Equal(expected, cF[i * N + j], 1e-4);
+            }
+        }
+    }
+
+    [Fact]
     public void ConcurrentCallersGetTheSameResultsAsOne()
     {
         const int M = 160, N = 150, K = 140;

@@ -294,6 +294,8 @@ public static class KernelCatalog
         new Conv2dCase(1, 2, 9, 7, 2, kernel: 5, stride: 2, padding: 2),
         new Conv2dCase(2, 1, 6, 5, 3, kernel: 5, stride: 1, padding: 0, bias: false),
         new Conv2dCase(1, 2, 11, 6, 3, kernel: 3, stride: 3, padding: 2),
+        new Conv2dCase(2, 2, 6, 7, 3, kernel: 5, stride: 1, padding: 2),
+        new Conv2dCase(1, 1, 4, 3, 2, kernel: 5, stride: 1, padding: 3),
         new Conv1dCase(2, 3, 11, 4, kernel: 3, stride: 1, padding: 1),
         new Conv1dCase(2, 2, 10, 3, kernel: 5, stride: 2, padding: 2),
         new MaxPool2dCase(2, 2, 6, 8, kernel: 2, stride: 2),

@@ -37,6 +37,10 @@ public sealed class ValidationTests
         AssertNames("scratch", () => Conv2dKernel.Forward<double>(x, w, bias, y, scratch.AsSpan(1), B, C, H, W, K, k, 1, 1));
         AssertNames("dx", () => Conv2dKernel.Backward<double>(x, w, y, new double[3], w.ToArray(), bias.ToArray(), scratch, B, C, H, W, K, k, 1, 1));
         AssertNames("dBias", () => Conv2dKernel.Backward<double>(x, w, y, default, default, new double[2], scratch, B, C, H, W, K, k, 1, 1));
+        double[] shared = new double[y.Length + scratch.Length];
+        AssertNames("scratch", () => Conv2dKernel.Forward<double>(x, w, bias, shared.AsSpan(0, y.Length), shared.AsSpan(1), B, C, H, W, K, k, 1, 1));
+        double[] both = new double[x.Length + y.Length];
+        AssertNames("y", () => Conv2dKernel.Forward<double>(both.AsSpan(0, x.Length), w, bias, both.AsSpan(100, y.Length), scratch, B, C, H, W, K, k, 1, 1));
         AssertNames("input", () => Conv2dKernel.OutputSize(2, 5, 1, 1));
         AssertNames("stride", () => Conv1dKernel.OutputSize(8, 3, 0, 1));
         AssertNames("tx", () => Conv1dKernel.Tangent<double>(new double[5], new double[12], new double[8], new double[100], 1, 1, 6, 4, 3, 1, 0));
@@ -59,6 +63,22 @@ public sealed class ValidationTests
         AssertNames("dx", () => ReluKernel.Backward<double>(new double[3], new double[3], new double[3], new double[2]));
         AssertNames("tx", () => GeluKernel.Tangent<float>(new float[3], new float[3], new float[4], new float[3]));
         AssertNames("y", () => SoftmaxKernel.Forward<double>(new double[6], new double[5], 2, 3));
+    }
+
+    [Fact]
+    public void ScratchLengthNeverShrinksAsTheBatchGrows()
+    {
+        // A workspace sized for its largest batch must serve every smaller one.
+        foreach (var (c, h, k, kernel, stride, padding) in new[] { (1, 28, 8, 3, 1, 1), (8, 14, 16, 3, 1, 1), (3, 32, 64, 5, 2, 2), (64, 7, 64, 3, 1, 1) })
+        {
+            long previous = 0;
+            for (int batch = 1; batch <= 300; batch++)
+            {
+                long length = Conv2dKernel.ScratchLength(batch, c, h, h, k, kernel, stride, padding);
+                Assert.True(length >= previous, $"ScratchLength shrinks from {previous} to {length} at batch {batch}");
+                previous = length;
+            }
+        }
     }
 
     [Theory]
