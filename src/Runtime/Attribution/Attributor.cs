@@ -38,8 +38,12 @@ namespace Axon.Attribution;
 /// </remarks>
 public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The memory a workspace may take when the step batch is chosen automatically.</summary>
-    private const long AutomaticWorkspaceBytes = 48L << 20;
+    /// <summary>
+    /// When the step batch is chosen automatically, the largest layer's activations for one chunk should stay
+    /// within about half of a core's L2 cache: element-wise layers and pooling are bound by memory traffic, and
+    /// measured on the Fashion-MNIST CNN, 16–24 rows ran about 1.5–2× faster than 183 (a 48 MiB workspace).
+    /// </summary>
+    private const long AutomaticLayerBytes = 512L << 10;
 
     private readonly IDifferentiableModel<T> _model;
     private readonly LayerInfo[] _layers;
@@ -81,7 +85,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// <summary>Creates the engine and its workspace.</summary>
     /// <param name="model">The generated model.</param>
     /// <param name="stepBatch">
-    /// Rows (inputs × steps) per chunk; 0 picks one so that the workspace takes about 48 MiB (16 to 512 rows).
+    /// Rows (inputs × steps) per chunk; 0 picks one so that the largest layer of a chunk takes about 512 KiB (16 to 512 rows).
     /// Larger chunks make larger matrix products and take more memory.
     /// </param>
     public Attributor(IDifferentiableModel<T> model, int stepBatch = 0)
@@ -98,10 +102,10 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _last = _layers.Length - 1;
         if (stepBatch == 0)
         {
-            long perRow = 0;
-            foreach (int size in _sizes) perRow += size;
-            perRow *= 3L * Unsafe.SizeOf<T>();
-            stepBatch = (int)Math.Clamp(AutomaticWorkspaceBytes / Math.Max(1, perRow), 16, 512);
+            long largest = 0;
+            foreach (int size in _sizes) largest = Math.Max(largest, size);
+            long perRow = largest * Unsafe.SizeOf<T>();
+            stepBatch = (int)Math.Clamp(AutomaticLayerBytes / Math.Max(1, perRow), 16, 512);
         }
 
         StepBatch = stepBatch;
