@@ -1,3 +1,4 @@
+using Axon.Samples.Fashion;
 using System.Diagnostics;
 using Axon.Attribution;
 using Axon.Data;

@@ -3,22 +3,6 @@ using Axon.Layers;
 
 namespace Axon.Attribution.Benchmarks;
 
-/// <summary>The Fashion-MNIST-shaped CNN of the comparison (float).</summary>
-[Differentiable, InputShape(1, 28, 28)]
-public partial class FashionCnn
-{
-    [Layer] private readonly Conv2d conv1 = new(1, 8, kernel: 3, padding: 1);
-    [Layer] private readonly ReLU relu1 = new();
-    [Layer] private readonly MaxPool2d pool1 = new(2);
-    [Layer] private readonly Conv2d conv2 = new(8, 16, kernel: 3, padding: 1);
-    [Layer] private readonly ReLU relu2 = new();
-    [Layer] private readonly MaxPool2d pool2 = new(2);
-    [Layer] private readonly Flatten flatten = new();
-    [Layer] private readonly Dense fc1 = new(784, 64);
-    [Layer] private readonly ReLU relu3 = new();
-    [Layer] private readonly Dense fc2 = new(64, 10);
-}
-
 /// <summary>The MLP of the comparison: 784 → 256 → 128 → 10 with ReLU (float).</summary>
 [Differentiable, InputShape(784)]
 public partial class FashionMlp

@@ -1,3 +1,4 @@
+using Axon.Samples.Fashion;
 using System.Diagnostics;
 using System.Globalization;
 using Axon.Attribution;

@@ -28,32 +28,29 @@ internal static class EvaluationRun
 
         var agreementRows = new List<IReadOnlyList<TableCell>>();
         var errorRows = new List<IReadOnlyList<TableCell>>();
-        double neuronIgSeconds = 0;
         var watch = Stopwatch.StartNew();
         AnsiConsole.MarkupLine($"Evaluating on {count} test images…");
+        foreach (var (name, layer) in layers)
         {
-            foreach (var (name, layer) in layers)
+            Step($"ablation agreement, {name}");
+            foreach (var a in evaluator.MeasureAgreement(layer, images.Pixels, target, zero, integration))
             {
-                Step($"ablation agreement, {name}");
-                foreach (var a in evaluator.MeasureAgreement(layer, images.Pixels, target, zero, integration))
-                {
-                    agreementRows.Add([name, a.Method, a.MeanPearson, a.PooledPearson, a.Inputs]);
-                }
-
-                Step($"ablation error, {name}");
-                foreach (var e in evaluator.MeasureAblationError(layer, images.Pixels, target, zero))
-                {
-                    errorRows.Add([name, e.Method, e.Steps == 0 ? "—" : e.Steps.ToString(CultureInfo.InvariantCulture), e.MeanError, e.MeanAbsoluteChange, e.MillisecondsPerInput]);
-                }
+                agreementRows.Add([name, a.Method, a.MeanPearson, a.PooledPearson, a.Inputs]);
             }
 
-            Step("timing neuron IG (conductance) at n = 10");
-            var ten = new IntegrationOptions { Rule = IntegrationRule.RiemannTrapezoid, Steps = 10 };
-            var scores = new float[count * model.Layers[FashionCnn.LayerIndex.relu2].Size];
-            var timer = Stopwatch.StartNew();
-            evaluator.Attributor.LayerConductance(FashionCnn.LayerIndex.relu2, images.Pixels, target, zero, scores, ten);
-            neuronIgSeconds = timer.Elapsed.TotalSeconds;
+            Step($"ablation error, {name}");
+            foreach (var e in evaluator.MeasureAblationError(layer, images.Pixels, target, zero))
+            {
+                errorRows.Add([name, e.Method, e.Steps == 0 ? "—" : e.Steps.ToString(CultureInfo.InvariantCulture), e.MeanError, e.MeanAbsoluteChange, e.MillisecondsPerInput]);
+            }
         }
+
+        Step("timing neuron IG (conductance) at n = 10");
+        var ten = new IntegrationOptions { Rule = IntegrationRule.RiemannTrapezoid, Steps = 10 };
+        var scores = new float[count * model.Layers[FashionCnn.LayerIndex.relu2].Size];
+        var timer = Stopwatch.StartNew();
+        evaluator.Attributor.LayerConductance(FashionCnn.LayerIndex.relu2, images.Pixels, target, zero, scores, ten);
+        double neuronIgSeconds = timer.Elapsed.TotalSeconds;
 
         double perImage = neuronIgSeconds / count;
         var tables = new List<ReportTable>
@@ -105,6 +102,9 @@ internal static class EvaluationRun
         }
     }
 
+    /// <summary>A Markdown table cell: a literal '|' (as in "Mean |error|") would split the cell.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|");
+
     private static void WriteMarkdown(string path, IReadOnlyList<ReportTable> tables, int count, Options options)
     {
         var text = new StringBuilder();
@@ -117,9 +117,9 @@ internal static class EvaluationRun
             text.AppendLine();
             text.AppendLine("## " + table.Title);
             text.AppendLine();
-            text.AppendLine("| " + string.Join(" | ", table.Headers) + " |");
+            text.AppendLine("| " + string.Join(" | ", table.Headers.Select(Cell)) + " |");
             text.AppendLine("|" + string.Concat(table.Headers.Select(_ => "---|")));
-            foreach (var row in table.Rows) text.AppendLine("| " + string.Join(" | ", row.Select(c => c.Text)) + " |");
+            foreach (var row in table.Rows) text.AppendLine("| " + string.Join(" | ", row.Select(c => Cell(c.Text))) + " |");
             if (table.Caption is { } caption)
             {
                 text.AppendLine();

@@ -1,3 +1,4 @@
+using Axon.Samples.Fashion;
 namespace Axon.Runtime.Tests.Networks;
 
 /// <summary>Runs alone: the allocation count is process-wide (the kernels' worker threads count too).</summary>

@@ -1,3 +1,4 @@
+using Axon.Samples.Fashion;
 using Axon.Layers;
 using Axon.Model;
 

@@ -91,23 +91,7 @@ public partial class SwishNet
     private Tensor Forward(Tensor x) => fc2.Apply(swish.Apply(fc1.Apply(x)) + fc1.Apply(x).Apply(TestActivations.Swish));
 }
 
-/// <summary>The Fashion-MNIST-shaped CNN of the design notes, in float.</summary>
-[Differentiable, InputShape(1, 28, 28)]
-public partial class FashionCnn
-{
-    [Layer] private readonly Conv2d conv1 = new(1, 8, kernel: 3, padding: 1);
-    [Layer] private readonly ReLU relu1 = new();
-    [Layer] private readonly MaxPool2d pool1 = new(2);
-    [Layer] private readonly Conv2d conv2 = new(8, 16, kernel: 3, padding: 1);
-    [Layer] private readonly ReLU relu2 = new();
-    [Layer] private readonly MaxPool2d pool2 = new(2);
-    [Layer] private readonly Flatten flatten = new();
-    [Layer] private readonly Dense fc1 = new(784, 64);
-    [Layer] private readonly ReLU relu3 = new();
-    [Layer] private readonly Dense fc2 = new(64, 10);
-}
-
-/// <summary>The same CNN in double, to compare the float path against.</summary>
+/// <summary>The sample FashionCnn (samples/FashionModel) in double, to compare the float path against.</summary>
 [Differentiable(ElementType = ElementType.Double), InputShape(1, 28, 28)]
 public partial class FashionCnnDouble
 {
