@@ -30,9 +30,17 @@ public sealed class GeneratedModelAllocationTests
         }
 
         for (int i = 0; i < 3; i++) Run();
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < 5; i++) Run();
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        // The count is process-wide (the kernels' workers run part of each call), so another thread's stray
+        // allocation can land in a window; a real per-call allocation shows in every window, so the quietest counts.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 3 && allocated != 0; window++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 5; i++) Run();
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+
         Assert.Equal(0, allocated);
     }
 
