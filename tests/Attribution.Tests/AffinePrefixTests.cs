@@ -3,7 +3,7 @@ namespace Axon.Attribution.Tests;
 /// <summary>The affine-prefix path gives the step-by-step results to rounding, for every path method.</summary>
 public class AffinePrefixTests
 {
-    public static void AssertSameWithAndWithoutPrefix<TModel>(TModel model, int expectedPrefix, int seed) where TModel : Axon.Model.IDifferentiableModel<double>
+    internal static void AssertSameWithAndWithoutPrefix<TModel>(TModel model, int expectedPrefix, int seed) where TModel : Axon.Model.IDifferentiableModel<double>
     {
         var fast = new Attributor<double>(model, stepBatch: 11);
         var slow = new Attributor<double>(model, stepBatch: 11) { UseAffinePrefix = false };
