@@ -39,7 +39,7 @@ internal static class TestSetRun
                 var logits = new float[Chunk * FashionCnn.OutputSize];
                 var predicted = new int[Chunk];
                 var ws = analyzer.Model.CreateWorkspace(Chunk);
-                var integration = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = options.Steps };
+                var integration = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = options.Steps, Tolerance = options.Tolerance, MaxSteps = Math.Max(options.Steps, 800) };
                 for (int start = 0; start < count; start += Chunk)
                 {
                     int n = Math.Min(Chunk, count - start);
