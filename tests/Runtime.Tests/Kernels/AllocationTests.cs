@@ -76,5 +76,12 @@ public sealed class AllocationTests
         int[] argmax = new int[B * 3 * 5 * 5];
         Assert.Equal(0, AllocatedBy(() => MaxPool2dKernel.Forward<float>(x.AsSpan(0, B * 300), y.AsSpan(0, argmax.Length), argmax, B, 3, 10, 10, 2, 2)));
         Assert.Equal(0, AllocatedBy(() => SoftmaxKernel.Forward<float>(x, dx, B, I)));
+
+        // Big enough to be split over the compute pool.
+        float[] big = new float[64 * 8 * 28 * 28], bigOut = new float[big.Length];
+        int[] bigArgmax = new int[big.Length / 4];
+        Assert.Equal(0, AllocatedBy(() => TanhKernel.Forward<float>(big, bigOut)));
+        Assert.Equal(0, AllocatedBy(() => GeluKernel.Backward<float>(big, big, big, bigOut)));
+        Assert.Equal(0, AllocatedBy(() => MaxPool2dKernel.Forward<float>(big, bigOut.AsSpan(0, bigArgmax.Length), bigArgmax, 64, 8, 28, 28, 2, 2)));
     }
 }
