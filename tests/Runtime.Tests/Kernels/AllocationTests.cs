@@ -15,7 +15,8 @@ public sealed class AllocationTests
 {
     /// <summary>
     /// Asserts that steady-state calls allocate nothing. Exact count: the calling thread plus the compute pool's
-    /// workers (every thread a kernel runs on), over ten calls after warm-up. With
+    /// workers (every thread a kernel runs on), over ten calls after warm-up; a worker that first joins a job
+    /// late allocates its packing buffers then, once, so this takes the least of a few such rounds. With
     /// <paramref name="processWide"/>, also <see cref="GC.GetTotalAllocatedBytes"/>: the test host's own threads
     /// allocate now and then (result reporting, timers), so that count takes the least of up to thirty single
     /// calls, which a kernel allocating per call could not bring to zero. Only for calls far shorter than the
@@ -24,10 +25,15 @@ public sealed class AllocationTests
     private static void AssertAllocatesNothing(Action call, bool processWide = true)
     {
         for (int i = 0; i < 5; i++) call(); // warm up: JIT, pool threads, per-thread pack buffers
-        long mine = GC.GetAllocatedBytesForCurrentThread(), workers = ComputePool.WorkerAllocatedBytes;
-        for (int i = 0; i < 10; i++) call();
-        long exact = GC.GetAllocatedBytesForCurrentThread() - mine + ComputePool.WorkerAllocatedBytes - workers;
-        Assert.True(exact == 0, $"the calling thread and the pool's workers allocated {exact} bytes in ten calls");
+        long exact = long.MaxValue;
+        for (int round = 0; round < 5 && exact > 0; round++)
+        {
+            long mine = GC.GetAllocatedBytesForCurrentThread(), workers = ComputePool.WorkerAllocatedBytes;
+            for (int i = 0; i < 10; i++) call();
+            exact = Math.Min(exact, GC.GetAllocatedBytesForCurrentThread() - mine + ComputePool.WorkerAllocatedBytes - workers);
+        }
+
+        Assert.True(exact == 0, $"the calling thread and the pool's workers allocated {exact} bytes in every ten calls");
         if (!processWide) return;
 
         long least = long.MaxValue;
