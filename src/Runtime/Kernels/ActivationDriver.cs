@@ -17,10 +17,17 @@ internal interface IActivation<T> where T : unmanaged, IFloatingPointIeee754<T>
 
 /// <summary>
 /// Runs an <see cref="IActivation{T}"/> over flat spans at the widest accelerated vector width, the remainder
-/// with the scalar form: forward y = f(x); backward dx += f′·dy; tangent ty = f′·tx.
+/// with the scalar form: forward y = f(x); backward dx += f′·dy; tangent ty = f′·tx. Long spans are split
+/// over the compute pool.
 /// </summary>
 internal static unsafe class ActivationDriver
 {
+    /// <summary>Elements per parallel piece; spans up to this long stay on the calling thread.</summary>
+    private const int Piece = 1 << 16;
+
+    /// <summary>Elements widened to double at a time on the stack.</summary>
+    private const int Chunk = 256;
+
     public static void Forward<T, TOp>(TOp op, ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IActivation<T>
@@ -29,15 +36,8 @@ internal static unsafe class ActivationDriver
         fixed (T* px = x)
         fixed (T* py = y)
         {
-            int done = 0;
-            if (Simd.IsVectorizable<T>())
-            {
-                if (Vector512.IsHardwareAccelerated) done = Map<T, TOp, Vector512<T>, Simd512<T>>(op, px, py, x.Length);
-                else if (Vector256.IsHardwareAccelerated) done = Map<T, TOp, Vector256<T>, Simd256<T>>(op, px, py, x.Length);
-                else if (Vector128.IsHardwareAccelerated) done = Map<T, TOp, Vector128<T>, Simd128<T>>(op, px, py, x.Length);
-            }
-
-            Map<T, TOp, T, ScalarSimd<T>>(op, px + done, py + done, x.Length - done);
+            var range = new ForwardRange<T, TOp>(op, px, py);
+            ComputePool.ForRanges(x.Length, Piece, ref range);
         }
     }
 
@@ -46,23 +46,124 @@ internal static unsafe class ActivationDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IActivation<T>
     {
-        KernelGuard.Length(y.Length, x.Length, nameof(y));
-        KernelGuard.Length(v.Length, x.Length, vName);
-        KernelGuard.Length(output.Length, x.Length, outputName);
+        ValidateScale(x.Length, y.Length, v.Length, output.Length, vName, outputName);
         fixed (T* px = x)
         fixed (T* py = y)
         fixed (T* pv = v)
         fixed (T* po = output)
         {
-            int n = x.Length, done = 0;
+            var range = new ScaleRange<T, TOp>(op, px, py, pv, po, accumulate);
+            ComputePool.ForRanges(x.Length, Piece, ref range);
+        }
+    }
+
+    /// <summary>
+    /// Runs a double-precision op on any element type: chunks are widened to double on the stack, computed,
+    /// and rounded back (GELU for float uses the double erf).
+    /// </summary>
+    public static void ForwardInDouble<T, TOp>(TOp op, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IActivation<double>
+    {
+        KernelGuard.Length(y.Length, x.Length, nameof(y));
+        fixed (T* px = x)
+        fixed (T* py = y)
+        {
+            var range = new WidenedRange<T, TOp>(op, px, null, null, py, accumulate: false, forward: true);
+            ComputePool.ForRanges(x.Length, Piece, ref range);
+        }
+    }
+
+    /// <summary>The double-precision form of <see cref="Scale{T, TOp}"/>.</summary>
+    public static void ScaleInDouble<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> v, Span<T> output, bool accumulate, string vName, string outputName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IActivation<double>
+    {
+        ValidateScale(x.Length, y.Length, v.Length, output.Length, vName, outputName);
+        fixed (T* px = x)
+        fixed (T* py = y)
+        fixed (T* pv = v)
+        fixed (T* po = output)
+        {
+            var range = new WidenedRange<T, TOp>(op, px, py, pv, po, accumulate, forward: false);
+            ComputePool.ForRanges(x.Length, Piece, ref range);
+        }
+    }
+
+    private static void ValidateScale(int x, int y, int v, int output, string vName, string outputName)
+    {
+        KernelGuard.Length(y, x, nameof(y));
+        KernelGuard.Length(v, x, vName);
+        KernelGuard.Length(output, x, outputName);
+    }
+
+    private readonly struct ForwardRange<T, TOp>(TOp op, T* x, T* y) : IRangeWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IActivation<T>
+    {
+        public void Run(int start, int count)
+        {
+            T* from = x + start, to = y + start;
+            int done = 0;
             if (Simd.IsVectorizable<T>())
             {
-                if (Vector512.IsHardwareAccelerated) done = Scale<T, TOp, Vector512<T>, Simd512<T>>(op, px, py, pv, po, n, accumulate);
-                else if (Vector256.IsHardwareAccelerated) done = Scale<T, TOp, Vector256<T>, Simd256<T>>(op, px, py, pv, po, n, accumulate);
-                else if (Vector128.IsHardwareAccelerated) done = Scale<T, TOp, Vector128<T>, Simd128<T>>(op, px, py, pv, po, n, accumulate);
+                if (Vector512.IsHardwareAccelerated) done = Map<T, TOp, Vector512<T>, Simd512<T>>(op, from, to, count);
+                else if (Vector256.IsHardwareAccelerated) done = Map<T, TOp, Vector256<T>, Simd256<T>>(op, from, to, count);
+                else if (Vector128.IsHardwareAccelerated) done = Map<T, TOp, Vector128<T>, Simd128<T>>(op, from, to, count);
             }
 
-            Scale<T, TOp, T, ScalarSimd<T>>(op, px + done, py + done, pv + done, po + done, n - done, accumulate);
+            Map<T, TOp, T, ScalarSimd<T>>(op, from + done, to + done, count - done);
+        }
+    }
+
+    private readonly struct ScaleRange<T, TOp>(TOp op, T* x, T* y, T* v, T* output, bool accumulate) : IRangeWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IActivation<T>
+    {
+        public void Run(int start, int count)
+        {
+            T* px = x + start, py = y + start, pv = v + start, po = output + start;
+            int done = 0;
+            if (Simd.IsVectorizable<T>())
+            {
+                if (Vector512.IsHardwareAccelerated) done = Scale<T, TOp, Vector512<T>, Simd512<T>>(op, px, py, pv, po, count, accumulate);
+                else if (Vector256.IsHardwareAccelerated) done = Scale<T, TOp, Vector256<T>, Simd256<T>>(op, px, py, pv, po, count, accumulate);
+                else if (Vector128.IsHardwareAccelerated) done = Scale<T, TOp, Vector128<T>, Simd128<T>>(op, px, py, pv, po, count, accumulate);
+            }
+
+            Scale<T, TOp, T, ScalarSimd<T>>(op, px + done, py + done, pv + done, po + done, count - done, accumulate);
+        }
+    }
+
+    /// <summary>A double-precision op over another element type, a stack chunk at a time.</summary>
+    private readonly struct WidenedRange<T, TOp>(TOp op, T* x, T* y, T* v, T* output, bool accumulate, bool forward) : IRangeWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IActivation<double>
+    {
+        public void Run(int start, int count)
+        {
+            double* dx = stackalloc double[Chunk];
+            double* dy = stackalloc double[Chunk];
+            double* dv = stackalloc double[Chunk];
+            double* result = stackalloc double[Chunk];
+            for (int i = start; i < start + count; i += Chunk)
+            {
+                int n = Math.Min(Chunk, start + count - i);
+                TensorPrimitives.ConvertTruncating(new ReadOnlySpan<T>(x + i, n), new Span<double>(dx, n));
+                if (forward)
+                {
+                    new ForwardRange<double, TOp>(op, dx, result).Run(0, n);
+                }
+                else
+                {
+                    TensorPrimitives.ConvertTruncating(new ReadOnlySpan<T>(y + i, n), new Span<double>(dy, n));
+                    TensorPrimitives.ConvertTruncating(new ReadOnlySpan<T>(v + i, n), new Span<double>(dv, n));
+                    if (accumulate) TensorPrimitives.ConvertTruncating(new ReadOnlySpan<T>(output + i, n), new Span<double>(result, n));
+                    new ScaleRange<double, TOp>(op, dx, dy, dv, result, accumulate).Run(0, n);
+                }
+
+                TensorPrimitives.ConvertTruncating(new ReadOnlySpan<double>(result, n), new Span<T>(output + i, n));
+            }
         }
     }
 
@@ -100,50 +201,4 @@ internal static unsafe class ActivationDriver
 
         return i;
     }
-
-    /// <summary>
-    /// Runs a double-precision op on any element type: chunks are widened to double on the stack, computed,
-    /// and rounded back (GELU for float uses the double erf).
-    /// </summary>
-    public static void ForwardInDouble<T, TOp>(TOp op, ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : struct, IActivation<double>
-    {
-        KernelGuard.Length(y.Length, x.Length, nameof(y));
-        Span<double> dx = stackalloc double[Chunk];
-        Span<double> dy = stackalloc double[Chunk];
-        for (int i = 0; i < x.Length; i += Chunk)
-        {
-            int len = Math.Min(Chunk, x.Length - i);
-            TensorPrimitives.ConvertTruncating(x.Slice(i, len), dx[..len]);
-            Forward(op, dx[..len], dy[..len]);
-            TensorPrimitives.ConvertTruncating<double, T>(dy[..len], y.Slice(i, len));
-        }
-    }
-
-    /// <summary>The double-precision form of <see cref="Scale{T, TOp}(TOp, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, bool, string, string)"/>.</summary>
-    public static void ScaleInDouble<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> v, Span<T> output, bool accumulate, string vName, string outputName)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : struct, IActivation<double>
-    {
-        KernelGuard.Length(y.Length, x.Length, nameof(y));
-        KernelGuard.Length(v.Length, x.Length, vName);
-        KernelGuard.Length(output.Length, x.Length, outputName);
-        Span<double> dx = stackalloc double[Chunk];
-        Span<double> dyv = stackalloc double[Chunk];
-        Span<double> dv = stackalloc double[Chunk];
-        Span<double> dout = stackalloc double[Chunk];
-        for (int i = 0; i < x.Length; i += Chunk)
-        {
-            int len = Math.Min(Chunk, x.Length - i);
-            TensorPrimitives.ConvertTruncating(x.Slice(i, len), dx[..len]);
-            TensorPrimitives.ConvertTruncating(y.Slice(i, len), dyv[..len]);
-            TensorPrimitives.ConvertTruncating(v.Slice(i, len), dv[..len]);
-            if (accumulate) TensorPrimitives.ConvertTruncating(output.Slice(i, len), dout[..len]);
-            Scale(op, dx[..len], dyv[..len], dv[..len], dout[..len], accumulate, vName, outputName);
-            TensorPrimitives.ConvertTruncating<double, T>(dout[..len], output.Slice(i, len));
-        }
-    }
-
-    private const int Chunk = 256;
 }

@@ -8,6 +8,12 @@ internal interface IParallelWork
     void Invoke(int index);
 }
 
+/// <summary>Work over a range of indices: <see cref="Run"/> handles [start, start + count). Must not change its own state.</summary>
+internal interface IRangeWork
+{
+    void Run(int start, int count);
+}
+
 /// <summary>
 /// A small persistent pool that runs the items of one job at a time on all cores without allocating: the caller
 /// passes its work as a struct on its own stack, takes part in the work itself and returns when every item is
@@ -80,6 +86,34 @@ internal static unsafe class ComputePool
             s_state = null;
             s_error = null;
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs <c>range.Run</c> over [0, <paramref name="count"/>) in pieces of <paramref name="piece"/> indices
+    /// on the pool, or in one call when the range is a single piece.
+    /// </summary>
+    public static void ForRanges<TRange>(int count, int piece, ref TRange range) where TRange : struct, IRangeWork
+    {
+        if (count <= piece || Concurrency == 1)
+        {
+            if (count > 0) range.Run(0, count);
+            return;
+        }
+
+        var work = new RangePieces<TRange> { Range = range, Count = count, Piece = piece };
+        For((count + piece - 1) / piece, ref work);
+    }
+
+    private struct RangePieces<TRange> : IParallelWork where TRange : struct, IRangeWork
+    {
+        public TRange Range;
+        public int Count, Piece;
+
+        public void Invoke(int index)
+        {
+            int start = index * Piece;
+            Range.Run(start, Math.Min(Piece, Count - start));
         }
     }
 

@@ -178,8 +178,9 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
                 {
                     for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + b * colSize);
 
-                    // dW += Σ_samples dy·colᵀ: long rows favour dot products; short ones the packed product.
-                    if (p >= 2 * Simd.Width<T>())
+                    // dW += Σ_samples dy·colᵀ: a group of several samples is one long sum of dot products (one
+                    // reduction per weight); single samples go to the product, which picks its algorithm.
+                    if (count > 1 && p >= 2 * Simd.Width<T>())
                     {
                         GemmCore<T>.DotProducts(dy, S.OutputSize, col, colSize, count, k, q, p, dw, q, accumulate: true, parallel: inner);
                     }

@@ -166,13 +166,24 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
                         for (int jr = 0; jr < nCur; jr += nr)
                         {
                             int cols = Math.Min(nr, nCur - jr);
+                            T* bPanel = packedB + (long)jr * kCur;
                             if (rows == MR && cols == nr)
                             {
-                                MicroKernel<TVec, TS>(aPanel, packedB + (long)jr * kCur, kCur, cRow + jr, ldc, load);
+                                MicroKernel<TVec, TS>(aPanel, bPanel, kCur, cRow + jr, ldc, load);
+                            }
+                            else if (cols <= TS.Count)
+                            {
+                                // A last sliver of columns: one vector per row instead of a mostly empty full tile.
+                                if (rows == MR && cols == TS.Count) NarrowKernel<TVec, TS>(aPanel, bPanel, kCur, nr, cRow + jr, ldc, load);
+                                else
+                                {
+                                    NarrowKernel<TVec, TS>(aPanel, bPanel, kCur, nr, tile, nr, false);
+                                    AddTile(tile, nr, cRow + jr, ldc, rows, cols, load);
+                                }
                             }
                             else
                             {
-                                MicroKernel<TVec, TS>(aPanel, packedB + (long)jr * kCur, kCur, tile, nr, false);
+                                MicroKernel<TVec, TS>(aPanel, bPanel, kCur, tile, nr, false);
                                 AddTile(tile, nr, cRow + jr, ldc, rows, cols, load);
                             }
                         }
@@ -217,6 +228,38 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         StoreRow<TVec, TS>(c + 3 * (long)ldc, w, load, c30, c31, c32);
     }
 
+    /// <summary>C[4 × W] (+)= Apanel[k × 4]ᵀ · the first vector of each row of a B panel <paramref name="bStride"/> wide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowKernel<TVec, TS>(T* a, T* b, int k, int bStride, T* c, int ldc, bool load)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        TVec c0 = TS.Zero, c1 = TS.Zero, c2 = TS.Zero, c3 = TS.Zero;
+        for (int p = 0; p < k; p++)
+        {
+            TVec b0 = TS.Load(b);
+            c0 = TS.MultiplyAdd(TS.Create(a[0]), b0, c0);
+            c1 = TS.MultiplyAdd(TS.Create(a[1]), b0, c1);
+            c2 = TS.MultiplyAdd(TS.Create(a[2]), b0, c2);
+            c3 = TS.MultiplyAdd(TS.Create(a[3]), b0, c3);
+            a += MR;
+            b += bStride;
+        }
+
+        if (load)
+        {
+            c0 = TS.Add(c0, TS.Load(c));
+            c1 = TS.Add(c1, TS.Load(c + ldc));
+            c2 = TS.Add(c2, TS.Load(c + 2L * ldc));
+            c3 = TS.Add(c3, TS.Load(c + 3L * ldc));
+        }
+
+        TS.Store(c0, c);
+        TS.Store(c1, c + ldc);
+        TS.Store(c2, c + 2L * ldc);
+        TS.Store(c3, c + 3L * ldc);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow<TVec, TS>(T* c, int w, bool load, TVec v0, TVec v1, TVec v2)
         where TVec : struct
@@ -252,10 +295,12 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
 
     /// <summary>
     /// True when C = A·Bᵀ is better done as m·n dot products along k: both operands are contiguous along k, so
-    /// long rows stream straight from memory with no packing (measured faster once k spans 8 vectors), and
-    /// small outputs waste none of the packed tile.
+    /// the rows stream straight from memory with no packing, at the price of one horizontal sum per output.
+    /// Measured: worth it for long rows (k ≥ 32 vectors: dense layers), or for a few columns that would leave
+    /// the packed tiles mostly empty (n &lt; 2 tiles: small convolution weight gradients); the packed product wins
+    /// on wide, short products (64×288×196: 75 against 57 GFLOP/s).
     /// </summary>
-    private static bool PreferDotProducts(int m, int n, int k) => k >= 8 * Width;
+    private static bool PreferDotProducts(int m, int n, int k) => k >= 8 * Width && (k >= 32 * Width || n < 2 * NR);
 
     /// <summary>C[i,j] (+)= Σ_p A[i,p]·B[j,p] with A m×k and B n×k, both row-major.</summary>
     public static void DotProducts(T* a, T* b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel) =>

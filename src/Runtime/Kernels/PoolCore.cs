@@ -54,17 +54,13 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         {
             if (s.KW >= WideWindow)
             {
-                var wide = new WideMaxOp(py, pa, s.KH, s.KW, s.W);
-                ForEachWindow(s, px, ref wide);
+                ForEachWindow(s, px, new WideMaxOp(py, pa, s.KH, s.KW, s.W));
                 return;
             }
 
-            T* best = stackalloc T[Chunk];
-            T* which = stackalloc T[Chunk];
             int* offsets = stackalloc int[s.KH * s.KW];
             for (int k = 0; k < s.KH * s.KW; k++) offsets[k] = WindowOffset(k, s.KW, s.W);
-            var op = new MaxOp { Y = py, Argmax = pa, Best = best, Which = which, Offsets = offsets };
-            Gathered(s, px, ref op);
+            Gathered(s, px, new MaxOp { Y = py, Argmax = pa, Offsets = offsets });
         }
     }
 
@@ -113,19 +109,10 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         s.ValidateInput(x.Length, xName);
         s.ValidateOutput(y.Length, yName);
         T scale = T.One / T.CreateTruncating(s.KH * s.KW);
-        T* sum = stackalloc T[Chunk];
         fixed (T* px = x) fixed (T* py = y)
         {
-            if (s.KW >= WideWindow)
-            {
-                var wide = new WideMeanOp(py, scale, s.KH, s.KW, s.W);
-                ForEachWindow(s, px, ref wide);
-            }
-            else
-            {
-                var op = new MeanOp { Y = py, Sum = sum, Scale = scale };
-                Gathered(s, px, ref op);
-            }
+            if (s.KW >= WideWindow) ForEachWindow(s, px, new WideMeanOp(py, scale, s.KH, s.KW, s.W));
+            else Gathered(s, px, new MeanOp { Y = py, Scale = scale });
         }
     }
 
@@ -137,29 +124,48 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         s.ValidateInput(dx.Length, nameof(dx));
         fixed (T* pdy = dy) fixed (T* pdx = dx)
         {
-            var op = new SpreadOp(pdy, T.One / T.CreateTruncating(s.KH * s.KW), s.KH, s.KW, s.W);
-            ForEachWindow(s, pdx, ref op);
+            ForEachWindow(s, pdx, new SpreadOp(pdy, T.One / T.CreateTruncating(s.KH * s.KW), s.KH, s.KW, s.W));
         }
     }
 
     /// <summary>How <see cref="Gathered"/> combines the columns of one chunk of outputs.</summary>
     private interface IColumnReduce
     {
-        /// <summary>Window element <paramref name="k"/> (row-major in the window) for the chunk's outputs.</summary>
-        void Step(int k, T* column, int count);
+        /// <summary>
+        /// Window element <paramref name="k"/> (row-major in the window) for the chunk's outputs;
+        /// <paramref name="first"/> and <paramref name="second"/> hold the chunk's running state.
+        /// </summary>
+        void Step(int k, T* column, int count, T* first, T* second);
 
         /// <summary>Writes outputs [<paramref name="o"/>, +count); <paramref name="origins"/> are the windows' offsets in their sample.</summary>
-        void End(int o, int* origins, int count);
+        void End(int o, int* origins, int count, T* first, T* second);
+    }
+
+    /// <summary>Runs a gathered reduction over the batch, split by samples over the compute pool.</summary>
+    private static void Gathered<TOp>(in PoolShape s, T* data, TOp op) where TOp : struct, IColumnReduce
+    {
+        var range = new GatheredRange<TOp>(s, data, op);
+        ComputePool.ForRanges(s.Batch, SamplesPerPiece(s), ref range);
+    }
+
+    /// <summary>Samples per parallel piece: about 64K window elements, so that small batches stay on one thread.</summary>
+    private static int SamplesPerPiece(in PoolShape s) => (int)Math.Max(1, (1L << 16) / Math.Max(1L, (long)s.OutputSize * s.KH * s.KW));
+
+    private readonly struct GatheredRange<TOp>(PoolShape s, T* data, TOp op) : IRangeWork where TOp : struct, IColumnReduce
+    {
+        public void Run(int start, int count) => Gathered(s, data, op, start, start + count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gathered<TOp>(in PoolShape s, T* data, ref TOp op) where TOp : struct, IColumnReduce
+    private static void Gathered<TOp>(in PoolShape s, T* data, TOp op, int b0, int b1) where TOp : struct, IColumnReduce
     {
         int* origins = stackalloc int[Chunk];
         T* column = stackalloc T[Chunk];
+        T* first = stackalloc T[Chunk];
+        T* second = stackalloc T[Chunk];
         int outSize = s.OutputSize, inSize = s.InputSize, window = s.KH * s.KW;
         int kw = s.KW, width = s.W, oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
-        for (int b = 0; b < s.Batch; b++)
+        for (int b = b0; b < b1; b++)
         {
             T* sample = data + (long)b * inSize;
             int c = 0, r = 0, q = 0;
@@ -180,10 +186,10 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 {
                     T* at = sample + WindowOffset(k, kw, width);
                     for (int n = 0; n < count; n++) column[n] = at[origins[n]];
-                    op.Step(k, column, count);
+                    op.Step(k, column, count, first, second);
                 }
 
-                op.End(b * outSize + o0, origins, count);
+                op.End(b * outSize + o0, origins, count, first, second);
             }
         }
     }
@@ -193,18 +199,19 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
 
     private struct MaxOp : IColumnReduce
     {
-        public T* Y, Best, Which;
+        public T* Y;
         public int* Argmax;
 
         /// <summary>Offset of each window element from the window's origin.</summary>
         public int* Offsets;
 
-        public readonly void Step(int k, T* column, int count)
+        /// <summary>Keeps the running maximum in <paramref name="best"/> and its window element in <paramref name="which"/>.</summary>
+        public readonly void Step(int k, T* column, int count, T* best, T* which)
         {
             if (k == 0)
             {
-                new ReadOnlySpan<T>(column, count).CopyTo(new Span<T>(Best, count));
-                new Span<T>(Which, count).Clear();
+                new ReadOnlySpan<T>(column, count).CopyTo(new Span<T>(best, count));
+                new Span<T>(which, count).Clear();
                 return;
             }
 
@@ -212,18 +219,18 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
             int done = 0;
             if (Simd.IsVectorizable<T>())
             {
-                if (Vector512.IsHardwareAccelerated) done = MaxStep<Vector512<T>, Simd512<T>>(column, Best, Which, key, 0, count);
-                else if (Vector256.IsHardwareAccelerated) done = MaxStep<Vector256<T>, Simd256<T>>(column, Best, Which, key, 0, count);
-                else if (Vector128.IsHardwareAccelerated) done = MaxStep<Vector128<T>, Simd128<T>>(column, Best, Which, key, 0, count);
+                if (Vector512.IsHardwareAccelerated) done = MaxStep<Vector512<T>, Simd512<T>>(column, best, which, key, 0, count);
+                else if (Vector256.IsHardwareAccelerated) done = MaxStep<Vector256<T>, Simd256<T>>(column, best, which, key, 0, count);
+                else if (Vector128.IsHardwareAccelerated) done = MaxStep<Vector128<T>, Simd128<T>>(column, best, which, key, 0, count);
             }
 
-            MaxStep<T, ScalarSimd<T>>(column, Best, Which, key, done, count);
+            MaxStep<T, ScalarSimd<T>>(column, best, which, key, done, count);
         }
 
-        public readonly void End(int o, int* origins, int count)
+        public readonly void End(int o, int* origins, int count, T* best, T* which)
         {
-            new ReadOnlySpan<T>(Best, count).CopyTo(new Span<T>(Y + o, count));
-            for (int n = 0; n < count; n++) Argmax[o + n] = origins[n] + Offsets[Simd.ToInt32(Which[n])];
+            new ReadOnlySpan<T>(best, count).CopyTo(new Span<T>(Y + o, count));
+            for (int n = 0; n < count; n++) Argmax[o + n] = origins[n] + Offsets[Simd.ToInt32(which[n])];
         }
     }
 
@@ -251,21 +258,21 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
 
     private struct MeanOp : IColumnReduce
     {
-        public T* Y, Sum;
+        public T* Y;
         public T Scale;
 
-        public readonly void Step(int k, T* column, int count)
+        /// <summary>Keeps the running sum in <paramref name="sum"/>.</summary>
+        public readonly void Step(int k, T* column, int count, T* sum, T* unused)
         {
-            var sum = new Span<T>(Sum, count);
-            if (k == 0) new ReadOnlySpan<T>(column, count).CopyTo(sum);
-            else TensorPrimitives.Add(sum, new ReadOnlySpan<T>(column, count), sum);
+            var total = new Span<T>(sum, count);
+            if (k == 0) new ReadOnlySpan<T>(column, count).CopyTo(total);
+            else TensorPrimitives.Add(total, new ReadOnlySpan<T>(column, count), total);
         }
 
-        public readonly void End(int o, int* origins, int count) =>
-            TensorPrimitives.Multiply(new ReadOnlySpan<T>(Sum, count), Scale, new Span<T>(Y + o, count));
+        public readonly void End(int o, int* origins, int count, T* sum, T* unused) =>
+            TensorPrimitives.Multiply(new ReadOnlySpan<T>(sum, count), Scale, new Span<T>(Y + o, count));
     }
 
-    /// <summary>Wide windows: per window row, the vector maximum, then the first index that holds it.</summary>
     /// <summary>What <see cref="ForEachWindow"/> does with one window.</summary>
     private interface IWindowOp
     {
@@ -273,14 +280,26 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         void Window(int o, T* sample, int origin);
     }
 
-    /// <summary>Visits every window in output order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForEachWindow<TOp>(in PoolShape s, T* data, ref TOp op) where TOp : struct, IWindowOp
+    /// <summary>Visits every window, split by samples over the compute pool (each window belongs to one sample).</summary>
+    private static void ForEachWindow<TOp>(in PoolShape s, T* data, TOp op) where TOp : struct, IWindowOp
     {
-        int o = 0, oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
-        for (int b = 0; b < s.Batch; b++)
+        var range = new WindowRange<TOp>(s, data, op);
+        ComputePool.ForRanges(s.Batch, SamplesPerPiece(s), ref range);
+    }
+
+    private readonly struct WindowRange<TOp>(PoolShape s, T* data, TOp op) : IRangeWork where TOp : struct, IWindowOp
+    {
+        public void Run(int start, int count) => ForEachWindow(s, data, op, start, start + count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForEachWindow<TOp>(in PoolShape s, T* data, TOp op, int b0, int b1) where TOp : struct, IWindowOp
+    {
+        int oh = s.OH, ow = s.OW, rowStep = s.SH * s.W, columnStep = s.SW, plane = s.H * s.W;
+        for (int b = b0; b < b1; b++)
         {
             T* sample = data + (long)b * s.InputSize;
+            int o = b * s.OutputSize;
             for (int c = 0; c < s.C; c++)
             {
                 for (int r = 0; r < oh; r++)

@@ -27,6 +27,9 @@ internal unsafe interface ISimd<TVec, T>
 
     /// <summary>a·b + c, fused where the hardware has FMA.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+
+    /// <summary>a·b + c with one rounding always (slow where the hardware has no FMA).</summary>
+    static abstract TVec FusedMultiplyAdd(TVec a, TVec b, TVec c);
     static abstract TVec Negate(TVec a);
     static abstract TVec Abs(TVec a);
     static abstract TVec Max(TVec a, TVec b);
@@ -127,6 +130,15 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FusedMultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        for (int i = 0; i < Vector512<T>.Count; i++) a = a.WithElement(i, T.FusedMultiplyAdd(a.GetElement(i), b.GetElement(i), c.GetElement(i)));
+        return a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp(Vector512<T> a) =>
         Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector512<T>, Simd512<T>, T>(a) : PerLane(a, &T.Exp);
 
@@ -201,6 +213,15 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        for (int i = 0; i < Vector256<T>.Count; i++) a = a.WithElement(i, T.FusedMultiplyAdd(a.GetElement(i), b.GetElement(i), c.GetElement(i)));
+        return a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> a) =>
         Simd.IsVectorizable<T>() ? SpecialFunctions.Exp<Vector256<T>, Simd256<T>, T>(a) : PerLane(a, &T.Exp);
 
@@ -272,6 +293,15 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
         if (typeof(T) == typeof(double))
             return Vector128.MultiplyAddEstimate(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
         return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> FusedMultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (typeof(T) == typeof(float)) return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        for (int i = 0; i < Vector128<T>.Count; i++) a = a.WithElement(i, T.FusedMultiplyAdd(a.GetElement(i), b.GetElement(i), c.GetElement(i)));
+        return a;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

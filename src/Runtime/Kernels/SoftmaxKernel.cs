@@ -48,10 +48,11 @@ public static class SoftmaxKernel
 /// <summary>Log-softmax over each sample's whole vector: y = x − max − log Σ exp(x − max).</summary>
 public static class LogSoftmaxKernel
 {
-    /// <summary>Overwrites y.</summary>
+    /// <summary>Overwrites y, which must not overlap x.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int batch, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         SoftmaxShape.Validate(x.Length, y.Length, batch, size, nameof(x), nameof(y));
+        KernelGuard.NoOverlap(x, y, nameof(x), nameof(y));
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<T> xr = x.Slice(b * size, size);

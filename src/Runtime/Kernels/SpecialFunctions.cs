@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
 namespace Axon.Kernels;
 
 /// <summary>
@@ -79,9 +82,10 @@ internal static class SpecialFunctions
         public static readonly T[] Atanh = Array.ConvertAll(Single ? AtanhSeries[..9] : AtanhSeries, T.CreateTruncating);
         public static readonly T Log2E = T.CreateTruncating(1.4426950408889634);
 
-        // ln 2 = Ln2High + Ln2Low, with Ln2High the nearest float or double.
-        public static readonly T Ln2High = Single ? T.CreateTruncating(0.6931471824645996f) : T.CreateTruncating(0.6931471805599453);
-        public static readonly T Ln2Low = T.CreateTruncating(Single ? -1.904654299957768e-09 : 2.3190468138462996e-17);
+        // ln 2 = Ln2High + Ln2Low, with Ln2High cut to 12 (float) or 32 (double) significant bits so that k·Ln2High
+        // is exact for every k in range: the reduction needs no fused multiply-add to be accurate.
+        public static readonly T Ln2High = T.CreateTruncating(Single ? 0.693115234375 : 0.6931471804855391);
+        public static readonly T Ln2Low = T.CreateTruncating(Single ? 3.194618329871446e-05 : 7.440617110012397e-11);
 
         // Beyond these eˣ is 0 or ∞; clamping keeps 2ᵏ in range (the scaling is split in two halves).
         public static readonly T ExpLow = T.CreateTruncating(Single ? -104.0 : -746.0);
@@ -91,7 +95,7 @@ internal static class SpecialFunctions
 
     /// <summary>
     /// eˣ, small enough to inline (the runtime's vector Exp is not inlined into these loops and costs a call
-    /// per vector): x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split with FMAs), eʳ by its Taylor series,
+    /// per vector): x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split), eʳ by its Taylor series,
     /// then 2ᵏ in two halves so that results that overflow or are subnormal come out right.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -171,8 +175,25 @@ internal static class SpecialFunctions
 
         TVec f = TS.MultiplyAdd(u, b1, TS.Subtract(TS.Create(c[0]), b2));
         TVec high = TS.Multiply(z, z);
-        TVec low = TS.MultiplyAdd(z, z, TS.Negate(high));
+        TVec low = SquareError<TVec, TS>(z, high);
         return TS.Multiply(t, TS.Multiply(TS.Exp(TS.Negate(high)), TS.Exp(TS.Subtract(f, low))));
+    }
+
+    /// <summary>
+    /// z² − high exactly, for high = fl(z²): one fused multiply-add where the hardware has it, else Dekker's
+    /// split of z into two halves whose products are exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec SquareError<TVec, TS>(TVec z, TVec high)
+        where TVec : struct
+        where TS : ISimd<TVec, double>
+    {
+        if (Fma.IsSupported || AdvSimd.IsSupported) return TS.FusedMultiplyAdd(z, z, TS.Negate(high));
+        TVec c = TS.Multiply(z, TS.Create(134217729.0)); // 2^27 + 1
+        TVec zh = TS.Subtract(c, TS.Subtract(c, z));
+        TVec zl = TS.Subtract(z, zh);
+        TVec cross = TS.Multiply(zh, zl);
+        return TS.Add(TS.Add(TS.Subtract(TS.Multiply(zh, zh), high), TS.Add(cross, cross)), TS.Multiply(zl, zl));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

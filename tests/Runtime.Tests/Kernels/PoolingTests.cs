@@ -8,7 +8,7 @@ public sealed class PoolingTests
     public static TheoryData<int, int, int, int, int, int> Shapes => new()
     {
         // batch, channels, height, width, kernel, stride
-        { 3, 5, 28, 28, 2, 2 }, { 2, 3, 13, 17, 3, 1 }, { 2, 4, 11, 9, 3, 2 }, { 1, 2, 20, 18, 16, 2 }, { 2, 1, 7, 40, 5, 3 },
+        { 3, 5, 28, 28, 2, 2 }, { 40, 5, 28, 28, 2, 2 }, { 2, 3, 13, 17, 3, 1 }, { 300, 2, 20, 40, 20, 4 }, { 2, 4, 11, 9, 3, 2 }, { 1, 2, 20, 18, 16, 2 }, { 2, 1, 7, 40, 5, 3 },
     };
 
     [Theory]

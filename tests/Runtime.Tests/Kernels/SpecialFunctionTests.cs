@@ -54,6 +54,10 @@ public sealed class SpecialFunctionTests
     [InlineData(12, 1.0, 1.3562611692059042e-64)]
     [InlineData(20, 1.0, 5.395865611607901e-176)]
     [InlineData(26, 1.0, 5.663192408856143e-296)]
+    [InlineData(4.123456789, 0.9999999945051733, 5.494826666661643e-09)]
+    [InlineData(10.7, 1.0, 9.94923478511827e-52)]
+    [InlineData(17.31, 1.0, 2.4104686206486906e-132)]
+    [InlineData(-2.9876, -0.9999761170009988, 1.9999761170009989)]
     public void ErfAndErfcMatchReferenceValues(double x, double erf, double erfc)
     {
         foreach (var (width, value) in AllWidths(x, SpecialFunctions.Erf,

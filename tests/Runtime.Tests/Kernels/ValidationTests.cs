@@ -143,6 +143,28 @@ public sealed class PlumbingTests
     }
 
     [Fact]
+    public void LongSpansSplitOverThreadsGiveTheSameValuesAsShortOnes()
+    {
+        const int N = 196 * 1024, Piece = 1024;
+        var random = new Random(11);
+        float[] x = Enumerable.Range(0, N).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
+        float[] whole = new float[N], pieces = new float[N], dx = new float[N], dxPieces = new float[N];
+        foreach (Action<float[], float[], int, int> run in new Action<float[], float[], int, int>[]
+                 {
+                     (i, o, s, n) => TanhKernel.Forward<float>(i.AsSpan(s, n), o.AsSpan(s, n)),
+                     (i, o, s, n) => GeluKernel.Forward<float>(i.AsSpan(s, n), o.AsSpan(s, n)),
+                     (i, o, s, n) => SoftplusKernel.Backward<float>(i.AsSpan(s, n), i.AsSpan(s, n), i.AsSpan(s, n), o.AsSpan(s, n)),
+                 })
+        {
+            Array.Clear(whole);
+            Array.Clear(pieces);
+            run(x, whole, 0, N);
+            for (int s = 0; s < N; s += Piece) run(x, pieces, s, Piece);
+            Assert.Equal(pieces, whole);
+        }
+    }
+
+    [Fact]
     public void ReluDerivativeAtZeroIsZero()
     {
         double[] x = [0.0, -0.0, 1.0], dx = new double[3];
