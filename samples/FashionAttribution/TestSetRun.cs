@@ -31,7 +31,7 @@ internal static class TestSetRun
                 var evaluator = analyzer.Evaluator;
                 var attributor = evaluator.Attributor;
                 int layer = analyzer.Layer, filters = analyzer.FilterCount, size = analyzer.LayerSize;
-                var ig = new float[Chunk * FashionCnn.InputSize];
+                var ig = new float[FashionCnn.InputSize];
                 var conductance = new float[Chunk * size];
                 var filterScores = new float[Chunk * filters];
                 var drops = new float[Chunk * filters];
@@ -51,13 +51,22 @@ internal static class TestSetRun
                         if (predicted[b] == images.Labels[start + b]) correct++;
                     }
 
-                    var target = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
-                    attributor.IntegratedGradients(inputs, target, Baseline<float>.Zero, ig.AsSpan(0, n * FashionCnn.InputSize), integration, deltas.AsSpan(0, n));
-                    foreach (float d in deltas.AsSpan(0, n)) igDelta += Math.Abs(d);
-                    attributor.LayerConductance(layer, inputs, target, Baseline<float>.Zero, conductance.AsSpan(0, n * size), integration, deltas.AsSpan(0, n));
-                    foreach (float d in deltas.AsSpan(0, n)) conductanceDelta += Math.Abs(d);
+                    // One image per call: the adaptive mode raises n for every input of a call together, so a
+                    // single hard image would otherwise make its whole chunk pay for its extra steps. The steps of
+                    // one image are still one batch of model passes.
+                    for (int b = 0; b < n; b++)
+                    {
+                        var image = inputs.Slice(b * FashionCnn.InputSize, FashionCnn.InputSize);
+                        var target = AttributionTarget<float>.Class(predicted[b]);
+                        attributor.IntegratedGradients(image, target, Baseline<float>.Zero, ig.AsSpan(0, FashionCnn.InputSize), integration, deltas.AsSpan(0, 1));
+                        igDelta += Math.Abs(deltas[0]);
+                        attributor.LayerConductance(layer, image, target, Baseline<float>.Zero, conductance.AsSpan(b * size, size), integration, deltas.AsSpan(0, 1));
+                        conductanceDelta += Math.Abs(deltas[0]);
+                    }
+
+                    var targets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
                     evaluator.FilterScores(layer, conductance.AsSpan(0, n * size), filterScores.AsSpan(0, n * filters));
-                    evaluator.FilterAblationDrops(layer, inputs, target, Baseline<float>.Zero, drops.AsSpan(0, n * filters));
+                    evaluator.FilterAblationDrops(layer, inputs, targets, Baseline<float>.Zero, drops.AsSpan(0, n * filters));
                     for (int i = 0; i < n * filters; i++)
                     {
                         pooledConductance.Add(filterScores[i]);
