@@ -6,7 +6,7 @@ namespace Axon.Runtime.Tests.Networks;
 /// The generated reverse and forward modes of whole networks (sequential, convolutional, residual with concat,
 /// embedding + 1-D convolution, reshape, custom activations with weight sharing) against finite differences.
 /// </summary>
-public sealed class GeneratedNetworkGradientTests
+public sealed class GeneratedNetworkGradientTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     public static TheoryData<string> Networks => new() { nameof(DenseNet), nameof(ConvNet), nameof(ResidualNet), nameof(TextNet), nameof(ShapesNet), nameof(SwishNet) };
 
@@ -50,6 +50,7 @@ public sealed class GeneratedNetworkGradientTests
     public void Parameter_gradients_match_finite_differences(string name)
     {
         double error = Check(name).ParameterGradientError();
+        output.WriteLine($"{name}: max relative parameter-gradient error {error:E2}");
         Assert.True(error < GradientCheck.Tolerance, $"{name}: parameter gradient error {error:E2}");
     }
 
@@ -59,6 +60,7 @@ public sealed class GeneratedNetworkGradientTests
     {
         if (name == nameof(TextNet)) return; // ids are discrete; TextNet's input gradient is zero by definition (tested below)
         double error = Check(name).InputGradientError();
+        output.WriteLine($"{name}: max relative input-gradient error {error:E2}");
         Assert.True(error < GradientCheck.Tolerance, $"{name}: input gradient error {error:E2}");
     }
 
@@ -68,6 +70,7 @@ public sealed class GeneratedNetworkGradientTests
     {
         if (name == nameof(TextNet)) return;
         double error = Check(name).TangentError(seed: 3);
+        output.WriteLine($"{name}: max relative tangent error {error:E2}");
         Assert.True(error < GradientCheck.Tolerance, $"{name}: tangent error {error:E2}");
     }
 
@@ -77,6 +80,7 @@ public sealed class GeneratedNetworkGradientTests
     {
         if (name == nameof(TextNet)) return;
         double error = Check(name).DualityError(seed: 4);
+        output.WriteLine($"{name}: duality error {error:E2}");
         Assert.True(error < 1e-12, $"{name}: uᵀ(Jv) vs (Jᵀu)ᵀv relative difference {error:E2}");
     }
 
