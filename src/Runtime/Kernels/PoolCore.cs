@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -52,6 +53,13 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         KernelGuard.Length(argmax.Length, (long)s.Batch * s.OutputSize, nameof(argmax));
         fixed (T* px = x) fixed (T* py = y) fixed (int* pa = argmax)
         {
+            if (IsPairWindow(s))
+            {
+                var pairs = new PairMaxRange(s, px, py, pa);
+                ComputePool.ForRanges(s.Batch * s.C, PlanesPerPiece(s), ref pairs);
+                return;
+            }
+
             if (s.KW >= WideWindow)
             {
                 ForEachWindow(s, px, new WideMaxOp(py, pa, s.KH, s.KW, s.W));
@@ -71,11 +79,10 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         s.ValidateOutput(dy.Length, nameof(dy));
         KernelGuard.Length(argmax.Length, dy.Length, nameof(argmax));
         s.ValidateInput(dx.Length, nameof(dx));
-        int inSize = s.InputSize, outSize = s.OutputSize;
-        for (int b = 0; b < s.Batch; b++)
+        fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* pdx = dx)
         {
-            Span<T> sample = dx.Slice(b * inSize, inSize);
-            for (int o = b * outSize; o < (b + 1) * outSize; o++) sample[Winner(argmax, o, inSize)] += dy[o];
+            var range = new SelectedRange(s, pdy, pa, pdx, scatter: true);
+            ComputePool.ForRanges(s.Batch, SamplesPerSelection(s), ref range);
         }
     }
 
@@ -86,20 +93,124 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         s.ValidateInput(tx.Length, nameof(tx));
         s.ValidateOutput(ty.Length, nameof(ty));
         KernelGuard.Length(argmax.Length, ty.Length, nameof(argmax));
-        int inSize = s.InputSize, outSize = s.OutputSize;
-        for (int b = 0; b < s.Batch; b++)
+        fixed (T* ptx = tx) fixed (int* pa = argmax) fixed (T* pty = ty)
         {
-            ReadOnlySpan<T> sample = tx.Slice(b * inSize, inSize);
-            for (int o = b * outSize; o < (b + 1) * outSize; o++) ty[o] = sample[Winner(argmax, o, inSize)];
+            var range = new SelectedRange(s, pty, pa, ptx, scatter: false);
+            ComputePool.ForRanges(s.Batch, SamplesPerSelection(s), ref range);
         }
     }
 
-    private static int Winner(ReadOnlySpan<int> argmax, int o, int inSize)
+    /// <summary>Samples per parallel piece of a scatter or gather through the arg-max: about 32K outputs.</summary>
+    private static int SamplesPerSelection(in PoolShape s) => (int)Math.Max(1, (1L << 15) / Math.Max(1L, s.OutputSize));
+
+    /// <summary>
+    /// The arg-max's scatter (<c>input[argmax] += output</c>, backward) or gather (<c>output = input[argmax]</c>,
+    /// tangent) over a range of samples; every index is checked against the sample's input.
+    /// </summary>
+    private readonly struct SelectedRange(PoolShape s, T* output, int* argmax, T* input, bool scatter) : IRangeWork
     {
-        int index = argmax[o];
-        if ((uint)index >= (uint)inSize)
-            throw new ArgumentException($"argmax[{o}] = {index} is outside the sample's input (size {inSize}); pass the arg-max that Forward recorded.", nameof(argmax));
-        return index;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            int inSize = s.InputSize, outSize = s.OutputSize;
+            for (int b = start; b < start + count; b++)
+            {
+                T* sample = input + (long)b * inSize;
+                long o0 = (long)b * outSize;
+                T* values = output + o0;
+                int* winners = argmax + o0;
+                if (scatter)
+                {
+                    for (int o = 0; o < outSize; o++)
+                    {
+                        int index = winners[o];
+                        if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                        sample[index] += values[o];
+                    }
+                }
+                else
+                {
+                    for (int o = 0; o < outSize; o++)
+                    {
+                        int index = winners[o];
+                        if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                        values[o] = sample[index];
+                    }
+                }
+            }
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowWinner(long o, int index, int inSize) =>
+        throw new ArgumentException($"argmax[{o}] = {index} is outside the sample's input (size {inSize}); pass the arg-max that Forward recorded.", "argmax");
+
+    /// <summary>
+    /// 2×2 windows with stride 2 on float or double: the <see cref="PairMaxRange"/> fast path. (Index arithmetic
+    /// in T stays exact: it never exceeds 3·W.)
+    /// </summary>
+    private static bool IsPairWindow(in PoolShape s) =>
+        s.KH == 2 && s.KW == 2 && s.SH == 2 && s.SW == 2 && Simd.IsVectorizable<T>() && s.W < (1 << 20);
+
+    /// <summary>Planes per parallel piece of the 2×2 fast path: about 64K input elements.</summary>
+    private static int PlanesPerPiece(in PoolShape s) => Math.Max(1, (1 << 16) / (s.H * s.W));
+
+    /// <summary>
+    /// 2×2, stride-2 max pooling over a range of planes (batch × channel). Each output row is done a vector of
+    /// outputs at a time: two vectors of each input row are split into their even and odd columns, the pairs of
+    /// each row are reduced, then the two rows (the same first-maximum / NaN rule as <see cref="MaxStep"/>: the
+    /// earlier element in the window wins ties). The last vector of a row overlaps the previous one when the row
+    /// is not a whole number of vectors; the vector width is the widest that fits in one output row.
+    /// </summary>
+    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax) : IRangeWork
+    {
+        public void Run(int start, int count)
+        {
+            int ow = s.OW;
+            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, x, y, argmax, start, start + count);
+            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, x, y, argmax, start, start + count);
+            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, x, y, argmax, start, start + count);
+            else Planes<T, ScalarSimd<T>>(s, x, y, argmax, start, start + count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Planes<TVec, TS>(in PoolShape s, T* x, T* y, int* argmax, int p0, int p1)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
+        TVec left = TS.Add(TS.Indices, TS.Indices), right = TS.Add(left, TS.Create(T.One));
+        TVec lowerLeft = TS.Add(left, TS.Create(T.CreateTruncating(width))), lowerRight = TS.Add(right, TS.Create(T.CreateTruncating(width)));
+        for (int p = p0; p < p1; p++)
+        {
+            T* input = x + (long)p * plane;
+            long outputPlane = (long)p * oh * ow;
+            int origin = p % channels * plane;
+            for (int r = 0; r < oh; r++)
+            {
+                T* top = input + 2 * r * width;
+                T* bottom = top + width;
+                T* yRow = y + outputPlane + r * ow;
+                int* aRow = argmax + outputPlane + r * ow;
+                int rowOrigin = origin + 2 * r * width;
+                for (int q = 0; q < ow; q += w)
+                {
+                    int q0 = Math.Min(q, ow - w);
+                    TS.Deinterleave(TS.Load(top + 2 * q0), TS.Load(top + 2 * q0 + w), out TVec a, out TVec b);
+                    TS.Deinterleave(TS.Load(bottom + 2 * q0), TS.Load(bottom + 2 * q0 + w), out TVec c, out TVec d);
+
+                    // b replaces a when a is a number and b is not ≤ a (greater, or NaN): the first maximum wins.
+                    TVec upperPick = TS.AndNot(TS.Equal(a, a), TS.LessThanOrEqual(b, a));
+                    TVec upper = TS.Select(upperPick, b, a), upperAt = TS.Select(upperPick, right, left);
+                    TVec lowerPick = TS.AndNot(TS.Equal(c, c), TS.LessThanOrEqual(d, c));
+                    TVec lower = TS.Select(lowerPick, d, c), lowerAt = TS.Select(lowerPick, lowerRight, lowerLeft);
+                    TVec pick = TS.AndNot(TS.Equal(upper, upper), TS.LessThanOrEqual(lower, upper));
+                    TS.Store(TS.Select(pick, lower, upper), yRow + q0);
+                    TS.StoreInt32(TS.Select(pick, lowerAt, upperAt), rowOrigin + 2 * q0, aRow + q0);
+                }
+            }
+        }
     }
 
     /// <summary>y = window mean. Linear, so it is also the tangent.</summary>

@@ -33,4 +33,13 @@ internal unsafe readonly struct ScalarSimd<T> : ISimd<T, T> where T : unmanaged,
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Select(T mask, T whenTrue, T whenFalse) => mask != T.Zero ? whenTrue : whenFalse;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T CopySign(T magnitude, T sign) => T.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T a) => a;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(T a, T b, out T even, out T odd)
+    {
+        even = a;
+        odd = b;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreInt32(T value, int add, int* destination) => *destination = Simd.ToInt32(value) + add;
 }

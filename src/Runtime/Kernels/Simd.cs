@@ -1,4 +1,6 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Axon.Kernels;
 
@@ -63,6 +65,15 @@ internal unsafe interface ISimd<TVec, T>
     /// <summary>Copies the sign of <paramref name="sign"/> onto <paramref name="magnitude"/>.</summary>
     static abstract TVec CopySign(TVec magnitude, TVec sign);
     static abstract T Sum(TVec a);
+
+    /// <summary>
+    /// Splits the 2·Count consecutive elements held by <paramref name="a"/> then <paramref name="b"/> into those at
+    /// even and at odd positions (float and double; the one-lane form returns a and b).
+    /// </summary>
+    static abstract void Deinterleave(TVec a, TVec b, out TVec even, out TVec odd);
+
+    /// <summary>Stores the lanes (integral values) truncated to int plus <paramref name="add"/> at <paramref name="destination"/> (Count ints).</summary>
+    static abstract void StoreInt32(TVec value, int add, int* destination);
 }
 
 /// <summary>Helpers to choose a vector width and to run scalar maths lane by lane where no vector form exists.</summary>
@@ -118,6 +129,48 @@ internal unsafe readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> CopySign(Vector512<T> magnitude, Vector512<T> sign) => Vector512.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> a) => Vector512.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(Vector512<T> a, Vector512<T> b, out Vector512<T> even, out Vector512<T> odd)
+    {
+        if (Avx512F.IsSupported && typeof(T) == typeof(float))
+        {
+            Vector512<float> fa = a.As<T, float>(), fb = b.As<T, float>();
+            even = Avx512F.PermuteVar16x32x2(fa, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), fb).As<float, T>();
+            odd = Avx512F.PermuteVar16x32x2(fa, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), fb).As<float, T>();
+        }
+        else if (Avx512F.IsSupported && typeof(T) == typeof(double))
+        {
+            Vector512<double> da = a.As<T, double>(), db = b.As<T, double>();
+            even = Avx512F.PermuteVar8x64x2(da, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), db).As<double, T>();
+            odd = Avx512F.PermuteVar8x64x2(da, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), db).As<double, T>();
+        }
+        else
+        {
+            Simd256<T>.Deinterleave(a.GetLower(), a.GetUpper(), out var evenA, out var oddA);
+            Simd256<T>.Deinterleave(b.GetLower(), b.GetUpper(), out var evenB, out var oddB);
+            even = Vector512.Create(evenA, evenB);
+            odd = Vector512.Create(oddA, oddB);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInt32(Vector512<T> value, int add, int* destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector512.ConvertToInt32(value.As<T, float>()) + Vector512.Create(add)).Store(destination);
+        }
+        else if (Avx512F.IsSupported && typeof(T) == typeof(double))
+        {
+            (Avx512F.ConvertToVector256Int32WithTruncation(value.As<T, double>()) + Vector256.Create(add)).Store(destination);
+        }
+        else
+        {
+            Simd256<T>.StoreInt32(value.GetLower(), add, destination);
+            Simd256<T>.StoreInt32(value.GetUpper(), add, destination + Vector256<T>.Count);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
@@ -203,6 +256,49 @@ internal unsafe readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> a) => Vector256.Sum(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(Vector256<T> a, Vector256<T> b, out Vector256<T> even, out Vector256<T> odd)
+    {
+        if (Avx2.IsSupported && typeof(T) == typeof(float))
+        {
+            // In-lane shuffles give [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute puts the pairs in order.
+            Vector256<float> fa = a.As<T, float>(), fb = b.As<T, float>();
+            even = Avx2.Permute4x64(Avx.Shuffle(fa, fb, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).As<double, T>();
+            odd = Avx2.Permute4x64(Avx.Shuffle(fa, fb, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).As<double, T>();
+        }
+        else if (Avx2.IsSupported && typeof(T) == typeof(double))
+        {
+            Vector256<double> da = a.As<T, double>(), db = b.As<T, double>();
+            even = Avx2.Permute4x64(Avx.UnpackLow(da, db), 0b11_01_10_00).As<double, T>();
+            odd = Avx2.Permute4x64(Avx.UnpackHigh(da, db), 0b11_01_10_00).As<double, T>();
+        }
+        else
+        {
+            Simd128<T>.Deinterleave(a.GetLower(), a.GetUpper(), out var evenA, out var oddA);
+            Simd128<T>.Deinterleave(b.GetLower(), b.GetUpper(), out var evenB, out var oddB);
+            even = Vector256.Create(evenA, evenB);
+            odd = Vector256.Create(oddA, oddB);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInt32(Vector256<T> value, int add, int* destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector256.ConvertToInt32(value.As<T, float>()) + Vector256.Create(add)).Store(destination);
+        }
+        else if (Avx.IsSupported && typeof(T) == typeof(double))
+        {
+            (Avx.ConvertToVector128Int32WithTruncation(value.As<T, double>()) + Vector128.Create(add)).Store(destination);
+        }
+        else
+        {
+            Simd128<T>.StoreInt32(value.GetLower(), add, destination);
+            Simd128<T>.StoreInt32(value.GetUpper(), add, destination + Vector128<T>.Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
         if (typeof(T) == typeof(float))
@@ -284,6 +380,48 @@ internal unsafe readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> CopySign(Vector128<T> magnitude, Vector128<T> sign) => Vector128.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector128<T> a) => Vector128.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(Vector128<T> a, Vector128<T> b, out Vector128<T> even, out Vector128<T> odd)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<float> fa = a.As<T, float>(), fb = b.As<T, float>();
+            if (Sse.IsSupported)
+            {
+                even = Sse.Shuffle(fa, fb, 0b10_00_10_00).As<float, T>();
+                odd = Sse.Shuffle(fa, fb, 0b11_01_11_01).As<float, T>();
+            }
+            else if (AdvSimd.Arm64.IsSupported)
+            {
+                even = AdvSimd.Arm64.UnzipEven(fa, fb).As<float, T>();
+                odd = AdvSimd.Arm64.UnzipOdd(fa, fb).As<float, T>();
+            }
+            else
+            {
+                even = Vector128.Create(fa[0], fa[2], fb[0], fb[2]).As<float, T>();
+                odd = Vector128.Create(fa[1], fa[3], fb[1], fb[3]).As<float, T>();
+            }
+        }
+        else
+        {
+            even = Vector128.Create(a.GetLower(), b.GetLower());
+            odd = Vector128.Create(a.GetUpper(), b.GetUpper());
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInt32(Vector128<T> value, int add, int* destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector128.ConvertToInt32(value.As<T, float>()) + Vector128.Create(add)).Store(destination);
+        }
+        else
+        {
+            for (int i = 0; i < Vector128<T>.Count; i++) destination[i] = Simd.ToInt32(value[i]) + add;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)

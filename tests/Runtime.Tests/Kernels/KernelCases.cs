@@ -299,6 +299,7 @@ public static class KernelCatalog
         new Conv1dCase(2, 3, 11, 4, kernel: 3, stride: 1, padding: 1),
         new Conv1dCase(2, 2, 10, 3, kernel: 5, stride: 2, padding: 2),
         new MaxPool2dCase(2, 2, 6, 8, kernel: 2, stride: 2),
+        new MaxPool2dCase(2, 3, 9, 37, kernel: 2, stride: 2), // the 2×2 fast path with a partial last vector, odd sizes
         new MaxPool2dCase(2, 2, 7, 9, kernel: 3, stride: 2),
         new AvgPool2dCase(2, 2, 6, 8, kernel: 2, stride: 2),
         new AvgPool2dCase(2, 3, 7, 9, kernel: 3, stride: 2),

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Axon.Kernels;
 
 namespace Axon.Runtime.Tests.Kernels;
@@ -94,5 +95,96 @@ public sealed class PoolingTests
         double[] mean = new double[B * C];
         GlobalAvgPoolKernel.Forward<double>(x.Select(v => double.IsNaN(v) ? 0 : v).ToArray(), mean, B, C, L);
         Assert.Equal(x.Take(L).Sum() / L, mean[0], 1e-12);
+    }
+
+    public static TheoryData<int, int, int, int> PairShapes => new()
+    {
+        // batch, channels, height, width: output rows of 1, 2, 3 (scalar), 4–7, 8–15, 16+ columns and partial
+        // last vectors, odd heights and widths (the last row or column is dropped), enough planes to go parallel.
+        { 2, 3, 2, 2 }, { 1, 2, 5, 5 }, { 2, 2, 7, 6 }, { 3, 2, 6, 9 }, { 2, 3, 9, 14 }, { 2, 2, 8, 17 }, { 3, 8, 28, 28 },
+        { 2, 2, 6, 33 }, { 2, 3, 5, 64 }, { 1, 2, 4, 71 }, { 4, 16, 14, 14 }, { 20, 8, 28, 28 },
+    };
+
+    /// <summary>
+    /// The 2×2, stride-2 fast path (float and double) against the naive loops: values from a small set with ties,
+    /// signed zeros, infinities and NaNs (several in one window), forward values and arg-max, the backward scatter
+    /// and the tangent gather.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PairShapes))]
+    public void TwoByTwoPoolingMatchesTheNaiveLoops(int batch, int channels, int height, int width)
+    {
+        var random = new Random(batch * 1000 + height * 100 + width);
+        double[] pool = [-2, -1, -0.0, 0, 1, 2, 3, double.PositiveInfinity, double.NegativeInfinity, double.NaN];
+        double[] x = Enumerable.Range(0, batch * channels * height * width)
+            .Select(_ => random.Next(12) == 0 ? pool[random.Next(pool.Length)] : random.Next(-3, 4)).ToArray();
+        CheckPairs(x, batch, channels, height, width, random);
+        CheckPairs(x.Select(v => (float)v).ToArray(), batch, channels, height, width, random);
+    }
+
+    private static void CheckPairs<T>(T[] x, int batch, int channels, int height, int width, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = height / 2, ow = width / 2, inSize = channels * height * width, outSize = channels * oh * ow;
+        var expected = new T[batch * outSize];
+        var expectedArg = new int[batch * outSize];
+        int o = 0;
+        for (int b = 0; b < batch; b++)
+        for (int c = 0; c < channels; c++)
+        for (int r = 0; r < oh; r++)
+        for (int q = 0; q < ow; q++, o++)
+        {
+            T max = T.Zero;
+            int arg = -1;
+            for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++)
+            {
+                int at = c * height * width + (2 * r + i) * width + 2 * q + j;
+                T v = x[b * inSize + at];
+                if (arg < 0 || (!T.IsNaN(max) && (v > max || T.IsNaN(v))))
+                {
+                    max = v;
+                    arg = at;
+                }
+            }
+
+            expected[o] = max;
+            expectedArg[o] = arg;
+        }
+
+        var y = new T[batch * outSize];
+        var argmax = new int[batch * outSize];
+        MaxPool2dKernel.Forward<T>(x, y, argmax, batch, channels, height, width, 2, 2);
+        Assert.Equal(expectedArg, argmax);
+        for (int i = 0; i < y.Length; i++)
+        {
+            // Bit-for-bit: the winner itself is copied (so −0 and +0 stay apart).
+            Assert.Equal(BitConverter.DoubleToInt64Bits(double.CreateTruncating(expected[i])), BitConverter.DoubleToInt64Bits(double.CreateTruncating(y[i])));
+        }
+
+        // Backward: dx[winner] += dy onto a non-zero dx; tangent: ty = tx[winner].
+        var dy = Enumerable.Range(0, y.Length).Select(_ => T.CreateTruncating(random.Next(1, 9))).ToArray();
+        var dx = Enumerable.Range(0, x.Length).Select(_ => T.CreateTruncating(random.Next(-4, 5))).ToArray();
+        var expectedDx = (T[])dx.Clone();
+        var ty = new T[y.Length];
+        var expectedTy = new T[y.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            int sample = i / outSize * inSize;
+            expectedDx[sample + expectedArg[i]] += dy[i];
+            expectedTy[i] = dx[sample + expectedArg[i]];
+        }
+
+        MaxPool2dKernel.Tangent<T>(dx, argmax, ty, batch, channels, height, width, 2, 2);
+        Assert.Equal(expectedTy, ty);
+        MaxPool2dKernel.Backward<T>(dy, argmax, dx, batch, channels, height, width, 2, 2);
+        Assert.Equal(expectedDx, dx);
+    }
+
+    [Fact]
+    public void TangentRejectsAnArgMaxOutsideTheSample()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MaxPool2dKernel.Tangent<float>(new float[16], [0, 16, 2, 3], new float[4], 1, 1, 4, 4, 2, 2));
+        Assert.Equal("argmax", error.ParamName);
     }
 }
