@@ -1,7 +1,8 @@
 // Axon's BenchmarkDotNet suite: generated forward / backward / tangent code and the attribution engine on a dense
 // and a convolutional network, beside a plain hand-written reference (the baseline of each category).
 //   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --filter '*'              (default job)
-//   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --filter '*' --job short  (quick)
+//   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --filter '*' --quick      (a few minutes)
+//   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --filter '*' --job short  (BenchmarkDotNet's short job)
 //   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --verify                   (reference == generated?)
 //   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --allocations              (exact steady-state bytes)
 using Axon.Benchmarks;
@@ -26,6 +27,21 @@ var job = Job.Default
     .WithIterationCount(10)
     .WithIterationTime(TimeInterval.FromMilliseconds(250))
     .WithId("Suite");
+
+// --quick: in this process (no child to build), 1 warm-up and 3 measured iterations of at least 100 ms: a few
+// minutes for everything, for a first look or a check that a change did not slow something down.
+if (args.Contains("--quick"))
+{
+    args = [.. args.Where(a => a != "--quick")];
+    jobGiven = false;
+    job = Job.Default
+        .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(3)
+        .WithIterationTime(TimeInterval.FromMilliseconds(100))
+        .WithId("Quick");
+}
 
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .AddColumn(new GflopsColumn())
