@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Packs Axon.Runtime into a temporary folder feed, checks the package's layout and metadata, then creates a fresh
+# console project from tests/Packaging/Consumer that takes Axon from that feed with ONE PackageReference (no
+# ProjectReference), restores it into an empty package cache (so no stale copy of the package can be used),
+# builds it — the generator inside the package must write the model's code — runs it and checks its output.
+# Everything it makes goes to a temporary folder that is removed on exit (the build's own bin/ and obj/ folders
+# under src/, which git ignores, aside).
+# Usage: scripts/check-package.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "check-package: FAILED: $*" >&2; exit 1; }
+pass() { echo "  ok: $*"; }
+
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Runtime/Axon.Runtime.csproj | head -1)
+[[ -n $version ]] || fail "no <Version> in src/Runtime/Axon.Runtime.csproj"
+feed=$work/feed
+mkdir -p "$feed"
+
+echo "check-package: dotnet pack src/Runtime -c Release (Axon.Runtime $version)"
+if ! dotnet pack src/Runtime/Axon.Runtime.csproj -c Release -o "$feed" -tl:off -nologo >"$work/pack.log" 2>&1; then
+  cat "$work/pack.log" >&2
+  fail "dotnet pack failed"
+fi
+warnings=$(grep -E ' warning [A-Z]+[0-9]+' "$work/pack.log" | sort -u || true)
+[[ -z $warnings ]] || { echo "$warnings" >&2; fail "dotnet pack printed warnings"; }
+package=$feed/Axon.Runtime.$version.nupkg
+[[ -f $package ]] || fail "no $package (the feed holds: $(ls "$feed"))"
+pass "packed $(basename "$package") ($(stat -c %s "$package") bytes), no warnings"
+
+# Layout: the runtime and the attributes as libraries, the generator as a C# analyzer, the README.
+unzip -l "$package" >"$work/layout.txt"
+for entry in lib/net10.0/Axon.Runtime.dll lib/net10.0/Axon.Attributes.dll analyzers/dotnet/cs/Axon.Generator.dll README.md Axon.Runtime.nuspec; do
+  grep -qE " $entry\$" "$work/layout.txt" || { cat "$work/layout.txt" >&2; fail "the package has no $entry"; }
+done
+if grep -qE ' (lib|analyzers)/.*(Microsoft\.CodeAnalysis|Axon\.Benchmarks|axon-edge)' "$work/layout.txt"; then
+  cat "$work/layout.txt" >&2
+  fail "the package carries assemblies it must not (Roslyn, samples or benchmarks)"
+fi
+pass "layout: $(awk '$4 ~ /\.dll$/ {print $4}' "$work/layout.txt" | tr '\n' ' ')+ README.md"
+
+# Metadata: one dependency (System.Numerics.Tensors), none on the projects packed inside.
+unzip -p "$package" Axon.Runtime.nuspec >"$work/package.nuspec"
+grep -q '<dependency id="System.Numerics.Tensors"' "$work/package.nuspec" || fail "the nuspec does not depend on System.Numerics.Tensors"
+if grep -qE '<dependency id="Axon\.' "$work/package.nuspec"; then
+  cat "$work/package.nuspec" >&2
+  fail "the nuspec depends on an Axon project that the package already contains"
+fi
+grep -q '<license type="expression">MIT</license>' "$work/package.nuspec" || fail "the nuspec has no MIT license expression"
+grep -q '<readme>README.md</readme>' "$work/package.nuspec" || fail "the nuspec names no README"
+pass "nuspec: version $version, MIT, README, depends only on $(grep -o '<dependency id="[^"]*" version="[^"]*"' "$work/package.nuspec" | sed 's/<dependency id="\([^"]*\)" version="\([^"]*\)"/\1 \2/' | tr '\n' ' ')"
+
+# The consumer: a fresh project outside the repository that restores Axon.Runtime from the folder feed.
+consumer=$work/consumer
+mkdir -p "$consumer"
+sed "s|@AXON_VERSION@|$version|" tests/Packaging/Consumer/Consumer.csproj.in >"$consumer/Consumer.csproj"
+sed "s|@FEED@|$feed|" tests/Packaging/Consumer/NuGet.config.in >"$consumer/NuGet.config"
+cp tests/Packaging/Consumer/Program.cs "$consumer/"
+# Stop MSBuild's search for Directory.Build.* files at the consumer's folder.
+echo '<Project />' >"$consumer/Directory.Build.props"
+echo '<Project />' >"$consumer/Directory.Build.targets"
+
+echo "check-package: building a fresh consumer of Axon.Runtime $version from the folder feed"
+export NUGET_PACKAGES=$work/packages
+if ! (cd "$consumer" && dotnet build -c Release -tl:off -nologo) >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  fail "the consumer does not build against the package"
+fi
+[[ -f $NUGET_PACKAGES/axon.runtime/$version/analyzers/dotnet/cs/Axon.Generator.dll ]] || fail "the consumer did not restore Axon.Runtime $version from the feed"
+pass "consumer restored Axon.Runtime $version from the feed and built (the packaged generator wrote TinyNet)"
+
+if ! (cd "$consumer" && dotnet run -c Release --no-build) >"$work/run.log" 2>&1; then
+  cat "$work/run.log" >&2
+  fail "the consumer failed"
+fi
+sed 's/^/    /' "$work/run.log"
+grep -q '^package consumer: ok$' "$work/run.log" || fail "the consumer did not report ok"
+grep -q '^completeness: .* -> ok$' "$work/run.log" || fail "no completeness check in the consumer's output"
+echo "check-package: Axon.Runtime $version packs and works from a package feed"
