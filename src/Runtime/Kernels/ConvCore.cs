@@ -138,13 +138,12 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
 
                 int n = count * p;
                 for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + (long)b * p, n);
-                FillBias(product, n, n);
-                GemmCore<T>.Multiply(false, false, S.K, n, S.Q, Weight, col, product, n, accumulate: Bias != null, parallel: slots == 1);
+                GemmCore<T>.Multiply(false, false, S.K, n, S.Q, Weight, col, product, n, accumulate: false, parallel: slots == 1);
                 CopyOut(product, g0, count);
             }
         }
 
-        /// <summary>Copies a group's product [K × count·P] to the samples' outputs [K, P].</summary>
+        /// <summary>Copies a group's product [K × count·P] to the samples' outputs [K, P], adding the bias on the way.</summary>
         private readonly void CopyOut(T* product, int g0, int count)
         {
             int p = S.P;
@@ -153,7 +152,11 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
             {
                 T* y = Y + (long)(g0 + b) * S.OutputSize;
                 for (int k = 0; k < S.K; k++)
-                    Buffer.MemoryCopy(product + k * n + (long)b * p, y + (long)k * p, (long)p * sizeof(T), (long)p * sizeof(T));
+                {
+                    T* from = product + k * n + (long)b * p, to = y + (long)k * p;
+                    if (Bias != null) TensorPrimitives.Add(new ReadOnlySpan<T>(from, p), Bias[k], new Span<T>(to, p));
+                    else Buffer.MemoryCopy(from, to, (long)p * sizeof(T), (long)p * sizeof(T));
+                }
             }
         }
 
