@@ -32,8 +32,14 @@ internal readonly record struct ConvShape(int Batch, int C, int H, int W, int K,
 
     private const long ColumnBudget = 1 << 16;
 
-    /// <summary>Scratch per slot: a group of im2col matrices, one col gradient, a partial weight and bias gradient.</summary>
-    public long SlotLength => (Group + 1L) * Q * P + (long)K * Q + K;
+    /// <summary>
+    /// Scratch per slot: a group of im2col matrices, a group-wide col gradient (or, forward, the group's output
+    /// as one [K × Group·P] matrix), a partial weight and bias gradient.
+    /// </summary>
+    public long SlotLength => (long)Group * P * (Q + Math.Max(Q, K)) + (long)K * Q + K;
+
+    /// <summary>Offset of the partial weight gradient inside a slot.</summary>
+    public long PartialOffset => (long)Group * P * (Q + Math.Max(Q, K));
 
     public long ScratchLength => Slots * SlotLength;
 }
@@ -112,19 +118,53 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int slot)
         {
-            int slots = S.Slots, p = S.P;
+            int slots = S.Slots, p = S.P, group = S.Group;
             T* col = Scratch + slot * S.SlotLength;
-            for (int b = S.Batch * slot / slots; b < S.Batch * (slot + 1) / slots; b++)
+            T* product = col + (long)group * S.Q * p;
+            int first = S.Batch * slot / slots, end = S.Batch * (slot + 1) / slots;
+            for (int g0 = first; g0 < end; g0 += group)
             {
-                T* y = Y + (long)b * S.OutputSize;
-                Im2Col(S, X + (long)b * S.InputSize, col);
-                if (Bias != null)
+                // A group of samples side by side: col [Q × count·P], one product [K × count·P] with count
+                // times the columns of a single sample's (fuller register tiles, W packed once per group).
+                int count = Math.Min(group, end - g0);
+                if (count == 1)
                 {
-                    for (int k = 0; k < S.K; k++) new Span<T>(y + (long)k * p, p).Fill(Bias[k]);
+                    T* y = Y + (long)g0 * S.OutputSize;
+                    Im2Col(S, X + (long)g0 * S.InputSize, col, p);
+                    FillBias(y, p, p);
+                    GemmCore<T>.Multiply(false, false, S.K, p, S.Q, Weight, col, y, p, accumulate: Bias != null, parallel: slots == 1);
+                    continue;
                 }
 
-                GemmCore<T>.Multiply(false, false, S.K, p, S.Q, Weight, col, y, p, accumulate: Bias != null, parallel: slots == 1);
+                int n = count * p;
+                for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + (long)b * p, n);
+                GemmCore<T>.Multiply(false, false, S.K, n, S.Q, Weight, col, product, n, accumulate: false, parallel: slots == 1);
+                CopyOut(product, g0, count);
             }
+        }
+
+        /// <summary>Copies a group's product [K × count·P] to the samples' outputs [K, P], adding the bias on the way.</summary>
+        private readonly void CopyOut(T* product, int g0, int count)
+        {
+            int p = S.P;
+            long n = (long)count * p;
+            for (int b = 0; b < count; b++)
+            {
+                T* y = Y + (long)(g0 + b) * S.OutputSize;
+                for (int k = 0; k < S.K; k++)
+                {
+                    T* from = product + k * n + (long)b * p, to = y + (long)k * p;
+                    if (Bias != null) TensorPrimitives.Add(new ReadOnlySpan<T>(from, p), Bias[k], new Span<T>(to, p));
+                    else Buffer.MemoryCopy(from, to, (long)p * sizeof(T), (long)p * sizeof(T));
+                }
+            }
+        }
+
+        /// <summary>Rows of <paramref name="ldc"/> elements starting with <paramref name="width"/> copies of each filter's bias.</summary>
+        private readonly void FillBias(T* c, int width, int ldc)
+        {
+            if (Bias == null) return;
+            for (int k = 0; k < S.K; k++) new Span<T>(c + (long)k * ldc, width).Fill(Bias[k]);
         }
     }
 
@@ -139,7 +179,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
         int kq = s.K * s.Q;
         for (int slot = 0; slot < slots; slot++)
         {
-            T* partial = scratch + slot * s.SlotLength + (s.Group + 1L) * s.Q * s.P;
+            T* partial = scratch + slot * s.SlotLength + s.PartialOffset;
             if (dWeight != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dWeight, kq), new ReadOnlySpan<T>(partial, kq), new Span<T>(dWeight, kq));
             if (dBias != null) TensorPrimitives.Add(new ReadOnlySpan<T>(dBias, s.K), new ReadOnlySpan<T>(partial + kq, s.K), new Span<T>(dBias, s.K));
         }
@@ -157,7 +197,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
             long colSize = (long)q * p;
             T* col = Scratch + slot * S.SlotLength;
             T* dcol = col + group * colSize;
-            T* dw = dcol + colSize;
+            T* dw = col + S.PartialOffset;
             T* db = dw + (long)k * q;
             new Span<T>(dw, k * q + k).Clear();
             bool inner = slots == 1;
@@ -176,7 +216,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
 
                 if (DWeight != null)
                 {
-                    for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + b * colSize);
+                    for (int b = 0; b < count; b++) Im2Col(S, X + (long)(g0 + b) * S.InputSize, col + b * colSize, p);
 
                     // dW += Σ_samples dy·colᵀ: a group of several samples is one long sum of dot products (one
                     // reduction per weight); single samples go to the product, which picks its algorithm.
@@ -193,28 +233,60 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
 
                 if (Dx != null)
                 {
-                    for (int b = 0; b < count; b++)
-                    {
-                        GemmCore<T>.Multiply(true, false, q, p, k, Weight, dy + (long)b * S.OutputSize, dcol, p, accumulate: false, parallel: inner);
-                        Col2ImAdd(S, dcol, Dx + (long)(g0 + b) * S.InputSize);
-                    }
+                    // dcol [Q × count·P] = Wᵀ·[dy of the group side by side], packed straight from the samples.
+                    int n = count * p;
+                    var source = new SampleColumns(dy, S.OutputSize, p);
+                    GemmCore<T>.Run(new StridedSource<T>(Weight, 1, q), source, q, n, k, dcol, n, accumulate: false, parallel: inner);
+                    for (int b = 0; b < count; b++) Col2ImAdd(S, dcol + (long)b * p, Dx + (long)(g0 + b) * S.InputSize, n);
                 }
             }
         }
     }
 
     /// <summary>col[(c,i,j), (oh,ow)] = x[c, oh·SH + i − PH, ow·SW + j − PW], zero outside the image.</summary>
-    public static void Im2Col(in ConvShape s, T* x, T* col)
+    /// <remarks>Rows of col start <paramref name="colStride"/> elements apart.</remarks>
+    public static void Im2Col(in ConvShape s, T* x, T* col, long colStride)
     {
         var gather = new Gather();
-        Walk(s, x, col, ref gather);
+        Walk(s, x, col, colStride, ref gather);
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: x[c, ih, iw] += col[(c,i,j), (oh,ow)] for every patch that covers it.</summary>
-    public static void Col2ImAdd(in ConvShape s, T* col, T* x)
+    /// <remarks>Rows of col start <paramref name="colStride"/> elements apart.</remarks>
+    public static void Col2ImAdd(in ConvShape s, T* col, T* x, long colStride)
     {
         var scatter = new ScatterAdd();
-        Walk(s, x, col, ref scatter);
+        Walk(s, x, col, colStride, ref scatter);
+    }
+
+    /// <summary>
+    /// The outputs (or output gradients) of consecutive samples side by side as one [K × count·P] operand:
+    /// lane b·P + p, depth k at data[b·sampleStride + k·P + p].
+    /// </summary>
+    private readonly struct SampleColumns(T* data, int sampleStride, int p) : IPanelSource<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Pack(T* destination, int lane0, int lanes, int depth0, int depth, int width)
+        {
+            if (lanes < width)
+            {
+                for (int d = 0; d < depth; d++)
+                    new Span<T>(destination + (long)d * width + lanes, width - lanes).Clear();
+            }
+
+            // Runs of lanes within one sample: one copy per run and depth step.
+            for (int l = 0; l < lanes;)
+            {
+                int lane = lane0 + l, b = lane / p, position = lane - b * p;
+                int run = Math.Min(lanes - l, p - position);
+                T* source = data + (long)b * sampleStride + (long)depth0 * p + position;
+                T* to = destination + l;
+                uint bytes = (uint)(run * sizeof(T));
+                for (int d = 0; d < depth; d++)
+                    Unsafe.CopyBlockUnaligned(to + (long)d * width, source + (long)d * p, bytes);
+                l += run;
+            }
+        }
     }
 
     /// <summary>
@@ -235,7 +307,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Walk<TOp>(in ConvShape s, T* image, T* col, ref TOp op) where TOp : struct, IColumnOp
+    private static void Walk<TOp>(in ConvShape s, T* image, T* col, long colStride, ref TOp op) where TOp : struct, IColumnOp
     {
         int oh = s.OH, ow = s.OW;
         bool contiguous = s.SW == 1 && s.SH * s.W == ow;
@@ -266,7 +338,7 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
                         }
                     }
 
-                    col += (long)oh * ow;
+                    col += colStride;
                 }
             }
         }
