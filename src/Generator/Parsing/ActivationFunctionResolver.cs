@@ -70,9 +70,11 @@ namespace Axon.Generator.Parsing
             }
 
             var method = matching[0];
-            if (!method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Axon.DifferentiableAttribute"))
+            // The scalar-function pipeline's own test: marked, well-formed, and able to receive (or already carrying)
+            // its generated derivative — so the model never calls a derivative that will not exist.
+            if (!Differentiation.ScalarFunctionParser.IsDifferentiableScalarFunction(method))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationFunctionNotUsable, where, display, "must be marked [Differentiable] so that its derivative is generated"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationFunctionNotUsable, where, display, "must be marked [Differentiable] (a static function in partial types) so that its derivative is generated"));
                 return null;
             }
 

@@ -169,6 +169,14 @@ public sealed class ModelDiagnosticTests
             """, "AXN009", "nameof(Acts.Cube)", "must be marked [Differentiable]");
 
     [Fact]
+    public void AXN009_activation_whose_derivative_cannot_be_generated()
+        => AssertDiagnostic("""
+            public static class Acts { [Differentiable] public static float Cube(float x) => x * x * x; }
+            [Differentiable, InputShape(4)]
+            public partial class Net { [Layer] Activation act = new(nameof(Acts.Cube)); }
+            """, "AXN009", "nameof(Acts.Cube)", "a static function in partial types");
+
+    [Fact]
     public void AXN009_activation_element_type_mismatch()
         => AssertDiagnostic("""
             public static partial class Acts { [Differentiable] public static float Cube(float x) => x * x * x; }
