@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Axon.Attribution;
 using Axon.IO;
 using Axon.Model;
+using Axon.Training;
 using Axon.Samples.Fashion;
 
 namespace Axon.Samples.Edge;
@@ -77,15 +78,14 @@ internal sealed class EdgeExplainer
     public Explanation Explain(ReadOnlySpan<float> image)
     {
         _model.Forward(_workspace, image, 1, _logits);
-        int predicted = ArgMax(_logits);
-        double probability = Softmax(_logits, predicted);
+        int predicted = SoftmaxCrossEntropy.ArgMax<float>(_logits);
+        double probability = SoftmaxCrossEntropy.Probability<float>(_logits, predicted);
         var target = AttributionTarget<float>.Class(predicted);
         var zero = Baseline<float>.Zero;
 
-        _attributor.TargetScores(image, target, _score);
-        double score = _score[0];
+        // The target is the predicted class's logit, so F(x) is already in hand; only F(0) needs a pass.
         _attributor.TargetScores(_zero, target, _score);
-        double change = score - _score[0];
+        double change = _logits[predicted] - _score[0];
 
         long start = Stopwatch.GetTimestamp();
         _attributor.LayerConductance(Layer, image, target, zero, _conductance, _options, _delta);
@@ -148,25 +148,5 @@ internal sealed class EdgeExplainer
         var content = new byte[stream.Length];
         stream.ReadExactly(content);
         ModelWeights.Load(model, content, $"{WeightsResource} (embedded)");
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best]) best = i;
-        }
-
-        return best;
-    }
-
-    private static double Softmax(ReadOnlySpan<float> logits, int index)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float v in logits) max = Math.Max(max, v);
-        double sum = 0;
-        foreach (float v in logits) sum += Math.Exp(v - max);
-        return Math.Exp(logits[index] - max) / sum;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Axon.Attribution;
 using Axon.Evaluation;
+using Axon.Training;
 
 namespace Axon.Samples.Fashion;
 
@@ -47,13 +48,15 @@ internal sealed class ImageAnalyzer
     private readonly float[] _drops;
     private readonly float[] _patch;
     private readonly float[] _delta = new float[1];
-    private readonly float[] _score = new float[1];
     private readonly float[] _baselineScore = new float[1];
+    private readonly float[] _black = new float[FashionCnn.InputSize];
+    private readonly Axon.Model.ModelWorkspace<float> _workspace;
 
     public ImageAnalyzer(FashionCnn model, int steps, double tolerance, int topFilters)
     {
         _model = model;
         _evaluator = new AblationEvaluator<float>(model);
+        _workspace = model.CreateWorkspace(1);
         _attributor = _evaluator.Attributor;
         _options = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = steps, Tolerance = tolerance, MaxSteps = Math.Max(steps, 800) };
         _patchOptions = _options with { Tolerance = 0 };
@@ -95,16 +98,15 @@ internal sealed class ImageAnalyzer
     public ImageAnalysis Analyze(ReadOnlySpan<float> image, int label, int sourceIndex)
     {
         var watch = Stopwatch.StartNew();
-        var ws = _model.CreateWorkspace(1);
-        _model.Forward(ws, image, 1, _logits);
-        int predicted = ArgMax(_logits);
-        double confidence = Softmax(_logits)[predicted];
+        _model.Forward(_workspace, image, 1, _logits);
+        int predicted = SoftmaxCrossEntropy.ArgMax<float>(_logits);
+        double confidence = SoftmaxCrossEntropy.Probability<float>(_logits, predicted);
         var target = AttributionTarget<float>.Class(predicted);
         var zero = Baseline<float>.Zero;
 
-        _attributor.TargetScores(image, target, _score);
-        _attributor.TargetScores(new float[FashionCnn.InputSize], target, _baselineScore);
-        double change = _score[0] - _baselineScore[0];
+        // The target is the predicted class's logit, so F(x) is already in hand; only F(baseline) needs a pass.
+        _attributor.TargetScores(_black, target, _baselineScore);
+        double change = _logits[predicted] - _baselineScore[0];
 
         var ig = _attributor.IntegratedGradients(image, target, zero, _ig, _options, _delta);
         double igDelta = _delta[0];
@@ -136,27 +138,5 @@ internal sealed class ImageAnalyzer
         }
 
         return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, change, filters, maps, watch.Elapsed.TotalMilliseconds);
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best]) best = i;
-        }
-
-        return best;
-    }
-
-    private static double[] Softmax(ReadOnlySpan<float> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float v in logits) max = Math.Max(max, v);
-        var e = new double[logits.Length];
-        double sum = 0;
-        for (int i = 0; i < e.Length; i++) sum += e[i] = Math.Exp(logits[i] - max);
-        for (int i = 0; i < e.Length; i++) e[i] /= sum;
-        return e;
     }
 }

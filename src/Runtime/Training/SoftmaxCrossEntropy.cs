@@ -38,7 +38,18 @@ public static class SoftmaxCrossEntropy
         return total / batch;
     }
 
-    /// <summary>Index of the largest logit of each sample.</summary>
+    /// <summary>softmax(logits)[index], computed stably (the largest logit is subtracted first).</summary>
+    public static double Probability<T>(ReadOnlySpan<T> logits, int index) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if ((uint)index >= (uint)logits.Length) throw new ArgumentOutOfRangeException(nameof(index), index, $"There are {logits.Length} logits.");
+        double max = double.NegativeInfinity;
+        foreach (T v in logits) max = Math.Max(max, double.CreateChecked(v));
+        double sum = 0;
+        foreach (T v in logits) sum += Math.Exp(double.CreateChecked(v) - max);
+        return Math.Exp(double.CreateChecked(logits[index]) - max) / sum;
+    }
+
+    /// <summary>Index of the largest logit of a sample (the first one on ties).</summary>
     public static int ArgMax<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int best = 0;

@@ -88,6 +88,17 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void Softmax_probability_is_stable_and_argmax_takes_the_first_maximum()
+    {
+        var logits = new[] { 1000f, 1001f, 999f, 1001f };
+        double e0 = Math.Exp(-1), e2 = Math.Exp(-2);
+        Assert.Equal(1 / (e0 + 1 + e2 + 1), SoftmaxCrossEntropy.Probability<float>(logits, 1), 12);
+        Assert.Equal(e2 / (e0 + 1 + e2 + 1), SoftmaxCrossEntropy.Probability<float>(logits, 2), 12);
+        Assert.Equal(1, SoftmaxCrossEntropy.ArgMax<float>(logits));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxCrossEntropy.Probability<float>(logits, 4));
+    }
+
+    [Fact]
     public void Training_a_generated_model_learns_a_nonlinear_problem()
     {
         // Two interleaved half circles: not linearly separable, so the hidden layer must learn.
