@@ -15,7 +15,7 @@ namespace Axon.Generator
             public const string Diagnostics = "ModelDiagnostics";
         }
 
-        static partial void RegisterModels(IncrementalGeneratorInitializationContext context)
+        private static IncrementalValuesProvider<Model.ModelSpec> RegisterModels(IncrementalGeneratorInitializationContext context)
         {
             var results = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
@@ -36,6 +36,7 @@ namespace Axon.Generator
                 .Where(static s => s is not null)
                 .WithTrackingName(ModelSteps.Specs);
             context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(ModelEmitter.HintName(spec!), ModelEmitter.Emit(spec!)));
+            return specs.Select(static (spec, _) => spec!);
         }
     }
 }

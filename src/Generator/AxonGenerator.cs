@@ -15,11 +15,11 @@ namespace Axon.Generator
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             RegisterScalarFunctions(context);
-            RegisterModels(context);
+            var models = RegisterModels(context);
+            RegisterGpuModels(context, models);
         }
 
         static partial void RegisterScalarFunctions(IncrementalGeneratorInitializationContext context);
 
-        static partial void RegisterModels(IncrementalGeneratorInitializationContext context);
     }
 }

@@ -57,5 +57,18 @@ namespace Axon.Generator.Diagnostics
         public static readonly DiagnosticDescriptor EmptyModel = Error(
             "AXN011", "Model has no layers",
             "The [Differentiable] model '{0}' declares no [Layer] members");
+
+        // GPU kernels ([GpuModel(typeof(M))] in a project that references Axon.Gpu): IDs from AXN100.
+        public static readonly DiagnosticDescriptor GpuTargetNotModel = Error(
+            "AXN100", "GPU model type is not a differentiable model",
+            "'{0}' is not a [Differentiable] model compiled by the Axon generator, so there is no network to write GPU kernels for");
+
+        public static readonly DiagnosticDescriptor GpuClassInvalid = Error(
+            "AXN101", "GPU class must be a non-generic partial class",
+            "The [GpuModel] class '{0}' must be a non-static, non-generic partial class (and every containing type partial) so that the generator can add the kernels");
+
+        public static readonly DiagnosticDescriptor GpuDescriptionUnreadable = Error(
+            "AXN102", "Model was compiled by another Axon version",
+            "The network description stored on '{0}' cannot be read by this generator: build the model's project with the same Axon version");
     }
 }

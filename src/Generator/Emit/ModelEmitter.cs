@@ -25,6 +25,7 @@ namespace Axon.Generator.Emit
             foreach (var container in model.ContainingTypes) w.Open("partial " + container.Keyword + " " + container.Name);
 
             string t = model.ElementTypeName;
+            w.Line("[global::Axon.Model.GeneratedNetwork(" + Quote(NetworkDescriptionCodec.Encode(model)) + ")]");
             w.Open($"partial {model.TypeKeyword} {model.ClassName} : global::Axon.Model.IDifferentiableModel<{t}>");
             WriteMetadata(w, model);
             w.Line();

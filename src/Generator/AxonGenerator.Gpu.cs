@@ -1,0 +1,55 @@
+using System.Linq;
+using Axon.Generator.Emit.Gpu;
+using Axon.Generator.Model;
+using Axon.Generator.Parsing.Gpu;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Axon.Generator
+{
+    public sealed partial class AxonGenerator
+    {
+        /// <summary>Tracking names of the GPU pipeline's steps, for the incremental-caching tests.</summary>
+        internal static class GpuSteps
+        {
+            public const string Declarations = "GpuDeclarations";
+            public const string Specs = "GpuSpecs";
+        }
+
+        /// <summary>
+        /// [GpuModel(typeof(M))] classes get M's ILGPU kernels. M's network comes from this compilation's model pipeline
+        /// when M is declared here, or from the description stored on M when it comes from a referenced assembly.
+        /// </summary>
+        private static void RegisterGpuModels(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ModelSpec> models)
+        {
+            var declarations = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    GpuDeclarationParser.GpuModelAttributeName,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (ctx, ct) => GpuDeclarationParser.Parse(ctx, ct))
+                .WithTrackingName(GpuSteps.Declarations);
+
+            context.RegisterSourceOutput(declarations.Select(static (d, _) => d.Diagnostics), static (spc, list) =>
+            {
+                foreach (var diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            });
+
+            var specs = declarations
+                .Where(static d => d.ModelKey is not null)
+                .Combine(models.Collect())
+                .Select(static (pair, _) => Resolve(pair.Left, pair.Right))
+                .Where(static s => s is not null)
+                .WithTrackingName(GpuSteps.Specs);
+
+            context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(GpuNetworkEmitter.HintName(spec!), GpuNetworkEmitter.Emit(spec!)));
+        }
+
+        /// <summary>The GPU spec, or null when the model is in this compilation but has errors (already reported).</summary>
+        private static GpuModelSpec? Resolve(Parsing.Gpu.GpuDeclaration declaration, System.Collections.Immutable.ImmutableArray<ModelSpec> models)
+        {
+            var model = declaration.ReferencedModel ?? models.FirstOrDefault(m => GpuDeclarationParser.ModelKey(m) == declaration.ModelKey);
+            if (model is null) return null;
+            return new GpuModelSpec(declaration.Namespace, declaration.ContainingTypes, declaration.ClassName, declaration.HintStem, declaration.ModelTypeName, model);
+        }
+    }
+}
