@@ -10,7 +10,7 @@ namespace Axon.Generator
     public sealed partial class AxonGenerator
     {
         /// <summary>Tracking names of the GPU pipeline's steps, for the incremental-caching tests.</summary>
-        internal static class GpuSteps
+        public static class GpuSteps
         {
             public const string Declarations = "GpuDeclarations";
             public const string Specs = "GpuSpecs";

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using Axon.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Axon.Generator.Tests.Gpu;
+
+/// <summary>
+/// The GPU pipeline: the emitted kernels' source (snapshot), that it compiles, that a model from a referenced
+/// assembly gets exactly the kernels it would get in source, its diagnostics, and its incremental cache.
+/// </summary>
+public sealed class GpuGeneratorTests
+{
+    private const string HintName = "Demo.Gpu.Kernels.SmallCnnGpu.AxonGpu.g.cs";
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+        GeneratorHarness.References.AddRange(new[]
+        {
+            typeof(Axon.Gpu.GpuModelAttribute).Assembly.Location,
+            typeof(ILGPU.Context).Assembly.Location,
+            typeof(ILGPU.Algorithms.XMath).Assembly.Location,
+        }.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))));
+
+    private static CSharpCompilation Compile(params (string Source, string Path)[] sources) =>
+        CSharpCompilation.Create("Axon.Gpu.Generated" + Guid.NewGuid().ToString("N"), sources.Select(s => GeneratorHarness.Parse(s.Source, s.Path)), References.Value, GeneratorHarness.CompilationOptions);
+
+    [Fact]
+    public void Generated_kernels_match_the_checked_in_file_and_compile()
+    {
+        var run = GeneratorHarness.Run(Compile((GpuSources.SmallCnn, "SmallCnn.cs"), (GpuSources.SmallCnnGpu, "SmallCnnGpu.cs")));
+
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        SnapshotFiles.AssertMatches(run.Source(HintName), "Gpu", "SmallCnnGpu.cs");
+    }
+
+    [Fact]
+    public void A_model_from_a_referenced_assembly_gets_the_same_kernels_as_in_source()
+    {
+        var inSource = GeneratorHarness.Run(Compile((GpuSources.SmallCnn, "SmallCnn.cs"), (GpuSources.SmallCnnGpu, "SmallCnnGpu.cs")));
+        var modelAssembly = GeneratorHarness.Run(Compile((GpuSources.SmallCnn, "SmallCnn.cs")));
+        Assert.DoesNotContain(modelAssembly.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+        var consumer = CSharpCompilation.Create("Consumer", new[] { GeneratorHarness.Parse(GpuSources.SmallCnnGpu, "SmallCnnGpu.cs") },
+            References.Value.Add(modelAssembly.ToMetadataReference()), GeneratorHarness.CompilationOptions);
+        var referenced = GeneratorHarness.Run(consumer);
+
+        Assert.Empty(referenced.GeneratorDiagnostics);
+        Assert.DoesNotContain(referenced.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(inSource.Source(HintName), referenced.Source(HintName));
+    }
+
+    [Theory]
+    [InlineData("[GpuModel(typeof(Service))] public partial class Wrong;", "AXN100")]
+    [InlineData("[GpuModel(typeof(Demo.Gpu.SmallCnn))] public class NotPartial { }", "AXN101")]
+    [InlineData("[GpuModel(typeof(Demo.Gpu.SmallCnn))] public partial class Generic<T> { }", "AXN101")]
+    [InlineData("[GpuModel(typeof(Demo.Gpu.SmallCnn))] public static partial class Static { }", "AXN101")]
+    public void Invalid_declarations_get_a_diagnostic_with_a_location(string declaration, string id)
+    {
+        string source = "using Axon.Gpu;\nnamespace Demo.Other;\npublic sealed class Service { }\n" + declaration;
+        var run = GeneratorHarness.Run(Compile((GpuSources.SmallCnn, "SmallCnn.cs"), (source, "Declaration.cs")));
+
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal("Declaration.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".AxonGpu.g.cs", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("1;0;garbage")]
+    [InlineData("2;0;0|input|0||4|||0||1;#")]
+    [InlineData("1;0;0|input|0||4|||0||1;1|fc|1|2|4|4,4,1|0|-1||1;#")] // reads a later node: not topological
+    public void A_stored_description_this_version_cannot_read_is_AXN102_not_a_crash(string description)
+    {
+        var library = CSharpCompilation.Create("Library", new[] { GeneratorHarness.Parse($"[Axon.Model.GeneratedNetwork(\"{description}\")] public sealed class Stored {{ }}", "Stored.cs") },
+            References.Value, GeneratorHarness.CompilationOptions);
+        var consumer = CSharpCompilation.Create("Consumer", new[] { GeneratorHarness.Parse("using Axon.Gpu;\n[GpuModel(typeof(Stored))] public partial class Unreadable;", "Declaration.cs") },
+            References.Value.Add(Image(library)), GeneratorHarness.CompilationOptions);
+        var run = GeneratorHarness.Run(consumer);
+
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AXN102", diagnostic.Id);
+        Assert.Equal("Declaration.cs", diagnostic.Location.GetLineSpan().Path);
+    }
+
+    private static MetadataReference Image(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
+    [Fact]
+    public void Editing_an_unrelated_file_re_emits_no_kernels()
+    {
+        const string unrelated = "namespace Demo; public sealed class Service { public int Answer() => 42; }";
+        var compilation = Compile((GpuSources.SmallCnn, "SmallCnn.cs"), (GpuSources.SmallCnnGpu, "SmallCnnGpu.cs"), (unrelated, "Service.cs"));
+        var first = GeneratorHarness.Run(compilation);
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == "Service.cs");
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(unrelated.Replace("=> 42;", "=> 40 + 2;"))));
+        var second = GeneratorHarness.Run(first.Driver, edited);
+
+        var outputs = second.StepOutputs(AxonGenerator.GpuSteps.Specs).ToList();
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.Equal(first.Source(HintName), second.Source(HintName));
+    }
+
+    [Fact]
+    public void Changing_the_network_re_emits_its_kernels()
+    {
+        var compilation = Compile((GpuSources.SmallCnn, "SmallCnn.cs"), (GpuSources.SmallCnnGpu, "SmallCnnGpu.cs"));
+        var first = GeneratorHarness.Run(compilation);
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == "SmallCnn.cs");
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(GpuSources.SmallCnn.Replace("new(18, 3)", "new(18, 4)"))));
+        var second = GeneratorHarness.Run(first.Driver, edited);
+
+        Assert.Contains(second.StepOutputs(AxonGenerator.GpuSteps.Specs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("18 * 4", second.Source(HintName).Replace("bc * 18 + bk", "18 * 4"));
+        Assert.NotEqual(first.Source(HintName), second.Source(HintName));
+    }
+}
