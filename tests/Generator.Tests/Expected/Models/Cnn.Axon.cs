@@ -202,7 +202,17 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
         if (stopAtLayer < 7 && 7 <= from)
         {
             ws.MaskDerivative(7, ws.GradientFor(7, batch), batch);
-            if (stopAtLayer <= 6) global::Axon.Kernels.LogSoftmaxKernel.Backward<float>(ws.ActivationFor(7, batch), ws.GradientFor(7, batch), ws.GradientFor(6, batch), batch, 10);
+            if (stopAtLayer <= 6)
+            {
+                if (ws.RescaleReference is { } reference)
+                {
+                    global::Axon.Model.SoftmaxRescaleRule.Apply<float>(ws.ActivationFor(6, batch), ws.ActivationFor(7, batch), reference.Activation(6), reference.Activation(7), ws.GradientFor(7, batch), ws.GradientFor(6, batch), ws.RescaleBuffer(7, batch), batch, 10, logarithmic: true);
+                }
+                else
+                {
+                    global::Axon.Kernels.LogSoftmaxKernel.Backward<float>(ws.ActivationFor(7, batch), ws.GradientFor(7, batch), ws.GradientFor(6, batch), batch, 10);
+                }
+            }
         }
         // 6: Fc (Dense) [1568] -> [10]
         if (stopAtLayer < 6 && 6 <= from)
@@ -220,7 +230,17 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
         if (stopAtLayer < 4 && 4 <= from)
         {
             ws.MaskDerivative(4, ws.GradientFor(4, batch), batch);
-            if (stopAtLayer <= 3) global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 8, 28, 28, 2, 2);
+            if (stopAtLayer <= 3)
+            {
+                if (ws.RescaleReference is { } reference)
+                {
+                    global::Axon.Model.MaxRescaleRule.Apply<float>(ws.ActivationFor(3, batch), ws.ActivationFor(4, batch), ws.IndicesFor(4, batch), reference.Activation(3), reference.Activation(4), reference.Indices(4), ws.GradientFor(4, batch), ws.GradientFor(3, batch), batch);
+                }
+                else
+                {
+                    global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 8, 28, 28, 2, 2);
+                }
+            }
         }
         // 3: Act1 (LeakyReLU) [8×28×28] -> [8×28×28]
         if (stopAtLayer < 3 && 3 <= from)

@@ -188,7 +188,17 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
         if (stopAtLayer < 4 && 4 <= from)
         {
             ws.MaskDerivative(4, ws.GradientFor(4, batch), batch);
-            if (stopAtLayer <= 3) global::Axon.Kernels.MaxOverTimeKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 6, 10);
+            if (stopAtLayer <= 3)
+            {
+                if (ws.RescaleReference is { } reference)
+                {
+                    global::Axon.Model.MaxRescaleRule.Apply<float>(ws.ActivationFor(3, batch), ws.ActivationFor(4, batch), ws.IndicesFor(4, batch), reference.Activation(3), reference.Activation(4), reference.Indices(4), ws.GradientFor(4, batch), ws.GradientFor(3, batch), batch);
+                }
+                else
+                {
+                    global::Axon.Kernels.MaxOverTimeKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 6, 10);
+                }
+            }
         }
         // 3: gelu (Gelu) [6×10] -> [6×10]
         if (stopAtLayer < 3 && 3 <= from)
