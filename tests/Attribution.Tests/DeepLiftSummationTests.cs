@@ -111,6 +111,36 @@ public sealed class DeepLiftSummationTests(ITestOutputHelper output)
         Assert.True(worst < 1e-12, $"summation-to-delta error {worst:E3} of ΔF");
     }
 
+    [Fact]
+    public void TheRandomCnnInFloatLosesOnlyRounding()
+    {
+        var model = new DeepLiftCnnFloat();
+        model.ResetParameters(2026);
+        const int count = 16, size = DeepLiftCnnFloat.InputSize, classes = DeepLiftCnnFloat.OutputSize;
+        var images = BruteForce.RandomVector(count * size, 7, 1).Select(v => (float)((v + 1) / 2)).ToArray();
+        var baselines = BruteForce.RandomVector(count * size, 8, 1).Select(v => (float)((v + 1) / 2)).ToArray();
+        var targets = Enumerable.Range(0, count).Select(b => b % classes).ToArray();
+        var attributions = new float[count * size];
+        new Attributor<float>(model).DeepLift(0, images, AttributionTarget<float>.Classes(targets), Baseline<float>.PerInput(baselines), attributions);
+
+        // F in double from the float parameters, so the reference values carry no float rounding of their own.
+        var twin = new DeepLiftCnn();
+        for (int i = 0; i < model.Parameters.Length; i++) twin.Parameters[i] = model.Parameters[i];
+        var outputs = Outputs(twin, images.Select(v => (double)v).ToArray(), count);
+        var referenceOutputs = Outputs(twin, baselines.Select(v => (double)v).ToArray(), count);
+        double worst = 0;
+        for (int b = 0; b < count; b++)
+        {
+            double change = outputs[b * classes + targets[b]] - referenceOutputs[b * classes + targets[b]];
+            double sum = 0;
+            foreach (float a in attributions.AsSpan(b * size, size)) sum += a;
+            worst = Math.Max(worst, Math.Abs(sum - change) / Math.Abs(change));
+        }
+
+        output.WriteLine($"random CNN in float: max |Σ DeepLIFT − ΔF| / |ΔF| = {worst:E3}");
+        Assert.True(worst < 1e-4, $"float summation-to-delta error {worst:E3} of ΔF");
+    }
+
     /// <summary>F(x) − F(x′) from plain forward passes; the baseline has one row (shared) or one per input.</summary>
     private static double[] OutputChange(IDifferentiableModel<double> model, double[] x, double[] baseline, int baselineRows, int target)
     {

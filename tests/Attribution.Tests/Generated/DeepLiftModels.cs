@@ -207,3 +207,19 @@ public partial class DeepLiftCnn
     [Layer] private readonly ReLU relu3 = new();
     [Layer] private readonly Dense fc2 = new(16, 10);
 }
+
+// The same network in float, the element type the shipped model uses.
+[Differentiable(ElementType = ElementType.Float), InputShape(1, 12, 12)]
+public partial class DeepLiftCnnFloat
+{
+    [Layer] private readonly Conv2d conv1 = new(1, 4, kernel: 3, padding: 1);
+    [Layer] private readonly ReLU relu1 = new();
+    [Layer] private readonly MaxPool2d pool1 = new(2);
+    [Layer] private readonly Conv2d conv2 = new(4, 6, kernel: 3, padding: 1);
+    [Layer] private readonly ReLU relu2 = new();
+    [Layer] private readonly MaxPool2d pool2 = new(2);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc1 = new(54, 16);
+    [Layer] private readonly ReLU relu3 = new();
+    [Layer] private readonly Dense fc2 = new(16, 10);
+}
