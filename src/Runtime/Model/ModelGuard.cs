@@ -22,6 +22,15 @@ public static class ModelGuard
         CheckFinite(input, sampleSize, parameterName);
     }
 
+    /// <summary>
+    /// Checks the capacity asked of a workspace; generated models call it before they size the kernels' scratch for
+    /// that many samples, so that a bad capacity fails here rather than inside a kernel's shape arithmetic.
+    /// </summary>
+    public static void CheckMaxBatch(int maxBatch)
+    {
+        if (maxBatch < 1) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+    }
+
     public static void CheckBatch<T>(ModelWorkspace<T> workspace, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

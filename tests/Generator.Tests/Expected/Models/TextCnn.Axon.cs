@@ -81,7 +81,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
     public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
     {
-        if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+        global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);
         long scratch = 0;
         scratch = global::System.Math.Max(scratch, global::Axon.Kernels.Conv1dKernel.ScratchLength(maxBatch, 8, 12, 6, 3, 1, 0));
         return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch);
