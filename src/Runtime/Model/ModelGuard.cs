@@ -4,7 +4,7 @@ namespace Axon.Model;
 
 /// <summary>
 /// Argument checks shared by every generated model, so that bad input fails with one clear message before any
-/// state changes.
+/// state changes. The passes reach them through <see cref="ModelPass"/>, which fixes their order.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ModelGuard
