@@ -42,7 +42,7 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ModelWorkspace(ReadOnlySpan<int> layerSizes, ReadOnlySpan<int> indexSizes, int maxBatch, long scratchLength)
     {
-        if (maxBatch < 1) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+        ModelGuard.CheckMaxBatch(maxBatch);
         if (indexSizes.Length != layerSizes.Length) throw new ArgumentException("One index size per layer is required.", nameof(indexSizes));
         MaxBatch = maxBatch;
         _sizes = layerSizes.ToArray();
