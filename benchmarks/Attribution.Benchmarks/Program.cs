@@ -249,8 +249,8 @@ internal sealed class Flops
             _perLayer[layer.Index] = layer.Kind switch
             {
                 // Each output element: Cin·k² multiply-adds (k = 3 here; read the kernel from the weight size).
-                "Conv2d" => 2.0 * outSize * ConvTaps(model, layer.Index),
-                "Dense" => 2.0 * inSize * outSize,
+                LayerKind.Conv2d => 2.0 * outSize * ConvTaps(model, layer.Index),
+                LayerKind.Dense => 2.0 * inSize * outSize,
                 _ => 0,
             };
         }

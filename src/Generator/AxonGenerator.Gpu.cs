@@ -9,13 +9,6 @@ namespace Axon.Generator
 {
     public sealed partial class AxonGenerator
     {
-        /// <summary>Tracking names of the GPU pipeline's steps, for the incremental-caching tests.</summary>
-        public static class GpuSteps
-        {
-            public const string Declarations = "GpuDeclarations";
-            public const string Specs = "GpuSpecs";
-        }
-
         /// <summary>
         /// [GpuModel(typeof(M))] classes get M's ILGPU kernels. M's network comes from this compilation's model pipeline
         /// when M is declared here, or from the description stored on M when it comes from a referenced assembly.
@@ -27,7 +20,7 @@ namespace Axon.Generator
                     GpuDeclarationParser.GpuModelAttributeName,
                     static (node, _) => node is ClassDeclarationSyntax,
                     static (ctx, ct) => GpuDeclarationParser.Parse(ctx, ct))
-                .WithTrackingName(GpuSteps.Declarations);
+                .WithTrackingName(TrackingNames.GpuDeclarations);
 
             context.RegisterSourceOutput(declarations.Select(static (d, _) => d.Diagnostics), static (spc, list) =>
             {
@@ -39,7 +32,7 @@ namespace Axon.Generator
                 .Combine(models.Collect())
                 .Select(static (pair, _) => Resolve(pair.Left, pair.Right))
                 .Where(static s => s is not null)
-                .WithTrackingName(GpuSteps.Specs);
+                .WithTrackingName(TrackingNames.GpuSpecs);
 
             context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(GpuNetworkEmitter.HintName(spec!), GpuNetworkEmitter.Emit(spec!)));
         }

@@ -7,14 +7,6 @@ namespace Axon.Generator
 {
     public sealed partial class AxonGenerator
     {
-        /// <summary>Tracking names of the model pipeline's steps, for the incremental-caching tests.</summary>
-        internal static class ModelSteps
-        {
-            public const string Parse = "ModelParse";
-            public const string Specs = "ModelSpecs";
-            public const string Diagnostics = "ModelDiagnostics";
-        }
-
         private static IncrementalValuesProvider<Model.ModelSpec> RegisterModels(IncrementalGeneratorInitializationContext context)
         {
             var results = context.SyntaxProvider
@@ -22,10 +14,10 @@ namespace Axon.Generator
                     DifferentiableAttributeName,
                     static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax,
                     static (ctx, ct) => ModelParser.Parse(ctx, ct))
-                .WithTrackingName(ModelSteps.Parse);
+                .WithTrackingName(TrackingNames.ModelParse);
 
             // Diagnostics carry locations; the spec does not, so emission is cached across edits that only move code.
-            var diagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(ModelSteps.Diagnostics);
+            var diagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(TrackingNames.ModelDiagnostics);
             context.RegisterSourceOutput(diagnostics, static (spc, list) =>
             {
                 foreach (var diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
@@ -34,7 +26,7 @@ namespace Axon.Generator
             var specs = results
                 .Select(static (r, _) => r.Spec)
                 .Where(static s => s is not null)
-                .WithTrackingName(ModelSteps.Specs);
+                .WithTrackingName(TrackingNames.ModelSpecs);
             context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(ModelEmitter.HintName(spec!), ModelEmitter.Emit(spec!)));
             return specs.Select(static (spec, _) => spec!);
         }

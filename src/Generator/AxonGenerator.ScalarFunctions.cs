@@ -7,15 +7,6 @@ namespace Axon.Generator
 {
     public sealed partial class AxonGenerator
     {
-        /// <summary>Tracking name of the parse step: one <see cref="ScalarFunctionResult"/> per [Differentiable] method.</summary>
-        internal const string ScalarFunctionResultsStep = "ScalarFunctionResults";
-
-        /// <summary>Tracking name of the specs the emitter consumes.</summary>
-        internal const string ScalarFunctionSpecsStep = "ScalarFunctionSpecs";
-
-        /// <summary>Tracking name of the per-function diagnostics.</summary>
-        internal const string ScalarFunctionDiagnosticsStep = "ScalarFunctionDiagnostics";
-
         /// <summary>
         /// [Differentiable] static scalar functions: parse each into an equatable spec holding its symbolic
         /// derivative (or diagnostics), emit <c>{Name}Derivative</c> beside it, and report the diagnostics from a
@@ -28,17 +19,17 @@ namespace Axon.Generator
                     DifferentiableAttributeName,
                     predicate: static (node, _) => ScalarFunctionParser.IsCandidate(node),
                     transform: static (attributeContext, cancellationToken) => ScalarFunctionParser.Parse(attributeContext, cancellationToken))
-                .WithTrackingName(ScalarFunctionResultsStep);
+                .WithTrackingName(TrackingNames.ScalarFunctionResults);
 
             var specs = results
                 .Where(static result => result.Spec is not null)
                 .Select(static (result, _) => result.Spec!)
-                .WithTrackingName(ScalarFunctionSpecsStep);
+                .WithTrackingName(TrackingNames.ScalarFunctionSpecs);
 
             var diagnostics = results
                 .Select(static (result, _) => result.Diagnostics)
                 .Where(static diagnostics => diagnostics.Count > 0)
-                .WithTrackingName(ScalarFunctionDiagnosticsStep);
+                .WithTrackingName(TrackingNames.ScalarFunctionDiagnostics);
 
             context.RegisterSourceOutput(specs, static (output, spec) =>
                 output.AddSource(spec.HintName, SourceText.From(ScalarFunctionEmitter.Emit(spec), Encoding.UTF8)));

@@ -28,12 +28,12 @@ public sealed class HandModel<T> : IDifferentiableModel<T> where T : unmanaged, 
         for (int i = 0; i < _parameters.Length; i++) _parameters[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
         var layers = new List<LayerInfo>
         {
-            new("input", "Input", 0, [n], 0, [], true),
-            new("dense1", "Dense", 1, [h], n, [0], !residual),
-            new("act", act.ToString(), 2, [h], n + h, [1], !residual),
+            new("input", LayerKind.Input, 0, [n], 0, [], true),
+            new("dense1", LayerKind.Dense, 1, [h], n, [0], !residual),
+            new("act", KindOf(act), 2, [h], n + h, [1], !residual),
         };
-        if (residual) layers.Add(new("add", "Add", 3, [h], n + 2 * h, [2, 0], true));
-        layers.Add(new("dense2", "Dense", layers.Count, [o], 0, [layers.Count - 1], true));
+        if (residual) layers.Add(new("add", LayerKind.Add, 3, [h], n + 2 * h, [2, 0], true));
+        layers.Add(new("dense2", LayerKind.Dense, layers.Count, [o], 0, [layers.Count - 1], true));
         _layers = [.. layers];
         _sizes = [.. _layers.Select(l => l.Size)];
     }
@@ -45,6 +45,13 @@ public sealed class HandModel<T> : IDifferentiableModel<T> where T : unmanaged, 
     public IReadOnlyList<ParameterInfo> ParameterTensors => [];
     public Span<T> Parameters => _parameters;
     public int Last => _layers.Length - 1;
+
+    private static LayerKind KindOf(Act act) => act switch
+    {
+        Act.Tanh => LayerKind.Tanh,
+        Act.Softplus => LayerKind.Softplus,
+        _ => LayerKind.ReLU,
+    };
 
     private Span<T> W1 => _parameters.AsSpan(0, _h * _n);
     private Span<T> B1 => _parameters.AsSpan(_h * _n, _h);

@@ -4,6 +4,10 @@ namespace Axon.Generator.Emit
 {
     internal static partial class ModelEmitter
     {
+        // The checks and workspace set-up that every pass starts with live in the runtime, once for every model and
+        // backend; a pass here is that call and the network's own code.
+        private const string Pass = "global::Axon.Model.ModelPass";
+
         private static void WriteForward(SourceWriter w, ModelSpec model)
         {
             string t = model.ElementTypeName;
@@ -11,32 +15,18 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Runs the network and records every activation in the workspace (the tape).</summary>");
             using (w.Block($"public void Forward({ws} workspace, global::System.ReadOnlySpan<{t}> input, int batch, global::System.Span<{t}> output)"))
             {
-                w.Line("global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));");
-                w.Line("workspace.BeginForward(batch);");
-                w.Line("input.CopyTo(workspace.ActivationFor(0, batch));");
+                w.Line($"{Pass}.BeginForward(workspace, s_layers, input, batch, output);");
                 w.Line("RunForward(workspace, batch, 1);");
-                w.Line($"workspace.ActivationFor({model.Output.Index}, batch).CopyTo(output);");
-                w.Line("workspace.EndForward(batch);");
+                w.Line($"{Pass}.EndForward(workspace, batch, output);");
             }
 
             w.Line();
             w.Line("/// <summary>Runs the network onward from a cut node, given its activation.</summary>");
             using (w.Block($"public void ForwardFrom({ws} workspace, int layer, global::System.ReadOnlySpan<{t}> activation, int batch, global::System.Span<{t}> output)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
-                w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
-                w.Line("if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($\"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.\", nameof(layer));");
-                w.Line("global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, s_layerSizes[layer], nameof(activation));");
-                w.Line("global::Axon.Model.ModelGuard.CheckFinite(activation, s_layerSizes[layer], nameof(activation));");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));");
-                w.Line("workspace.BeginForward(batch);");
-                w.Line("activation.CopyTo(workspace.ActivationFor(layer, batch));");
-                w.Line("workspace.ApplyIntervention(layer, batch);");
+                w.Line($"{Pass}.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);");
                 w.Line("RunForward(workspace, batch, layer + 1);");
-                w.Line($"workspace.ActivationFor({model.Output.Index}, batch).CopyTo(output);");
-                w.Line("workspace.EndForward(batch);");
+                w.Line($"{Pass}.EndForward(workspace, batch, output);");
             }
 
             w.Line();
@@ -70,17 +60,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name=\"layer\"/>.</summary>");
             using (w.Block($"public void BackwardFrom(global::Axon.Model.ModelWorkspace<{t}> workspace, int layer, global::System.ReadOnlySpan<{t}> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<{t}> parameterGradient = default)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
-                w.Line("workspace.RequireTape(batch);");
-                w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
-                w.Line("global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));");
-                w.Line("if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $\"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.\");");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, s_layerSizes[layer], nameof(layerGradient));");
-                w.Line("global::Axon.Model.ModelGuard.CheckFinite(layerGradient, s_layerSizes[layer], nameof(layerGradient));");
-                w.Line("if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($\"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.\", nameof(parameterGradient));");
-                w.Line("if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException(\"Parameter gradients need the pass to reach the input: use stopAtLayer = 0.\", nameof(stopAtLayer));");
-                w.Line("for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();");
-                w.Line("layerGradient.CopyTo(workspace.GradientFor(layer, batch));");
+                w.Line($"{Pass}.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);");
                 w.Line("RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);");
             }
 
@@ -111,13 +91,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name=\"inputTangent\"/>.</summary>");
             using (w.Block($"public void Tangent(global::Axon.Model.ModelWorkspace<{t}> workspace, global::System.ReadOnlySpan<{t}> inputTangent, int batch, int stopAtLayer = -1)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
-                w.Line("workspace.RequireTape(batch);");
-                w.Line($"int until = stopAtLayer < 0 ? {last} : stopAtLayer;");
-                w.Line("global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));");
-                w.Line("global::Axon.Model.ModelGuard.CheckLength(inputTangent.Length, batch, InputSize, nameof(inputTangent));");
-                w.Line("global::Axon.Model.ModelGuard.CheckFinite(inputTangent, InputSize, nameof(inputTangent));");
-                w.Line("inputTangent.CopyTo(workspace.TangentFor(0, batch));");
+                w.Line($"int until = {Pass}.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);");
                 w.Line("RunTangent(workspace, batch, until);");
             }
 

@@ -70,7 +70,7 @@ namespace Axon.Generator.Emit
             w.Line("{");
             foreach (var node in model.Nodes)
             {
-                w.Line($"    new global::Axon.Model.LayerInfo({Quote(node.Name)}, {Quote(node.Kind.ToString())}, {node.Index}, {IntArray(node.Shape)}, {offset}, {IntArray(node.Inputs)}, {(node.IsCut ? "true" : "false")}),");
+                w.Line($"    new global::Axon.Model.LayerInfo({Quote(node.Name)}, {LayerKindNames.Expression(node.Kind)}, {node.Index}, {IntArray(node.Shape)}, {offset}, {IntArray(node.Inputs)}, {(node.IsCut ? "true" : "false")}),");
                 offset += node.Size;
             }
 
@@ -145,7 +145,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Buffers for up to <paramref name=\"maxBatch\"/> samples; reuse it so that calls allocate nothing.</summary>");
             using (w.Block($"public global::Axon.Model.ModelWorkspace<{t}> CreateWorkspace(int maxBatch)"))
             {
-                w.Line("if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, \"A workspace needs room for at least one sample.\");");
+                w.Line("global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);");
                 w.Line("long scratch = 0;");
                 foreach (var node in model.Nodes)
                 {

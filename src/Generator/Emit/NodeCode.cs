@@ -109,7 +109,8 @@ namespace Axon.Generator.Emit
                     w.Line($"{K}BatchNormKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {Param(model, node, 2)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {ParamGrad(model, node, 1)}, batch, {h[0]}, {node.Size / h[0]});");
                     return;
                 case OpKind.MaxPool2d:
-                    Guarded(w, x, $"{K}MaxPool2dKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    WriteWithReferenceRule(w, x, MaxRescale(t, node, x),
+                        $"{K}MaxPool2dKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
                     return;
                 case OpKind.AvgPool2d:
                     Guarded(w, x, $"{K}AvgPool2dKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
@@ -118,11 +119,14 @@ namespace Axon.Generator.Emit
                     Guarded(w, x, $"{K}GlobalAvgPoolKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
                     return;
                 case OpKind.MaxOverTime:
-                    Guarded(w, x, $"{K}MaxOverTimeKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]});");
+                    WriteWithReferenceRule(w, x, MaxRescale(t, node, x),
+                        $"{K}MaxOverTimeKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]});");
                     return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
-                    Guarded(w, x, $"{K}{node.Kind}Kernel.Backward<{t}>({Act(node.Index)}, {dy}, {Grad(x)}, batch, {node.Size});");
+                    WriteWithReferenceRule(w, x,
+                        $"global::Axon.Model.SoftmaxRescaleRule.Apply<{t}>({act}, {Act(node.Index)}, reference.Activation({x}), reference.Activation({node.Index}), {dy}, {Grad(x)}, ws.RescaleBuffer({node.Index}, batch), batch, {node.Size}, logarithmic: {(node.Kind == OpKind.LogSoftmax ? "true" : "false")});",
+                        $"{K}{node.Kind}Kernel.Backward<{t}>({Act(node.Index)}, {dy}, {Grad(x)}, batch, {node.Size});");
                     return;
                 default:
                     using (w.Block($"if (stopAtLayer <= {x})"))
@@ -159,6 +163,30 @@ namespace Axon.Generator.Emit
                 writeBackwardInto(Grad(input));
             }
         }
+
+        /// <summary>
+        /// The backward of a node that is not element-wise but has its own DeepLIFT rule (max, softmax): the rule's
+        /// call when the workspace has a reference, the ordinary backward otherwise.
+        /// </summary>
+        private static void WriteWithReferenceRule(SourceWriter w, int input, string referenceRule, string ordinary)
+        {
+            using (w.Block($"if (stopAtLayer <= {input})"))
+            {
+                using (w.Block("if (ws.RescaleReference is { } reference)"))
+                {
+                    w.Line(referenceRule);
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line(ordinary);
+                }
+            }
+        }
+
+        /// <summary>The max rule's call: each window's Δmax goes to the input's or the reference's winner.</summary>
+        private static string MaxRescale(string t, NodeSpec node, int input) =>
+            $"global::Axon.Model.MaxRescaleRule.Apply<{t}>({Act(input)}, {Act(node.Index)}, {Indices(node.Index)}, reference.Activation({input}), reference.Activation({node.Index}), reference.Indices({node.Index}), {Grad(node.Index)}, {Grad(input)}, batch);";
 
         public static void WriteTangent(SourceWriter w, ModelSpec model, NodeSpec node)
         {

@@ -46,14 +46,12 @@ public sealed partial class Attributor<T>
         int prefix = 0;
         for (int i = 1; i < layers.Length; i++)
         {
-            if (!IsAffine(layers[i].Kind)) break;
+            if (!layers[i].IsAffine) break;
             if (layers[i].IsCut) prefix = i;
         }
 
         return prefix;
     }
-
-    private static bool IsAffine(string kind) => kind is "Dense" or "Conv1d" or "Conv2d" or "Flatten" or "Reshape" or "AvgPool2d" or "GlobalAvgPool" or "BatchNorm" or "Add" or "Concat";
 
     private bool CanUsePrefix(ref PathCall call)
     {

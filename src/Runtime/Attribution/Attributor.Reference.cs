@@ -64,10 +64,11 @@ public sealed partial class Attributor<T>
     /// <summary>
     /// DeepLIFT with the rescale rule at <paramref name="layer"/> (layer 0: the input): multipliers from a reverse
     /// pass in which each element-wise nonlinearity passes its secant slope Δy/Δx between the input and the
-    /// reference (<see cref="ModelWorkspace{T}.RescaleReference"/>), times y(x) − y(x′) (inputs × layer size).
-    /// A distribution baseline averages over its baselines. The deltas are Σ attributions − (F(x) − F̄(x′)):
-    /// summation-to-delta makes them vanish on a cut layer of a network of affine maps and element-wise
-    /// nonlinearities.
+    /// reference (<see cref="ModelWorkspace{T}.RescaleReference"/>), each max passes its window's Δmax to the
+    /// input's or the reference's winner, and softmax and log-softmax pass exact multipliers of their own
+    /// (docs/deeplift.md), times y(x) − y(x′) (inputs × layer size). A distribution baseline averages over its
+    /// baselines. The deltas are Σ attributions − (F(x) − F̄(x′)): summation-to-delta makes them vanish, to
+    /// rounding, on every layer that all paths cross, whatever the layer types.
     /// </summary>
     public void DeepLift(
         int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas = default)

@@ -5,17 +5,20 @@ namespace Axon.Model;
 /// emitted as constants, so taps and attribution find layers without reflection.
 /// </summary>
 /// <param name="Name">The member name of the layer (or "input", or a generated name for +, concat, flatten).</param>
-/// <param name="Kind">The operation, e.g. "Conv2d", "ReLU", "Add".</param>
+/// <param name="Kind">The operation, e.g. <see cref="LayerKind.Conv2d"/>, <see cref="LayerKind.ReLU"/>, <see cref="LayerKind.Add"/>.</param>
 /// <param name="Index">Position in the topological order; equals the index in <see cref="IDifferentiableModel{T}.Layers"/>.</param>
 /// <param name="Shape">Per-sample shape, channels first.</param>
 /// <param name="Offset">Per-sample offset of this layer's activation in the concatenation of all activations.</param>
 /// <param name="Inputs">Indices of the nodes this node reads.</param>
 /// <param name="IsCut">True when every path from the input to the output crosses this node, so that running
 /// the network onward from it is well defined and per-layer completeness holds.</param>
-public sealed record LayerInfo(string Name, string Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut)
+public sealed record LayerInfo(string Name, LayerKind Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut)
 {
     /// <summary>Number of elements per sample (computed once: hot loops read it).</summary>
     public int Size { get; } = Product(Shape);
+
+    /// <summary>Whether the operation is affine in its inputs (see <see cref="LayerKindFacts.IsAffine"/>).</summary>
+    public bool IsAffine => Kind.IsAffine();
 
     private static int Product(IReadOnlyList<int> shape)
     {

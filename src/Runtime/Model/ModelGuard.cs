@@ -4,7 +4,7 @@ namespace Axon.Model;
 
 /// <summary>
 /// Argument checks shared by every generated model, so that bad input fails with one clear message before any
-/// state changes.
+/// state changes. The passes reach them through <see cref="ModelPass"/>, which fixes their order.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ModelGuard
@@ -20,6 +20,15 @@ public static class ModelGuard
         CheckBatch(workspace, batch);
         CheckLength(input.Length, batch, sampleSize, parameterName);
         CheckFinite(input, sampleSize, parameterName);
+    }
+
+    /// <summary>
+    /// Checks the capacity asked of a workspace; generated models call it before they size the kernels' scratch for
+    /// that many samples, so that a bad capacity fails here rather than inside a kernel's shape arithmetic.
+    /// </summary>
+    public static void CheckMaxBatch(int maxBatch)
+    {
+        if (maxBatch < 1) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
     }
 
     public static void CheckBatch<T>(ModelWorkspace<T> workspace, int batch)

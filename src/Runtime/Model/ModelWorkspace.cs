@@ -42,7 +42,7 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ModelWorkspace(ReadOnlySpan<int> layerSizes, ReadOnlySpan<int> indexSizes, int maxBatch, long scratchLength)
     {
-        if (maxBatch < 1) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+        ModelGuard.CheckMaxBatch(maxBatch);
         if (indexSizes.Length != layerSizes.Length) throw new ArgumentException("One index size per layer is required.", nameof(indexSizes));
         MaxBatch = maxBatch;
         _sizes = layerSizes.ToArray();
@@ -128,10 +128,12 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>
-    /// DeepLIFT's rescale rule. When set, <see cref="IDifferentiableModel{T}.Backward"/> passes each element-wise
-    /// nonlinearity's secant slope Δy/Δx between this workspace's activations and the reference's, instead of
-    /// its derivative (the derivative where |Δx| is negligible). The reference must hold a recorded forward of
-    /// the reference input with batch 1 (shared by every sample) or with this workspace's batch.
+    /// DeepLIFT's rescale rule. When set, <see cref="IDifferentiableModel{T}.Backward"/> passes DeepLIFT
+    /// multipliers between this workspace's activations and the reference's instead of derivatives: each
+    /// element-wise nonlinearity's secant slope Δy/Δx (the derivative where |Δx| is negligible), each max
+    /// window's Δmax to one winner (<see cref="MaxRescaleRule"/>), softmax's and log-softmax's exact rule
+    /// (<see cref="SoftmaxRescaleRule"/>). The reference must hold a recorded forward of the reference input with
+    /// batch 1 (shared by every sample) or with this workspace's batch.
     /// </summary>
     public ModelWorkspace<T>? RescaleReference { get; set; }
 

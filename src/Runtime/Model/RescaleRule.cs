@@ -29,8 +29,7 @@ public static class RescaleRule
         bool shared = size != n;
         int sampleSize = shared ? size : n;
 
-        // Below this |Δx| the secant is dominated by rounding; the derivative is the limit it tends to.
-        T threshold = T.CreateChecked(typeof(T) == typeof(float) ? 1e-5 : 1e-10);
+        T threshold = NegligibleDelta<T>();
         for (int i = 0; i < n; i++)
         {
             int r = shared ? i % sampleSize : i;
@@ -38,4 +37,8 @@ public static class RescaleRule
             dx[i] += T.Abs(deltaX) > threshold ? (y[i] - yReference[r]) / deltaX * dy[i] : derivativeTimesDy[i];
         }
     }
+
+    /// <summary>Below this |Δx| a secant is dominated by rounding; the derivative is the limit it tends to.</summary>
+    internal static T NegligibleDelta<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.CreateChecked(typeof(T) == typeof(float) ? 1e-5 : 1e-10);
 }

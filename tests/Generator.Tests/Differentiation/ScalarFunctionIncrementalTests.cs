@@ -9,14 +9,10 @@ namespace Axon.Generator.Tests.Differentiation;
 
 /// <summary>
 /// The incremental cache: edits that do not touch a [Differentiable] function leave its spec and its generated
-/// file cached; an edit of its body recomputes both. Step names are the pipeline's tracking names.
+/// file cached; an edit of its body recomputes both. Steps are named by <see cref="TrackingNames"/>.
 /// </summary>
 public sealed class ScalarFunctionIncrementalTests
 {
-    private const string ResultsStep = "ScalarFunctionResults";
-    private const string SpecsStep = "ScalarFunctionSpecs";
-    private const string DiagnosticsStep = "ScalarFunctionDiagnostics";
-
     private const string Functions = """
         using System;
         using Axon;
@@ -103,9 +99,9 @@ public sealed class ScalarFunctionIncrementalTests
         // A line inserted above the functions moves every location: the specs hold none and stay cached.
         var second = GeneratorHarness.Run(first.Driver, Edit(compilation, "Activations.cs", text => text.Replace("namespace Demo;", "namespace Demo;\n// a comment")));
 
-        Assert.All(second.StepOutputs(SpecsStep), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
-        Assert.All(second.SourceOutputsOf(SpecsStep), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
-        Assert.Contains(second.StepOutputs(DiagnosticsStep), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(second.StepOutputs(TrackingNames.ScalarFunctionSpecs), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        Assert.All(second.SourceOutputsOf(TrackingNames.ScalarFunctionSpecs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.Contains(second.StepOutputs(TrackingNames.ScalarFunctionDiagnostics), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Equal(first.GeneratorDiagnostics[0].Location.GetLineSpan().StartLinePosition.Line + 1, second.GeneratorDiagnostics[0].Location.GetLineSpan().StartLinePosition.Line);
     }
 
@@ -116,10 +112,10 @@ public sealed class ScalarFunctionIncrementalTests
 
         var second = GeneratorHarness.Run(first.Driver, Edit(compilation, "Activations.cs", text => text.Replace("x / (1 + MathF.Exp(-x))", "x / (1 + MathF.Exp(-2 * x))")));
 
-        var specs = second.StepOutputs(SpecsStep).ToArray();
+        var specs = second.StepOutputs(TrackingNames.ScalarFunctionSpecs).ToArray();
         Assert.Single(specs, o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Single(specs, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
-        var outputs = second.SourceOutputsOf(SpecsStep).ToArray();
+        var outputs = second.SourceOutputsOf(TrackingNames.ScalarFunctionSpecs).ToArray();
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Cached);
 
@@ -138,8 +134,8 @@ public sealed class ScalarFunctionIncrementalTests
             "[Differentiable] public static float Square(float x) => x * x;\n\n    [Differentiable] public static float Broken")));
 
         Assert.Equal(3, second.GeneratedSources.Length);
-        Assert.Single(second.StepOutputs(SpecsStep), o => o.Reason == IncrementalStepRunReason.New);
-        Assert.Equal(2, second.StepOutputs(SpecsStep).Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Single(second.StepOutputs(TrackingNames.ScalarFunctionSpecs), o => o.Reason == IncrementalStepRunReason.New);
+        Assert.Equal(2, second.StepOutputs(TrackingNames.ScalarFunctionSpecs).Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
     }
 
     [Fact]
@@ -151,7 +147,7 @@ public sealed class ScalarFunctionIncrementalTests
 
         Assert.Empty(second.GeneratorDiagnostics);
         Assert.Equal(3, second.GeneratedSources.Length);
-        Assert.Contains(second.StepOutputs(DiagnosticsStep), o => o.Reason == IncrementalStepRunReason.Removed);
+        Assert.Contains(second.StepOutputs(TrackingNames.ScalarFunctionDiagnostics), o => o.Reason == IncrementalStepRunReason.Removed);
     }
 
     [Fact]
@@ -159,7 +155,7 @@ public sealed class ScalarFunctionIncrementalTests
     {
         var (_, run) = FirstRun();
 
-        foreach (var step in new[] { ResultsStep, SpecsStep, DiagnosticsStep })
+        foreach (var step in new[] { TrackingNames.ScalarFunctionResults, TrackingNames.ScalarFunctionSpecs, TrackingNames.ScalarFunctionDiagnostics })
         {
             var outputs = run.StepOutputs(step).ToArray();
             Assert.NotEmpty(outputs);
@@ -170,17 +166,17 @@ public sealed class ScalarFunctionIncrementalTests
     private static void AssertNothingRegenerated(GeneratorRun first, GeneratorRun second)
     {
         Assert.Null(second.Exception);
-        Assert.All(second.StepOutputs(ResultsStep), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
-        var specs = second.StepOutputs(SpecsStep).ToArray();
+        Assert.All(second.StepOutputs(TrackingNames.ScalarFunctionResults), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        var specs = second.StepOutputs(TrackingNames.ScalarFunctionSpecs).ToArray();
         Assert.Equal(2, specs.Length);
         Assert.All(specs, o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
-        Assert.All(second.StepOutputs(DiagnosticsStep), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        Assert.All(second.StepOutputs(TrackingNames.ScalarFunctionDiagnostics), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
 
         // The source outputs did not run again.
-        var outputs = second.SourceOutputsOf(SpecsStep).ToArray();
+        var outputs = second.SourceOutputsOf(TrackingNames.ScalarFunctionSpecs).ToArray();
         Assert.Equal(2, outputs.Length);
         Assert.All(outputs, o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
-        Assert.All(second.SourceOutputsOf(DiagnosticsStep), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(second.SourceOutputsOf(TrackingNames.ScalarFunctionDiagnostics), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
 
         Assert.Equal(first.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())), second.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())));
         Assert.Equal(first.GeneratorDiagnostics.Select(d => d.ToString()), second.GeneratorDiagnostics.Select(d => d.ToString()));

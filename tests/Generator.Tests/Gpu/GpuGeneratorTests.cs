@@ -105,7 +105,7 @@ public sealed class GpuGeneratorTests
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(unrelated.Replace("=> 42;", "=> 40 + 2;"))));
         var second = GeneratorHarness.Run(first.Driver, edited);
 
-        var outputs = second.StepOutputs(AxonGenerator.GpuSteps.Specs).ToList();
+        var outputs = second.StepOutputs(TrackingNames.GpuSpecs).ToList();
         Assert.NotEmpty(outputs);
         Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
         Assert.Equal(first.Source(HintName), second.Source(HintName));
@@ -120,7 +120,7 @@ public sealed class GpuGeneratorTests
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(GpuSources.SmallCnn.Replace("new(18, 3)", "new(18, 4)"))));
         var second = GeneratorHarness.Run(first.Driver, edited);
 
-        Assert.Contains(second.StepOutputs(AxonGenerator.GpuSteps.Specs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(second.StepOutputs(TrackingNames.GpuSpecs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("18 * 4", second.Source(HintName).Replace("bc * 18 + bk", "18 * 4"));
         Assert.NotEqual(first.Source(HintName), second.Source(HintName));
     }

@@ -200,7 +200,7 @@ public sealed class GeneratorRun
     /// </summary>
     public IEnumerable<(object Value, IncrementalStepRunReason Reason)> SourceOutputsOf(string trackingName)
     {
-        var steps = Result.TrackedOutputSteps.TryGetValue("SourceOutput", out var all) ? all : ImmutableArray<IncrementalGeneratorRunStep>.Empty;
+        var steps = Result.TrackedOutputSteps.TryGetValue(WellKnownGeneratorOutputs.SourceOutput, out var all) ? all : ImmutableArray<IncrementalGeneratorRunStep>.Empty;
         return steps.Where(step => step.Inputs.Any(input => FedBy(input.Source, trackingName, 0))).SelectMany(step => step.Outputs);
     }
 

@@ -6,14 +6,11 @@ using Microsoft.CodeAnalysis.Text;
 namespace Axon.Generator.Tests.Models;
 
 /// <summary>
-/// The model pipeline's cache (steps "ModelParse", "ModelSpecs", "ModelDiagnostics"): edits elsewhere do not
-/// re-emit a model; an edit of the network does, and only of that model.
+/// The model pipeline's cache (steps <see cref="TrackingNames.ModelParse"/> and <see cref="TrackingNames.ModelSpecs"/>):
+/// edits elsewhere do not re-emit a model; an edit of the network does, and only of that model.
 /// </summary>
 public sealed class ModelIncrementalTests
 {
-    private const string SpecsStep = "ModelSpecs";
-    private const string ParseStep = "ModelParse";
-
     private const string Unrelated = """
         namespace Demo;
 
@@ -51,8 +48,8 @@ public sealed class ModelIncrementalTests
         var (compilation, first) = FirstRun();
         var second = GeneratorHarness.Run(first.Driver, Edit(compilation, "Service.cs", t => t.Replace("=> 42;", "=> 40 + 2;")));
 
-        Assert.All(second.StepOutputs(SpecsStep), o => Assert.True(Reused(o.Reason), o.Reason.ToString()));
-        Assert.All(second.SourceOutputsOf(SpecsStep), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(second.StepOutputs(TrackingNames.ModelSpecs), o => Assert.True(Reused(o.Reason), o.Reason.ToString()));
+        Assert.All(second.SourceOutputsOf(TrackingNames.ModelSpecs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
         Assert.Equal(first.GeneratedSources.Select(s => s.SourceText.ToString()), second.GeneratedSources.Select(s => s.SourceText.ToString()));
     }
 
@@ -64,9 +61,9 @@ public sealed class ModelIncrementalTests
 
         // The parse step re-ran on the changed tree (Unchanged: recomputed, equal), and the location-free spec is
         // equal, so nothing is re-emitted.
-        Assert.Contains(second.StepOutputs(ParseStep), o => o.Reason == IncrementalStepRunReason.Unchanged);
-        Assert.All(second.StepOutputs(SpecsStep), o => Assert.True(Reused(o.Reason), o.Reason.ToString()));
-        Assert.All(second.SourceOutputsOf(SpecsStep), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.Contains(second.StepOutputs(TrackingNames.ModelParse), o => o.Reason == IncrementalStepRunReason.Unchanged);
+        Assert.All(second.StepOutputs(TrackingNames.ModelSpecs), o => Assert.True(Reused(o.Reason), o.Reason.ToString()));
+        Assert.All(second.SourceOutputsOf(TrackingNames.ModelSpecs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
     [Fact]
@@ -75,7 +72,7 @@ public sealed class ModelIncrementalTests
         var (compilation, first) = FirstRun();
         var second = GeneratorHarness.Run(first.Driver, Edit(compilation, "Mlp.cs", t => t.Replace("new(784, 128)", "new(784, 64)").Replace("new(128, 10)", "new(64, 10)")));
 
-        var outputs = second.SourceOutputsOf(SpecsStep).ToArray();
+        var outputs = second.SourceOutputsOf(TrackingNames.ModelSpecs).ToArray();
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Cached);
         Assert.Contains("ParameterCount = " + (784 * 64 + 64 + 640 + 10), second.Source("Mlp.Axon.g.cs"));
@@ -86,9 +83,9 @@ public sealed class ModelIncrementalTests
     public void Pipeline_outputs_hold_no_roslyn_objects()
     {
         var (_, run) = FirstRun();
-        foreach (var (value, _) in run.StepOutputs(SpecsStep))
+        foreach (var (value, _) in run.StepOutputs(TrackingNames.ModelSpecs))
         {
-            AssertPlainValues(value, SpecsStep, 0);
+            AssertPlainValues(value, TrackingNames.ModelSpecs, 0);
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class GeneratedModelBehaviourTests
         var model = new FashionCnn();
         var layers = model.Layers;
         Assert.Equal(new[] { "input", "conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1", "relu3", "fc2" }, layers.Select(l => l.Name));
+        Assert.Equal(new[] { LayerKind.Input, LayerKind.Conv2d, LayerKind.ReLU, LayerKind.MaxPool2d, LayerKind.Conv2d, LayerKind.ReLU, LayerKind.MaxPool2d, LayerKind.Flatten, LayerKind.Dense, LayerKind.ReLU, LayerKind.Dense }, layers.Select(l => l.Kind));
         Assert.Equal(new[] { 8, 28, 28 }, layers[FashionCnn.LayerIndex.conv1].Shape);
         Assert.Equal(new[] { 16, 7, 7 }, layers[FashionCnn.LayerIndex.pool2].Shape);
         Assert.Equal(784, layers[FashionCnn.LayerIndex.conv1].Offset);

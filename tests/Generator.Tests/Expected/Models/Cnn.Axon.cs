@@ -27,14 +27,14 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
 
     private static readonly global::Axon.Model.LayerInfo[] s_layers =
     {
-        new global::Axon.Model.LayerInfo("input", "Input", 0, new int[] { 1, 28, 28 }, 0, new int[] {  }, true),
-        new global::Axon.Model.LayerInfo("Conv1", "Conv2d", 1, new int[] { 8, 28, 28 }, 784, new int[] { 0 }, true),
-        new global::Axon.Model.LayerInfo("Bn1", "BatchNorm", 2, new int[] { 8, 28, 28 }, 7056, new int[] { 1 }, true),
-        new global::Axon.Model.LayerInfo("Act1", "LeakyReLU", 3, new int[] { 8, 28, 28 }, 13328, new int[] { 2 }, true),
-        new global::Axon.Model.LayerInfo("Pool1", "MaxPool2d", 4, new int[] { 8, 14, 14 }, 19600, new int[] { 3 }, true),
-        new global::Axon.Model.LayerInfo("Flat", "Flatten", 5, new int[] { 1568 }, 21168, new int[] { 4 }, true),
-        new global::Axon.Model.LayerInfo("Fc", "Dense", 6, new int[] { 10 }, 22736, new int[] { 5 }, true),
-        new global::Axon.Model.LayerInfo("Out", "LogSoftmax", 7, new int[] { 10 }, 22746, new int[] { 6 }, true),
+        new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 1, 28, 28 }, 0, new int[] {  }, true),
+        new global::Axon.Model.LayerInfo("Conv1", global::Axon.Model.LayerKind.Conv2d, 1, new int[] { 8, 28, 28 }, 784, new int[] { 0 }, true),
+        new global::Axon.Model.LayerInfo("Bn1", global::Axon.Model.LayerKind.BatchNorm, 2, new int[] { 8, 28, 28 }, 7056, new int[] { 1 }, true),
+        new global::Axon.Model.LayerInfo("Act1", global::Axon.Model.LayerKind.LeakyReLU, 3, new int[] { 8, 28, 28 }, 13328, new int[] { 2 }, true),
+        new global::Axon.Model.LayerInfo("Pool1", global::Axon.Model.LayerKind.MaxPool2d, 4, new int[] { 8, 14, 14 }, 19600, new int[] { 3 }, true),
+        new global::Axon.Model.LayerInfo("Flat", global::Axon.Model.LayerKind.Flatten, 5, new int[] { 1568 }, 21168, new int[] { 4 }, true),
+        new global::Axon.Model.LayerInfo("Fc", global::Axon.Model.LayerKind.Dense, 6, new int[] { 10 }, 22736, new int[] { 5 }, true),
+        new global::Axon.Model.LayerInfo("Out", global::Axon.Model.LayerKind.LogSoftmax, 7, new int[] { 10 }, 22746, new int[] { 6 }, true),
     };
 
     private static readonly global::Axon.Model.ParameterInfo[] s_parameters =
@@ -89,7 +89,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
     public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
     {
-        if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+        global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);
         long scratch = 0;
         scratch = global::System.Math.Max(scratch, global::Axon.Kernels.Conv2dKernel.ScratchLength(maxBatch, 1, 28, 28, 8, 3, 1, 1));
         return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch);
@@ -98,31 +98,17 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
     public void Forward(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> output)
     {
-        global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));
-        global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
-        workspace.BeginForward(batch);
-        input.CopyTo(workspace.ActivationFor(0, batch));
+        global::Axon.Model.ModelPass.BeginForward(workspace, s_layers, input, batch, output);
         RunForward(workspace, batch, 1);
-        workspace.ActivationFor(7, batch).CopyTo(output);
-        workspace.EndForward(batch);
+        global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
     }
 
     /// <summary>Runs the network onward from a cut node, given its activation.</summary>
     public void ForwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> activation, int batch, global::System.Span<float> output)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-        global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
-        if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.", nameof(layer));
-        global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);
-        global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, s_layerSizes[layer], nameof(activation));
-        global::Axon.Model.ModelGuard.CheckFinite(activation, s_layerSizes[layer], nameof(activation));
-        global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
-        workspace.BeginForward(batch);
-        activation.CopyTo(workspace.ActivationFor(layer, batch));
-        workspace.ApplyIntervention(layer, batch);
+        global::Axon.Model.ModelPass.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);
         RunForward(workspace, batch, layer + 1);
-        workspace.ActivationFor(7, batch).CopyTo(output);
-        workspace.EndForward(batch);
+        global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
     }
 
     private void RunForward(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from)
@@ -181,17 +167,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-        workspace.RequireTape(batch);
-        global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
-        global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));
-        if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.");
-        global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, s_layerSizes[layer], nameof(layerGradient));
-        global::Axon.Model.ModelGuard.CheckFinite(layerGradient, s_layerSizes[layer], nameof(layerGradient));
-        if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.", nameof(parameterGradient));
-        if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException("Parameter gradients need the pass to reach the input: use stopAtLayer = 0.", nameof(stopAtLayer));
-        for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();
-        layerGradient.CopyTo(workspace.GradientFor(layer, batch));
+        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
         RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
     }
 
@@ -202,7 +178,17 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
         if (stopAtLayer < 7 && 7 <= from)
         {
             ws.MaskDerivative(7, ws.GradientFor(7, batch), batch);
-            if (stopAtLayer <= 6) global::Axon.Kernels.LogSoftmaxKernel.Backward<float>(ws.ActivationFor(7, batch), ws.GradientFor(7, batch), ws.GradientFor(6, batch), batch, 10);
+            if (stopAtLayer <= 6)
+            {
+                if (ws.RescaleReference is { } reference)
+                {
+                    global::Axon.Model.SoftmaxRescaleRule.Apply<float>(ws.ActivationFor(6, batch), ws.ActivationFor(7, batch), reference.Activation(6), reference.Activation(7), ws.GradientFor(7, batch), ws.GradientFor(6, batch), ws.RescaleBuffer(7, batch), batch, 10, logarithmic: true);
+                }
+                else
+                {
+                    global::Axon.Kernels.LogSoftmaxKernel.Backward<float>(ws.ActivationFor(7, batch), ws.GradientFor(7, batch), ws.GradientFor(6, batch), batch, 10);
+                }
+            }
         }
         // 6: Fc (Dense) [1568] -> [10]
         if (stopAtLayer < 6 && 6 <= from)
@@ -220,7 +206,17 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
         if (stopAtLayer < 4 && 4 <= from)
         {
             ws.MaskDerivative(4, ws.GradientFor(4, batch), batch);
-            if (stopAtLayer <= 3) global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 8, 28, 28, 2, 2);
+            if (stopAtLayer <= 3)
+            {
+                if (ws.RescaleReference is { } reference)
+                {
+                    global::Axon.Model.MaxRescaleRule.Apply<float>(ws.ActivationFor(3, batch), ws.ActivationFor(4, batch), ws.IndicesFor(4, batch), reference.Activation(3), reference.Activation(4), reference.Indices(4), ws.GradientFor(4, batch), ws.GradientFor(3, batch), batch);
+                }
+                else
+                {
+                    global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 8, 28, 28, 2, 2);
+                }
+            }
         }
         // 3: Act1 (LeakyReLU) [8×28×28] -> [8×28×28]
         if (stopAtLayer < 3 && 3 <= from)
@@ -261,13 +257,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
     public void Tangent(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> inputTangent, int batch, int stopAtLayer = -1)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-        workspace.RequireTape(batch);
-        int until = stopAtLayer < 0 ? 7 : stopAtLayer;
-        global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));
-        global::Axon.Model.ModelGuard.CheckLength(inputTangent.Length, batch, InputSize, nameof(inputTangent));
-        global::Axon.Model.ModelGuard.CheckFinite(inputTangent, InputSize, nameof(inputTangent));
-        inputTangent.CopyTo(workspace.TangentFor(0, batch));
+        int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
         RunTangent(workspace, batch, until);
     }
 

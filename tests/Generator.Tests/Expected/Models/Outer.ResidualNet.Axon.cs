@@ -31,14 +31,14 @@ namespace Demo.Nested
 
             private static readonly global::Axon.Model.LayerInfo[] s_layers =
             {
-                new global::Axon.Model.LayerInfo("input", "Input", 0, new int[] { 16 }, 0, new int[] {  }, true),
-                new global::Axon.Model.LayerInfo("a", "Dense", 1, new int[] { 16 }, 16, new int[] { 0 }, false),
-                new global::Axon.Model.LayerInfo("act", "Activation", 2, new int[] { 16 }, 32, new int[] { 1 }, false),
-                new global::Axon.Model.LayerInfo("b", "Dense", 3, new int[] { 16 }, 48, new int[] { 2 }, false),
-                new global::Axon.Model.LayerInfo("add1", "Add", 4, new int[] { 16 }, 64, new int[] { 3, 0 }, false),
-                new global::Axon.Model.LayerInfo("swish1", "Activation", 5, new int[] { 16 }, 80, new int[] { 0 }, false),
-                new global::Axon.Model.LayerInfo("concat1", "Concat", 6, new int[] { 32 }, 96, new int[] { 4, 5 }, true),
-                new global::Axon.Model.LayerInfo("head", "Dense", 7, new int[] { 4 }, 128, new int[] { 6 }, true),
+                new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 16 }, 0, new int[] {  }, true),
+                new global::Axon.Model.LayerInfo("a", global::Axon.Model.LayerKind.Dense, 1, new int[] { 16 }, 16, new int[] { 0 }, false),
+                new global::Axon.Model.LayerInfo("act", global::Axon.Model.LayerKind.Activation, 2, new int[] { 16 }, 32, new int[] { 1 }, false),
+                new global::Axon.Model.LayerInfo("b", global::Axon.Model.LayerKind.Dense, 3, new int[] { 16 }, 48, new int[] { 2 }, false),
+                new global::Axon.Model.LayerInfo("add1", global::Axon.Model.LayerKind.Add, 4, new int[] { 16 }, 64, new int[] { 3, 0 }, false),
+                new global::Axon.Model.LayerInfo("swish1", global::Axon.Model.LayerKind.Activation, 5, new int[] { 16 }, 80, new int[] { 0 }, false),
+                new global::Axon.Model.LayerInfo("concat1", global::Axon.Model.LayerKind.Concat, 6, new int[] { 32 }, 96, new int[] { 4, 5 }, true),
+                new global::Axon.Model.LayerInfo("head", global::Axon.Model.LayerKind.Dense, 7, new int[] { 4 }, 128, new int[] { 6 }, true),
             };
 
             private static readonly global::Axon.Model.ParameterInfo[] s_parameters =
@@ -89,7 +89,7 @@ namespace Demo.Nested
             /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
             public global::Axon.Model.ModelWorkspace<double> CreateWorkspace(int maxBatch)
             {
-                if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+                global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);
                 long scratch = 0;
                 return new global::Axon.Model.ModelWorkspace<double>(s_layerSizes, s_indexSizes, maxBatch, scratch);
             }
@@ -97,31 +97,17 @@ namespace Demo.Nested
             /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
             public void Forward(global::Axon.Model.ModelWorkspace<double> workspace, global::System.ReadOnlySpan<double> input, int batch, global::System.Span<double> output)
             {
-                global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));
-                global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
-                workspace.BeginForward(batch);
-                input.CopyTo(workspace.ActivationFor(0, batch));
+                global::Axon.Model.ModelPass.BeginForward(workspace, s_layers, input, batch, output);
                 RunForward(workspace, batch, 1);
-                workspace.ActivationFor(7, batch).CopyTo(output);
-                workspace.EndForward(batch);
+                global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
             }
 
             /// <summary>Runs the network onward from a cut node, given its activation.</summary>
             public void ForwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> activation, int batch, global::System.Span<double> output)
             {
-                global::System.ArgumentNullException.ThrowIfNull(workspace);
-                global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
-                if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.", nameof(layer));
-                global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);
-                global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, s_layerSizes[layer], nameof(activation));
-                global::Axon.Model.ModelGuard.CheckFinite(activation, s_layerSizes[layer], nameof(activation));
-                global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
-                workspace.BeginForward(batch);
-                activation.CopyTo(workspace.ActivationFor(layer, batch));
-                workspace.ApplyIntervention(layer, batch);
+                global::Axon.Model.ModelPass.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);
                 RunForward(workspace, batch, layer + 1);
-                workspace.ActivationFor(7, batch).CopyTo(output);
-                workspace.EndForward(batch);
+                global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
             }
 
             private void RunForward(global::Axon.Model.ModelWorkspace<double> ws, int batch, int from)
@@ -185,17 +171,7 @@ namespace Demo.Nested
             /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
             public void BackwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<double> parameterGradient = default)
             {
-                global::System.ArgumentNullException.ThrowIfNull(workspace);
-                workspace.RequireTape(batch);
-                global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
-                global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));
-                if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.");
-                global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, s_layerSizes[layer], nameof(layerGradient));
-                global::Axon.Model.ModelGuard.CheckFinite(layerGradient, s_layerSizes[layer], nameof(layerGradient));
-                if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.", nameof(parameterGradient));
-                if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException("Parameter gradients need the pass to reach the input: use stopAtLayer = 0.", nameof(stopAtLayer));
-                for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();
-                layerGradient.CopyTo(workspace.GradientFor(layer, batch));
+                global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
                 RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
             }
 
@@ -294,13 +270,7 @@ namespace Demo.Nested
             /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
             public void Tangent(global::Axon.Model.ModelWorkspace<double> workspace, global::System.ReadOnlySpan<double> inputTangent, int batch, int stopAtLayer = -1)
             {
-                global::System.ArgumentNullException.ThrowIfNull(workspace);
-                workspace.RequireTape(batch);
-                int until = stopAtLayer < 0 ? 7 : stopAtLayer;
-                global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));
-                global::Axon.Model.ModelGuard.CheckLength(inputTangent.Length, batch, InputSize, nameof(inputTangent));
-                global::Axon.Model.ModelGuard.CheckFinite(inputTangent, InputSize, nameof(inputTangent));
-                inputTangent.CopyTo(workspace.TangentFor(0, batch));
+                int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
                 RunTangent(workspace, batch, until);
             }
 

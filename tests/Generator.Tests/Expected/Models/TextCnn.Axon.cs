@@ -25,12 +25,12 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
 
     private static readonly global::Axon.Model.LayerInfo[] s_layers =
     {
-        new global::Axon.Model.LayerInfo("input", "Input", 0, new int[] { 12 }, 0, new int[] {  }, true),
-        new global::Axon.Model.LayerInfo("embedding", "Embedding", 1, new int[] { 8, 12 }, 12, new int[] { 0 }, true),
-        new global::Axon.Model.LayerInfo("conv", "Conv1d", 2, new int[] { 6, 10 }, 108, new int[] { 1 }, true),
-        new global::Axon.Model.LayerInfo("gelu", "Gelu", 3, new int[] { 6, 10 }, 168, new int[] { 2 }, true),
-        new global::Axon.Model.LayerInfo("pool", "MaxOverTime", 4, new int[] { 6 }, 228, new int[] { 3 }, true),
-        new global::Axon.Model.LayerInfo("fc", "Dense", 5, new int[] { 2 }, 234, new int[] { 4 }, true),
+        new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 12 }, 0, new int[] {  }, true),
+        new global::Axon.Model.LayerInfo("embedding", global::Axon.Model.LayerKind.Embedding, 1, new int[] { 8, 12 }, 12, new int[] { 0 }, true),
+        new global::Axon.Model.LayerInfo("conv", global::Axon.Model.LayerKind.Conv1d, 2, new int[] { 6, 10 }, 108, new int[] { 1 }, true),
+        new global::Axon.Model.LayerInfo("gelu", global::Axon.Model.LayerKind.Gelu, 3, new int[] { 6, 10 }, 168, new int[] { 2 }, true),
+        new global::Axon.Model.LayerInfo("pool", global::Axon.Model.LayerKind.MaxOverTime, 4, new int[] { 6 }, 228, new int[] { 3 }, true),
+        new global::Axon.Model.LayerInfo("fc", global::Axon.Model.LayerKind.Dense, 5, new int[] { 2 }, 234, new int[] { 4 }, true),
     };
 
     private static readonly global::Axon.Model.ParameterInfo[] s_parameters =
@@ -81,7 +81,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
     public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
     {
-        if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
+        global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);
         long scratch = 0;
         scratch = global::System.Math.Max(scratch, global::Axon.Kernels.Conv1dKernel.ScratchLength(maxBatch, 8, 12, 6, 3, 1, 0));
         return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch);
@@ -90,31 +90,17 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
     public void Forward(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> output)
     {
-        global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));
-        global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
-        workspace.BeginForward(batch);
-        input.CopyTo(workspace.ActivationFor(0, batch));
+        global::Axon.Model.ModelPass.BeginForward(workspace, s_layers, input, batch, output);
         RunForward(workspace, batch, 1);
-        workspace.ActivationFor(5, batch).CopyTo(output);
-        workspace.EndForward(batch);
+        global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
     }
 
     /// <summary>Runs the network onward from a cut node, given its activation.</summary>
     public void ForwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> activation, int batch, global::System.Span<float> output)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-        global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
-        if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.", nameof(layer));
-        global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);
-        global::Axon.Model.ModelGuard.CheckLength(activation.Length, batch, s_layerSizes[layer], nameof(activation));
-        global::Axon.Model.ModelGuard.CheckFinite(activation, s_layerSizes[layer], nameof(activation));
-        global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
-        workspace.BeginForward(batch);
-        activation.CopyTo(workspace.ActivationFor(layer, batch));
-        workspace.ApplyIntervention(layer, batch);
+        global::Axon.Model.ModelPass.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);
         RunForward(workspace, batch, layer + 1);
-        workspace.ActivationFor(5, batch).CopyTo(output);
-        workspace.EndForward(batch);
+        global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
     }
 
     private void RunForward(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from)
@@ -161,17 +147,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-        workspace.RequireTape(batch);
-        global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
-        global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));
-        if (stopAtLayer > layer) throw new global::System.ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.");
-        global::Axon.Model.ModelGuard.CheckLength(layerGradient.Length, batch, s_layerSizes[layer], nameof(layerGradient));
-        global::Axon.Model.ModelGuard.CheckFinite(layerGradient, s_layerSizes[layer], nameof(layerGradient));
-        if (!parameterGradient.IsEmpty && parameterGradient.Length != ParameterCount) throw new global::System.ArgumentException($"'parameterGradient' has {parameterGradient.Length} values; the model has {ParameterCount} parameters.", nameof(parameterGradient));
-        if (!parameterGradient.IsEmpty && stopAtLayer != 0) throw new global::System.ArgumentException("Parameter gradients need the pass to reach the input: use stopAtLayer = 0.", nameof(stopAtLayer));
-        for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();
-        layerGradient.CopyTo(workspace.GradientFor(layer, batch));
+        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
         RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
     }
 
@@ -188,7 +164,17 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
         if (stopAtLayer < 4 && 4 <= from)
         {
             ws.MaskDerivative(4, ws.GradientFor(4, batch), batch);
-            if (stopAtLayer <= 3) global::Axon.Kernels.MaxOverTimeKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 6, 10);
+            if (stopAtLayer <= 3)
+            {
+                if (ws.RescaleReference is { } reference)
+                {
+                    global::Axon.Model.MaxRescaleRule.Apply<float>(ws.ActivationFor(3, batch), ws.ActivationFor(4, batch), ws.IndicesFor(4, batch), reference.Activation(3), reference.Activation(4), reference.Indices(4), ws.GradientFor(4, batch), ws.GradientFor(3, batch), batch);
+                }
+                else
+                {
+                    global::Axon.Kernels.MaxOverTimeKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 6, 10);
+                }
+            }
         }
         // 3: gelu (Gelu) [6×10] -> [6×10]
         if (stopAtLayer < 3 && 3 <= from)
@@ -229,13 +215,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
     public void Tangent(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> inputTangent, int batch, int stopAtLayer = -1)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-        workspace.RequireTape(batch);
-        int until = stopAtLayer < 0 ? 5 : stopAtLayer;
-        global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));
-        global::Axon.Model.ModelGuard.CheckLength(inputTangent.Length, batch, InputSize, nameof(inputTangent));
-        global::Axon.Model.ModelGuard.CheckFinite(inputTangent, InputSize, nameof(inputTangent));
-        inputTangent.CopyTo(workspace.TangentFor(0, batch));
+        int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
         RunTangent(workspace, batch, until);
     }
 
