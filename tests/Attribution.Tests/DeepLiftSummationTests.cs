@@ -56,7 +56,7 @@ public sealed class DeepLiftSummationTests(ITestOutputHelper output)
         // Token ids receive no multipliers, so the embedding model is explained from the embedding's output on.
         int firstLayer = tokens ? 1 : 0;
         var cuts = model.Layers.Where(l => l.Index >= firstLayer && l.IsCut).Select(l => l.Index).ToArray();
-        Assert.Contains(cuts, layer => model.Layers[layer].Kind != "Input");
+        Assert.Contains(cuts, layer => model.Layers[layer].Kind != Axon.Model.LayerKind.Input);
         foreach (var (baseline, baselineRows, kind) in new[] { (shared, 1, "shared"), (perInput, Count, "per-input") })
         {
             var change = OutputChange(model, x, baseline, baselineRows, target);
