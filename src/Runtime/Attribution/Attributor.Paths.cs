@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Axon.Attribution.Backends;
 using Axon.Model;
 
 namespace Axon.Attribution;
@@ -48,14 +49,18 @@ public sealed partial class Attributor<T>
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
         bool adaptive = options.Tolerance > 0;
         bool needDeltas = adaptive || !call.Deltas.IsEmpty;
-        var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
+        var deltas = Grow(ref _deltaScratch, call.Count);
+        var result = Grow(ref _resultScratch, (long)call.Count * call.ResultSize);
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
+        _backend.BeginCall(call.Inputs, call.Count, call.Baseline.Kind == BaselineKind.Zero ? default : call.Baseline.Values, call.ResultSize);
+        if (call.Method == PathMethod.Neuron) _backend.SetSelection(_selectionWeights.AsSpan(0, _sizes[call.Layer]));
+        if (call.Method == PathMethod.Patch) _backend.SetRegions(_regionIndicators.AsSpan(0, call.RegionCount * _inputSize), call.RegionCount);
         if (needDeltas) ComputeEndpoints(ref call);
 
         int steps = options.Steps;
         while (true)
         {
-            long evaluations = RunPass(ref call, options.Rule, steps, needDeltas);
+            long evaluations = RunPass(ref call, options.Rule, steps, needDeltas, result);
             double worst = double.NaN;
             if (needDeltas)
             {
@@ -72,15 +77,30 @@ public sealed partial class Attributor<T>
             }
 
             bool converged = !adaptive || worst <= options.Tolerance;
-            if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged);
+            if (converged || steps >= options.MaxSteps)
+            {
+                // The results reach the caller only now, whole: a failure above leaves the caller's spans untouched.
+                result.CopyTo(call.Result);
+                if (!call.Deltas.IsEmpty) deltas.CopyTo(call.Deltas);
+                return new AttributionReport(steps, evaluations, worst, converged);
+            }
+
             steps = (int)Math.Min(2L * steps, options.MaxSteps);
         }
     }
 
     /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
-    private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas)
+    private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result)
     {
-        if (CanUsePrefix(ref call)) return RunPrefixPass(ref call, rule, steps);
+        var pathSum = Grow(ref _pathSum, call.Count);
+        if (_backend.SupportsAffinePrefix && CanUsePrefix(ref call))
+        {
+            long prefixRows = RunPrefixPass(ref call, rule, steps);
+            _backend.ReadResult(result);
+            _backend.ReadPathSums(pathSum);
+            return prefixRows;
+        }
+
         int nodes = call.Difference ? steps + 1 : steps;
         var alpha = Grow(ref _alpha, nodes);
         var weight = Grow(ref _weight, nodes);
@@ -106,20 +126,18 @@ public sealed partial class Attributor<T>
             deltaWeight.Fill(1);
         }
 
-        call.Result.Clear();
-        var pathSum = Grow(ref _pathSum, call.Count);
-        pathSum.Clear();
-        PrepareMethod(ref call);
-
+        _backend.ClearAccumulators();
         var plan = PlanDeltas(ref call, needDeltas);
         long total = (long)call.Count * call.PathsPerInput * nodes;
         for (long first = 0; first < total; first += StepBatch)
         {
             int rows = (int)Math.Min(StepBatch, total - first);
-            FillRows(ref call, first, rows, nodes, alpha, weight);
-            ProcessChunk(ref call, rows, plan, rule, deltaWeight);
+            FillRows(ref call, first, rows, nodes, alpha, weight, deltaWeight);
+            ProcessChunk(ref call, rows, plan, rule);
         }
 
+        _backend.ReadResult(result);
+        _backend.ReadPathSums(pathSum);
         if (plan == DeltaPlan.FromResult)
         {
             // Σ over the first cut layer's block (IG: the whole input) is exactly Q[dF/dα].
@@ -131,7 +149,7 @@ public sealed partial class Attributor<T>
                 size = _sizes[_layerList[cut]];
             }
 
-            for (int b = 0; b < call.Count; b++) pathSum[b] = TensorPrimitives.Sum<T>(call.Result.Slice(b * call.ResultSize + offset, size));
+            for (int b = 0; b < call.Count; b++) pathSum[b] = TensorPrimitives.Sum<T>(result.Slice(b * call.ResultSize + offset, size));
         }
 
         return total;
@@ -163,97 +181,57 @@ public sealed partial class Attributor<T>
         return -1;
     }
 
-    private void PrepareMethod(ref PathCall call)
-    {
-        switch (call.Method)
-        {
-            case PathMethod.Conductance when call.Difference:
-                {
-                    int total = 0;
-                    for (int i = 0; i < call.LayerCount; i++) total += _sizes[_layerList[i]];
-                    Grow(ref _carry, 2L * total);
-                    int largest = 0;
-                    for (int i = 0; i < call.LayerCount; i++) largest = Math.Max(largest, _sizes[_layerList[i]]);
-                    Grow(ref _difference, largest);
-                    Grow(ref _coefficient, largest);
-                    break;
-                }
-
-            case PathMethod.Neuron:
-                Grow(ref _layerSeed, (long)StepBatch * _sizes[call.Layer]);
-                break;
-
-            case PathMethod.Patch:
-                Grow(ref _masked, (long)StepBatch * _inputSize);
-                break;
-        }
-    }
-
-    /// <summary>Writes rows first..first+rows−1: the path points, directions and seeds.</summary>
-    private void FillRows(ref PathCall call, long first, int rows, int nodes, ReadOnlySpan<double> alpha, ReadOnlySpan<double> weight)
+    /// <summary>Describes rows first..first+rows−1 (input, baseline, α, step, delta weight) and their seeds, and has the backend fill them.</summary>
+    private void FillRows(ref PathCall call, long first, int rows, int nodes, ReadOnlySpan<double> alpha, ReadOnlySpan<double> weight, ReadOnlySpan<double> deltaWeight)
     {
         int m = call.PathsPerInput;
         T perPath = T.One / T.CreateChecked(m);
+        var descriptors = _rows.AsSpan(0, rows);
+        var seeds = _seeds.AsSpan(0, rows * _outputSize);
         for (int r = 0; r < rows; r++)
         {
             long e = first + r;
             int path = (int)(e / nodes);
             int k = (int)(e % nodes);
             int b = path / m;
-            _rowInput[r] = b;
-            _rowStep[r] = k;
-            var x = call.Inputs.Slice(b * _inputSize, _inputSize);
-            var reference = BaselineOf(ref call, path);
-            var d = Row(_directions, r, _inputSize);
-            var point = Row(_points, r, _inputSize);
-            T a = FromDouble(alpha[k]);
-            if (reference.IsEmpty)
-            {
-                x.CopyTo(d);
-                TensorPrimitives.Multiply(x, a, point);
-            }
-            else
-            {
-                TensorPrimitives.Subtract(x, reference, d);
-                TensorPrimitives.FusedMultiplyAdd(d, a, reference, point);
-            }
-
-            call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(_seeds, r, _outputSize));
+            descriptors[r] = new PathRow<T>(b, BaselineIndex(ref call, path), FromDouble(alpha[k]), k, FromDouble(deltaWeight[k]));
+            call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(seeds, r, _outputSize));
         }
+
+        _backend.FillRows(descriptors, seeds);
+    }
+
+    /// <summary>The row of the baseline set that path <paramref name="path"/> starts from; −1 for the zero baseline.</summary>
+    private int BaselineIndex(ref PathCall call, int path)
+    {
+        int m = call.PathsPerInput;
+        return call.Baseline.Kind switch
+        {
+            BaselineKind.Zero => -1,
+            BaselineKind.Shared => 0,
+            BaselineKind.PerInput => path / m,
+            _ => call.Baseline.IsSampled ? _draws[path] : path % m,
+        };
     }
 
     /// <summary>The baseline of path <paramref name="path"/> (input path / m, baseline path % m); empty for zero.</summary>
     private ReadOnlySpan<T> BaselineOf(ref PathCall call, int path)
     {
-        int m = call.PathsPerInput;
-        return call.Baseline.Kind switch
-        {
-            BaselineKind.Zero => default,
-            BaselineKind.Shared => call.Baseline.Row(0, _inputSize),
-            BaselineKind.PerInput => call.Baseline.Row(path / m, _inputSize),
-            _ => call.Baseline.Row(call.Baseline.IsSampled ? _draws[path] : path % m, _inputSize),
-        };
+        int index = BaselineIndex(ref call, path);
+        return index < 0 ? default : call.Baseline.Row(index, _inputSize);
     }
 
-    private void ProcessChunk(ref PathCall call, int rows, DeltaPlan plan, IntegrationRule rule, ReadOnlySpan<double> deltaWeight)
+    /// <summary>One chunk of a path method, as backend operations: the recipe of each method.</summary>
+    private void ProcessChunk(ref PathCall call, int rows, DeltaPlan plan, IntegrationRule rule)
     {
-        var model = _model;
-        var ws = _workspace;
-        var points = _points.AsSpan(0, rows * _inputSize);
-        var directions = _directions.AsSpan(0, rows * _inputSize);
-        var seeds = _seeds.AsSpan(0, rows * _outputSize);
-        model.Forward(ws, points, rows, _outputs.AsSpan(0, rows * _outputSize));
-        int size = call.ResultSize;
-
+        var backend = _backend;
+        backend.Forward(rows);
         switch (call.Method)
         {
             case PathMethod.Gradient:
-                {
-                    model.Backward(ws, seeds, rows, 0);
-                    var g = ws.Gradient(0);
-                    for (int r = 0; r < rows; r++) AddScaled(Row(directions, r, _inputSize), Row(g, r, _inputSize), Row(call.Result, _rowInput[r], size));
-                    break;
-                }
+                backend.Backward(rows, 0);
+                backend.AccumulateProduct(RowTerm.Direction, RowTerm.Gradient, 0, rows, 0);
+                break;
 
             case PathMethod.Conductance:
                 {
@@ -264,207 +242,89 @@ public sealed partial class Attributor<T>
                         high = Math.Max(high, _layerList[i]);
                     }
 
-                    model.Backward(ws, seeds, rows, low);
+                    backend.Backward(rows, low);
                     bool outputTangent = plan == DeltaPlan.FromOutputTangent;
                     if (call.Difference)
                     {
-                        AccumulateDifferences(ref call, ws, rows, rule);
-                        if (outputTangent) model.Tangent(ws, directions, rows);
+                        for (int i = 0; i < call.LayerCount; i++) backend.AccumulateDifferences(_layerList[i], rows, _layerOffsets[i], rule, i);
+                        if (outputTangent) backend.Tangent(rows, -1);
                     }
                     else
                     {
-                        model.Tangent(ws, directions, rows, outputTangent ? -1 : high);
-                        for (int i = 0; i < call.LayerCount; i++)
-                        {
-                            int layer = _layerList[i], width = _sizes[layer], offset = _layerOffsets[i];
-                            var g = ws.Gradient(layer);
-                            var t = ws.Tangent(layer);
-                            for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(call.Result, _rowInput[r], size).Slice(offset, width));
-                        }
+                        backend.Tangent(rows, outputTangent ? -1 : high);
+                        for (int i = 0; i < call.LayerCount; i++) backend.AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, _layerList[i], rows, _layerOffsets[i]);
                     }
 
-                    if (outputTangent) AccumulateOutputTangent(ws, rows, deltaWeight);
+                    if (outputTangent) backend.AccumulateDot(RowTerm.Seed, RowTerm.Tangent, _last, rows, weighted: true);
                     break;
                 }
 
             case PathMethod.Neuron:
-                NeuronChunk(ref call, ws, rows, plan, deltaWeight);
+                // g = ∂F/∂y at the layer, then a reverse pass seeded there with g ⊙ 1_S gives J_yᵀ(g ⊙ 1_S) at the input.
+                backend.Backward(rows, call.Layer);
+                AccumulateDeltas(plan, call.Layer, rows);
+                backend.BackwardFromSelection(call.Layer, rows);
+                backend.AccumulateProduct(RowTerm.Direction, RowTerm.Gradient, 0, rows, 0);
                 break;
 
             case PathMethod.Patch:
                 {
                     int layer = call.Layer, width = _sizes[layer];
-                    model.Backward(ws, seeds, rows, layer);
-                    if (plan == DeltaPlan.FromLayerTangent)
-                    {
-                        model.Tangent(ws, directions, rows, layer);
-                        AccumulateLayerTangent(ws, layer, rows);
-                    }
-                    else if (plan == DeltaPlan.FromOutputTangent)
-                    {
-                        model.Tangent(ws, directions, rows);
-                        AccumulateOutputTangent(ws, rows, deltaWeight);
-                    }
-
-                    var masked = _masked.AsSpan(0, rows * _inputSize);
-                    var g = ws.Gradient(layer);
+                    backend.Backward(rows, layer);
+                    AccumulateDeltas(plan, layer, rows);
                     for (int q = 0; q < call.RegionCount; q++)
                     {
-                        var indicator = _regionIndicators.AsSpan(q * _inputSize, _inputSize);
-                        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
-                        model.Tangent(ws, masked, rows, layer);
-                        var t = ws.Tangent(layer);
-                        for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(call.Result, _rowInput[r], size).Slice(q * width, width));
+                        backend.Tangent(rows, layer, q);
+                        backend.AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * width);
                     }
 
                     break;
                 }
 
             case PathMethod.Influence:
-                {
-                    int layer = call.Layer, width = _sizes[layer];
-                    model.Backward(ws, seeds, rows, layer);
-                    var g = ws.Gradient(layer);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        var accumulator = Row(call.Result, _rowInput[r], size);
-                        TensorPrimitives.Add(accumulator, Row(g, r, width), accumulator);
-                    }
-
-                    if (plan == DeltaPlan.FromLayerTangent)
-                    {
-                        model.Tangent(ws, directions, rows, layer);
-                        AccumulateLayerTangent(ws, layer, rows);
-                    }
-                    else if (plan == DeltaPlan.FromOutputTangent)
-                    {
-                        model.Tangent(ws, directions, rows);
-                        AccumulateOutputTangent(ws, rows, deltaWeight);
-                    }
-
-                    break;
-                }
+                backend.Backward(rows, call.Layer);
+                backend.AccumulateProduct(RowTerm.One, RowTerm.Gradient, call.Layer, rows, 0);
+                AccumulateDeltas(plan, call.Layer, rows);
+                break;
         }
     }
 
-    /// <summary>
-    /// Neuron conductance for one chunk: a backward to the layer gives g = ∂F/∂y; a reverse pass seeded at the layer
-    /// with g ⊙ 1_S (<see cref="IDifferentiableModel{T}.BackwardFrom"/>) gives J_yᵀ(g ⊙ 1_S) at the input — the
-    /// nodes below the layer only, so paths that bypass it add nothing.
-    /// </summary>
-    private void NeuronChunk(ref PathCall call, ModelWorkspace<T> ws, int rows, DeltaPlan plan, ReadOnlySpan<double> deltaWeight)
+    /// <summary>Q[dF/dα] for a layer method: Σⱼ gⱼtⱼ at a cut layer, or the output tangent weighted per step.</summary>
+    private void AccumulateDeltas(DeltaPlan plan, int layer, int rows)
     {
-        var model = _model;
-        int layer = call.Layer, size = call.ResultSize, width = _sizes[layer];
-        var directions = _directions.AsSpan(0, rows * _inputSize);
-        model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
         if (plan == DeltaPlan.FromLayerTangent)
         {
-            model.Tangent(ws, directions, rows, layer);
-            AccumulateLayerTangent(ws, layer, rows);
+            _backend.Tangent(rows, layer);
+            _backend.AccumulateDot(RowTerm.Gradient, RowTerm.Tangent, layer, rows, weighted: false);
         }
         else if (plan == DeltaPlan.FromOutputTangent)
         {
-            model.Tangent(ws, directions, rows);
-            AccumulateOutputTangent(ws, rows, deltaWeight);
-        }
-
-        var g = ws.Gradient(layer);
-        var seed = _layerSeed.AsSpan(0, rows * width);
-        var selection = _selectionWeights.AsSpan(0, width);
-        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(g, r, width), selection, Row(seed, r, width));
-        model.BackwardFrom(ws, layer, seed, rows, 0);
-        var gradient = ws.Gradient(0);
-        for (int r = 0; r < rows; r++) AddScaled(Row(directions, r, _inputSize), Row(gradient, r, _inputSize), Row(call.Result, _rowInput[r], size));
-    }
-
-    /// <summary>Shrikumar's difference form: Σ ĝ · (y(αₖ) − y(αₖ₋₁)), carrying the previous row across chunks.</summary>
-    private void AccumulateDifferences(ref PathCall call, ModelWorkspace<T> ws, int rows, IntegrationRule rule)
-    {
-        int size = call.ResultSize, carryOffset = 0;
-        T half = T.One / (T.One + T.One);
-        for (int i = 0; i < call.LayerCount; i++)
-        {
-            int layer = _layerList[i], width = _sizes[layer], offset = _layerOffsets[i];
-            var y = ws.Activation(layer);
-            var g = ws.Gradient(layer);
-            var carryY = _carry.AsSpan(carryOffset, width);
-            var carryG = _carry.AsSpan(carryOffset + width, width);
-            var difference = _difference.AsSpan(0, width);
-            var coefficient = _coefficient.AsSpan(0, width);
-            for (int r = 0; r < rows; r++)
-            {
-                if (_rowStep[r] == 0) continue;
-                ReadOnlySpan<T> previousY = r > 0 ? Row(y, r - 1, width) : carryY;
-                ReadOnlySpan<T> previousG = r > 0 ? Row(g, r - 1, width) : carryG;
-                TensorPrimitives.Subtract(Row(y, r, width), previousY, difference);
-                ReadOnlySpan<T> slope;
-                switch (rule)
-                {
-                    case IntegrationRule.RiemannLeft:
-                        slope = previousG;
-                        break;
-                    case IntegrationRule.RiemannRight:
-                        slope = Row(g, r, width);
-                        break;
-                    default:
-                        TensorPrimitives.Add(Row(g, r, width), previousG, coefficient);
-                        TensorPrimitives.Multiply(coefficient, half, coefficient);
-                        slope = coefficient;
-                        break;
-                }
-
-                AddScaled(difference, slope, Row(call.Result, _rowInput[r], size).Slice(offset, width));
-            }
-
-            Row(y, rows - 1, width).CopyTo(carryY);
-            Row(g, rows - 1, width).CopyTo(carryG);
-            carryOffset += 2 * width;
+            _backend.Tangent(rows, -1);
+            _backend.AccumulateDot(RowTerm.Seed, RowTerm.Tangent, _last, rows, weighted: true);
         }
     }
 
-    /// <summary>Q[dF/dα] += Σⱼ gⱼ tⱼ at a cut layer (the seeds carry the quadrature weights).</summary>
-    private void AccumulateLayerTangent(ModelWorkspace<T> ws, int layer, int rows)
-    {
-        int width = _sizes[layer];
-        var g = ws.Gradient(layer);
-        var t = ws.Tangent(layer);
-        for (int r = 0; r < rows; r++) _pathSum[_rowInput[r]] += TensorPrimitives.Dot<T>(Row(g, r, width), Row(t, r, width));
-    }
-
-    /// <summary>Q[dF/dα] += w · seed · d(output)/dα, the output tangent of the last full tangent pass.</summary>
-    private void AccumulateOutputTangent(ModelWorkspace<T> ws, int rows, ReadOnlySpan<double> deltaWeight)
-    {
-        var t = ws.Tangent(_last);
-        for (int r = 0; r < rows; r++)
-        {
-            T value = TensorPrimitives.Dot<T>(Row(_seeds, r, _outputSize), Row(t, r, _outputSize));
-            _pathSum[_rowInput[r]] += FromDouble(deltaWeight[_rowStep[r]]) * value;
-        }
-    }
-
-    /// <summary>F(x) and the mean F(x′) over each input's baselines, for the deltas.</summary>
+    /// <summary>F(x) and the mean F(x′) over each input's baselines, for the deltas: rows at α = 1 and α = 0.</summary>
     private void ComputeEndpoints(ref PathCall call)
     {
         int count = call.Count, m = call.PathsPerInput;
         var fx = Grow(ref _inputValue, count);
         var fr = Grow(ref _referenceValue, count);
+        var outputs = _outputs.AsSpan();
         for (int first = 0; first < count; first += StepBatch)
         {
             int rows = Math.Min(StepBatch, count - first);
-            call.Inputs.Slice(first * _inputSize, rows * _inputSize).CopyTo(_points);
-            _model.Forward(_workspace, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            for (int r = 0; r < rows; r++) fx[first + r] = call.Target.Evaluate(first + r, Row(_outputs, r, _outputSize));
+            for (int r = 0; r < rows; r++) _rows[r] = new PathRow<T>(first + r, -1, T.One, 0, T.Zero);
+            Evaluate(rows, outputs);
+            for (int r = 0; r < rows; r++) fx[first + r] = call.Target.Evaluate(first + r, Row(outputs, r, _outputSize));
         }
 
         fr.Clear();
         if (call.Baseline.IsSingle)
         {
-            var row = _points.AsSpan(0, _inputSize);
-            if (call.Baseline.Kind == BaselineKind.Zero) row.Clear();
-            else call.Baseline.Row(0, _inputSize).CopyTo(row);
-            _model.Forward(_workspace, row, 1, _outputs.AsSpan(0, _outputSize));
-            for (int b = 0; b < count; b++) fr[b] = call.Target.Evaluate(b, _outputs.AsSpan(0, _outputSize));
+            _rows[0] = new PathRow<T>(0, call.Baseline.Kind == BaselineKind.Zero ? -1 : 0, T.Zero, 0, T.Zero);
+            Evaluate(1, outputs);
+            for (int b = 0; b < count; b++) fr[b] = call.Target.Evaluate(b, outputs[.._outputSize]);
             return;
         }
 
@@ -473,14 +333,27 @@ public sealed partial class Attributor<T>
         for (long first = 0; first < total; first += StepBatch)
         {
             int rows = (int)Math.Min(StepBatch, total - first);
-            for (int r = 0; r < rows; r++) BaselineOf(ref call, (int)(first + r)).CopyTo(Row(_points, r, _inputSize));
-            _model.Forward(_workspace, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            for (int r = 0; r < rows; r++)
+            {
+                int path = (int)(first + r);
+                _rows[r] = new PathRow<T>(path / m, BaselineIndex(ref call, path), T.Zero, 0, T.Zero);
+            }
+
+            Evaluate(rows, outputs);
             for (int r = 0; r < rows; r++)
             {
                 int b = (int)((first + r) / m);
-                fr[b] += perPath * call.Target.Evaluate(b, Row(_outputs, r, _outputSize));
+                fr[b] += perPath * call.Target.Evaluate(b, Row(outputs, r, _outputSize));
             }
         }
+    }
+
+    /// <summary>Runs the rows described in <c>_rows</c> forward and reads their outputs.</summary>
+    private void Evaluate(int rows, Span<T> outputs)
+    {
+        _backend.FillRows(_rows.AsSpan(0, rows), default);
+        _backend.Forward(rows);
+        _backend.ReadOutputs(rows, outputs[..(rows * _outputSize)]);
     }
 
     /// <summary>Draws each input's baselines from the set with a SplitMix64 generator (no allocation).</summary>

@@ -88,9 +88,8 @@ public sealed partial class Attributor<T>
         var alpha = Grow(ref _alpha, steps);
         var weight = Grow(ref _weight, steps);
         Quadrature.GetNodes(rule, steps, alpha, weight);
-        call.Result.Clear();
-        Grow(ref _pathSum, call.Count).Clear();
-        PrepareMethod(ref call);
+        _backend.ClearAccumulators();
+        PreparePrefixBuffers(ref call);
 
         bool neuronAbove = call.Method == PathMethod.Neuron && call.Layer > a;
         bool influenceAbove = call.Method == PathMethod.Influence && call.Layer > a;
@@ -135,9 +134,9 @@ public sealed partial class Attributor<T>
                 }
 
                 var seeds = _seeds.AsSpan(0, rows * _outputSize);
-                _model.ForwardFrom(_workspace, a, points, rows, _outputs.AsSpan(0, rows * _outputSize));
-                _model.Backward(_workspace, seeds, rows, a);
-                var g = _workspace.Gradient(a);
+                _model.ForwardFrom(HostWorkspace, a, points, rows, _outputs.AsSpan(0, rows * _outputSize));
+                _model.Backward(HostWorkspace, seeds, rows, a);
+                var g = HostWorkspace.Gradient(a);
                 for (int r = 0; r < rows; r++)
                 {
                     var integral = Row(_prefixIntegral, _rowPath[r], sizeA);
@@ -147,10 +146,10 @@ public sealed partial class Attributor<T>
                 if (influenceAbove)
                 {
                     int width = _sizes[call.Layer];
-                    var gl = _workspace.Gradient(call.Layer);
+                    var gl = HostWorkspace.Gradient(call.Layer);
                     for (int r = 0; r < rows; r++)
                     {
-                        var accumulator = Row(call.Result, _rowInput[r], call.ResultSize);
+                        var accumulator = Row(Host.Result, _rowInput[r], call.ResultSize);
                         TensorPrimitives.Add(accumulator, Row(gl, r, width), accumulator);
                     }
                 }
@@ -158,11 +157,11 @@ public sealed partial class Attributor<T>
                 {
                     int width = _sizes[call.Layer];
                     var seed = _layerSeed.AsSpan(0, rows * width);
-                    var gl = _workspace.Gradient(call.Layer);
+                    var gl = HostWorkspace.Gradient(call.Layer);
                     var selection = _selectionWeights.AsSpan(0, width);
                     for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(gl, r, width), selection, Row(seed, r, width));
-                    _model.BackwardFrom(_workspace, call.Layer, seed, rows, a);
-                    var ga = _workspace.Gradient(a);
+                    _model.BackwardFrom(HostWorkspace, call.Layer, seed, rows, a);
+                    var ga = HostWorkspace.Gradient(a);
                     for (int r = 0; r < rows; r++)
                     {
                         var through = Row(_prefixNeuron, _rowPath[r], sizeA);
@@ -189,7 +188,7 @@ public sealed partial class Attributor<T>
                 for (int r = 0; r < rows; r++)
                 {
                     int path = (int)(first + q0 + r);
-                    var row = Row(_points, r, _inputSize);
+                    var row = Row(Host.Points, r, _inputSize);
                     if (pass == 1)
                     {
                         call.Inputs.Slice(path / m * _inputSize, _inputSize).CopyTo(row);
@@ -201,8 +200,8 @@ public sealed partial class Attributor<T>
                     else reference.CopyTo(row);
                 }
 
-                _model.Forward(_workspace, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-                var ya = _workspace.Activation(a);
+                _model.Forward(HostWorkspace, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                var ya = HostWorkspace.Activation(a);
                 for (int r = 0; r < rows; r++)
                 {
                     int q = q0 + r;
@@ -217,7 +216,7 @@ public sealed partial class Attributor<T>
                     int layer = _layerList[i];
                     if (layer >= a) continue;
                     int width = _sizes[layer];
-                    var y = _workspace.Activation(layer);
+                    var y = HostWorkspace.Activation(layer);
                     for (int r = 0; r < rows; r++)
                     {
                         var change = _prefixLayerChange.AsSpan((q0 + r) * layerChange + offset, width);
@@ -235,7 +234,7 @@ public sealed partial class Attributor<T>
     private void PrefixFinalize(ref PathCall call, long first, int count, int layerChange)
     {
         int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput, size = call.ResultSize;
-        var ws = _workspace;
+        var ws = HostWorkspace;
         for (int q0 = 0; q0 < count; q0 += StepBatch)
         {
             int rows = Math.Min(StepBatch, count - q0);
@@ -248,15 +247,15 @@ public sealed partial class Attributor<T>
                 int path = (int)(first + q0 + r), b = path / m;
                 _rowInput[r] = b;
                 var x = call.Inputs.Slice(b * _inputSize, _inputSize);
-                x.CopyTo(Row(_points, r, _inputSize));
+                x.CopyTo(Row(Host.Points, r, _inputSize));
                 var reference = BaselineOf(ref call, path);
-                if (reference.IsEmpty) x.CopyTo(Row(_directions, r, _inputSize));
-                else TensorPrimitives.Subtract(x, reference, Row(_directions, r, _inputSize));
-                _pathSum[b] += TensorPrimitives.Dot<T>(Row(change, r, sizeA), Row(integral, r, sizeA));
+                if (reference.IsEmpty) x.CopyTo(Row(Host.Directions, r, _inputSize));
+                else TensorPrimitives.Subtract(x, reference, Row(Host.Directions, r, _inputSize));
+                Host.PathSums[b] += TensorPrimitives.Dot<T>(Row(change, r, sizeA), Row(integral, r, sizeA));
             }
 
-            var directions = _directions.AsSpan(0, rows * _inputSize);
-            _model.Forward(ws, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            var directions = Host.Directions.AsSpan(0, rows * _inputSize);
+            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
 
             switch (call.Method)
             {
@@ -276,7 +275,7 @@ public sealed partial class Attributor<T>
                             int layer = _layerList[i], width = _sizes[layer], at = _layerOffsets[i];
                             for (int r = 0; r < rows; r++)
                             {
-                                var accumulator = Row(call.Result, _rowInput[r], size).Slice(at, width);
+                                var accumulator = Row(Host.Result, _rowInput[r], size).Slice(at, width);
                                 if (layer == a) AddScaled(Row(change, r, sizeA), Row(integral, r, sizeA), accumulator);
                                 else AddScaled(_prefixLayerChange.AsSpan((q0 + r) * layerChange + offset, width), Row(ws.Gradient(layer), r, width), accumulator);
                             }
@@ -300,7 +299,7 @@ public sealed partial class Attributor<T>
 
                         for (int r = 0; r < rows; r++)
                         {
-                            var accumulator = Row(call.Result, _rowInput[r], size);
+                            var accumulator = Row(Host.Result, _rowInput[r], size);
                             TensorPrimitives.Add(accumulator, g.Slice(r * width, width), accumulator);
                         }
 
@@ -352,7 +351,7 @@ public sealed partial class Attributor<T>
                             for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
                             _model.Tangent(ws, masked, rows, layer);
                             var t = ws.Tangent(layer);
-                            for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(call.Result, _rowInput[r], size).Slice(region * width, width));
+                            for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(Host.Result, _rowInput[r], size).Slice(region * width, width));
                         }
 
                         break;
@@ -364,6 +363,12 @@ public sealed partial class Attributor<T>
     private void AddInputTerms(ref PathCall call, ReadOnlySpan<T> directions, ReadOnlySpan<T> gradient, int rows)
     {
         for (int r = 0; r < rows; r++)
-            AddScaled(directions.Slice(r * _inputSize, _inputSize), gradient.Slice(r * _inputSize, _inputSize), Row(call.Result, _rowInput[r], call.ResultSize));
+            AddScaled(directions.Slice(r * _inputSize, _inputSize), gradient.Slice(r * _inputSize, _inputSize), Row(Host.Result, _rowInput[r], call.ResultSize));
+    }
+
+    private void PreparePrefixBuffers(ref PathCall call)
+    {
+        if (call.Method == PathMethod.Neuron) Grow(ref _layerSeed, (long)StepBatch * _sizes[call.Layer]);
+        if (call.Method == PathMethod.Patch) Grow(ref _masked, (long)StepBatch * _inputSize);
     }
 }

@@ -11,10 +11,10 @@ public sealed partial class Attributor<T>
         int count = ValidateInputs(inputs);
         target.Validate(count, _outputSize, nameof(target));
         CheckResultLength(scores.Length, count, 1, nameof(scores));
-        for (int first = 0; first < count; first += StepBatch)
+        for (int first = 0; first < count; first += HostBatch)
         {
-            int rows = Math.Min(StepBatch, count - first);
-            _model.Forward(_workspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            int rows = Math.Min(HostBatch, count - first);
+            _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
             for (int r = 0; r < rows; r++) scores[first + r] = target.Evaluate(first + r, Row(_outputs, r, _outputSize));
         }
     }
@@ -26,11 +26,11 @@ public sealed partial class Attributor<T>
         int count = ValidateInputs(inputs);
         int width = _sizes[layer];
         CheckResultLength(activations.Length, count, width, nameof(activations));
-        for (int first = 0; first < count; first += StepBatch)
+        for (int first = 0; first < count; first += HostBatch)
         {
-            int rows = Math.Min(StepBatch, count - first);
-            _model.Forward(_workspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            _workspace.Activation(layer).CopyTo(activations.Slice(first * width, rows * width));
+            int rows = Math.Min(HostBatch, count - first);
+            _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            HostWorkspace.Activation(layer).CopyTo(activations.Slice(first * width, rows * width));
         }
     }
 
@@ -42,13 +42,13 @@ public sealed partial class Attributor<T>
         target.Validate(count, _outputSize, nameof(target));
         int width = _sizes[layer];
         CheckResultLength(attributions.Length, count, width, nameof(attributions));
-        for (int first = 0; first < count; first += StepBatch)
+        for (int first = 0; first < count; first += HostBatch)
         {
-            int rows = Math.Min(StepBatch, count - first);
-            _model.Forward(_workspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            int rows = Math.Min(HostBatch, count - first);
+            _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
             for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
-            _model.Backward(_workspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
-            TensorPrimitives.Multiply(_workspace.Gradient(layer), _workspace.Activation(layer), attributions.Slice(first * width, rows * width));
+            _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+            TensorPrimitives.Multiply(HostWorkspace.Gradient(layer), HostWorkspace.Activation(layer), attributions.Slice(first * width, rows * width));
         }
     }
 
@@ -84,7 +84,7 @@ public sealed partial class Attributor<T>
         var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
         if (baseline.IsSampled) DrawBaselines(ref call);
 
-        var ws = _workspace;
+        var ws = HostWorkspace;
         var reference = ReferenceWorkspace;
         var fx = Grow(ref _inputValue, count);
         var fr = Grow(ref _referenceValue, count);
@@ -97,7 +97,7 @@ public sealed partial class Attributor<T>
             if (baseline.IsSingle)
             {
                 // One reference forward (batch 1) serves every input.
-                var row = _points.AsSpan(0, _inputSize);
+                var row = Host.Points.AsSpan(0, _inputSize);
                 if (baseline.Kind == BaselineKind.Zero) row.Clear();
                 else baseline.Row(0, _inputSize).CopyTo(row);
                 _model.Forward(reference, row, 1, _referenceOutputs.AsSpan(0, _outputSize));
@@ -105,26 +105,26 @@ public sealed partial class Attributor<T>
             }
 
             long total = (long)count * m;
-            for (long first = 0; first < total; first += StepBatch)
+            for (long first = 0; first < total; first += HostBatch)
             {
-                int rows = (int)Math.Min(StepBatch, total - first);
+                int rows = (int)Math.Min(HostBatch, total - first);
                 for (int r = 0; r < rows; r++)
                 {
                     int path = (int)(first + r), b = path / m;
                     _rowInput[r] = b;
-                    inputs.Slice(b * _inputSize, _inputSize).CopyTo(Row(_points, r, _inputSize));
+                    inputs.Slice(b * _inputSize, _inputSize).CopyTo(Row(Host.Points, r, _inputSize));
                     target.WriteSeed(b, perPath, Row(_seeds, r, _outputSize));
-                    if (!baseline.IsSingle) BaselineOf(ref call, path).CopyTo(Row(_directions, r, _inputSize));
+                    if (!baseline.IsSingle) BaselineOf(ref call, path).CopyTo(Row(Host.Directions, r, _inputSize));
                 }
 
                 if (!baseline.IsSingle)
                 {
-                    _model.Forward(reference, _directions.AsSpan(0, rows * _inputSize), rows, _referenceOutputs.AsSpan(0, rows * _outputSize));
+                    _model.Forward(reference, Host.Directions.AsSpan(0, rows * _inputSize), rows, _referenceOutputs.AsSpan(0, rows * _outputSize));
                     for (int r = 0; r < rows; r++) fr[_rowInput[r]] += perPath * target.Evaluate(_rowInput[r], Row(_referenceOutputs, r, _outputSize));
                 }
 
                 ws.RescaleReference = rescale ? reference : null;
-                _model.Forward(ws, _points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
                 _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
                 ws.RescaleReference = null;
                 var g = ws.Gradient(layer);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Axon.Attribution.Backends;
 using Axon.Model;
 
 namespace Axon.Attribution;
@@ -46,22 +47,21 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private const long AutomaticLayerBytes = 512L << 10;
 
     private readonly IDifferentiableModel<T> _model;
+    private readonly IPathBackend<T> _backend;
     private readonly LayerInfo[] _layers;
     private readonly int[] _sizes; // LayerInfo.Size enumerates the shape: read it once
-    private readonly ModelWorkspace<T> _workspace;
     private readonly int _inputSize;
     private readonly int _outputSize;
     private readonly int _last;
+    private CpuPathBackend<T>? _host;
     private ModelWorkspace<T>? _referenceWorkspace;
 
-    // Per-chunk rows (StepBatch each).
-    private readonly T[] _points;      // γ(αₖ) rows
-    private readonly T[] _directions;  // x − x′ rows
+    // Per-chunk host staging (StepBatch rows each): row descriptors and seeds go to the backend; outputs come back.
+    private readonly PathRow<T>[] _rows;
     private readonly T[] _seeds;       // output weighting × quadrature weight
     private readonly T[] _outputs;
     private readonly T[] _referenceOutputs;
     private readonly int[] _rowInput;
-    private readonly int[] _rowStep;
 
     // Grow-only buffers.
     private double[] _alpha = new double[64];
@@ -70,54 +70,77 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private T[] _masked = [];
     private T[] _layerSeed = [];
     private T[] _regionIndicators = [];
-    private T[] _carry = [];
-    private T[] _difference = [];
-    private T[] _coefficient = [];
     private T[] _inputValue = [];
     private T[] _referenceValue = [];
     private T[] _pathSum = [];
     private T[] _deltaScratch = [];
+    private T[] _resultScratch = [];
+    private T[] _difference = [];
     private int[] _draws = [];
     private int[] _layerList = new int[4];
     private int[] _layerOffsets = new int[4];
     private T[] _selectionWeights = [];
 
-    /// <summary>Creates the engine and its workspace.</summary>
+    /// <summary>Creates the engine on the CPU backend (the generated model's SIMD code).</summary>
     /// <param name="model">The generated model.</param>
     /// <param name="stepBatch">
     /// Rows (inputs × steps) per chunk; 0 picks one so that the largest layer of a chunk takes about 512 KiB (16 to 512 rows).
     /// Larger chunks make larger matrix products and take more memory.
     /// </param>
     public Attributor(IDifferentiableModel<T> model, int stepBatch = 0)
+        : this(new CpuPathBackend<T>(model ?? throw new ArgumentNullException(nameof(model)), ChooseStepBatch(model, stepBatch)))
     {
-        ArgumentNullException.ThrowIfNull(model);
-        if (stepBatch < 0) throw new ArgumentOutOfRangeException(nameof(stepBatch), stepBatch, "The step batch must be ≥ 1, or 0 to choose automatically.");
+    }
+
+    /// <summary>
+    /// Creates the engine on <paramref name="backend"/>: the same methods, recipes and checks, with the rows and the
+    /// passes where the backend keeps them (e.g. <c>Axon.Gpu.GpuPathBackend</c> for the GPU). Chunks are the backend's capacity.
+    /// </summary>
+    public Attributor(IPathBackend<T> backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var model = backend.Model;
+        _backend = backend;
+        _host = backend as CpuPathBackend<T>;
         _model = model;
         _layers = [.. model.Layers];
-        if (_layers.Length < 2) throw new ArgumentException("The model has no layers.", nameof(model));
+        if (_layers.Length < 2) throw new ArgumentException("The model has no layers.", nameof(backend));
         _sizes = [.. _layers.Select(layer => layer.Size)];
         _prefix = FindAffinePrefix(_layers);
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;
-        if (stepBatch == 0)
-        {
-            long largest = 0;
-            foreach (int size in _sizes) largest = Math.Max(largest, size);
-            long perRow = largest * Unsafe.SizeOf<T>();
-            stepBatch = (int)Math.Clamp(AutomaticLayerBytes / Math.Max(1, perRow), 16, 512);
-        }
-
+        int stepBatch = backend.Capacity;
         StepBatch = stepBatch;
-        _workspace = model.CreateWorkspace(stepBatch);
-        _points = new T[(long)stepBatch * _inputSize];
-        _directions = new T[(long)stepBatch * _inputSize];
+        _rows = new PathRow<T>[stepBatch];
         _seeds = new T[stepBatch * _outputSize];
         _outputs = new T[stepBatch * _outputSize];
         _referenceOutputs = new T[stepBatch * _outputSize];
         _rowInput = new int[stepBatch];
-        _rowStep = new int[stepBatch];
     }
+
+    private static int ChooseStepBatch(IDifferentiableModel<T> model, int stepBatch)
+    {
+        if (stepBatch < 0) throw new ArgumentOutOfRangeException(nameof(stepBatch), stepBatch, "The step batch must be ≥ 1, or 0 to choose automatically.");
+        if (stepBatch > 0) return stepBatch;
+        long largest = 0;
+        foreach (var layer in model.Layers) largest = Math.Max(largest, layer.Size);
+        long perRow = largest * Unsafe.SizeOf<T>();
+        return (int)Math.Clamp(AutomaticLayerBytes / Math.Max(1, perRow), 16, 512);
+    }
+
+    /// <summary>The backend the path methods run on.</summary>
+    public IPathBackend<T> Backend => _backend;
+
+    /// <summary>
+    /// The CPU rows for what runs on the CPU whatever the backend — the affine prefix (CPU backend only) and the
+    /// non-path methods (activation, gradient × activation, DeepLIFT): the backend itself when it is the CPU one.
+    /// </summary>
+    private CpuPathBackend<T> Host => _host ??= new CpuPathBackend<T>(_model, Math.Min(StepBatch, ChooseStepBatch(_model, 0)));
+
+    private ModelWorkspace<T> HostWorkspace => Host.Workspace;
+
+    private int HostBatch => Host.Capacity;
 
     /// <summary>The model this engine attributes.</summary>
     public IDifferentiableModel<T> Model => _model;
@@ -363,7 +386,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         return buffer.AsSpan(0, (int)length);
     }
 
-    private ModelWorkspace<T> ReferenceWorkspace => _referenceWorkspace ??= _model.CreateWorkspace(StepBatch);
+    private ModelWorkspace<T> ReferenceWorkspace => _referenceWorkspace ??= _model.CreateWorkspace(HostBatch);
 
     private Span<T> Row(Span<T> rows, int row, int size) => rows.Slice(row * size, size);
 

@@ -1,0 +1,261 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution.Backends;
+
+/// <summary>
+/// The rows of a path method on the CPU: the generated model's SIMD passes over one <see cref="ModelWorkspace{T}"/>
+/// of <see cref="Capacity"/> rows, and the reductions with <see cref="TensorPrimitives"/>. Every buffer is owned
+/// here, grows on first use and is reused, so steady-state calls allocate nothing. The default backend of
+/// <see cref="Attributor{T}"/>.
+/// </summary>
+public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly IDifferentiableModel<T> _model;
+    private readonly int _inputSize;
+    private readonly int _outputSize;
+    private readonly int[] _sizes;
+    private readonly PathRow<T>[] _rows;
+
+    private T[] _inputs = [];
+    private T[] _baselines = [];
+    private T[] _result = [];
+    private T[] _pathSums = [];
+    private T[] _selection = [];
+    private T[] _regions = [];
+    private T[] _layerSeed = [];
+    private T[] _masked = [];
+    private T[] _carry = [];
+    private T[] _difference = [];
+    private T[] _coefficient = [];
+    private int _count;
+    private int _resultSize;
+    private int _rowCount;
+    private bool _hasBaselines;
+
+    /// <param name="model">The generated model.</param>
+    /// <param name="capacity">Rows per chunk (the batch of every model pass).</param>
+    public CpuPathBackend(IDifferentiableModel<T> model, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The backend needs room for at least one row.");
+        _model = model;
+        _inputSize = model.InputSize;
+        _outputSize = model.OutputSize;
+        _sizes = [.. model.Layers.Select(layer => layer.Size)];
+        Capacity = capacity;
+        Workspace = model.CreateWorkspace(capacity);
+        Points = new T[(long)capacity * _inputSize];
+        Directions = new T[(long)capacity * _inputSize];
+        Seeds = new T[(long)capacity * _outputSize];
+        Outputs = new T[(long)capacity * _outputSize];
+        _rows = new PathRow<T>[capacity];
+    }
+
+    public IDifferentiableModel<T> Model => _model;
+
+    public int Capacity { get; }
+
+    public bool SupportsAffinePrefix => true;
+
+    // The attributor's CPU-only paths (the affine prefix, the reference methods) work on these directly.
+    internal ModelWorkspace<T> Workspace { get; }
+
+    internal T[] Points { get; }
+
+    internal T[] Directions { get; }
+
+    internal T[] Seeds { get; }
+
+    internal T[] Outputs { get; }
+
+    /// <summary>The result being accumulated (count × resultSize).</summary>
+    internal Span<T> Result => _result.AsSpan(0, _count * _resultSize);
+
+    /// <summary>The per-input path sums being accumulated.</summary>
+    internal Span<T> PathSums => _pathSums.AsSpan(0, _count);
+
+    public void BeginCall(ReadOnlySpan<T> inputs, int count, ReadOnlySpan<T> baselines, int resultSize)
+    {
+        _count = count;
+        _resultSize = resultSize;
+        inputs.CopyTo(Grow(ref _inputs, inputs.Length));
+        _hasBaselines = !baselines.IsEmpty;
+        baselines.CopyTo(Grow(ref _baselines, baselines.Length));
+        Grow(ref _result, (long)count * resultSize);
+        Grow(ref _pathSums, count);
+        ClearAccumulators();
+    }
+
+    public void ClearAccumulators()
+    {
+        Result.Clear();
+        PathSums.Clear();
+    }
+
+    public void SetSelection(ReadOnlySpan<T> weights) => weights.CopyTo(Grow(ref _selection, weights.Length));
+
+    public void SetRegions(ReadOnlySpan<T> indicators, int regionCount) => indicators.CopyTo(Grow(ref _regions, indicators.Length));
+
+    public void FillRows(ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<T> seeds)
+    {
+        _rowCount = rows.Length;
+        rows.CopyTo(_rows);
+        seeds.CopyTo(Seeds);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var row = rows[r];
+            ReadOnlySpan<T> x = _inputs.AsSpan(row.Input * _inputSize, _inputSize);
+            var d = Row(Directions, r, _inputSize);
+            var point = Row(Points, r, _inputSize);
+            if (!_hasBaselines || row.Baseline < 0)
+            {
+                x.CopyTo(d);
+                TensorPrimitives.Multiply(x, row.Alpha, point);
+            }
+            else
+            {
+                ReadOnlySpan<T> reference = _baselines.AsSpan(row.Baseline * _inputSize, _inputSize);
+                TensorPrimitives.Subtract(x, reference, d);
+                TensorPrimitives.FusedMultiplyAdd(d, row.Alpha, reference, point);
+            }
+        }
+    }
+
+    public void Forward(int rows) => _model.Forward(Workspace, Points.AsSpan(0, rows * _inputSize), rows, Outputs.AsSpan(0, rows * _outputSize));
+
+    public void ReadOutputs(int rows, Span<T> outputs) => Outputs.AsSpan(0, rows * _outputSize).CopyTo(outputs);
+
+    public void Backward(int rows, int stopAtLayer) => _model.Backward(Workspace, Seeds.AsSpan(0, rows * _outputSize), rows, stopAtLayer);
+
+    public void BackwardFromSelection(int layer, int rows)
+    {
+        int width = _sizes[layer];
+        var g = Workspace.Gradient(layer);
+        var seed = Grow(ref _layerSeed, (long)rows * width);
+        var selection = _selection.AsSpan(0, width);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(g, r, width), selection, Row(seed, r, width));
+        _model.BackwardFrom(Workspace, layer, seed, rows, 0);
+    }
+
+    public void Tangent(int rows, int stopAtLayer, int region = -1)
+    {
+        var directions = Directions.AsSpan(0, rows * _inputSize);
+        if (region < 0)
+        {
+            _model.Tangent(Workspace, directions, rows, stopAtLayer);
+            return;
+        }
+
+        var masked = Grow(ref _masked, (long)rows * _inputSize);
+        var indicator = _regions.AsSpan(region * _inputSize, _inputSize);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
+        _model.Tangent(Workspace, masked, rows, stopAtLayer);
+    }
+
+    public void AccumulateProduct(RowTerm a, RowTerm b, int layer, int rows, int offset)
+    {
+        int width = Width(b, layer);
+        var right = Term(b, layer, rows);
+        var result = Result;
+        for (int r = 0; r < rows; r++)
+        {
+            var accumulator = result.Slice(_rows[r].Input * _resultSize + offset, width);
+            if (a == RowTerm.One) TensorPrimitives.Add(accumulator, Row(right, r, width), accumulator);
+            else TensorPrimitives.FusedMultiplyAdd(Row(Term(a, layer, rows), r, width), Row(right, r, width), accumulator, accumulator);
+        }
+    }
+
+    public void AccumulateDot(RowTerm a, RowTerm b, int layer, int rows, bool weighted)
+    {
+        int width = Width(b, layer);
+        Span<T> left = Term(a, layer, rows), right = Term(b, layer, rows);
+        var sums = PathSums;
+        for (int r = 0; r < rows; r++)
+        {
+            T value = TensorPrimitives.Dot(Row(left, r, width), Row(right, r, width));
+            sums[_rows[r].Input] += weighted ? _rows[r].DeltaWeight * value : value;
+        }
+    }
+
+    public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int slot)
+    {
+        int width = _sizes[layer];
+        var carry = Grow(ref _carry, 2L * width * (slot + 1), keep: true).Slice(2 * width * slot, 2 * width);
+        var carryY = carry[..width];
+        var carryG = carry[width..];
+        var difference = Grow(ref _difference, width);
+        var coefficient = Grow(ref _coefficient, width);
+        var y = Workspace.Activation(layer);
+        var g = Workspace.Gradient(layer);
+        T half = T.One / (T.One + T.One);
+        var result = Result;
+        for (int r = 0; r < rows; r++)
+        {
+            if (_rows[r].Step == 0) continue;
+            ReadOnlySpan<T> previousY = r > 0 ? Row(y, r - 1, width) : carryY;
+            ReadOnlySpan<T> previousG = r > 0 ? Row(g, r - 1, width) : carryG;
+            TensorPrimitives.Subtract(Row(y, r, width), previousY, difference);
+            ReadOnlySpan<T> slope;
+            switch (rule)
+            {
+                case IntegrationRule.RiemannLeft:
+                    slope = previousG;
+                    break;
+                case IntegrationRule.RiemannRight:
+                    slope = Row(g, r, width);
+                    break;
+                default:
+                    TensorPrimitives.Add(Row(g, r, width), previousG, coefficient);
+                    TensorPrimitives.Multiply(coefficient, half, coefficient);
+                    slope = coefficient;
+                    break;
+            }
+
+            var accumulator = result.Slice(_rows[r].Input * _resultSize + offset, width);
+            TensorPrimitives.FusedMultiplyAdd(difference, slope, accumulator, accumulator);
+        }
+
+        Row(y, rows - 1, width).CopyTo(carryY);
+        Row(g, rows - 1, width).CopyTo(carryG);
+    }
+
+    public void ReadResult(Span<T> result) => Result.CopyTo(result);
+
+    public void ReadPathSums(Span<T> sums) => PathSums.CopyTo(sums);
+
+    public void Dispose()
+    {
+    }
+
+    private int Width(RowTerm term, int layer) => term switch
+    {
+        RowTerm.Direction => _inputSize,
+        RowTerm.Seed => _outputSize,
+        _ => _sizes[layer],
+    };
+
+    private Span<T> Term(RowTerm term, int layer, int rows) => term switch
+    {
+        RowTerm.Direction => Directions.AsSpan(0, rows * _inputSize),
+        RowTerm.Seed => Seeds.AsSpan(0, rows * _outputSize),
+        RowTerm.Gradient => Workspace.Gradient(layer),
+        RowTerm.Tangent => Workspace.Tangent(layer),
+        RowTerm.Activation => Workspace.Activation(layer),
+        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "A term with values."),
+    };
+
+    private static Span<T> Row(Span<T> rows, int row, int size) => rows.Slice(row * size, size);
+
+    private static Span<TItem> Grow<TItem>(ref TItem[] buffer, long length, bool keep = false)
+    {
+        if (buffer.Length < length)
+        {
+            var grown = new TItem[length];
+            if (keep) buffer.CopyTo(grown, 0);
+            buffer = grown;
+        }
+
+        return buffer.AsSpan(0, (int)length);
+    }
+}
