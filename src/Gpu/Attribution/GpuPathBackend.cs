@@ -202,7 +202,7 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     public void AccumulateProduct(RowTerm a, RowTerm b, int layer, int rows, int offset)
     {
         int width = Width(b, layer);
-        var shape = new ProductShape { Width = width, ResultSize = _resultSize, Offset = offset, AIsOne = a == RowTerm.One };
+        var shape = new ProductShape { Width = width, ResultSize = _resultSize, Offset = offset, AIsOne = a == RowTerm.One ? 1 : 0 };
         var left = a == RowTerm.One ? View(b, layer, rows) : View(a, layer, rows);
         _product(_segmentCount * width, left, View(b, layer, rows), _segments.View.AsContiguous(), _result.View.AsContiguous(), shape);
     }
@@ -213,11 +213,11 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _segmentSum(_segmentCount, _rowValue.View.AsContiguous(), _segments.View.AsContiguous(), _pathSums.View.AsContiguous());
     }
 
-    public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int slot)
+    public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int carryOffset)
     {
         int width = _sizes[layer];
-        Ensure(ref _carry, 2L * width * (slot + 1), keep: true);
-        var carry = _carry.View.AsContiguous().SubView(2L * width * slot, 2L * width);
+        Ensure(ref _carry, carryOffset + 2L * width, keep: true);
+        var carry = _carry.View.AsContiguous().SubView(carryOffset, 2L * width);
         var shape = new DifferenceShape
         {
             Width = width,

@@ -31,7 +31,7 @@ internal static class RowKernels<T> where T : unmanaged, INumber<T>
         T sum = T.Zero;
         for (int r = first; r < end; r++)
         {
-            T left = shape.AIsOne ? T.One : a[r * shape.Width + j];
+            T left = shape.AIsOne != 0 ? T.One : a[r * shape.Width + j];
             sum += left * b[r * shape.Width + j];
         }
 
@@ -92,7 +92,7 @@ internal struct ProductShape
     public int Width;
     public int ResultSize;
     public int Offset;
-    public bool AIsOne;
+    public int AIsOne; // 1: the left factor is 1 (kernel arguments must be blittable: no bool)
 }
 
 /// <summary>Sizes of a <see cref="RowKernels{T}.Differences"/> launch; Rule 0 left, 1 right, 2 trapezoid.</summary>

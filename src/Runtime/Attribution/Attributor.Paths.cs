@@ -246,7 +246,8 @@ public sealed partial class Attributor<T>
                     bool outputTangent = plan == DeltaPlan.FromOutputTangent;
                     if (call.Difference)
                     {
-                        for (int i = 0; i < call.LayerCount; i++) backend.AccumulateDifferences(_layerList[i], rows, _layerOffsets[i], rule, i);
+                        // Each layer's carry sits after the previous layers' (2 × size values each).
+                        for (int i = 0, carry = 0; i < call.LayerCount; carry += 2 * _sizes[_layerList[i]], i++) backend.AccumulateDifferences(_layerList[i], rows, _layerOffsets[i], rule, carry);
                         if (outputTangent) backend.Tangent(rows, -1);
                     }
                     else

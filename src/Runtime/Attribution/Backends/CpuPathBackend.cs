@@ -178,10 +178,10 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         }
     }
 
-    public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int slot)
+    public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int carryOffset)
     {
         int width = _sizes[layer];
-        var carry = Grow(ref _carry, 2L * width * (slot + 1), keep: true).Slice(2 * width * slot, 2 * width);
+        var carry = Grow(ref _carry, carryOffset + 2L * width, keep: true).Slice(carryOffset, 2 * width);
         var carryY = carry[..width];
         var carryG = carry[width..];
         var difference = Grow(ref _difference, width);

@@ -82,9 +82,9 @@ public interface IPathBackend<T> : IDisposable where T : unmanaged, IFloatingPoi
     /// <summary>
     /// Shrikumar's difference form at <paramref name="layer"/>: result[input][offset + j] += s_j·(y_r[j] − y_{r−1}[j])
     /// for every row with step &gt; 0, where s is the previous row's gradient (left), this row's (right) or their mean
-    /// (trapezoid); the last row of a chunk is carried to the next one in carry slot <paramref name="slot"/>.
+    /// (trapezoid); the last row of a chunk is carried to the next one in the carry at <paramref name="carryOffset"/> (2 × the layer's size values; the caller keeps the layers' carries apart).
     /// </summary>
-    void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int slot);
+    void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int carryOffset);
 
     /// <summary>Copies the result (count × resultSize) to <paramref name="result"/>.</summary>
     void ReadResult(Span<T> result);
