@@ -1,5 +1,11 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Axon.Generator.Diagnostics;
 using Axon.Generator.Emit;
+using Axon.Generator.Model;
 using Axon.Generator.Parsing;
+using Axon.Generator.ShapeChecking;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -21,7 +27,7 @@ namespace Axon.Generator
                 .ForAttributeWithMetadataName(
                     DifferentiableAttributeName,
                     static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax,
-                    static (ctx, ct) => ModelParser.Parse(ctx, ct))
+                    static (ctx, ct) => ParseAndCheck(ctx, ct))
                 .WithTrackingName(ModelSteps.Parse);
 
             // Diagnostics carry locations; the spec does not, so emission is cached across edits that only move code.
@@ -35,7 +41,55 @@ namespace Axon.Generator
                 .Select(static (r, _) => r.Spec)
                 .Where(static s => s is not null)
                 .WithTrackingName(ModelSteps.Specs);
-            context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(ModelEmitter.HintName(spec!), ModelEmitter.Emit(spec!)));
+            context.RegisterSourceOutput(specs, static (spc, spec) => EmitGuarded(spc, spec!));
         }
+
+        /// <summary>
+        /// The stages, one way: parse the class into a draft network (Parsing), then infer shapes and lay out
+        /// parameters (ShapeChecking). A stage that reports an error stops the model; the emitter sees only specs.
+        /// </summary>
+        private static ModelResult ParseAndCheck(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var where = context.TargetNode is TypeDeclarationSyntax declaration ? LocationInfo.From(declaration.Identifier.GetLocation()) : null;
+            return GuardModelTransform(context.TargetSymbol.ToDisplayString(), where, () =>
+            {
+                var diagnostics = new List<DiagnosticInfo>();
+                var draft = ModelParser.Parse(context, diagnostics, cancellationToken);
+                var spec = draft is null ? null : NetworkChecker.Check(draft, diagnostics);
+                return new ModelResult(spec, diagnostics.ToEquatableArray());
+            });
+        }
+
+        /// <summary>
+        /// Last resort: an exception escaping a generator loses every generated file of the compilation, so a failure
+        /// on one model becomes AXN015 on that model instead. Cancellation still propagates.
+        /// </summary>
+        internal static ModelResult GuardModelTransform(string model, LocationInfo? location, Func<ModelResult> work)
+        {
+            try
+            {
+                return work();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalGeneratorError, location, model, Describe(exception));
+                return new ModelResult(null, new[] { diagnostic }.ToEquatableArray());
+            }
+        }
+
+        private static void EmitGuarded(SourceProductionContext context, ModelSpec spec)
+        {
+            try
+            {
+                context.AddSource(ModelEmitter.HintName(spec), ModelEmitter.Emit(spec));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The spec holds no locations (so that emission caches across edits); the model's name says which it is.
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalGeneratorError, Location.None, spec.FullName, Describe(exception)));
+            }
+        }
+
+        private static string Describe(Exception exception) => exception.GetType().Name + ": " + exception.Message;
     }
 }
