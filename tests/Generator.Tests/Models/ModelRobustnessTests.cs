@@ -134,4 +134,25 @@ public sealed class ModelRobustnessTests
             "[Differentiable, InputShape(4)] public partial class Net { [Layer] Dense a = new(4, 4); }",
             "public partial class Net { [Layer] Dense b = new(4, 2); }");
     }
+
+    [Fact]
+    public void Every_member_the_generated_code_declares_is_a_reserved_name()
+    {
+        // AXN013 protects exactly the names in GeneratedMembers; a generated member missing there could clash unreported.
+        var run = GeneratorHarness.Run(ModelSources.Residual);
+        var tree = run.GeneratedSources.Single(s => s.HintName.EndsWith(".Axon.g.cs", StringComparison.Ordinal)).SyntaxTree;
+        var model = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>().Single(t => t.Identifier.Text == "ResidualNet");
+        var declared = model.Members.SelectMany(MemberNames).ToHashSet();
+        Assert.NotEmpty(declared);
+        Assert.Equal(Axon.Generator.Model.GeneratedMembers.All.Order(StringComparer.Ordinal), declared.Order(StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<string> MemberNames(Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax member) => member switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.BaseFieldDeclarationSyntax field => field.Declaration.Variables.Select(v => v.Identifier.Text),
+        Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method => new[] { method.Identifier.Text },
+        Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property => new[] { property.Identifier.Text },
+        Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax type => new[] { type.Identifier.Text },
+        _ => Array.Empty<string>(),
+    };
 }
