@@ -52,12 +52,6 @@ namespace Axon.Generator.Parsing
 
         private int ParseBody(MethodDeclarationSyntax method)
         {
-            if (method.ParameterList.Parameters.Count != 1)
-            {
-                Report(method.ParameterList, "a Forward method that does not take exactly one Tensor");
-                return -1;
-            }
-
             _values[method.ParameterList.Parameters[0].Identifier.ValueText] = 0;
             if (method.ExpressionBody is not null) return Evaluate(method.ExpressionBody.Expression);
             if (method.Body is null)
