@@ -41,7 +41,11 @@ namespace Axon.Generator
                 .Select(static (r, _) => r.Spec)
                 .Where(static s => s is not null)
                 .WithTrackingName(ModelSteps.Specs);
-            context.RegisterSourceOutput(specs, static (spc, spec) => EmitGuarded(spc, spec!));
+
+            // Hint names compare ignoring case, so models whose full names differ only in case (A.Net, A.NET) need
+            // telling apart; the names alone are collected, so editing one network re-emits only that model.
+            var hintNames = specs.Select(static (spec, _) => ModelEmitter.HintName(spec!)).Collect();
+            context.RegisterSourceOutput(specs.Combine(hintNames), static (spc, pair) => EmitGuarded(spc, pair.Left!, pair.Right));
         }
 
         /// <summary>
@@ -77,11 +81,11 @@ namespace Axon.Generator
             }
         }
 
-        private static void EmitGuarded(SourceProductionContext context, ModelSpec spec)
+        private static void EmitGuarded(SourceProductionContext context, ModelSpec spec, System.Collections.Immutable.ImmutableArray<string> allHintNames)
         {
             try
             {
-                context.AddSource(ModelEmitter.HintName(spec), ModelEmitter.Emit(spec));
+                context.AddSource(HintNames.Disambiguate(ModelEmitter.HintName(spec), allHintNames, ModelEmitter.HintNameSuffix), ModelEmitter.Emit(spec));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -10,8 +10,10 @@ namespace Axon.Generator.Emit
     /// </summary>
     internal static partial class ModelEmitter
     {
+        public const string HintNameSuffix = ".Axon.g.cs";
+
         public static string HintName(ModelSpec model)
-            => Identifiers.HintName(model.Namespace, model.ContainingTypes.Select(t => t.Name), model.ClassName, ".Axon.g.cs");
+            => Identifiers.HintName(model.Namespace, model.ContainingTypes.Select(t => t.Name), model.ClassName, HintNameSuffix);
 
         public static string Emit(ModelSpec model)
         {

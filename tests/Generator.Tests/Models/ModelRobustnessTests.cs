@@ -43,6 +43,22 @@ public sealed class ModelRobustnessTests
     }
 
     [Fact]
+    public void Models_whose_names_differ_only_in_case_both_generate()
+    {
+        // Hint names compare ignoring case: without a suffix the second model's AddSource would fail.
+        var run = RunClean("""
+            namespace A
+            {
+                [Differentiable, InputShape(4)] public partial class Net { [Layer] Dense fc = new(4, 2); }
+                [Differentiable, InputShape(4)] public partial class NET { [Layer] Dense fc = new(4, 3); }
+            }
+            """);
+        var names = run.GeneratedSources.Select(s => s.HintName).Where(n => n.EndsWith(".Axon.g.cs", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, names.Length);
+        Assert.All(names, n => Assert.Matches(@"^A\.(Net|NET)\.[0-9a-f]{8}\.Axon\.g\.cs$", n));
+    }
+
+    [Fact]
     public void Layers_named_like_generated_nodes_do_not_collide()
     {
         var run = RunClean("""
