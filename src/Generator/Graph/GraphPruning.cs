@@ -1,11 +1,12 @@
 using System.Collections.Generic;
+using Axon.Generator.Model;
 
-namespace Axon.Generator.Parsing
+namespace Axon.Generator.Graph
 {
     /// <summary>Keeps only the nodes the output depends on (the input always stays at index 0).</summary>
     internal static class GraphPruning
     {
-        public static List<DraftNode> KeepAncestorsOf(List<DraftNode> nodes, int output)
+        public static List<DraftNode> KeepAncestorsOf(IReadOnlyList<DraftNode> nodes, int output)
         {
             var keep = new bool[nodes.Count];
             keep[0] = true;
@@ -22,10 +23,9 @@ namespace Axon.Generator.Parsing
             {
                 if (!keep[i]) continue;
                 newIndex[i] = kept.Count;
-                var n = nodes[i];
                 var inputs = new List<int>();
-                foreach (int input in n.Inputs) inputs.Add(newIndex[input]);
-                kept.Add(new DraftNode(n.Kind, n.Name, inputs, n.Hyper, n.Scalar, n.Function, n.Layer, n.Syntax));
+                foreach (int input in nodes[i].Inputs) inputs.Add(newIndex[input]);
+                kept.Add(nodes[i] with { Inputs = inputs.ToEquatableArray() });
             }
 
             return kept;
