@@ -11,6 +11,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Runs the network and records every activation in the workspace (the tape).</summary>");
             using (w.Block($"public void Forward({ws} workspace, global::System.ReadOnlySpan<{t}> input, int batch, global::System.Span<{t}> output)"))
             {
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line("global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));");
                 w.Line("global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));");
                 w.Line("workspace.BeginForward(batch);");
@@ -24,7 +25,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Runs the network onward from a cut node, given its activation.</summary>");
             using (w.Block($"public void ForwardFrom({ws} workspace, int layer, global::System.ReadOnlySpan<{t}> activation, int batch, global::System.Span<{t}> output)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
                 w.Line("if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($\"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.\", nameof(layer));");
                 w.Line("global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);");
@@ -70,7 +71,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name=\"layer\"/>.</summary>");
             using (w.Block($"public void BackwardFrom(global::Axon.Model.ModelWorkspace<{t}> workspace, int layer, global::System.ReadOnlySpan<{t}> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<{t}> parameterGradient = default)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line("workspace.RequireTape(batch);");
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));");
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));");
@@ -111,7 +112,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name=\"inputTangent\"/>.</summary>");
             using (w.Block($"public void Tangent(global::Axon.Model.ModelWorkspace<{t}> workspace, global::System.ReadOnlySpan<{t}> inputTangent, int batch, int stopAtLayer = -1)"))
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(workspace);");
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line("workspace.RequireTape(batch);");
                 w.Line($"int until = stopAtLayer < 0 ? {last} : stopAtLayer;");
                 w.Line("global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));");

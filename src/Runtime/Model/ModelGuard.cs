@@ -22,6 +22,23 @@ public static class ModelGuard
         CheckFinite(input, sampleSize, parameterName);
     }
 
+    /// <summary>
+    /// Checks that <paramref name="workspace"/> was created by a model with the layout <paramref name="layout"/> (the
+    /// model class's static table of layer sizes, compared by reference: every instance of one model class shares
+    /// it). Another model's buffers have other sizes, so its workspace would fail deep inside a kernel, after the
+    /// tape had already been invalidated.
+    /// </summary>
+    public static void CheckWorkspace<T>(ModelWorkspace<T> workspace, int[] layout, string modelName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (ReferenceEquals(workspace.Layout, layout)) return;
+        string creator = workspace.ModelName is null ? "was not created by a generated model" : $"was created by model '{workspace.ModelName}'";
+        throw new ArgumentException(
+            $"This workspace {creator}; model '{modelName}' lays its buffers out differently. Use a workspace from this model's CreateWorkspace.",
+            nameof(workspace));
+    }
+
     public static void CheckBatch<T>(ModelWorkspace<T> workspace, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
