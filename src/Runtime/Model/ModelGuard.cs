@@ -32,7 +32,19 @@ public static class ModelGuard
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        if (ReferenceEquals(workspace.Layout, layout)) return;
+        if (ReferenceEquals(workspace.Layout, layout))
+        {
+            // The rescale rule's reference is read beside this workspace, layer by layer: it needs the same layout.
+            if (workspace.RescaleReference is { } reference && !ReferenceEquals(reference.Layout, layout))
+            {
+                throw new ArgumentException(
+                    $"The workspace's RescaleReference was created by {(reference.ModelName is null ? "hand" : $"model '{reference.ModelName}'")}; model '{modelName}' needs a reference workspace of its own layout.",
+                    nameof(workspace));
+            }
+
+            return;
+        }
+
         string creator = workspace.ModelName is null ? "was not created by a generated model" : $"was created by model '{workspace.ModelName}'";
         throw new ArgumentException(
             $"This workspace {creator}; model '{modelName}' lays its buffers out differently. Use a workspace from this model's CreateWorkspace.",

@@ -92,12 +92,13 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
         if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
         long scratch = 0;
         scratch = global::System.Math.Max(scratch, global::Axon.Kernels.Conv2dKernel.ScratchLength(maxBatch, 1, 28, 28, 8, 3, 1, 1));
-        return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch);
+        return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch, "Cnn");
     }
 
     /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
     public void Forward(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> output)
     {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
         global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));
         global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
         workspace.BeginForward(batch);
@@ -110,7 +111,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Runs the network onward from a cut node, given its activation.</summary>
     public void ForwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> activation, int batch, global::System.Span<float> output)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
         global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
         if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.", nameof(layer));
         global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);
@@ -181,7 +182,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
         workspace.RequireTape(batch);
         global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
         global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));
@@ -261,7 +262,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
     public void Tangent(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> inputTangent, int batch, int stopAtLayer = -1)
     {
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
         workspace.RequireTape(batch);
         int until = stopAtLayer < 0 ? 7 : stopAtLayer;
         global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));

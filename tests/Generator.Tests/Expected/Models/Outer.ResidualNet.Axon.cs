@@ -91,12 +91,13 @@ namespace Demo.Nested
             {
                 if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
                 long scratch = 0;
-                return new global::Axon.Model.ModelWorkspace<double>(s_layerSizes, s_indexSizes, maxBatch, scratch);
+                return new global::Axon.Model.ModelWorkspace<double>(s_layerSizes, s_indexSizes, maxBatch, scratch, "ResidualNet");
             }
 
             /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
             public void Forward(global::Axon.Model.ModelWorkspace<double> workspace, global::System.ReadOnlySpan<double> input, int batch, global::System.Span<double> output)
             {
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 global::Axon.Model.ModelGuard.CheckInput(workspace, input, batch, InputSize, nameof(input));
                 global::Axon.Model.ModelGuard.CheckLength(output.Length, batch, OutputSize, nameof(output));
                 workspace.BeginForward(batch);
@@ -109,7 +110,7 @@ namespace Demo.Nested
             /// <summary>Runs the network onward from a cut node, given its activation.</summary>
             public void ForwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> activation, int batch, global::System.Span<double> output)
             {
-                global::System.ArgumentNullException.ThrowIfNull(workspace);
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
                 if (!s_layers[layer].IsCut) throw new global::System.ArgumentException($"Layer {layer} ('{s_layers[layer].Name}') is not crossed by every path to the output, so the network cannot run onward from it alone.", nameof(layer));
                 global::Axon.Model.ModelGuard.CheckBatch(workspace, batch);
@@ -185,7 +186,7 @@ namespace Demo.Nested
             /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
             public void BackwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<double> parameterGradient = default)
             {
-                global::System.ArgumentNullException.ThrowIfNull(workspace);
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 workspace.RequireTape(batch);
                 global::Axon.Model.ModelGuard.CheckLayer(layer, s_layers.Length, nameof(layer));
                 global::Axon.Model.ModelGuard.CheckLayer(stopAtLayer, s_layers.Length, nameof(stopAtLayer));
@@ -294,7 +295,7 @@ namespace Demo.Nested
             /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
             public void Tangent(global::Axon.Model.ModelWorkspace<double> workspace, global::System.ReadOnlySpan<double> inputTangent, int batch, int stopAtLayer = -1)
             {
-                global::System.ArgumentNullException.ThrowIfNull(workspace);
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 workspace.RequireTape(batch);
                 int until = stopAtLayer < 0 ? 7 : stopAtLayer;
                 global::Axon.Model.ModelGuard.CheckLayer(until, s_layers.Length, nameof(stopAtLayer));
