@@ -24,8 +24,11 @@ namespace Axon.Attribution;
 /// </para>
 /// <para>
 /// The engine owns its workspaces and buffers; they grow on first use and are reused, so repeated calls with the
-/// same sizes allocate nothing. An engine is not thread-safe: use one per thread. Arguments are checked before
-/// anything runs: a bad one throws and leaves the results and the engine unchanged.
+/// same sizes allocate nothing. An engine is not thread-safe: use one per thread; a call made while another is
+/// running (from another thread, or re-entered from a callback) throws <see cref="InvalidOperationException"/>
+/// instead of corrupting both. Arguments are checked before anything runs: a bad one throws and leaves the results
+/// and the engine unchanged. Results are computed in the engine's buffers and copied out only when finite, so a
+/// finite input that overflows inside the network fails the same way, with nothing written.
 /// </para>
 /// <para>
 /// Every path method can return the convergence delta per input: δ = Q[dF/dα] − (F(x) − F̄(x′)), the error of the
