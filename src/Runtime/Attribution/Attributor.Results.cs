@@ -41,9 +41,8 @@ public sealed partial class Attributor<T>
         "somewhere inside the network. Nothing was written; scale the input down.", "inputs");
 
     /// <summary>
-    /// Runs one path pass over staged buffers: a model call that rejects a non-finite intermediate value (an
-    /// activation or gradient that overflowed) surfaces as an error about the inputs, not about an argument the
-    /// caller never passed.
+    /// The error for a model pass that rejected a non-finite intermediate value (an activation or gradient that
+    /// overflowed): it is reported as a problem of the inputs, not of an argument the caller never passed.
     /// </summary>
     private static ArgumentException Overflowed(ArgumentException inner, string modelName) => new(
         $"A value inside model '{modelName}' overflowed {typeof(T).Name} ({inner.Message}): the inputs or baselines drive the network beyond its range. " +
