@@ -154,7 +154,7 @@ namespace Axon.Generator.Emit
                     if (length is not null) w.Line($"scratch = global::System.Math.Max(scratch, {length});");
                 }
 
-                w.Line($"return new global::Axon.Model.ModelWorkspace<{t}>(s_layerSizes, s_indexSizes, maxBatch, scratch);");
+                w.Line($"return new global::Axon.Model.ModelWorkspace<{t}>(s_layerSizes, s_indexSizes, maxBatch, scratch, {Quote(model.ClassName)});");
             }
         }
     }

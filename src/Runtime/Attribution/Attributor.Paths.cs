@@ -30,6 +30,7 @@ public sealed partial class Attributor<T>
         public int LayerCount;
         public int RegionCount;
         public bool Difference;
+        public bool SelectInputs; // neuron conductance through input neurons: IG restricted to the selection
 
         public PathCall(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, int resultSize, Span<T> result, Span<T> deltas)
         {
@@ -43,7 +44,45 @@ public sealed partial class Attributor<T>
         }
     }
 
+    /// <summary>
+    /// Runs a path method into the engine's staged buffers (see Attributor.Results.cs) and copies the results and
+    /// deltas to the caller's spans only when every value is finite.
+    /// </summary>
     private AttributionReport RunPath(ref PathCall call, IntegrationOptions options)
+    {
+        var destination = call.Result;
+        var deltaDestination = call.Deltas;
+        call.Result = StagedResult(call.Count, call.ResultSize);
+        call.Deltas = StagedDeltas(deltaDestination);
+        AttributionReport report;
+        try
+        {
+            report = Integrate(ref call, options);
+        }
+        catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient" or "inputTangent")
+        {
+            // Every argument was checked before the run, so a model pass that rejects one of these met a value that
+            // overflowed inside the network (an infinite activation fed onward, a NaN gradient seeded back).
+            throw Overflowed(e, _model.Name);
+        }
+
+        if (call.SelectInputs)
+        {
+            // Through input neuron j only input j flows: IG restricted to S.
+            var selection = _selectionWeights.AsSpan(0, _inputSize);
+            for (int b = 0; b < call.Count; b++)
+            {
+                var row = call.Result.Slice(b * _inputSize, _inputSize);
+                TensorPrimitives.Multiply(row, selection, row);
+            }
+        }
+
+        Publish(call.Result, destination, call.ResultSize, "attributions");
+        Publish(call.Deltas, deltaDestination, 1, "convergence delta");
+        return report;
+    }
+
+    private AttributionReport Integrate(ref PathCall call, IntegrationOptions options)
     {
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
         bool adaptive = options.Tolerance > 0;
