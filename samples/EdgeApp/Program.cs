@@ -3,7 +3,7 @@
 // conductance, and the 4×4 input patch with the largest Integrated Gradients, each with its completeness delta.
 using System.Globalization;
 using System.Runtime.Intrinsics;
-using Axon.Data;
+using Axon.Samples.Fashion;
 using Axon.IO;
 using Axon.Samples.Edge;
 

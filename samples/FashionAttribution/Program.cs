@@ -38,7 +38,7 @@ catch (FileNotFoundException e)
 
 var analyzer = new ImageAnalyzer(model, options.Steps, options.Tolerance, options.TopFilters);
 var analyses = new List<ImageAnalysis>();
-var tables = new List<Axon.Reporting.ReportTable>();
+var tables = new List<Axon.Samples.Reporting.ReportTable>();
 var names = FashionMnist.ClassNames;
 
 if (!options.TestSet && options.Evaluate == 0)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>
 /// Everything the report shows about one input ("case"): a title, the input image, its Integrated-Gradients map,

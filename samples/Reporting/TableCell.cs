@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>
 /// One cell of a table: text, or a number that the report formats with the invariant culture and aligns right.

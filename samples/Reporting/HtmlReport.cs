@@ -1,7 +1,7 @@
 using System.Text;
-using Axon.Reporting.Rendering;
+using Axon.Samples.Reporting.Rendering;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>
 /// An attribution report: paragraphs, headings, tables and per-image cases, in the order they were added, written

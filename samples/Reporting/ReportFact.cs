@@ -1,4 +1,4 @@
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>
 /// One line of a case's key/value table (convergence delta, steps, runtime…). Tuples convert implicitly:

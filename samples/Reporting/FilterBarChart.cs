@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>
 /// Two values per filter drawn as paired bars on one signed axis: by default each filter's total conductance and

@@ -1,4 +1,4 @@
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 internal enum ReportBlockKind
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>Writes a report's blocks as one self-contained HTML document with XHTML-compatible markup.</summary>
 internal static class ReportWriter
@@ -19,7 +19,7 @@ internal static class ReportWriter
             .Raw("<head>").Line()
             .Raw("<meta charset=\"utf-8\"/>").Line()
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>").Line()
-            .Raw("<meta name=\"generator\" content=\"Axon.Reporting\"/>").Line()
+            .Raw("<meta name=\"generator\" content=\"Axon.Samples.Reporting\"/>").Line()
             .Raw("<title>").Text(title).Raw("</title>").Line()
             .Raw("<style>").Line()
             .Raw(Stylesheet.Css)
@@ -71,7 +71,7 @@ internal static class ReportWriter
         }
 
         m.Raw("</main>").Line()
-            .Element("footer", null, "Written by Axon.Reporting. Heatmaps: red positive, blue negative, white zero, each on a scale symmetric around zero.").Line()
+            .Element("footer", null, "Written by Axon.Samples.Reporting. Heatmaps: red positive, blue negative, white zero, each on a scale symmetric around zero.").Line()
             .Raw("</div>").Line()
             .Raw("</body>").Line()
             .Raw("</html>").Line();

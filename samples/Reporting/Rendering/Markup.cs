@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>
 /// A string builder for XHTML-compatible markup: every text and attribute value goes through <see cref="Escape(string)"/>,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>How the report writes numbers: invariant culture, about four significant digits, no trailing zeros.</summary>
 public static class NumberText

@@ -1,4 +1,4 @@
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>The report's one inline style sheet. It holds no '&lt;' or '&amp;', so it is also well-formed XML text.</summary>
 internal static class Stylesheet

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>
 /// A height × width grid of finite values, stored row by row: an input image (grey levels, normally in [0, 1])

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>A titled table of the whole run, such as "Ablation agreement (Pearson r)". Rows are copied at construction.</summary>
 public sealed class ReportTable

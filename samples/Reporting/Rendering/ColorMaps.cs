@@ -1,4 +1,4 @@
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>An sRGB colour with 8 bits per channel.</summary>
 internal readonly record struct Rgb(byte R, byte G, byte B)

@@ -1,11 +1,10 @@
 using Axon.IO;
-using Axon.Reporting;
+using Axon.Samples.Reporting;
 using Axon.Samples.Fashion;
 
-namespace Axon.Runtime.Tests.Samples;
+namespace Axon.Samples.Tests;
 
 /// <summary>The main job's analysis on the shipped model and images: what the README's first command prints.</summary>
-[Collection(ShippedAssetsCollection.Name)]
 public sealed class MainJobTests
 {
     private static readonly string AssetsDirectory = Path.Combine(RepositoryRoot(), "samples", "Assets");
@@ -62,5 +61,5 @@ public sealed class MainJobTests
     }
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 }

@@ -1,4 +1,4 @@
-namespace Axon.Reporting;
+namespace Axon.Samples.Reporting;
 
 /// <summary>One small map among several that share a colour scale, such as the patch-IG map through one filter.</summary>
 public sealed class PatchMap

@@ -1,4 +1,4 @@
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>Turns heatmaps into PNG data URIs, one image pixel per map value (the page scales them up pixel-crisp).</summary>
 internal static class MapImages

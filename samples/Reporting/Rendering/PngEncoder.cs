@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>
 /// Writes 8-bit RGB PNG images (colour type 2, no interlace, filter type 0 on every row): enough for the small
@@ -58,7 +59,16 @@ internal static class PngEncoder
         stream.Write(word);
         stream.Write(type);
         stream.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Compute(type, data));
+        BinaryPrimitives.WriteUInt32BigEndian(word, ChunkCrc(type, data));
         stream.Write(word);
+    }
+
+    /// <summary>A chunk's CRC-32 (ISO-HDLC, as PNG specifies it) covers its type and its data, not its length.</summary>
+    internal static uint ChunkCrc(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    {
+        var crc = new Crc32();
+        crc.Append(type);
+        crc.Append(data);
+        return crc.GetCurrentHashAsUInt32();
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Axon.Reporting.Rendering;
+namespace Axon.Samples.Reporting.Rendering;
 
 /// <summary>
 /// Draws a <see cref="FilterBarChart"/> as inline SVG: paired bars per filter on one signed value axis with

@@ -6,23 +6,12 @@ using Axon.Samples.Fashion;
 using Axon.Training;
 using Xunit.Abstractions;
 
-namespace Axon.Runtime.Tests.Samples;
-
-/// <summary>
-/// Runs the shipped-asset tests on their own, after the parallel ones: loading the data set allocates megabytes,
-/// which tests that count the process's allocations (GC.GetTotalAllocatedBytes) would otherwise see.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ShippedAssetsCollection
-{
-    public const string Name = "Shipped assets (not in parallel)";
-}
+namespace Axon.Samples.Tests;
 
 /// <summary>
 /// The trained Fashion-MNIST model and the sample images that ship in samples/Assets (made by samples/FashionTrain;
 /// see samples/Assets/README.md) load into the generated model and still classify well.
 /// </summary>
-[Collection(ShippedAssetsCollection.Name)]
 public sealed class ShippedAssetsTests(ITestOutputHelper output)
 {
     private const string WeightsFile = "fashion-cnn.safetensors";
@@ -153,12 +142,12 @@ public sealed class ShippedAssetsTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The path of a file in samples/Assets: found from this source file's location (the repository root is three
+    /// The path of a file in samples/Assets: found from this source file's location (the repository root is two
     /// folders up), or, when the tests run from a copy built elsewhere, by walking up from the test assembly.
     /// </summary>
     private static string Asset(string name, [CallerFilePath] string sourceFile = "")
     {
-        string fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "..", "..", "..", "samples", "Assets", name));
+        string fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "..", "..", "samples", "Assets", name));
         if (File.Exists(fromSource)) return fromSource;
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

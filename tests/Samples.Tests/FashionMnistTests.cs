@@ -1,8 +1,7 @@
-using Axon.Data;
-using Axon.Runtime.Tests.IO;
+using Axon.Samples.Fashion;
 using Xunit.Abstractions;
 
-namespace Axon.Runtime.Tests.Data;
+namespace Axon.Samples.Tests;
 
 public class FashionMnistTests(ITestOutputHelper output)
 {
@@ -20,15 +19,15 @@ public class FashionMnistTests(ITestOutputHelper output)
         trainPixels[1] = 0;
         byte[] trainLabels = Enumerable.Range(0, train).Select(i => (byte)(i % 10)).ToArray();
         byte[] testLabels = Enumerable.Range(0, test).Select(i => (byte)(9 - i % 10)).ToArray();
-        Write(directory, FashionMnist.TrainImagesFile, TestFiles.Idx(0x08, [train, Side, Side], trainPixels), gzip);
-        Write(directory, FashionMnist.TrainLabelsFile, TestFiles.Idx(0x08, [train], trainLabels), gzip);
-        Write(directory, FashionMnist.TestImagesFile, TestFiles.Idx(0x08, [test, Side, Side], testPixels), gzip);
-        Write(directory, FashionMnist.TestLabelsFile, TestFiles.Idx(0x08, [test], testLabels), gzip);
+        Write(directory, FashionMnist.TrainImagesFile, IdxFiles.Idx(0x08, [train, Side, Side], trainPixels), gzip);
+        Write(directory, FashionMnist.TrainLabelsFile, IdxFiles.Idx(0x08, [train], trainLabels), gzip);
+        Write(directory, FashionMnist.TestImagesFile, IdxFiles.Idx(0x08, [test, Side, Side], testPixels), gzip);
+        Write(directory, FashionMnist.TestLabelsFile, IdxFiles.Idx(0x08, [test], testLabels), gzip);
         return (trainPixels, trainLabels);
     }
 
     private static void Write(string directory, string name, byte[] content, bool gzip) =>
-        File.WriteAllBytes(Path.Combine(directory, gzip ? name + ".gz" : name), gzip ? TestFiles.Gzip(content) : content);
+        File.WriteAllBytes(Path.Combine(directory, gzip ? name + ".gz" : name), gzip ? IdxFiles.Gzip(content) : content);
 
     [Theory]
     [InlineData(true)]
@@ -69,22 +68,6 @@ public class FashionMnistTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void DoubleModelsGetDoublePixels()
-    {
-        using var dir = new TempDirectory();
-        WriteFake(dir.Path, train: 3, test: 2);
-        var train = FashionMnist.LoadTrain(dir.Path);
-        double[] all = train.PixelsAs<double>();
-        Assert.Equal(train.Pixels.Select(p => (double)p), all);
-        var batch = new double[2 * 784];
-        train.CopyImages(1, 2, batch.AsSpan());
-        Assert.Equal(all.AsSpan(784, 2 * 784).ToArray(), batch);
-        var slice = train.Slice(1, 2);
-        Assert.Equal(train.Labels[1..3], slice.Labels);
-        Assert.Throws<ArgumentOutOfRangeException>(() => train.CopyImages(2, 2, batch.AsSpan()));
-    }
-
-    [Fact]
     public void MissingDirectoryOrFileTellsHowToInstall()
     {
         using var dir = new TempDirectory();
@@ -108,7 +91,7 @@ public class FashionMnistTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         WriteFake(dir.Path, train: 4, test: 2);
-        Write(dir.Path, FashionMnist.TrainLabelsFile, TestFiles.Idx(0x08, [3], [0, 1, 2]), gzip: true);
+        Write(dir.Path, FashionMnist.TrainLabelsFile, IdxFiles.Idx(0x08, [3], [0, 1, 2]), gzip: true);
         var ex = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(dir.Path));
         Assert.Contains("4 images", ex.Message);
         Assert.Contains("3 labels", ex.Message);
@@ -119,11 +102,11 @@ public class FashionMnistTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         WriteFake(dir.Path, train: 2, test: 2);
-        Write(dir.Path, FashionMnist.TestLabelsFile, TestFiles.Idx(0x08, [2], [3, 10]), gzip: true);
+        Write(dir.Path, FashionMnist.TestLabelsFile, IdxFiles.Idx(0x08, [2], [3, 10]), gzip: true);
         var ex = Assert.Throws<InvalidDataException>(() => FashionMnist.LoadTest(dir.Path));
         Assert.Contains("label 1 is 10", ex.Message);
 
-        Write(dir.Path, FashionMnist.TestLabelsFile, TestFiles.Idx(0x08, [2, 1], [3, 1]), gzip: true);
+        Write(dir.Path, FashionMnist.TestLabelsFile, IdxFiles.Idx(0x08, [2, 1], [3, 1]), gzip: true);
         ex = Assert.Throws<InvalidDataException>(() => FashionMnist.LoadTest(dir.Path));
         Assert.Contains("labels", ex.Message);
 

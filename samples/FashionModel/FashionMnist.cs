@@ -1,9 +1,7 @@
+using Axon.Data;
 using Axon.IO;
 
-namespace Axon.Data;
-
-/// <summary>The training and test splits of a data set.</summary>
-public sealed record LabeledImageSplits(LabeledImages Train, LabeledImages Test);
+namespace Axon.Samples.Fashion;
 
 /// <summary>
 /// Loads Fashion-MNIST (Xiao, Rasul, Vollgraf 2017: 28×28 grey-scale clothing images in 10 classes, 60,000 for
@@ -78,17 +76,17 @@ public static class FashionMnist
         var imagesHeader = IdxReader.ReadHeader(imagesPath);
         if (imagesHeader.DataType != IdxDataType.UnsignedByte || imagesHeader.Dimensions.Count != 3)
         {
-            throw DataErrors.Create(
+            throw Invalid(
                 $"'{imagesPath}' should hold images as unsigned bytes [count, rows, columns] but holds {imagesHeader}.", imagesPath);
         }
 
         var labelsHeader = IdxReader.ReadHeader(labelsPath);
         if (labelsHeader.DataType != IdxDataType.UnsignedByte || labelsHeader.Dimensions.Count != 1)
-            throw DataErrors.Create($"'{labelsPath}' should hold labels as unsigned bytes [count] but holds {labelsHeader}.", labelsPath);
+            throw Invalid($"'{labelsPath}' should hold labels as unsigned bytes [count] but holds {labelsHeader}.", labelsPath);
 
         if (imagesHeader.Dimensions[0] != labelsHeader.Dimensions[0])
         {
-            throw DataErrors.Create(
+            throw Invalid(
                 $"'{imagesPath}' holds {imagesHeader.Dimensions[0]} images but '{labelsPath}' holds {labelsHeader.Dimensions[0]} labels; " +
                 "the files do not belong together.", imagesPath);
         }
@@ -99,7 +97,7 @@ public static class FashionMnist
         for (int i = 0; i < labelValues.Length; i++)
         {
             if (labelValues[i] >= ClassNames.Count)
-                throw DataErrors.Create($"'{labelsPath}': label {i} is {labelValues[i]}; Fashion-MNIST has classes 0..{ClassNames.Count - 1}.", labelsPath);
+                throw Invalid($"'{labelsPath}': label {i} is {labelValues[i]}; Fashion-MNIST has classes 0..{ClassNames.Count - 1}.", labelsPath);
         }
 
         byte[] raw = images.Data;
@@ -129,6 +127,17 @@ public static class FashionMnist
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A corrupt or foreign file, named in the exception's data under the key the runtime's readers use, so one
+    /// handler serves both.
+    /// </summary>
+    private static InvalidDataException Invalid(string message, string path)
+    {
+        var error = new InvalidDataException(message);
+        error.Data[DataErrors.FileNameKey] = path;
+        return error;
     }
 
     private static void CheckLimit(int? limit)
