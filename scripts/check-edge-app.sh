@@ -77,5 +77,7 @@ printf 'P2\n28 28\n1023\n' >"$work/deep.pgm"
 expect_error "$work/deep.pgm" 4 "bad maxval 1023"
 head -c 700 /dev/zero >"$work/short.raw"
 expect_error "$work/short.raw" 4 "truncated"
+# An endless file is rejected after the most a valid image file can hold, not read until the memory runs out.
+expect_error /dev/zero 4 "too long"
 
 echo "check-edge-app: all $checks checks passed"
