@@ -91,12 +91,13 @@ namespace Demo.Nested
             {
                 global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);
                 long scratch = 0;
-                return new global::Axon.Model.ModelWorkspace<double>(s_layerSizes, s_indexSizes, maxBatch, scratch);
+                return new global::Axon.Model.ModelWorkspace<double>(s_layerSizes, s_indexSizes, maxBatch, scratch, "ResidualNet");
             }
 
             /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
             public void Forward(global::Axon.Model.ModelWorkspace<double> workspace, global::System.ReadOnlySpan<double> input, int batch, global::System.Span<double> output)
             {
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 global::Axon.Model.ModelPass.BeginForward(workspace, s_layers, input, batch, output);
                 RunForward(workspace, batch, 1);
                 global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
@@ -105,6 +106,7 @@ namespace Demo.Nested
             /// <summary>Runs the network onward from a cut node, given its activation.</summary>
             public void ForwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> activation, int batch, global::System.Span<double> output)
             {
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 global::Axon.Model.ModelPass.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);
                 RunForward(workspace, batch, layer + 1);
                 global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
@@ -171,6 +173,7 @@ namespace Demo.Nested
             /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
             public void BackwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<double> parameterGradient = default)
             {
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
                 RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
             }
@@ -270,6 +273,7 @@ namespace Demo.Nested
             /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
             public void Tangent(global::Axon.Model.ModelWorkspace<double> workspace, global::System.ReadOnlySpan<double> inputTangent, int batch, int stopAtLayer = -1)
             {
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
                 RunTangent(workspace, batch, until);
             }
