@@ -61,6 +61,16 @@ expect_error() {
   pass "$file: exit $rc, $err"
 }
 
+# The command line (System.CommandLine, trimmed and compiled ahead of time with the rest): help, and one line for a mistake.
+help=$(run --help) || fail "--help: exit code $?"
+grep -q -- '--repeat' <<<"$help" && grep -q -- '--export' <<<"$help" || { echo "$help" >&2; fail "--help does not list the options"; }
+pass "--help lists the options"
+rc=0
+run samples/EdgeApp/images/09-ankle-boot.pgm --repeat 0 >/dev/null 2>"$work/stderr" || rc=$?
+[[ $rc -eq 2 && $(wc -l <"$work/stderr") -eq 1 ]] && grep -qF -- "--repeat" "$work/stderr" ||
+  fail "a bad --repeat: exit code $rc (expected 2) and one line on stderr expected, got: $(cat "$work/stderr")"
+pass "a bad argument: exit 2, $(cat "$work/stderr")"
+
 expect_prediction samples/EdgeApp/images/09-ankle-boot.pgm "Ankle boot"
 expect_prediction samples/EdgeApp/images/01-trouser.pgm "Trouser"
 tail -c 784 samples/EdgeApp/images/09-ankle-boot.pgm >"$work/ankle-boot.raw"
@@ -77,5 +87,7 @@ printf 'P2\n28 28\n1023\n' >"$work/deep.pgm"
 expect_error "$work/deep.pgm" 4 "bad maxval 1023"
 head -c 700 /dev/zero >"$work/short.raw"
 expect_error "$work/short.raw" 4 "truncated"
+# An endless file is rejected after the most a valid image file can hold, not read until the memory runs out.
+expect_error /dev/zero 4 "too long"
 
 echo "check-edge-app: all $checks checks passed"

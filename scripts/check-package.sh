@@ -39,6 +39,11 @@ if grep -qE ' (lib|analyzers)/.*(Microsoft\.CodeAnalysis|Axon\.Benchmarks|axon-e
   cat "$work/layout.txt" >&2
   fail "the package carries assemblies it must not (Roslyn, samples or benchmarks)"
 fi
+# The runtime is general: the samples' data-set loader (class names, a Debian path) and report stay with the samples.
+unzip -p "$package" lib/net10.0/Axon.Runtime.dll >"$work/Axon.Runtime.dll"
+if grep -qaE 'FashionMnist|HtmlReport' "$work/Axon.Runtime.dll"; then
+  fail "Axon.Runtime.dll carries sample code (FashionMnist or HtmlReport); it belongs under samples/"
+fi
 pass "layout: $(awk '$4 ~ /\.dll$/ {print $4}' "$work/layout.txt" | tr '\n' ' ')+ README.md"
 
 # Metadata: one dependency (System.Numerics.Tensors), none on the projects packed inside.

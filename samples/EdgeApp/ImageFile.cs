@@ -38,11 +38,35 @@ internal static class ImageFile
 
     private const int MaxHeaderNumber = 1_000_000_000;
 
+    /// <summary>
+    /// The most bytes a file of one 28×28 image may have. A raw image is 784 bytes and a PGM a short header and its
+    /// pixels (about 3 KiB as plain text); the limit leaves room for long header comments. Reading stops one byte
+    /// past it, so a huge file, a device such as /dev/zero or a pipe that never ends is rejected after 64 KiB
+    /// instead of filling the memory.
+    /// </summary>
+    public const int MaxFileBytes = 64 * 1024;
+
     public static GreyImage Read(string path, ImageFormat format = ImageFormat.Auto)
     {
         byte[] bytes = ReadBytes(path);
         if (format == ImageFormat.Auto) format = Detect(path, bytes);
         return format == ImageFormat.Raw ? ReadRaw(path, bytes) : ReadPgm(path, bytes);
+    }
+
+    /// <summary>Reads at most <see cref="MaxFileBytes"/> + 1 bytes of <paramref name="stream"/>, which need not be seekable nor end.</summary>
+    /// <param name="path">The file's name in messages.</param>
+    /// <exception cref="ImageFileException">The stream holds more than <see cref="MaxFileBytes"/> bytes.</exception>
+    public static byte[] ReadBounded(Stream stream, string path)
+    {
+        var buffer = new byte[MaxFileBytes + 1];
+        int length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (length > MaxFileBytes)
+        {
+            throw new ImageFileException(path,
+                $"too long: a {Width}×{Height} image file (PGM, or {PixelCount} raw bytes) has at most {MaxFileBytes:N0} bytes, this one has more");
+        }
+
+        return buffer.AsSpan(0, length).ToArray();
     }
 
     /// <summary>Writes a 28×28 image as 8-bit PGM: binary (P5) or plain (P2), with an optional comment line.</summary>
@@ -86,7 +110,8 @@ internal static class ImageFile
         if (Directory.Exists(path)) throw new ImageFileException(path, "is a directory, not an image file", missing: true);
         try
         {
-            return File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            return ReadBounded(stream, path);
         }
         catch (FileNotFoundException)
         {

@@ -1,40 +1,19 @@
 // Axon on the edge: a NativeAOT binary with the trained Fashion-MNIST CNN inside it. Given a 28×28 grey-scale
 // image (PGM or 784 raw bytes) it prints the predicted class, the three conv2 filters with the largest total
 // conductance, and the 4×4 input patch with the largest Integrated Gradients, each with its completeness delta.
-using System.Globalization;
 using System.Runtime.Intrinsics;
-using Axon.Data;
 using Axon.IO;
 using Axon.Samples.Edge;
-
-const string Usage = """
-    usage: axon-edge IMAGE [--format auto|pgm|raw] [--repeat N]
-           axon-edge --export SAMPLES.safetensors DIR [--plain]
-
-      IMAGE       a 28×28 grey-scale image: PGM (binary P5 or plain P2, maxval 1..255) or exactly 784 raw
-                  bytes (one per pixel, row-major, 0 = black); the format follows the extension (.pgm/.pnm,
-                  .raw/.bin/.gray), else the content
-      --format    read IMAGE as this format whatever its name
-      --repeat N  after the explanation, time N more attributions of the same image (min/median/mean)
-      --export    write the images of a samples file ("images" [N,1,28,28], "labels", "indices") as PGM
-                  files NN-class.pgm into DIR; --plain writes P2 (ASCII) instead of P5
-
-    exit codes: 0 done, 2 bad arguments, 3 file missing or unreadable, 4 file is not a valid image
-    """;
+using Axon.Samples.Fashion;
 
 try
 {
-    return Run(args);
+    return EdgeCommand.Run(args, Explain, Export, Console.Error);
 }
 catch (ImageFileException e)
 {
     Console.Error.WriteLine($"axon-edge: error: {e.Message}");
     return e.Missing ? 3 : 4;
-}
-catch (UsageException e)
-{
-    Console.Error.WriteLine($"axon-edge: {e.Message} (see --help)");
-    return 2;
 }
 catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException)
 {
@@ -42,47 +21,9 @@ catch (Exception e) when (e is InvalidDataException or IOException or InvalidOpe
     return 1;
 }
 
-static int Run(string[] args)
+static int Explain(ExplainRequest request)
 {
-    if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))
-    {
-        (args.Length == 0 ? Console.Error : Console.Out).WriteLine(Usage);
-        return args.Length == 0 ? 2 : 0;
-    }
-
-    if (args[0] == "--export") return Export(args);
-
-    string? path = null;
-    var format = ImageFormat.Auto;
-    int repeat = 0;
-    for (int i = 0; i < args.Length; i++)
-    {
-        switch (args[i])
-        {
-            case "--format":
-                format = Value(args, ref i) switch
-                {
-                    "auto" => ImageFormat.Auto,
-                    "pgm" => ImageFormat.Pgm,
-                    "raw" => ImageFormat.Raw,
-                    var other => throw new UsageException($"unknown format '{other}': use auto, pgm or raw"),
-                };
-                break;
-            case "--repeat":
-                string text = Value(args, ref i);
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) || repeat < 1 || repeat > 100_000)
-                    throw new UsageException($"--repeat takes a count from 1 to 100000, not '{text}'");
-                break;
-            default:
-                if (args[i].StartsWith('-') && args[i].Length > 1) throw new UsageException($"unknown option '{args[i]}'");
-                if (path is not null) throw new UsageException($"one image at a time: got '{path}' and '{args[i]}'");
-                path = args[i];
-                break;
-        }
-    }
-
-    if (path is null) throw new UsageException("no image file given");
-
+    var (path, format, repeat) = request;
     var image = ImageFile.Read(path, format);
     var explainer = new EdgeExplainer();
     var names = FashionMnist.ClassNames;
@@ -113,12 +54,9 @@ static int Run(string[] args)
     return 0;
 }
 
-static int Export(string[] args)
+static int Export(ExportRequest request)
 {
-    if (args.Length < 3 || args.Length > 4 || (args.Length == 4 && args[3] != "--plain"))
-        throw new UsageException("--export takes SAMPLES.safetensors DIR [--plain]");
-    string samples = args[1], directory = args[2];
-    bool plain = args.Length == 4;
+    var (samples, directory, plain) = request;
     if (!File.Exists(samples)) throw new ImageFileException(samples, "no such file", missing: true);
     SafeTensorsFile file;
     try
@@ -155,12 +93,3 @@ static int Export(string[] args)
 
     return 0;
 }
-
-static string Value(string[] args, ref int i)
-{
-    if (i + 1 >= args.Length) throw new UsageException($"{args[i]} needs a value");
-    return args[++i];
-}
-
-/// <summary>Bad command-line arguments.</summary>
-internal sealed class UsageException(string message) : Exception(message);

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using Axon.Attribution;
 using Axon.Evaluation;
-using Axon.Reporting;
+using Axon.Samples.Reporting;
 using Spectre.Console;
-using TableCell = Axon.Reporting.TableCell;
+using TableCell = Axon.Samples.Reporting.TableCell;
 
 namespace Axon.Samples.Fashion;
 

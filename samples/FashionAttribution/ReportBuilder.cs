@@ -1,5 +1,5 @@
 using Axon.Data;
-using Axon.Reporting;
+using Axon.Samples.Reporting;
 
 namespace Axon.Samples.Fashion;
 

@@ -1,6 +1,6 @@
 using Axon.Attribution;
 using Axon.Evaluation;
-using Axon.Reporting;
+using Axon.Samples.Reporting;
 using Spectre.Console;
 
 namespace Axon.Samples.Fashion;

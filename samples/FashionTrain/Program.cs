@@ -2,50 +2,36 @@
 // wrote for it, reports per-epoch loss, test accuracy and time, and saves the weights as safetensors.
 using System.Diagnostics;
 using System.Globalization;
-using Axon.Data;
 using Axon.IO;
 using Axon.Samples.Fashion;
 using Axon.Samples.FashionTrain;
 using Axon.Training;
 using Spectre.Console;
 
-CommandLine options;
-try
+return TrainCommand.Run(args, Run, Console.Error);
+
+static int Run(TrainSettings options)
 {
-    options = CommandLine.Parse(args);
-}
-catch (FormatException e)
-{
-    AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
+    if (!FashionMnist.IsInstalled(options.DataDirectory))
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]Fashion-MNIST is not installed in '{options.DataDirectory}'.[/]");
+        AnsiConsole.MarkupLine(
+            $"Install it with [bold]sudo apt-get update && sudo apt-get install dataset-fashion-mnist[/] (it puts the IDX files in {FashionMnist.DefaultDirectory}), or pass [bold]--data DIR[/] with the four *-idx*-ubyte(.gz) files.");
+        return 3;
+    }
+
+    try
+    {
+        return options.ExportPath is not null ? Export(options) : Train(options);
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+        return 1;
+    }
 }
 
-if (options.Help)
-{
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
-}
-
-if (!FashionMnist.IsInstalled(options.DataDirectory))
-{
-    AnsiConsole.MarkupLineInterpolated($"[red]Fashion-MNIST is not installed in '{options.DataDirectory}'.[/]");
-    AnsiConsole.MarkupLine(
-        $"Install it with [bold]sudo apt-get update && sudo apt-get install dataset-fashion-mnist[/] (it puts the IDX files in {FashionMnist.DefaultDirectory}), or pass [bold]--data DIR[/] with the four *-idx*-ubyte(.gz) files.");
-    return 3;
-}
-
-try
-{
-    return options.ExportPath is not null ? Export(options) : Train(options);
-}
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-{
-    AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
-    return 1;
-}
-
-static int Export(CommandLine options)
+static int Export(TrainSettings options)
 {
     var test = FashionMnist.LoadTest(options.DataDirectory, options.Limit);
     int[] indices = SampleExport.Write(test, options.ExportCount, options.ExportPath!);
@@ -57,7 +43,7 @@ static int Export(CommandLine options)
     return 0;
 }
 
-static int Train(CommandLine options)
+static int Train(TrainSettings options)
 {
     long loadStart = Stopwatch.GetTimestamp();
     var data = FashionMnist.Load(options.DataDirectory, options.Limit);

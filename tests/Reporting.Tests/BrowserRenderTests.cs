@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
 
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 /// <summary>
 /// Renders the sample report in a real headless Chromium and checks the screenshot. Where Chromium is not

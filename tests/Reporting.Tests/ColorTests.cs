@@ -1,7 +1,7 @@
 using System.Xml.Linq;
-using Axon.Reporting.Rendering;
+using Axon.Samples.Reporting.Rendering;
 
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 public class ColorTests
 {

@@ -1,4 +1,4 @@
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 public class NumberTextTests
 {

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 /// <summary>
 /// A PNG decoder written for the tests, independent of the library's encoder: it walks the chunks, checks each

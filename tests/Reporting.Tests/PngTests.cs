@@ -1,7 +1,7 @@
 using System.Text;
-using Axon.Reporting.Rendering;
+using Axon.Samples.Reporting.Rendering;
 
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 public class PngTests
 {
@@ -10,7 +10,7 @@ public class PngTests
     {
         byte[] check = Encoding.ASCII.GetBytes("123456789");
         Assert.Equal(0xCBF43926u, PngImage.BitwiseCrc32(check));
-        Assert.Equal(0xCBF43926u, Crc32.Compute(check.AsSpan(0, 4), check.AsSpan(4)));
+        Assert.Equal(0xCBF43926u, PngEncoder.ChunkCrc(check.AsSpan(0, 4), check.AsSpan(4)));
     }
 
     [Theory]

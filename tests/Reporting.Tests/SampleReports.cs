@@ -1,4 +1,4 @@
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 /// <summary>Realistic synthetic reports: Fashion-MNIST-like 28×28 shapes with plausible attribution maps.</summary>
 internal static class SampleReports

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 public class StructureTests
 {

@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Axon.Reporting.Tests;
+namespace Axon.Samples.Reporting.Tests;
 
 /// <summary>Reads the report as XML (the writer emits XHTML-compatible markup) and helps query it.</summary>
 internal static class Xhtml

@@ -58,6 +58,22 @@ namespace Axon.Generator.Diagnostics
             "AXN011", "Model has no layers",
             "The [Differentiable] model '{0}' declares no [Layer] members");
 
+        public static readonly DiagnosticDescriptor UnsupportedModelType = Error(
+            "AXN012", "Model type cannot hold a generated model",
+            "The [Differentiable] model '{0}' {1}");
+
+        public static readonly DiagnosticDescriptor ReservedMemberName = Error(
+            "AXN013", "Name reserved for a generated member",
+            "'{0}' is the name of a member the generator adds to the model '{1}'; rename it");
+
+        public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+            "AXN014", "Network too large",
+            "'{0}' needs {1} {2}, more than an array can hold ({3} at most)");
+
+        public static readonly DiagnosticDescriptor InternalGeneratorError = Error(
+            "AXN015", "Internal generator error",
+            "The generator failed on '{0}' and wrote no code for it: {1}. Please report this with the model's source.");
+
         // GPU kernels ([GpuModel(typeof(M))] in a project that references Axon.Gpu): IDs from AXN100.
         public static readonly DiagnosticDescriptor GpuTargetNotModel = Error(
             "AXN100", "GPU model type is not a differentiable model",

@@ -12,6 +12,9 @@ namespace Axon.Generator.Diagnostics
         public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
             => new DiagnosticInfo(descriptor, LocationInfo.From(location), arguments.ToEquatableArray());
 
+        public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments)
+            => new DiagnosticInfo(descriptor, location, arguments.ToEquatableArray());
+
         public Diagnostic ToDiagnostic()
         {
             var args = new object[Arguments.Count];

@@ -15,6 +15,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Runs the network and records every activation in the workspace (the tape).</summary>");
             using (w.Block($"public void Forward({ws} workspace, global::System.ReadOnlySpan<{t}> input, int batch, global::System.Span<{t}> output)"))
             {
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line($"{Pass}.BeginForward(workspace, s_layers, input, batch, output);");
                 w.Line("RunForward(workspace, batch, 1);");
                 w.Line($"{Pass}.EndForward(workspace, batch, output);");
@@ -24,6 +25,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Runs the network onward from a cut node, given its activation.</summary>");
             using (w.Block($"public void ForwardFrom({ws} workspace, int layer, global::System.ReadOnlySpan<{t}> activation, int batch, global::System.Span<{t}> output)"))
             {
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line($"{Pass}.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);");
                 w.Line("RunForward(workspace, batch, layer + 1);");
                 w.Line($"{Pass}.EndForward(workspace, batch, output);");
@@ -60,6 +62,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name=\"layer\"/>.</summary>");
             using (w.Block($"public void BackwardFrom(global::Axon.Model.ModelWorkspace<{t}> workspace, int layer, global::System.ReadOnlySpan<{t}> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<{t}> parameterGradient = default)"))
             {
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line($"{Pass}.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);");
                 w.Line("RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);");
             }
@@ -91,6 +94,7 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name=\"inputTangent\"/>.</summary>");
             using (w.Block($"public void Tangent(global::Axon.Model.ModelWorkspace<{t}> workspace, global::System.ReadOnlySpan<{t}> inputTangent, int batch, int stopAtLayer = -1)"))
             {
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line($"int until = {Pass}.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);");
                 w.Line("RunTangent(workspace, batch, until);");
             }

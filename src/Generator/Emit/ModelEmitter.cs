@@ -10,8 +10,10 @@ namespace Axon.Generator.Emit
     /// </summary>
     internal static partial class ModelEmitter
     {
+        public const string HintNameSuffix = ".Axon.g.cs";
+
         public static string HintName(ModelSpec model)
-            => string.Join(".", model.ContainingTypes.Select(t => t.Name).Concat(new[] { model.ClassName })) + ".Axon.g.cs";
+            => Identifiers.HintName(model.Namespace, model.ContainingTypes.Select(t => t.Name), model.ClassName, HintNameSuffix);
 
         public static string Emit(ModelSpec model)
         {
@@ -21,12 +23,12 @@ namespace Axon.Generator.Emit
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>");
             w.Line();
-            if (model.Namespace.Length > 0) w.Open("namespace " + model.Namespace);
-            foreach (var container in model.ContainingTypes) w.Open("partial " + container.Keyword + " " + container.Name);
+            if (model.Namespace.Length > 0) w.Open("namespace " + Identifiers.EscapeNamespace(model.Namespace));
+            foreach (var container in model.ContainingTypes) w.Open("partial " + container.Keyword + " " + Identifiers.Escape(container.Name));
 
             string t = model.ElementTypeName;
             w.Line("[global::Axon.Model.GeneratedNetwork(" + Quote(NetworkDescriptionCodec.Encode(model)) + ")]");
-            w.Open($"partial {model.TypeKeyword} {model.ClassName} : global::Axon.Model.IDifferentiableModel<{t}>");
+            w.Open($"partial {model.TypeKeyword} {Identifiers.Escape(model.ClassName)} : global::Axon.Model.IDifferentiableModel<{t}>");
             WriteMetadata(w, model);
             w.Line();
             WriteParameters(w, model);
@@ -53,20 +55,20 @@ namespace Axon.Generator.Emit
         {
             string t = model.ElementTypeName;
             w.Line("/// <summary>Elements per input sample; the input shape is [" + string.Join(", ", model.InputShape) + "].</summary>");
-            w.Line("public const int InputSize = " + model.Nodes[0].Size + ";");
+            w.Line($"public const int {GeneratedMembers.InputSize} = " + model.Nodes[0].Size + ";");
             w.Line("/// <summary>Elements per output sample; the output shape is [" + string.Join(", ", model.Output.Shape) + "].</summary>");
-            w.Line("public const int OutputSize = " + model.Output.Size + ";");
+            w.Line($"public const int {GeneratedMembers.OutputSize} = " + model.Output.Size + ";");
             w.Line("/// <summary>Length of the flat parameter vector.</summary>");
-            w.Line("public const int ParameterCount = " + model.ParameterCount + ";");
+            w.Line($"public const int {GeneratedMembers.ParameterCount} = " + model.ParameterCount + ";");
             w.Line();
             w.Line("/// <summary>Index of every node, for taps, gradients and tangents (0 is the input).</summary>");
-            w.Open("public static class LayerIndex");
-            foreach (var node in model.Nodes) w.Line($"public const int {node.Name} = {node.Index};");
+            w.Open("public static class " + GeneratedMembers.LayerIndex);
+            foreach (var node in model.Nodes) w.Line($"public const int {Identifiers.Escape(node.Name)} = {node.Index};");
             w.Close();
             w.Line();
 
             int offset = 0;
-            w.Line("private static readonly global::Axon.Model.LayerInfo[] s_layers =");
+            w.Line($"private static readonly global::Axon.Model.LayerInfo[] {GeneratedMembers.LayersTable} =");
             w.Line("{");
             foreach (var node in model.Nodes)
             {
@@ -76,7 +78,7 @@ namespace Axon.Generator.Emit
 
             w.Line("};");
             w.Line();
-            w.Line("private static readonly global::Axon.Model.ParameterInfo[] s_parameters =");
+            w.Line($"private static readonly global::Axon.Model.ParameterInfo[] {GeneratedMembers.ParametersTable} =");
             w.Line("{");
             foreach (var p in model.Parameters)
             {
@@ -90,27 +92,27 @@ namespace Axon.Generator.Emit
             w.Line($"int global::Axon.Model.IDifferentiableModel<{t}>.OutputSize => OutputSize;");
             w.Line();
             w.Line("/// <summary>The nodes in topological order, with shapes, offsets and whether each is a cut.</summary>");
-            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.LayerInfo> Layers => s_layers;");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.LayerInfo> {GeneratedMembers.Layers} => {GeneratedMembers.LayersTable};");
             w.Line();
             w.Line("/// <summary>The [Layer] descriptors in declaration order.</summary>");
-            w.Line("public global::Axon.Layers.Layer[] GetLayerDescriptors() => new global::Axon.Layers.Layer[] { " + string.Join(", ", model.LayerMembers) + " };");
+            w.Line($"public global::Axon.Layers.Layer[] {GeneratedMembers.GetLayerDescriptors}() => new global::Axon.Layers.Layer[] {{ " + string.Join(", ", model.LayerMembers.Select(Identifiers.Escape)) + " };");
             w.Line();
             w.Line("/// <summary>The parameter tensors inside <see cref=\"Parameters\"/>, named as PyTorch names them.</summary>");
-            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> {GeneratedMembers.ParameterTensors} => {GeneratedMembers.ParametersTable};");
         }
 
         private static void WriteParameters(SourceWriter w, ModelSpec model)
         {
             string t = model.ElementTypeName;
-            w.Line($"private readonly {t}[] _parameters = CreateInitialParameters(0);");
+            w.Line($"private readonly {t}[] {GeneratedMembers.ParameterStorage} = {GeneratedMembers.CreateInitialParameters}(0);");
             w.Line();
             w.Line("/// <summary>Every parameter as one flat vector (see <see cref=\"ParameterTensors\"/> for the layout).</summary>");
-            w.Line($"public global::System.Span<{t}> Parameters => _parameters;");
+            w.Line($"public global::System.Span<{t}> {GeneratedMembers.Parameters} => {GeneratedMembers.ParameterStorage};");
             w.Line();
             w.Line("/// <summary>Re-initialises every parameter as PyTorch does by default, from <paramref name=\"seed\"/>.</summary>");
-            w.Line("public void ResetParameters(int seed) => CreateInitialParameters(seed).CopyTo(_parameters, 0);");
+            w.Line($"public void {GeneratedMembers.ResetParameters}(int seed) => {GeneratedMembers.CreateInitialParameters}(seed).CopyTo({GeneratedMembers.ParameterStorage}, 0);");
             w.Line();
-            using (w.Block($"private static {t}[] CreateInitialParameters(int seed)"))
+            using (w.Block($"private static {t}[] {GeneratedMembers.CreateInitialParameters}(int seed)"))
             {
                 w.Line($"var values = new {t}[ParameterCount];");
                 w.Line("var random = new global::System.Random(seed);");
@@ -139,11 +141,11 @@ namespace Axon.Generator.Emit
         {
             string t = model.ElementTypeName;
             // Arrays, not ReadOnlySpan properties over array literals: those allocate on every read in Debug builds.
-            w.Line("private static readonly int[] s_layerSizes = " + IntArray(model.Nodes.Select(n => n.Size).ToEquatableArray()) + ";");
-            w.Line("private static readonly int[] s_indexSizes = " + IntArray(model.Nodes.Select(NodeCode.IndexSize).ToEquatableArray()) + ";");
+            w.Line($"private static readonly int[] {GeneratedMembers.LayerSizes} = " + IntArray(model.Nodes.Select(n => n.Size).ToEquatableArray()) + ";");
+            w.Line($"private static readonly int[] {GeneratedMembers.IndexSizes} = " + IntArray(model.Nodes.Select(NodeCode.IndexSize).ToEquatableArray()) + ";");
             w.Line();
             w.Line("/// <summary>Buffers for up to <paramref name=\"maxBatch\"/> samples; reuse it so that calls allocate nothing.</summary>");
-            using (w.Block($"public global::Axon.Model.ModelWorkspace<{t}> CreateWorkspace(int maxBatch)"))
+            using (w.Block($"public global::Axon.Model.ModelWorkspace<{t}> {GeneratedMembers.CreateWorkspace}(int maxBatch)"))
             {
                 w.Line("global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);");
                 w.Line("long scratch = 0;");
@@ -153,7 +155,7 @@ namespace Axon.Generator.Emit
                     if (length is not null) w.Line($"scratch = global::System.Math.Max(scratch, {length});");
                 }
 
-                w.Line($"return new global::Axon.Model.ModelWorkspace<{t}>(s_layerSizes, s_indexSizes, maxBatch, scratch);");
+                w.Line($"return new global::Axon.Model.ModelWorkspace<{t}>(s_layerSizes, s_indexSizes, maxBatch, scratch, {Quote(model.ClassName)});");
             }
         }
     }

@@ -39,11 +39,31 @@ namespace Axon.Generator.Emit
             return new Closer(this);
         }
 
+        /// <summary>
+        /// A real literal that reads back as exactly <paramref name="value"/> held in the element type (a float
+        /// literal is the float nearest the value). The value must be finite in that type: the parser rejects others
+        /// (AXN008), and an infinite or NaN value here is a generator bug, so it throws rather than write bad code.
+        /// </summary>
         public static string Literal(double value, bool asFloat)
         {
-            string text = value.ToString("R", CultureInfo.InvariantCulture);
-            if (text.IndexOf('.') < 0 && text.IndexOf('E') < 0 && !text.Contains("Infinity") && !text.Contains("NaN")) text += ".0";
+            string text = asFloat ? RoundTrip((float)value) : RoundTrip(value);
+            if (text.IndexOf('.') < 0 && text.IndexOf('E') < 0) text += ".0";
             return asFloat ? text + "f" : text;
+        }
+
+        // "R" is the shortest round-trip form on .NET Core; older frameworks can miss by one ulp, hence the check and G9/G17.
+        private static string RoundTrip(double value)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "not a finite double");
+            string text = value.ToString("R", CultureInfo.InvariantCulture);
+            return double.Parse(text, CultureInfo.InvariantCulture) == value ? text : value.ToString("G17", CultureInfo.InvariantCulture);
+        }
+
+        private static string RoundTrip(float value)
+        {
+            if (float.IsNaN(value) || float.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "not a finite float");
+            string text = value.ToString("R", CultureInfo.InvariantCulture);
+            return float.Parse(text, CultureInfo.InvariantCulture) == value ? text : value.ToString("G9", CultureInfo.InvariantCulture);
         }
 
         public static string Literal(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -78,7 +78,9 @@ namespace Axon.Generator.Parsing
                 return null;
             }
 
-            return method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
+            // The fully qualified format escapes keywords in the type; the method name is escaped here (a function named @int).
+            string name = SyntaxFacts.GetKeywordKind(method.Name) != SyntaxKind.None ? "@" + method.Name : method.Name;
+            return method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + name;
         }
     }
 }

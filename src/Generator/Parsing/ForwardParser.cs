@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Axon.Generator.Diagnostics;
+using Axon.Generator.Graph;
 using Axon.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -16,7 +17,7 @@ namespace Axon.Generator.Parsing
     /// </summary>
     internal sealed class ForwardParser
     {
-        private const string TensorType = "Axon.Layers.Tensor";
+        private const string TensorType = ForwardDefinition.TensorType;
         private const string LayerBaseType = "Axon.Layers.Layer";
 
         private readonly SemanticModel _model;
@@ -24,24 +25,26 @@ namespace Axon.Generator.Parsing
         private readonly ElementKind _element;
         private readonly List<DiagnosticInfo> _diagnostics;
         private readonly CancellationToken _cancellationToken;
-        private readonly List<DraftNode> _nodes = new List<DraftNode> { DraftNode.Input() };
+        private readonly NodeNamer _names;
+        private readonly List<DraftNode> _nodes;
         private readonly Dictionary<string, int> _values = new Dictionary<string, int>();
-        private readonly Dictionary<string, int> _nameUses = new Dictionary<string, int>();
         private bool _failed;
 
-        private ForwardParser(SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private ForwardParser(SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             _model = model;
             _layers = layers;
+            _names = names;
+            _nodes = new List<DraftNode> { DraftNode.Input(names.Input()) };
             _element = element;
             _diagnostics = diagnostics;
             _cancellationToken = cancellationToken;
         }
 
         /// <summary>Returns the nodes (input first, output last) or null when a diagnostic was reported.</summary>
-        public static List<DraftNode>? Parse(MethodDeclarationSyntax method, SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static List<DraftNode>? Parse(MethodDeclarationSyntax method, SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            var parser = new ForwardParser(model, layers, element, diagnostics, cancellationToken);
+            var parser = new ForwardParser(model, layers, names, element, diagnostics, cancellationToken);
             int output = parser.ParseBody(method);
             if (parser._failed || output < 0) return null;
             return parser.Finish(output);
@@ -115,7 +118,7 @@ namespace Axon.Generator.Parsing
                         if (left < 0) return -1;
                         int right = Evaluate(binary.Right);
                         if (right < 0) return -1;
-                        return Add(OpKind.Add, "add", new List<int> { left, right }, new int[0], "", binary);
+                        return Add(OpKind.Add, "add", new List<int> { left, right }, EquatableArray<int>.Empty, "", binary);
                     }
 
                 case InvocationExpressionSyntax invocation:
@@ -144,7 +147,7 @@ namespace Axon.Generator.Parsing
 
                 int input = Evaluate(arguments[0].Expression);
                 if (input < 0) return -1;
-                _nodes.Add(DraftNode.Apply(layer, UniqueName(layer.Name), input, invocation));
+                _nodes.Add(DraftNode.Apply(layer, _names.Layer(layer.Name), input, LocationInfo.From(invocation)));
                 return _nodes.Count - 1;
             }
 
@@ -168,13 +171,13 @@ namespace Axon.Generator.Parsing
                                 return -1;
                             }
 
-                            return Add(OpKind.Concat, "concat", parts, new int[0], "", invocation);
+                            return Add(OpKind.Concat, "concat", parts, EquatableArray<int>.Empty, "", invocation);
                         }
 
                     case "Flatten" when receiver is not null:
                         {
                             int input = Evaluate(receiver);
-                            return input < 0 ? -1 : Add(OpKind.Flatten, "flatten", new List<int> { input }, new int[0], "", invocation);
+                            return input < 0 ? -1 : Add(OpKind.Flatten, "flatten", new List<int> { input }, EquatableArray<int>.Empty, "", invocation);
                         }
 
                     case "Reshape" when receiver is not null:
@@ -192,8 +195,16 @@ namespace Axon.Generator.Parsing
                                 dims.Add(d);
                             }
 
+                            string? problem = HyperParameterRules.ReshapeDimensions(dims.ToEquatableArray());
+                            if (problem is not null)
+                            {
+                                _failed = true;
+                                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperParameter, invocation, invocation.ToString(), problem));
+                                return -1;
+                            }
+
                             int input = Evaluate(receiver);
-                            return input < 0 ? -1 : Add(OpKind.Reshape, "reshape", new List<int> { input }, dims.ToArray(), "", invocation);
+                            return input < 0 ? -1 : Add(OpKind.Reshape, "reshape", new List<int> { input }, dims.ToEquatableArray(), "", invocation);
                         }
 
                     case "Apply" when receiver is not null && arguments.Count == 1:
@@ -206,8 +217,8 @@ namespace Axon.Generator.Parsing
                             }
 
                             int input = Evaluate(receiver);
-                            string name = function.Substring(function.LastIndexOf('.') + 1);
-                            return input < 0 ? -1 : Add(OpKind.Activation, char.ToLowerInvariant(name[0]) + name.Substring(1), new List<int> { input }, new int[0], function, invocation);
+                            string name = function.Substring(function.LastIndexOf('.') + 1).TrimStart('@');
+                            return input < 0 ? -1 : Add(OpKind.Activation, char.ToLowerInvariant(name[0]) + name.Substring(1), new List<int> { input }, EquatableArray<int>.Empty, function, invocation);
                         }
                 }
             }
@@ -216,20 +227,10 @@ namespace Axon.Generator.Parsing
             return -1;
         }
 
-        private int Add(OpKind kind, string baseName, List<int> inputs, int[] hyper, string function, SyntaxNode syntax)
+        private int Add(OpKind kind, string baseName, List<int> inputs, EquatableArray<int> hyper, string function, SyntaxNode syntax)
         {
-            _nodes.Add(new DraftNode(kind, UniqueName(baseName), inputs, hyper, 0, function, null, syntax));
+            _nodes.Add(new DraftNode(kind, _names.Structural(baseName), inputs.ToEquatableArray(), hyper, 0, function, null, LocationInfo.From(syntax)));
             return _nodes.Count - 1;
-        }
-
-        private string UniqueName(string baseName)
-        {
-            _nameUses.TryGetValue(baseName, out int uses);
-            _nameUses[baseName] = ++uses;
-            bool isLayer = _layers.ContainsKey(baseName);
-
-            // A layer's first application keeps the layer's name (so taps read "conv1"); structural nodes are numbered.
-            return isLayer ? (uses == 1 ? baseName : baseName + "_" + uses) : baseName + uses;
         }
 
         private List<DraftNode> Finish(int output) => GraphPruning.KeepAncestorsOf(_nodes, output);

@@ -1,4 +1,4 @@
-using System;
+using Axon.Generator.Graph;
 using Axon.Generator.Model;
 
 namespace Axon.Generator.Parsing
@@ -6,9 +6,9 @@ namespace Axon.Generator.Parsing
     /// <summary>Range checks on a layer's constant hyper-parameters; returns what is wrong, or null.</summary>
     internal static class HyperParameterRules
     {
-        public static string? Check(LayerDeclaration layer)
+        public static string? Check(LayerDeclaration layer, ElementKind element)
         {
-            int[] h = layer.Hyper;
+            var h = layer.Hyper;
             switch (layer.Kind)
             {
                 case OpKind.Dense:
@@ -23,22 +23,45 @@ namespace Axon.Generator.Parsing
                 case OpKind.Embedding:
                     return Positive(h[0], "count") ?? Positive(h[1], "dim");
                 case OpKind.BatchNorm:
-                    return Positive(h[0], "channels") ?? (!(layer.Scalar > 0) || double.IsInfinity(layer.Scalar) ? $"epsilon must be positive and finite, not {layer.Scalar}" : null);
+                    return Positive(h[0], "channels") ?? PositiveReal(layer.Scalar, "epsilon", element);
                 case OpKind.LeakyReLU:
-                    return double.IsNaN(layer.Scalar) || double.IsInfinity(layer.Scalar) ? "slope must be finite" : null;
+                    return FiniteReal(layer.Scalar, "slope", element);
                 case OpKind.Reshape:
-                    if (h.Length == 0) return "Reshape needs at least one dimension";
-                    foreach (int d in h)
-                    {
-                        if (d <= 0) return $"Reshape dimensions must be positive, not {d}";
-                    }
-
-                    return null;
+                    return ReshapeDimensions(h);
                 default:
                     return null;
             }
         }
 
+        /// <summary>Reshape targets, from a layer or from <c>x.Reshape(...)</c> in a Forward definition.</summary>
+        public static string? ReshapeDimensions(EquatableArray<int> dims)
+        {
+            if (dims.Count == 0) return "Reshape needs at least one dimension";
+            foreach (int d in dims)
+            {
+                if (d <= 0) return $"Reshape dimensions must be positive, not {d}";
+            }
+
+            return null;
+        }
+
         private static string? Positive(int value, string name) => value > 0 ? null : $"{name} must be positive, not {value}";
+
+        /// <summary>The value as the generated code will hold it: a float model rounds it to float.</summary>
+        private static double InElementType(double value, ElementKind element) => element == ElementKind.Float ? (float)value : value;
+
+        private static string? FiniteReal(double value, string name, ElementKind element)
+        {
+            double held = InElementType(value, element);
+            if (double.IsNaN(held) || double.IsInfinity(held)) return $"{name} must be a finite {TypeName(element)}, not {Format(value)}";
+            return null;
+        }
+
+        private static string? PositiveReal(double value, string name, ElementKind element)
+            => FiniteReal(value, name, element) ?? (InElementType(value, element) > 0 ? null : $"{name} must be positive as a {TypeName(element)}, not {Format(value)}");
+
+        private static string TypeName(ElementKind element) => element == ElementKind.Float ? "float" : "double";
+
+        private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

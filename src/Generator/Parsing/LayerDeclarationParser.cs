@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Axon.Generator.Diagnostics;
+using Axon.Generator.Graph;
 using Axon.Generator.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -14,6 +14,8 @@ namespace Axon.Generator.Parsing
     /// <summary>Reads one [Layer] member's initializer (e.g. <c>new Conv2d(1, 8, kernel: 3)</c>) into a <see cref="LayerDeclaration"/>.</summary>
     internal static class LayerDeclarationParser
     {
+        private const string LayerBaseType = "Axon.Layers.Layer";
+
         public static LayerDeclaration? Parse(ISymbol member, SemanticModel model, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
@@ -23,9 +25,17 @@ namespace Axon.Generator.Parsing
                 PropertyDeclarationSyntax p => p.Initializer?.Value ?? p.ExpressionBody?.Expression,
                 _ => null,
             };
-            if (syntax is null)
+            if (syntax is null || member is IPropertySymbol { IsIndexer: true })
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, member.Locations.FirstOrDefault(), member.Name, "has no declaration the generator can read"));
+                return null;
+            }
+
+            // The generated GetLayerDescriptors() returns the members as Layer[], so each must be declared as a layer.
+            var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+            if (!DerivesFromLayer(memberType))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, syntax, member.Name, $"must have a layer type such as Dense, not '{memberType.ToDisplayString()}'"));
                 return null;
             }
 
@@ -74,6 +84,8 @@ namespace Axon.Generator.Parsing
                     continue;
                 }
 
+                int index = Array.IndexOf(entry.IntParameters, name);
+                if (name != entry.ScalarParameter && index < 0) continue;
                 var constant = value.ConstantValue;
                 if (!constant.HasValue)
                 {
@@ -84,19 +96,13 @@ namespace Axon.Generator.Parsing
 
                 if (name == entry.ScalarParameter)
                 {
-                    scalar = Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
+                    if (!ConstantValues.TryReal(constant.Value, out scalar)) return NotANumber(diagnostics, argumentSyntax, member.Name, name);
                     continue;
                 }
 
-                int index = Array.IndexOf(entry.IntParameters, name);
-                if (index < 0) continue;
                 while (hyper.Count <= index) hyper.Add(0);
-                hyper[index] = constant.Value switch
-                {
-                    bool b => b ? 1 : 0,
-                    int i => i,
-                    _ => Convert.ToInt32(constant.Value, System.Globalization.CultureInfo.InvariantCulture),
-                };
+                if (!ConstantValues.TryInteger(constant.Value, out int integer)) return NotANumber(diagnostics, argumentSyntax, member.Name, name);
+                hyper[index] = integer;
             }
 
             while (hyper.Count < entry.IntParameters.Length) hyper.Add(0);
@@ -106,8 +112,8 @@ namespace Axon.Generator.Parsing
                 if (hyper[1] == 0) hyper[1] = hyper[0];
             }
 
-            var declaration = new LayerDeclaration(member.Name, entry.Kind, hyper.ToArray(), scalar, function, syntax);
-            string? problem = HyperParameterRules.Check(declaration);
+            var declaration = new LayerDeclaration(member.Name, entry.Kind, hyper.ToEquatableArray(), scalar, function, LocationInfo.From(syntax));
+            string? problem = HyperParameterRules.Check(declaration, element);
             if (problem is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperParameter, initializer, member.Name, problem));
@@ -115,6 +121,22 @@ namespace Axon.Generator.Parsing
             }
 
             return declaration;
+        }
+
+        private static LayerDeclaration? NotANumber(List<DiagnosticInfo> diagnostics, SyntaxNode at, string layer, string parameter)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, at, layer, $"needs a number that fits the parameter '{parameter}'"));
+            return null;
+        }
+
+        private static bool DerivesFromLayer(ITypeSymbol type)
+        {
+            for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+            {
+                if (t.ToDisplayString() == LayerBaseType) return true;
+            }
+
+            return false;
         }
 
         private static bool TryReadIntArray(IOperation value, List<int> into)

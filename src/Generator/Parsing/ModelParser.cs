@@ -2,39 +2,33 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Axon.Generator.Diagnostics;
+using Axon.Generator.Graph;
 using Axon.Generator.Model;
-using Axon.Generator.ShapeChecking;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Axon.Generator.Parsing
 {
     /// <summary>
-    /// Parses a [Differentiable] model class: its declaration (partial, element type, input shape), its [Layer]
-    /// members and its forward definition (a Forward method, or the declaration order), then shape-checks the
-    /// network into a <see cref="ModelSpec"/>.
+    /// Parses a [Differentiable] model class — its declaration (partial, element type, input shape), its [Layer]
+    /// members and its forward definition (a Forward method, or the declaration order) — into a
+    /// <see cref="DraftModel"/> for the shape checker. Problems become diagnostics and a null draft.
     /// </summary>
     internal static class ModelParser
     {
         private const string InputShapeAttribute = "Axon.InputShapeAttribute";
         private const string LayerAttribute = "Axon.LayerAttribute";
-        private const string TensorType = "Axon.Layers.Tensor";
 
-        public static ModelParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-        {
-            var diagnostics = new List<DiagnosticInfo>();
-            var spec = ParseCore(context, diagnostics, cancellationToken);
-            return new ModelParseResult(spec, diagnostics.ToEquatableArray());
-        }
-
-        private static ModelSpec? ParseCore(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static DraftModel? Parse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration) return null;
+            // [Differentiable] repeated on several partial parts (CS0579) would otherwise emit the model once per part.
+            if (!IsFirstMarkedDeclaration(type, declaration, cancellationToken)) return null;
 
-            if (!IsPartialAll(type, cancellationToken))
+            var typeProblem = ModelTypeRules.Check(type, declaration, cancellationToken);
+            if (typeProblem is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelNotPartial, declaration.Identifier.GetLocation(), type.Name));
+                diagnostics.Add(typeProblem);
                 return null;
             }
 
@@ -46,66 +40,65 @@ namespace Axon.Generator.Parsing
                 return null;
             }
 
+            bool valid = ReservedMemberNames.Check(type, diagnostics);
             var layers = new List<LayerDeclaration>();
-            bool layersValid = true;
+            var seen = new HashSet<string>();
             foreach (var member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (member is not IFieldSymbol && member is not IPropertySymbol) continue;
                 if (!member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerAttribute)) continue;
                 var layer = LayerDeclarationParser.Parse(member, context.SemanticModel, element, diagnostics, cancellationToken);
-                if (layer is null) layersValid = false;
-                else layers.Add(layer);
+                if (layer is null)
+                {
+                    valid = false;
+                }
+                else if (!seen.Add(layer.Name))
+                {
+                    // The compiler reports CS0102 too; the generator cannot tell which of the two the Forward means.
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, layer.Location, layer.Name, "is declared more than once"));
+                    valid = false;
+                }
+                else
+                {
+                    layers.Add(layer);
+                }
             }
 
-            if (!layersValid) return null;
+            if (!valid) return null;
             if (layers.Count == 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyModel, declaration.Identifier.GetLocation(), type.Name));
                 return null;
             }
 
-            var drafts = ParseForward(type, context.SemanticModel, layers, element, diagnostics, cancellationToken);
-            if (drafts is null) return null;
+            var nodes = ParseNetwork(type, context.SemanticModel, layers, element, diagnostics, cancellationToken);
+            if (nodes is null) return null;
 
-            foreach (var layer in layers)
-            {
-                if (!drafts.Any(d => d.Layer == layer))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayer, layer.Syntax, layer.Name));
-                }
-            }
-
-            var checkedNetwork = NetworkChecker.Check(drafts, inputShape, layers, diagnostics);
-            if (checkedNetwork is null) return null;
-
-            return new ModelSpec(
-                type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
-                ContainingTypes(type),
-                type.Name,
-                Keyword(type),
+            return new DraftModel(
+                Identify(type),
                 element,
                 inputShape.ToEquatableArray(),
-                checkedNetwork.Value.Nodes,
-                checkedNetwork.Value.Parameters,
-                layers.Select(l => l.Name).ToEquatableArray());
+                layers.ToEquatableArray(),
+                nodes.ToEquatableArray(),
+                LocationInfo.From(declaration.Identifier.GetLocation()));
         }
 
-        private static List<DraftNode>? ParseForward(INamedTypeSymbol type, SemanticModel model, List<LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static List<DraftNode>? ParseNetwork(INamedTypeSymbol type, SemanticModel model, List<LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            var forward = type.GetMembers("Forward").OfType<IMethodSymbol>()
-                .FirstOrDefault(m => m.Parameters.Length == 1 && m.Parameters[0].Type.ToDisplayString() == TensorType);
+            var namer = new NodeNamer(layers);
+            var forward = ForwardDefinition.Find(type);
             if (forward is null)
             {
                 // Sequential: the layers run in declaration order.
-                var nodes = new List<DraftNode> { DraftNode.Input() };
-                foreach (var layer in layers) nodes.Add(DraftNode.Apply(layer, layer.Name, nodes.Count - 1, layer.Syntax));
+                var nodes = new List<DraftNode> { DraftNode.Input(namer.Input()) };
+                foreach (var layer in layers) nodes.Add(DraftNode.Apply(layer, namer.Layer(layer.Name), nodes.Count - 1, layer.Location));
                 return nodes;
             }
 
             var syntax = forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as MethodDeclarationSyntax;
             if (syntax is null) return null;
-            if (forward.ReturnType.ToDisplayString() != TensorType)
+            if (forward.ReturnType.ToDisplayString() != ForwardDefinition.TensorType)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardConstruct, syntax.ReturnType, syntax.ReturnType + " (Forward must return Tensor)"));
                 return null;
@@ -113,18 +106,14 @@ namespace Axon.Generator.Parsing
 
             var semanticModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
             var byName = layers.ToDictionary(l => l.Name);
-            return ForwardParser.Parse(syntax, semanticModel, byName, element, diagnostics, cancellationToken);
+            return ForwardParser.Parse(syntax, semanticModel, byName, namer, element, diagnostics, cancellationToken);
         }
 
-        private static bool IsPartialAll(INamedTypeSymbol type, CancellationToken cancellationToken)
+        private static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
         {
-            for (var t = type; t is not null; t = t.ContainingType)
-            {
-                bool partial = t.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax d && d.Modifiers.Any(SyntaxKind.PartialKeyword));
-                if (!partial) return false;
-            }
-
-            return true;
+            var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AxonGenerator.DifferentiableAttributeName);
+            var owner = first?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            return owner is null || owner == declaration;
         }
 
         private static ElementKind ReadElementKind(IEnumerable<AttributeData> attributes)
@@ -143,7 +132,7 @@ namespace Axon.Generator.Parsing
         private static int[]? ReadInputShape(INamedTypeSymbol type)
         {
             var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == InputShapeAttribute);
-            if (attribute is null || attribute.ConstructorArguments.Length != 1) return null;
+            if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array) return null;
             var values = attribute.ConstructorArguments[0].Values;
             if (values.IsDefaultOrEmpty) return null;
             var shape = new int[values.Length];
@@ -156,11 +145,15 @@ namespace Axon.Generator.Parsing
             return shape;
         }
 
-        private static EquatableArray<ContainingTypeSpec> ContainingTypes(INamedTypeSymbol type)
+        private static ModelIdentity Identify(INamedTypeSymbol type)
         {
             var chain = new List<ContainingTypeSpec>();
             for (var t = type.ContainingType; t is not null; t = t.ContainingType) chain.Insert(0, new ContainingTypeSpec(Keyword(t), t.Name));
-            return chain.ToEquatableArray();
+            // Symbol names, not display strings: unescaped ("event", not "@event"); the emitter escapes what needs it.
+            var parts = new List<string>();
+            for (var n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace) parts.Insert(0, n.Name);
+            string ns = string.Join(".", parts);
+            return new ModelIdentity(ns, chain.ToEquatableArray(), type.Name, Keyword(type));
         }
 
         private static string Keyword(INamedTypeSymbol type) => type.IsRecord

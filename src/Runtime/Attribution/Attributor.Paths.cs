@@ -31,6 +31,7 @@ public sealed partial class Attributor<T>
         public int LayerCount;
         public int RegionCount;
         public bool Difference;
+        public bool SelectInputs; // neuron conductance through input neurons: IG restricted to the selection
 
         public PathCall(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, int resultSize, Span<T> result, Span<T> deltas)
         {
@@ -44,13 +45,51 @@ public sealed partial class Attributor<T>
         }
     }
 
+    /// <summary>
+    /// Runs a path method into the engine's staged buffers (see Attributor.Results.cs) and copies the results and
+    /// deltas to the caller's spans only when every value is finite.
+    /// </summary>
     private AttributionReport RunPath(ref PathCall call, IntegrationOptions options)
+    {
+        var destination = call.Result;
+        var deltaDestination = call.Deltas;
+        call.Result = StagedResult(call.Count, call.ResultSize);
+        call.Deltas = StagedDeltas(deltaDestination);
+        AttributionReport report;
+        try
+        {
+            report = Integrate(ref call, options);
+        }
+        catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient" or "inputTangent")
+        {
+            // Every argument was checked before the run, so a model pass that rejects one of these met a value that
+            // overflowed inside the network (an infinite activation fed onward, a NaN gradient seeded back).
+            throw Overflowed(e, _model.Name);
+        }
+
+        if (call.SelectInputs)
+        {
+            // Through input neuron j only input j flows: IG restricted to S.
+            var selection = _selectionWeights.AsSpan(0, _inputSize);
+            for (int b = 0; b < call.Count; b++)
+            {
+                var row = call.Result.Slice(b * _inputSize, _inputSize);
+                TensorPrimitives.Multiply(row, selection, row);
+            }
+        }
+
+        Publish(call.Result, destination, call.ResultSize, "attributions");
+        Publish(call.Deltas, deltaDestination, 1, "convergence delta");
+        return report;
+    }
+
+    private AttributionReport Integrate(ref PathCall call, IntegrationOptions options)
     {
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
         bool adaptive = options.Tolerance > 0;
         bool needDeltas = adaptive || !call.Deltas.IsEmpty;
-        var deltas = Grow(ref _deltaScratch, call.Count);
-        var result = Grow(ref _resultScratch, (long)call.Count * call.ResultSize);
+        var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
+        var result = call.Result; // staged by RunPath: the caller's spans change only when the call succeeds
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
         _backend.BeginCall(call.Inputs, call.Count, call.Baseline.Kind == BaselineKind.Zero ? default : call.Baseline.Values, call.ResultSize);
         if (call.Method == PathMethod.Neuron) _backend.SetSelection(_selectionWeights.AsSpan(0, _sizes[call.Layer]));
@@ -77,13 +116,7 @@ public sealed partial class Attributor<T>
             }
 
             bool converged = !adaptive || worst <= options.Tolerance;
-            if (converged || steps >= options.MaxSteps)
-            {
-                // The results reach the caller only now, whole: a failure above leaves the caller's spans untouched.
-                result.CopyTo(call.Result);
-                if (!call.Deltas.IsEmpty) deltas.CopyTo(call.Deltas);
-                return new AttributionReport(steps, evaluations, worst, converged);
-            }
+            if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged);
 
             steps = (int)Math.Min(2L * steps, options.MaxSteps);
         }

@@ -8,47 +8,71 @@ public sealed partial class Attributor<T>
     /// <summary>F(x) for every input (<paramref name="scores"/>: one per input).</summary>
     public void TargetScores(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> scores)
     {
-        int count = ValidateInputs(inputs);
-        target.Validate(count, _outputSize, nameof(target));
-        CheckResultLength(scores.Length, count, 1, nameof(scores));
-        for (int first = 0; first < count; first += HostBatch)
+        Enter();
+        try
         {
-            int rows = Math.Min(HostBatch, count - first);
-            _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            for (int r = 0; r < rows; r++) scores[first + r] = target.Evaluate(first + r, Row(_outputs, r, _outputSize));
+            int count = ValidateInputs(inputs);
+            target.Validate(count, _outputSize, nameof(target));
+            CheckResultLength(scores.Length, count, 1, nameof(scores));
+            for (int first = 0; first < count; first += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, count - first);
+                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                for (int r = 0; r < rows; r++) scores[first + r] = target.Evaluate(first + r, Row(_outputs, r, _outputSize));
+            }
+        }
+        finally
+        {
+            Exit();
         }
     }
 
     /// <summary>The activation of <paramref name="layer"/> for every input (inputs × layer size).</summary>
     public void LayerActivation(int layer, ReadOnlySpan<T> inputs, Span<T> activations)
     {
-        CheckLayer(layer, nameof(layer));
-        int count = ValidateInputs(inputs);
-        int width = _sizes[layer];
-        CheckResultLength(activations.Length, count, width, nameof(activations));
-        for (int first = 0; first < count; first += HostBatch)
+        Enter();
+        try
         {
-            int rows = Math.Min(HostBatch, count - first);
-            _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            HostWorkspace.Activation(layer).CopyTo(activations.Slice(first * width, rows * width));
+            CheckLayer(layer, nameof(layer));
+            int count = ValidateInputs(inputs);
+            int width = _sizes[layer];
+            CheckResultLength(activations.Length, count, width, nameof(activations));
+            for (int first = 0; first < count; first += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, count - first);
+                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                HostWorkspace.Activation(layer).CopyTo(activations.Slice(first * width, rows * width));
+            }
+        }
+        finally
+        {
+            Exit();
         }
     }
 
     /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size).</summary>
     public void LayerGradientTimesActivation(int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions)
     {
-        CheckLayer(layer, nameof(layer));
-        int count = ValidateInputs(inputs);
-        target.Validate(count, _outputSize, nameof(target));
-        int width = _sizes[layer];
-        CheckResultLength(attributions.Length, count, width, nameof(attributions));
-        for (int first = 0; first < count; first += HostBatch)
+        Enter();
+        try
         {
-            int rows = Math.Min(HostBatch, count - first);
-            _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
-            _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
-            TensorPrimitives.Multiply(HostWorkspace.Gradient(layer), HostWorkspace.Activation(layer), attributions.Slice(first * width, rows * width));
+            CheckLayer(layer, nameof(layer));
+            int count = ValidateInputs(inputs);
+            target.Validate(count, _outputSize, nameof(target));
+            int width = _sizes[layer];
+            CheckResultLength(attributions.Length, count, width, nameof(attributions));
+            for (int first = 0; first < count; first += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, count - first);
+                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
+                _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+                TensorPrimitives.Multiply(HostWorkspace.Gradient(layer), HostWorkspace.Activation(layer), attributions.Slice(first * width, rows * width));
+            }
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -77,10 +101,39 @@ public sealed partial class Attributor<T>
     private void ReferenceMethod(
         int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale)
     {
-        CheckLayer(layer, nameof(layer));
-        int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas);
+        Enter();
+        try
+        {
+            CheckLayer(layer, nameof(layer));
+
+            // Two evaluations per path: the input and the reference.
+            int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2);
+            int width = _sizes[layer];
+            CheckResultLength(attributions.Length, count, width, nameof(attributions));
+            var staged = StagedResult(count, width);
+            var stagedDeltas = StagedDeltas(deltas);
+            try
+            {
+                ReferenceMethod(layer, inputs, target, baseline, count, staged, stagedDeltas, rescale);
+            }
+            catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
+            {
+                throw Overflowed(e, _model.Name);
+            }
+
+            Publish(staged, attributions, width, "attributions");
+            Publish(stagedDeltas, deltas, 1, "convergence delta");
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReferenceMethod(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, bool rescale)
+    {
         int width = _sizes[layer];
-        CheckResultLength(attributions.Length, count, width, nameof(attributions));
         var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
         if (baseline.IsSampled) DrawBaselines(ref call);
 

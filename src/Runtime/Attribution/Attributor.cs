@@ -25,8 +25,11 @@ namespace Axon.Attribution;
 /// </para>
 /// <para>
 /// The engine owns its workspaces and buffers; they grow on first use and are reused, so repeated calls with the
-/// same sizes allocate nothing. An engine is not thread-safe: use one per thread. Arguments are checked before
-/// anything runs: a bad one throws and leaves the results and the engine unchanged.
+/// same sizes allocate nothing. An engine is not thread-safe: use one per thread; a call made while another is
+/// running (from another thread, or re-entered from a callback) throws <see cref="InvalidOperationException"/>
+/// instead of corrupting both. Arguments are checked before anything runs: a bad one throws and leaves the results
+/// and the engine unchanged. Results are computed in the engine's buffers and copied out only when finite, so a
+/// finite input that overflows inside the network fails the same way, with nothing written.
 /// </para>
 /// <para>
 /// Every path method can return the convergence delta per input: δ = Q[dF/dα] − (F(x) − F̄(x′)), the error of the
@@ -74,7 +77,6 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private T[] _referenceValue = [];
     private T[] _pathSum = [];
     private T[] _deltaScratch = [];
-    private T[] _resultScratch = [];
     private T[] _difference = [];
     private int[] _draws = [];
     private int[] _layerList = new int[4];
@@ -166,11 +168,19 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> deltas = default)
     {
-        options ??= IntegrationOptions.Default;
-        int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
-        var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas) { Method = PathMethod.Gradient };
-        return RunPath(ref call, options);
+        Enter();
+        try
+        {
+            options ??= IntegrationOptions.Default;
+            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
+            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas) { Method = PathMethod.Gradient };
+            return RunPath(ref call, options);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>
@@ -197,31 +207,39 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         ReadOnlySpan<int> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> deltas = default)
     {
-        options ??= IntegrationOptions.Default;
-        if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
-        int total = 0;
-        foreach (int layer in layers)
+        Enter();
+        try
         {
-            CheckLayer(layer, nameof(layers));
-            total += _sizes[layer];
-        }
+            options ??= IntegrationOptions.Default;
+            if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
+            int total = 0;
+            foreach (int layer in layers)
+            {
+                CheckLayer(layer, nameof(layers));
+                total += _sizes[layer];
+            }
 
-        int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        if (options.PathForm == LayerPathForm.Difference && options.Rule is not (IntegrationRule.RiemannLeft or IntegrationRule.RiemannRight or IntegrationRule.RiemannTrapezoid))
-        {
-            throw new ArgumentException(
-                $"The difference form needs a grid rule (RiemannLeft, RiemannRight or RiemannTrapezoid); {options.Rule} has none. Use the tangent form.", nameof(options));
-        }
+            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            if (options.PathForm == LayerPathForm.Difference && options.Rule is not (IntegrationRule.RiemannLeft or IntegrationRule.RiemannRight or IntegrationRule.RiemannTrapezoid))
+            {
+                throw new ArgumentException(
+                    $"The difference form needs a grid rule (RiemannLeft, RiemannRight or RiemannTrapezoid); {options.Rule} has none. Use the tangent form.", nameof(options));
+            }
 
-        CheckResultLength(attributions.Length, count, total, nameof(attributions));
-        SetLayers(layers);
-        var call = new PathCall(inputs, target, baseline, count, total, attributions, deltas)
+            CheckResultLength(attributions.Length, count, total, nameof(attributions));
+            SetLayers(layers);
+            var call = new PathCall(inputs, target, baseline, count, total, attributions, deltas)
+            {
+                Method = PathMethod.Conductance,
+                LayerCount = layers.Length,
+                Difference = options.PathForm == LayerPathForm.Difference,
+            };
+            return RunPath(ref call, options);
+        }
+        finally
         {
-            Method = PathMethod.Conductance,
-            LayerCount = layers.Length,
-            Difference = options.PathForm == LayerPathForm.Difference,
-        };
-        return RunPath(ref call, options);
+            Exit();
+        }
     }
 
     /// <summary>Neuron conductance of one neuron (flat index within the layer); see the set overload.</summary>
@@ -244,38 +262,36 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         int layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> deltas = default)
     {
-        options ??= IntegrationOptions.Default;
-        CheckLayer(layer, nameof(layer));
-        int size = _sizes[layer];
-        if (neurons.IsEmpty) throw new ArgumentException("Select at least one neuron.", nameof(neurons));
-        foreach (int j in neurons)
+        Enter();
+        try
         {
-            if ((uint)j >= (uint)size)
-                throw new ArgumentOutOfRangeException(nameof(neurons), j, $"Layer {layer} ('{_layers[layer].Name}') has neurons 0..{size - 1}.");
-        }
-
-        int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
-        var selection = Grow(ref _selectionWeights, size);
-        selection.Clear();
-        foreach (int j in neurons) selection[j] = T.One;
-        var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas)
-        {
-            Method = layer == 0 ? PathMethod.Gradient : PathMethod.Neuron,
-            Layer = layer,
-        };
-        var report = RunPath(ref call, options);
-        if (layer == 0)
-        {
-            // Through input neuron j only input j flows: IG restricted to S.
-            for (int b = 0; b < count; b++)
+            options ??= IntegrationOptions.Default;
+            CheckLayer(layer, nameof(layer));
+            int size = _sizes[layer];
+            if (neurons.IsEmpty) throw new ArgumentException("Select at least one neuron.", nameof(neurons));
+            foreach (int j in neurons)
             {
-                var row = attributions.Slice(b * _inputSize, _inputSize);
-                TensorPrimitives.Multiply(row, selection, row);
+                if ((uint)j >= (uint)size)
+                    throw new ArgumentOutOfRangeException(nameof(neurons), j, $"Layer {layer} ('{_layers[layer].Name}') has neurons 0..{size - 1}.");
             }
-        }
 
-        return report;
+            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
+            var selection = Grow(ref _selectionWeights, size);
+            selection.Clear();
+            foreach (int j in neurons) selection[j] = T.One;
+            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas)
+            {
+                Method = layer == 0 ? PathMethod.Gradient : PathMethod.Neuron,
+                Layer = layer,
+                SelectInputs = layer == 0,
+            };
+            return RunPath(ref call, options);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>
@@ -289,22 +305,31 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         int layer, ReadOnlySpan<InputRegion> regions, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> deltas = default)
     {
-        options ??= IntegrationOptions.Default;
-        CheckLayer(layer, nameof(layer));
-        if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
-        for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
-        int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        int size = _sizes[layer];
-        CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
-        var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
-        for (int q = 0; q < regions.Length; q++) regions[q].Fill(indicators.Slice(q * _inputSize, _inputSize), _layers[0].Shape);
-        var call = new PathCall(inputs, target, baseline, count, regions.Length * size, attributions, deltas)
+        Enter();
+        try
         {
-            Method = PathMethod.Patch,
-            Layer = layer,
-            RegionCount = regions.Length,
-        };
-        return RunPath(ref call, options);
+            options ??= IntegrationOptions.Default;
+            CheckLayer(layer, nameof(layer));
+            if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
+            PathLimits.CheckRegions(regions.Length, _inputSize, _sizes[layer], nameof(regions));
+            for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
+            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            int size = _sizes[layer];
+            CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
+            var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
+            for (int q = 0; q < regions.Length; q++) regions[q].Fill(indicators.Slice(q * _inputSize, _inputSize), _layers[0].Shape);
+            var call = new PathCall(inputs, target, baseline, count, regions.Length * size, attributions, deltas)
+            {
+                Method = PathMethod.Patch,
+                Layer = layer,
+                RegionCount = regions.Length,
+            };
+            return RunPath(ref call, options);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>
@@ -315,28 +340,38 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> deltas = default)
     {
-        options ??= IntegrationOptions.Default;
-        CheckLayer(layer, nameof(layer));
-        int count = ValidateCommon(inputs, target, baseline, options, deltas);
-        CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
-        var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, deltas)
+        Enter();
+        try
         {
-            Method = PathMethod.Influence,
-            Layer = layer,
-        };
-        return RunPath(ref call, options);
+            options ??= IntegrationOptions.Default;
+            CheckLayer(layer, nameof(layer));
+            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
+            var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, deltas)
+            {
+                Method = PathMethod.Influence,
+                Layer = layer,
+            };
+            return RunPath(ref call, options);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Validation
     // ---------------------------------------------------------------------------------------------------------
 
-    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> deltas)
+    /// <param name="nodesPerPath">Model evaluations per path: the rule's nodes (from <paramref name="options"/>) when 0.</param>
+    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> deltas, int nodesPerPath = 0)
     {
         int count = ValidateInputs(inputs);
         target.Validate(count, _outputSize, nameof(target));
         baseline.Validate(count, _inputSize, nameof(baseline));
         options.Validate(nameof(options));
+        PathLimits.CheckPaths(count, baseline.PathsPerInput(_inputSize), nodesPerPath > 0 ? nodesPerPath : PathLimits.Nodes(options));
         if (!deltas.IsEmpty && deltas.Length != count)
             throw new ArgumentException($"'deltas' has {deltas.Length} values; give one per input ({count}) or none.", nameof(deltas));
         return count;
@@ -348,6 +383,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         if (inputs.Length % _inputSize != 0)
             throw new ArgumentException($"'inputs' has {inputs.Length} values, not a whole number of inputs of {_inputSize}.", nameof(inputs));
         ModelGuard.CheckFinite(inputs, _inputSize, nameof(inputs));
+        CheckParameters();
         return inputs.Length / _inputSize;
     }
 

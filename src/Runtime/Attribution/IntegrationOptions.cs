@@ -30,7 +30,8 @@ public sealed record IntegrationOptions
     public IntegrationRule Rule { get; init; } = IntegrationRule.GaussLegendre;
 
     /// <summary>
-    /// n: nodes of the rule (the difference form: intervals, so n + 1 evaluations). The adaptive mode starts here.
+    /// n: nodes of the rule (the difference form: intervals, so n + 1 evaluations), 1 (2 for the trapezoid rule) to
+    /// <see cref="Quadrature.MaxSteps"/>. The adaptive mode starts here.
     /// </summary>
     public int Steps { get; init; } = 50;
 
@@ -40,7 +41,7 @@ public sealed record IntegrationOptions
     /// </summary>
     public double Tolerance { get; init; }
 
-    /// <summary>The largest n the adaptive mode tries.</summary>
+    /// <summary>The largest n the adaptive mode tries (at most <see cref="Quadrature.MaxSteps"/>).</summary>
     public int MaxSteps { get; init; } = 1024;
 
     /// <summary>How layer methods integrate (layer conductance only; other methods ignore it).</summary>
@@ -53,6 +54,8 @@ public sealed record IntegrationOptions
             throw new ArgumentOutOfRangeException(parameterName, Tolerance, "The tolerance must be ≥ 0 (0 turns the adaptive mode off).");
         if (Tolerance > 0 && MaxSteps < Steps)
             throw new ArgumentOutOfRangeException(parameterName, MaxSteps, $"MaxSteps ({MaxSteps}) is below Steps ({Steps}).");
+        if (Tolerance > 0 && MaxSteps > Quadrature.MaxSteps)
+            throw new ArgumentOutOfRangeException(parameterName, MaxSteps, $"MaxSteps ({MaxSteps}) is above the {Quadrature.MaxSteps} steps any rule takes.");
         if ((uint)PathForm > (uint)LayerPathForm.Difference) throw new ArgumentOutOfRangeException(parameterName, PathForm, "Unknown path form.");
     }
 }

@@ -111,13 +111,13 @@ public static class IdxReader
     private const int InitialGzipCapacity = 1 << 20;
 
     /// <summary>Reads the whole file at <paramref name="path"/>, or the first <paramref name="maxItems"/> items of its outermost dimension.</summary>
-    /// <exception cref="InvalidDataException">The file is not a valid IDX file.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid IDX file, or the path is a folder or may not be read.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or folder on its path).</exception>
     public static IdxArray Read(string path, int? maxItems = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckLimit(maxItems);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        using var stream = DataFileOpener.OpenRead(path, bufferSize: 1 << 16, FileOptions.SequentialScan);
         return (IdxArray)ReadCore(stream, path, maxItems, headerOnly: false);
     }
 
@@ -134,7 +134,7 @@ public static class IdxReader
     public static IdxHeader ReadHeader(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+        using var stream = DataFileOpener.OpenRead(path, bufferSize: 4096, FileOptions.None);
         return (IdxHeader)ReadCore(stream, path, null, headerOnly: true);
     }
 

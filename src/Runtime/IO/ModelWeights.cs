@@ -14,12 +14,13 @@ public static class ModelWeights
     /// <summary>
     /// Loads every parameter tensor of <paramref name="model"/> from the safetensors file at <paramref name="path"/>.
     /// Each is found by name, must have the model's shape and a floating-point dtype (F64, F32, F16, BF16, F8;
-    /// converted to <typeparamref name="T"/>); tensors the model does not have are ignored. All or nothing: when
-    /// anything is wrong the parameters are left as they were.
+    /// converted to <typeparamref name="T"/>) and finite values only; tensors the model does not have are ignored. All
+    /// or nothing: when anything is wrong the parameters are left as they were.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not valid safetensors, or a tensor is missing, has
-    /// another shape or an integer dtype; the message names every such tensor.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors (or is a folder, or may not be read),
+    /// or a tensor is missing, has another shape or an integer dtype, or holds NaN or infinity (also after conversion
+    /// to <typeparamref name="T"/>); the message names every such tensor.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or folder on its path).</exception>
     public static void Load<T>(IDifferentiableModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -65,8 +66,12 @@ public static class ModelWeights
             }
             else
             {
-                tensor.CopyTo(staged.AsSpan(parameter.Offset, parameter.Length));
-                continue;
+                var values = staged.AsSpan(parameter.Offset, parameter.Length);
+                tensor.CopyTo(values);
+
+                // A NaN or infinite weight would not fail here but turn every later output and attribution into NaN.
+                problem = NonFiniteValue(parameter.Name, values);
+                if (problem is null) continue;
             }
 
             problems.Add(problem);
@@ -96,6 +101,19 @@ public static class ModelWeights
         }
 
         staged.CopyTo(model.Parameters);
+    }
+
+    /// <summary>The problem with the first NaN or infinity in a decoded tensor, or null when all are finite.</summary>
+    /// <remarks>Checked after conversion: an F64 value beyond float's range becomes infinity in a float model.</remarks>
+    private static string? NonFiniteValue<T>(string name, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+                return $"tensor '{name}' holds {values[i]} at index {i} (as {typeof(T).Name}); parameters must be finite";
+        }
+
+        return null;
     }
 
     /// <summary>

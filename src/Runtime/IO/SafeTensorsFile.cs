@@ -61,12 +61,13 @@ public sealed class SafeTensorsFile
     public bool TryGetTensor(string name, [NotNullWhen(true)] out SafeTensor? tensor) => _byName.TryGetValue(name, out tensor);
 
     /// <summary>Reads and validates the file at <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The content breaks the format.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The content breaks the format, or the path is a folder or may not be read
+    /// (the inner exception says which).</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or folder on its path, or the path is too long).</exception>
     public static SafeTensorsFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var stream = DataFileOpener.OpenRead(path, bufferSize: 1, FileOptions.SequentialScan);
         long length = stream.Length;
         if (length > Array.MaxLength)
             throw DataErrors.SafeTensors(path, null, $"the file is {length} bytes long; Axon reads safetensors files of at most {Array.MaxLength} bytes.");

@@ -32,7 +32,6 @@ internal static unsafe class ComputePool
     public const long ParallelThreshold = 1L << 21;
 
     private static readonly SemaphoreSlim s_wake = new(0);
-    private static readonly SemaphoreSlim s_done = new(0);
     private static int s_busy;
     private static int s_running;
     private static int s_next;
@@ -73,11 +72,14 @@ internal static unsafe class ComputePool
             s_wake.Release(helpers);
             DrainCatching();
 
-            // Take back the wake-ups that no worker has claimed yet: the items are all done. Whoever counts
-            // s_running down to zero ends the job; when that is a worker, it signals s_done exactly once.
-            bool callerFinished = false;
-            while (!callerFinished && s_wake.Wait(0)) callerFinished = Interlocked.Decrement(ref s_running) == 0;
-            if (!callerFinished) s_done.Wait();
+            // Take back the wake-ups that no worker has claimed yet: the items are all done. Then wait for the
+            // workers still on an item: at most one each, since the caller has drained the rest. The caller spins
+            // (yielding its core) instead of blocking, because a thread's first blocking wait allocates its wait
+            // state — on a busy machine that first block can come in any later call, and steady-state calls must
+            // allocate nothing on the calling thread.
+            while (s_wake.Wait(0)) Interlocked.Decrement(ref s_running);
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref s_running) != 0) spinner.SpinOnce(sleep1Threshold: -1);
             s_error?.Throw();
         }
         finally
@@ -164,7 +166,7 @@ internal static unsafe class ComputePool
             DrainCatching();
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             if (allocated != 0) Interlocked.Add(ref s_workerAllocations, allocated);
-            if (Interlocked.Decrement(ref s_running) == 0) s_done.Release();
+            Interlocked.Decrement(ref s_running); // the last access to the job: the caller may start the next one now
         }
     }
 }

@@ -21,7 +21,7 @@ internal readonly record struct ConvShape(int Batch, int C, int H, int W, int K,
     public int Slots => (long)Batch * K * Q * P >= ComputePool.ParallelThreshold ? Math.Min(Batch, ComputePool.Concurrency) : 1;
 
     /// <summary>Most samples one slot handles.</summary>
-    public int SlotSamples => (Batch + Slots - 1) / Slots;
+    public int SlotSamples => (int)(((long)Batch + Slots - 1) / Slots); // long: a batch near int.MaxValue must not wrap
 
     /// <summary>
     /// Samples whose im2col matrices backward keeps at once, so that the weight gradient of the group is one

@@ -141,7 +141,11 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         int nr = NV * TS.Count;
         int nc = NC;
         int kc = Math.Min(KC, k);
-        T* packedB = PackBuffer<T>.Get(kc * nc + kc * MC + MR * nr, out T* packedA, kc * nc, out T* tile, kc * nc + kc * MC);
+
+        // The buffer is taken at the size of the deepest block (KC), whatever this product's k: sized to k, a thread
+        // that first meets a shallow product (a 3×3 convolution on one channel) would grow it, and allocate, the
+        // first time a deeper one lands on it — which, with the pool's work split by timing, can be any later call.
+        T* packedB = PackBuffer<T>.Get(KC * nc + KC * MC + MR * nr, out T* packedA, kc * nc, out T* tile, kc * nc + kc * MC);
         for (int jc = j0; jc < j1; jc += nc)
         {
             int nCur = Math.Min(nc, j1 - jc);
@@ -456,8 +460,8 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
 }
 
 /// <summary>
-/// Per-thread packing memory for <see cref="GemmCore{T}"/>: pinned, 64-byte aligned, grown on demand and then
-/// reused, so steady-state products allocate nothing.
+/// Per-thread packing memory for <see cref="GemmCore{T}"/>: pinned, 64-byte aligned, made on a thread's first
+/// product at the largest size any product needs, then reused, so that no later product allocates on that thread.
 /// </summary>
 internal static unsafe class PackBuffer<T> where T : unmanaged
 {

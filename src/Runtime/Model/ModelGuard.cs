@@ -31,6 +31,35 @@ public static class ModelGuard
         if (maxBatch < 1) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "A workspace needs room for at least one sample.");
     }
 
+    /// <summary>
+    /// Checks that <paramref name="workspace"/> was created by a model with the layout <paramref name="layout"/> (the
+    /// model class's static table of layer sizes, compared by reference: every instance of one model class shares
+    /// it). Another model's buffers have other sizes, so its workspace would fail deep inside a kernel, after the
+    /// tape had already been invalidated.
+    /// </summary>
+    public static void CheckWorkspace<T>(ModelWorkspace<T> workspace, int[] layout, string modelName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (ReferenceEquals(workspace.Layout, layout))
+        {
+            // The rescale rule's reference is read beside this workspace, layer by layer: it needs the same layout.
+            if (workspace.RescaleReference is { } reference && !ReferenceEquals(reference.Layout, layout))
+            {
+                throw new ArgumentException(
+                    $"The workspace's RescaleReference was created by {(reference.ModelName is null ? "hand" : $"model '{reference.ModelName}'")}; model '{modelName}' needs a reference workspace of its own layout.",
+                    nameof(workspace));
+            }
+
+            return;
+        }
+
+        string creator = workspace.ModelName is null ? "was not created by a generated model" : $"was created by model '{workspace.ModelName}'";
+        throw new ArgumentException(
+            $"This workspace {creator}; model '{modelName}' lays its buffers out differently. Use a workspace from this model's CreateWorkspace.",
+            nameof(workspace));
+    }
+
     public static void CheckBatch<T>(ModelWorkspace<T> workspace, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -36,6 +36,23 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     private T[]? _rescale;
     private int _activeInterventions;
 
+    /// <summary>A workspace for the model whose layout table is <paramref name="layerSizes"/> (generated code).</summary>
+    /// <param name="layerSizes">
+    /// The model's per-sample element count of every node: a static array of the model class, kept by reference as the
+    /// layout's identity so that <see cref="ModelGuard.CheckWorkspace"/> can tell this model's workspaces from others'.
+    /// </param>
+    /// <param name="indexSizes">Per-sample count of integer slots a node keeps on the tape (arg-max of pooling).</param>
+    /// <param name="maxBatch">The largest batch.</param>
+    /// <param name="scratchLength">Scratch elements the generated kernels need at <paramref name="maxBatch"/>.</param>
+    /// <param name="modelName">The creating model's name, for messages.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ModelWorkspace(int[] layerSizes, int[] indexSizes, int maxBatch, long scratchLength, string modelName)
+        : this(layerSizes, indexSizes, maxBatch, scratchLength)
+    {
+        Layout = layerSizes;
+        ModelName = modelName;
+    }
+
     /// <param name="layerSizes">Per-sample element count of every node.</param>
     /// <param name="indexSizes">Per-sample count of integer slots a node keeps on the tape (arg-max of pooling).</param>
     /// <param name="scratchLength">Scratch elements the generated kernels need at <paramref name="maxBatch"/>.</param>
@@ -49,17 +66,23 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         _indexSizes = indexSizes.ToArray();
         _offsets = new int[_sizes.Length];
         _indexOffsets = new int[_sizes.Length];
-        long total = 0, totalIndices = 0;
+        long perSample = 0, indicesPerSample = 0;
         for (int i = 0; i < _sizes.Length; i++)
         {
-            _offsets[i] = checked((int)total);
-            _indexOffsets[i] = checked((int)totalIndices);
-            total += (long)_sizes[i] * maxBatch;
-            totalIndices += (long)_indexSizes[i] * maxBatch;
+            perSample += _sizes[i];
+            indicesPerSample += _indexSizes[i];
         }
 
-        if (total > Array.MaxLength || scratchLength > Array.MaxLength || totalIndices > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"A workspace for {maxBatch} samples would exceed the largest array .NET allows; use a smaller batch.");
+        long total = perSample * maxBatch, totalIndices = indicesPerSample * maxBatch;
+        CheckArrayLength(total, maxBatch, "activations", perSample);
+        CheckArrayLength(totalIndices, maxBatch, "tape indices", indicesPerSample);
+        CheckArrayLength(scratchLength, maxBatch, "kernel scratch", perSample: 0);
+        for (int i = 1; i < _sizes.Length; i++)
+        {
+            _offsets[i] = _offsets[i - 1] + _sizes[i - 1] * maxBatch;
+            _indexOffsets[i] = _indexOffsets[i - 1] + _indexSizes[i - 1] * maxBatch;
+        }
+
         _activations = new T[total];
         _gradients = new T[total];
         _tangents = new T[total];
@@ -67,6 +90,25 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         _indices = new int[totalIndices];
         _interventions = new Intervention?[_sizes.Length];
     }
+
+    /// <summary>
+    /// Each buffer is one array, so maxBatch × (elements per sample) must fit in one; computed in long so that a huge
+    /// batch is named in the message instead of wrapping into a negative length somewhere below.
+    /// </summary>
+    private static void CheckArrayLength(long elements, int maxBatch, string what, long perSample)
+    {
+        if (elements <= Array.MaxLength) return;
+        string product = perSample > 0 ? $"{maxBatch} samples × {perSample} elements per sample = {elements}" : $"{elements} elements for {maxBatch} samples";
+        string advice = perSample > 0 ? $"use a batch of at most {Array.MaxLength / perSample}" : "use a smaller batch";
+        throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch,
+            $"A workspace's {what} would need {product}, more than the {Array.MaxLength} a .NET array holds; {advice}.");
+    }
+
+    /// <summary>The name of the model that created this workspace; null when it was built by hand.</summary>
+    public string? ModelName { get; }
+
+    /// <summary>The creating model's layout table (compared by reference); null when built by hand.</summary>
+    internal object? Layout { get; }
 
     /// <summary>The largest batch this workspace holds.</summary>
     public int MaxBatch { get; }
@@ -103,7 +145,8 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
             throw new ArgumentException($"Expected {size} values (one per neuron) or {size * MaxBatch} (one per neuron and sample); got {values.Length}.", nameof(values));
         for (int i = 0; i < values.Length; i++)
         {
-            if (T.IsNaN(values[i])) throw new ArgumentException($"Intervention value {i} is NaN.", nameof(values));
+            // An infinite replacement is as poisonous as NaN: the next layer turns ±∞ · 0 into NaN.
+            if (!T.IsFinite(values[i])) throw new ArgumentException($"Intervention value {i} is {values[i]}; intervention values must be finite.", nameof(values));
         }
 
         var intervention = _interventions[layer] ?? new Intervention(size, size * MaxBatch);

@@ -59,11 +59,11 @@ public static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, CSharpCompilationOptions? options = null)
         => CSharpCompilation.Create("Axon.Tests.Generated" + Guid.NewGuid().ToString("N"), trees, References, options ?? CompilationOptions);
 
-    /// <summary>A driver for <see cref="AxonGenerator"/> with incremental step tracking on.</summary>
-    public static GeneratorDriver CreateDriver()
+    /// <summary>A driver for <see cref="AxonGenerator"/> with incremental step tracking on; generated files are parsed with <paramref name="parseOptions"/> (default <see cref="ParseOptions"/>).</summary>
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null)
         => CSharpGeneratorDriver.Create(
             new[] { new AxonGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Compiles <paramref name="sources"/> and runs the generator over them with a fresh driver.</summary>

@@ -9,8 +9,8 @@ namespace Axon.Generator.Tests.Models;
 public sealed class ModelSnapshotTests
 {
     [Theory]
-    [InlineData(nameof(ModelSources.Mlp), "Mlp.Axon.g.cs")]
-    [InlineData(nameof(ModelSources.Residual), "Outer.ResidualNet.Axon.g.cs")]
+    [InlineData(nameof(ModelSources.Mlp), "Demo.Mlp.Axon.g.cs")]
+    [InlineData(nameof(ModelSources.Residual), "Demo.Nested.Outer+ResidualNet.Axon.g.cs")]
     [InlineData(nameof(ModelSources.Cnn), "Cnn.Axon.g.cs")]
     [InlineData(nameof(ModelSources.Text), "TextCnn.Axon.g.cs")]
     public void Generated_source_matches_the_checked_in_file_and_compiles_cleanly(string model, string hintName)

@@ -216,5 +216,53 @@ public class ModelWeightsTests
         Assert.Single(Directory.GetFiles(dir.Path));
     }
 
+    [Fact]
+    public void NonFiniteWeightsAreNamedAndNothingChanges()
+    {
+        var model = new FakeModel<float>(seed: 3);
+        float[] before = model.Parameters.ToArray();
+        byte[] nan = File([new SafeTensorsEntry("fc.weight", [2, 3], Weight), new SafeTensorsEntry("fc.bias", [2], new[] { -1f, float.NaN })]);
+        var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, nan, "nan.safetensors"));
+        Assert.Contains("'fc.bias' holds NaN at index 1", ex.Message);
+        Assert.Contains("finite", ex.Message);
+        Assert.Equal("fc.bias", DataErrors.GetTensorName(ex));
+        Assert.Equal(before, model.Parameters.ToArray());
+
+        byte[] infinite = File([new SafeTensorsEntry("fc.weight", [2, 3], new[] { 1f, 2f, float.NegativeInfinity, 4f, 5f, 6f }), new SafeTensorsEntry("fc.bias", [2], Bias)]);
+        ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, infinite));
+        Assert.Contains("'fc.weight' holds", ex.Message);
+        Assert.Contains("at index 2", ex.Message);
+        Assert.Equal(before, model.Parameters.ToArray());
+
+        // Finite in the file, infinite once converted: 1e300 does not fit a float.
+        byte[] huge = File([new SafeTensorsEntry("fc.weight", [2, 3], new[] { 1.0, 2, 3, 4, 5, 1e300 }), new SafeTensorsEntry("fc.bias", [2], new[] { 0.0, 0 })]);
+        ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, huge));
+        Assert.Contains("'fc.weight' holds", ex.Message);
+        Assert.Contains("at index 5 (as Single)", ex.Message);
+        Assert.Equal(before, model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void PathsThatAreNoReadableFileThrowTheDocumentedExceptions()
+    {
+        var model = new FakeModel<float>(seed: 5);
+        float[] before = model.Parameters.ToArray();
+        using var dir = new TempDirectory();
+
+        var missingFolder = Assert.Throws<FileNotFoundException>(() => ModelWeights.Load(model, dir.File(Path.Combine("no-such-folder", "w.safetensors"))));
+        Assert.IsType<DirectoryNotFoundException>(missingFolder.InnerException);
+        Assert.Contains("no-such-folder", missingFolder.Message);
+
+        var tooLong = Assert.Throws<FileNotFoundException>(() => ModelWeights.Load(model, dir.File(new string('w', 300) + ".safetensors")));
+        Assert.IsType<PathTooLongException>(tooLong.InnerException);
+
+        var folder = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, dir.Path));
+        Assert.IsType<UnauthorizedAccessException>(folder.InnerException);
+        Assert.Contains("folder", folder.Message);
+        Assert.Equal(dir.Path, DataErrors.GetFileName(folder));
+
+        Assert.Equal(before, model.Parameters.ToArray());
+    }
+
     private static byte[] File(SafeTensorsEntry[] tensors) => SafeTensorsWriter.ToArray(tensors);
 }

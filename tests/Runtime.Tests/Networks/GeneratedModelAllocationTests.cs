@@ -30,12 +30,16 @@ public sealed class GeneratedModelAllocationTests
         }
 
         for (int i = 0; i < 3; i++) Run();
+        using (new Axon.Runtime.Tests.Kernels.PoolHold()) Run(); // the inline path a busy pool makes callers take
 
         // The count is process-wide (the kernels' workers run part of each call), so another thread's stray
         // allocation can land in a window; a real per-call allocation shows in every window, so the quietest counts.
+        // The test host reports the results of the tests that ran before this one on its own threads, which
+        // allocate for a while after a burst of parallel tests: a pause before each retry lets that drain.
         long allocated = long.MaxValue;
-        for (int window = 0; window < 3 && allocated != 0; window++)
+        for (int window = 0; window < 10 && allocated != 0; window++)
         {
+            if (window > 0) Thread.Sleep(50);
             long before = GC.GetTotalAllocatedBytes(precise: true);
             for (int i = 0; i < 5; i++) Run();
             allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);

@@ -25,9 +25,9 @@ namespace Axon.Generator.Emit.Gpu
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591");
             w.Line();
-            if (gpu.Namespace.Length > 0) w.Open("namespace " + gpu.Namespace);
-            foreach (var container in gpu.ContainingTypes) w.Open("partial " + container.Keyword + " " + container.Name);
-            w.Open($"partial class {gpu.ClassName} : global::Axon.Gpu.GpuNetwork<{t}>");
+            if (gpu.Namespace.Length > 0) w.Open("namespace " + Identifiers.EscapeNamespace(gpu.Namespace));
+            foreach (var container in gpu.ContainingTypes) w.Open("partial " + container.Keyword + " " + Identifiers.Escape(container.Name));
+            w.Open($"partial class {Identifiers.Escape(gpu.ClassName)} : global::Axon.Gpu.GpuNetwork<{t}>");
 
             foreach (var k in kernels.Kernels)
             {
@@ -37,7 +37,7 @@ namespace Axon.Generator.Emit.Gpu
 
             w.Line();
             w.Line($"/// <summary>Compiles the network's kernels for <paramref name=\"device\"/> and uploads <paramref name=\"model\"/>'s parameters.</summary>");
-            using (w.Block($"public {gpu.ClassName}({gpu.ModelTypeName} model, global::Axon.Gpu.GpuDevice device) : base(model, device, {kernels.IndexSizeTotal})"))
+            using (w.Block($"public {Identifiers.Escape(gpu.ClassName)}({gpu.ModelTypeName} model, global::Axon.Gpu.GpuDevice device) : base(model, device, {kernels.IndexSizeTotal})"))
             {
                 foreach (var k in kernels.Kernels) w.Line($"_{Field(k.Name)} = {(k.Tiled ? "LoadTiled" : "Load")}({k.Name});");
             }

@@ -84,12 +84,13 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
         global::Axon.Model.ModelGuard.CheckMaxBatch(maxBatch);
         long scratch = 0;
         scratch = global::System.Math.Max(scratch, global::Axon.Kernels.Conv1dKernel.ScratchLength(maxBatch, 8, 12, 6, 3, 1, 0));
-        return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch);
+        return new global::Axon.Model.ModelWorkspace<float>(s_layerSizes, s_indexSizes, maxBatch, scratch, "TextCnn");
     }
 
     /// <summary>Runs the network and records every activation in the workspace (the tape).</summary>
     public void Forward(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> output)
     {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
         global::Axon.Model.ModelPass.BeginForward(workspace, s_layers, input, batch, output);
         RunForward(workspace, batch, 1);
         global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
@@ -98,6 +99,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Runs the network onward from a cut node, given its activation.</summary>
     public void ForwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> activation, int batch, global::System.Span<float> output)
     {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
         global::Axon.Model.ModelPass.BeginForwardFrom(workspace, s_layers, layer, activation, batch, output);
         RunForward(workspace, batch, layer + 1);
         global::Axon.Model.ModelPass.EndForward(workspace, batch, output);
@@ -147,6 +149,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Reverse mode over the last forward's tape, seeded at node <paramref name="layer"/>.</summary>
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
         global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
         RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
     }
@@ -215,6 +218,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Forward mode over the last forward's tape: the Jacobian-vector product along <paramref name="inputTangent"/>.</summary>
     public void Tangent(global::Axon.Model.ModelWorkspace<float> workspace, global::System.ReadOnlySpan<float> inputTangent, int batch, int stopAtLayer = -1)
     {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
         int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
         RunTangent(workspace, batch, until);
     }

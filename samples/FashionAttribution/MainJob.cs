@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+using Axon.IO;
+using Axon.Samples.Reporting;
+
+namespace Axon.Samples.Fashion;
+
+/// <summary>
+/// The main job: load the CNN, explain its predictions with Integrated Gradients, filter conductance, ablation and
+/// patch IG, print a summary per image and write the HTML report. Everything that can fail because of the command
+/// line (an output path, the weights, the images) is checked before the attributions start, and fails with one line.
+/// </summary>
+internal static partial class MainJob
+{
+    public static int Run(Options options, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return Explain(options, output);
+        }
+        catch (JobFailure failure)
+        {
+            error.WriteLine($"error: {failure.Message}");
+            return failure.ExitCode;
+        }
+    }
+
+    private static int Explain(Options options, TextWriter output)
+    {
+        OutputPath.EnsureWritable(options.ReportPath, "report");
+        if (options.ResultsPath is not null) OutputPath.EnsureWritable(options.ResultsPath, "results");
+
+        string weights = options.WeightsPath ?? Input("shipped weights", () => Assets.Weights);
+        var model = LoadModel(weights);
+        output.WriteLine($"Model: {nameof(FashionCnn)}, {FashionCnn.ParameterCount:N0} parameters from {Path.GetFileName(weights)}");
+
+        bool fromTestSet = options.TestSet || options.Evaluate > 0;
+        var images = fromTestSet
+            ? Input("Fashion-MNIST test set", () => ImageSet.LoadTestSet(options.TestSet ? options.Limit : Math.Max(options.Evaluate, 1)))
+            : Input("shipped sample images", () => ImageSet.LoadShipped(Assets.Samples));
+
+        var analyzer = new ImageAnalyzer(model, options.Steps, options.Tolerance, options.TopFilters);
+        var analyses = new List<ImageAnalysis>();
+        var tables = new List<ReportTable>();
+        if (!fromTestSet)
+        {
+            ExplainShipped(analyzer, images, options, output, analyses);
+        }
+        else if (options.TestSet)
+        {
+            analyses.AddRange(TestSetRun.Run(analyzer, images, options, tables));
+        }
+
+        if (options.Evaluate > 0) tables.AddRange(EvaluationRun.Run(model, images, options));
+
+        var report = ReportBuilder.Create(images.Origin, analyzer, analyses, tables);
+        report.Save(options.ReportPath);
+        output.WriteLine();
+        output.WriteLine($"Report: {Path.GetFullPath(options.ReportPath)}");
+        return ExitCodes.Done;
+    }
+
+    private static void ExplainShipped(ImageAnalyzer analyzer, ImageSet images, Options options, TextWriter output, List<ImageAnalysis> analyses)
+    {
+        var names = FashionMnist.ClassNames;
+        output.WriteLine($"Explaining {images.Count} {images.Origin} against a black baseline (Gauss–Legendre from n = {options.Steps}" +
+            (options.Tolerance > 0 ? $", raised until |delta| <= {options.Tolerance:P1} of F(x) - F(baseline)" : "") + $"); filters of '{analyzer.LayerName}':");
+        for (int i = 0; i < images.Count; i++)
+        {
+            var a = analyzer.Analyze(images.Image(i), images.Labels[i], images.SourceIndices[i]);
+            analyses.Add(a);
+            output.WriteLine();
+            output.WriteLine($"image #{a.SourceIndex}: true {names[a.Label]}, predicted {names[a.Predicted]} ({a.Confidence:P1}){(a.Label == a.Predicted ? "" : "  <- wrong")}");
+            output.WriteLine($"  F(x) - F(baseline) = {a.TargetChange:F3}; convergence delta: IG {a.IgDelta:+0.000;-0.000} (n = {a.IgSteps}), conductance {a.ConductanceDelta:+0.000;-0.000} (n = {a.ConductanceSteps}); {a.Milliseconds:F0} ms");
+            output.WriteLine("  top filters by conductance (ablation drop):  " + string.Join("   ", a.Filters.Take(options.TopFilters).Select(f => $"f{f.Filter} {f.Conductance:+0.000;-0.000} ({f.AblationDrop:+0.000;-0.000})")));
+        }
+    }
+
+    /// <summary>The CNN with the weights at <paramref name="path"/>; a missing, unreadable or unfitting file is a <see cref="JobFailure"/>.</summary>
+    private static FashionCnn LoadModel(string path)
+    {
+        // A directory opens as "access denied" on Unix, which would send the user looking at permissions.
+        if (Directory.Exists(path)) throw new JobFailure(ExitCodes.InputMissing, $"cannot load the weights: '{path}' is a directory, not a safetensors file.");
+        var model = new FashionCnn();
+        return Input("weights", () =>
+        {
+            ModelWeights.Load(model, path);
+            return model;
+        }, path);
+    }
+
+    /// <summary>Reads an input, turning the ways a file can fail into a <see cref="JobFailure"/> with one line.</summary>
+    /// <param name="path">The file read, when the caller knows it; else the exception's message names it.</param>
+    private static T Input<T>(string what, Func<T> read, string? path = null)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new JobFailure(ExitCodes.InputInvalid, $"cannot load the {what}: {OneLine(e.Message)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string problem = (e, path) switch
+            {
+                (_, null) => OneLine(e.Message),
+                (FileNotFoundException, _) => $"'{path}': no such file.",
+                (DirectoryNotFoundException, _) => $"'{path}': no such file (its folder does not exist).",
+                (UnauthorizedAccessException, _) => $"'{path}' cannot be read (permission denied).",
+                _ => $"'{path}': {OneLine(e.Message)}",
+            };
+            throw new JobFailure(ExitCodes.InputMissing, $"cannot load the {what}: {problem}");
+        }
+    }
+
+    /// <summary>Joins a message's lines (a list of tensors that do not fit) so the error stays one line.</summary>
+    private static string OneLine(string message) => LineBreak().Replace(message.Trim(), " ");
+
+    [GeneratedRegex(@"\s*\n\s*(-\s+)?")]
+    private static partial Regex LineBreak();
+}

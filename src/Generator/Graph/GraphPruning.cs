@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using Axon.Generator.Model;
+
+namespace Axon.Generator.Graph
+{
+    /// <summary>Keeps only the nodes the output depends on (the input always stays at index 0).</summary>
+    internal static class GraphPruning
+    {
+        public static List<DraftNode> KeepAncestorsOf(IReadOnlyList<DraftNode> nodes, int output)
+        {
+            var keep = new bool[nodes.Count];
+            keep[0] = true;
+            keep[output] = true;
+            for (int i = output; i >= 0; i--)
+            {
+                if (!keep[i]) continue;
+                foreach (int input in nodes[i].Inputs) keep[input] = true;
+            }
+
+            var newIndex = new int[nodes.Count];
+            var kept = new List<DraftNode>();
+            for (int i = 0; i <= output; i++)
+            {
+                if (!keep[i]) continue;
+                newIndex[i] = kept.Count;
+                var inputs = new List<int>();
+                foreach (int input in nodes[i].Inputs) inputs.Add(newIndex[input]);
+                kept.Add(nodes[i] with { Inputs = inputs.ToEquatableArray() });
+            }
+
+            return kept;
+        }
+    }
+}

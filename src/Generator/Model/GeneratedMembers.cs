@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+
+namespace Axon.Generator.Model
+{
+    /// <summary>
+    /// The names of the members the generated part of a model declares. The emitter writes them from here and the
+    /// parser refuses a user member (or a model) with one of them (AXN013), so the two cannot drift apart.
+    /// </summary>
+    internal static class GeneratedMembers
+    {
+        public const string InputSize = nameof(InputSize);
+        public const string OutputSize = nameof(OutputSize);
+        public const string ParameterCount = nameof(ParameterCount);
+        public const string LayerIndex = nameof(LayerIndex);
+        public const string LayersTable = "s_layers";
+        public const string ParametersTable = "s_parameters";
+        public const string Layers = nameof(Layers);
+        public const string GetLayerDescriptors = nameof(GetLayerDescriptors);
+        public const string ParameterTensors = nameof(ParameterTensors);
+        public const string ParameterStorage = "_parameters";
+        public const string Parameters = nameof(Parameters);
+        public const string ResetParameters = nameof(ResetParameters);
+        public const string CreateInitialParameters = nameof(CreateInitialParameters);
+        public const string LayerSizes = "s_layerSizes";
+        public const string IndexSizes = "s_indexSizes";
+        public const string CreateWorkspace = nameof(CreateWorkspace);
+        public const string Forward = nameof(Forward);
+        public const string ForwardFrom = nameof(ForwardFrom);
+        public const string RunForward = nameof(RunForward);
+        public const string Backward = nameof(Backward);
+        public const string BackwardFrom = nameof(BackwardFrom);
+        public const string RunBackward = nameof(RunBackward);
+        public const string Tangent = nameof(Tangent);
+        public const string RunTangent = nameof(RunTangent);
+
+        /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
+        public static readonly ImmutableArray<string> All = ImmutableArray.Create(
+            InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
+            ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, RunTangent);
+    }
+}

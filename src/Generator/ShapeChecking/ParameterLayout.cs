@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using Axon.Generator.Diagnostics;
+using Axon.Generator.Graph;
+using Axon.Generator.Model;
+
+namespace Axon.Generator.ShapeChecking
+{
+    /// <summary>
+    /// Lays out the flat parameter vector: each applied layer's tensors in declaration order, as PyTorch's
+    /// state_dict lists a module's parameters, with PyTorch's default initialisation. Every tensor and the total
+    /// must fit an int-indexed array (AXN014 at the layer otherwise).
+    /// </summary>
+    internal static class ParameterLayout
+    {
+        public static List<ParameterSpec>? LayOut(IReadOnlyList<DraftNode> drafts, IReadOnlyList<LayerDeclaration> layerOrder, List<int[]> shapes, List<DiagnosticInfo> diagnostics)
+        {
+            var used = new Dictionary<string, int>();
+            for (int i = 0; i < drafts.Count; i++)
+            {
+                if (drafts[i].Layer is { } layer && !used.ContainsKey(layer.Name)) used[layer.Name] = i;
+            }
+
+            var parameters = new List<ParameterSpec>();
+            BigInteger offset = 0;
+            bool fits = true;
+            foreach (var layer in layerOrder)
+            {
+                if (!used.TryGetValue(layer.Name, out int node)) continue;
+
+                void Add(string suffix, long[] shape, bool trainable, InitKind init, double bound)
+                {
+                    if (!fits) return;
+                    string name = layer.Name + "." + suffix;
+                    var length = ElementCount.Product(shape);
+                    if (!ElementCount.Fits(length) || !ElementCount.Fits(offset + length))
+                    {
+                        bool total = ElementCount.Fits(length);
+                        NetworkChecker.TooLarge(diagnostics, layer.Location, total ? layer.Name : name, total ? offset + length : length, total ? "parameters in all" : "parameters");
+                        fits = false;
+                        return;
+                    }
+
+                    var intShape = Array.ConvertAll(shape, d => (int)d);
+                    parameters.Add(new ParameterSpec(name, node, intShape.ToEquatableArray(), (int)offset, (int)length, trainable, init, bound));
+                    offset += length;
+                }
+
+                var h = layer.Hyper;
+                switch (layer.Kind)
+                {
+                    case OpKind.Dense:
+                        {
+                            double bound = 1.0 / Math.Sqrt(h[0]);
+                            Add("weight", new long[] { h[1], h[0] }, true, InitKind.Uniform, bound);
+                            if (h[2] != 0) Add("bias", new long[] { h[1] }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
+                    case OpKind.Conv1d:
+                    case OpKind.Conv2d:
+                        {
+                            bool twoD = layer.Kind == OpKind.Conv2d;
+                            // In double: the fan-in of a huge kernel overflows int before the size check rejects it.
+                            double fanIn = (double)h[0] * h[2] * (twoD ? h[2] : 1);
+                            double bound = 1.0 / Math.Sqrt(fanIn);
+                            Add("weight", twoD ? new long[] { h[1], h[0], h[2], h[2] } : new long[] { h[1], h[0], h[2] }, true, InitKind.Uniform, bound);
+                            if (h[5] != 0) Add("bias", new long[] { h[1] }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
+                    case OpKind.Embedding:
+                        Add("weight", new long[] { h[0], h[1] }, true, InitKind.Normal, 1);
+                        break;
+                    case OpKind.BatchNorm:
+                        Add("weight", new long[] { h[0] }, true, InitKind.Ones, 0);
+                        Add("bias", new long[] { h[0] }, true, InitKind.Zeros, 0);
+                        Add("running_mean", new long[] { h[0] }, false, InitKind.Zeros, 0);
+                        Add("running_var", new long[] { h[0] }, false, InitKind.Ones, 0);
+                        break;
+                }
+
+                if (!fits) return null;
+            }
+
+            return parameters;
+        }
+    }
+}

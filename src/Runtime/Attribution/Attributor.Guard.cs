@@ -1,0 +1,23 @@
+namespace Axon.Attribution;
+
+// An engine owns one set of workspaces and buffers, so two calls at once would interleave their passes through the
+// same tape and silently corrupt each other's results. Every public call therefore takes a flag for its duration: one
+// interlocked exchange in and one write out, no allocation. A second call while the flag is held — from another
+// thread, or re-entered from a callback on the same thread — fails at once instead of computing garbage.
+public sealed partial class Attributor<T>
+{
+    private int _inUse;
+
+    /// <summary>Takes the engine for one call; throws when another call holds it.</summary>
+    private void Enter()
+    {
+        if (Interlocked.Exchange(ref _inUse, 1) != 0)
+        {
+            throw new InvalidOperationException(
+                "This Attributor is already running a call. An engine owns its buffers and is not thread-safe: use one engine per thread.");
+        }
+    }
+
+    /// <summary>Releases the engine after a call (in a finally block, so a failed call releases it too).</summary>
+    private void Exit() => Volatile.Write(ref _inUse, 0);
+}
