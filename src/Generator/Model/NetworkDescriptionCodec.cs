@@ -12,8 +12,8 @@ namespace Axon.Generator.Model
     /// another project, which sees the model only as metadata, rebuilds the same spec without its source.
     /// </summary>
     /// <remarks>
-    /// Format, version 1: <c>1;element;node;node;…;#;parameter;…</c>. A node is
-    /// <c>index|name|kind|inputs|shape|hyper|scalar|firstParameter|function|cut</c>, a parameter
+    /// Format, version 1: <c>1;Float|Double;node;node;…;#;parameter;…</c>. A node is
+    /// <c>index|name|kind|inputs|shape|hyper|scalar|firstParameter|function|cut</c> (kinds by name), a parameter
     /// <c>name|node|shape|offset|length|trainable|init|bound</c>; lists are comma-separated, reals round-trip ("R").
     /// Identifiers and qualified names never contain the separators.
     /// </remarks>
@@ -24,10 +24,10 @@ namespace Axon.Generator.Model
         public static string Encode(ModelSpec model)
         {
             var text = new StringBuilder();
-            text.Append(Version).Append(';').Append((int)model.Element);
+            text.Append(Version).Append(';').Append(model.Element.ToString());
             foreach (var n in model.Nodes)
             {
-                text.Append(';').Append(n.Index).Append('|').Append(n.Name).Append('|').Append((int)n.Kind).Append('|')
+                text.Append(';').Append(n.Index).Append('|').Append(n.Name).Append('|').Append(n.Kind.ToString()).Append('|')
                     .Append(List(n.Inputs)).Append('|').Append(List(n.Shape)).Append('|').Append(List(n.Hyper)).Append('|')
                     .Append(Real(n.Scalar)).Append('|').Append(n.FirstParameter).Append('|').Append(n.Function).Append('|')
                     .Append(n.IsCut ? '1' : '0');
@@ -38,7 +38,7 @@ namespace Axon.Generator.Model
             {
                 text.Append(';').Append(p.Name).Append('|').Append(p.Node).Append('|').Append(List(p.Shape)).Append('|')
                     .Append(p.Offset).Append('|').Append(p.Length).Append('|').Append(p.Trainable ? '1' : '0').Append('|')
-                    .Append((int)p.Init).Append('|').Append(Real(p.Bound));
+                    .Append(p.Init.ToString()).Append('|').Append(Real(p.Bound));
             }
 
             return text.ToString();
@@ -54,7 +54,7 @@ namespace Axon.Generator.Model
             {
                 var records = text.Split(';');
                 if (records.Length < 3 || records[0] != Version) return null;
-                var element = (ElementKind)Int(records[1]);
+                var element = Parse<ElementKind>(records[1]);
                 int marker = Array.IndexOf(records, "#");
                 if (marker < 3) return null;
                 var nodes = new List<NodeSpec>();
@@ -62,7 +62,7 @@ namespace Axon.Generator.Model
                 {
                     var f = records[i].Split('|');
                     if (f.Length != 10) return null;
-                    nodes.Add(new NodeSpec(Int(f[0]), f[1], (OpKind)Int(f[2]), Ints(f[3]), Ints(f[4]), Ints(f[5]), Double(f[6]), Int(f[7]), f[8], f[9] == "1"));
+                    nodes.Add(new NodeSpec(Int(f[0]), f[1], Parse<OpKind>(f[2]), Ints(f[3]), Ints(f[4]), Ints(f[5]), Double(f[6]), Int(f[7]), f[8], f[9] == "1"));
                 }
 
                 var parameters = new List<ParameterSpec>();
@@ -70,7 +70,7 @@ namespace Axon.Generator.Model
                 {
                     var f = records[i].Split('|');
                     if (f.Length != 8) return null;
-                    parameters.Add(new ParameterSpec(f[0], Int(f[1]), Ints(f[2]), Int(f[3]), Int(f[4]), f[5] == "1", (InitKind)Int(f[6]), Double(f[7])));
+                    parameters.Add(new ParameterSpec(f[0], Int(f[1]), Ints(f[2]), Int(f[3]), Int(f[4]), f[5] == "1", Parse<InitKind>(f[6]), Double(f[7])));
                 }
 
                 if (!Consistent(nodes, parameters)) return null;
@@ -104,6 +104,13 @@ namespace Axon.Generator.Model
             }
 
             return true;
+        }
+
+        /// <summary>An enum member by name: ops are stored by name so that reordering the enum cannot misread them.</summary>
+        private static TEnum Parse<TEnum>(string text) where TEnum : struct
+        {
+            if (text.Length > 0 && char.IsLetter(text[0]) && Enum.TryParse(text, out TEnum value)) return value;
+            throw new FormatException($"'{text}' is not a {typeof(TEnum).Name}.");
         }
 
         private static string List(EquatableArray<int> values) => string.Join(",", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));

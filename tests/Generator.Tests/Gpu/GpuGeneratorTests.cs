@@ -71,8 +71,9 @@ public sealed class GpuGeneratorTests
 
     [Theory]
     [InlineData("1;0;garbage")]
-    [InlineData("2;0;0|input|0||4|||0||1;#")]
-    [InlineData("1;0;0|input|0||4|||0||1;1|fc|1|2|4|4,4,1|0|-1||1;#")] // reads a later node: not topological
+    [InlineData("2;Float;0|input|Input||4|||0||1;#")]
+    [InlineData("1;Float;0|input|Input||4|||0||1;1|fc|Dense|2|4|4,4,1|0|-1||1;#")] // reads a later node: not topological
+    [InlineData("1;Float;0|input|Input||4|||0||1;1|fc|Bogus|0|4|4,4,1|0|-1||1;#")] // an op this version does not know
     public void A_stored_description_this_version_cannot_read_is_AXN102_not_a_crash(string description)
     {
         var library = CSharpCompilation.Create("Library", new[] { GeneratorHarness.Parse($"[Axon.Model.GeneratedNetwork(\"{description}\")] public sealed class Stored {{ }}", "Stored.cs") },
@@ -85,6 +86,25 @@ public sealed class GpuGeneratorTests
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("AXN102", diagnostic.Id);
         Assert.Equal("Declaration.cs", diagnostic.Location.GetLineSpan().Path);
+    }
+
+    [Theory]
+    [InlineData(nameof(Models.ModelSources.Mlp))]
+    [InlineData(nameof(Models.ModelSources.Residual))]
+    [InlineData(nameof(Models.ModelSources.Cnn))]
+    [InlineData(nameof(Models.ModelSources.Text))]
+    public void The_stored_description_round_trips_every_node_and_parameter(string model)
+    {
+        string source = (string)typeof(Models.ModelSources).GetField(model)!.GetValue(null)!;
+        var run = GeneratorHarness.Run(source);
+        var spec = (Model.ModelSpec)Assert.Single(run.StepOutputs(TrackingNames.ModelSpecs)).Value!;
+
+        var decoded = Model.NetworkDescriptionCodec.TryDecode(Model.NetworkDescriptionCodec.Encode(spec), spec.Namespace, spec.ContainingTypes, spec.ClassName, spec.TypeKeyword);
+
+        Assert.NotNull(decoded);
+        Assert.Equal(spec.Element, decoded.Element);
+        Assert.Equal(spec.Nodes, decoded.Nodes);
+        Assert.Equal(spec.Parameters, decoded.Parameters);
     }
 
     private static MetadataReference Image(Compilation compilation)

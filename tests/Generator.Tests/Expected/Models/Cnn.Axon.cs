@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>
 
+[global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||1,28,28||0|-1||1;1|Conv1|Conv2d|0|8,28,28|1,8,3,1,1,1|0|0||1;2|Bn1|BatchNorm|1|8,28,28|8|1E-05|2||1;3|Act1|LeakyReLU|2|8,28,28||0.2|-1||1;4|Pool1|MaxPool2d|3|8,14,14|2,2|0|-1||1;5|Flat|Flatten|4|1568||0|-1||1;6|Fc|Dense|5|10|1568,10,1|0|6||1;7|Out|LogSoftmax|6|10||0|-1||1;#;Conv1.weight|1|8,1,3,3|0|72|1|Uniform|0.3333333333333333;Conv1.bias|1|8|72|8|1|Uniform|0.3333333333333333;Bn1.weight|2|8|80|8|1|Ones|0;Bn1.bias|2|8|88|8|1|Zeros|0;Bn1.running_mean|2|8|96|8|0|Zeros|0;Bn1.running_var|2|8|104|8|0|Ones|0;Fc.weight|6|10,1568|112|15680|1|Uniform|0.025253813613805267;Fc.bias|6|10|15792|10|1|Uniform|0.025253813613805267")]
 partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
 {
     /// <summary>Elements per input sample; the input shape is [1, 28, 28].</summary>

@@ -5,6 +5,7 @@
 
 namespace Demo
 {
+    [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||784||0|-1||1;1|fc1|Dense|0|128|784,128,1|0|0||1;2|relu|ReLU|1|128||0|-1||1;3|fc2|Dense|2|10|128,10,1|0|2||1;#;fc1.weight|1|128,784|0|100352|1|Uniform|0.03571428571428571;fc1.bias|1|128|100352|128|1|Uniform|0.03571428571428571;fc2.weight|3|10,128|100480|1280|1|Uniform|0.08838834764831843;fc2.bias|3|10|101760|10|1|Uniform|0.08838834764831843")]
     partial class Mlp : global::Axon.Model.IDifferentiableModel<float>
     {
         /// <summary>Elements per input sample; the input shape is [784].</summary>

@@ -7,6 +7,7 @@ namespace Demo.Nested
 {
     partial class Outer
     {
+        [global::Axon.Model.GeneratedNetwork("1;Double;0|input|Input||16||0|-1||1;1|a|Dense|0|16|16,16,1|0|0||0;2|act|Activation|1|16||0|-1|global::Demo.Nested.Acts.Swish|0;3|b|Dense|2|16|16,16,0|0|2||0;4|add1|Add|3,0|16||0|-1||0;5|swish1|Activation|0|16||0|-1|global::Demo.Nested.Acts.Swish|0;6|concat1|Concat|4,5|32||0|-1||1;7|head|Dense|6|4|32,4,1|0|3||1;#;a.weight|1|16,16|0|256|1|Uniform|0.25;a.bias|1|16|256|16|1|Uniform|0.25;b.weight|3|16,16|272|256|1|Uniform|0.25;head.weight|7|4,32|528|128|1|Uniform|0.17677669529663687;head.bias|7|4|656|4|1|Uniform|0.17677669529663687")]
         partial class ResidualNet : global::Axon.Model.IDifferentiableModel<double>
         {
             /// <summary>Elements per input sample; the input shape is [16].</summary>

@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>
 
+[global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||12||0|-1||1;1|embedding|Embedding|0|8,12|100,8|0|0||1;2|conv|Conv1d|1|6,10|8,6,3,1,0,1|0|1||1;3|gelu|Gelu|2|6,10||0|-1||1;4|pool|MaxOverTime|3|6||0|-1||1;5|fc|Dense|4|2|6,2,1|0|3||1;#;embedding.weight|1|100,8|0|800|1|Normal|1;conv.weight|2|6,8,3|800|144|1|Uniform|0.20412414523193154;conv.bias|2|6|944|6|1|Uniform|0.20412414523193154;fc.weight|5|2,6|950|12|1|Uniform|0.4082482904638631;fc.bias|5|2|962|2|1|Uniform|0.4082482904638631")]
 partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
 {
     /// <summary>Elements per input sample; the input shape is [12].</summary>
