@@ -29,6 +29,12 @@ bin=$work/publish/axon-edge
 [[ -x $bin ]] || fail "no native binary at $bin"
 pass "published with 0 warnings in $(($(date +%s) - start)) s; native binary $(stat -c %s "$bin") bytes"
 
+# The GPU backend (Axon.Gpu, ILGPU) needs dynamic code: a NativeAOT app must not carry any of it.
+gpu_files=$(find "$work/publish" -iname '*ilgpu*' -o -iname 'Axon.Gpu*' | sort)
+[[ -z $gpu_files ]] || fail "the publish output contains GPU assemblies: $gpu_files"
+if grep -aqiE 'ILGPU|Axon\.Gpu' "$bin"; then fail "the native binary references ILGPU or Axon.Gpu"; fi
+pass "no ILGPU or Axon.Gpu in the publish output or the binary"
+
 # The binary runs with no .NET installation in its environment.
 run() { env -i PATH=/usr/bin:/bin "$bin" "$@"; }
 

@@ -52,10 +52,10 @@ internal sealed class ImageAnalyzer
     private readonly float[] _black = new float[FashionCnn.InputSize];
     private readonly Axon.Model.ModelWorkspace<float> _workspace;
 
-    public ImageAnalyzer(FashionCnn model, int steps, double tolerance, int topFilters)
+    public ImageAnalyzer(FashionCnn model, int steps, double tolerance, int topFilters, Attributor<float>? attributor = null)
     {
         _model = model;
-        _evaluator = new AblationEvaluator<float>(model);
+        _evaluator = attributor is null ? new AblationEvaluator<float>(model) : new AblationEvaluator<float>(attributor);
         _workspace = model.CreateWorkspace(1);
         _attributor = _evaluator.Attributor;
         _options = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = steps, Tolerance = tolerance, MaxSteps = Math.Max(steps, 800) };

@@ -38,7 +38,9 @@ internal static partial class MainJob
             ? Input("Fashion-MNIST test set", () => ImageSet.LoadTestSet(options.TestSet ? options.Limit : Math.Max(options.Evaluate, 1)))
             : Input("shipped sample images", () => ImageSet.LoadShipped(Assets.Samples));
 
-        var analyzer = new ImageAnalyzer(model, options.Steps, options.Tolerance, options.TopFilters);
+        using var backend = AttributionBackend.Create(model, options.Device);
+        output.WriteLine(backend.Description);
+        var analyzer = new ImageAnalyzer(model, options.Steps, options.Tolerance, options.TopFilters, backend.Attributor);
         var analyses = new List<ImageAnalysis>();
         var tables = new List<ReportTable>();
         if (!fromTestSet)

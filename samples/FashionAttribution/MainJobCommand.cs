@@ -77,6 +77,14 @@ internal sealed class MainJobCommand
         HelpName = "PATH",
     };
 
+    private readonly Option<DeviceOption> _device = new("--device")
+    {
+        Description = "Where attributions run: cpu (SIMD), gpu (the generated ILGPU kernels: CUDA, else ILGPU's CPU simulator), auto (gpu with CUDA, else cpu)",
+        HelpName = "cpu|gpu|auto",
+        DefaultValueFactory = _ => DeviceOption.Auto,
+        CustomParser = ParseDevice,
+    };
+
     public MainJobCommand()
     {
         Root = new RootCommand(
@@ -85,7 +93,7 @@ internal sealed class MainJobCommand
             "Exit codes: 0 done, 2 bad arguments, 3 an input file is missing or unreadable, 4 an input file is invalid, " +
             "5 an output file cannot be written.")
         {
-            _testSet, _evaluate, _steps, _tolerance, _top, _report, _reportImages, _results, _weights,
+            _testSet, _evaluate, _steps, _tolerance, _top, _report, _reportImages, _results, _weights, _device,
         };
     }
 
@@ -123,7 +131,22 @@ internal sealed class MainJobCommand
             ReportImages = result.GetValue(_reportImages),
             ResultsPath = result.GetValue(_results),
             WeightsPath = result.GetValue(_weights),
+            Device = result.GetValue(_device),
         };
+    }
+
+    private static DeviceOption ParseDevice(ArgumentResult result)
+    {
+        string text = result.Tokens[0].Value;
+        switch (text.ToLowerInvariant())
+        {
+            case "cpu": return DeviceOption.Cpu;
+            case "gpu": return DeviceOption.Gpu;
+            case "auto": return DeviceOption.Auto;
+            default:
+                result.AddError($"--device takes cpu, gpu or auto, not '{text}'.");
+                return DeviceOption.Auto;
+        }
     }
 
     private static int PositiveCount(ArgumentResult result)

@@ -29,5 +29,8 @@ internal sealed record Options
     /// <summary>Safetensors weights to explain; null: the shipped ones.</summary>
     public string? WeightsPath { get; init; }
 
+    /// <summary>Where the attributions run.</summary>
+    public DeviceOption Device { get; init; } = DeviceOption.Auto;
+
     public static string DefaultReportPath { get; } = Path.Combine("out", "fashion-report.html");
 }

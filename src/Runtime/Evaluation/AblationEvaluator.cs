@@ -38,11 +38,24 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="model">The generated model.</param>
     /// <param name="stepBatch">Rows per model pass (0: automatic), also for the owned <see cref="Attributor{T}"/>.</param>
     public AblationEvaluator(IDifferentiableModel<T> model, int stepBatch = 0)
+        : this(new Attributor<T>(model ?? throw new ArgumentNullException(nameof(model)), stepBatch), stepBatch)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>
+    /// An evaluator whose scores come from <paramref name="attributor"/>, on whatever backend it runs (e.g. the GPU);
+    /// the ablations themselves run on the CPU model.
+    /// </summary>
+    /// <param name="attributor">The engine that computes the scores.</param>
+    /// <param name="ablationBatch">Rows per ablation pass (0: the engine's batch, at most 512).</param>
+    public AblationEvaluator(Attributor<T> attributor, int ablationBatch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(attributor);
+        if (ablationBatch < 0) throw new ArgumentOutOfRangeException(nameof(ablationBatch), ablationBatch, "The batch must be ≥ 1, or 0 to choose automatically.");
+        var model = attributor.Model;
         _model = model;
-        Attributor = new Attributor<T>(model, stepBatch);
-        _batch = Attributor.StepBatch;
+        Attributor = attributor;
+        _batch = ablationBatch > 0 ? ablationBatch : Math.Min(attributor.StepBatch, 512);
         _workspace = model.CreateWorkspace(_batch);
         _sizes = [.. model.Layers.Select(layer => layer.Size)];
         _inputSize = model.InputSize;
