@@ -40,9 +40,10 @@ public sealed class GpuDevice : IDisposable
 
         if (!Enum.IsDefined(choice)) throw new ArgumentOutOfRangeException(nameof(choice), choice, "Choose Auto, Cuda or Cpu.");
 
-        // The CPU accelerator simulates NVIDIA-like groups (up to 1024 threads), so kernels written for CUDA's
-        // group sizes run on it unchanged. The algorithms library maps Math.Exp, Math.Log, … to device code.
-        var context = Context.Create(builder => builder.Cuda().CPU(CPUDevice.Nvidia).EnableAlgorithms().Optimize(OptimizationLevel.O1));
+        // The CPU accelerator runs each thread of a group as an OS thread, so it simulates small groups (4 warps of 4,
+        // ILGPU's default): the generated tiled products take 4 × 4 tiles there. The algorithms library maps Math.Exp,
+        // Math.Log, … to device code.
+        var context = Context.Create(builder => builder.Cuda().CPU(CPUDevice.Default).EnableAlgorithms().Optimize(OptimizationLevel.O1));
         try
         {
             Device? device = null;

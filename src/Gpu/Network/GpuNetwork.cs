@@ -16,13 +16,17 @@ namespace Axon.Gpu;
 /// </remarks>
 public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Rows and columns of the output tile one group of a tiled product computes.</summary>
-    protected const int Tile = 16;
+    /// <summary>The tile of a tiled product on GPUs (groups of 16 × 16 threads).</summary>
+    private const int LargeTile = 16;
+
+    /// <summary>The tile on ILGPU's CPU accelerator, whose groups hold 16 threads.</summary>
+    private const int SmallTile = 4;
 
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _parameters;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _parameterGradients;
     private readonly int _indexSize;
     private readonly LayerInfo[] _layers;
+    private readonly int _tile;
 
     /// <param name="model">The CPU model whose parameters the network uses (uploaded now; see <see cref="UploadParameters"/>).</param>
     /// <param name="device">The accelerator.</param>
@@ -35,6 +39,7 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
         Device = device;
         _layers = [.. model.Layers];
         _indexSize = indexSize;
+        _tile = device.Accelerator.MaxNumThreadsPerGroup >= LargeTile * LargeTile ? LargeTile : SmallTile;
         int count = Math.Max(1, model.Parameters.Length);
         _parameters = device.Accelerator.Allocate1D<T>(count);
         _parameterGradients = device.Accelerator.Allocate1D<T>(count);
@@ -134,8 +139,12 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     /// <summary>Compiles an element-wise kernel (one thread per output value).</summary>
     protected Action<Index1D, GpuPass<T>> Load(Action<Index1D, GpuPass<T>> kernel) => Device.Accelerator.LoadAutoGroupedStreamKernel(kernel);
 
-    /// <summary>Compiles a tiled product kernel (groups of <see cref="Tile"/> × <see cref="Tile"/> threads sharing tiles).</summary>
-    protected Action<KernelConfig, GpuPass<T>> LoadTiled(Action<GpuPass<T>> kernel) => Device.Accelerator.LoadStreamKernel(kernel);
+    /// <summary>
+    /// Compiles a tiled product kernel: the version with 16 × 16 tiles where groups can hold 256 threads (GPUs), the
+    /// one with 4 × 4 tiles otherwise (ILGPU's CPU accelerator).
+    /// </summary>
+    protected Action<KernelConfig, GpuPass<T>> LoadTiled(Action<GpuPass<T>> large, Action<GpuPass<T>> small) =>
+        Device.Accelerator.LoadStreamKernel(_tile == LargeTile ? large : small);
 
     /// <summary>Runs <paramref name="kernel"/> over <paramref name="extent"/> threads.</summary>
     protected static void Launch(Action<Index1D, GpuPass<T>> kernel, long extent, in GpuPass<T> pass)
@@ -145,11 +154,11 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     }
 
     /// <summary>Runs a tiled product with an output of <paramref name="rows"/> × <paramref name="columns"/>.</summary>
-    protected static void LaunchTiled(Action<KernelConfig, GpuPass<T>> kernel, long rows, long columns, in GpuPass<T> pass)
+    protected void LaunchTiled(Action<KernelConfig, GpuPass<T>> kernel, long rows, long columns, in GpuPass<T> pass)
     {
-        long gridX = (columns + Tile - 1) / Tile, gridY = (rows + Tile - 1) / Tile;
+        long gridX = (columns + _tile - 1) / _tile, gridY = (rows + _tile - 1) / _tile;
         if (gridX > int.MaxValue || gridY > 65535) throw new InvalidOperationException($"A {rows} × {columns} product exceeds the launch grid: use fewer rows per pass.");
-        kernel(new KernelConfig(new Index2D((int)gridX, (int)gridY), new Index2D(Tile, Tile)), pass);
+        kernel(new KernelConfig(new Index2D((int)gridX, (int)gridY), new Index2D(_tile, _tile)), pass);
     }
 
     private GpuPass<T> Begin(GpuWorkspace<T> workspace, int batch)

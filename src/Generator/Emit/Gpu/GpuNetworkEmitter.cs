@@ -39,7 +39,7 @@ namespace Axon.Generator.Emit.Gpu
             w.Line($"/// <summary>Compiles the network's kernels for <paramref name=\"device\"/> and uploads <paramref name=\"model\"/>'s parameters.</summary>");
             using (w.Block($"public {Identifiers.Escape(gpu.ClassName)}({gpu.ModelTypeName} model, global::Axon.Gpu.GpuDevice device) : base(model, device, {kernels.IndexSizeTotal})"))
             {
-                foreach (var k in kernels.Kernels) w.Line($"_{Field(k.Name)} = {(k.Tiled ? "LoadTiled" : "Load")}({k.Name});");
+                foreach (var k in kernels.Kernels) w.Line(k.Tiled ? $"_{Field(k.Name)} = LoadTiled({k.Name}, {k.Name}{TiledProductWriter.SmallSuffix});" : $"_{Field(k.Name)} = Load({k.Name});");
             }
 
             w.Line();

@@ -1,0 +1,3 @@
+global using System.Numerics;
+global using ILGPU;
+global using ILGPU.Runtime;
