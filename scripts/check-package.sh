@@ -83,4 +83,34 @@ fi
 sed 's/^/    /' "$work/run.log"
 grep -q '^package consumer: ok$' "$work/run.log" || fail "the consumer did not report ok"
 grep -q '^completeness: .* -> ok$' "$work/run.log" || fail "no completeness check in the consumer's output"
-echo "check-package: Axon.Runtime $version packs and works from a package feed"
+# The GPU package: Axon.Gpu depends on Axon.Runtime (with its analyzer) and ILGPU; a fresh project that references
+# only Axon.Gpu gets the generator, which writes the model's CPU code and its GPU kernels.
+echo "check-package: dotnet pack src/Gpu -c Release (Axon.Gpu $version)"
+if ! dotnet pack src/Gpu/Axon.Gpu.csproj -c Release -o "$feed" -tl:off -nologo >"$work/pack-gpu.log" 2>&1; then
+  cat "$work/pack-gpu.log" >&2
+  fail "dotnet pack src/Gpu failed"
+fi
+gpu_package=$feed/Axon.Gpu.$version.nupkg
+[[ -f $gpu_package ]] || fail "no $gpu_package"
+unzip -p "$gpu_package" Axon.Gpu.nuspec >"$work/gpu.nuspec"
+grep -q '<dependency id="Axon.Runtime" version="'"$version"'"' "$work/gpu.nuspec" || { cat "$work/gpu.nuspec" >&2; fail "Axon.Gpu does not depend on Axon.Runtime $version"; }
+grep -q '<dependency id="ILGPU"' "$work/gpu.nuspec" || fail "Axon.Gpu does not depend on ILGPU"
+if grep -E '<dependency id="Axon.Runtime"[^>]*exclude="[^"]*Analyzers' "$work/gpu.nuspec"; then fail "Axon.Gpu's dependency on Axon.Runtime excludes the analyzer (the generator)"; fi
+pass "packed $(basename "$gpu_package"): depends on Axon.Runtime $version (with the generator) and ILGPU"
+
+gpu_consumer=$work/gpu-consumer
+mkdir -p "$gpu_consumer"
+sed "s|@AXON_VERSION@|$version|" tests/Packaging/GpuConsumer/GpuConsumer.csproj.in >"$gpu_consumer/GpuConsumer.csproj"
+cp "$consumer/NuGet.config" "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$gpu_consumer/"
+cp tests/Packaging/GpuConsumer/Program.cs "$gpu_consumer/"
+if ! (cd "$gpu_consumer" && dotnet build -c Release -tl:off -nologo) >"$work/gpu-build.log" 2>&1; then
+  cat "$work/gpu-build.log" >&2
+  fail "the GPU consumer does not build against Axon.Gpu"
+fi
+if ! (cd "$gpu_consumer" && dotnet run -c Release --no-build) >"$work/gpu-run.log" 2>&1; then
+  cat "$work/gpu-run.log" >&2
+  fail "the GPU consumer failed"
+fi
+sed 's/^/    /' "$work/gpu-run.log"
+grep -q '^gpu package consumer: ok$' "$work/gpu-run.log" || fail "the GPU consumer did not report ok"
+echo "check-package: Axon.Runtime and Axon.Gpu $version pack and work from a package feed"
