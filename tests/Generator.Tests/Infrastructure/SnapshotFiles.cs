@@ -30,7 +30,9 @@ public static class SnapshotFiles
     private static string PathOf(string folder, string file, string callerPath)
     {
         string sourceDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(callerPath)!, "..", "Expected", folder));
-        if (Directory.Exists(sourceDirectory)) return Path.Combine(sourceDirectory, file);
+        // The test project's own folder decides, not the snapshot folder: a new folder must be created in the source
+        // tree (where an update lands in the repository), never silently in the output folder.
+        if (Directory.Exists(Path.GetDirectoryName(Path.GetDirectoryName(sourceDirectory)))) return Path.Combine(sourceDirectory, file);
         return Path.Combine(AppContext.BaseDirectory, "Expected", folder, file);
     }
 

@@ -110,6 +110,45 @@ namespace Axon.Generator.Emit.Gpu
             _kernels.Add(new GpuKernel(name, pass, node.Index, writesTo, TiledProductWriter.Write(name, _t, rows, columns, depth, loadA, loadB, store), launchRows, launchColumns));
 
         // ----------------------------------------------------------------------------------------------------------
+        // Linear ops: their tangent is their forward applied to the tangents (without the bias)
+        // ----------------------------------------------------------------------------------------------------------
+
+        private bool TryAddLinear(string name, GpuPassKind pass, NodeSpec node)
+        {
+            bool tangent = pass == GpuPassKind.Tangent;
+            System.Func<int, string, string> buffer = tangent ? Tn : A;
+            int y = node.Index;
+            switch (node.Kind)
+            {
+                case OpKind.Dense:
+                    AddDenseProduct(name, pass, node, tangent);
+                    return true;
+                case OpKind.Conv1d:
+                case OpKind.Conv2d:
+                    AddConvForward(name, pass, node, tangent);
+                    return true;
+                case OpKind.Add:
+                    AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")} + {buffer(node.Inputs[1], "i")};");
+                    return true;
+                case OpKind.Concat:
+                    AddConcat(name, pass, node, buffer);
+                    return true;
+                case OpKind.Flatten:
+                case OpKind.Reshape:
+                    AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")};");
+                    return true;
+                case OpKind.AvgPool2d:
+                    AddAvgPool(name, pass, node, buffer);
+                    return true;
+                case OpKind.GlobalAvgPool:
+                    AddGlobalAvgPool(name, pass, node, buffer);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        // ----------------------------------------------------------------------------------------------------------
         // Forward
         // ----------------------------------------------------------------------------------------------------------
 
@@ -117,33 +156,11 @@ namespace Axon.Generator.Emit.Gpu
         {
             string name = "Forward" + node.Index;
             int y = node.Index;
+            if (TryAddLinear(name, GpuPassKind.Forward, node)) return;
             switch (node.Kind)
             {
-                case OpKind.Dense:
-                    AddDenseProduct(name, GpuPassKind.Forward, node, tangent: false);
-                    return;
-                case OpKind.Conv1d:
-                case OpKind.Conv2d:
-                    AddConvForward(name, GpuPassKind.Forward, node, tangent: false);
-                    return;
-                case OpKind.Add:
-                    AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")} + {A(node.Inputs[1], "i")};");
-                    return;
-                case OpKind.Concat:
-                    AddConcat(name, GpuPassKind.Forward, node, A);
-                    return;
-                case OpKind.Flatten:
-                case OpKind.Reshape:
-                    AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")};");
-                    return;
                 case OpKind.MaxPool2d:
                     AddMaxPoolForward(name, node);
-                    return;
-                case OpKind.AvgPool2d:
-                    AddAvgPool(name, GpuPassKind.Forward, node, A);
-                    return;
-                case OpKind.GlobalAvgPool:
-                    AddGlobalAvgPool(name, GpuPassKind.Forward, node, A);
                     return;
                 case OpKind.MaxOverTime:
                     AddMaxOverTimeForward(name, node);
@@ -252,25 +269,9 @@ namespace Axon.Generator.Emit.Gpu
         {
             string name = "Tangent" + node.Index;
             int y = node.Index;
+            if (TryAddLinear(name, GpuPassKind.Tangent, node)) return;
             switch (node.Kind)
             {
-                case OpKind.Dense:
-                    AddDenseProduct(name, GpuPassKind.Tangent, node, tangent: true);
-                    return;
-                case OpKind.Conv1d:
-                case OpKind.Conv2d:
-                    AddConvForward(name, GpuPassKind.Tangent, node, tangent: true);
-                    return;
-                case OpKind.Add:
-                    AddElementwise(name, GpuPassKind.Tangent, node, -1, Rows(node.Size), $"{Tn(y, "i")} = {Tn(node.Inputs[0], "i")} + {Tn(node.Inputs[1], "i")};");
-                    return;
-                case OpKind.Concat:
-                    AddConcat(name, GpuPassKind.Tangent, node, Tn);
-                    return;
-                case OpKind.Flatten:
-                case OpKind.Reshape:
-                    AddElementwise(name, GpuPassKind.Tangent, node, -1, Rows(node.Size), $"{Tn(y, "i")} = {Tn(node.Inputs[0], "i")};");
-                    return;
                 case OpKind.Embedding:
                     // Token ids are discrete: no direction moves them.
                     AddElementwise(name, GpuPassKind.Tangent, node, -1, Rows(node.Size), $"{Tn(y, "i")} = 0;");
@@ -291,12 +292,6 @@ namespace Axon.Generator.Emit.Gpu
                         return;
                     }
 
-                case OpKind.AvgPool2d:
-                    AddAvgPool(name, GpuPassKind.Tangent, node, Tn);
-                    return;
-                case OpKind.GlobalAvgPool:
-                    AddGlobalAvgPool(name, GpuPassKind.Tangent, node, Tn);
-                    return;
                 case OpKind.BatchNorm:
                     AddBatchNorm(name, GpuPassKind.Tangent, node);
                     return;
