@@ -31,6 +31,9 @@ public sealed partial class Attributor<T>
         public int LayerCount;
         public int RegionCount;
         public bool Difference;
+
+        /// <summary>The inputs this pass runs: all of them, then those the adaptive mode has not finished.</summary>
+        public ReadOnlySpan<int> Active;
         public bool SelectInputs; // neuron conductance through input neurons: IG restricted to the selection
 
         public PathCall(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, int resultSize, Span<T> result, Span<T> deltas)
@@ -96,37 +99,54 @@ public sealed partial class Attributor<T>
         if (call.Method == PathMethod.Patch) _backend.SetRegions(_regionIndicators.AsSpan(0, call.RegionCount * _inputSize), call.RegionCount);
         if (needDeltas) ComputeEndpoints(ref call);
 
+        // The adaptive mode re-runs only the inputs whose delta is still above the tolerance, with twice the steps,
+        // so that a whole batch of inputs can be one call: easy inputs stop early, hard ones do not hold them back.
+        var active = Grow(ref _active, call.Count);
+        for (int b = 0; b < call.Count; b++) active[b] = b;
+        call.Active = active;
+        var passResult = Grow(ref _passResult, (long)call.Count * call.ResultSize);
+        var passSums = Grow(ref _passSums, call.Count);
         int steps = options.Steps;
+        long evaluations = 0;
+        double worst = double.NaN;
         while (true)
         {
-            long evaluations = RunPass(ref call, options.Rule, steps, needDeltas, result);
-            double worst = double.NaN;
+            evaluations += RunPass(ref call, options.Rule, steps, needDeltas, passResult, passSums);
+            int remaining = 0;
+            double worstActive = 0;
+            foreach (int b in call.Active)
+            {
+                passResult.Slice(b * call.ResultSize, call.ResultSize).CopyTo(result.Slice(b * call.ResultSize, call.ResultSize));
+                if (!needDeltas) continue;
+                T change = _inputValue[b] - _referenceValue[b];
+                deltas[b] = passSums[b] - change;
+                double relative = double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30);
+                worstActive = Math.Max(worstActive, relative);
+                if (adaptive && !(relative <= options.Tolerance)) active[remaining++] = b;
+            }
+
             if (needDeltas)
             {
                 worst = 0;
-                var fx = _inputValue.AsSpan(0, call.Count);
-                var fr = _referenceValue.AsSpan(0, call.Count);
                 for (int b = 0; b < call.Count; b++)
                 {
-                    T change = fx[b] - fr[b];
-                    deltas[b] = _pathSum[b] - change;
-                    double relative = double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30);
-                    worst = Math.Max(worst, relative);
+                    T change = _inputValue[b] - _referenceValue[b];
+                    worst = Math.Max(worst, double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
                 }
             }
 
-            bool converged = !adaptive || worst <= options.Tolerance;
+            bool converged = !adaptive || remaining == 0;
             if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged);
-
+            call.Active = active[..remaining];
             steps = (int)Math.Min(2L * steps, options.MaxSteps);
         }
     }
 
     /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
-    private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result)
+    private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result, Span<T> pathSum)
     {
-        var pathSum = Grow(ref _pathSum, call.Count);
-        if (_backend.SupportsAffinePrefix && CanUsePrefix(ref call))
+        // The affine prefix runs every input; a re-run of some inputs takes the step-by-step path (same results to rounding).
+        if (_backend.SupportsAffinePrefix && call.Active.Length == call.Count && CanUsePrefix(ref call))
         {
             long prefixRows = RunPrefixPass(ref call, rule, steps);
             _backend.ReadResult(result);
@@ -161,7 +181,7 @@ public sealed partial class Attributor<T>
 
         _backend.ClearAccumulators();
         var plan = PlanDeltas(ref call, needDeltas);
-        long total = (long)call.Count * call.PathsPerInput * nodes;
+        long total = (long)call.Active.Length * call.PathsPerInput * nodes;
         for (long first = 0; first < total; first += StepBatch)
         {
             int rows = (int)Math.Min(StepBatch, total - first);
@@ -182,7 +202,7 @@ public sealed partial class Attributor<T>
                 size = _sizes[_layerList[cut]];
             }
 
-            for (int b = 0; b < call.Count; b++) pathSum[b] = TensorPrimitives.Sum<T>(result.Slice(b * call.ResultSize + offset, size));
+            foreach (int b in call.Active) pathSum[b] = TensorPrimitives.Sum<T>(result.Slice(b * call.ResultSize + offset, size));
         }
 
         return total;
@@ -224,9 +244,10 @@ public sealed partial class Attributor<T>
         for (int r = 0; r < rows; r++)
         {
             long e = first + r;
-            int path = (int)(e / nodes);
+            int activePath = (int)(e / nodes);
             int k = (int)(e % nodes);
-            int b = path / m;
+            int b = call.Active[activePath / m];
+            int path = b * m + activePath % m;
             descriptors[r] = new PathRow<T>(b, BaselineIndex(ref call, path), FromDouble(alpha[k]), k, FromDouble(deltaWeight[k]));
             call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(seeds, r, _outputSize));
         }

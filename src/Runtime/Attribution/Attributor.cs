@@ -75,8 +75,10 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private T[] _regionIndicators = [];
     private T[] _inputValue = [];
     private T[] _referenceValue = [];
-    private T[] _pathSum = [];
     private T[] _deltaScratch = [];
+    private T[] _passResult = [];
+    private T[] _passSums = [];
+    private int[] _active = [];
     private T[] _difference = [];
     private int[] _draws = [];
     private int[] _layerList = new int[4];
