@@ -31,7 +31,7 @@ internal static class TestSetRun
                 var evaluator = analyzer.Evaluator;
                 var attributor = evaluator.Attributor;
                 int layer = analyzer.Layer, filters = analyzer.FilterCount, size = analyzer.LayerSize;
-                var ig = new float[FashionCnn.InputSize];
+                var ig = new float[Chunk * FashionCnn.InputSize];
                 var conductance = new float[Chunk * size];
                 var filterScores = new float[Chunk * filters];
                 var drops = new float[Chunk * filters];
@@ -51,18 +51,13 @@ internal static class TestSetRun
                         if (predicted[b] == images.Labels[start + b]) correct++;
                     }
 
-                    // One image per call: the adaptive mode raises n for every input of a call together, so a
-                    // single hard image would otherwise make its whole chunk pay for its extra steps. The steps of
-                    // one image are still one batch of model passes.
-                    for (int b = 0; b < n; b++)
-                    {
-                        var image = inputs.Slice(b * FashionCnn.InputSize, FashionCnn.InputSize);
-                        var target = AttributionTarget<float>.Class(predicted[b]);
-                        attributor.IntegratedGradients(image, target, Baseline<float>.Zero, ig.AsSpan(0, FashionCnn.InputSize), integration, deltas.AsSpan(0, 1));
-                        igDelta += Math.Abs(deltas[0]);
-                        attributor.LayerConductance(layer, image, target, Baseline<float>.Zero, conductance.AsSpan(b * size, size), integration, deltas.AsSpan(0, 1));
-                        conductanceDelta += Math.Abs(deltas[0]);
-                    }
+                    // One call per chunk: the adaptive mode raises n only for the images whose delta is still too
+                    // large, so a hard image no longer makes its chunk pay for its extra steps.
+                    var chunkTargets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
+                    attributor.IntegratedGradients(inputs, chunkTargets, Baseline<float>.Zero, ig.AsSpan(0, n * FashionCnn.InputSize), integration, deltas.AsSpan(0, n));
+                    for (int b = 0; b < n; b++) igDelta += Math.Abs(deltas[b]);
+                    attributor.LayerConductance(layer, inputs, chunkTargets, Baseline<float>.Zero, conductance.AsSpan(0, n * size), integration, deltas.AsSpan(0, n));
+                    for (int b = 0; b < n; b++) conductanceDelta += Math.Abs(deltas[b]);
 
                     var targets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
                     evaluator.FilterScores(layer, conductance.AsSpan(0, n * size), filterScores.AsSpan(0, n * filters));
