@@ -30,9 +30,10 @@ package=$feed/Axon.Runtime.$version.nupkg
 [[ -f $package ]] || fail "no $package (the feed holds: $(ls "$feed"))"
 pass "packed $(basename "$package") ($(stat -c %s "$package") bytes), no warnings"
 
-# Layout: the runtime and the attributes as libraries, the generator as a C# analyzer, the README.
+# Layout: the runtime and the attributes as libraries with their XML documentation (IntelliSense), the generator as
+# a C# analyzer, the README and the diagnostics' pages.
 unzip -l "$package" >"$work/layout.txt"
-for entry in lib/net10.0/Axon.Runtime.dll lib/net10.0/Axon.Attributes.dll analyzers/dotnet/cs/Axon.Generator.dll README.md Axon.Runtime.nuspec; do
+for entry in lib/net10.0/Axon.Runtime.dll lib/net10.0/Axon.Attributes.dll lib/net10.0/Axon.Runtime.xml lib/net10.0/Axon.Attributes.xml analyzers/dotnet/cs/Axon.Generator.dll README.md docs/diagnostics.md Axon.Runtime.nuspec; do
   grep -qE " $entry\$" "$work/layout.txt" || { cat "$work/layout.txt" >&2; fail "the package has no $entry"; }
 done
 if grep -qE ' (lib|analyzers)/.*(Microsoft\.CodeAnalysis|Axon\.Benchmarks|axon-edge)' "$work/layout.txt"; then
@@ -92,6 +93,7 @@ if ! dotnet pack src/Gpu/Axon.Gpu.csproj -c Release -o "$feed" -tl:off -nologo >
 fi
 gpu_package=$feed/Axon.Gpu.$version.nupkg
 [[ -f $gpu_package ]] || fail "no $gpu_package"
+unzip -l "$gpu_package" | grep -qE ' lib/net10.0/Axon.Gpu.xml$' || fail "Axon.Gpu carries no XML documentation"
 unzip -p "$gpu_package" Axon.Gpu.nuspec >"$work/gpu.nuspec"
 grep -q '<dependency id="Axon.Runtime" version="'"$version"'"' "$work/gpu.nuspec" || { cat "$work/gpu.nuspec" >&2; fail "Axon.Gpu does not depend on Axon.Runtime $version"; }
 grep -q '<dependency id="ILGPU"' "$work/gpu.nuspec" || fail "Axon.Gpu does not depend on ILGPU"

@@ -18,7 +18,10 @@ namespace Axon
     /// <summary>Element type of a generated model's parameters, activations and gradients.</summary>
     public enum ElementType
     {
+        /// <summary>32-bit floats (<c>float</c>): the default, and what trained weights usually are.</summary>
         Float = 0,
+
+        /// <summary>64-bit floats (<c>double</c>): for gradient checks and tight completeness tolerances.</summary>
         Double = 1,
     }
 }

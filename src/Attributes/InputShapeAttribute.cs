@@ -10,11 +10,13 @@ namespace Axon
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class InputShapeAttribute : Attribute
     {
+        /// <param name="dimensions">The per-sample input shape, channels first (e.g. 1, 28, 28); every dimension positive.</param>
         public InputShapeAttribute(params int[] dimensions)
         {
             Dimensions = dimensions;
         }
 
+        /// <summary>The per-sample input shape, channels first.</summary>
         public int[] Dimensions { get; }
     }
 }

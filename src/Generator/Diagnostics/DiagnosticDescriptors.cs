@@ -6,13 +6,15 @@ namespace Axon.Generator.Diagnostics
     internal static class DiagnosticDescriptors
     {
         private const string Category = "Axon";
-        private const string HelpBase = "https://github.com/axon-ml/axon/blob/main/docs/diagnostics.md#";
+        // No help link: the project has no public address yet. Each diagnostic's page is a section of
+        // docs/diagnostics.md, which ships in the repository and inside the Axon.Runtime package (docs/diagnostics.md).
+        private static string Help(string id) => "See docs/diagnostics.md, section " + id + " (in the repository and in the Axon.Runtime package).";
 
         private static DiagnosticDescriptor Error(string id, string title, string message)
-            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: Help(id));
 
         private static DiagnosticDescriptor Warning(string id, string title, string message)
-            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description: Help(id));
 
         public static readonly DiagnosticDescriptor ModelNotPartial = Error(
             "AXN001", "Differentiable model must be partial",

@@ -54,6 +54,7 @@ public sealed partial class Attributor<T>
     /// </summary>
     private AttributionReport RunPath(ref PathCall call, IntegrationOptions options)
     {
+        RefuseTokenInputs();
         var destination = call.Result;
         var deltaDestination = call.Deltas;
         call.Result = StagedResult(call.Count, call.ResultSize);
@@ -139,6 +140,22 @@ public sealed partial class Attributor<T>
             if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged);
             call.Active = active[..remaining];
             steps = (int)Math.Min(2L * steps, options.MaxSteps);
+        }
+    }
+
+    /// <summary>
+    /// Path methods interpolate the input; token ids fed to an Embedding have no path between them, and a point on
+    /// one would be rejected part-way as a bad id. Refuse up front and say what works.
+    /// </summary>
+    private void RefuseTokenInputs()
+    {
+        foreach (var layer in _layers)
+        {
+            if (layer.Kind != LayerKind.Embedding || !layer.Inputs.Contains(0)) continue;
+            throw new NotSupportedException(
+                $"Model '{_model.Name}' feeds its input (token ids) to the Embedding layer '{layer.Name}' (layer {layer.Index}): there is no straight path " +
+                "between token ids, so the path methods (Integrated Gradients, conductance, patch IG, internal influence) cannot run on it yet. " +
+                $"Path attribution in embedding space is planned; today use DeepLift or LayerGradientTimesActivation at layer {layer.Index} or above.");
         }
     }
 

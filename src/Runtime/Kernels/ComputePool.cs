@@ -2,7 +2,7 @@ using System.Runtime.ExceptionServices;
 
 namespace Axon.Kernels;
 
-/// <summary>One piece of parallel work: <see cref="Invoke"/> runs item <paramref name="index"/> of a job.</summary>
+/// <summary>One piece of parallel work: <see cref="Invoke"/> runs one item (by index) of a job.</summary>
 internal interface IParallelWork
 {
     void Invoke(int index);

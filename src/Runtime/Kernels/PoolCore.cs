@@ -239,7 +239,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
-    /// <summary>How <see cref="Gathered"/> combines the columns of one chunk of outputs.</summary>
+    /// <summary>How <c>Gathered</c> combines the columns of one chunk of outputs.</summary>
     private interface IColumnReduce
     {
         /// <summary>
@@ -384,7 +384,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
             TensorPrimitives.Multiply(new ReadOnlySpan<T>(sum, count), Scale, new Span<T>(Y + o, count));
     }
 
-    /// <summary>What <see cref="ForEachWindow"/> does with one window.</summary>
+    /// <summary>What <c>ForEachWindow</c> does with one window.</summary>
     private interface IWindowOp
     {
         /// <summary>Output <paramref name="o"/> (flat over the batch); its window starts <paramref name="origin"/> elements into <paramref name="sample"/>.</summary>

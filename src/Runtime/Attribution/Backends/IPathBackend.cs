@@ -12,7 +12,7 @@ namespace Axon.Attribution.Backends;
 /// <remarks>
 /// A call begins with <see cref="BeginCall"/> (inputs, baselines and result sizes); then chunk after chunk the
 /// attributor fills rows, runs passes and accumulates; at the end it reads the results back. Every row belongs to
-/// one input (<see cref="PathRow.Input"/>), and accumulations go to that input's result and path sum.
+/// one input (<see cref="PathRow{T}.Input"/>), and accumulations go to that input's result and path sum.
 /// </remarks>
 public interface IPathBackend<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -69,7 +69,7 @@ public interface IPathBackend<T> : IDisposable where T : unmanaged, IFloatingPoi
     void Tangent(int rows, int stopAtLayer, int region = -1);
 
     /// <summary>
-    /// result[input of r][offset + j] += a_r[j]·b_r[j] for j below <paramref name="width"/> (the layer's size, or the
+    /// result[input of r][offset + j] += a_r[j]·b_r[j] for j below the width of <paramref name="b"/> (the layer's size, or the
     /// input size for <see cref="RowTerm.Direction"/>), over every row.
     /// </summary>
     void AccumulateProduct(RowTerm a, RowTerm b, int layer, int rows, int offset);
