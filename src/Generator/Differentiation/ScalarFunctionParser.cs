@@ -53,6 +53,24 @@ namespace Axon.Generator.Differentiation
                 && SymbolEqualityComparer.Default.Equals(d.ReturnType, parameterType));
         }
 
+        /// <summary>
+        /// Whether an in-source function's body parses into a program the differentiator accepts — the body half of the
+        /// scalar pipeline's own test, so that a model never calls the derivative of a function rejected with AXN005.
+        /// A function from metadata is judged by <see cref="IsDifferentiableScalarFunction"/> (its derivative exists).
+        /// </summary>
+        public static bool BodyIsDifferentiable(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (method.DeclaringSyntaxReferences.Length == 0) return true;
+            if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration) return false;
+            var elementType = ToScalarType(method.ReturnType);
+            if (elementType is null || method.Parameters.Length != 1) return false;
+            var canonical = method.PartialDefinitionPart ?? method;
+            var (body, bodyOwner) = FindBody(method, canonical, declaration, cancellationToken);
+            if (body is null) return false;
+            var parser = new BodyParser(compilation.GetSemanticModel(body.SyntaxTree), bodyOwner.Parameters[0], elementType.Value, DisplayName(method), cancellationToken);
+            return parser.Parse(body) is not null && parser.Diagnostics.Count == 0;
+        }
+
         /// <summary>The parse step of the pipeline: never throws for any syntax; problems become diagnostics.</summary>
         public static ScalarFunctionResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {

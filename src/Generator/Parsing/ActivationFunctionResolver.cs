@@ -39,7 +39,7 @@ namespace Axon.Generator.Parsing
                 return null;
             }
 
-            return Choose(candidates, element, argument, argument.ToString(), diagnostics);
+            return Choose(candidates, element, argument, argument.ToString(), model.Compilation, diagnostics, cancellationToken);
         }
 
         /// <summary>Resolves the method group passed to <c>x.Apply(...)</c> in a Forward definition.</summary>
@@ -49,10 +49,10 @@ namespace Axon.Generator.Parsing
             var candidates = new List<IMethodSymbol>();
             if (info.Symbol is IMethodSymbol m) candidates.Add(m);
             candidates.AddRange(info.CandidateSymbols.OfType<IMethodSymbol>());
-            return Choose(candidates, element, argument, argument.ToString(), diagnostics);
+            return Choose(candidates, element, argument, argument.ToString(), model.Compilation, diagnostics, cancellationToken);
         }
 
-        private static string? Choose(List<IMethodSymbol> candidates, ElementKind element, SyntaxNode where, string display, List<DiagnosticInfo> diagnostics)
+        private static string? Choose(List<IMethodSymbol> candidates, ElementKind element, SyntaxNode where, string display, Compilation compilation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             if (candidates.Count == 0)
             {
@@ -75,6 +75,12 @@ namespace Axon.Generator.Parsing
             if (!Differentiation.ScalarFunctionParser.IsDifferentiableScalarFunction(method))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationFunctionNotUsable, where, display, "must be marked [Differentiable] (a static function in partial types) so that its derivative is generated"));
+                return null;
+            }
+
+            if (!Differentiation.ScalarFunctionParser.BodyIsDifferentiable(method, compilation, cancellationToken))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationFunctionNotUsable, where, display, "has a body the generator cannot differentiate (see AXN005 on the function), so it has no derivative to call"));
                 return null;
             }
 

@@ -177,6 +177,24 @@ public sealed class ModelDiagnosticTests
             """, "AXN009", "nameof(Acts.Cube)", "a static function in partial types");
 
     [Fact]
+    public void AXN009_activation_whose_body_cannot_be_differentiated_and_nothing_uncompilable_is_emitted()
+    {
+        const string source = """
+            public static partial class Acts
+            {
+                static float Helper(float x) => x * 2;
+                [Differentiable] public static float Mish(float x) => Helper(x);
+            }
+            [Differentiable, InputShape(4)]
+            public partial class Net { [Layer] Activation act = new(nameof(Acts.Mish)); }
+            """;
+        AssertDiagnostic(source, "AXN009", "nameof(Acts.Mish)", "cannot differentiate");
+        var run = GeneratorHarness.Run(Usings + source);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "AXN005");
+        Assert.Empty(run.GeneratedCodeDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void AXN009_activation_element_type_mismatch()
         => AssertDiagnostic("""
             public static partial class Acts { [Differentiable] public static float Cube(float x) => x * x * x; }
