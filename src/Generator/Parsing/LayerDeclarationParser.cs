@@ -35,6 +35,12 @@ namespace Axon.Generator.Parsing
             var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
             if (!DerivesFromLayer(memberType))
             {
+                if (PyTorchLayerNames.For(memberType.Name) is { } advice)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, syntax, member.Name, $"has the type '{memberType.Name}', which {advice}"));
+                    return null;
+                }
+
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, syntax, member.Name, $"must have a layer type such as Dense, not '{memberType.ToDisplayString()}'"));
                 return null;
             }

@@ -160,6 +160,18 @@ public sealed class ModelDiagnosticTests
             public partial class Net { [Layer] Conv2d conv = new(1, 4, kernel: 3, stride: 0); }
             """, "AXN008", "new(1, 4, kernel: 3, stride: 0)", "stride must be positive, not 0");
 
+    [Theory]
+    [InlineData("Linear fc = new(4, 2)", "use Dense(inFeatures, outFeatures)")]
+    [InlineData("Dropout drop = new(0.5)", "dropout is the identity, so leave it out")]
+    [InlineData("LSTM rnn = new(4, 8)", "is not supported yet")]
+    public void AXN007_a_pytorch_layer_name_says_what_to_use(string member, string advice)
+    {
+        var run = GeneratorHarness.Run(Usings + $"[Differentiable, InputShape(4)]\npublic partial class Net {{ [Layer] Dense first = new(4, 4); [Layer] {member}; }}");
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "AXN007");
+        Assert.Contains(advice, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void AXN009_activation_is_not_differentiable()
         => AssertDiagnostic("""
