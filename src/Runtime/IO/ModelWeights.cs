@@ -36,22 +36,42 @@ public static class ModelWeights
     }
 
     /// <summary>Loads from an already parsed file; see <see cref="Load{T}(IDifferentiableModel{T}, string)"/>.</summary>
-    public static void Load<T>(IDifferentiableModel<T> model, SafeTensorsFile file) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Load<T>(IDifferentiableModel<T> model, SafeTensorsFile file) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Load(model, file, WeightLoadOptions.Default);
+
+    /// <summary>
+    /// Loads from the file at <paramref name="path"/>, matching names through <paramref name="options"/> (a rename such
+    /// as <see cref="WeightLoadOptions.StripPrefix"/>, and strict mode); otherwise as
+    /// <see cref="Load{T}(IDifferentiableModel{T}, string)"/>.
+    /// </summary>
+    public static void Load<T>(IDifferentiableModel<T> model, string path, WeightLoadOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        Load(model, SafeTensorsFile.Read(path), options);
+    }
+
+    /// <summary>Loads from an already parsed file, matching names through <paramref name="options"/>.</summary>
+    /// <exception cref="InvalidDataException">As for the other overloads, and also when two tensors rename to one
+    /// parameter, or (strict) when a tensor is no parameter of the model; nothing changes then either.</exception>
+    public static void Load<T>(IDifferentiableModel<T> model, SafeTensorsFile file, WeightLoadOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(options);
         var parameters = model.ParameterTensors;
         CheckLayout(model, parameters);
+        var (byName, mappingProblems, mappingFailed) = MatchNames(file, parameters, options);
 
         // Decode into a copy; the model sees nothing until every tensor has passed.
         T[] staged = model.Parameters.ToArray();
-        var problems = new List<string>();
-        var failed = new List<string>();
+        var problems = new List<string>(mappingProblems);
+        var failed = new List<string>(mappingFailed);
         bool anyMissing = false;
         foreach (var parameter in parameters)
         {
             string? problem;
-            if (!file.TryGetTensor(parameter.Name, out var tensor))
+            if (!byName.TryGetValue(parameter.Name, out var tensor))
             {
                 anyMissing = true;
                 problem = $"tensor '{parameter.Name}' {FormatShape(parameter.Shape)} is missing{Suggest(file, parameter.Name)}";
@@ -101,6 +121,42 @@ public static class ModelWeights
         }
 
         staged.CopyTo(model.Parameters);
+    }
+
+    /// <summary>
+    /// The file's tensors by the model's names (after the rename), and the problems of the matching itself: two
+    /// tensors with one name, and in strict mode tensors the model does not have.
+    /// </summary>
+    private static (Dictionary<string, SafeTensor> ByName, List<string> Problems, List<string> Failed) MatchNames(SafeTensorsFile file, IReadOnlyList<ParameterInfo> parameters, WeightLoadOptions options)
+    {
+        var byName = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
+        var from = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        var failed = new List<string>();
+        var known = new HashSet<string>(parameters.Select(p => p.Name), StringComparer.Ordinal);
+        foreach (var tensor in file.Tensors)
+        {
+            string? name = options.Rename is null ? tensor.Name : options.Rename(tensor.Name);
+            if (name is null) continue;
+            if (from.TryGetValue(name, out var earlier))
+            {
+                problems.Add($"tensors '{earlier}' and '{tensor.Name}' both map to '{name}'");
+                failed.Add(tensor.Name);
+                continue;
+            }
+
+            from[name] = tensor.Name;
+            byName[name] = tensor;
+            if (options.Strict && !known.Contains(name))
+            {
+                problems.Add(name == tensor.Name
+                    ? $"tensor '{name}' is no parameter of the model (strict mode)"
+                    : $"tensor '{tensor.Name}' (renamed '{name}') is no parameter of the model (strict mode)");
+                failed.Add(tensor.Name);
+            }
+        }
+
+        return (byName, problems, failed);
     }
 
     /// <summary>The problem with the first NaN or infinity in a decoded tensor, or null when all are finite.</summary>
