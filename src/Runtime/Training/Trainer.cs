@@ -17,7 +17,8 @@ public sealed record TrainingOptions
 }
 
 /// <summary>
-/// Mini-batch training of a generated classifier with softmax cross-entropy over its logits, using the generated
+/// Mini-batch training of a generated model — a classifier with softmax cross-entropy over its logits (byte or int
+/// labels), or a regression with the mean squared error — using the generated
 /// parameter gradients. Buffers are made once, so the steady state allocates nothing per batch.
 /// </summary>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -31,6 +32,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly T[] _logitGradient;
     private readonly T[] _parameterGradient;
     private readonly int[] _batchLabels;
+    private readonly T[] _batchTargets;
 
     public Trainer(IDifferentiableModel<T> model, IOptimizer<T> optimizer, TrainingOptions? options = null)
     {
@@ -45,16 +47,51 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         _logitGradient = new T[_logits.Length];
         _parameterGradient = new T[model.Parameters.Length];
         _batchLabels = new int[_options.BatchSize];
+        _batchTargets = new T[_options.BatchSize * model.OutputSize];
     }
 
     /// <summary>Trains on <paramref name="inputs"/> (count × InputSize) with class <paramref name="labels"/>; returns the last epoch's mean loss.</summary>
     public double Fit(ReadOnlySpan<T> inputs, ReadOnlySpan<byte> labels, IProgress<TrainingProgress>? progress = null)
     {
-        int count = CheckData(inputs, labels);
+        int count = CheckData(inputs, labels.Length);
+        for (int i = 0; i < count; i++) CheckLabel(i, labels[i]);
+        return FitCore(inputs, labels, default, default, count, progress);
+    }
+
+    /// <summary>Trains a classifier with <see cref="int"/> class labels (softmax cross-entropy over the logits).</summary>
+    public double Fit(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, IProgress<TrainingProgress>? progress = null)
+    {
+        int count = CheckData(inputs, labels.Length);
+        for (int i = 0; i < count; i++) CheckLabel(i, labels[i]);
+        return FitCore(inputs, default, labels, default, count, progress);
+    }
+
+    /// <summary>
+    /// Trains a regression model on <paramref name="targets"/> (count × OutputSize) with the mean squared error over
+    /// every output value (PyTorch's <c>MSELoss</c> with mean reduction); returns the last epoch's mean loss.
+    /// </summary>
+    public double FitRegression(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, IProgress<TrainingProgress>? progress = null)
+    {
+        int outputs = _model.OutputSize;
+        if (targets.Length % outputs != 0)
+            throw new ArgumentException($"'targets' has {targets.Length} values, not a whole number of rows of {outputs} outputs.", nameof(targets));
+        int count = CheckData(inputs, targets.Length / outputs);
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (!T.IsFinite(targets[i])) throw new ArgumentException($"Target {i / outputs}, output {i % outputs} is {targets[i]}; targets must be finite.", nameof(targets));
+        }
+
+        return FitCore(inputs, default, default, targets, count, progress);
+    }
+
+    /// <summary>The epochs: shuffle, gather each batch's inputs and labels (or targets), step, report.</summary>
+    private double FitCore(ReadOnlySpan<T> inputs, ReadOnlySpan<byte> byteLabels, ReadOnlySpan<int> intLabels, ReadOnlySpan<T> targets, int count, IProgress<TrainingProgress>? progress)
+    {
         var order = new int[count];
         for (int i = 0; i < count; i++) order[i] = i;
         var random = new Random(_options.Seed);
-        int size = _model.InputSize;
+        int size = _model.InputSize, outputs = _model.OutputSize;
+        bool regression = !targets.IsEmpty;
         int batches = (count + _options.BatchSize - 1) / _options.BatchSize;
         double epochLoss = 0;
         for (int epoch = 0; epoch < _options.Epochs; epoch++)
@@ -69,10 +106,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     int sample = order[start + b];
                     inputs.Slice(sample * size, size).CopyTo(_batchInput.AsSpan(b * size, size));
-                    _batchLabels[b] = labels[sample];
+                    if (regression) targets.Slice(sample * outputs, outputs).CopyTo(_batchTargets.AsSpan(b * outputs, outputs));
+                    else _batchLabels[b] = byteLabels.IsEmpty ? intLabels[sample] : byteLabels[sample];
                 }
 
-                double loss = Step(batch);
+                double loss = Step(batch, regression);
                 epochLoss += loss * batch;
                 progress?.Report(new TrainingProgress(epoch + 1, _options.Epochs, batchIndex + 1, batches, loss));
             }
@@ -86,7 +124,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Fraction of <paramref name="inputs"/> whose largest logit is the label.</summary>
     public double Accuracy(ReadOnlySpan<T> inputs, ReadOnlySpan<byte> labels)
     {
-        int count = CheckData(inputs, labels);
+        int count = CheckData(inputs, labels.Length);
+        for (int i = 0; i < count; i++) CheckLabel(i, labels[i]);
         int size = _model.InputSize, classes = _model.OutputSize, correct = 0;
         for (int start = 0; start < count; start += _options.BatchSize)
         {
@@ -102,30 +141,32 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return (double)correct / count;
     }
 
-    private double Step(int batch)
+    private double Step(int batch, bool regression)
     {
-        int classes = _model.OutputSize;
-        var logits = _logits.AsSpan(0, batch * classes);
-        var gradient = _logitGradient.AsSpan(0, batch * classes);
+        int outputs = _model.OutputSize;
+        var logits = _logits.AsSpan(0, batch * outputs);
+        var gradient = _logitGradient.AsSpan(0, batch * outputs);
         _model.Forward(_workspace, _batchInput.AsSpan(0, batch * _model.InputSize), batch, logits);
-        double loss = SoftmaxCrossEntropy.LossAndGradient<T>(logits, _batchLabels.AsSpan(0, batch), classes, gradient);
+        double loss = regression
+            ? MeanSquaredError.LossAndGradient<T>(logits, _batchTargets.AsSpan(0, batch * outputs), gradient)
+            : SoftmaxCrossEntropy.LossAndGradient<T>(logits, _batchLabels.AsSpan(0, batch), outputs, gradient);
         Array.Clear(_parameterGradient);
         _model.Backward(_workspace, gradient, batch, 0, _parameterGradient);
         _optimizer.Step(_model.Parameters, _parameterGradient);
         return loss;
     }
 
-    private int CheckData(ReadOnlySpan<T> inputs, ReadOnlySpan<byte> labels)
+    private int CheckData(ReadOnlySpan<T> inputs, int count)
     {
-        int count = labels.Length;
-        if (count == 0) throw new ArgumentException("The data set is empty.", nameof(labels));
+        if (count == 0) throw new ArgumentException("The data set is empty.", "labels");
         if (inputs.Length != (long)count * _model.InputSize)
             throw new ArgumentException($"{count} labels need {count} × {_model.InputSize} input values; got {inputs.Length}.", nameof(inputs));
-        for (int i = 0; i < count; i++)
-        {
-            if (labels[i] >= _model.OutputSize) throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {i} is {labels[i]}, but the model has {_model.OutputSize} classes.");
-        }
-
         return count;
+    }
+
+    private void CheckLabel(int index, int label)
+    {
+        if ((uint)label >= (uint)_model.OutputSize)
+            throw new ArgumentOutOfRangeException("labels", label, $"Label {index} is {label}, but the model has {_model.OutputSize} classes.");
     }
 }
