@@ -46,3 +46,40 @@ public class AdaptiveBatchTests
         Assert.Equal(single, report.Evaluations);
     }
 }
+
+/// <summary>The report says which quantity the deltas are: the completeness gap, or only the rule's error.</summary>
+public class DeltaMeaningTests
+{
+    [Fact]
+    public void TheReportSaysWhetherTheDeltaIsTheCompletenessGap()
+    {
+        var model = new Residual();
+        model.ResetParameters(4);
+        var engine = new Attributor<double>(model);
+        var x = BruteForce.RandomVector(2 * Residual.InputSize, 8);
+        var deltas = new double[2];
+        var options = new IntegrationOptions { Steps = 32 };
+        var ig = new double[x.Length];
+        var igReport = engine.IntegratedGradients(x, 1, Baseline<double>.Zero, ig, options, deltas);
+        Assert.True(igReport.DeltaIsCompletenessGap);
+
+        // Layer 't' is bypassed by the residual connection: its conductance need not sum to F(x) − F(0).
+        int bypassed = Residual.LayerIndex.t;
+        Assert.False(model.Layers[bypassed].IsCut);
+        var conductance = new double[2 * model.Layers[bypassed].Size];
+        var report = engine.LayerConductance(bypassed, x, 1, Baseline<double>.Zero, conductance, options, deltas);
+        Assert.False(report.DeltaIsCompletenessGap);
+
+        var scores = new double[2];
+        var zero = new double[1];
+        engine.TargetScores(x, 1, scores);
+        engine.TargetScores(new double[Residual.InputSize], 1, zero);
+        for (int b = 0; b < 2; b++)
+        {
+            double gap = conductance.AsSpan(b * model.Layers[bypassed].Size, model.Layers[bypassed].Size).ToArray().Sum() - (scores[b] - zero[0]);
+            // The delta is small (the rule's error) while the completeness gap is not.
+            Assert.True(Math.Abs(deltas[b]) < 1e-6 * Math.Max(1, Math.Abs(scores[b] - zero[0])), $"delta {deltas[b]}");
+            Assert.True(Math.Abs(gap) > 1e-3, $"gap {gap}");
+        }
+    }
+}

@@ -137,7 +137,7 @@ public sealed partial class Attributor<T>
             }
 
             bool converged = !adaptive || remaining == 0;
-            if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged);
+            if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged, PlanDeltas(ref call, true) == DeltaPlan.FromResult);
             call.Active = active[..remaining];
             steps = (int)Math.Min(2L * steps, options.MaxSteps);
         }

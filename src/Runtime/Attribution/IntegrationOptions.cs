@@ -61,10 +61,16 @@ public sealed record IntegrationOptions
 }
 
 /// <summary>What a path-method call did.</summary>
-/// <param name="Steps">The n used (after the adaptive mode, the last one tried).</param>
-/// <param name="Evaluations">Model evaluations (batch rows) of the last pass, endpoints excluded.</param>
+/// <param name="Steps">The n used (after the adaptive mode, the largest one any input needed).</param>
+/// <param name="Evaluations">Model evaluations (batch rows) of every pass, endpoints excluded.</param>
 /// <param name="MaxRelativeDelta">
 /// max over inputs of |δ| / max(|F(x) − F(x′)|, tiny), δ being the convergence delta; NaN when no delta was computed.
 /// </param>
 /// <param name="Converged">False only when an adaptive call reached MaxSteps without meeting the tolerance.</param>
-public readonly record struct AttributionReport(int Steps, long Evaluations, double MaxRelativeDelta, bool Converged);
+/// <param name="DeltaIsCompletenessGap">
+/// What the deltas are. True: each input's attributions sum to the rule's ∫ dF/dα, so δ is also the completeness gap
+/// Σ attributions − (F(x) − F(x′)) (IG; conductance of a layer every path crosses). False: δ is the rule's error on
+/// the path integral only, and the attributions are not expected to sum to F(x) − F(x′) (neuron conductance of a few
+/// neurons, patch IG of one region, internal influence, a layer that a skip connection bypasses).
+/// </param>
+public readonly record struct AttributionReport(int Steps, long Evaluations, double MaxRelativeDelta, bool Converged, bool DeltaIsCompletenessGap = true);
