@@ -85,7 +85,17 @@ public class StructureTests
         Assert.Empty(doc.Find("img"));
         Assert.Empty(doc.Find("svg"));
         Assert.Empty(doc.Find("table"));
-        Assert.Contains("0 images · 0 tables", doc.Find("div", "meta").Single().Value);
+        Assert.Equal("nothing to show yet", doc.Find("div", "meta").Single().Value);
+    }
+
+    [Fact]
+    public void TheHeaderSaysWhatTheReportHoldsNotInternalCounts()
+    {
+        XDocument doc = Xhtml.Parse(SampleReports.TwoCases().ToHtml());
+        string meta = doc.Find("div", "meta").Single().Value;
+        Assert.Equal("2 images explained · 2 results tables", meta);
+        XDocument imagesOnly = Xhtml.Parse(new HtmlReport("Images").AddCase(SampleReports.Case(17, "Shirt", "Shirt", 0.871, SampleReports.Shirt)).ToHtml());
+        Assert.Equal("1 image explained", imagesOnly.Find("div", "meta").Single().Value);
     }
 
     [Fact]

@@ -33,8 +33,7 @@ internal static class ReportWriter
         int tables = blocks.Count(b => b.Kind == ReportBlockKind.Table);
         m.Raw("<header class=\"report-header\">").Line()
             .Element("h1", null, title).Line()
-            .Element("div", "meta", string.Create(CultureInfo.InvariantCulture,
-                $"{cases} {(cases == 1 ? "image" : "images")} · {tables} {(tables == 1 ? "table" : "tables")}")).Line()
+            .Element("div", "meta", Summary(cases, tables)).Line()
             .Raw("</header>").Line()
             .Raw("<main>").Line();
 
@@ -235,4 +234,13 @@ internal static class ReportWriter
 
     private static string Size(Heatmap map) =>
         string.Create(CultureInfo.InvariantCulture, $"{map.Height}×{map.Width}");
+
+    /// <summary>What the report holds, in the reader's words: images explained and results tables, only those present.</summary>
+    private static string Summary(int cases, int tables)
+    {
+        var parts = new List<string>(2);
+        if (cases > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{cases} {(cases == 1 ? "image" : "images")} explained"));
+        if (tables > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{tables} {(tables == 1 ? "results table" : "results tables")}"));
+        return parts.Count == 0 ? "nothing to show yet" : string.Join(" · ", parts);
+    }
 }
