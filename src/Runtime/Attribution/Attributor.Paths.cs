@@ -54,7 +54,7 @@ public sealed partial class Attributor<T>
     /// </summary>
     private AttributionReport RunPath(ref PathCall call, IntegrationOptions options)
     {
-        RefuseTokenInputs();
+        CheckTokenModel(ref call);
         var destination = call.Result;
         var deltaDestination = call.Deltas;
         call.Result = StagedResult(call.Count, call.ResultSize);
@@ -144,26 +144,45 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>
-    /// Path methods interpolate the input; token ids fed to an Embedding have no path between them, and a point on
-    /// one would be rejected part-way as a bad id. Refuse up front and say what works.
+    /// Token ids have no straight path between them, so on a token model the path runs in embedding space:
+    /// e(α) = E(x′) + α(E(x) − E(x′)) from the baseline tokens' embeddings (a PAD id, or id 0 for the zero baseline) to the
+    /// input's — the usual "layer IG on the embeddings". Layer conductance at the embedding gives every token's and
+    /// every embedding element's attribution; what does not run that way yet is refused here, up front.
     /// </summary>
-    private void RefuseTokenInputs()
+    private void CheckTokenModel(ref PathCall call)
     {
-        foreach (var layer in _layers)
+        if (_tokenEmbedding == 0)
         {
-            if (layer.Kind != LayerKind.Embedding || !layer.Inputs.Contains(0)) continue;
+            foreach (var layer in _layers)
+            {
+                if (layer.Kind == LayerKind.Embedding && layer.Inputs.Contains(0)) throw TokenModelRefusal(layer, "its embedding is bypassed by another path");
+            }
+
+            return;
+        }
+
+        var embedding = _layers[_tokenEmbedding];
+        bool atEmbedding = call.Method == PathMethod.Conductance && !call.Difference;
+        for (int i = 0; atEmbedding && i < call.LayerCount; i++) atEmbedding = _layerList[i] == _tokenEmbedding;
+        if (!atEmbedding) throw TokenModelRefusal(embedding, "only layer conductance at the embedding runs on token models yet");
+        if (!_backend.SupportsAffinePrefix || !UseAffinePrefix)
+        {
             throw new NotSupportedException(
-                $"Model '{_model.Name}' feeds its input (token ids) to the Embedding layer '{layer.Name}' (layer {layer.Index}): there is no straight path " +
-                "between token ids, so the path methods (Integrated Gradients, conductance, patch IG, internal influence) cannot run on it yet. " +
-                $"Path attribution in embedding space is planned; today use DeepLift or LayerGradientTimesActivation at layer {layer.Index} or above.");
+                $"Model '{_model.Name}' takes token ids: its paths run in embedding space, which this backend does not support yet (use the CPU backend, with UseAffinePrefix on).");
         }
     }
+
+    private NotSupportedException TokenModelRefusal(LayerInfo embedding, string why) => new(
+        $"Model '{_model.Name}' feeds its input (token ids) to the Embedding layer '{embedding.Name}' (layer {embedding.Index}): there is no straight path " +
+        $"between token ids, so paths run in embedding space, and {why}. Use LayerConductance at layer {embedding.Index} — per token and embedding " +
+        "element (LayerScores.SumPerPosition totals each token) — or DeepLift / LayerGradientTimesActivation at the embedding or above.");
 
     /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
     private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result, Span<T> pathSum)
     {
         // The affine prefix runs every input; a re-run of some inputs takes the step-by-step path (same results to rounding).
-        if (_backend.SupportsAffinePrefix && call.Active.Length == call.Count && CanUsePrefix(ref call))
+        // A token model always takes it: its paths start at the embedding.
+        if (_backend.SupportsAffinePrefix && (call.Active.Length == call.Count || _tokenEmbedding > 0) && CanUsePrefix(ref call))
         {
             long prefixRows = RunPrefixPass(ref call, rule, steps);
             _backend.ReadResult(result);

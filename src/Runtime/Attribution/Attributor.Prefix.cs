@@ -20,6 +20,9 @@ public sealed partial class Attributor<T>
 
     private readonly int _prefix;
 
+    /// <summary>The Embedding node that reads the input (token ids), when it is a cut; 0 for other models.</summary>
+    private readonly int _tokenEmbedding;
+
     private T[] _prefixPoints = [];
     private T[] _prefixStart = [];
     private T[] _prefixChange = [];
@@ -31,7 +34,8 @@ public sealed partial class Attributor<T>
 
     /// <summary>
     /// The last node A of the network's affine prefix that every path crosses, or 0 when the first operation is not
-    /// affine. Path methods integrate at A and skip the prefix at every step (see <see cref="UseAffinePrefix"/>).
+    /// affine. Path methods integrate at A and skip the prefix at every step (see <see cref="UseAffinePrefix"/>). For a
+    /// model whose input is token ids, A is the Embedding node: its paths run in embedding space from there.
     /// </summary>
     public int AffinePrefix => _prefix;
 
@@ -40,6 +44,16 @@ public sealed partial class Attributor<T>
     /// and run the prefix once per path rather than once per step. Exact; off, every step runs the whole network.
     /// </summary>
     public bool UseAffinePrefix { get; set; } = true;
+
+    private static int FindTokenEmbedding(LayerInfo[] layers)
+    {
+        foreach (var layer in layers)
+        {
+            if (layer.Kind == LayerKind.Embedding && layer.Inputs.Contains(0) && layer.IsCut) return layer.Index;
+        }
+
+        return 0;
+    }
 
     private static int FindAffinePrefix(LayerInfo[] layers)
     {

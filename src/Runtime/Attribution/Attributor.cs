@@ -110,7 +110,9 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _layers = [.. model.Layers];
         if (_layers.Length < 2) throw new ArgumentException("The model has no layers.", nameof(backend));
         _sizes = [.. _layers.Select(layer => layer.Size)];
-        _prefix = FindAffinePrefix(_layers);
+        _tokenEmbedding = FindTokenEmbedding(_layers);
+        // A token model's paths start at its embedding's output: there the prefix machinery integrates (below it, ids).
+        _prefix = _tokenEmbedding > 0 ? _tokenEmbedding : FindAffinePrefix(_layers);
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;
