@@ -29,7 +29,6 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _segments;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _seeds;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _directions;
-    private readonly MemoryBuffer1D<T, Stride1D.Dense> _masked;
 
     // Per-call data, grown on demand.
     private MemoryBuffer1D<T, Stride1D.Dense> _inputs;
@@ -84,7 +83,6 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _segments = a.Allocate1D<int>(3L * capacity);
         _seeds = a.Allocate1D<T>((long)capacity * _outputSize);
         _directions = a.Allocate1D<T>((long)capacity * _inputSize);
-        _masked = a.Allocate1D<T>((long)capacity * _inputSize);
         _inputs = a.Allocate1D<T>(_inputSize);
         _baselines = a.Allocate1D<T>(_inputSize);
         _result = a.Allocate1D<T>(1);
@@ -238,7 +236,7 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     public void Dispose()
     {
         _workspace.Dispose();
-        foreach (var buffer in new MemoryBuffer[] { _rowInput, _rowBaseline, _rowStep, _rowAlpha, _rowWeight, _rowValue, _segments, _seeds, _directions, _masked, _inputs, _baselines, _result, _pathSums, _selection, _regions, _carry })
+        foreach (var buffer in new MemoryBuffer[] { _rowInput, _rowBaseline, _rowStep, _rowAlpha, _rowWeight, _rowValue, _segments, _seeds, _directions, _inputs, _baselines, _result, _pathSums, _selection, _regions, _carry })
         {
             buffer.Dispose();
         }

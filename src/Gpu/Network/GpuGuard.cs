@@ -1,6 +1,6 @@
 namespace Axon.Gpu;
 
-/// <summary>Argument checks shared by the GPU network and workspace, so generated code carries none of them.</summary>
+/// <summary>The GPU's own argument check (layers are checked by <see cref="Axon.Model.ModelGuard.CheckLayer"/>), so generated code carries none.</summary>
 internal static class GpuGuard
 {
     public static void CheckBatch(int batch, int capacity)
@@ -9,10 +9,5 @@ internal static class GpuGuard
         {
             throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch must be between 1 and the workspace's capacity of {capacity} rows.");
         }
-    }
-
-    public static void CheckLayer(int layer, int count, string name)
-    {
-        if ((uint)layer >= (uint)count) throw new ArgumentOutOfRangeException(name, layer, $"The network has nodes 0..{count - 1}.");
     }
 }

@@ -85,8 +85,8 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     public void Backward(GpuWorkspace<T> workspace, int layer, int batch, int stopAtLayer = 0, bool parameterGradients = false)
     {
         var pass = Begin(workspace, batch);
-        GpuGuard.CheckLayer(layer, _layers.Length, nameof(layer));
-        GpuGuard.CheckLayer(stopAtLayer, _layers.Length, nameof(stopAtLayer));
+        ModelGuard.CheckLayer(layer, _layers.Length, nameof(layer));
+        ModelGuard.CheckLayer(stopAtLayer, _layers.Length, nameof(stopAtLayer));
         if (stopAtLayer > layer) throw new ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} down, so stopAtLayer must not exceed it.");
         if (parameterGradients && stopAtLayer != 0) throw new ArgumentException("Parameter gradients need the pass to reach the input: use stopAtLayer = 0.", nameof(stopAtLayer));
         for (int i = stopAtLayer; i < layer; i++) workspace.Gradient(i, batch).MemSetToZero();
@@ -102,7 +102,7 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
         var pass = Begin(workspace, batch);
         int last = _layers.Length - 1;
         if (stopAtLayer == -1) stopAtLayer = last;
-        GpuGuard.CheckLayer(stopAtLayer, _layers.Length, nameof(stopAtLayer));
+        ModelGuard.CheckLayer(stopAtLayer, _layers.Length, nameof(stopAtLayer));
         RunTangent(pass, stopAtLayer);
     }
 

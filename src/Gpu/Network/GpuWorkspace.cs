@@ -78,7 +78,7 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
 
     private ArrayView<T> Block(MemoryBuffer1D<T, Stride1D.Dense> buffer, int layer, int batch)
     {
-        if ((uint)layer >= (uint)_sizes.Length) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The network has nodes 0..{_sizes.Length - 1}.");
+        ModelGuard.CheckLayer(layer, _sizes.Length, nameof(layer));
         GpuGuard.CheckBatch(batch, Capacity);
         return buffer.View.AsContiguous().SubView((long)_offsets[layer] * Capacity, (long)batch * _sizes[layer]);
     }

@@ -114,26 +114,19 @@ public sealed partial class Attributor<T>
         {
             evaluations += RunPass(ref call, options.Rule, steps, needDeltas, passResult, passSums);
             int remaining = 0;
-            double worstActive = 0;
             foreach (int b in call.Active)
             {
                 passResult.Slice(b * call.ResultSize, call.ResultSize).CopyTo(result.Slice(b * call.ResultSize, call.ResultSize));
                 if (!needDeltas) continue;
-                T change = _inputValue[b] - _referenceValue[b];
-                deltas[b] = passSums[b] - change;
-                double relative = double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30);
-                worstActive = Math.Max(worstActive, relative);
-                if (adaptive && !(relative <= options.Tolerance)) active[remaining++] = b;
+                deltas[b] = passSums[b] - (_inputValue[b] - _referenceValue[b]);
+                if (adaptive && !(RelativeDelta(deltas, b) <= options.Tolerance)) active[remaining++] = b;
             }
 
             if (needDeltas)
             {
+                // Over every input: the finished ones keep the delta of the pass that finished them.
                 worst = 0;
-                for (int b = 0; b < call.Count; b++)
-                {
-                    T change = _inputValue[b] - _referenceValue[b];
-                    worst = Math.Max(worst, double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
-                }
+                for (int b = 0; b < call.Count; b++) worst = Math.Max(worst, RelativeDelta(deltas, b));
             }
 
             bool converged = !adaptive || remaining == 0;
@@ -176,6 +169,10 @@ public sealed partial class Attributor<T>
         $"Model '{_model.Name}' feeds its input (token ids) to the Embedding layer '{embedding.Name}' (layer {embedding.Index}): there is no straight path " +
         $"between token ids, so paths run in embedding space, and {why}. Use LayerConductance at layer {embedding.Index} — per token and embedding " +
         "element (LayerScores.SumPerPosition totals each token) — or DeepLift / LayerGradientTimesActivation at the embedding or above.");
+
+    /// <summary>|δ| / max(|F(x) − F(x′)|, tiny) of input <paramref name="b"/>.</summary>
+    private double RelativeDelta(ReadOnlySpan<T> deltas, int b) =>
+        double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(_inputValue[b] - _referenceValue[b])), 1e-30);
 
     /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
     private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result, Span<T> pathSum)
