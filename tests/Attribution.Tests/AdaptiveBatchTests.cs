@@ -67,8 +67,11 @@ public class DeltaMeaningTests
         int bypassed = Residual.LayerIndex.t;
         Assert.False(model.Layers[bypassed].IsCut);
         var conductance = new double[2 * model.Layers[bypassed].Size];
-        var report = engine.LayerConductance(bypassed, x, 1, Baseline<double>.Zero, conductance, options, deltas);
+        var gaps = new double[2];
+        var report = engine.LayerConductance(bypassed, x, 1, Baseline<double>.Zero, conductance, options, deltas, gaps);
         Assert.False(report.DeltaIsCompletenessGap);
+        Assert.Equal(Completeness.NotExpected, report.Completeness);
+        Assert.Contains("skip connection", report.CompletenessWarning);
 
         var scores = new double[2];
         var zero = new double[1];
@@ -80,6 +83,13 @@ public class DeltaMeaningTests
             // The delta is small (the rule's error) while the completeness gap is not.
             Assert.True(Math.Abs(deltas[b]) < 1e-6 * Math.Max(1, Math.Abs(scores[b] - zero[0])), $"delta {deltas[b]}");
             Assert.True(Math.Abs(gap) > 1e-3, $"gap {gap}");
+            Assert.Equal(gap, gaps[b], 10);                                   // reported under its own name
         }
+
+        double worstGap = Enumerable.Range(0, 2).Max(b => Math.Abs(gaps[b]) / Math.Abs(scores[b] - zero[0]));
+        Assert.Equal(worstGap, report.MaxRelativeCompletenessGap, 10);
+        Assert.True(report.MaxRelativeQuadratureError < 1e-6);
+        Assert.Null(igReport.CompletenessWarning);
+        Assert.Equal(igReport.MaxRelativeQuadratureError, igReport.MaxRelativeCompletenessGap, 8);
     }
 }

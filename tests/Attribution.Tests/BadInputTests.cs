@@ -58,7 +58,7 @@ public class BadInputTests
         Throws<ArgumentException>(() => engine.IntegratedGradients(x.AsSpan(0, 7), 1, Baseline<double>.Zero, result, null, deltas), "not a whole number of inputs");
         Throws<ArgumentException>(() => engine.IntegratedGradients([], 1, Baseline<double>.Zero, result, null, deltas), "No inputs");
         Throws<ArgumentException>(() => engine.IntegratedGradients(x, 1, Baseline<double>.Zero, result.AsSpan(0, 7), null, deltas), "'attributions' has 7 values");
-        Throws<ArgumentException>(() => engine.IntegratedGradients(x, 1, Baseline<double>.Zero, result, null, deltas.AsSpan(0, 1)), "'deltas' has 1 value");
+        Throws<ArgumentException>(() => engine.IntegratedGradients(x, 1, Baseline<double>.Zero, result, null, deltas.AsSpan(0, 1)), "'quadratureErrors' has 1 value");
 
         // Layers, neurons, regions.
         Throws<ArgumentOutOfRangeException>(() => engine.LayerConductance(4, x, 1, Baseline<double>.Zero, layerResult, null, deltas), "layers 0..3");

@@ -41,6 +41,9 @@ public class ConcurrentUseTests
 
         public void Tangent(ModelWorkspace<double> workspace, ReadOnlySpan<double> inputTangent, int batch, int stopAtLayer = -1) =>
             inner.Tangent(workspace, inputTangent, batch, stopAtLayer);
+
+        public void TangentFrom(ModelWorkspace<double> workspace, int layer, ReadOnlySpan<double> layerTangent, int batch, int stopAtLayer = -1) =>
+            inner.TangentFrom(workspace, layer, layerTangent, batch, stopAtLayer);
     }
 
     [Fact]

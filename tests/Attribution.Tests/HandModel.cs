@@ -167,22 +167,33 @@ public sealed class HandModel<T> : IDifferentiableModel<T> where T : unmanaged, 
         ModelGuard.CheckLayer(until, _layers.Length, nameof(stopAtLayer));
         ModelGuard.CheckLength(inputTangent.Length, batch, _n, nameof(inputTangent));
         inputTangent.CopyTo(ws.TangentFor(0, batch));
-        if (until >= 1) { Dense(ws.TangentFor(0, batch), W1, default, ws.TangentFor(1, batch), batch, _n, _h); ws.MaskDerivative(1, ws.TangentFor(1, batch), batch); }
-        if (until >= 2)
+        RunTangent(ws, batch, 1, until);
+    }
+
+    public void TangentFrom(ModelWorkspace<T> ws, int layer, ReadOnlySpan<T> layerTangent, int batch, int stopAtLayer = -1)
+    {
+        int until = ModelPass.BeginTangentFrom(ws, _layers, layer, layerTangent, batch, stopAtLayer);
+        RunTangent(ws, batch, layer + 1, until);
+    }
+
+    private void RunTangent(ModelWorkspace<T> ws, int batch, int from, int until)
+    {
+        if (from <= 1 && until >= 1) { Dense(ws.TangentFor(0, batch), W1, default, ws.TangentFor(1, batch), batch, _n, _h); ws.MaskDerivative(1, ws.TangentFor(1, batch), batch); }
+        if (from <= 2 && until >= 2)
         {
             var x = ws.ActivationFor(1, batch); var tx = ws.TangentFor(1, batch); var ty = ws.TangentFor(2, batch);
             for (int i = 0; i < tx.Length; i++) ty[i] = DerivativeAt(x[i]) * tx[i];
             ws.MaskDerivative(2, ty, batch);
         }
 
-        if (_residual && until >= 3)
+        if (_residual && from <= 3 && until >= 3)
         {
             var a = ws.TangentFor(2, batch); var x = ws.TangentFor(0, batch); var y = ws.TangentFor(3, batch);
             for (int i = 0; i < y.Length; i++) y[i] = a[i] + x[i];
             ws.MaskDerivative(3, y, batch);
         }
 
-        if (until >= Last) { Dense(ws.TangentFor(Last - 1, batch), W2, default, ws.TangentFor(Last, batch), batch, _h, _o); ws.MaskDerivative(Last, ws.TangentFor(Last, batch), batch); }
+        if (from <= Last && until >= Last) { Dense(ws.TangentFor(Last - 1, batch), W2, default, ws.TangentFor(Last, batch), batch, _h, _o); ws.MaskDerivative(Last, ws.TangentFor(Last, batch), batch); }
     }
 
     private T F(T x) => _act switch

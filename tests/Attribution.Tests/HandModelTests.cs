@@ -237,9 +237,9 @@ public class HandModelTests
             new IntegrationOptions { Rule = IntegrationRule.RiemannTrapezoid, Steps = 4, Tolerance = 1e-6, MaxSteps = 4096 }, deltas);
         Assert.True(report.Converged);
         Assert.True(report.Steps > 4 && report.Steps <= 4096, $"steps {report.Steps}");
-        Assert.True(report.MaxRelativeDelta <= 1e-6);
+        Assert.True(report.MaxRelativeQuadratureError <= 1e-6);
         double change = BruteForce.Score(model, x, 1) - BruteForce.Score(model, new double[4], 1);
-        Assert.Equal(report.MaxRelativeDelta, Math.Abs(deltas[0]) / Math.Abs(change), 1e-15);
+        Assert.Equal(report.MaxRelativeQuadratureError, Math.Abs(deltas[0]) / Math.Abs(change), 1e-15);
 
         // Gauss–Legendre needs far fewer nodes.
         var gl = engine.IntegratedGradients(x, 1, Baseline<double>.Zero, ig, new IntegrationOptions { Steps = 2, Tolerance = 1e-10 });

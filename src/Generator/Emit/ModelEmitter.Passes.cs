@@ -96,18 +96,27 @@ namespace Axon.Generator.Emit
             {
                 w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
                 w.Line($"int until = {Pass}.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);");
-                w.Line("RunTangent(workspace, batch, until);");
+                w.Line("RunTangent(workspace, batch, 1, until);");
             }
 
             w.Line();
-            using (w.Block($"private void RunTangent(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int until)"))
+            w.Line("/// <summary>Forward mode from a cut layer over the last forward's tape: the tangent there is <paramref name=\"layerTangent\"/>.</summary>");
+            using (w.Block($"public void TangentFrom(global::Axon.Model.ModelWorkspace<{t}> workspace, int layer, global::System.ReadOnlySpan<{t}> layerTangent, int batch, int stopAtLayer = -1)"))
+            {
+                w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
+                w.Line($"int until = {Pass}.BeginTangentFrom(workspace, s_layers, layer, layerTangent, batch, stopAtLayer);");
+                w.Line("RunTangent(workspace, batch, layer + 1, until);");
+            }
+
+            w.Line();
+            using (w.Block($"private void RunTangent(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int from, int until)"))
             {
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
                 for (int i = 1; i <= last; i++)
                 {
                     var node = model.Nodes[i];
                     w.Line("// " + NodeCode.Describe(model, node));
-                    using (w.Block($"if (until >= {i})"))
+                    using (w.Block($"if (from <= {i} && until >= {i})"))
                     {
                         NodeCode.WriteTangent(w, model, node);
                         w.Line($"ws.MaskDerivative({i}, ws.TangentFor({i}, batch), batch);");

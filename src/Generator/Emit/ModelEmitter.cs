@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Axon.Generator.Model;
 
@@ -49,6 +50,16 @@ namespace Axon.Generator.Emit
 
         private static string IntArray(EquatableArray<int> values) => "new int[] { " + string.Join(", ", values.Select(SourceWriter.Literal)) + " }";
 
+        /// <summary>global::Namespace.Outer.Model, each part escaped: a node named like the model cannot shadow it.</summary>
+        private static string QualifiedTypeName(ModelSpec model)
+        {
+            var parts = new List<string>();
+            if (model.Namespace.Length > 0) parts.Add(Identifiers.EscapeNamespace(model.Namespace));
+            foreach (var outer in model.ContainingTypes) parts.Add(Identifiers.Escape(outer.Name));
+            parts.Add(Identifiers.Escape(model.ClassName));
+            return "global::" + string.Join(".", parts);
+        }
+
         private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
         private static void WriteMetadata(SourceWriter w, ModelSpec model)
@@ -61,9 +72,12 @@ namespace Axon.Generator.Emit
             w.Line("/// <summary>Length of the flat parameter vector.</summary>");
             w.Line($"public const int {GeneratedMembers.ParameterCount} = " + model.ParameterCount + ";");
             w.Line();
-            w.Line("/// <summary>Index of every node, for taps, gradients and tangents (0 is the input).</summary>");
+            // Handles, not bare ints: an attribution call checks that the layer belongs to the model it explains.
+            w.Line("/// <summary>Every node as a handle of this model (0 is the input); it converts to the node's index where an int is expected.</summary>");
             w.Open("public static class " + GeneratedMembers.LayerIndex);
-            foreach (var node in model.Nodes) w.Line($"public const int {Identifiers.Escape(node.Name)} = {node.Index};");
+            string self = QualifiedTypeName(model);
+            foreach (var node in model.Nodes)
+                w.Line($"public static readonly global::Axon.Model.LayerHandle {Identifiers.Escape(node.Name)} = new(typeof({self}), {node.Index}, {Quote(node.Name)});");
             w.Close();
             w.Line();
 

@@ -31,12 +31,13 @@ namespace Axon.Generator.Model
         public const string BackwardFrom = nameof(BackwardFrom);
         public const string RunBackward = nameof(RunBackward);
         public const string Tangent = nameof(Tangent);
+        public const string TangentFrom = nameof(TangentFrom);
         public const string RunTangent = nameof(RunTangent);
 
         /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, RunTangent);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent);
     }
 }

@@ -22,7 +22,8 @@ public sealed partial class Attributor<T>
         public AttributionTarget<T> Target;
         public Baseline<T> Baseline;
         public Span<T> Result;
-        public Span<T> Deltas;
+        public Span<T> Deltas;      // quadrature errors: Q[dF/dα] − (F(x) − F(x′)), one per input
+        public Span<T> Gaps;        // completeness gaps: Σ attributions − (F(x) − F(x′)), per input and layer (conductance)
         public int Count;
         public int ResultSize;
         public int PathsPerInput;
@@ -57,14 +58,16 @@ public sealed partial class Attributor<T>
         CheckTokenModel(ref call);
         var destination = call.Result;
         var deltaDestination = call.Deltas;
+        var gapDestination = call.Gaps;
         call.Result = StagedResult(call.Count, call.ResultSize);
         call.Deltas = StagedDeltas(deltaDestination);
+        call.Gaps = gapDestination.IsEmpty ? default : Grow(ref _stagedGaps, gapDestination.Length);
         AttributionReport report;
         try
         {
             report = Integrate(ref call, options);
         }
-        catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient" or "inputTangent")
+        catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient" or "inputTangent" or "layerTangent")
         {
             // Every argument was checked before the run, so a model pass that rejects one of these met a value that
             // overflowed inside the network (an infinite activation fed onward, a NaN gradient seeded back).
@@ -83,7 +86,8 @@ public sealed partial class Attributor<T>
         }
 
         Publish(call.Result, destination, call.ResultSize, "attributions");
-        Publish(call.Deltas, deltaDestination, 1, "convergence delta");
+        Publish(call.Deltas, deltaDestination, 1, "quadrature error");
+        Publish(call.Gaps, gapDestination, Math.Max(call.LayerCount, 1), "completeness gap");
         return report;
     }
 
@@ -91,7 +95,7 @@ public sealed partial class Attributor<T>
     {
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
         bool adaptive = options.Tolerance > 0;
-        bool needDeltas = adaptive || !call.Deltas.IsEmpty;
+        bool needDeltas = adaptive || !call.Deltas.IsEmpty || !call.Gaps.IsEmpty;
         var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
         var result = call.Result; // staged by RunPath: the caller's spans change only when the call succeeds
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
@@ -130,17 +134,25 @@ public sealed partial class Attributor<T>
             }
 
             bool converged = !adaptive || remaining == 0;
-            if (converged || steps >= options.MaxSteps) return new AttributionReport(steps, evaluations, worst, converged, PlanDeltas(ref call, true) == DeltaPlan.FromResult);
+            if (converged || steps >= options.MaxSteps)
+            {
+                var completeness = CompletenessOf(ref call);
+                double worstGap = needDeltas && completeness != Completeness.NotApplicable ? CompletenessGaps(ref call, result) : double.NaN;
+                return new AttributionReport(steps, evaluations, worst, converged, completeness, worstGap);
+            }
+
             call.Active = active[..remaining];
             steps = (int)Math.Min(2L * steps, options.MaxSteps);
         }
     }
 
     /// <summary>
-    /// Token ids have no straight path between them, so on a token model the path runs in embedding space:
+    /// Token ids have no straight path between them, so on a token model every path runs in embedding space:
     /// e(α) = E(x′) + α(E(x) − E(x′)) from the baseline tokens' embeddings (a PAD id, or id 0 for the zero baseline) to the
-    /// input's — the usual "layer IG on the embeddings". Layer conductance at the embedding gives every token's and
-    /// every embedding element's attribution; what does not run that way yet is refused here, up front.
+    /// input's — the usual "layer IG on the embeddings". What is attributed to the input is then per token (the embedding
+    /// width summed): IG, neuron conductance, layer conductance at layer 0. Layer conductance at the embedding gives every
+    /// embedding element, and at layers above it their neurons. What has no meaning on ids, or does not run that way yet,
+    /// is refused here, up front, saying what to use instead.
     /// </summary>
     private void CheckTokenModel(ref PathCall call)
     {
@@ -155,9 +167,16 @@ public sealed partial class Attributor<T>
         }
 
         var embedding = _layers[_tokenEmbedding];
-        bool atEmbedding = call.Method == PathMethod.Conductance && !call.Difference;
-        for (int i = 0; atEmbedding && i < call.LayerCount; i++) atEmbedding = _layerList[i] == _tokenEmbedding;
-        if (!atEmbedding) throw TokenModelRefusal(embedding, "only layer conductance at the embedding runs on token models yet");
+        switch (call.Method)
+        {
+            case PathMethod.Conductance when call.Difference:
+                throw TokenModelRefusal(embedding, "the difference form is not available there yet: use the tangent form (the default)");
+            case PathMethod.Influence when call.Layer < _tokenEmbedding:
+                throw TokenModelRefusal(embedding, "the gradient with respect to the ids does not exist: ask for the influence at the embedding or above");
+            case PathMethod.Patch when call.Layer != _tokenEmbedding:
+                throw TokenModelRefusal(embedding, $"patch IG runs at the embedding only yet: use layer {_tokenEmbedding} (regions select token positions)");
+        }
+
         if (!_backend.SupportsAffinePrefix || !UseAffinePrefix)
         {
             throw new NotSupportedException(
@@ -167,8 +186,50 @@ public sealed partial class Attributor<T>
 
     private NotSupportedException TokenModelRefusal(LayerInfo embedding, string why) => new(
         $"Model '{_model.Name}' feeds its input (token ids) to the Embedding layer '{embedding.Name}' (layer {embedding.Index}): there is no straight path " +
-        $"between token ids, so paths run in embedding space, and {why}. Use LayerConductance at layer {embedding.Index} — per token and embedding " +
-        "element (LayerScores.SumPerPosition totals each token) — or DeepLift / LayerGradientTimesActivation at the embedding or above.");
+        $"between token ids, so paths run in embedding space, and {why}. IntegratedGradients gives per-token attributions, LayerConductance at layer " +
+        $"{embedding.Index} per token and embedding element (LayerScores.SumPerPosition totals each token); DeepLift and LayerGradientTimesActivation " +
+        "work at the embedding or above.");
+
+    /// <summary>Whether the call's attributions are meant to add up to F(x) − F(x′) (see <see cref="Completeness"/>).</summary>
+    private Completeness CompletenessOf(ref PathCall call)
+    {
+        switch (call.Method)
+        {
+            case PathMethod.Gradient when !call.SelectInputs:
+                return Completeness.Holds;
+            case PathMethod.Conductance:
+                for (int i = 0; i < call.LayerCount; i++) if (!_layers[_layerList[i]].IsCut) return Completeness.NotExpected;
+                return Completeness.Holds;
+            default:
+                return Completeness.NotApplicable;
+        }
+    }
+
+    /// <summary>
+    /// Σ attributions − (F(x) − F(x′)) per input (and per layer, for several layers) into <c>call.Gaps</c> when asked;
+    /// returns the largest relative to |F(x) − F(x′)|.
+    /// </summary>
+    private double CompletenessGaps(ref PathCall call, ReadOnlySpan<T> result)
+    {
+        int layers = call.Method == PathMethod.Conductance ? call.LayerCount : 1;
+        double worst = 0;
+        for (int b = 0; b < call.Count; b++)
+        {
+            var row = result.Slice(b * call.ResultSize, call.ResultSize);
+            T change = _inputValue[b] - _referenceValue[b];
+            int offset = 0;
+            for (int i = 0; i < layers; i++)
+            {
+                int width = call.Method == PathMethod.Conductance ? _sizes[_layerList[i]] : call.ResultSize;
+                T gap = TensorPrimitives.Sum<T>(row.Slice(offset, width)) - change;
+                offset += width;
+                if (!call.Gaps.IsEmpty) call.Gaps[b * layers + i] = gap;
+                worst = Math.Max(worst, double.CreateChecked(T.Abs(gap)) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
+            }
+        }
+
+        return worst;
+    }
 
     /// <summary>|δ| / max(|F(x) − F(x′)|, tiny) of input <paramref name="b"/>.</summary>
     private double RelativeDelta(ReadOnlySpan<T> deltas, int b) =>

@@ -30,6 +30,7 @@ public sealed partial class Attributor<T>
     private T[] _prefixNeuron = [];
     private T[] _prefixLayerChange = [];
     private T[] _prefixGradient = [];
+    private T[] _prefixTangent = [];
     private int[] _rowPath = [];
 
     /// <summary>
@@ -79,9 +80,8 @@ public sealed partial class Attributor<T>
             case PathMethod.Patch:
                 return call.Layer <= _prefix;
             case PathMethod.Conductance:
-                if (call.Difference) return false;
-                for (int i = 0; i < call.LayerCount; i++) if (_layerList[i] > _prefix) return false;
-                return true;
+                // Layers above A take one tangent from A per step (TangentFrom): the prefix is still skipped.
+                return !call.Difference;
             default:
                 return false;
         }
@@ -107,6 +107,7 @@ public sealed partial class Attributor<T>
 
         bool neuronAbove = call.Method == PathMethod.Neuron && call.Layer > a;
         bool influenceAbove = call.Method == PathMethod.Influence && call.Layer > a;
+        int conductanceTop = HighestLayerAbove(ref call, a);
         int layerChange = PrefixLayerChangeSize(ref call);
         long paths = (long)call.Count * m;
         long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange;
@@ -118,6 +119,7 @@ public sealed partial class Attributor<T>
         if (neuronAbove) Grow(ref _prefixNeuron, (long)block * sizeA);
         if (layerChange > 0) Grow(ref _prefixLayerChange, (long)block * layerChange);
         Grow(ref _rowPath, StepBatch);
+        if (conductanceTop > a) Grow(ref _prefixTangent, (long)StepBatch * sizeA);
         int largest = 0;
         foreach (int size in _sizes) largest = Math.Max(largest, size);
         Grow(ref _prefixGradient, (long)StepBatch * largest);
@@ -157,6 +159,8 @@ public sealed partial class Attributor<T>
                     TensorPrimitives.Add(integral, Row(g, r, sizeA), integral);
                 }
 
+                if (conductanceTop > a) AccumulateConductanceAbove(ref call, rows, conductanceTop);
+
                 if (influenceAbove)
                 {
                     int width = _sizes[call.Layer];
@@ -188,6 +192,51 @@ public sealed partial class Attributor<T>
         }
 
         return paths * steps;
+    }
+
+    /// <summary>The highest layer above A that a conductance call lists, or A when none is above it.</summary>
+    private int HighestLayerAbove(ref PathCall call, int a)
+    {
+        int top = a;
+        if (call.Method == PathMethod.Conductance)
+            for (int i = 0; i < call.LayerCount; i++) top = Math.Max(top, _layerList[i]);
+        return top;
+    }
+
+    /// <summary>
+    /// Conductance of the listed layers above A at the rows just run: dy_A/dα = Δy_A on every step, so one tangent from A
+    /// along each row's Δy_A gives dy/dα above it, times the weighted gradient the backward left there.
+    /// </summary>
+    private void AccumulateConductanceAbove(ref PathCall call, int rows, int top)
+    {
+        int a = _prefix, sizeA = _sizes[a];
+        var directions = _prefixTangent.AsSpan(0, rows * sizeA);
+        for (int r = 0; r < rows; r++) Row(_prefixChange, _rowPath[r], sizeA).CopyTo(Row(directions, r, sizeA));
+        _model.TangentFrom(HostWorkspace, a, directions, rows, top);
+        for (int i = 0; i < call.LayerCount; i++)
+        {
+            int layer = _layerList[i], width = _sizes[layer];
+            if (layer <= a) continue;
+            var g = HostWorkspace.Gradient(layer);
+            var t = HostWorkspace.Tangent(layer);
+            for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(Host.Result, _rowInput[r], call.ResultSize).Slice(_layerOffsets[i], width));
+        }
+    }
+
+    /// <summary>
+    /// A token model's per-token attribution: Σ over the embedding width of Δe ⊙ <paramref name="through"/> at each
+    /// position (the embedding node is [width, positions], channels first), added into <paramref name="accumulator"/>.
+    /// </summary>
+    private void AddPerToken(ReadOnlySpan<T> change, ReadOnlySpan<T> through, Span<T> accumulator)
+    {
+        var shape = _layers[_tokenEmbedding].Shape;
+        int width = shape[0], positions = shape[1];
+        for (int d = 0; d < width; d++)
+        {
+            var c = change.Slice(d * positions, positions);
+            var g = through.Slice(d * positions, positions);
+            for (int l = 0; l < positions; l++) accumulator[l] += c[l] * g[l];
+        }
     }
 
     /// <summary>y_A(x′) and Δy_A = y_A(x) − y_A(x′) for a block of paths (and Δy of listed layers below A).</summary>
@@ -274,6 +323,12 @@ public sealed partial class Attributor<T>
             switch (call.Method)
             {
                 case PathMethod.Gradient:
+                    if (_tokenEmbedding > 0)
+                    {
+                        for (int r = 0; r < rows; r++) AddPerToken(Row(change, r, sizeA), Row(integral, r, sizeA), Row(Host.Result, _rowInput[r], size));
+                        break;
+                    }
+
                     _model.BackwardFrom(ws, a, integral, rows, 0);
                     AddInputTerms(ref call, directions, ws.Gradient(0), rows);
                     break;
@@ -282,15 +337,17 @@ public sealed partial class Attributor<T>
                     {
                         int low = a;
                         for (int i = 0; i < call.LayerCount; i++) low = Math.Min(low, _layerList[i]);
-                        if (low < a) _model.BackwardFrom(ws, a, integral, rows, low);
+                        if (low < a && _tokenEmbedding == 0) _model.BackwardFrom(ws, a, integral, rows, low);
                         int offset = 0;
                         for (int i = 0; i < call.LayerCount; i++)
                         {
                             int layer = _layerList[i], width = _sizes[layer], at = _layerOffsets[i];
+                            if (layer > a) continue; // accumulated step by step
                             for (int r = 0; r < rows; r++)
                             {
                                 var accumulator = Row(Host.Result, _rowInput[r], size).Slice(at, width);
                                 if (layer == a) AddScaled(Row(change, r, sizeA), Row(integral, r, sizeA), accumulator);
+                                else if (_tokenEmbedding > 0) AddPerToken(Row(change, r, sizeA), Row(integral, r, sizeA), accumulator); // the ids: per token
                                 else AddScaled(_prefixLayerChange.AsSpan((q0 + r) * layerChange + offset, width), Row(ws.Gradient(layer), r, width), accumulator);
                             }
 
@@ -323,6 +380,12 @@ public sealed partial class Attributor<T>
                 case PathMethod.Neuron:
                     {
                         int layer = call.Layer, width = _sizes[layer];
+                        if (layer > a && _tokenEmbedding > 0)
+                        {
+                            for (int r = 0; r < rows; r++) AddPerToken(Row(change, r, sizeA), Row(_prefixNeuron, q0 + r, sizeA), Row(Host.Result, _rowInput[r], size));
+                            break;
+                        }
+
                         if (layer > a)
                         {
                             _model.BackwardFrom(ws, a, _prefixNeuron.AsSpan(q0 * sizeA, rows * sizeA), rows, 0);
@@ -339,6 +402,12 @@ public sealed partial class Attributor<T>
                             var seed = _layerSeed.AsSpan(0, rows * width);
                             var selection = _selectionWeights.AsSpan(0, width);
                             for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(g.Slice(r * width, width), selection, Row(seed, r, width));
+                            if (_tokenEmbedding > 0) // layer == A, the embedding: through the selected elements only
+                            {
+                                for (int r = 0; r < rows; r++) AddPerToken(Row(change, r, sizeA), Row(seed, r, sizeA), Row(Host.Result, _rowInput[r], size));
+                                break;
+                            }
+
                             _model.BackwardFrom(ws, layer, seed, rows, 0);
                         }
 
@@ -357,6 +426,17 @@ public sealed partial class Attributor<T>
                             ws.Gradient(layer).CopyTo(g);
                         }
 
+                        if (_tokenEmbedding > 0) // layer == A, the embedding: region S's tokens move along Δe, the rest stay
+                        {
+                            for (int region = 0; region < call.RegionCount; region++)
+                            {
+                                var indicator = _regionIndicators.AsSpan(region * _inputSize, _inputSize);
+                                for (int r = 0; r < rows; r++) AddMaskedPerElement(Row(change, r, sizeA), Row(g, r, width), indicator, Row(Host.Result, _rowInput[r], size).Slice(region * width, width));
+                            }
+
+                            break;
+                        }
+
                         // J_L·((x − x′) ⊙ 1_S) is the same at every step: one tangent per region and path.
                         var masked = _masked.AsSpan(0, rows * _inputSize);
                         for (int region = 0; region < call.RegionCount; region++)
@@ -371,6 +451,17 @@ public sealed partial class Attributor<T>
                         break;
                     }
             }
+        }
+    }
+
+    /// <summary>Δe ⊙ g restricted to the positions a token region selects (embedding [width, positions]), added into <paramref name="accumulator"/>.</summary>
+    private void AddMaskedPerElement(ReadOnlySpan<T> change, ReadOnlySpan<T> g, ReadOnlySpan<T> positions, Span<T> accumulator)
+    {
+        int length = positions.Length;
+        for (int at = 0; at < change.Length; at++)
+        {
+            T weight = positions[at % length];
+            if (weight != T.Zero) accumulator[at] += weight * change[at] * g[at];
         }
     }
 

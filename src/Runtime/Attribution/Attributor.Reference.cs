@@ -28,7 +28,7 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>The activation of <paramref name="layer"/> for every input (inputs × layer size).</summary>
-    public void LayerActivation(int layer, ReadOnlySpan<T> inputs, Span<T> activations)
+    public void LayerActivation(LayerHandle layer, ReadOnlySpan<T> inputs, Span<T> activations)
     {
         Enter();
         try
@@ -51,7 +51,7 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size).</summary>
-    public void LayerGradientTimesActivation(int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions)
+    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions)
     {
         Enter();
         try
@@ -82,8 +82,8 @@ public sealed partial class Attributor<T>
     /// input approximation of conductance.
     /// </summary>
     public void LayerGradientTimesDelta(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas = default)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, deltas, rescale: false);
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: false);
 
     /// <summary>
     /// DeepLIFT with the rescale rule at <paramref name="layer"/> (layer 0: the input): multipliers from a reverse
@@ -91,15 +91,15 @@ public sealed partial class Attributor<T>
     /// reference (<see cref="ModelWorkspace{T}.RescaleReference"/>), each max passes its window's Δmax to the
     /// input's or the reference's winner, and softmax and log-softmax pass exact multipliers of their own
     /// (docs/deeplift.md), times y(x) − y(x′) (inputs × layer size). A distribution baseline averages over its
-    /// baselines. The deltas are Σ attributions − (F(x) − F̄(x′)): summation-to-delta makes them vanish, to
+    /// baselines. The completeness gaps are Σ attributions − (F(x) − F̄(x′)): summation-to-delta makes them vanish, to
     /// rounding, on every layer that all paths cross, whatever the layer types.
     /// </summary>
     public void DeepLift(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas = default)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, deltas, rescale: true);
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: true);
 
     private void ReferenceMethod(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale)
     {
         Enter();
         try
@@ -107,7 +107,7 @@ public sealed partial class Attributor<T>
             CheckLayer(layer, nameof(layer));
 
             // Two evaluations per path: the input and the reference.
-            int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2);
+            int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");
             int width = _sizes[layer];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
             var staged = StagedResult(count, width);
@@ -122,7 +122,7 @@ public sealed partial class Attributor<T>
             }
 
             Publish(staged, attributions, width, "attributions");
-            Publish(stagedDeltas, deltas, 1, "convergence delta");
+            Publish(stagedDeltas, deltas, 1, "completeness gap");
         }
         finally
         {

@@ -10,6 +10,7 @@ public sealed partial class Attributor<T>
 {
     private T[] _stagedResult = [];
     private T[] _stagedDeltas = [];
+    private T[] _stagedGaps = [];
 
     /// <summary>The engine's buffer for a call's results (inputs × per-input values).</summary>
     private Span<T> StagedResult(int count, int perInput) => Grow(ref _stagedResult, (long)count * perInput);
@@ -45,7 +46,7 @@ public sealed partial class Attributor<T>
     /// overflowed): it is reported as a problem of the inputs, not of an argument the caller never passed.
     /// </summary>
     private static ArgumentException Overflowed(ArgumentException inner, string modelName) => new(
-        $"A value inside model '{modelName}' overflowed {typeof(T).Name} ({inner.Message}): the inputs or baselines drive the network beyond its range. " +
+        $"A value inside model '{modelName}' overflowed ({inner.Message}): the inputs or baselines drive the network beyond the range of {typeof(T).Name}. " +
         "Nothing was written; scale the input down.", "inputs", inner);
 
     /// <summary>

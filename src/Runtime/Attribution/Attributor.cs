@@ -167,18 +167,21 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
     /// <param name="attributions">inputs × InputSize results.</param>
     /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
-    /// <param name="deltas">Empty, or one convergence delta per input.</param>
+    /// <param name="quadratureErrors">
+    /// Empty, or one value per input: Q[dF/dα] − (F(x) − F(x′)), the rule's error on the path integral. For IG it is also the
+    /// completeness gap Σ attributions − (F(x) − F(x′)).
+    /// </param>
     public AttributionReport IntegratedGradients(
         ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
-            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
-            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas) { Method = PathMethod.Gradient };
+            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors) { Method = PathMethod.Gradient };
             return RunPath(ref call, options);
         }
         finally
@@ -195,11 +198,25 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// F(x) − F(x′) up to the quadrature error.
     /// </summary>
     public AttributionReport LayerConductance(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default)
     {
-        ReadOnlySpan<int> layers = [layer];
-        return LayerConductance(layers, inputs, target, baseline, attributions, options, deltas);
+        ReadOnlySpan<int> layers = [CheckLayer(layer, nameof(layer))];
+        return LayerConductance(layers, inputs, target, baseline, attributions, options, quadratureErrors, completenessGaps);
+    }
+
+    /// <summary>
+    /// Layer conductance of several layers, given as the model's handles (each checked to belong to the model); see the
+    /// index overload.
+    /// </summary>
+    public AttributionReport LayerConductance(
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default)
+    {
+        // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
+        Span<int> indices = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
+        for (int i = 0; i < layers.Length; i++) indices[i] = CheckLayer(layers[i], nameof(layers));
+        return LayerConductance(indices, inputs, target, baseline, attributions, options, quadratureErrors, completenessGaps);
     }
 
     /// <summary>
@@ -209,7 +226,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// </summary>
     public AttributionReport LayerConductance(
         ReadOnlySpan<int> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default)
     {
         Enter();
         try
@@ -223,7 +240,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
                 total += _sizes[layer];
             }
 
-            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
             if (options.PathForm == LayerPathForm.Difference && options.Rule is not (IntegrationRule.RiemannLeft or IntegrationRule.RiemannRight or IntegrationRule.RiemannTrapezoid))
             {
                 throw new ArgumentException(
@@ -231,9 +248,16 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
             }
 
             CheckResultLength(attributions.Length, count, total, nameof(attributions));
-            SetLayers(layers);
-            var call = new PathCall(inputs, target, baseline, count, total, attributions, deltas)
+            if (!completenessGaps.IsEmpty && completenessGaps.Length != (long)count * layers.Length)
             {
+                throw new ArgumentException(
+                    $"'completenessGaps' has {completenessGaps.Length} values; give one per input and layer ({count} × {layers.Length}) or none.", nameof(completenessGaps));
+            }
+
+            SetLayers(layers);
+            var call = new PathCall(inputs, target, baseline, count, total, attributions, quadratureErrors)
+            {
+                Gaps = completenessGaps,
                 Method = PathMethod.Conductance,
                 LayerCount = layers.Length,
                 Difference = options.PathForm == LayerPathForm.Difference,
@@ -248,11 +272,11 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
 
     /// <summary>Neuron conductance of one neuron (flat index within the layer); see the set overload.</summary>
     public AttributionReport NeuronConductance(
-        int layer, int neuron, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         ReadOnlySpan<int> neurons = [neuron];
-        return NeuronConductance(layer, neurons, inputs, target, baseline, attributions, options, deltas);
+        return NeuronConductance(layer, neurons, inputs, target, baseline, attributions, options, quadratureErrors);
     }
 
     /// <summary>
@@ -263,8 +287,8 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// layer with g ⊙ 1_S down to the input — together one full backward.
     /// </summary>
     public AttributionReport NeuronConductance(
-        int layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        LayerHandle layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         Enter();
         try
@@ -279,12 +303,12 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
                     throw new ArgumentOutOfRangeException(nameof(neurons), j, $"Layer {layer} ('{_layers[layer].Name}') has neurons 0..{size - 1}.");
             }
 
-            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var selection = Grow(ref _selectionWeights, size);
             selection.Clear();
             foreach (int j in neurons) selection[j] = T.One;
-            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, deltas)
+            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors)
             {
                 Method = layer == 0 ? PathMethod.Gradient : PathMethod.Neuron,
                 Layer = layer,
@@ -306,8 +330,8 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// to the layer conductance.
     /// </summary>
     public AttributionReport PatchIntegratedGradients(
-        int layer, ReadOnlySpan<InputRegion> regions, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        LayerHandle layer, ReadOnlySpan<InputRegion> regions, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         Enter();
         try
@@ -317,12 +341,12 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
             if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
             PathLimits.CheckRegions(regions.Length, _inputSize, _sizes[layer], nameof(regions));
             for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
-            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
             int size = _sizes[layer];
             CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
             var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
             for (int q = 0; q < regions.Length; q++) regions[q].Fill(indicators.Slice(q * _inputSize, _inputSize), _layers[0].Shape);
-            var call = new PathCall(inputs, target, baseline, count, regions.Length * size, attributions, deltas)
+            var call = new PathCall(inputs, target, baseline, count, regions.Length * size, attributions, quadratureErrors)
             {
                 Method = PathMethod.Patch,
                 Layer = layer,
@@ -341,17 +365,17 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// (<paramref name="attributions"/>: inputs × layer size). One forward and one backward to the layer per step.
     /// </summary>
     public AttributionReport InternalInfluence(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> deltas = default)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
             CheckLayer(layer, nameof(layer));
-            int count = ValidateCommon(inputs, target, baseline, options, deltas);
+            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
-            var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, deltas)
+            var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, quadratureErrors)
             {
                 Method = PathMethod.Influence,
                 Layer = layer,
@@ -369,15 +393,15 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     // ---------------------------------------------------------------------------------------------------------
 
     /// <param name="nodesPerPath">Model evaluations per path: the rule's nodes (from <paramref name="options"/>) when 0.</param>
-    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> deltas, int nodesPerPath = 0)
+    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath = 0, string perInputName = "quadratureErrors")
     {
         int count = ValidateInputs(inputs);
         target.Validate(count, _outputSize, nameof(target));
         baseline.Validate(count, _inputSize, nameof(baseline));
         options.Validate(nameof(options));
         PathLimits.CheckPaths(count, baseline.PathsPerInput(_inputSize), nodesPerPath > 0 ? nodesPerPath : PathLimits.Nodes(options));
-        if (!deltas.IsEmpty && deltas.Length != count)
-            throw new ArgumentException($"'deltas' has {deltas.Length} values; give one per input ({count}) or none.", nameof(deltas));
+        if (!quadratureErrors.IsEmpty && quadratureErrors.Length != count)
+            throw new ArgumentException($"'{perInputName}' has {quadratureErrors.Length} values; give one per input ({count}) or none.", perInputName);
         return count;
     }
 
@@ -391,11 +415,8 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         return inputs.Length / _inputSize;
     }
 
-    private void CheckLayer(int layer, string parameterName)
-    {
-        if ((uint)layer >= (uint)_layers.Length)
-            throw new ArgumentOutOfRangeException(parameterName, layer, $"The model '{_model.Name}' has layers 0..{_layers.Length - 1}.");
-    }
+    /// <summary>The handle's index, once it is known to be a layer of this engine's model.</summary>
+    private int CheckLayer(LayerHandle layer, string parameterName) => layer.Resolve(_model, parameterName);
 
     private static void CheckResultLength(int length, int count, long perInput, string parameterName)
     {

@@ -60,17 +60,63 @@ public sealed record IntegrationOptions
     }
 }
 
-/// <summary>What a path-method call did.</summary>
+/// <summary>Whether a call's attributions are meant to add up to F(x) − F(x′), and so what its completeness gap means.</summary>
+public enum Completeness
+{
+    /// <summary>
+    /// They are: each input's attributions sum to the rule's ∫ dF/dα, so the completeness gap Σ attributions − (F(x) − F(x′))
+    /// equals the quadrature error and vanishes as n grows (Integrated Gradients; conductance of a layer that every path to
+    /// the output crosses).
+    /// </summary>
+    Holds,
+
+    /// <summary>
+    /// They are not, even with exact integration: a skip connection bypasses the layer, so part of F(x) − F(x′) flows
+    /// around it. The completeness gap is that part (plus the quadrature error); only the quadrature error says how
+    /// accurate the integral is.
+    /// </summary>
+    NotExpected,
+
+    /// <summary>
+    /// The attributions explain part of the change by design (neuron conductance of a neuron set, patch IG of regions,
+    /// internal influence): no completeness gap is computed; the quadrature error says how accurate the integral is.
+    /// </summary>
+    NotApplicable,
+}
+
+/// <summary>What a path-method call did, with its two error measures under their own names.</summary>
 /// <param name="Steps">The n used (after the adaptive mode, the largest one any input needed).</param>
 /// <param name="Evaluations">Model evaluations (batch rows) of every pass, endpoints excluded.</param>
-/// <param name="MaxRelativeDelta">
-/// max over inputs of |δ| / max(|F(x) − F(x′)|, tiny), δ being the convergence delta; NaN when no delta was computed.
+/// <param name="MaxRelativeQuadratureError">
+/// max over inputs of |Q[dF/dα] − (F(x) − F(x′))| / max(|F(x) − F(x′)|, tiny): the rule's error on the path integral,
+/// what the adaptive mode drives below its tolerance (the per-input values are the call's <c>quadratureErrors</c>);
+/// NaN when it was not computed (no quadrature errors asked for, not adaptive).
 /// </param>
 /// <param name="Converged">False only when an adaptive call reached MaxSteps without meeting the tolerance.</param>
-/// <param name="DeltaIsCompletenessGap">
-/// What the deltas are. True: each input's attributions sum to the rule's ∫ dF/dα, so δ is also the completeness gap
-/// Σ attributions − (F(x) − F(x′)) (IG; conductance of a layer every path crosses). False: δ is the rule's error on
-/// the path integral only, and the attributions are not expected to sum to F(x) − F(x′) (neuron conductance of a few
-/// neurons, patch IG of one region, internal influence, a layer that a skip connection bypasses).
+/// <param name="Completeness">Whether the attributions are meant to sum to F(x) − F(x′); see <see cref="Attribution.Completeness"/>.</param>
+/// <param name="MaxRelativeCompletenessGap">
+/// max over inputs (and layers) of |Σ attributions − (F(x) − F(x′))| / max(|F(x) − F(x′)|, tiny). Equal to
+/// <paramref name="MaxRelativeQuadratureError"/> where completeness holds; the part that bypasses the layer where it is
+/// not expected; NaN where it does not apply or the endpoints were not computed.
 /// </param>
-public readonly record struct AttributionReport(int Steps, long Evaluations, double MaxRelativeDelta, bool Converged, bool DeltaIsCompletenessGap = true);
+public readonly record struct AttributionReport(
+    int Steps, long Evaluations, double MaxRelativeQuadratureError, bool Converged,
+    Completeness Completeness = Completeness.Holds, double MaxRelativeCompletenessGap = double.NaN)
+{
+    /// <summary>True when the quadrature errors are also the completeness gaps (<see cref="Completeness"/> is Holds).</summary>
+    public bool DeltaIsCompletenessGap => Completeness == Completeness.Holds;
+
+    /// <summary>
+    /// A sentence for a user when completeness cannot hold (null when it holds): what the attributions add up to instead.
+    /// </summary>
+    public string? CompletenessWarning => Completeness switch
+    {
+        Completeness.NotExpected =>
+            "A skip connection bypasses the attributed layer: its attributions do not sum to F(x) − F(x′) (the completeness gap is the part " +
+            "that flows around it); only the quadrature error measures the integral's accuracy.",
+        Completeness.NotApplicable =>
+            "These attributions explain part of F(x) − F(x′) by design (a neuron set, regions, or influence): no completeness gap applies; " +
+            "the quadrature error measures the integral's accuracy.",
+        _ => null,
+    };
+}

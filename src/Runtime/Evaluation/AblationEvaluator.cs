@@ -70,7 +70,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// Filters of a layer: the channels of a [C, …] layer (a filter's score sums its spatial positions), or the
     /// neurons of a flat layer.
     /// </summary>
-    public int FilterCount(int layer)
+    public int FilterCount(LayerHandle layer)
     {
         CheckLayer(layer);
         var shape = _model.Layers[layer].Shape;
@@ -78,7 +78,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>Sums per-neuron scores (inputs × layer size) into per-filter scores (inputs × filters).</summary>
-    public void FilterScores(int layer, ReadOnlySpan<T> neuronScores, Span<T> filterScores)
+    public void FilterScores(LayerHandle layer, ReadOnlySpan<T> neuronScores, Span<T> filterScores)
     {
         int filters = FilterCount(layer), size = _sizes[layer], perFilter = size / filters;
         if (neuronScores.Length % size != 0) throw new ArgumentException($"'neuronScores' has {neuronScores.Length} values, not a whole number of rows of {size}.", nameof(neuronScores));
@@ -96,7 +96,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// writes each input's drop F(x) − F(x with the neurons ablated) into <paramref name="drops"/>.
     /// </summary>
     /// <param name="baseline">Zero, shared or per input (a distribution has no single reference activation).</param>
-    public void Ablate(int layer, ReadOnlySpan<bool> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
+    public void Ablate(LayerHandle layer, ReadOnlySpan<bool> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
     {
         CheckLayer(layer);
         if (neurons.Length != _sizes[layer]) throw new ArgumentException($"The mask has {neurons.Length} entries; layer {layer} has {_sizes[layer]} neurons.", nameof(neurons));
@@ -109,7 +109,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>Per-filter ablation drops (inputs × filters): each filter in turn replaced by its baseline activation.</summary>
-    public void FilterAblationDrops(int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
+    public void FilterAblationDrops(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
     {
         CheckLayer(layer);
         int filters = FilterCount(layer), size = _sizes[layer], perFilter = size / filters;
@@ -133,7 +133,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// and internal influence against the per-filter ablation drops of the target score.
     /// </summary>
     public IReadOnlyList<AblationAgreement> MeasureAgreement(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions? options = null)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions? options = null)
     {
         CheckLayer(layer);
         int filters = FilterCount(layer), size = _sizes[layer];
@@ -164,7 +164,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// difference from the reference, each with its runtime.
     /// </summary>
     public IReadOnlyList<AblationError> MeasureAblationError(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, double fraction = 0.1, IntegrationRule rule = IntegrationRule.GaussLegendre)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, double fraction = 0.1, IntegrationRule rule = IntegrationRule.GaussLegendre)
     {
         CheckLayer(layer);
         if (!(fraction > 0 && fraction <= 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The fraction of neurons to ablate must be in (0, 1].");
@@ -341,10 +341,9 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         return count;
     }
 
-    private void CheckLayer(int layer)
+    private void CheckLayer(LayerHandle layer)
     {
-        if ((uint)layer >= (uint)_sizes.Length)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The model '{_model.Name}' has layers 0..{_sizes.Length - 1}.");
+        layer.Resolve(_model, nameof(layer));
         if (layer == 0) throw new ArgumentException("Layer 0 is the input; ablation acts on a hidden layer.", nameof(layer));
     }
 }

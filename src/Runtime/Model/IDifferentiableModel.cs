@@ -61,4 +61,12 @@ public interface IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee
     /// tangent — the Jacobian-vector product — in the workspace (<see cref="ModelWorkspace{T}.Tangent"/>).
     /// </summary>
     void Tangent(ModelWorkspace<T> workspace, ReadOnlySpan<T> inputTangent, int batch, int stopAtLayer = -1);
+
+    /// <summary>
+    /// Forward mode from a cut layer over the tape of the last forward: node <paramref name="layer"/>'s tangent is
+    /// <paramref name="layerTangent"/> (batch × that layer's size), pushed through nodes layer + 1..<paramref name="stopAtLayer"/>
+    /// (default: all). Used where paths start above the input (token models, whose paths run in embedding space, and
+    /// the affine prefix). Tangents of nodes below <paramref name="layer"/> are left as they were.
+    /// </summary>
+    void TangentFrom(ModelWorkspace<T> workspace, int layer, ReadOnlySpan<T> layerTangent, int batch, int stopAtLayer = -1);
 }

@@ -97,4 +97,30 @@ public static class ModelPass
         inputTangent.CopyTo(workspace.TangentFor(0, batch));
         return until;
     }
+
+    /// <summary>
+    /// Starts <see cref="IDifferentiableModel{T}.TangentFrom"/>: checks the tape, that <paramref name="layer"/> is a cut
+    /// (every path to the output crosses it, so its tangent alone determines the rest), the range and the tangent, seeds
+    /// node <paramref name="layer"/> with the node's intervention mask applied, and returns the last node to reach.
+    /// </summary>
+    public static int BeginTangentFrom<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, int layer, ReadOnlySpan<T> layerTangent, int batch, int stopAtLayer)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        workspace.RequireTape(batch);
+        ModelGuard.CheckLayer(layer, layers.Length, nameof(layer));
+        if (!layers[layer].IsCut)
+            throw new ArgumentException($"Layer {layer} ('{layers[layer].Name}') is not crossed by every path to the output, so a tangent there does not determine the rest.", nameof(layer));
+        int until = stopAtLayer < 0 ? layers.Length - 1 : stopAtLayer;
+        ModelGuard.CheckLayer(until, layers.Length, nameof(stopAtLayer));
+        if (until < layer)
+            throw new ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} up, so stopAtLayer must not be below it.");
+        int size = layers[layer].Size;
+        ModelGuard.CheckLength(layerTangent.Length, batch, size, nameof(layerTangent));
+        ModelGuard.CheckFinite(layerTangent, size, nameof(layerTangent));
+        var seed = workspace.TangentFor(layer, batch);
+        layerTangent.CopyTo(seed);
+        workspace.MaskDerivative(layer, seed, batch);
+        return until;
+    }
 }

@@ -185,7 +185,7 @@ public class GeneratedModelTests
         var engine = new Attributor<double>(mlp, stepBatch: 3);
         var x = Inputs(4, 6, 42, 2);
         var baseline = Inputs(1, 6, 43, 0.5);
-        foreach (int layer in new[] { 0, SmoothMlp.LayerIndex.fc1, SmoothMlp.LayerIndex.tanh1, SmoothMlp.LayerIndex.softplus })
+        foreach (int layer in new int[] { 0, SmoothMlp.LayerIndex.fc1, SmoothMlp.LayerIndex.tanh1, SmoothMlp.LayerIndex.softplus })
         {
             var result = new double[4 * mlp.Layers[layer].Size];
             var deltas = new double[4];
@@ -241,7 +241,7 @@ public class GeneratedModelTests
         // conv → avg-pool → flatten → dense is affine: the prefix ends at the dense layer (node 4).
         AffinePrefixTests.AssertSameWithAndWithoutPrefix((AffineStem)Seeded(new AffineStem(), 81), AffineStem.LayerIndex.fc1, 82);
         AffinePrefixTests.AssertSameWithAndWithoutPrefix((SmoothMlp)Seeded(new SmoothMlp(), 83), SmoothMlp.LayerIndex.fc1, 84);
-        Assert.Equal(ReluCnn.LayerIndex.conv1, new Attributor<double>(new ReluCnn()).AffinePrefix);
+        Assert.Equal<int>(ReluCnn.LayerIndex.conv1, new Attributor<double>(new ReluCnn()).AffinePrefix);
         Assert.Equal(0, new Attributor<double>(new Residual()).AffinePrefix);
     }
 

@@ -84,9 +84,9 @@ public sealed class ModelRobustnessTests
             """);
         string source = run.Source("Net.Axon.g.cs");
         // The layers keep their names; the nodes the generator names step aside.
-        Assert.Contains("public const int input = 1;", source);
-        Assert.Contains("public const int fc_2 = ", source);
-        Assert.Contains("public const int input_1 = 0;", source);
+        Assert.Contains("LayerHandle input = new(typeof(global::Net), 1, \"input\");", source);
+        Assert.Contains("LayerHandle fc_2 = new(typeof(global::Net), ", source);
+        Assert.Contains("LayerHandle input_1 = new(typeof(global::Net), 0, \"input_1\");", source);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class ModelRobustnessTests
             }
             """);
         string source = run.Source("struct.Axon.g.cs");
-        Assert.Contains("public const int @class = 1;", source);
+        Assert.Contains("LayerHandle @class = new(typeof(global::Demo.@event.@struct), 1, \"class\");", source);
         Assert.Contains("\"class\"", source);
     }
 

@@ -49,6 +49,9 @@ internal sealed class FakeModel<T> : IDifferentiableModel<T> where T : unmanaged
 
     public void Tangent(ModelWorkspace<T> workspace, ReadOnlySpan<T> inputTangent, int batch, int stopAtLayer = -1) =>
         throw new InvalidOperationException("Not used by weight I/O.");
+
+    public void TangentFrom(ModelWorkspace<T> workspace, int layer, ReadOnlySpan<T> layerTangent, int batch, int stopAtLayer = -1) =>
+        throw new InvalidOperationException("Not used by weight I/O.");
 }
 
 public class ModelWeightsTests

@@ -13,17 +13,17 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Length of the flat parameter vector.</summary>
     public const int ParameterCount = 15802;
 
-    /// <summary>Index of every node, for taps, gradients and tangents (0 is the input).</summary>
+    /// <summary>Every node as a handle of this model (0 is the input); it converts to the node's index where an int is expected.</summary>
     public static class LayerIndex
     {
-        public const int input = 0;
-        public const int Conv1 = 1;
-        public const int Bn1 = 2;
-        public const int Act1 = 3;
-        public const int Pool1 = 4;
-        public const int Flat = 5;
-        public const int Fc = 6;
-        public const int Out = 7;
+        public static readonly global::Axon.Model.LayerHandle input = new(typeof(global::Cnn), 0, "input");
+        public static readonly global::Axon.Model.LayerHandle Conv1 = new(typeof(global::Cnn), 1, "Conv1");
+        public static readonly global::Axon.Model.LayerHandle Bn1 = new(typeof(global::Cnn), 2, "Bn1");
+        public static readonly global::Axon.Model.LayerHandle Act1 = new(typeof(global::Cnn), 3, "Act1");
+        public static readonly global::Axon.Model.LayerHandle Pool1 = new(typeof(global::Cnn), 4, "Pool1");
+        public static readonly global::Axon.Model.LayerHandle Flat = new(typeof(global::Cnn), 5, "Flat");
+        public static readonly global::Axon.Model.LayerHandle Fc = new(typeof(global::Cnn), 6, "Fc");
+        public static readonly global::Axon.Model.LayerHandle Out = new(typeof(global::Cnn), 7, "Out");
     }
 
     private static readonly global::Axon.Model.LayerInfo[] s_layers =
@@ -263,50 +263,58 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
     {
         global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
         int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
-        RunTangent(workspace, batch, until);
+        RunTangent(workspace, batch, 1, until);
     }
 
-    private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int until)
+    /// <summary>Forward mode from a cut layer over the last forward's tape: the tangent there is <paramref name="layerTangent"/>.</summary>
+    public void TangentFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerTangent, int batch, int stopAtLayer = -1)
+    {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
+        int until = global::Axon.Model.ModelPass.BeginTangentFrom(workspace, s_layers, layer, layerTangent, batch, stopAtLayer);
+        RunTangent(workspace, batch, layer + 1, until);
+    }
+
+    private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from, int until)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         // 1: Conv1 (Conv2d) [1×28×28] -> [8×28×28]
-        if (until >= 1)
+        if (from <= 1 && until >= 1)
         {
             global::Axon.Kernels.Conv2dKernel.Tangent<float>(ws.TangentFor(0, batch), p.Slice(0, 72), ws.TangentFor(1, batch), ws.Scratch, batch, 1, 28, 28, 8, 3, 1, 1);
             ws.MaskDerivative(1, ws.TangentFor(1, batch), batch);
         }
         // 2: Bn1 (BatchNorm) [8×28×28] -> [8×28×28]
-        if (until >= 2)
+        if (from <= 2 && until >= 2)
         {
             global::Axon.Kernels.BatchNormKernel.Tangent<float>(ws.TangentFor(1, batch), p.Slice(80, 8), p.Slice(104, 8), 1E-05f, ws.TangentFor(2, batch), batch, 8, 784);
             ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
         }
         // 3: Act1 (LeakyReLU) [8×28×28] -> [8×28×28]
-        if (until >= 3)
+        if (from <= 3 && until >= 3)
         {
             global::Axon.Kernels.LeakyReluKernel.Tangent<float>(ws.ActivationFor(2, batch), ws.ActivationFor(3, batch), ws.TangentFor(2, batch), ws.TangentFor(3, batch), 0.2f);
             ws.MaskDerivative(3, ws.TangentFor(3, batch), batch);
         }
         // 4: Pool1 (MaxPool2d) [8×28×28] -> [8×14×14]
-        if (until >= 4)
+        if (from <= 4 && until >= 4)
         {
             global::Axon.Kernels.MaxPool2dKernel.Tangent<float>(ws.TangentFor(3, batch), ws.IndicesFor(4, batch), ws.TangentFor(4, batch), batch, 8, 28, 28, 2, 2);
             ws.MaskDerivative(4, ws.TangentFor(4, batch), batch);
         }
         // 5: Flat (Flatten) [8×14×14] -> [1568]
-        if (until >= 5)
+        if (from <= 5 && until >= 5)
         {
             global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.TangentFor(4, batch), ws.TangentFor(5, batch));
             ws.MaskDerivative(5, ws.TangentFor(5, batch), batch);
         }
         // 6: Fc (Dense) [1568] -> [10]
-        if (until >= 6)
+        if (from <= 6 && until >= 6)
         {
             global::Axon.Kernels.DenseKernel.Tangent<float>(ws.TangentFor(5, batch), p.Slice(112, 15680), ws.TangentFor(6, batch), batch, 1568, 10);
             ws.MaskDerivative(6, ws.TangentFor(6, batch), batch);
         }
         // 7: Out (LogSoftmax) [10] -> [10]
-        if (until >= 7)
+        if (from <= 7 && until >= 7)
         {
             global::Axon.Kernels.LogSoftmaxKernel.Tangent<float>(ws.ActivationFor(7, batch), ws.TangentFor(6, batch), ws.TangentFor(7, batch), batch, 10);
             ws.MaskDerivative(7, ws.TangentFor(7, batch), batch);

@@ -15,13 +15,13 @@ namespace Demo
         /// <summary>Length of the flat parameter vector.</summary>
         public const int ParameterCount = 101770;
 
-        /// <summary>Index of every node, for taps, gradients and tangents (0 is the input).</summary>
+        /// <summary>Every node as a handle of this model (0 is the input); it converts to the node's index where an int is expected.</summary>
         public static class LayerIndex
         {
-            public const int input = 0;
-            public const int fc1 = 1;
-            public const int relu = 2;
-            public const int fc2 = 3;
+            public static readonly global::Axon.Model.LayerHandle input = new(typeof(global::Demo.Mlp), 0, "input");
+            public static readonly global::Axon.Model.LayerHandle fc1 = new(typeof(global::Demo.Mlp), 1, "fc1");
+            public static readonly global::Axon.Model.LayerHandle relu = new(typeof(global::Demo.Mlp), 2, "relu");
+            public static readonly global::Axon.Model.LayerHandle fc2 = new(typeof(global::Demo.Mlp), 3, "fc2");
         }
 
         private static readonly global::Axon.Model.LayerInfo[] s_layers =
@@ -182,26 +182,34 @@ namespace Demo
         {
             global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Mlp");
             int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
-            RunTangent(workspace, batch, until);
+            RunTangent(workspace, batch, 1, until);
         }
 
-        private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int until)
+        /// <summary>Forward mode from a cut layer over the last forward's tape: the tangent there is <paramref name="layerTangent"/>.</summary>
+        public void TangentFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerTangent, int batch, int stopAtLayer = -1)
+        {
+            global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Mlp");
+            int until = global::Axon.Model.ModelPass.BeginTangentFrom(workspace, s_layers, layer, layerTangent, batch, stopAtLayer);
+            RunTangent(workspace, batch, layer + 1, until);
+        }
+
+        private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from, int until)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // 1: fc1 (Dense) [784] -> [128]
-            if (until >= 1)
+            if (from <= 1 && until >= 1)
             {
                 global::Axon.Kernels.DenseKernel.Tangent<float>(ws.TangentFor(0, batch), p.Slice(0, 100352), ws.TangentFor(1, batch), batch, 784, 128);
                 ws.MaskDerivative(1, ws.TangentFor(1, batch), batch);
             }
             // 2: relu (ReLU) [128] -> [128]
-            if (until >= 2)
+            if (from <= 2 && until >= 2)
             {
                 global::Axon.Kernels.ReluKernel.Tangent<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.TangentFor(1, batch), ws.TangentFor(2, batch));
                 ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
             }
             // 3: fc2 (Dense) [128] -> [10]
-            if (until >= 3)
+            if (from <= 3 && until >= 3)
             {
                 global::Axon.Kernels.DenseKernel.Tangent<float>(ws.TangentFor(2, batch), p.Slice(100480, 1280), ws.TangentFor(3, batch), batch, 128, 10);
                 ws.MaskDerivative(3, ws.TangentFor(3, batch), batch);

@@ -17,17 +17,17 @@ namespace Demo.Nested
             /// <summary>Length of the flat parameter vector.</summary>
             public const int ParameterCount = 660;
 
-            /// <summary>Index of every node, for taps, gradients and tangents (0 is the input).</summary>
+            /// <summary>Every node as a handle of this model (0 is the input); it converts to the node's index where an int is expected.</summary>
             public static class LayerIndex
             {
-                public const int input = 0;
-                public const int a = 1;
-                public const int act = 2;
-                public const int b = 3;
-                public const int add1 = 4;
-                public const int swish1 = 5;
-                public const int concat1 = 6;
-                public const int head = 7;
+                public static readonly global::Axon.Model.LayerHandle input = new(typeof(global::Demo.Nested.Outer.ResidualNet), 0, "input");
+                public static readonly global::Axon.Model.LayerHandle a = new(typeof(global::Demo.Nested.Outer.ResidualNet), 1, "a");
+                public static readonly global::Axon.Model.LayerHandle act = new(typeof(global::Demo.Nested.Outer.ResidualNet), 2, "act");
+                public static readonly global::Axon.Model.LayerHandle b = new(typeof(global::Demo.Nested.Outer.ResidualNet), 3, "b");
+                public static readonly global::Axon.Model.LayerHandle add1 = new(typeof(global::Demo.Nested.Outer.ResidualNet), 4, "add1");
+                public static readonly global::Axon.Model.LayerHandle swish1 = new(typeof(global::Demo.Nested.Outer.ResidualNet), 5, "swish1");
+                public static readonly global::Axon.Model.LayerHandle concat1 = new(typeof(global::Demo.Nested.Outer.ResidualNet), 6, "concat1");
+                public static readonly global::Axon.Model.LayerHandle head = new(typeof(global::Demo.Nested.Outer.ResidualNet), 7, "head");
             }
 
             private static readonly global::Axon.Model.LayerInfo[] s_layers =
@@ -276,20 +276,28 @@ namespace Demo.Nested
             {
                 global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
                 int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
-                RunTangent(workspace, batch, until);
+                RunTangent(workspace, batch, 1, until);
             }
 
-            private void RunTangent(global::Axon.Model.ModelWorkspace<double> ws, int batch, int until)
+            /// <summary>Forward mode from a cut layer over the last forward's tape: the tangent there is <paramref name="layerTangent"/>.</summary>
+            public void TangentFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> layerTangent, int batch, int stopAtLayer = -1)
+            {
+                global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
+                int until = global::Axon.Model.ModelPass.BeginTangentFrom(workspace, s_layers, layer, layerTangent, batch, stopAtLayer);
+                RunTangent(workspace, batch, layer + 1, until);
+            }
+
+            private void RunTangent(global::Axon.Model.ModelWorkspace<double> ws, int batch, int from, int until)
             {
                 global::System.ReadOnlySpan<double> p = _parameters;
                 // 1: a (Dense) [16] -> [16]
-                if (until >= 1)
+                if (from <= 1 && until >= 1)
                 {
                     global::Axon.Kernels.DenseKernel.Tangent<double>(ws.TangentFor(0, batch), p.Slice(0, 256), ws.TangentFor(1, batch), batch, 16, 16);
                     ws.MaskDerivative(1, ws.TangentFor(1, batch), batch);
                 }
                 // 2: act (Activation) [16] -> [16]
-                if (until >= 2)
+                if (from <= 2 && until >= 2)
                 {
                     global::System.ReadOnlySpan<double> x = ws.ActivationFor(1, batch);
                     global::System.ReadOnlySpan<double> d = ws.TangentFor(1, batch);
@@ -298,19 +306,19 @@ namespace Demo.Nested
                     ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
                 }
                 // 3: b (Dense) [16] -> [16]
-                if (until >= 3)
+                if (from <= 3 && until >= 3)
                 {
                     global::Axon.Kernels.DenseKernel.Tangent<double>(ws.TangentFor(2, batch), p.Slice(272, 256), ws.TangentFor(3, batch), batch, 16, 16);
                     ws.MaskDerivative(3, ws.TangentFor(3, batch), batch);
                 }
                 // 4: add1 (Add) [16] + [16] -> [16]
-                if (until >= 4)
+                if (from <= 4 && until >= 4)
                 {
                     global::Axon.Kernels.ElementwiseKernel.Add<double>(ws.TangentFor(3, batch), ws.TangentFor(0, batch), ws.TangentFor(4, batch));
                     ws.MaskDerivative(4, ws.TangentFor(4, batch), batch);
                 }
                 // 5: swish1 (Activation) [16] -> [16]
-                if (until >= 5)
+                if (from <= 5 && until >= 5)
                 {
                     global::System.ReadOnlySpan<double> x = ws.ActivationFor(0, batch);
                     global::System.ReadOnlySpan<double> d = ws.TangentFor(0, batch);
@@ -319,14 +327,14 @@ namespace Demo.Nested
                     ws.MaskDerivative(5, ws.TangentFor(5, batch), batch);
                 }
                 // 6: concat1 (Concat) [16] + [16] -> [32]
-                if (until >= 6)
+                if (from <= 6 && until >= 6)
                 {
                     global::Axon.Kernels.ConcatKernel.Forward<double>(ws.TangentFor(4, batch), ws.TangentFor(6, batch), batch, 16, 0, 32);
                     global::Axon.Kernels.ConcatKernel.Forward<double>(ws.TangentFor(5, batch), ws.TangentFor(6, batch), batch, 16, 16, 32);
                     ws.MaskDerivative(6, ws.TangentFor(6, batch), batch);
                 }
                 // 7: head (Dense) [32] -> [4]
-                if (until >= 7)
+                if (from <= 7 && until >= 7)
                 {
                     global::Axon.Kernels.DenseKernel.Tangent<double>(ws.TangentFor(6, batch), p.Slice(528, 128), ws.TangentFor(7, batch), batch, 32, 4);
                     ws.MaskDerivative(7, ws.TangentFor(7, batch), batch);

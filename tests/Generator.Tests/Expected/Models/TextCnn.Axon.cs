@@ -13,15 +13,15 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     /// <summary>Length of the flat parameter vector.</summary>
     public const int ParameterCount = 964;
 
-    /// <summary>Index of every node, for taps, gradients and tangents (0 is the input).</summary>
+    /// <summary>Every node as a handle of this model (0 is the input); it converts to the node's index where an int is expected.</summary>
     public static class LayerIndex
     {
-        public const int input = 0;
-        public const int embedding = 1;
-        public const int conv = 2;
-        public const int gelu = 3;
-        public const int pool = 4;
-        public const int fc = 5;
+        public static readonly global::Axon.Model.LayerHandle input = new(typeof(global::TextCnn), 0, "input");
+        public static readonly global::Axon.Model.LayerHandle embedding = new(typeof(global::TextCnn), 1, "embedding");
+        public static readonly global::Axon.Model.LayerHandle conv = new(typeof(global::TextCnn), 2, "conv");
+        public static readonly global::Axon.Model.LayerHandle gelu = new(typeof(global::TextCnn), 3, "gelu");
+        public static readonly global::Axon.Model.LayerHandle pool = new(typeof(global::TextCnn), 4, "pool");
+        public static readonly global::Axon.Model.LayerHandle fc = new(typeof(global::TextCnn), 5, "fc");
     }
 
     private static readonly global::Axon.Model.LayerInfo[] s_layers =
@@ -221,38 +221,46 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
     {
         global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
         int until = global::Axon.Model.ModelPass.BeginTangent(workspace, s_layers, inputTangent, batch, stopAtLayer);
-        RunTangent(workspace, batch, until);
+        RunTangent(workspace, batch, 1, until);
     }
 
-    private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int until)
+    /// <summary>Forward mode from a cut layer over the last forward's tape: the tangent there is <paramref name="layerTangent"/>.</summary>
+    public void TangentFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerTangent, int batch, int stopAtLayer = -1)
+    {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
+        int until = global::Axon.Model.ModelPass.BeginTangentFrom(workspace, s_layers, layer, layerTangent, batch, stopAtLayer);
+        RunTangent(workspace, batch, layer + 1, until);
+    }
+
+    private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from, int until)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         // 1: embedding (Embedding) [12] -> [8×12]
-        if (until >= 1)
+        if (from <= 1 && until >= 1)
         {
             ws.TangentFor(1, batch).Clear();
             ws.MaskDerivative(1, ws.TangentFor(1, batch), batch);
         }
         // 2: conv (Conv1d) [8×12] -> [6×10]
-        if (until >= 2)
+        if (from <= 2 && until >= 2)
         {
             global::Axon.Kernels.Conv1dKernel.Tangent<float>(ws.TangentFor(1, batch), p.Slice(800, 144), ws.TangentFor(2, batch), ws.Scratch, batch, 8, 12, 6, 3, 1, 0);
             ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
         }
         // 3: gelu (Gelu) [6×10] -> [6×10]
-        if (until >= 3)
+        if (from <= 3 && until >= 3)
         {
             global::Axon.Kernels.GeluKernel.Tangent<float>(ws.ActivationFor(2, batch), ws.ActivationFor(3, batch), ws.TangentFor(2, batch), ws.TangentFor(3, batch));
             ws.MaskDerivative(3, ws.TangentFor(3, batch), batch);
         }
         // 4: pool (MaxOverTime) [6×10] -> [6]
-        if (until >= 4)
+        if (from <= 4 && until >= 4)
         {
             global::Axon.Kernels.MaxOverTimeKernel.Tangent<float>(ws.TangentFor(3, batch), ws.IndicesFor(4, batch), ws.TangentFor(4, batch), batch, 6, 10);
             ws.MaskDerivative(4, ws.TangentFor(4, batch), batch);
         }
         // 5: fc (Dense) [6] -> [2]
-        if (until >= 5)
+        if (from <= 5 && until >= 5)
         {
             global::Axon.Kernels.DenseKernel.Tangent<float>(ws.TangentFor(4, batch), p.Slice(950, 12), ws.TangentFor(5, batch), batch, 6, 2);
             ws.MaskDerivative(5, ws.TangentFor(5, batch), batch);
