@@ -96,7 +96,7 @@ public static class LeakyReluKernel
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, T slope) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Forward(new LeakyReluOp<T>(slope), x, y);
 
-    /// <summary>dx += (x &gt; 0 ? 1 : slope)·dy (slope at x = 0, as PyTorch); y is not read.</summary>
+    /// <summary>dx += (x &gt; 0 ? 1 : slope)·dy (slope at x = 0, as PyTorch); the derivative is taken from x, not y.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, T slope) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(new LeakyReluOp<T>(slope), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
@@ -144,7 +144,7 @@ public static class SoftplusKernel
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Forward(default(SoftplusOp<T>), x, y);
 
-    /// <summary>dx += sigmoid(x)·dy; y is not read.</summary>
+    /// <summary>dx += sigmoid(x)·dy; the derivative is taken from x, not y.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(SoftplusOp<T>), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
@@ -165,7 +165,7 @@ public static class GeluKernel
             ActivationDriver.ForwardInDouble(default(GeluOp), x, y);
     }
 
-    /// <summary>dx += (Φ(x) + x·φ(x))·dy; y is not read.</summary>
+    /// <summary>dx += (Φ(x) + x·φ(x))·dy; the derivative is taken from x, not y.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         Scale(x, y, dy, dx, true, nameof(dy), nameof(dx));
 
