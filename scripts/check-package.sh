@@ -47,6 +47,55 @@ if grep -qaE 'FashionMnist|HtmlReport' "$work/Axon.Runtime.dll"; then
 fi
 pass "layout: $(awk '$4 ~ /\.dll$/ {print $4}' "$work/layout.txt" | tr '\n' ' ')+ README.md"
 
+# XML documentation (IntelliSense): every type an assembly exposes (public, or nested public or protected in one)
+# has its T: entry in the packaged XML file. The build already fails on an undocumented member (CS1591 with
+# TreatWarningsAsErrors); this catches a suppression of that warning, or an XML file that does not match the
+# assembly. Reads the metadata with System.Reflection.Metadata from an F# script (dotnet fsi ships with the SDK).
+cat >"$work/doc-types.fsx" <<'FSX'
+open System.IO
+open System.Reflection
+open System.Reflection.Metadata
+open System.Reflection.PortableExecutable
+open System.Xml.Linq
+
+let dll, xml = fsi.CommandLineArgs.[1], fsi.CommandLineArgs.[2]
+let documented =
+    XDocument.Load(xml).Descendants(XName.Get "member")
+    |> Seq.map (fun m -> m.Attribute(XName.Get "name").Value)
+    |> Set.ofSeq
+let pe = new PEReader(File.OpenRead dll)
+let md = pe.GetMetadataReader()
+// The documentation ID of an exposed type (T:Namespace.Outer.Inner`1), or None when it is not visible outside.
+let rec exposedName (h: TypeDefinitionHandle) : string option =
+    let t = md.GetTypeDefinition h
+    let visibility = t.Attributes &&& TypeAttributes.VisibilityMask
+    let name = md.GetString t.Name
+    if t.GetDeclaringType().IsNil then
+        if visibility = TypeAttributes.Public then
+            let ns = md.GetString t.Namespace
+            Some(if ns = "" then name else ns + "." + name)
+        else None
+    elif visibility = TypeAttributes.NestedPublic || visibility = TypeAttributes.NestedFamily || visibility = TypeAttributes.NestedFamORAssem then
+        exposedName (t.GetDeclaringType()) |> Option.map (fun outer -> outer + "." + name)
+    else None
+let exposed = md.TypeDefinitions |> Seq.choose exposedName |> Seq.map (fun n -> "T:" + n) |> Seq.toList
+let missing = exposed |> List.filter (fun id -> not (documented.Contains id))
+for id in missing do eprintfn "  %s: no documentation for %s" (Path.GetFileName xml) id
+printfn "%d public types, %d documented members" exposed.Length documented.Count
+exit (if missing.IsEmpty then 0 else 1)
+FSX
+check_docs() { # package assembly: the assembly's exposed types all have documentation in the package's XML file
+  local dir=$work/docs-$(basename "$1" .nupkg)
+  mkdir -p "$dir"
+  unzip -o -q "$1" "lib/net10.0/$2.dll" "lib/net10.0/$2.xml" -d "$dir" || fail "cannot extract $2.dll and $2.xml from $(basename "$1")"
+  local out
+  out=$(dotnet fsi --quiet --nologo "$work/doc-types.fsx" "$dir/lib/net10.0/$2.dll" "$dir/lib/net10.0/$2.xml" 2>&1) \
+    || { echo "$out" >&2; fail "$2.xml in $(basename "$1") does not document every public type of $2.dll"; }
+  pass "XML docs: $2 ($(echo "$out" | grep -m1 "public types"))"
+}
+check_docs "$package" Axon.Runtime
+check_docs "$package" Axon.Attributes
+
 # Metadata: one dependency (System.Numerics.Tensors), none on the projects packed inside.
 unzip -p "$package" Axon.Runtime.nuspec >"$work/package.nuspec"
 grep -q '<dependency id="System.Numerics.Tensors"' "$work/package.nuspec" || fail "the nuspec does not depend on System.Numerics.Tensors"
@@ -94,6 +143,7 @@ fi
 gpu_package=$feed/Axon.Gpu.$version.nupkg
 [[ -f $gpu_package ]] || fail "no $gpu_package"
 unzip -l "$gpu_package" | grep -qE ' lib/net10.0/Axon.Gpu.xml$' || fail "Axon.Gpu carries no XML documentation"
+check_docs "$gpu_package" Axon.Gpu
 unzip -p "$gpu_package" Axon.Gpu.nuspec >"$work/gpu.nuspec"
 grep -q '<dependency id="Axon.Runtime" version="'"$version"'"' "$work/gpu.nuspec" || { cat "$work/gpu.nuspec" >&2; fail "Axon.Gpu does not depend on Axon.Runtime $version"; }
 grep -q '<dependency id="ILGPU"' "$work/gpu.nuspec" || fail "Axon.Gpu does not depend on ILGPU"

@@ -106,15 +106,19 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _carryKernel = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int>(RowKernels<T>.Carry);
     }
 
+    /// <inheritdoc/>
     public IDifferentiableModel<T> Model => _network.Model;
 
+    /// <inheritdoc/>
     public int Capacity { get; }
 
+    /// <inheritdoc/>
     public bool SupportsAffinePrefix => false;
 
     /// <summary>The device's one-line description.</summary>
     public string Description => _network.Device.Description;
 
+    /// <inheritdoc/>
     public void BeginCall(ReadOnlySpan<T> inputs, int count, ReadOnlySpan<T> baselines, int resultSize)
     {
         _count = count;
@@ -128,16 +132,20 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         ClearAccumulators();
     }
 
+    /// <inheritdoc/>
     public void ClearAccumulators()
     {
         _result.View.SubView(0, (long)_count * _resultSize).MemSetToZero();
         _pathSums.View.SubView(0, _count).MemSetToZero();
     }
 
+    /// <inheritdoc/>
     public void SetSelection(ReadOnlySpan<T> weights) => Upload(ref _selection, weights);
 
+    /// <inheritdoc/>
     public void SetRegions(ReadOnlySpan<T> indicators, int regionCount) => Upload(ref _regions, indicators);
 
+    /// <inheritdoc/>
     public void FillRows(ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<T> seeds)
     {
         int n = rows.Length;
@@ -171,16 +179,20 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
             _rowInput.View.AsContiguous(), _rowBaseline.View.AsContiguous(), _rowAlpha.View.AsContiguous(), _inputSize);
     }
 
+    /// <inheritdoc/>
     public void Forward(int rows) => _network.Forward(_workspace, rows);
 
+    /// <inheritdoc/>
     public void ReadOutputs(int rows, Span<T> outputs) => _workspace.Activation(_last, rows).CopyToCPU(outputs);
 
+    /// <inheritdoc/>
     public void Backward(int rows, int stopAtLayer)
     {
         _workspace.Gradient(_last, rows).CopyFrom(_seeds.View.AsContiguous().SubView(0, (long)rows * _outputSize));
         _network.Backward(_workspace, _last, rows, stopAtLayer);
     }
 
+    /// <inheritdoc/>
     public void BackwardFromSelection(int layer, int rows)
     {
         var g = _workspace.Gradient(layer, rows);
@@ -188,6 +200,7 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _network.Backward(_workspace, layer, rows, 0);
     }
 
+    /// <inheritdoc/>
     public void Tangent(int rows, int stopAtLayer, int region = -1)
     {
         var target = _workspace.Tangent(0, rows);
@@ -197,6 +210,7 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _network.Tangent(_workspace, rows, stopAtLayer);
     }
 
+    /// <inheritdoc/>
     public void AccumulateProduct(RowTerm a, RowTerm b, int layer, int rows, int offset)
     {
         int width = Width(b, layer);
@@ -205,12 +219,14 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _product(_segmentCount * width, left, View(b, layer, rows), _segments.View.AsContiguous(), _result.View.AsContiguous(), shape);
     }
 
+    /// <inheritdoc/>
     public void AccumulateDot(RowTerm a, RowTerm b, int layer, int rows, bool weighted)
     {
         _rowDot(rows, View(a, layer, rows), View(b, layer, rows), _rowWeight.View.AsContiguous(), _rowValue.View.AsContiguous(), Width(b, layer), weighted ? 1 : 0);
         _segmentSum(_segmentCount, _rowValue.View.AsContiguous(), _segments.View.AsContiguous(), _pathSums.View.AsContiguous());
     }
 
+    /// <inheritdoc/>
     public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int carryOffset)
     {
         int width = _sizes[layer];
@@ -229,10 +245,13 @@ public sealed class GpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _carryKernel(width, y, g, carry, rows - 1, width);
     }
 
+    /// <inheritdoc/>
     public void ReadResult(Span<T> result) => _result.View.AsContiguous().SubView(0, result.Length).CopyToCPU(result);
 
+    /// <inheritdoc/>
     public void ReadPathSums(Span<T> sums) => _pathSums.View.AsContiguous().SubView(0, sums.Length).CopyToCPU(sums);
 
+    /// <summary>Frees the backend's device buffers and its workspace; the network and its device stay open (dispose them after).</summary>
     public void Dispose()
     {
         _workspace.Dispose();

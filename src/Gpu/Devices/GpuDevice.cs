@@ -71,6 +71,7 @@ public sealed class GpuDevice : IDisposable
         }
     }
 
+    /// <summary>Frees the accelerator and the ILGPU context; dispose every network, workspace and backend on this device first.</summary>
     public void Dispose()
     {
         Accelerator.Dispose();

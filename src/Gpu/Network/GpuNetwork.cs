@@ -120,6 +120,7 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     /// <summary>Waits until every kernel queued so far has finished.</summary>
     public void Synchronize() => Device.Accelerator.Synchronize();
 
+    /// <summary>Frees the device copies of the parameters and the parameter gradient; the device and the CPU model stay open. Workspaces made by <see cref="CreateWorkspace"/> are disposed separately.</summary>
     public void Dispose()
     {
         _parameters.Dispose();

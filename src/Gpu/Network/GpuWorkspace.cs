@@ -83,6 +83,7 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
         return buffer.View.AsContiguous().SubView((long)_offsets[layer] * Capacity, (long)batch * _sizes[layer]);
     }
 
+    /// <summary>Frees the workspace's device buffers (activations, gradients, tangents, arg-max slots); views taken from it become invalid.</summary>
     public void Dispose()
     {
         _activations.Dispose();

@@ -31,10 +31,13 @@ public readonly ref struct AttributionTarget<T> where T : unmanaged, IFloatingPo
     /// </summary>
     public static AttributionTarget<T> Weights(ReadOnlySpan<T> weights) => new(TargetKind.Weights, 0, default, weights);
 
+    /// <summary>One output (class) index for every input, as <see cref="Class"/>: lets a call take <c>target: 3</c>.</summary>
     public static implicit operator AttributionTarget<T>(int index) => Class(index);
 
+    /// <summary>One output index per input (as many as inputs), as <see cref="Classes"/>; the array is referenced, not copied.</summary>
     public static implicit operator AttributionTarget<T>(int[] perInput) => Classes(perInput);
 
+    /// <summary>One output index per input (as many as inputs), as <see cref="Classes"/>.</summary>
     public static implicit operator AttributionTarget<T>(ReadOnlySpan<int> perInput) => Classes(perInput);
 
     internal bool IsDefault => _kind == TargetKind.None;

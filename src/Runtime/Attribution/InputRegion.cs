@@ -29,6 +29,7 @@ public readonly struct InputRegion
     /// <summary>The input elements whose flag is true (InputSize flags).</summary>
     public static InputRegion FromMask(bool[] mask) => new(RegionKind.Mask, mask ?? throw new ArgumentNullException(nameof(mask)), 0, 0, 0, 0);
 
+    /// <summary>What the region covers, e.g. <c>rows 0..6, columns 7..13</c>, <c>indices 0..99</c> or <c>mask</c>.</summary>
     public override string ToString() => _kind switch
     {
         RegionKind.Rectangle => $"rows {_top}..{_top + _height - 1}, columns {_left}..{_left + _width - 1}",

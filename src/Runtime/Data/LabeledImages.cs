@@ -10,6 +10,14 @@ namespace Axon.Data;
 /// </summary>
 public sealed class LabeledImages
 {
+    /// <summary>Wraps images and labels that are already in memory; <paramref name="pixels"/> and <paramref name="labels"/> are kept, not copied.</summary>
+    /// <param name="pixels">labels.Length × height × width values, image after image, row by row; scale them to [0, 1] as the rest of Axon expects (not checked).</param>
+    /// <param name="labels">The class of each image, each below classNames.Count.</param>
+    /// <param name="height">Rows per image.</param>
+    /// <param name="width">Columns per image.</param>
+    /// <param name="classNames">The name of each class, by label (copied).</param>
+    /// <exception cref="ArgumentException">The pixel count is not labels.Length × height × width, or a label is not below the number of classes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is negative.</exception>
     public LabeledImages(float[] pixels, byte[] labels, int height, int width, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -38,10 +46,13 @@ public sealed class LabeledImages
     /// <summary>The class of each image, an index into <see cref="ClassNames"/>.</summary>
     public byte[] Labels { get; }
 
+    /// <summary>Number of images (and labels).</summary>
     public int Count => Labels.Length;
 
+    /// <summary>Rows per image, in pixels.</summary>
     public int Height { get; }
 
+    /// <summary>Columns per image, in pixels.</summary>
     public int Width { get; }
 
     /// <summary>Height × Width (784 for Fashion-MNIST).</summary>
@@ -105,5 +116,6 @@ public sealed class LabeledImages
             Height, Width, ClassNames);
     }
 
+    /// <summary>A one-line summary, e.g. <c>10000 images of 28×28, 10 classes</c>.</summary>
     public override string ToString() => $"{Count} images of {Height}×{Width}, {ClassNames.Count} classes";
 }

@@ -7,11 +7,17 @@ namespace Axon.IO;
 /// <summary>The element types of the IDX format (the third byte of the magic number).</summary>
 public enum IdxDataType : byte
 {
+    /// <summary>0x08: unsigned 8-bit integers (MNIST pixels 0–255 and labels).</summary>
     UnsignedByte = 0x08,
+    /// <summary>0x09: signed 8-bit integers.</summary>
     SignedByte = 0x09,
+    /// <summary>0x0B: big-endian signed 16-bit integers.</summary>
     Int16 = 0x0B,
+    /// <summary>0x0C: big-endian signed 32-bit integers.</summary>
     Int32 = 0x0C,
+    /// <summary>0x0D: big-endian IEEE 754 32-bit floats.</summary>
     Single = 0x0D,
+    /// <summary>0x0E: big-endian IEEE 754 64-bit floats.</summary>
     Double = 0x0E,
 }
 
@@ -25,6 +31,7 @@ public sealed class IdxHeader
         ElementCount = elementCount;
     }
 
+    /// <summary>The element type, from the third byte of the magic number.</summary>
     public IdxDataType DataType { get; }
 
     /// <summary>The dimensions, outermost first (for MNIST images: count, rows, columns).</summary>
@@ -36,6 +43,7 @@ public sealed class IdxHeader
     /// <summary>Bytes per element.</summary>
     public int ElementSize => IdxReader.SizeOf(DataType);
 
+    /// <summary>The type and dimensions, e.g. <c>UnsignedByte [60000, 28, 28]</c>.</summary>
     public override string ToString() => $"{DataType} [{string.Join(", ", Dimensions)}]";
 }
 
@@ -49,6 +57,7 @@ public sealed class IdxArray
         Data = data;
     }
 
+    /// <summary>The element type of <see cref="Data"/>.</summary>
     public IdxDataType DataType { get; }
 
     /// <summary>The dimensions of what was read, outermost first; the first is the number of items read.</summary>
@@ -93,6 +102,7 @@ public sealed class IdxArray
         return values;
     }
 
+    /// <summary>The type and the dimensions read, e.g. <c>UnsignedByte [1000, 28, 28]</c>.</summary>
     public override string ToString() => $"{DataType} [{string.Join(", ", Dimensions)}]";
 }
 
@@ -122,7 +132,11 @@ public static class IdxReader
     }
 
     /// <summary>Reads IDX content held in memory (raw or gzip-compressed).</summary>
+    /// <param name="content">The bytes of an IDX file, or of its gzip-compressed form (recognised by the content).</param>
     /// <param name="fileName">A name for the content in messages.</param>
+    /// <param name="maxItems">Read only the first this many items of the outermost dimension (null: all).</param>
+    /// <exception cref="InvalidDataException">The content is not valid IDX data (or broken gzip).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxItems"/> is negative.</exception>
     public static IdxArray Read(ReadOnlyMemory<byte> content, string? fileName = null, int? maxItems = null)
     {
         CheckLimit(maxItems);

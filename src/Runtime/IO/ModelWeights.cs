@@ -28,6 +28,8 @@ public static class ModelWeights
     }
 
     /// <summary>Loads from safetensors content in memory; see <see cref="Load{T}(IDifferentiableModel{T}, string)"/>.</summary>
+    /// <param name="model">The model whose parameters are replaced (all or nothing).</param>
+    /// <param name="content">The bytes of a safetensors file.</param>
     /// <param name="fileName">A name for the content in messages.</param>
     public static void Load<T>(IDifferentiableModel<T> model, ReadOnlyMemory<byte> content, string? fileName = null) where T : unmanaged, IFloatingPointIeee754<T>
     {

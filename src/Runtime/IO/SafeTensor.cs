@@ -24,6 +24,7 @@ public sealed class SafeTensor
     /// <summary>The tensor's name in the header, e.g. "conv1.weight".</summary>
     public string Name { get; }
 
+    /// <summary>The stored element type; <see cref="CopyTo{T}"/> and <see cref="ToArray{T}"/> convert from it.</summary>
     public SafeTensorsDType DType { get; }
 
     /// <summary>The dimensions; empty for a scalar.</summary>
@@ -66,6 +67,7 @@ public sealed class SafeTensor
     /// <summary>The elements as <see cref="double"/>.</summary>
     public double[] ToDoubleArray() => ToArray<double>();
 
+    /// <summary>The name, dtype and shape as the header spells them, e.g. <c>fc1.weight F32 [128, 784]</c>.</summary>
     public override string ToString() => $"{Name} {DType.ToHeaderName()} [{string.Join(", ", Shape)}]";
 }
 

@@ -24,13 +24,21 @@ public enum SafeTensorsDType
     /// <summary>8-bit float, 5 exponent and 2 mantissa bits (the upper byte of a binary16).</summary>
     F8_E5M2,
 
+    /// <summary>Signed 64-bit integer (PyTorch <c>torch.int64</c>).</summary>
     I64,
+    /// <summary>Signed 32-bit integer (PyTorch <c>torch.int32</c>).</summary>
     I32,
+    /// <summary>Signed 16-bit integer (PyTorch <c>torch.int16</c>).</summary>
     I16,
+    /// <summary>Signed 8-bit integer (PyTorch <c>torch.int8</c>).</summary>
     I8,
+    /// <summary>Unsigned 64-bit integer (PyTorch <c>torch.uint64</c>).</summary>
     U64,
+    /// <summary>Unsigned 32-bit integer (PyTorch <c>torch.uint32</c>).</summary>
     U32,
+    /// <summary>Unsigned 16-bit integer (PyTorch <c>torch.uint16</c>).</summary>
     U16,
+    /// <summary>Unsigned 8-bit integer (PyTorch <c>torch.uint8</c>).</summary>
     U8,
 
     /// <summary>One byte per element, 0 or 1.</summary>

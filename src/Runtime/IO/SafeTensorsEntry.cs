@@ -73,12 +73,16 @@ public sealed class SafeTensorsEntry
         return new SafeTensorsEntry(name, dtype, shape, littleEndianData);
     }
 
+    /// <summary>The tensor's name in the header (not empty, not <c>__metadata__</c>), e.g. "fc1.weight".</summary>
     public string Name { get; }
 
+    /// <summary>The element type written: F32 or F64 for the value constructors, any for <see cref="FromBytes"/>.</summary>
     public SafeTensorsDType DType { get; }
 
+    /// <summary>The dimensions, outermost first (row-major); empty for a scalar.</summary>
     public IReadOnlyList<int> Shape { get; }
 
+    /// <summary>Product of the dimensions (1 for a scalar, 0 when a dimension is 0).</summary>
     public long ElementCount { get; }
 
     /// <summary>Bytes the tensor takes in the data buffer.</summary>
@@ -123,5 +127,6 @@ public sealed class SafeTensorsEntry
         }
     }
 
+    /// <summary>The name, dtype and shape as the header spells them, e.g. <c>fc1.weight F32 [128, 784]</c>.</summary>
     public override string ToString() => $"{Name} {DType.ToHeaderName()} [{string.Join(", ", Shape)}]";
 }

@@ -56,8 +56,10 @@ public sealed class SafeTensorsFile
         ? tensor
         : throw new KeyNotFoundException($"The safetensors file '{FileName}' has no tensor '{name}'. {DescribeNames(_byName.Keys, 10)}");
 
+    /// <summary>Whether the file holds a tensor called <paramref name="name"/> (exact, case-sensitive).</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The tensor called <paramref name="name"/>, if the file holds one (exact, case-sensitive); false and null otherwise.</summary>
     public bool TryGetTensor(string name, [NotNullWhen(true)] out SafeTensor? tensor) => _byName.TryGetValue(name, out tensor);
 
     /// <summary>Reads and validates the file at <paramref name="path"/>.</summary>

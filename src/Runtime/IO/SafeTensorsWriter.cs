@@ -14,6 +14,8 @@ namespace Axon.IO;
 public static class SafeTensorsWriter
 {
     /// <summary>Writes a safetensors file to <paramref name="stream"/>.</summary>
+    /// <param name="stream">A writable stream; the file is written at its current position and the stream stays open.</param>
+    /// <param name="tensors">The tensors, in the order their bytes are laid out in the data buffer.</param>
     /// <param name="metadata">Optional free-form strings, written under <c>__metadata__</c> in ordinal key order.</param>
     /// <exception cref="ArgumentException">Two tensors share a name.</exception>
     public static void Write(Stream stream, IEnumerable<SafeTensorsEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)

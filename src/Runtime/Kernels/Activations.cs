@@ -92,12 +92,15 @@ public static class ReluKernel
 /// <summary>Leaky ReLU with a negative-side <c>slope</c> over a flat span.</summary>
 public static class LeakyReluKernel
 {
+    /// <summary>y = x for x &gt; 0, else slope·x. Overwrites y; x and y have the same length, otherwise <see cref="ArgumentException"/>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, T slope) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Forward(new LeakyReluOp<T>(slope), x, y);
 
+    /// <summary>dx += (x &gt; 0 ? 1 : slope)·dy (slope at x = 0, as PyTorch); the derivative is taken from x, not y.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, T slope) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(new LeakyReluOp<T>(slope), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
+    /// <summary>ty = (x &gt; 0 ? 1 : slope)·tx. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty, T slope) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(new LeakyReluOp<T>(slope), x, y, tx, ty, false, nameof(tx), nameof(ty));
 }
@@ -105,12 +108,15 @@ public static class LeakyReluKernel
 /// <summary>Logistic sigmoid over a flat span; the derivative is taken from the recorded y.</summary>
 public static class SigmoidKernel
 {
+    /// <summary>y = 1 / (1 + e⁻ˣ). Overwrites y; x and y have the same length, otherwise <see cref="ArgumentException"/>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Forward(default(SigmoidOp<T>), x, y);
 
+    /// <summary>dx += y(1 − y)·dy, with y the forward output.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(SigmoidOp<T>), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
+    /// <summary>ty = y(1 − y)·tx, with y the forward output. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(SigmoidOp<T>), x, y, tx, ty, false, nameof(tx), nameof(ty));
 }
@@ -118,12 +124,15 @@ public static class SigmoidKernel
 /// <summary>tanh over a flat span; the derivative is taken from the recorded y.</summary>
 public static class TanhKernel
 {
+    /// <summary>y = tanh x. Overwrites y; x and y have the same length, otherwise <see cref="ArgumentException"/>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Forward(default(TanhOp<T>), x, y);
 
+    /// <summary>dx += (1 − y²)·dy, with y the forward output.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(TanhOp<T>), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
+    /// <summary>ty = (1 − y²)·tx, with y the forward output. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(TanhOp<T>), x, y, tx, ty, false, nameof(tx), nameof(ty));
 }
@@ -131,12 +140,15 @@ public static class TanhKernel
 /// <summary>Softplus log(1 + eˣ) over a flat span, stable for large |x|.</summary>
 public static class SoftplusKernel
 {
+    /// <summary>y = max(x, 0) + log1p(e^{−|x|}) = log(1 + eˣ). Overwrites y; x and y have the same length, otherwise <see cref="ArgumentException"/>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Forward(default(SoftplusOp<T>), x, y);
 
+    /// <summary>dx += sigmoid(x)·dy; the derivative is taken from x, not y.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(SoftplusOp<T>), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
+    /// <summary>ty = sigmoid(x)·tx. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(SoftplusOp<T>), x, y, tx, ty, false, nameof(tx), nameof(ty));
 }
@@ -144,6 +156,7 @@ public static class SoftplusKernel
 /// <summary>Exact GELU x·Φ(x) = ½x(1 + erf(x/√2)) over a flat span, evaluated in double for every element type.</summary>
 public static class GeluKernel
 {
+    /// <summary>y = x·Φ(x), Φ the standard normal CDF (computed in double, rounded to T). Overwrites y; x and y have the same length, otherwise <see cref="ArgumentException"/>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
@@ -152,9 +165,11 @@ public static class GeluKernel
             ActivationDriver.ForwardInDouble(default(GeluOp), x, y);
     }
 
+    /// <summary>dx += (Φ(x) + x·φ(x))·dy; the derivative is taken from x, not y.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         Scale(x, y, dy, dx, true, nameof(dy), nameof(dx));
 
+    /// <summary>ty = (Φ(x) + x·φ(x))·tx. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty) where T : unmanaged, IFloatingPointIeee754<T> =>
         Scale(x, y, tx, ty, false, nameof(tx), nameof(ty));
 

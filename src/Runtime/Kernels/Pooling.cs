@@ -6,6 +6,10 @@ namespace Axon.Kernels;
 /// </summary>
 public static class MaxPool2dKernel
 {
+    /// <summary>
+    /// y = window maximum; argmax records each winner. x: batch × [channels, height, width]; y and argmax: batch × [channels, OH, OW].
+    /// Overwrites y and argmax. Wrong span lengths, a window larger than the input or a size below 1 throw <see cref="ArgumentException"/>.
+    /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int batch, int channels, int height, int width, int kernel, int stride)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.MaxForward(new PoolShape(batch, channels, height, width, kernel, kernel, stride, stride), x, y, argmax);
@@ -24,6 +28,10 @@ public static class MaxPool2dKernel
 /// <summary>2-D average pooling without padding; every window averages kernel² elements.</summary>
 public static class AvgPool2dKernel
 {
+    /// <summary>
+    /// y = window mean over kernel² elements. x: batch × [channels, height, width]; y: batch × [channels, OH, OW], OH = (height − kernel)/stride + 1.
+    /// Overwrites y. Wrong span lengths or a window larger than the input throw <see cref="ArgumentException"/>.
+    /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int batch, int channels, int height, int width, int kernel, int stride)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.AverageForward(new PoolShape(batch, channels, height, width, kernel, kernel, stride, stride), x, y, nameof(x), nameof(y));
@@ -42,6 +50,7 @@ public static class AvgPool2dKernel
 /// <summary>Global average pooling [C, spatial] → [C].</summary>
 public static class GlobalAvgPoolKernel
 {
+    /// <summary>y[b, c] = mean of x[b, c, ·] over the <paramref name="spatial"/> positions (H·W for an image). x: batch × [channels, spatial]; y: batch × channels. Overwrites y.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int batch, int channels, int spatial)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.AverageForward(new PoolShape(batch, channels, 1, spatial, 1, spatial, 1, 1), x, y, nameof(x), nameof(y));
@@ -51,6 +60,7 @@ public static class GlobalAvgPoolKernel
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.AverageBackward(new PoolShape(batch, channels, 1, spatial, 1, spatial, 1, 1), dy, dx);
 
+    /// <summary>The pooling is linear: ty = mean of tx over each channel's positions. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> tx, Span<T> ty, int batch, int channels, int spatial)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.AverageForward(new PoolShape(batch, channels, 1, spatial, 1, spatial, 1, 1), tx, ty, nameof(tx), nameof(ty));
@@ -59,14 +69,17 @@ public static class GlobalAvgPoolKernel
 /// <summary>Max over time [C, L] → [C]; <c>argmax[b·C + c]</c> is the index of the winner inside sample b's input.</summary>
 public static class MaxOverTimeKernel
 {
+    /// <summary>y[b, c] = max over the positions of x[b, c, ·]; argmax[b·channels + c] = the winner's index inside sample b's input (the first maximum wins). x: batch × [channels, length]. Overwrites y and argmax.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int batch, int channels, int length)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.MaxForward(new PoolShape(batch, channels, 1, length, 1, length, 1, 1), x, y, argmax);
 
+    /// <summary>dx[winner] += dy, the winner read from the argmax that Forward recorded (an index outside the sample throws <see cref="ArgumentException"/>).</summary>
     public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int batch, int channels, int length)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.MaxBackward(new PoolShape(batch, channels, 1, length, 1, length, 1, 1), dy, argmax, dx);
 
+    /// <summary>ty = tx[winner], the winner read from the argmax that Forward recorded. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> ty, int batch, int channels, int length)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.MaxTangent(new PoolShape(batch, channels, 1, length, 1, length, 1, 1), tx, argmax, ty);

@@ -7,13 +7,16 @@ namespace Axon.Layers;
 /// </summary>
 public readonly struct Tensor
 {
+    /// <summary>Element-wise sum of two tensors of the same shape: a residual (skip) connection.</summary>
     public static Tensor operator +(Tensor left, Tensor right) => throw NotExecutable();
 
     /// <summary>Concatenates along the first (channel) axis; the other dimensions must agree.</summary>
     public static Tensor Concat(params Tensor[] parts) => throw NotExecutable();
 
+    /// <summary>Flattens the per-sample shape to one dimension (as a <see cref="Axon.Layers.Flatten"/> layer).</summary>
     public Tensor Flatten() => throw NotExecutable();
 
+    /// <summary>Reinterprets the per-sample shape (row-major, without the batch); the element count must not change.</summary>
     public Tensor Reshape(params int[] shape) => throw NotExecutable();
 
     /// <summary>Applies a <see cref="DifferentiableAttribute"/> scalar function element-wise.</summary>

@@ -11,5 +11,6 @@ namespace Axon.Model;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
 public sealed class GeneratedNetworkAttribute(string description) : Attribute
 {
+    /// <summary>The network as one line of text in the generator's versioned format (element type, nodes, parameters); not meant to be parsed by user code.</summary>
     public string Description { get; } = description;
 }

@@ -6,6 +6,7 @@ namespace Axon.Model;
 /// </summary>
 public interface IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The model class's name (e.g. <c>"TinyNet"</c>), used in messages and reports.</summary>
     string Name { get; }
 
     /// <summary>Elements per input sample.</summary>

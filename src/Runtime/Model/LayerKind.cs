@@ -10,15 +10,25 @@ public enum LayerKind
 {
     /// <summary>Node 0: the network's input.</summary>
     Input = 0,
+    /// <summary>Fully connected layer (<see cref="Axon.Layers.Dense"/>; PyTorch <c>nn.Linear</c>).</summary>
     Dense = 1,
+    /// <summary>1-D convolution over [C, L] (<see cref="Axon.Layers.Conv1d"/>; PyTorch <c>nn.Conv1d</c>).</summary>
     Conv1d = 2,
+    /// <summary>2-D convolution over [C, H, W] (<see cref="Axon.Layers.Conv2d"/>; PyTorch <c>nn.Conv2d</c>).</summary>
     Conv2d = 3,
+    /// <summary>2-D max pooling without padding (PyTorch <c>nn.MaxPool2d</c>).</summary>
     MaxPool2d = 4,
+    /// <summary>2-D average pooling without padding (PyTorch <c>nn.AvgPool2d</c>).</summary>
     AvgPool2d = 5,
+    /// <summary>Mean over every spatial position per channel, [C, ...] → [C] (PyTorch <c>nn.AdaptiveAvgPool2d(1)</c> plus flatten).</summary>
     GlobalAvgPool = 6,
+    /// <summary>Maximum over the positions per channel, [C, L] → [C] (PyTorch <c>x.max(dim=-1).values</c>).</summary>
     MaxOverTime = 7,
+    /// <summary>Per-sample shape to one dimension; values unchanged (PyTorch <c>nn.Flatten</c>).</summary>
     Flatten = 8,
+    /// <summary>New per-sample shape with the same values, row-major (PyTorch <c>view</c>/<c>reshape</c>).</summary>
     Reshape = 9,
+    /// <summary>Token-id lookup, [L] → [dim, L] channels-first (PyTorch <c>nn.Embedding</c> followed by a transpose).</summary>
     Embedding = 10,
 
     /// <summary>Batch normalisation in its inference form (running statistics): an affine map.</summary>
@@ -26,14 +36,23 @@ public enum LayerKind
 
     /// <summary>The <c>+</c> of a residual connection.</summary>
     Add = 12,
+    /// <summary>Concatenation along the first (channel) axis (PyTorch <c>torch.cat(dim=1)</c> on batched tensors).</summary>
     Concat = 13,
+    /// <summary>max(0, x) (PyTorch <c>nn.ReLU</c>).</summary>
     ReLU = 14,
+    /// <summary>x for x ≥ 0, slope·x below (PyTorch <c>nn.LeakyReLU</c>).</summary>
     LeakyReLU = 15,
+    /// <summary>1 / (1 + e⁻ˣ) (PyTorch <c>nn.Sigmoid</c>).</summary>
     Sigmoid = 16,
+    /// <summary>Hyperbolic tangent (PyTorch <c>nn.Tanh</c>).</summary>
     Tanh = 17,
+    /// <summary>GELU with the exact error function (PyTorch <c>nn.GELU()</c>, approximate="none").</summary>
     Gelu = 18,
+    /// <summary>log(1 + eˣ) (PyTorch <c>nn.Softplus</c> with beta 1).</summary>
     Softplus = 19,
+    /// <summary>Softmax over the whole per-sample vector (PyTorch <c>nn.Softmax(dim=1)</c> on [batch, n]).</summary>
     Softmax = 20,
+    /// <summary>Log-softmax over the whole per-sample vector (PyTorch <c>nn.LogSoftmax(dim=1)</c> on [batch, n]).</summary>
     LogSoftmax = 21,
 
     /// <summary>A user's <c>[Differentiable]</c> scalar function applied element-wise.</summary>

@@ -60,6 +60,7 @@ public static class ModelGuard
             nameof(workspace));
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 1 ≤ <paramref name="batch"/> ≤ the workspace's <see cref="ModelWorkspace{T}.MaxBatch"/>.</summary>
     public static void CheckBatch<T>(ModelWorkspace<T> workspace, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -67,12 +68,14 @@ public static class ModelGuard
             throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch must be between 1 and the workspace's MaxBatch ({workspace.MaxBatch}).");
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="parameterName"/> unless <paramref name="length"/> = <paramref name="batch"/> × <paramref name="sampleSize"/>.</summary>
     public static void CheckLength(int length, int batch, int sampleSize, string parameterName)
     {
         if (length != (long)batch * sampleSize)
             throw new ArgumentException($"'{parameterName}' has {length} values; {batch} sample(s) of {sampleSize} need {(long)batch * sampleSize}.", parameterName);
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> at the first NaN or infinity in <paramref name="values"/>, naming its sample and element (<paramref name="sampleSize"/> values per sample).</summary>
     public static void CheckFinite<T>(ReadOnlySpan<T> values, int sampleSize, string parameterName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -86,6 +89,7 @@ public static class ModelGuard
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="parameterName"/> unless 0 ≤ <paramref name="layer"/> &lt; <paramref name="layerCount"/>.</summary>
     public static void CheckLayer(int layer, int layerCount, string parameterName)
     {
         if ((uint)layer >= (uint)layerCount)

@@ -53,8 +53,10 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         ModelName = modelName;
     }
 
+    /// <summary>A workspace with the given layout that no model's <see cref="ModelGuard.CheckWorkspace"/> accepts (tests, hand-written passes).</summary>
     /// <param name="layerSizes">Per-sample element count of every node.</param>
     /// <param name="indexSizes">Per-sample count of integer slots a node keeps on the tape (arg-max of pooling).</param>
+    /// <param name="maxBatch">The largest batch (at least 1; <see cref="ArgumentOutOfRangeException"/> otherwise).</param>
     /// <param name="scratchLength">Scratch elements the generated kernels need at <paramref name="maxBatch"/>.</param>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ModelWorkspace(ReadOnlySpan<int> layerSizes, ReadOnlySpan<int> indexSizes, int maxBatch, long scratchLength)
@@ -201,6 +203,7 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     [EditorBrowsable(EditorBrowsableState.Never)]
     public Span<int> IndicesFor(int layer, int batch) => _indices.AsSpan(_indexOffsets[layer], _indexSizes[layer] * batch);
 
+    /// <summary>Generated code: marks the tape invalid (<see cref="Batch"/> = 0) at the start of a forward pass of <paramref name="batch"/> samples; throws <see cref="ArgumentOutOfRangeException"/> unless 1 ≤ batch ≤ <see cref="MaxBatch"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public void BeginForward(int batch)
     {
@@ -208,6 +211,7 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         Batch = 0; // the tape is invalid until the pass completes
     }
 
+    /// <summary>Generated code: records that a forward pass of <paramref name="batch"/> samples completed, so that backward and tangent passes may read the tape.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public void EndForward(int batch) => Batch = batch;
 
@@ -252,9 +256,11 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         return _rescale.AsSpan(0, _sizes[layer] * batch);
     }
 
+    /// <summary>Gradient buffer of <paramref name="layer"/> for <paramref name="batch"/> samples (batch × size), before <see cref="Batch"/> is set.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public Span<T> GradientFor(int layer, int batch) => _gradients.AsSpan(_offsets[layer], _sizes[layer] * batch);
 
+    /// <summary>Tangent buffer of <paramref name="layer"/> for <paramref name="batch"/> samples (batch × size), before <see cref="Batch"/> is set.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public Span<T> TangentFor(int layer, int batch) => _tangents.AsSpan(_offsets[layer], _sizes[layer] * batch);
 

@@ -23,5 +23,6 @@ public static class ParameterInit
         }
     }
 
+    /// <summary>Sets every value to <paramref name="value"/> (PyTorch's <c>nn.init.constant_</c>; e.g. zeros for a running mean, ones for a running variance).</summary>
     public static void Fill<T>(Span<T> values, double value) where T : unmanaged, IFloatingPointIeee754<T> => values.Fill(T.CreateChecked(value));
 }

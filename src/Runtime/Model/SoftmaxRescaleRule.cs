@@ -28,6 +28,11 @@ namespace Axon.Model;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class SoftmaxRescaleRule
 {
+    /// <summary>
+    /// Generated code: adds to <paramref name="dx"/> the DeepLIFT multipliers of a softmax or log-softmax node, given those
+    /// arriving at its output. Throws <see cref="ArgumentException"/> when the spans do not hold batch × size values
+    /// (the reference: size or batch × size).
+    /// </summary>
     /// <param name="x">The node's input activations (batch × size).</param>
     /// <param name="y">The node's output: probabilities, or log-probabilities when <paramref name="logarithmic"/>.</param>
     /// <param name="xReference">The reference's input activations: size values (shared) or batch × size.</param>
@@ -35,6 +40,8 @@ public static class SoftmaxRescaleRule
     /// <param name="dy">The multipliers arriving at the output.</param>
     /// <param name="dx">Accumulates the multipliers for the input.</param>
     /// <param name="weights">Scratch for the normaliser's multipliers, at least size long.</param>
+    /// <param name="batch">Samples in <paramref name="x"/>, <paramref name="y"/>, <paramref name="dy"/> and <paramref name="dx"/> (at least 1).</param>
+    /// <param name="size">Elements per sample of the node (at least 1); softmax runs over all of them.</param>
     /// <param name="logarithmic">True for log-softmax, false for softmax.</param>
     public static void Apply<T>(
         ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> xReference, ReadOnlySpan<T> yReference,

@@ -13,6 +13,13 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     private readonly TrainableMask _trainable;
     private int _step;
 
+    /// <summary>An optimizer for the model whose parameter tensors are <paramref name="tensors"/>; its moment estimates start at zero.</summary>
+    /// <param name="tensors">The model's <see cref="IDifferentiableModel{T}.ParameterTensors"/>: which ranges of the flat parameter vector are trainable (running statistics are not).</param>
+    /// <param name="learningRate">η, the step size (positive; PyTorch's <c>lr</c>, default 1e-3).</param>
+    /// <param name="beta1">β₁, the decay of the gradient's running mean, in [0, 1).</param>
+    /// <param name="beta2">β₂, the decay of the squared gradient's running mean, in [0, 1).</param>
+    /// <param name="epsilon">ε, added to √v̂ in the denominator (positive).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is outside its range.</exception>
     public Adam(IReadOnlyList<ParameterInfo> tensors, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be positive.");
@@ -28,14 +35,20 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         Epsilon = epsilon;
     }
 
+    /// <summary>η, the step size; may be changed between steps (a schedule).</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>β₁, the decay of the gradient's running mean m.</summary>
     public double Beta1 { get; }
 
+    /// <summary>β₂, the decay of the squared gradient's running mean v.</summary>
     public double Beta2 { get; }
 
+    /// <summary>ε, added to √v̂ in the denominator.</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> or <paramref name="gradient"/> does not have the model's parameter count.</exception>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
     {
         _trainable.Check(parameters.Length, gradient.Length);

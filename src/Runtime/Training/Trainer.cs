@@ -8,8 +8,10 @@ public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch,
 /// <summary>Options of <see cref="Trainer{T}"/>.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Passes over the training set (at least 1; default 3).</summary>
     public int Epochs { get; init; } = 3;
 
+    /// <summary>Samples per mini-batch (at least 1; default 64); the last batch of an epoch may be smaller. Also the workspace's capacity.</summary>
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Seeds the shuffling of the training set every epoch.</summary>
@@ -34,6 +36,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly int[] _batchLabels;
     private readonly T[] _batchTargets;
 
+    /// <summary>A trainer that updates <paramref name="model"/>'s parameters in place through <paramref name="optimizer"/>; allocates its workspace and batch buffers now.</summary>
+    /// <param name="model">The generated model to train.</param>
+    /// <param name="optimizer">The update rule, made for this model's parameter tensors (e.g. <see cref="Adam{T}"/>).</param>
+    /// <param name="options">Epochs, batch size and shuffling seed; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The options ask for fewer than one epoch or a batch size below 1.</exception>
     public Trainer(IDifferentiableModel<T> model, IOptimizer<T> optimizer, TrainingOptions? options = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));

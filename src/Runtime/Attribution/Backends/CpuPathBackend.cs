@@ -52,10 +52,13 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _rows = new PathRow<T>[capacity];
     }
 
+    /// <inheritdoc/>
     public IDifferentiableModel<T> Model => _model;
 
+    /// <inheritdoc/>
     public int Capacity { get; }
 
+    /// <inheritdoc/>
     public bool SupportsAffinePrefix => true;
 
     // The attributor's CPU-only paths (the affine prefix, the reference methods) work on these directly.
@@ -75,6 +78,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     /// <summary>The per-input path sums being accumulated.</summary>
     internal Span<T> PathSums => _pathSums.AsSpan(0, _count);
 
+    /// <inheritdoc/>
     public void BeginCall(ReadOnlySpan<T> inputs, int count, ReadOnlySpan<T> baselines, int resultSize)
     {
         _count = count;
@@ -87,16 +91,20 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         ClearAccumulators();
     }
 
+    /// <inheritdoc/>
     public void ClearAccumulators()
     {
         Result.Clear();
         PathSums.Clear();
     }
 
+    /// <inheritdoc/>
     public void SetSelection(ReadOnlySpan<T> weights) => weights.CopyTo(Grow(ref _selection, weights.Length));
 
+    /// <inheritdoc/>
     public void SetRegions(ReadOnlySpan<T> indicators, int regionCount) => indicators.CopyTo(Grow(ref _regions, indicators.Length));
 
+    /// <inheritdoc/>
     public void FillRows(ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<T> seeds)
     {
         _rowCount = rows.Length;
@@ -122,12 +130,16 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         }
     }
 
+    /// <inheritdoc/>
     public void Forward(int rows) => _model.Forward(Workspace, Points.AsSpan(0, rows * _inputSize), rows, Outputs.AsSpan(0, rows * _outputSize));
 
+    /// <inheritdoc/>
     public void ReadOutputs(int rows, Span<T> outputs) => Outputs.AsSpan(0, rows * _outputSize).CopyTo(outputs);
 
+    /// <inheritdoc/>
     public void Backward(int rows, int stopAtLayer) => _model.Backward(Workspace, Seeds.AsSpan(0, rows * _outputSize), rows, stopAtLayer);
 
+    /// <inheritdoc/>
     public void BackwardFromSelection(int layer, int rows)
     {
         int width = _sizes[layer];
@@ -138,6 +150,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _model.BackwardFrom(Workspace, layer, seed, rows, 0);
     }
 
+    /// <inheritdoc/>
     public void Tangent(int rows, int stopAtLayer, int region = -1)
     {
         var directions = Directions.AsSpan(0, rows * _inputSize);
@@ -153,6 +166,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         _model.Tangent(Workspace, masked, rows, stopAtLayer);
     }
 
+    /// <inheritdoc/>
     public void AccumulateProduct(RowTerm a, RowTerm b, int layer, int rows, int offset)
     {
         int width = Width(b, layer);
@@ -166,6 +180,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         }
     }
 
+    /// <inheritdoc/>
     public void AccumulateDot(RowTerm a, RowTerm b, int layer, int rows, bool weighted)
     {
         int width = Width(b, layer);
@@ -178,6 +193,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         }
     }
 
+    /// <inheritdoc/>
     public void AccumulateDifferences(int layer, int rows, int offset, IntegrationRule rule, int carryOffset)
     {
         int width = _sizes[layer];
@@ -220,10 +236,13 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         Row(g, rows - 1, width).CopyTo(carryG);
     }
 
+    /// <inheritdoc/>
     public void ReadResult(Span<T> result) => Result.CopyTo(result);
 
+    /// <inheritdoc/>
     public void ReadPathSums(Span<T> sums) => PathSums.CopyTo(sums);
 
+    /// <summary>Nothing to release: the backend's buffers are managed arrays.</summary>
     public void Dispose()
     {
     }
