@@ -392,7 +392,14 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     // Validation
     // ---------------------------------------------------------------------------------------------------------
 
+    /// <summary>Checks what every path method takes; returns the number of inputs.</summary>
+    /// <param name="inputs">inputs × InputSize values, all finite.</param>
+    /// <param name="target">The output explained, checked against the inputs and the output size.</param>
+    /// <param name="baseline">Checked against the inputs and the input size.</param>
+    /// <param name="options">The integration settings.</param>
+    /// <param name="quadratureErrors">Empty, or one value per input.</param>
     /// <param name="nodesPerPath">Model evaluations per path: the rule's nodes (from <paramref name="options"/>) when 0.</param>
+    /// <param name="perInputName">The caller's name for <paramref name="quadratureErrors"/>, for the message.</param>
     private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath = 0, string perInputName = "quadratureErrors")
     {
         int count = ValidateInputs(inputs);

@@ -95,7 +95,12 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// Replaces the <paramref name="neurons"/> of <paramref name="layer"/> with their activation at the baseline and
     /// writes each input's drop F(x) − F(x with the neurons ablated) into <paramref name="drops"/>.
     /// </summary>
+    /// <param name="layer">A hidden layer of the model (a handle of another model is refused).</param>
+    /// <param name="neurons">One flag per neuron of the layer: true = ablated.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output whose drop is measured.</param>
     /// <param name="baseline">Zero, shared or per input (a distribution has no single reference activation).</param>
+    /// <param name="drops">One drop per input.</param>
     public void Ablate(LayerHandle layer, ReadOnlySpan<bool> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
     {
         CheckLayer(layer);

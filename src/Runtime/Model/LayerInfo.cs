@@ -27,12 +27,19 @@ public sealed record LayerInfo(string Name, LayerKind Kind, int Index, IReadOnly
         return size;
     }
 
+    /// <summary>"index: name (kind) [shape]", e.g. "3: relu1 (ReLU) [8×28×28]".</summary>
     public override string ToString() => $"{Index}: {Name} ({Kind}) [{string.Join("×", Shape)}]";
 }
 
 /// <summary>One parameter tensor in the model's flat parameter vector, named as PyTorch names it ("conv1.weight").</summary>
+/// <param name="Name">PyTorch's name for the tensor, "layer.weight", "layer.bias", "layer.running_mean", ….</param>
+/// <param name="Layer">Index of the node that owns the tensor in <see cref="IDifferentiableModel{T}.Layers"/>.</param>
+/// <param name="Shape">The tensor's shape in PyTorch's layout (Dense: [out, in]; Conv2d: [out, in, kh, kw]).</param>
+/// <param name="Offset">Where the tensor starts in <see cref="IDifferentiableModel{T}.Parameters"/>.</param>
+/// <param name="Length">Number of elements (the product of <paramref name="Shape"/>).</param>
 /// <param name="Trainable">False for running statistics, which receive no gradient.</param>
 public sealed record ParameterInfo(string Name, int Layer, IReadOnlyList<int> Shape, int Offset, int Length, bool Trainable)
 {
+    /// <summary>"name [shape] @ offset", e.g. "fc1.weight [256×784] @ 0".</summary>
     public override string ToString() => $"{Name} [{string.Join("×", Shape)}] @ {Offset}";
 }
