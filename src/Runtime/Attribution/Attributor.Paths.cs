@@ -510,15 +510,7 @@ public sealed partial class Attributor<T>
     {
         int setCount = call.Baseline.SetCount(_inputSize);
         var draws = Grow(ref _draws, (long)call.Count * call.PathsPerInput);
-        ulong state = (ulong)(uint)call.Baseline.Seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL;
-        for (int i = 0; i < draws.Length; i++)
-        {
-            state += 0x9E3779B97F4A7C15UL;
-            ulong z = state;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            draws[i] = (int)((z >> 11) % (ulong)setCount);
-        }
+        var random = new SplitMix64(call.Baseline.Seed);
+        for (int i = 0; i < draws.Length; i++) draws[i] = random.NextInt(setCount);
     }
 }

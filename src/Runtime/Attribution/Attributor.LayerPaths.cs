@@ -1,0 +1,421 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+// Methods that integrate along a straight path in a layer's own space or explain one neuron: layer Integrated Gradients
+// (Captum's LayerIntegratedGradients), neuron Integrated Gradients, and the plain gradients they are built on. They run
+// on the host workspace, rows = paths × steps in chunks of the host batch, like the reference methods.
+public sealed partial class Attributor<T>
+{
+    /// <summary>The per-path buffers of layer IG may take about this many elements.</summary>
+    private const long LayerPathBudgetElements = 4L << 20;
+
+    private T[] _layerStart = [];
+    private T[] _layerChange = [];
+    private T[] _layerIntegral = [];
+    private T[] _layerPoints = [];
+
+    /// <summary>
+    /// Layer Integrated Gradients: the path runs in the layer's own space, a(α) = y(x′) + α(y(x) − y(x′)), and the network
+    /// runs onward from the layer, so LIG_j = (y_j(x) − y_j(x′))·∫₀¹ ∂F/∂y_j(a(α)) dα (<paramref name="attributions"/>:
+    /// inputs × layer size). The values sum to F(x) − F(x′) up to the rule's error. It equals layer conductance when y is
+    /// affine along the input path (the layers of the affine prefix); elsewhere it differs, as in Captum. With
+    /// <paramref name="attributeToLayerInput"/> the path runs at the layer's input node instead (the layer must have one).
+    /// On a token model this is "layer IG on the embeddings" at the embedding layer.
+    /// </summary>
+    /// <param name="layer">A layer every path to the output crosses (<see cref="LayerInfo.IsCut"/>), other than the input.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′: zero, shared, per input, or a distribution (averaged over its baselines).</param>
+    /// <param name="attributions">inputs × layer size results (of the layer's input node with <paramref name="attributeToLayerInput"/>).</param>
+    /// <param name="options">Rule and steps (the adaptive mode is not available here).</param>
+    /// <param name="quadratureErrors">Empty, or one Σ attributions − (F(x) − F(x′)) per input (completeness holds, so it is also the completeness gap).</param>
+    /// <param name="attributeToLayerInput">Attribute to the layer's input node rather than its output.</param>
+    /// <exception cref="ArgumentException">The layer is not a cut, is the input, or (for the input side) has several inputs.</exception>
+    public AttributionReport LayerIntegratedGradients(
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false)
+    {
+        Enter();
+        try
+        {
+            options ??= IntegrationOptions.Default;
+            int node = CheckLayer(layer, nameof(layer));
+            if (attributeToLayerInput)
+            {
+                if (_layers[node].Inputs.Count != 1)
+                    throw new ArgumentException($"Layer '{_layers[node].Name}' reads {_layers[node].Inputs.Count} nodes; attribute to one of them directly.", nameof(attributeToLayerInput));
+                node = _layers[node].Inputs[0];
+            }
+
+            if (node == 0)
+            {
+                throw new ArgumentException(
+                    _tokenEmbedding > 0
+                        ? $"Node 0 holds token ids, which have no straight path between them: use IntegratedGradients (per token) or layer {_tokenEmbedding}, the embedding."
+                        : "Node 0 is the input: layer IG there is IntegratedGradients.", nameof(layer));
+            }
+
+            if (!_layers[node].IsCut)
+            {
+                throw new ArgumentException(
+                    $"Layer '{_layers[node].Name}' is bypassed by a skip connection, so the network cannot run onward from it alone and its layer IG is not defined here; " +
+                    "use LayerConductance, the path IG through it.", nameof(layer));
+            }
+
+            if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for layer IG; give a fixed number of steps.", nameof(options));
+            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int width = _sizes[node];
+            CheckResultLength(attributions.Length, count, width, nameof(attributions));
+            var staged = StagedResult(count, width);
+            var stagedErrors = StagedDeltas(quadratureErrors);
+            var call = new PathCall(inputs, target, baseline, count, width, staged, stagedErrors) { PathsPerInput = baseline.PathsPerInput(_inputSize), Layer = node };
+            double worst;
+            try
+            {
+                worst = RunLayerPath(ref call, options);
+            }
+            catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
+            {
+                throw Overflowed(e, _model.Name);
+            }
+
+            Publish(staged, attributions, width, "attributions");
+            Publish(stagedErrors, quadratureErrors, 1, "quadrature error");
+            long evaluations = (long)count * call.PathsPerInput * options.Steps;
+            return new AttributionReport(options.Steps, evaluations, worst, true, Completeness.Holds, worst);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Integrates ∂F/∂y along the layer-space path of every (input, baseline) pair; returns the largest relative error.</summary>
+    private double RunLayerPath(ref PathCall call, IntegrationOptions options)
+    {
+        int node = call.Layer, width = _sizes[node], m = call.PathsPerInput, steps = options.Steps, count = call.Count;
+        if (call.Baseline.IsSampled) DrawBaselines(ref call);
+        var alpha = Grow(ref _alpha, steps);
+        var weight = Grow(ref _weight, steps);
+        Quadrature.GetNodes(options.Rule, steps, alpha, weight);
+        var result = call.Result;
+        result.Clear();
+        var fx = Grow(ref _inputValue, count);
+        var fr = Grow(ref _referenceValue, count);
+        fr.Clear();
+        var ws = HostWorkspace;
+        T perPath = T.One / T.CreateChecked(m);
+        long paths = (long)count * m;
+        int block = (int)Math.Clamp(LayerPathBudgetElements / (3L * width), 1, Math.Min(paths, int.MaxValue));
+        Grow(ref _layerStart, (long)block * width);
+        Grow(ref _layerChange, (long)block * width);
+        Grow(ref _layerIntegral, (long)block * width);
+        Grow(ref _layerPoints, (long)HostBatch * width);
+        Grow(ref _rowPath, HostBatch);
+
+        for (long first = 0; first < paths; first += block)
+        {
+            int blockPaths = (int)Math.Min(block, paths - first);
+
+            // Endpoints: y(x′) and Δy = y(x) − y(x′) per path, with F at both ends.
+            for (int q0 = 0; q0 < blockPaths; q0 += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, blockPaths - q0);
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int path = (int)(first + q0 + r), b = path / m;
+                        var row = Row(Host.Points, r, _inputSize);
+                        if (pass == 1) call.Inputs.Slice(b * _inputSize, _inputSize).CopyTo(row);
+                        else
+                        {
+                            var reference = BaselineOf(ref call, path);
+                            if (reference.IsEmpty) row.Clear();
+                            else reference.CopyTo(row);
+                        }
+                    }
+
+                    _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                    var y = ws.Activation(node);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int q = q0 + r, b = (int)((first + q) / m);
+                        T score = call.Target.Evaluate(b, Row(_outputs, r, _outputSize));
+                        if (pass == 0)
+                        {
+                            Row(y, r, width).CopyTo(Row(_layerStart, q, width));
+                            fr[b] += perPath * score;
+                        }
+                        else
+                        {
+                            TensorPrimitives.Subtract(Row(y, r, width), Row(_layerStart, q, width), Row(_layerChange, q, width));
+                            fx[b] = score;
+                        }
+                    }
+                }
+            }
+
+            // Steps: every (path, node) row runs onward from the layer and back to it.
+            _layerIntegral.AsSpan(0, blockPaths * width).Clear();
+            long total = (long)blockPaths * steps;
+            for (long e0 = 0; e0 < total; e0 += HostBatch)
+            {
+                int rows = (int)Math.Min(HostBatch, total - e0);
+                var points = _layerPoints.AsSpan(0, rows * width);
+                for (int r = 0; r < rows; r++)
+                {
+                    long e = e0 + r;
+                    int q = (int)(e / steps), k = (int)(e % steps), b = (int)((first + q) / m);
+                    _rowPath[r] = q;
+                    TensorPrimitives.FusedMultiplyAdd(Row(_layerChange, q, width), FromDouble(alpha[k]), Row(_layerStart, q, width), Row(points, r, width));
+                    call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(_seeds, r, _outputSize));
+                }
+
+                _model.ForwardFrom(ws, node, points, rows, _outputs.AsSpan(0, rows * _outputSize));
+                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, node);
+                var g = ws.Gradient(node);
+                for (int r = 0; r < rows; r++)
+                {
+                    var integral = Row(_layerIntegral, _rowPath[r], width);
+                    TensorPrimitives.Add(integral, Row(g, r, width), integral);
+                }
+            }
+
+            for (int q = 0; q < blockPaths; q++)
+            {
+                int b = (int)((first + q) / m);
+                AddScaled(Row(_layerChange, q, width), Row(_layerIntegral, q, width), result.Slice(b * width, width));
+            }
+        }
+
+        double worst = 0;
+        for (int b = 0; b < count; b++)
+        {
+            T error = TensorPrimitives.Sum<T>(result.Slice(b * width, width)) - (fx[b] - fr[b]);
+            if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
+            worst = Math.Max(worst, double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(fx[b] - fr[b])), 1e-30));
+        }
+
+        return worst;
+    }
+
+    /// <summary>
+    /// Neuron Integrated Gradients: IG of one neuron's value instead of an output, NIGᵢ = (xᵢ − x′ᵢ)·∫₀¹ ∂y_j/∂xᵢ(γ(α)) dα
+    /// (<paramref name="attributions"/>: inputs × InputSize), summing to y_j(x) − y_j(x′) up to the rule's error. Each step is
+    /// one forward and one reverse pass seeded at the neuron.
+    /// </summary>
+    /// <param name="layer">The neuron's layer.</param>
+    /// <param name="neuron">Flat index of the neuron within the layer (channels first).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="baseline">x′: zero, shared, per input, or a distribution (averaged over its baselines).</param>
+    /// <param name="attributions">inputs × InputSize results.</param>
+    /// <param name="options">Rule and steps (the adaptive mode is not available here).</param>
+    /// <param name="quadratureErrors">Empty, or one Σ attributions − (y_j(x) − y_j(x′)) per input.</param>
+    public AttributionReport NeuronIntegratedGradients(
+        LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+    {
+        Enter();
+        try
+        {
+            options ??= IntegrationOptions.Default;
+            int node = CheckNeuron(layer, neuron);
+            if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for neuron IG; give a fixed number of steps.", nameof(options));
+            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), baseline, options, quadratureErrors);
+            CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
+            var staged = StagedResult(count, _inputSize);
+            var stagedErrors = StagedDeltas(quadratureErrors);
+            var call = new PathCall(inputs, AttributionTarget<T>.Class(0), baseline, count, _inputSize, staged, stagedErrors) { PathsPerInput = baseline.PathsPerInput(_inputSize), Layer = node };
+            double worst;
+            try
+            {
+                worst = RunNeuronPath(ref call, neuron, options);
+            }
+            catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
+            {
+                throw Overflowed(e, _model.Name);
+            }
+
+            Publish(staged, attributions, _inputSize, "attributions");
+            Publish(stagedErrors, quadratureErrors, 1, "quadrature error");
+            return new AttributionReport(options.Steps, (long)count * call.PathsPerInput * options.Steps, worst, true, Completeness.Holds, worst);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private double RunNeuronPath(ref PathCall call, int neuron, IntegrationOptions options)
+    {
+        int node = call.Layer, width = _sizes[node], m = call.PathsPerInput, steps = options.Steps, count = call.Count;
+        if (call.Baseline.IsSampled) DrawBaselines(ref call);
+        var alpha = Grow(ref _alpha, steps);
+        var weight = Grow(ref _weight, steps);
+        Quadrature.GetNodes(options.Rule, steps, alpha, weight);
+        var result = call.Result;
+        result.Clear();
+        var yx = Grow(ref _inputValue, count);
+        var yr = Grow(ref _referenceValue, count);
+        yr.Clear();
+        var ws = HostWorkspace;
+        T perPath = T.One / T.CreateChecked(m);
+        var seed = Grow(ref _layerSeed, (long)HostBatch * width);
+        long paths = (long)count * m;
+
+        // The neuron's value at both ends of every path.
+        for (long first = 0; first < paths; first += HostBatch)
+        {
+            int rows = (int)Math.Min(HostBatch, paths - first);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    int path = (int)(first + r);
+                    var row = Row(Host.Points, r, _inputSize);
+                    if (pass == 1) call.Inputs.Slice(path / m * _inputSize, _inputSize).CopyTo(row);
+                    else
+                    {
+                        var reference = BaselineOf(ref call, path);
+                        if (reference.IsEmpty) row.Clear();
+                        else reference.CopyTo(row);
+                    }
+                }
+
+                _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                var y = ws.Activation(node);
+                for (int r = 0; r < rows; r++)
+                {
+                    int b = (int)((first + r) / m);
+                    if (pass == 0) yr[b] += perPath * y[r * width + neuron];
+                    else yx[b] = y[r * width + neuron];
+                }
+            }
+        }
+
+        // Steps: rows (path, node) through the input-space path, reverse pass seeded at the neuron.
+        long total = paths * steps;
+        for (long e0 = 0; e0 < total; e0 += HostBatch)
+        {
+            int rows = (int)Math.Min(HostBatch, total - e0);
+            var seeds = seed.Slice(0, rows * width);
+            seeds.Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                long e = e0 + r;
+                int path = (int)(e / steps), k = (int)(e % steps), b = path / m;
+                _rowInput[r] = b;
+                var x = call.Inputs.Slice(b * _inputSize, _inputSize);
+                var reference = BaselineOf(ref call, path);
+                var point = Row(Host.Points, r, _inputSize);
+                var direction = Row(Host.Directions, r, _inputSize);
+                if (reference.IsEmpty) x.CopyTo(direction);
+                else TensorPrimitives.Subtract(x, reference, direction);
+                T a = FromDouble(alpha[k]);
+                if (reference.IsEmpty) TensorPrimitives.Multiply(x, a, point);
+                else TensorPrimitives.FusedMultiplyAdd(direction, a, reference, point);
+                seeds[r * width + neuron] = FromDouble(weight[k]) * perPath;
+            }
+
+            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.BackwardFrom(ws, node, seeds, rows, 0);
+            var g = ws.Gradient(0);
+            for (int r = 0; r < rows; r++) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), result.Slice(_rowInput[r] * _inputSize, _inputSize));
+        }
+
+        double worst = 0;
+        for (int b = 0; b < count; b++)
+        {
+            T change = yx[b] - yr[b];
+            T error = TensorPrimitives.Sum<T>(result.Slice(b * _inputSize, _inputSize)) - change;
+            if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
+            worst = Math.Max(worst, double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
+        }
+
+        return worst;
+    }
+
+    /// <summary>
+    /// The gradient of one neuron with respect to the input at each input, ∂y_j/∂x (<paramref name="gradients"/>: inputs ×
+    /// InputSize): one forward and one reverse pass seeded at the neuron (Captum's NeuronGradient).
+    /// </summary>
+    public void NeuronGradient(LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, Span<T> gradients)
+    {
+        Enter();
+        try
+        {
+            int node = CheckNeuron(layer, neuron);
+            int count = ValidateInputs(inputs), width = _sizes[node];
+            CheckResultLength(gradients.Length, count, _inputSize, nameof(gradients));
+            var staged = StagedResult(count, _inputSize);
+            var seed = Grow(ref _layerSeed, (long)HostBatch * width);
+            for (int first = 0; first < count; first += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, count - first);
+                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                var seeds = seed.Slice(0, rows * width);
+                seeds.Clear();
+                for (int r = 0; r < rows; r++) seeds[r * width + neuron] = T.One;
+                _model.BackwardFrom(HostWorkspace, node, seeds, rows, 0);
+                HostWorkspace.Gradient(0).CopyTo(staged.Slice(first * _inputSize, rows * _inputSize));
+            }
+
+            Publish(staged, gradients, _inputSize, "gradients");
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// The gradient of the target with respect to a layer at each input, ∂F/∂y (<paramref name="gradients"/>: inputs × layer
+    /// size): one forward and one backward stopped at the layer (Captum's LayerGradientXActivation without the activation).
+    /// </summary>
+    public void LayerGradient(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> gradients)
+    {
+        Enter();
+        try
+        {
+            int node = CheckLayer(layer, nameof(layer));
+            if (node == 0 && _tokenEmbedding > 0) throw new ArgumentException("Node 0 holds token ids, which receive no gradient: ask for the embedding's gradient.", nameof(layer));
+            int count = ValidateInputs(inputs), width = _sizes[node];
+            target.Validate(count, _outputSize, nameof(target));
+            CheckResultLength(gradients.Length, count, width, nameof(gradients));
+            var staged = StagedResult(count, width);
+            for (int first = 0; first < count; first += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, count - first);
+                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
+                _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, node);
+                HostWorkspace.Gradient(node).CopyTo(staged.Slice(first * width, rows * width));
+            }
+
+            Publish(staged, gradients, width, "gradients");
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Checks a neuron of a layer for the neuron methods (input-side: not on a token model); returns the layer index.</summary>
+    private int CheckNeuron(LayerHandle layer, int neuron)
+    {
+        int node = CheckLayer(layer, nameof(layer));
+        if ((uint)neuron >= (uint)_sizes[node])
+            throw new ArgumentOutOfRangeException(nameof(neuron), neuron, $"Layer {node} ('{_layers[node].Name}') has neurons 0..{_sizes[node] - 1}.");
+        if (_tokenEmbedding > 0)
+        {
+            throw new NotSupportedException(
+                $"Model '{_model.Name}' takes token ids, which receive no gradient and have no straight path between them: use NeuronConductance " +
+                "(per token, in embedding space) to explain a neuron.");
+        }
+
+        return node;
+    }
+}

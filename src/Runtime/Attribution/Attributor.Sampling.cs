@@ -1,0 +1,162 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+// Methods that sample: GradientSHAP (expected gradients with random α and Gaussian noise), and Grad-CAM, which needs one
+// gradient. Seeded with SplitMix64, so a seed gives the same result on every machine.
+public sealed partial class Attributor<T>
+{
+    /// <summary>
+    /// GradientSHAP (Lundberg and Lee's expected gradients with input noise, as Captum's GradientShap): for each input x and
+    /// each of <paramref name="samples"/> draws, a baseline x′ from <paramref name="baselines"/> (a random row of a distribution,
+    /// or the one baseline given), α uniform in [0, 1) and noise ε ~ N(0, <paramref name="stdev"/>²) per element; with
+    /// x̃ = x + ε the attribution is the mean of (x̃ − x′) ⊙ ∂F/∂x(x′ + α(x̃ − x′)) (<paramref name="attributions"/>: inputs ×
+    /// InputSize). Complete in expectation: Σ attributions → F(x) − E[F(x′)] as the samples grow (exactly, for a linear model
+    /// and no noise). The same seed gives the same draws.
+    /// </summary>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baselines">Usually <see cref="Baseline{T}.Distribution"/> of reference inputs (its own sample count is ignored: <paramref name="samples"/> draws are made); zero, shared and per-input baselines work too.</param>
+    /// <param name="attributions">inputs × InputSize results.</param>
+    /// <param name="samples">Draws per input (≥ 1).</param>
+    /// <param name="stdev">Standard deviation of the Gaussian noise added to the input (0: none).</param>
+    /// <param name="seed">Seed of the draws.</param>
+    public void GradientShap(
+        ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0, int seed = 0)
+    {
+        Enter();
+        try
+        {
+            if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Give at least one sample per input.");
+            if (!double.IsFinite(stdev) || stdev < 0) throw new ArgumentOutOfRangeException(nameof(stdev), stdev, "The noise's standard deviation must be finite and ≥ 0.");
+            if (_tokenEmbedding > 0)
+            {
+                throw new NotSupportedException(
+                    $"Model '{_model.Name}' takes token ids, which cannot be interpolated or perturbed: use IntegratedGradients (per token, in embedding space).");
+            }
+
+            int count = ValidateInputs(inputs);
+            target.Validate(count, _outputSize, nameof(target));
+            baselines.Validate(count, _inputSize, nameof(baselines));
+            PathLimits.CheckPaths(count, samples, 1);
+            CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
+            var staged = StagedResult(count, _inputSize);
+            staged.Clear();
+            try
+            {
+                RunGradientShap(inputs, target, baselines, staged, count, samples, stdev, seed);
+            }
+            catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
+            {
+                throw Overflowed(e, _model.Name);
+            }
+
+            Publish(staged, attributions, _inputSize, "attributions");
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void RunGradientShap(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> result, int count, int samples, double stdev, int seed)
+    {
+        var random = new SplitMix64(seed);
+        int setCount = baselines.Kind == BaselineKind.Set ? baselines.SetCount(_inputSize) : 1;
+        T perSample = T.One / T.CreateChecked(samples);
+        long total = (long)count * samples;
+        for (long first = 0; first < total; first += HostBatch)
+        {
+            int rows = (int)Math.Min(HostBatch, total - first);
+            for (int r = 0; r < rows; r++)
+            {
+                int b = (int)((first + r) / samples);
+                _rowInput[r] = b;
+                var reference = baselines.Kind switch
+                {
+                    BaselineKind.Zero => default,
+                    BaselineKind.Shared => baselines.Values,
+                    BaselineKind.PerInput => baselines.Row(b, _inputSize),
+                    _ => baselines.Row(random.NextInt(setCount), _inputSize),
+                };
+                T alpha = T.CreateChecked(random.NextDouble());
+                var x = inputs.Slice(b * _inputSize, _inputSize);
+                var direction = Row(Host.Directions, r, _inputSize);
+                for (int i = 0; i < _inputSize; i++)
+                {
+                    T noisy = stdev > 0 ? x[i] + T.CreateChecked(stdev * random.NextGaussian()) : x[i];
+                    direction[i] = reference.IsEmpty ? noisy : noisy - reference[i];
+                }
+
+                var point = Row(Host.Points, r, _inputSize);
+                if (reference.IsEmpty) TensorPrimitives.Multiply(direction, alpha, point);
+                else TensorPrimitives.FusedMultiplyAdd(direction, alpha, reference, point);
+                target.WriteSeed(b, perSample, Row(_seeds, r, _outputSize));
+            }
+
+            _model.Forward(HostWorkspace, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, 0);
+            var g = HostWorkspace.Gradient(0);
+            for (int r = 0; r < rows; r++) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), result.Slice(_rowInput[r] * _inputSize, _inputSize));
+        }
+    }
+
+    /// <summary>
+    /// Grad-CAM at a convolutional layer (Selvaraju et al.; Captum's LayerGradCam): each channel c of the layer's activation A
+    /// is weighted by the mean over its positions of ∂F/∂A_c, and the map is Σ_c w_c A_c, through a ReLU unless
+    /// <paramref name="relu"/> is false (<paramref name="maps"/>: inputs × the layer's positions, e.g. H × W of a [C, H, W]
+    /// layer). <see cref="GradCam.Upsample{TValue}"/> brings a map to the input's size.
+    /// </summary>
+    /// <param name="layer">A layer with a channel axis and positions ([C, H, W] or [C, L]).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="maps">inputs × positions results.</param>
+    /// <param name="relu">Keep only the positive evidence (the paper's ReLU); false gives the signed map.</param>
+    public void LayerGradCam(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> maps, bool relu = true)
+    {
+        Enter();
+        try
+        {
+            int node = CheckLayer(layer, nameof(layer));
+            var shape = _layers[node].Shape;
+            if (shape.Count < 2)
+                throw new ArgumentException($"Layer '{_layers[node].Name}' has shape [{string.Join("×", shape)}]: Grad-CAM needs channels and positions ([C, H, W] or [C, L]).", nameof(layer));
+            if (node == 0 && _tokenEmbedding > 0) throw new ArgumentException("Node 0 holds token ids, which receive no gradient: use the embedding or a layer above it.", nameof(layer));
+            int count = ValidateInputs(inputs), width = _sizes[node], channels = shape[0], positions = width / channels;
+            target.Validate(count, _outputSize, nameof(target));
+            CheckResultLength(maps.Length, count, positions, nameof(maps));
+            var staged = StagedResult(count, positions);
+            var ws = HostWorkspace;
+            T perPosition = T.One / T.CreateChecked(positions);
+            for (int first = 0; first < count; first += HostBatch)
+            {
+                int rows = Math.Min(HostBatch, count - first);
+                _model.Forward(ws, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
+                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, node);
+                var g = ws.Gradient(node);
+                var a = ws.Activation(node);
+                for (int r = 0; r < rows; r++)
+                {
+                    var map = staged.Slice((first + r) * positions, positions);
+                    map.Clear();
+                    for (int c = 0; c < channels; c++)
+                    {
+                        int at = r * width + c * positions;
+                        T w = TensorPrimitives.Sum<T>(g.Slice(at, positions)) * perPosition;
+                        TensorPrimitives.FusedMultiplyAdd(a.Slice(at, positions), w, map, map);
+                    }
+
+                    if (relu) TensorPrimitives.Max(map, T.Zero, map);
+                }
+            }
+
+            Publish(staged, maps, positions, "maps");
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+}
