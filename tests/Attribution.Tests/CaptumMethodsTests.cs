@@ -83,6 +83,12 @@ public class CaptumMethodsTests
         Assert.True(Math.Abs(errors[0]) < 1e-9, $"Σ LIG − ΔF = {errors[0]}");
         Assert.Equal(Completeness.Holds, report.Completeness);
 
+        // The global form is the integral alone: times Δy it gives the attributions back.
+        var global = new double[y.Length];
+        var globalReport = engine.LayerIntegratedGradients(SmoothCnn.LayerIndex.pool1, x, 2, Baseline<double>.Shared(baseline), global, new IntegrationOptions { Steps = 24 }, multiplyByInputs: false);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(lig[i], global[i] * (y[i] - y0[i]), 10);
+        Assert.Equal(Completeness.NotApplicable, globalReport.Completeness);
+
         // Where y is affine along the input path (conv1, the affine prefix), layer IG is layer conductance.
         var atConv = new double[model.Layers[SmoothCnn.LayerIndex.conv1].Size];
         var conductance = new double[atConv.Length];

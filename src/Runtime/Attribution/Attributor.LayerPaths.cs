@@ -32,10 +32,14 @@ public sealed partial class Attributor<T>
     /// <param name="options">Rule and steps (the adaptive mode is not available here).</param>
     /// <param name="quadratureErrors">Empty, or one Σ attributions − (F(x) − F(x′)) per input (completeness holds, so it is also the completeness gap).</param>
     /// <param name="attributeToLayerInput">Attribute to the layer's input node rather than its output.</param>
+    /// <param name="multiplyByInputs">
+    /// False gives the "global" attribution ∫₀¹ ∂F/∂y_j(a(α)) dα, not multiplied by y(x) − y(x′) (Captum's multiply_by_inputs = False);
+    /// the quadrature errors still measure the path integral.
+    /// </param>
     /// <exception cref="ArgumentException">The layer is not a cut, is the input, or (for the input side) has several inputs.</exception>
     public AttributionReport LayerIntegratedGradients(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false, bool multiplyByInputs = true)
     {
         Enter();
         try
@@ -74,7 +78,7 @@ public sealed partial class Attributor<T>
             double worst;
             try
             {
-                worst = RunLayerPath(ref call, options);
+                worst = RunLayerPath(ref call, options, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -84,7 +88,7 @@ public sealed partial class Attributor<T>
             Publish(staged, attributions, width, "attributions");
             Publish(stagedErrors, quadratureErrors, 1, "quadrature error");
             long evaluations = (long)count * call.PathsPerInput * options.Steps;
-            return new AttributionReport(options.Steps, evaluations, worst, true, Completeness.Holds, worst);
+            return new AttributionReport(options.Steps, evaluations, worst, true, multiplyByInputs ? Completeness.Holds : Completeness.NotApplicable, multiplyByInputs ? worst : double.NaN);
         }
         finally
         {
@@ -93,7 +97,7 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>Integrates ∂F/∂y along the layer-space path of every (input, baseline) pair; returns the largest relative error.</summary>
-    private double RunLayerPath(ref PathCall call, IntegrationOptions options)
+    private double RunLayerPath(ref PathCall call, IntegrationOptions options, bool multiplyByInputs)
     {
         int node = call.Layer, width = _sizes[node], m = call.PathsPerInput, steps = options.Steps, count = call.Count;
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
@@ -105,6 +109,8 @@ public sealed partial class Attributor<T>
         var fx = Grow(ref _inputValue, count);
         var fr = Grow(ref _referenceValue, count);
         fr.Clear();
+        var sums = Grow(ref _passSums, count); // Q[dF/dα] per input: Σ Δy · ∫ g
+        sums.Clear();
         var ws = HostWorkspace;
         T perPath = T.One / T.CreateChecked(m);
         long paths = (long)count * m;
@@ -187,14 +193,16 @@ public sealed partial class Attributor<T>
             for (int q = 0; q < blockPaths; q++)
             {
                 int b = (int)((first + q) / m);
-                AddScaled(Row(_layerChange, q, width), Row(_layerIntegral, q, width), result.Slice(b * width, width));
+                sums[b] += TensorPrimitives.Dot<T>(Row(_layerChange, q, width), Row(_layerIntegral, q, width));
+                if (multiplyByInputs) AddScaled(Row(_layerChange, q, width), Row(_layerIntegral, q, width), result.Slice(b * width, width));
+                else TensorPrimitives.Add(result.Slice(b * width, width), Row(_layerIntegral, q, width), result.Slice(b * width, width));
             }
         }
 
         double worst = 0;
         for (int b = 0; b < count; b++)
         {
-            T error = TensorPrimitives.Sum<T>(result.Slice(b * width, width)) - (fx[b] - fr[b]);
+            T error = sums[b] - (fx[b] - fr[b]);
             if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
             worst = Math.Max(worst, double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(fx[b] - fr[b])), 1e-30));
         }
