@@ -1,0 +1,57 @@
+using Axon.Samples.Fashion;
+using Spectre.Console;
+using Xunit.Abstractions;
+
+namespace Axon.Samples.Tests;
+
+/// <summary>
+/// Off a terminal (piped, redirected, a test's writer) the job's console output is not wrapped: Spectre.Console
+/// would otherwise assume 80 columns and break every longer line.
+/// </summary>
+public sealed class JobConsoleTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Off_a_terminal_long_lines_and_tables_are_not_wrapped()
+    {
+        var writer = new StringWriter();
+        IAnsiConsole console = JobConsole.Create(writer);
+        string line = string.Join(", ", Enumerable.Range(0, 40).Select(i => $"item {i}"));
+        Assert.True(line.Length > 200);
+        console.MarkupLine(Markup.Escape(line));
+        console.WriteLine(line);
+        var table = new Table().AddColumn("Method").AddColumn("Caption");
+        table.AddRow("Conductance", line);
+        console.Write(table);
+
+        string[] lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(line, lines[0]);
+        Assert.Equal(line, lines[1]);
+        Assert.Contains(lines, l => l.Contains(line, StringComparison.Ordinal)); // the table's cell on one row
+        Assert.DoesNotContain("\u001b[", writer.ToString()); // and no colour codes in a file
+    }
+
+    [Fact]
+    public void A_piped_test_set_run_prints_its_summary_on_one_line_with_a_percentage_and_the_n_that_ran()
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            output.WriteLine($"Skipped: Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).");
+            return;
+        }
+
+        using var temp = new TempDirectory();
+        string report = temp.File("report.html");
+        var run = JobRun.Start("--test-set", "3", "--steps", "8", "--tolerance", "0", "--report-images", "1", "--top", "1", "--device", "cpu", "--report", report);
+        output.WriteLine(run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Done, run.Error);
+
+        string summary = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("3 images in ", StringComparison.Ordinal));
+        Assert.Matches(@"accuracy \d{1,3}\.\d\d%, ", summary);
+        Assert.EndsWith("Gauss–Legendre n = 8", summary.TrimEnd('\r'));
+        Assert.DoesNotContain("E-0", run.Output);
+
+        string html = File.ReadAllText(report);
+        Assert.Contains("Test-set run (3 images, Gauss–Legendre n = 8)", html);
+        Assert.Matches(@"<td class=""num"" data-value=""[0-9.E-]+"">\d{1,3}\.\d\d%</td>", html);
+    }
+}
