@@ -20,7 +20,7 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
     private readonly string _profile;
     private readonly ClientWebSocket _socket = new();
     private readonly StringBuilder _log = new();
-    private readonly HashSet<string> _events = [];
+    private readonly List<(string Method, string? FrameUrl)> _events = [];
     private int _nextId;
 
     private HeadlessChromium(Process process, string profile)
@@ -195,8 +195,16 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         JsonElement navigated = await CallAsync("Page.navigate", new { url });
         if (navigated.TryGetProperty("errorText", out JsonElement failure))
             Assert.Fail($"Chromium could not open {url}: {failure.GetString()}");
+        // Done when the page's main frame has navigated to the URL and a load event followed (not about:blank's).
+        var target = new Uri(url);
+        bool Loaded()
+        {
+            int navigated = _events.FindIndex(e => e.Method == "Page.frameNavigated" && e.FrameUrl is { } frame && new Uri(frame) == target);
+            return navigated >= 0 && _events.Skip(navigated + 1).Any(e => e.Method == "Page.loadEventFired");
+        }
+
         using var timeout = new CancellationTokenSource(CallTimeout);
-        while (!_events.Contains("Page.loadEventFired"))
+        while (!Loaded())
             await ReceiveAsync(-1, "Page.navigate", timeout.Token);
     }
 
@@ -230,7 +238,14 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         using JsonDocument reply = JsonDocument.Parse(message.ToArray());
         if (reply.RootElement.TryGetProperty("method", out JsonElement eventName))
         {
-            _events.Add(eventName.GetString()!);
+            string? frameUrl = null;
+            if (reply.RootElement.TryGetProperty("params", out JsonElement p) && p.TryGetProperty("frame", out JsonElement frame)
+                && !frame.TryGetProperty("parentId", out _) && frame.TryGetProperty("url", out JsonElement u))
+            {
+                frameUrl = u.GetString();
+            }
+
+            _events.Add((eventName.GetString()!, frameUrl));
             return null;
         }
 
