@@ -1,3 +1,4 @@
+using System.Globalization;
 using Axon.Samples.Fashion;
 using Spectre.Console;
 using Xunit.Abstractions;
@@ -53,5 +54,37 @@ public sealed class JobConsoleTests(ITestOutputHelper output)
         string html = File.ReadAllText(report);
         Assert.Contains("Test-set run (3 images, Gauss–Legendre n = 8)", html);
         Assert.Matches(@"<td class=""num"" data-value=""[0-9.E-]+"">\d{1,3}\.\d\d%</td>", html);
+    }
+
+    [Fact]
+    public void The_shipped_run_prints_invariant_numbers_says_why_deltas_agree_and_that_its_times_are_warm()
+    {
+        using var temp = new TempDirectory();
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        JobRun run;
+        try
+        {
+            // A culture that would write "9,028" and "97,1 %" if the job used the current culture.
+            var comma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+            comma.NumberFormat.NumberDecimalSeparator = ",";
+            comma.NumberFormat.PercentDecimalSeparator = ",";
+            CultureInfo.CurrentCulture = comma;
+            run = JobRun.Start("--top", "1", "--device", "cpu", "--report", temp.File("report.html"));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+
+        output.WriteLine(run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Done, run.Error);
+        string[] lines = run.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        string[] images = lines.Where(l => l.StartsWith("image #", StringComparison.Ordinal)).ToArray();
+        string[] deltas = lines.Where(l => l.StartsWith("  F(x) - F(baseline) = ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(12, images.Length);
+        Assert.Equal(12, deltas.Length);
+        Assert.All(images, l => Assert.Matches(@"\(\d{1,3}\.\d%\)", l));
+        Assert.All(deltas, l => Assert.Matches(@"^  F\(x\) - F\(baseline\) = -?\d+\.\d{3}; convergence delta: IG [+-]\d+\.\d{3} \(n = \d+\), conductance [+-]\d+\.\d{3} \(n = \d+\), equal by construction \(a cut layer\); \d+ ms warm$", l));
+        Assert.Contains(lines, l => l.StartsWith("Times are warm: an untimed warm-up run on the first image came first", StringComparison.Ordinal));
     }
 }
