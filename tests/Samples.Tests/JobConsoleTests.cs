@@ -57,6 +57,30 @@ public sealed class JobConsoleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_adaptive_test_set_run_is_labelled_with_the_largest_n_it_reached()
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            output.WriteLine($"Skipped: Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).");
+            return;
+        }
+
+        using var temp = new TempDirectory();
+        string report = temp.File("report.html");
+        var run = JobRun.Start("--test-set", "3", "--steps", "8", "--tolerance", "0.01", "--report-images", "1", "--top", "1", "--device", "cpu", "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.Done, run.Error);
+
+        string summary = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("3 images in ", StringComparison.Ordinal));
+        var reached = System.Text.RegularExpressions.Regex.Match(summary, @"Gauss–Legendre n adaptive from 8, up to (\d+) reached \(tolerance 1% of \|F\(x\) − F\(baseline\)\|\)");
+        Assert.True(reached.Success, summary);
+        int n = int.Parse(reached.Groups[1].Value, CultureInfo.InvariantCulture);
+        // The adaptive mode doubles n from 8, up to the job's cap of 800.
+        bool doubled = n >= 8 && n % 8 == 0 && System.Numerics.BitOperations.IsPow2(n / 8);
+        Assert.True(doubled || n == 800, $"the adaptive mode doubles n from 8 up to 800; the run says it reached {n}");
+        Assert.Contains($"Test-set run (3 images, Gauss–Legendre n adaptive from 8, up to {n} reached", File.ReadAllText(report));
+    }
+
+    [Fact]
     public void The_shipped_run_prints_invariant_numbers_says_why_deltas_agree_and_that_its_times_are_warm()
     {
         using var temp = new TempDirectory();
