@@ -16,7 +16,7 @@ namespace Axon.Samples.Fashion;
 /// </summary>
 internal static class EvaluationRun
 {
-    public static List<ReportTable> Run(FashionCnn model, ImageSet images, Options options)
+    public static List<ReportTable> Run(IAnsiConsole console, FashionCnn model, ImageSet images, Options options)
     {
         int count = images.Count;
         var evaluator = new AblationEvaluator<float>(model);
@@ -29,23 +29,23 @@ internal static class EvaluationRun
         var agreementRows = new List<IReadOnlyList<TableCell>>();
         var errorRows = new List<IReadOnlyList<TableCell>>();
         var watch = Stopwatch.StartNew();
-        AnsiConsole.MarkupLine($"Evaluating on {count} test images…");
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Evaluating on {count} test images…"));
         foreach (var (name, layer) in layers)
         {
-            Step($"ablation agreement, {name}");
+            Step(console, $"ablation agreement, {name}");
             foreach (var a in evaluator.MeasureAgreement(layer, images.Pixels, target, zero, integration))
             {
                 agreementRows.Add([name, a.Method, a.MeanPearson, a.PooledPearson, a.Inputs]);
             }
 
-            Step($"ablation error, {name}");
+            Step(console, $"ablation error, {name}");
             foreach (var e in evaluator.MeasureAblationError(layer, images.Pixels, target, zero))
             {
                 errorRows.Add([name, e.Method, e.Steps == 0 ? "—" : e.Steps.ToString(CultureInfo.InvariantCulture), e.MeanError, e.MeanAbsoluteChange, e.MillisecondsPerInput]);
             }
         }
 
-        Step("timing neuron IG (conductance) at n = 10");
+        Step(console, "timing neuron IG (conductance) at n = 10");
         var ten = new IntegrationOptions { Rule = IntegrationRule.RiemannTrapezoid, Steps = 10 };
         var scores = new float[count * model.Layers[FashionCnn.LayerIndex.relu2].Size];
         var timer = Stopwatch.StartNew();
@@ -67,13 +67,14 @@ internal static class EvaluationRun
                 "Every neuron of conv2 at once, trapezoid rule with 10 intervals; Shrikumar et al. report about 564 s for neuron IG at n = 10 on their MNIST test set."),
         };
 
-        Print(tables);
-        AnsiConsole.MarkupLine($"Evaluation took {watch.Elapsed.TotalSeconds:F1} s.");
-        if (options.ResultsPath is { } path) WriteMarkdown(path, tables, count, options);
+        Print(console, tables);
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Evaluation took {watch.Elapsed.TotalSeconds:F1} s."));
+        if (options.ResultsPath is { } path) WriteMarkdown(console, path, tables, count, options);
         return tables;
     }
 
-    private static void Step(string what) => AnsiConsole.MarkupLine($"  [grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(what)}");
+    private static void Step(IAnsiConsole console, string what) =>
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(what)}"));
 
     private static int[] Predict(FashionCnn model, ImageSet images)
     {
@@ -91,21 +92,21 @@ internal static class EvaluationRun
         return predicted;
     }
 
-    private static void Print(IEnumerable<ReportTable> tables)
+    private static void Print(IAnsiConsole console, IEnumerable<ReportTable> tables)
     {
         foreach (var table in tables)
         {
             var grid = new Table().Title(Markup.Escape(table.Title));
             foreach (string header in table.Headers) grid.AddColumn(Markup.Escape(header));
             foreach (var row in table.Rows) grid.AddRow(row.Select(c => Markup.Escape(c.Text)).ToArray());
-            AnsiConsole.Write(grid);
+            console.Write(grid);
         }
     }
 
     /// <summary>A Markdown table cell: a literal '|' (as in "Mean |error|") would split the cell.</summary>
     private static string Cell(string text) => text.Replace("|", "\\|");
 
-    private static void WriteMarkdown(string path, IReadOnlyList<ReportTable> tables, int count, Options options)
+    private static void WriteMarkdown(IAnsiConsole console, string path, IReadOnlyList<ReportTable> tables, int count, Options options)
     {
         var text = new StringBuilder();
         text.AppendLine("# Paper evaluations on Fashion-MNIST");
@@ -129,6 +130,6 @@ internal static class EvaluationRun
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, text.ToString());
-        AnsiConsole.MarkupLine($"Results written to {Markup.Escape(Path.GetFullPath(path))}");
+        console.MarkupLine($"Results written to {Markup.Escape(Path.GetFullPath(path))}");
     }
 }

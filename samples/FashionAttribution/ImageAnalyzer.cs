@@ -8,7 +8,12 @@ namespace Axon.Samples.Fashion;
 /// <summary>One conv filter's total conductance and the drop of the target score when it is ablated.</summary>
 internal sealed record FilterScore(int Filter, double Conductance, double AblationDrop);
 
-/// <summary>Everything the main job reports for one image.</summary>
+/// <summary>
+/// Everything the main job reports for one image. <paramref name="ConductanceDeltaIsCompletenessGap"/>: whether the
+/// scored layer is a cut, so that conductance's delta is the completeness gap (and equals IG's by construction);
+/// otherwise it is only the quadrature rule's error. <paramref name="Milliseconds"/>: the wall-clock time of the
+/// whole analysis, after the analyzer's warm-up.
+/// </summary>
 internal sealed record ImageAnalysis(
     int SourceIndex,
     int Label,
@@ -20,6 +25,7 @@ internal sealed record ImageAnalysis(
     double ConductanceDelta,
     int IgSteps,
     int ConductanceSteps,
+    bool ConductanceDeltaIsCompletenessGap,
     double TargetChange,
     FilterScore[] Filters,
     IReadOnlyList<(int Filter, float[] Map)> PatchMaps,
@@ -95,7 +101,36 @@ internal sealed class ImageAnalyzer
 
     public double Tolerance => _options.Tolerance;
 
+    /// <summary>
+    /// What the attributions measure: the target is the predicted class's logit (the model's output), so every
+    /// attribution is a share of its change F(x) − F(baseline).
+    /// </summary>
+    public const string AttributionUnit = "Δ logit of the predicted class";
+
+    /// <summary>
+    /// How long the untimed warm-up took: the first <see cref="Analyze"/> runs the whole analysis once before the
+    /// timed one, so JIT compilation and first-touch allocations do not count in the first image's time. Null
+    /// until then.
+    /// </summary>
+    public double? WarmUpMilliseconds { get; private set; }
+
+    /// <summary>
+    /// Explains one image. The first call first runs the same analysis once untimed (see
+    /// <see cref="WarmUpMilliseconds"/>), so every reported time is a warm one.
+    /// </summary>
     public ImageAnalysis Analyze(ReadOnlySpan<float> image, int label, int sourceIndex)
+    {
+        if (WarmUpMilliseconds is null)
+        {
+            var warmUp = Stopwatch.StartNew();
+            Run(image, label, sourceIndex);
+            WarmUpMilliseconds = warmUp.Elapsed.TotalMilliseconds;
+        }
+
+        return Run(image, label, sourceIndex);
+    }
+
+    private ImageAnalysis Run(ReadOnlySpan<float> image, int label, int sourceIndex)
     {
         var watch = Stopwatch.StartNew();
         _model.Forward(_workspace, image, 1, _logits);
@@ -108,9 +143,9 @@ internal sealed class ImageAnalyzer
         _attributor.TargetScores(_black, target, _baselineScore);
         double change = _logits[predicted] - _baselineScore[0];
 
-        var ig = _attributor.IntegratedGradients(image, target, zero, _ig, _options, _delta);
+        var ig = PathRun.Of(_attributor.IntegratedGradients(image, target, zero, _ig, _options, _delta));
         double igDelta = _delta[0];
-        var conductance = _attributor.LayerConductance(Layer, image, target, zero, _conductance, _options, _delta);
+        var conductance = PathRun.Of(_attributor.LayerConductance(Layer, image, target, zero, _conductance, _options, _delta));
         double conductanceDelta = _delta[0];
         _evaluator.FilterScores(Layer, _conductance, _filterConductance);
         _evaluator.FilterAblationDrops(Layer, image, target, zero, _drops);
@@ -137,6 +172,6 @@ internal sealed class ImageAnalyzer
             maps.Add((filter.Filter, map));
         }
 
-        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, change, filters, maps, watch.Elapsed.TotalMilliseconds);
+        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, conductance.DeltaIsCompletenessGap, change, filters, maps, watch.Elapsed.TotalMilliseconds);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Axon.IO;
 using Axon.Samples.Reporting;
@@ -31,7 +32,7 @@ internal static partial class MainJob
 
         string weights = options.WeightsPath ?? Input("shipped weights", () => Assets.Weights);
         var model = LoadModel(weights);
-        output.WriteLine($"Model: {nameof(FashionCnn)}, {FashionCnn.ParameterCount:N0} parameters from {Path.GetFileName(weights)}");
+        output.WriteLine(Invariant($"Model: {nameof(FashionCnn)}, {FashionCnn.ParameterCount:N0} parameters from {Path.GetFileName(weights)}"));
 
         bool fromTestSet = options.TestSet || options.Evaluate > 0;
         var images = fromTestSet
@@ -41,6 +42,7 @@ internal static partial class MainJob
         using var backend = AttributionBackend.Create(model, options.Device);
         output.WriteLine(backend.Description);
         var analyzer = new ImageAnalyzer(model, options.Steps, options.Tolerance, options.TopFilters, backend.Attributor);
+        var console = JobConsole.Create(output);
         var analyses = new List<ImageAnalysis>();
         var tables = new List<ReportTable>();
         if (!fromTestSet)
@@ -49,10 +51,10 @@ internal static partial class MainJob
         }
         else if (options.TestSet)
         {
-            analyses.AddRange(TestSetRun.Run(analyzer, images, options, tables));
+            analyses.AddRange(TestSetRun.Run(console, analyzer, images, options, tables));
         }
 
-        if (options.Evaluate > 0) tables.AddRange(EvaluationRun.Run(model, images, options));
+        if (options.Evaluate > 0) tables.AddRange(EvaluationRun.Run(console, model, images, options));
 
         var report = ReportBuilder.Create(images.Origin, analyzer, analyses, tables);
         report.Save(options.ReportPath);
@@ -64,18 +66,27 @@ internal static partial class MainJob
     private static void ExplainShipped(ImageAnalyzer analyzer, ImageSet images, Options options, TextWriter output, List<ImageAnalysis> analyses)
     {
         var names = FashionMnist.ClassNames;
-        output.WriteLine($"Explaining {images.Count} {images.Origin} against a black baseline (Gauss–Legendre from n = {options.Steps}" +
-            (options.Tolerance > 0 ? $", raised until |delta| <= {options.Tolerance:P1} of F(x) - F(baseline)" : "") + $"); filters of '{analyzer.LayerName}':");
+        string adaptive = options.Tolerance > 0 ? $", raised until |delta| <= {TestSetSummary.ToleranceText(options.Tolerance)} of F(x) - F(baseline)" : "";
+        output.WriteLine(Invariant($"Explaining {images.Count} {images.Origin} against a black baseline (Gauss–Legendre from n = {options.Steps}{adaptive}); filters of '{analyzer.LayerName}':"));
         for (int i = 0; i < images.Count; i++)
         {
             var a = analyzer.Analyze(images.Image(i), images.Labels[i], images.SourceIndices[i]);
             analyses.Add(a);
             output.WriteLine();
-            output.WriteLine($"image #{a.SourceIndex}: true {names[a.Label]}, predicted {names[a.Predicted]} ({a.Confidence:P1}){(a.Label == a.Predicted ? "" : "  <- wrong")}");
-            output.WriteLine($"  F(x) - F(baseline) = {a.TargetChange:F3}; convergence delta: IG {a.IgDelta:+0.000;-0.000} (n = {a.IgSteps}), conductance {a.ConductanceDelta:+0.000;-0.000} (n = {a.ConductanceSteps}); {a.Milliseconds:F0} ms");
-            output.WriteLine("  top filters by conductance (ablation drop):  " + string.Join("   ", a.Filters.Take(options.TopFilters).Select(f => $"f{f.Filter} {f.Conductance:+0.000;-0.000} ({f.AblationDrop:+0.000;-0.000})")));
+            output.WriteLine(Invariant($"image #{a.SourceIndex}: true {names[a.Label]}, predicted {names[a.Predicted]} ({NumberText.Percent(a.Confidence, 1)}){(a.Label == a.Predicted ? "" : "  <- wrong")}"));
+            string meaning = a.ConductanceDeltaIsCompletenessGap ? "equal by construction (a cut layer)" : "only the rule's error (not a cut layer)";
+            output.WriteLine(Invariant($"  F(x) - F(baseline) = {a.TargetChange:F3}; convergence delta: IG {a.IgDelta:+0.000;-0.000} (n = {a.IgSteps}), conductance {a.ConductanceDelta:+0.000;-0.000} (n = {a.ConductanceSteps}), {meaning}; {a.Milliseconds:F0} ms warm"));
+            output.WriteLine("  top filters by conductance (ablation drop):  " + string.Join("   ", a.Filters.Take(options.TopFilters).Select(f => Invariant($"f{f.Filter} {f.Conductance:+0.000;-0.000} ({f.AblationDrop:+0.000;-0.000})"))));
+        }
+
+        if (analyzer.WarmUpMilliseconds is { } warmUp)
+        {
+            output.WriteLine();
+            output.WriteLine(Invariant($"Times are warm: an untimed warm-up run on the first image came first (JIT compilation, {warmUp:F0} ms)."));
         }
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The CNN with the weights at <paramref name="path"/>; a missing, unreadable or unfitting file is a <see cref="JobFailure"/>.</summary>
     private static FashionCnn LoadModel(string path)

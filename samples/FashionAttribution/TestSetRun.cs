@@ -14,16 +14,17 @@ internal static class TestSetRun
 {
     private const int Chunk = 64;
 
-    public static List<ImageAnalysis> Run(ImageAnalyzer analyzer, ImageSet images, Options options, List<ReportTable> tables)
+    public static List<ImageAnalysis> Run(IAnsiConsole console, ImageAnalyzer analyzer, ImageSet images, Options options, List<ReportTable> tables)
     {
         var details = new List<ImageAnalysis>();
-        int count = images.Count, correct = 0;
+        int count = images.Count, correct = 0, maxSteps = options.Steps;
+        bool cut = true;
         double igDelta = 0, conductanceDelta = 0;
         var pooledConductance = new List<double>();
         var pooledDrops = new List<double>();
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        AnsiConsole.Progress()
+        console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
@@ -54,10 +55,12 @@ internal static class TestSetRun
                     // One call per chunk: the adaptive mode raises n only for the images whose delta is still too
                     // large, so a hard image no longer makes its chunk pay for its extra steps.
                     var chunkTargets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
-                    attributor.IntegratedGradients(inputs, chunkTargets, Baseline<float>.Zero, ig.AsSpan(0, n * FashionCnn.InputSize), integration, deltas.AsSpan(0, n));
+                    var igRun = PathRun.Of(attributor.IntegratedGradients(inputs, chunkTargets, Baseline<float>.Zero, ig.AsSpan(0, n * FashionCnn.InputSize), integration, deltas.AsSpan(0, n)));
                     for (int b = 0; b < n; b++) igDelta += Math.Abs(deltas[b]);
-                    attributor.LayerConductance(layer, inputs, chunkTargets, Baseline<float>.Zero, conductance.AsSpan(0, n * size), integration, deltas.AsSpan(0, n));
+                    var conductanceRun = PathRun.Of(attributor.LayerConductance(layer, inputs, chunkTargets, Baseline<float>.Zero, conductance.AsSpan(0, n * size), integration, deltas.AsSpan(0, n)));
                     for (int b = 0; b < n; b++) conductanceDelta += Math.Abs(deltas[b]);
+                    maxSteps = Math.Max(maxSteps, Math.Max(igRun.Steps, conductanceRun.Steps));
+                    cut &= conductanceRun.DeltaIsCompletenessGap;
 
                     var targets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
                     evaluator.FilterScores(layer, conductance.AsSpan(0, n * size), filterScores.AsSpan(0, n * filters));
@@ -74,13 +77,10 @@ internal static class TestSetRun
 
         double seconds = watch.Elapsed.TotalSeconds;
         double pearson = Correlation.Pearson<double>(pooledConductance.ToArray(), pooledDrops.ToArray());
-        AnsiConsole.MarkupLine($"[bold]{count}[/] images in {seconds:F1} s ({1000 * seconds / count:F1} ms each): accuracy [bold]{(double)correct / count:P2}[/], " +
-            $"mean |IG delta| {igDelta / count:E2}, mean |conductance delta| {conductanceDelta / count:E2}, Pearson(filter conductance, ablation drop) {pearson:F3}");
-        tables.Add(new ReportTable(
-            $"Test-set run ({count} images, n = {options.Steps})",
-            ["Accuracy", "Mean |IG delta|", "Mean |conductance delta|", "Pearson r (conductance vs drop)", "ms per image"],
-            [[(double)correct / count, igDelta / count, conductanceDelta / count, pearson, 1000 * seconds / count]],
-            $"Filters of '{analyzer.LayerName}'; deltas are Σ attributions − (F(x) − F(baseline)) of the predicted class's logit."));
+        var summary = new TestSetSummary(count, correct, igDelta / count, conductanceDelta / count, pearson, seconds,
+            options.Steps, maxSteps, options.Tolerance, analyzer.LayerName, cut);
+        console.WriteLine(summary.ConsoleLine());
+        tables.Add(summary.Table());
 
         for (int i = 0; i < Math.Min(options.ReportImages, count); i++)
         {

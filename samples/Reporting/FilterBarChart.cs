@@ -82,6 +82,24 @@ public sealed class FilterBarChart
     /// <summary>Number of filters.</summary>
     public int Count => _first.Length;
 
+    /// <summary>
+    /// How many filters the layer has: when more than <see cref="Count"/>, the chart shows the top <see cref="Count"/>
+    /// of them by the first series, and its heading says so ("top 8 of 16 filters by conductance"). By default
+    /// <see cref="Count"/> (every filter is shown).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below <see cref="Count"/>.</exception>
+    public int TotalFilters
+    {
+        get => _totalFilters ?? Count;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, Count);
+            _totalFilters = value;
+        }
+    }
+
+    private readonly int? _totalFilters;
+
     private static double[] Widen(ReadOnlySpan<float> values)
     {
         var result = new double[values.Length];

@@ -33,6 +33,20 @@ public static class NumberText
         return value.ToString("0.###e+0", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Writes a fraction as a percentage with <paramref name="decimals"/> decimals in the invariant culture, the sign
+    /// right after the digits: 0.92 → "92.00%". Console and report use it, so they agree.
+    /// </summary>
+    public static string Percent(double fraction, int decimals = 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(decimals);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(decimals, 15);
+        if (!double.IsFinite(fraction)) return Format(fraction);
+        string text = (100 * fraction).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        if (text.StartsWith('-') && text.AsSpan(1).IndexOfAnyExcept("0.") < 0) text = text[1..];
+        return text + "%";
+    }
+
     /// <summary>Like <see cref="Format(double)"/>, with a leading "+" on positive values (for the ends of signed scales).</summary>
     public static string FormatSigned(double value) =>
         value > 0 ? "+" + Format(value) : Format(value);

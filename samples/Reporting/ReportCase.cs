@@ -24,14 +24,30 @@ public sealed class ReportCase
     /// </summary>
     public bool OverlayIgOnImage { get; init; } = true;
 
+    /// <summary>
+    /// What one unit of <see cref="IgMap"/> and of the <see cref="PatchMaps"/> is (for example "Δ logit of the
+    /// predicted class"): attributions are shares of the change of the attributed target, so they carry its unit.
+    /// Shown on their colour bars; none when null.
+    /// </summary>
+    public string? AttributionUnit { get; init; }
+
     /// <summary>The patch-IG maps of the top filters, drawn small on one shared symmetric colour scale.</summary>
     public IReadOnlyList<PatchMap> PatchMaps { get; init; } = [];
+
+    /// <summary>
+    /// Whether to draw each patch map over a faded, outlined copy of <see cref="Image"/> (when the image is present):
+    /// the map's cells are stretched over the image, so each cell covers the pixels of its patch. True by default.
+    /// </summary>
+    public bool OverlayPatchesOnImage { get; init; } = true;
 
     /// <summary>Per-filter conductance against ablation drop, if measured.</summary>
     public FilterBarChart? FilterBars { get; init; }
 
     /// <summary>Key/value facts (convergence delta, steps, runtime…), in order.</summary>
     public IReadOnlyList<ReportFact> Facts { get; init; } = [];
+
+    /// <summary>Sentences shown in the card under the facts: what its numbers mean (for example why two deltas agree).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>A copy whose lists can no longer change, after checking that nothing in it is null.</summary>
     internal ReportCase Freeze()
@@ -42,6 +58,9 @@ public sealed class ReportCase
             throw new ArgumentException($"Case '{Title}': PatchMaps is null; leave it empty instead.", "reportCase");
         if (Facts is null)
             throw new ArgumentException($"Case '{Title}': Facts is null; leave it empty instead.", "reportCase");
+
+        if (Notes is null)
+            throw new ArgumentException($"Case '{Title}': Notes is null; leave it empty instead.", "reportCase");
 
         var patches = PatchMaps.ToArray();
         for (int i = 0; i < patches.Length; i++)
@@ -57,15 +76,25 @@ public sealed class ReportCase
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Case '{Title}': fact {i} is null."), "reportCase");
         }
 
+        var notes = Notes.ToArray();
+        for (int i = 0; i < notes.Length; i++)
+        {
+            if (notes[i] is null)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Case '{Title}': note {i} is null."), "reportCase");
+        }
+
         return new ReportCase
         {
             Title = Title,
             Image = Image,
             IgMap = IgMap,
             OverlayIgOnImage = OverlayIgOnImage,
+            AttributionUnit = AttributionUnit,
             PatchMaps = Array.AsReadOnly(patches),
+            OverlayPatchesOnImage = OverlayPatchesOnImage,
             FilterBars = FilterBars,
             Facts = Array.AsReadOnly(facts),
+            Notes = Array.AsReadOnly(notes),
         };
     }
 }

@@ -41,6 +41,9 @@ public readonly struct TableCell : IEquatable<TableCell>
         return new TableCell(value.ToString(format, CultureInfo.InvariantCulture), true, value);
     }
 
+    /// <summary>A fraction shown as a percentage (see <see cref="NumberText.Percent"/>: 0.92 → "92.00%"); the cell's value stays the fraction.</summary>
+    public static TableCell Percent(double fraction, int decimals = 2) => new(NumberText.Percent(fraction, decimals), true, fraction);
+
     /// <summary>A whole number.</summary>
     public static TableCell Number(long value) => new(value.ToString(CultureInfo.InvariantCulture), true, value);
 

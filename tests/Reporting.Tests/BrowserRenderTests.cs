@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace Axon.Samples.Reporting.Tests;
@@ -13,28 +14,10 @@ public class BrowserRenderTests(ITestOutputHelper output)
     private const int Height = 2000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The browser: $AXON_CHROMIUM if set (it must exist), else the Debian path, else none.</summary>
-    private static string? FindChromium()
-    {
-        string? configured = Environment.GetEnvironmentVariable("AXON_CHROMIUM");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            Assert.True(File.Exists(configured), $"AXON_CHROMIUM names '{configured}', which does not exist.");
-            return configured;
-        }
-
-        foreach (string candidate in new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" })
-        {
-            if (File.Exists(candidate)) return candidate;
-        }
-
-        return null;
-    }
-
     [Fact]
     public async Task SampleReport_RendersInChromium_WithHeatmapsAndBarsVisible()
     {
-        string? chromium = FindChromium();
+        string? chromium = HeadlessChromium.Find();
         if (chromium is null)
         {
             output.WriteLine("Chromium not found at /usr/bin/chromium or /usr/bin/chromium-browser (install the Debian package \"chromium\", or set AXON_CHROMIUM): browser render check not run.");
@@ -134,6 +117,98 @@ public class BrowserRenderTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>
+    /// Opens the sample report (with a test-set table) in Chromium and reads the rendered page: the text a reader sees
+    /// (innerText, after layout and CSS), the patch maps' decoded images and their places, and the pixels drawn there.
+    /// </summary>
+    [Fact]
+    public async Task SampleReport_InChromium_ShowsUnitsSelectionPercentNotesAndPatchOverlays()
+    {
+        string? chromium = HeadlessChromium.Find();
+        if (chromium is null)
+        {
+            output.WriteLine("Chromium not found at /usr/bin/chromium or /usr/bin/chromium-browser (install the Debian package \"chromium\", or set AXON_CHROMIUM): browser check not run.");
+            return;
+        }
+
+        string folder = Path.Combine(AppContext.BaseDirectory, "render-check");
+        Directory.CreateDirectory(folder);
+        string html = Path.Combine(folder, "sample-report-read.html");
+        SampleReports.TwoCases().AddTable(SampleReports.TestSetTable()).Save(html);
+
+        await using var browser = await HeadlessChromium.OpenAsync(chromium, html, Width, Height);
+        string json = await browser.EvaluateAsync("""
+            (async () => {
+              const patches = [...document.querySelectorAll('figure.patch img')];
+              await Promise.all(patches.map(i => i.decode().catch(() => null)));
+              const box = e => { const r = e.getBoundingClientRect(); return { x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height }; };
+              const visible = e => { const s = getComputedStyle(e); return s.display !== 'none' && s.visibility !== 'hidden' && e.getBoundingClientRect().width > 0; };
+              return JSON.stringify({
+                text: document.body.innerText,
+                cards: [...document.querySelectorAll('article.case')].map(c => ({
+                  selection: [...c.querySelectorAll('p.selection')].filter(visible).map(p => p.innerText),
+                  igLegend: [...c.querySelectorAll('figure.ig .legend .title')].filter(visible).map(t => t.innerText),
+                  patchLegend: [...c.querySelectorAll('section.patches .legend .title')].filter(visible).map(t => t.innerText),
+                  notes: [...c.querySelectorAll('p.note')].filter(visible).map(p => p.innerText),
+                  input: box(c.querySelector('figure.input img')),
+                })),
+                patches: patches.map(i => ({ natural: [i.naturalWidth, i.naturalHeight], box: box(i), shown: visible(i), overlay: i.closest('figure').classList.contains('overlay') })),
+              });
+            })()
+            """);
+        using JsonDocument page = JsonDocument.Parse(json);
+        JsonElement root = page.RootElement;
+        string text = root.GetProperty("text").GetString()!;
+
+        // The accuracy reads as a percentage, as on the console; the fraction is nowhere on the page.
+        Assert.Contains("91.75%", text);
+        Assert.DoesNotContain("0.9175", text);
+
+        JsonElement[] cards = root.GetProperty("cards").EnumerateArray().ToArray();
+        Assert.Equal(2, cards.Length);
+        foreach (JsonElement card in cards)
+        {
+            Assert.Equal([$"top 6 of {SampleReports.LayerFilters} filters by conductance"], Strings(card, "selection"));
+            Assert.Equal(["Units: " + SampleReports.Unit], Strings(card, "igLegend"));
+            Assert.Equal(["shared scale · units: " + SampleReports.Unit], Strings(card, "patchLegend"));
+            Assert.Single(Strings(card, "notes"));
+        }
+
+        // Every patch map is the input-sized overlay, decoded and on screen, and shows the input's dark outline.
+        JsonElement[] patches = root.GetProperty("patches").EnumerateArray().ToArray();
+        Assert.Equal(12, patches.Length);
+        foreach (JsonElement patch in patches)
+        {
+            Assert.True(patch.GetProperty("overlay").GetBoolean());
+            Assert.True(patch.GetProperty("shown").GetBoolean());
+            Assert.Equal([SampleReports.Size, SampleReports.Size], patch.GetProperty("natural").EnumerateArray().Select(v => v.GetInt32()));
+            JsonElement box = patch.GetProperty("box");
+            double w = box.GetProperty("w").GetDouble(), h = box.GetProperty("h").GetDouble();
+            Assert.True(w >= 2 * SampleReports.Size && h >= 2 * SampleReports.Size, $"a patch map is drawn {w}×{h} px");
+
+            // Inside the image's 1-px border: count the outline's colour and the distinct colours.
+            PngImage shot = await browser.ScreenshotAsync(box.GetProperty("x").GetDouble() + 1, box.GetProperty("y").GetDouble() + 1, w - 2, h - 2);
+            int outline = 0;
+            var colours = new HashSet<(int, int, int)>();
+            for (int y = 0; y < shot.Height; y++)
+            {
+                for (int x = 0; x < shot.Width; x++)
+                {
+                    var c = shot[x, y];
+                    colours.Add(c);
+                    if (Near(c, (0x22, 0x22, 0x22), 4)) outline++;
+                }
+            }
+
+            output.WriteLine($"patch map {shot.Width}×{shot.Height}: {outline} outline pixels, {colours.Count} colours");
+            Assert.True(outline > shot.Width, $"only {outline} outline-coloured pixels in a patch map: the input's outline is not drawn");
+            Assert.True(colours.Count > 8, $"only {colours.Count} colours in a patch map: the faded input does not show through");
+        }
+    }
+
+    private static string[] Strings(JsonElement card, string name) =>
+        card.GetProperty(name).EnumerateArray().Select(e => e.GetString()!).ToArray();
 
     private static bool Near((int R, int G, int B) a, (int R, int G, int B) b, int tolerance) =>
         Math.Abs(a.R - b.R) <= tolerance && Math.Abs(a.G - b.G) <= tolerance && Math.Abs(a.B - b.B) <= tolerance;

@@ -5,6 +5,18 @@ internal static class SampleReports
 {
     public const int Size = 28;
 
+    /// <summary>The patch grid: 7×7 patches of 4×4 pixels, as in the main job.</summary>
+    public const int PatchGrid = 7;
+
+    /// <summary>Filters of the layer the sample cases score; their bar charts show six of them.</summary>
+    public const int LayerFilters = 16;
+
+    /// <summary>The unit of the sample attributions.</summary>
+    public const string Unit = "Δ logit of the predicted class";
+
+    /// <summary>The accuracy in the sample test-set table, as a fraction.</summary>
+    public const double Accuracy = 0.9175;
+
     public static HtmlReport TwoCases()
     {
         var report = new HtmlReport("Axon — Fashion-MNIST attribution");
@@ -37,6 +49,12 @@ internal static class SampleReports
         return report;
     }
 
+    /// <summary>A test-set summary table whose accuracy is a percentage, as the main job writes it.</summary>
+    public static ReportTable TestSetTable() => new(
+        "Test-set run (2 images)",
+        ["Accuracy", "Mean |IG delta|"],
+        [[TableCell.Percent(Accuracy), 0.0615]]);
+
     public static ReportCase Case(int index, string truth, string predicted, double probability, Func<int, int, float> shape)
     {
         float[] image = new float[Size * Size];
@@ -57,14 +75,14 @@ internal static class SampleReports
         var patches = new List<PatchMap>();
         for (int k = 0; k < labels.Length; k++)
         {
-            const int n = 13;
+            const int n = PatchGrid;
             float[] values = new float[n * n];
             for (int r = 0; r < n; r++)
             {
                 for (int c = 0; c < n; c++)
                 {
-                    double v = (0.9 - 0.12 * k) * Bump(r, c, 3 + k % 3 * 3, 2 + k * 2 % 9, 6 + k)
-                        - (k == 3 ? 0.8 : 0.25) * Bump(r, c, 9 - k % 2 * 4, 9 - k % 4, 8);
+                    double v = (0.9 - 0.12 * k) * Bump(r, c, 1 + k % 3 * 2, 1 + k * 2 % 5, 3 + k)
+                        - (k == 3 ? 0.8 : 0.25) * Bump(r, c, 5 - k % 2 * 2, 5 - k % 3, 4);
                     values[r * n + c] = (float)(0.01 * v);
                 }
             }
@@ -77,12 +95,13 @@ internal static class SampleReports
             Title = FormattableString.Invariant($"Test image #{index} — true: {truth}, predicted: {predicted} ({probability * 100:0.0}%)"),
             Image = new Heatmap(Size, Size, image, $"image #{index}"),
             IgMap = new Heatmap(Size, Size, ig, $"IG of image #{index}"),
+            AttributionUnit = Unit,
             PatchMaps = patches,
             FilterBars = new FilterBarChart(
                 labels,
                 [0.82, 0.61, 0.47, -0.21, 0.33, 0.12],
                 [0.95, 0.44, 0.52, -0.35, 0.20, 0.05],
-                valueAxisTitle: "Δ target logit"),
+                valueAxisTitle: "Δ target logit") { TotalFilters = LayerFilters },
             Facts =
             [
                 ("Convergence delta", 3.2e-4),
@@ -91,6 +110,7 @@ internal static class SampleReports
                 ("F(x) − F(x′)", 7.913),
                 ("Runtime", "18.4 ms"),
             ],
+            Notes = ["IG and conductance agree by construction: the layer is a cut."],
         };
     }
 

@@ -123,12 +123,16 @@ public class StructureTests
                 Assert.Equal(28 * 6, img.Number("height"));
             }
 
+            // Patch maps are drawn over the input, at its resolution; the map's own grid is in data-rows/columns.
             XElement[] patches = card.Find("figure", "patch").ToArray();
             Assert.Equal(6, patches.Length);
             foreach (XElement patch in patches)
             {
-                PngImage png = PngImage.Decode(Xhtml.PngOf(patch.Find("img").Single()));
-                Assert.Equal((13, 13), (png.Width, png.Height));
+                XElement img = patch.Find("img").Single();
+                PngImage png = PngImage.Decode(Xhtml.PngOf(img));
+                Assert.Equal((28, 28), (png.Width, png.Height));
+                Assert.Equal((7.0, 7.0), (img.Number("data-rows"), img.Number("data-columns")));
+                Assert.Equal(28 * 3, img.Number("width")); // whole-number zoom: 84 / 28
             }
 
             Assert.Equal(

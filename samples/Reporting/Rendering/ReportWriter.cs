@@ -117,25 +117,30 @@ internal static class ReportWriter
 
         Heatmap? image = reportCase.Image;
         Heatmap? ig = reportCase.IgMap;
+        string? unit = reportCase.AttributionUnit;
         if (image is not null || ig is not null || reportCase.Facts.Count > 0)
         {
             m.Raw("<div class=\"case-top\">").Line();
             if (image is not null)
                 WriteImage(m, image, reportCase.Title);
             if (ig is not null)
-                WriteIg(m, ig, reportCase.OverlayIgOnImage ? image : null, reportCase.Title);
+                WriteIg(m, ig, reportCase.OverlayIgOnImage ? image : null, unit, reportCase.Title);
             if (reportCase.Facts.Count > 0)
                 WriteFacts(m, reportCase.Facts);
             m.Raw("</div>").Line();
         }
 
+        foreach (string note in reportCase.Notes)
+            m.Element("p", "note", note).Line();
+
         if (reportCase.PatchMaps.Count > 0)
-            WritePatches(m, reportCase.PatchMaps, reportCase.Title);
+            WritePatches(m, reportCase.PatchMaps, reportCase.OverlayPatchesOnImage ? image : null, unit, reportCase.Title);
 
         if (reportCase.FilterBars is { } bars)
         {
             m.Raw("<section class=\"case-section bars\">").Line()
-                .Element("h3", null, bars.FirstSeriesName + " vs " + bars.SecondSeriesName + " per filter").Line();
+                .Element("h3", null, bars.FirstSeriesName + " vs " + bars.SecondSeriesName + " per filter").Line()
+                .Element("p", "selection", Selection(bars)).Line();
             BarChartSvg.Write(m, bars);
             m.Raw("</section>").Line();
         }
@@ -143,18 +148,24 @@ internal static class ReportWriter
         m.Raw("</article>").Line();
     }
 
+    /// <summary>Which filters the bar chart shows: "top 8 of 16 filters by conductance", or "all 6 filters".</summary>
+    internal static string Selection(FilterBarChart bars) =>
+        bars.TotalFilters > bars.Count
+            ? string.Create(CultureInfo.InvariantCulture, $"top {bars.Count} of {bars.TotalFilters} filters by {bars.FirstSeriesName.ToLowerInvariant()}")
+            : string.Create(CultureInfo.InvariantCulture, $"all {bars.Count} {(bars.Count == 1 ? "filter" : "filters")}");
+
     private static void WriteImage(Markup m, Heatmap image, string title)
     {
         var (low, high) = MapImages.GrayRange(image);
         int zoom = MapImages.Zoom(image, MainMapPixels);
         m.Raw("<figure class=\"map input\">").Line();
         Caption(m, "Input", Size(image));
-        Img(m, MapImages.GrayPng(image), image, zoom, "Input image: " + title);
+        Img(m, MapImages.GrayPng(image), image, image, zoom, "Input image: " + title);
         Legend(m, "gray", low, high, image.Width * zoom + 2, signed: false);
         m.Raw("</figure>").Line();
     }
 
-    private static void WriteIg(Markup m, Heatmap ig, Heatmap? under, string title)
+    private static void WriteIg(Markup m, Heatmap ig, Heatmap? under, string? unit, string title)
     {
         double scale = ig.MaxAbs;
         bool overlay = under is not null && under.Height == ig.Height && under.Width == ig.Width;
@@ -162,29 +173,52 @@ internal static class ReportWriter
         byte[] png = overlay ? MapImages.OverlayPng(ig, scale, under!) : MapImages.DivergingPng(ig, scale);
         m.Raw("<figure class=\"map ig\">").Line();
         Caption(m, "Integrated gradients", overlay ? "over the faded input" : Size(ig));
-        Img(m, png, ig, zoom, "Integrated-gradients map: " + title);
-        Legend(m, "diverging", -scale, scale, ig.Width * zoom + 2, signed: true);
+        Img(m, png, ig, ig, zoom, "Integrated-gradients map: " + title);
+        Legend(m, "diverging", -scale, scale, ig.Width * zoom + 2, signed: true, UnitTitle(null, unit), unit);
         m.Raw("</figure>").Line();
     }
 
-    private static void WritePatches(Markup m, IReadOnlyList<PatchMap> patches, string title)
+    private static void WritePatches(Markup m, IReadOnlyList<PatchMap> patches, Heatmap? under, string? unit, string title)
     {
         double scale = patches.Max(p => p.Map.MaxAbs);
-        int zoom = patches.Min(p => MapImages.Zoom(p.Map, PatchMapPixels));
         m.Raw("<section class=\"case-section patches\">").Line()
-            .Element("h3", null, "Patch IG of the top filters").Line()
-            .Raw("<div class=\"patch-grid\">").Line();
+            .Element("h3", null, "Patch IG of the top filters").Line();
+        if (under is not null)
+        {
+            Heatmap first = patches[0].Map;
+            bool sameGrid = patches.All(p => p.Map.Height == first.Height && p.Map.Width == first.Width);
+            string grid = sameGrid ? string.Create(CultureInfo.InvariantCulture, $"{first.Height}×{first.Width} patches") : "patches";
+            m.Element("p", "patch-overlay-note",
+                $"Each map's {grid} drawn over the faded {Size(under)} input, its outline in dark grey.").Line();
+        }
+
+        int zoom = under is not null
+            ? MapImages.Zoom(under, PatchMapPixels)
+            : patches.Min(p => MapImages.Zoom(p.Map, PatchMapPixels));
+        m.Raw("<div class=\"patch-grid\">").Line();
         foreach (PatchMap patch in patches)
         {
-            m.Raw("<figure class=\"map patch\">");
-            Img(m, MapImages.DivergingPng(patch.Map, scale), patch.Map, zoom, "Patch IG through " + patch.Label + ": " + title);
+            m.Raw(under is not null ? "<figure class=\"map patch overlay\">" : "<figure class=\"map patch\">");
+            if (under is not null)
+                Img(m, MapImages.PatchOverlayPng(patch.Map, scale, under), patch.Map, under, zoom, "Patch IG through " + patch.Label + " over the input: " + title);
+            else
+                Img(m, MapImages.DivergingPng(patch.Map, scale), patch.Map, patch.Map, zoom, "Patch IG through " + patch.Label + ": " + title);
             m.Element("figcaption", null, patch.Label).Raw("</figure>").Line();
         }
 
         m.Raw("</div>").Line();
-        Legend(m, "diverging", -scale, scale, 220, signed: true, "shared scale");
+        Legend(m, "diverging", -scale, scale, 220, signed: true, UnitTitle("shared scale", unit), unit);
         m.Raw("</section>").Line();
     }
+
+    /// <summary>A colour bar's title: what it is and, when known, the unit of its values.</summary>
+    private static string? UnitTitle(string? what, string? unit) => (what, unit) switch
+    {
+        (null, null) => null,
+        (_, null) => what,
+        (null, _) => "Units: " + unit,
+        _ => what + " · units: " + unit,
+    };
 
     private static void WriteFacts(Markup m, IReadOnlyList<ReportFact> facts)
     {
@@ -204,25 +238,27 @@ internal static class ReportWriter
         m.Raw("<figcaption>").Text(text).Raw(" <span class=\"sub\">").Text(sub).Raw("</span></figcaption>").Line();
     }
 
-    private static void Img(Markup m, byte[] png, Heatmap map, int zoom, string alt)
+    /// <summary>An image of <paramref name="map"/>'s values drawn at the size of <paramref name="pixels"/> (the map itself, or the input it is drawn over).</summary>
+    private static void Img(Markup m, byte[] png, Heatmap map, Heatmap pixels, int zoom, string alt)
     {
         m.Raw("<img class=\"heatmap\"")
             .Attr("src", MapImages.DataUri(png))
-            .Attr("width", (map.Width * zoom).ToString(CultureInfo.InvariantCulture))
-            .Attr("height", (map.Height * zoom).ToString(CultureInfo.InvariantCulture))
+            .Attr("width", (pixels.Width * zoom).ToString(CultureInfo.InvariantCulture))
+            .Attr("height", (pixels.Height * zoom).ToString(CultureInfo.InvariantCulture))
             .Attr("alt", alt)
             .Attr("data-rows", map.Height.ToString(CultureInfo.InvariantCulture))
             .Attr("data-columns", map.Width.ToString(CultureInfo.InvariantCulture))
             .Raw("/>").Line();
     }
 
-    private static void Legend(Markup m, string ramp, double min, double max, int width, bool signed, string? title = null)
+    private static void Legend(Markup m, string ramp, double min, double max, int width, bool signed, string? title = null, string? unit = null)
     {
         m.Raw("<div class=\"legend\"")
             .Attr("style", "width: " + width.ToString(CultureInfo.InvariantCulture) + "px")
             .Attr("data-min", NumberText.RoundTrip(min))
-            .Attr("data-max", NumberText.RoundTrip(max))
-            .Raw(">");
+            .Attr("data-max", NumberText.RoundTrip(max));
+        if (unit is not null) m.Attr("data-unit", unit);
+        m.Raw(">");
         if (title is not null) m.Element("div", "title", title);
         m.Raw("<div").Attr("class", "ramp " + ramp).Raw("></div>");
         m.Raw("<div class=\"labels\">");

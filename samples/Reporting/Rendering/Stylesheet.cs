@@ -70,6 +70,8 @@ img.heatmap {
 .legend .ramp.gray { background: linear-gradient(to right, #000000, #ffffff); }
 .legend .labels { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; margin-top: 1px; }
 .legend .title { margin-bottom: 2px; }
+p.note { font-size: 12.5px; color: var(--muted); margin: 10px 0 0; max-width: 86ch; }
+p.selection, p.patch-overlay-note { font-size: 12px; color: var(--muted); margin: -4px 0 8px; }
 table.facts { width: auto; min-width: 170px; flex: 1 1 170px; font-size: 12.5px; margin-top: 2px; }
 table.facts th, table.facts td { padding: 3px 6px; border-bottom: 1px solid var(--line); }
 table.facts tr:first-child th, table.facts tr:first-child td { border-top: 1px solid var(--line); }
