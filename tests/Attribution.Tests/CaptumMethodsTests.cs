@@ -294,4 +294,55 @@ public class CaptumMethodsTests
         Assert.Throws<ArgumentException>(() => model.SetParameter("fc.bias", new[] { 1.0, double.NaN, 2.0 }));
         Assert.Equal(before, model.Parameters.ToArray());
     }
+
+    [Fact]
+    public void StoredBaselinesAndTargetsComposeAndGiveTheSpanFormsResults()
+    {
+        var model = Seeded(new SmoothMlp(), 13);
+        var engine = new Attributor<double>(model);
+        var x = BruteForce.RandomVector(2 * SmoothMlp.InputSize, 14);
+        var set = BruteForce.RandomVector(4 * SmoothMlp.InputSize, 15);
+        // Stored in a list and captured in a lambda: what the ref structs cannot be.
+        var pipeline = new List<(StoredBaseline<double> Baseline, StoredTarget<double> Target)>
+        {
+            (StoredBaseline<double>.Constant(0.5, SmoothMlp.InputSize), StoredTarget<double>.Classes(new[] { 0, 2 })),
+            (StoredBaseline<double>.Distribution(set, samples: 3, seed: 4), StoredTarget<double>.Class(1)),
+        };
+        Func<int, double[]> run = k =>
+        {
+            var result = new double[x.Length];
+            engine.IntegratedGradients(x, pipeline[k].Target, pipeline[k].Baseline, result, new IntegrationOptions { Steps = 16 });
+            return result;
+        };
+
+        var constant = run(0);
+        var expected = new double[x.Length];
+        engine.IntegratedGradients(x, new[] { 0, 2 }, Baseline<double>.Shared([.. Enumerable.Repeat(0.5, SmoothMlp.InputSize)]), expected, new IntegrationOptions { Steps = 16 });
+        Assert.Equal(expected, constant);
+
+        var sampled = run(1);
+        Assert.Equal(2 * 3, engine.LastBaselineDraws.Length);
+        Assert.All(engine.LastBaselineDraws.ToArray(), row => Assert.InRange(row, 0, 3));
+
+        // The draws are observable: the mean of F over exactly those rows closes the completeness check.
+        var draws = engine.LastBaselineDraws.ToArray();
+        var scores = new double[2];
+        engine.TargetScores(x, 1, scores);
+        for (int b = 0; b < 2; b++)
+        {
+            double reference = 0;
+            for (int p = 0; p < 3; p++)
+            {
+                var one = new double[1];
+                engine.TargetScores(set.AsSpan(draws[b * 3 + p] * SmoothMlp.InputSize, SmoothMlp.InputSize), 1, one);
+                reference += one[0] / 3;
+            }
+
+            double sum = sampled.AsSpan(b * SmoothMlp.InputSize, SmoothMlp.InputSize).ToArray().Sum();
+            Assert.True(Math.Abs(sum - (scores[b] - reference)) < 1e-6, $"input {b}: Σ {sum} vs {scores[b] - reference}");
+        }
+
+        engine.IntegratedGradients(x, 1, Baseline<double>.Zero, sampled);
+        Assert.True(engine.LastBaselineDraws.IsEmpty);
+    }
 }

@@ -16,8 +16,19 @@ public sealed partial class Attributor<T>
             throw new InvalidOperationException(
                 "This Attributor is already running a call. An engine owns its buffers and is not thread-safe: use one engine per thread.");
         }
+
+        _lastDrawCount = 0;
     }
 
     /// <summary>Releases the engine after a call (in a finally block, so a failed call releases it too).</summary>
     private void Exit() => Volatile.Write(ref _inUse, 0);
+
+    private int _lastDrawCount;
+
+    /// <summary>
+    /// The baselines the last call drew from a sampled distribution (<see cref="Baseline{T}.Distribution"/> with samples):
+    /// for input b and draw p, the set row at [b × samples + p]. Empty when the last call drew none. Recompute F(x′) of
+    /// exactly these rows to check completeness by hand. Valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<int> LastBaselineDraws => _draws.AsSpan(0, _lastDrawCount);
 }

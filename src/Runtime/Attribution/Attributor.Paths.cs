@@ -512,5 +512,6 @@ public sealed partial class Attributor<T>
         var draws = Grow(ref _draws, (long)call.Count * call.PathsPerInput);
         var random = new SplitMix64(call.Baseline.Seed);
         for (int i = 0; i < draws.Length; i++) draws[i] = random.NextInt(setCount);
+        _lastDrawCount = draws.Length;
     }
 }
