@@ -75,7 +75,7 @@ internal static partial class MainJob
             output.WriteLine();
             output.WriteLine(Invariant($"image #{a.SourceIndex}: true {names[a.Label]}, predicted {names[a.Predicted]} ({NumberText.Percent(a.Confidence, 1)}){(a.Label == a.Predicted ? "" : "  <- wrong")}"));
             string meaning = a.ConductanceDeltaIsCompletenessGap ? "equal by construction (a cut layer)" : "only the rule's error (not a cut layer)";
-            output.WriteLine(Invariant($"  F(x) - F(baseline) = {a.TargetChange:F3}; convergence delta: IG {a.IgDelta:+0.000;-0.000} (n = {a.IgSteps}), conductance {a.ConductanceDelta:+0.000;-0.000} (n = {a.ConductanceSteps}), {meaning}; {a.Milliseconds:F0} ms warm"));
+            output.WriteLine(Invariant($"  F(x) - F(baseline) = {a.TargetChange:F3}; quadrature error: IG {a.IgDelta:+0.000;-0.000} (n = {a.IgSteps}), conductance {a.ConductanceDelta:+0.000;-0.000} (n = {a.ConductanceSteps}), {meaning}; {a.Milliseconds:F0} ms warm"));
             output.WriteLine("  top filters by conductance (ablation drop):  " + string.Join("   ", a.Filters.Take(options.TopFilters).Select(f => Invariant($"f{f.Filter} {f.Conductance:+0.000;-0.000} ({f.AblationDrop:+0.000;-0.000})"))));
         }
 

@@ -43,10 +43,10 @@ internal static class ReportBuilder
     /// on a cut layer its conductances sum to the same path integral as IG.
     /// </summary>
     internal static string DeltaNote(string layer, ImageAnalysis a) => a.ConductanceDeltaIsCompletenessGap
-        ? $"IG and conductance have the same delta and steps by construction: '{layer}' is a cut (every path from the input to the output crosses it), " +
-          "so its conductances sum to the same path integral as IG; both deltas are the completeness gap Σ attributions − (F(x) − F(baseline))."
-        : $"The conductance delta is only the quadrature rule's error: '{layer}' is not a cut (a skip connection bypasses it), " +
-          "so its conductances need not sum to F(x) − F(baseline); the IG delta is the completeness gap.";
+        ? $"IG and conductance have the same quadrature error and steps by construction: '{layer}' is a cut (every path from the input to the output crosses it), " +
+          "so its conductances sum to the same path integral as IG; for both, the quadrature error is also the completeness gap Σ attributions − (F(x) − F(baseline))."
+        : $"The conductance figure is only the quadrature rule's error: '{layer}' is not a cut (a skip connection bypasses it), " +
+          "so its conductances need not sum to F(x) − F(baseline) (completeness does not hold there); IG's quadrature error is its completeness gap.";
 
     private static ReportCase Case(ImageAnalyzer analyzer, ImageAnalysis a)
     {
@@ -70,8 +70,8 @@ internal static class ReportBuilder
             Facts =
             [
                 ("F(x) − F(baseline)", a.TargetChange),
-                ("IG convergence delta", a.IgDelta),
-                ("Conductance delta", a.ConductanceDelta),
+                ("IG quadrature error (= completeness gap)", a.IgDelta),
+                (a.ConductanceDeltaIsCompletenessGap ? "Conductance quadrature error (= completeness gap)" : "Conductance quadrature error", a.ConductanceDelta),
                 ("IG steps (Gauss–Legendre)", a.IgSteps),
                 ("Conductance steps", a.ConductanceSteps),
                 ("Time (ms, warm)", Math.Round(a.Milliseconds, 1)),

@@ -10,8 +10,8 @@ namespace Axon.Samples.Fashion;
 /// </summary>
 /// <param name="Images">Images attributed.</param>
 /// <param name="Correct">Images whose predicted class is their label.</param>
-/// <param name="MeanIgDelta">Mean |IG delta| over the images.</param>
-/// <param name="MeanConductanceDelta">Mean |conductance delta| over the images.</param>
+/// <param name="MeanIgDelta">Mean |IG quadrature error| over the images.</param>
+/// <param name="MeanConductanceDelta">Mean |conductance quadrature error| over the images.</param>
 /// <param name="Pearson">Pearson r between the filters' conductance and ablation drop, pooled over images.</param>
 /// <param name="Seconds">Wall-clock time of the run.</param>
 /// <param name="Steps">The n the run started from (the fixed n when <paramref name="Tolerance"/> is 0).</param>
@@ -47,15 +47,15 @@ internal sealed record TestSetSummary(
     /// <summary>The one line the console prints after the run.</summary>
     public string ConsoleLine() => string.Create(CultureInfo.InvariantCulture,
         $"{Images} images in {Seconds:F1} s ({MillisecondsPerImage:F1} ms each): accuracy {NumberText.Percent(Accuracy)}, " +
-        $"mean |IG delta| {NumberText.Format(MeanIgDelta)}, mean |conductance delta| {NumberText.Format(MeanConductanceDelta)}, " +
+        $"mean |IG quadrature error| {NumberText.Format(MeanIgDelta)}, mean |conductance quadrature error| {NumberText.Format(MeanConductanceDelta)}, " +
         $"Pearson(filter conductance, ablation drop) {NumberText.Format(Pearson)}; Gauss–Legendre {StepsText}");
 
     /// <summary>The report's table of the run.</summary>
     public ReportTable Table() => new(
         string.Create(CultureInfo.InvariantCulture, $"Test-set run ({Images} images, Gauss–Legendre {StepsText})"),
-        ["Accuracy", "Mean |IG delta|", "Mean |conductance delta|", "Pearson r (conductance vs drop)", "ms per image"],
+        ["Accuracy", "Mean |IG quadrature error|", "Mean |conductance quadrature error|", "Pearson r (conductance vs drop)", "ms per image"],
         [[TableCell.Percent(Accuracy), MeanIgDelta, MeanConductanceDelta, Pearson, MillisecondsPerImage]],
         $"Filters of '{LayerName}'; the target is the predicted class's logit. " + (ConductanceDeltaIsCompletenessGap
-            ? $"Both deltas are Σ attributions − (F(x) − F(baseline)); they are equal by construction, since '{LayerName}' is a cut: its conductances sum to the same path integral as IG."
-            : $"The IG delta is Σ attributions − (F(x) − F(baseline)); '{LayerName}' is not a cut, so the conductance delta is only the quadrature rule's error on its path integral."));
+            ? $"Both quadrature errors are also completeness gaps Σ attributions − (F(x) − F(baseline)); they are equal by construction, since '{LayerName}' is a cut: its conductances sum to the same path integral as IG."
+            : $"IG's quadrature error is its completeness gap Σ attributions − (F(x) − F(baseline)); '{LayerName}' is not a cut, so the conductance delta is only the quadrature rule's error on its path integral."));
 }

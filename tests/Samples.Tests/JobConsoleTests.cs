@@ -108,7 +108,7 @@ public sealed class JobConsoleTests(ITestOutputHelper output)
         Assert.Equal(12, images.Length);
         Assert.Equal(12, deltas.Length);
         Assert.All(images, l => Assert.Matches(@"\(\d{1,3}\.\d%\)", l));
-        Assert.All(deltas, l => Assert.Matches(@"^  F\(x\) - F\(baseline\) = -?\d+\.\d{3}; convergence delta: IG [+-]\d+\.\d{3} \(n = \d+\), conductance [+-]\d+\.\d{3} \(n = \d+\), equal by construction \(a cut layer\); \d+ ms warm$", l));
+        Assert.All(deltas, l => Assert.Matches(@"^  F\(x\) - F\(baseline\) = -?\d+\.\d{3}; quadrature error: IG [+-]\d+\.\d{3} \(n = \d+\), conductance [+-]\d+\.\d{3} \(n = \d+\), equal by construction \(a cut layer\); \d+ ms warm$", l));
         Assert.Contains(lines, l => l.StartsWith("Times are warm: an untimed warm-up run on the first image came first", StringComparison.Ordinal));
     }
 }

@@ -60,7 +60,7 @@ public sealed class MainJobReportBrowserTests(ShippedAnalysis shipped, ITestOutp
             Assert.Contains($"top {shown} of {total} filters by conductance", card);
             Assert.Contains("Units: " + ImageAnalyzer.AttributionUnit, card);
             Assert.Contains("units: " + ImageAnalyzer.AttributionUnit, card);
-            Assert.Contains("same delta and steps by construction", card);
+            Assert.Contains("same quadrature error and steps by construction", card);
             Assert.Contains("Time (ms, warm)", card);
         }
 

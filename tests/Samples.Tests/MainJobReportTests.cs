@@ -81,7 +81,7 @@ public sealed class MainJobReportTests(ShippedAnalysis shipped) : IClassFixture<
         foreach (XElement card in Cards)
         {
             string note = Find(card, "p", "note").Single().Value;
-            Assert.Contains("same delta and steps by construction", note);
+            Assert.Contains("same quadrature error and steps by construction", note);
             Assert.Contains("'relu2' is a cut", note);
         }
 

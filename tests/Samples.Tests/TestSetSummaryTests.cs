@@ -54,8 +54,8 @@ public sealed class TestSetSummaryTests
     {
         foreach (string line in new[] { Summary(igDelta: delta).ConsoleLine(), UnderCommaCulture(() => Summary(igDelta: delta).ConsoleLine()) })
         {
-            Assert.Contains($"mean |IG delta| {expected},", line);
-            Assert.Contains($"mean |conductance delta| {expected},", line);
+            Assert.Contains($"mean |IG quadrature error| {expected},", line);
+            Assert.Contains($"mean |conductance quadrature error| {expected},", line);
             Assert.DoesNotContain("E-0", line);
             Assert.DoesNotContain("E+0", line);
             Assert.Contains("50 images in 5.2 s (105.0 ms each)", line);

@@ -32,12 +32,13 @@ namespace Axon.Attribution;
 /// finite input that overflows inside the network fails the same way, with nothing written.
 /// </para>
 /// <para>
-/// Every path method can return the convergence delta per input: δ = Q[dF/dα] − (F(x) − F̄(x′)), the error of the
-/// rule on the path integral ∫₀¹ dF(γ(α))/dα dα that all these methods decompose. For IG, and for layer
-/// conductance on a layer that is a cut (<see cref="LayerInfo.IsCut"/>), Q[dF/dα] is exactly Σ attributions, so δ is
-/// the completeness error Σ attributions − (F(x) − F̄(x′)). Where the attributions do not sum to it (neuron
-/// conductance of a few neurons, patch IG of one region, layers that paths bypass) dF/dα is computed by one
-/// extra tangent pass per step, only when a delta is asked for.
+/// Every path method can return the quadrature error per input: Q[dF/dα] − (F(x) − F̄(x′)), the error of the rule on
+/// the path integral ∫₀¹ dF(γ(α))/dα dα that all these methods decompose. For IG, and for layer conductance on a layer
+/// that is a cut (<see cref="LayerInfo.IsCut"/>), Q[dF/dα] is exactly Σ attributions, so it is also the completeness gap
+/// Σ attributions − (F(x) − F̄(x′)); <see cref="AttributionReport.Completeness"/> says which applies, and layer
+/// conductance returns the completeness gap under its own name. Where the attributions do not sum to it (neuron
+/// conductance of a few neurons, patch IG of one region, layers that paths bypass) dF/dα is computed by one extra
+/// tangent pass per step, only when an error is asked for.
 /// </para>
 /// </remarks>
 public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIeee754<T>
