@@ -345,4 +345,37 @@ public class CaptumMethodsTests
         engine.IntegratedGradients(x, 1, Baseline<double>.Zero, sampled);
         Assert.True(engine.LastBaselineDraws.IsEmpty);
     }
+
+    [Fact]
+    public void NeuronDeepLiftSumsToTheNeuronsChangeAndEqualsNeuronIgWhereTheNeuronIsAffine()
+    {
+        var cnn = Seeded(new ReluCnn(), 21);
+        var engine = new Attributor<double>(cnn);
+        var ws = cnn.CreateWorkspace(1);
+        var x = BruteForce.RandomVector(2 * ReluCnn.InputSize, 22);
+        var set = BruteForce.RandomVector(3 * ReluCnn.InputSize, 23, 0.5);
+        int layer = ReluCnn.LayerIndex.fc, neuron = 1;
+        var attributions = new double[x.Length];
+        var gaps = new double[2];
+        engine.NeuronDeepLift(ReluCnn.LayerIndex.fc, neuron, x, Baseline<double>.Distribution(set), attributions, gaps);
+        for (int b = 0; b < 2; b++)
+        {
+            double y = LayerValue(cnn, ws, layer, x.AsSpan(b * 64, 64).ToArray())[neuron];
+            double y0 = Enumerable.Range(0, 3).Average(r => LayerValue(cnn, ws, layer, set.AsSpan(r * 64, 64).ToArray())[neuron]);
+            double sum = attributions.AsSpan(b * 64, 64).ToArray().Sum();
+            Assert.Equal(y - y0, sum, 10);                      // summation-to-delta through ReLU and max-pool
+            Assert.Equal(sum - (y - y0), gaps[b], 10);
+        }
+
+        // Before any nonlinearity (conv1 of AffineStem feeds an average pool and a dense layer) DeepLIFT is exact linear
+        // algebra, so it equals neuron IG.
+        var stem = Seeded(new AffineStem(), 24);
+        var stemEngine = new Attributor<double>(stem);
+        var z = BruteForce.RandomVector(AffineStem.InputSize, 25);
+        var deepLift = new double[z.Length];
+        var nig = new double[z.Length];
+        stemEngine.NeuronDeepLift(AffineStem.LayerIndex.fc1, 3, z, Baseline<double>.Zero, deepLift);
+        stemEngine.NeuronIntegratedGradients(AffineStem.LayerIndex.fc1, 3, z, Baseline<double>.Zero, nig, new IntegrationOptions { Steps = 2 });
+        for (int i = 0; i < z.Length; i++) Assert.Equal(nig[i], deepLift[i], 12);
+    }
 }
