@@ -86,7 +86,7 @@ namespace Axon.Generator.Emit
             w.Line("{");
             foreach (var node in model.Nodes)
             {
-                w.Line($"    new global::Axon.Model.LayerInfo({Quote(node.Name)}, {LayerKindNames.Expression(node.Kind)}, {node.Index}, {IntArray(node.Shape)}, {offset}, {IntArray(node.Inputs)}, {(node.IsCut ? "true" : "false")}),");
+                w.Line($"    new global::Axon.Model.LayerInfo({Quote(node.Name)}, {LayerKindNames.Expression(node.Kind)}, {node.Index}, {IntArray(node.Shape)}, {offset}, {IntArray(node.Inputs)}, {(node.IsCut ? "true" : "false")}, {IntArray(node.Hyper)}),");
                 offset += node.Size;
             }
 

@@ -18,6 +18,7 @@ public sealed partial class Attributor<T>
         }
 
         _lastDrawCount = 0;
+        _lastSegmentCount = 0;
     }
 
     /// <summary>Releases the engine after a call (in a finally block, so a failed call releases it too).</summary>

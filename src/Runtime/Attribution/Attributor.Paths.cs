@@ -94,8 +94,15 @@ public sealed partial class Attributor<T>
     private AttributionReport Integrate(ref PathCall call, IntegrationOptions options)
     {
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
+        bool exact = options.Rule == IntegrationRule.Exact;
+        if (exact)
+        {
+            CheckExact(ref call);
+            if (options.Tolerance > 0) throw new ArgumentException("The exact rule has no steps to raise: leave the tolerance at 0.", nameof(options));
+        }
+
         bool adaptive = options.Tolerance > 0;
-        bool needDeltas = adaptive || !call.Deltas.IsEmpty || !call.Gaps.IsEmpty;
+        bool needDeltas = exact || adaptive || !call.Deltas.IsEmpty || !call.Gaps.IsEmpty;
         var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
         var result = call.Result; // staged by RunPath: the caller's spans change only when the call succeeds
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
@@ -103,6 +110,7 @@ public sealed partial class Attributor<T>
         if (call.Method == PathMethod.Neuron) _backend.SetSelection(_selectionWeights.AsSpan(0, _sizes[call.Layer]));
         if (call.Method == PathMethod.Patch) _backend.SetRegions(_regionIndicators.AsSpan(0, call.RegionCount * _inputSize), call.RegionCount);
         if (needDeltas) ComputeEndpoints(ref call);
+        if (exact) return IntegrateExact(ref call);
 
         // The adaptive mode re-runs only the inputs whose delta is still above the tolerance, with twice the steps,
         // so that a whole batch of inputs can be one call: easy inputs stop early, hard ones do not hold them back.

@@ -20,6 +20,16 @@ public enum IntegrationRule
     /// ends. Exact for polynomials of degree ≤ 1.
     /// </summary>
     RiemannTrapezoid,
+
+    /// <summary>
+    /// No quadrature: for a piecewise-linear network (dense, convolution, ReLU, LeakyReLU, max and average pooling, flatten,
+    /// reshape, +, concat, inference batch norm; the target a logit) F is piecewise linear along the straight path, so the
+    /// engine walks α from 0 to 1 breakpoint by breakpoint — where a ReLU's input crosses zero or a max-pool's arg-max
+    /// changes, all linear in α between breakpoints — and adds each segment's constant gradient times its length. The
+    /// integral is exact: the quadrature error is rounding. Steps is ignored; the report's Steps is the most segments a
+    /// path took (per path: <see cref="Attributor{T}.LastSegmentCounts"/>). A smooth layer is refused, naming it.
+    /// </summary>
+    Exact,
 }
 
 /// <summary>Nodes and weights of the integration rules on [0, 1], computed in double precision.</summary>
@@ -52,6 +62,7 @@ public static class Quadrature
     public static void GetNodes(IntegrationRule rule, int steps, Span<double> nodes, Span<double> weights)
     {
         CheckSteps(rule, steps, nameof(steps));
+        if (rule == IntegrationRule.Exact) throw new ArgumentException("The exact rule has no nodes: it integrates segment by segment.", nameof(rule));
         if (nodes.Length < steps) throw new ArgumentException($"'nodes' holds {nodes.Length} values; {steps} are needed.", nameof(nodes));
         if (weights.Length < steps) throw new ArgumentException($"'weights' holds {weights.Length} values; {steps} are needed.", nameof(weights));
         double n = steps;
@@ -82,7 +93,8 @@ public static class Quadrature
     /// <summary>Throws when <paramref name="steps"/> is below what <paramref name="rule"/> needs or above <see cref="MaxSteps"/>.</summary>
     public static void CheckSteps(IntegrationRule rule, int steps, string parameterName)
     {
-        if ((uint)rule > (uint)IntegrationRule.RiemannTrapezoid) throw new ArgumentOutOfRangeException(parameterName, rule, $"Unknown integration rule {rule}.");
+        if ((uint)rule > (uint)IntegrationRule.Exact) throw new ArgumentOutOfRangeException(parameterName, rule, $"Unknown integration rule {rule}.");
+        if (rule == IntegrationRule.Exact) return; // no nodes: the segments are found along the path
         int min = MinimumSteps(rule);
         if (steps < min)
             throw new ArgumentOutOfRangeException(parameterName, steps, $"The {rule} rule needs at least {min} step(s); got {steps}.");

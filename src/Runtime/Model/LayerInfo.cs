@@ -12,7 +12,12 @@ namespace Axon.Model;
 /// <param name="Inputs">Indices of the nodes this node reads.</param>
 /// <param name="IsCut">True when every path from the input to the output crosses this node, so that running
 /// the network onward from it is well defined and per-layer completeness holds.</param>
-public sealed record LayerInfo(string Name, LayerKind Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut)
+/// <param name="Hyper">
+/// The operation's integer hyper-parameters as the generator resolved them (Dense [in, out, bias]; Conv1d/Conv2d
+/// [inC, outC, kernel, stride, padding, bias]; MaxPool2d/AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding
+/// [count, dim]; BatchNorm [channels]; empty for the rest), e.g. for the exact integration rule's pooling windows.
+/// </param>
+public sealed record LayerInfo(string Name, LayerKind Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut, IReadOnlyList<int>? Hyper = null)
 {
     /// <summary>Number of elements per sample (computed once: hot loops read it).</summary>
     public int Size { get; } = Product(Shape);

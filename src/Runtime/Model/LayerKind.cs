@@ -73,4 +73,14 @@ public static class LayerKindFacts
             or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Whether the operation is piecewise linear in its inputs with breakpoints the exact integration rule can find: the
+    /// affine operations, ReLU, LeakyReLU, max pooling and max over time (and the input node).
+    /// </summary>
+    public static bool IsPiecewiseLinear(this LayerKind kind) =>
+        kind.IsAffine() || kind is LayerKind.Input or LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.MaxPool2d or LayerKind.MaxOverTime;
+
+    /// <summary>Whether the operation has breakpoints (the non-affine piecewise-linear ones): ReLU, LeakyReLU, max pooling, max over time.</summary>
+    public static bool HasBreakpoints(this LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.MaxPool2d or LayerKind.MaxOverTime;
 }

@@ -89,3 +89,22 @@ public partial class AffineStem
     [Layer] private readonly Softplus act = new();
     [Layer] private readonly Dense fc2 = new(10, 2);
 }
+
+// Piecewise-linear models for the exact rule: a two-hinge network with a closed-form integral, and a ReLU MLP.
+[Differentiable(ElementType = ElementType.Double), InputShape(2)]
+public partial class HingeNet
+{
+    [Layer] private readonly Dense fc1 = new(2, 2);
+    [Layer] private readonly ReLU relu = new();
+    [Layer] private readonly Dense fc2 = new(2, 1);
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(10)]
+public partial class ReluMlp
+{
+    [Layer] private readonly Dense fc1 = new(10, 16);
+    [Layer] private readonly ReLU relu1 = new();
+    [Layer] private readonly Dense fc2 = new(16, 12);
+    [Layer] private readonly LeakyReLU leaky = new(0.1);
+    [Layer] private readonly Dense fc3 = new(12, 3);
+}

@@ -1,0 +1,321 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+// The exact rule (IntegrationRule.Exact). On a piecewise-linear network F(γ(α)) is piecewise linear in α: between two
+// breakpoints every ReLU keeps its side and every max-pool its arg-max, so every unit's value is linear in α and the
+// gradient is constant. Each path is walked from α = 0: one forward and one tangent at α give every breaking unit's value
+// and slope, hence the next α at which any of them breaks (a ReLU input reaching zero, a pooling candidate overtaking
+// the window's maximum); the segment's constant gradient is taken at its midpoint — strictly inside, so the convention
+// at a breakpoint never matters — and added times the segment's length. Ties (several units breaking at the same α) end
+// the segment once; a unit sitting at zero along a stretch (slope 0) never breaks; equal pooling candidates are ordered
+// by slope, the one that leads just after α counting as the maximum. Crossings closer than a rounding tolerance to α are
+// the breakpoint just passed, seen through rounding, and are skipped. Paths run side by side as the rows of one batch,
+// each at its own α, and a finished path's row takes the next path: memory is bounded by the batch.
+public sealed partial class Attributor<T>
+{
+    /// <summary>A path taking more segments than this is refused rather than walked for ever (a network with far more units than any test).</summary>
+    private const int MaxSegmentsPerPath = 1 << 22;
+
+    private double[] _exactAlpha = [];
+    private double[] _exactStep = [];
+    private int[] _exactPath = [];
+    private int[] _exactSegments = [];
+    private int[] _slotOfRow = [];
+    private T[] _exactDirections = [];
+    private int _lastSegmentCount;
+
+    /// <summary>
+    /// Segments per path of the last call with <see cref="IntegrationRule.Exact"/> (input b, baseline p at [b × paths + p]);
+    /// empty after any other call. Valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<int> LastSegmentCounts => _exactSegments.AsSpan(0, _lastSegmentCount);
+
+    /// <summary>Refuses the exact rule where it does not apply, naming the reason (a smooth node, a token model, another backend).</summary>
+    private void CheckExact(ref PathCall call)
+    {
+        foreach (var layer in _layers)
+        {
+            if (!layer.Kind.IsPiecewiseLinear())
+            {
+                throw new NotSupportedException(
+                    $"The exact rule needs a piecewise-linear network, and layer '{layer.Name}' (layer {layer.Index}, {layer.Kind}) of model '{_model.Name}' is not: " +
+                    "only dense, convolution, ReLU, LeakyReLU, max and average pooling, flatten, reshape, +, concat and batch norm are, with a logit as the target. " +
+                    "Use Gauss–Legendre (with the adaptive mode for a chosen accuracy).");
+            }
+        }
+
+        if (_tokenEmbedding > 0) throw new NotSupportedException($"Model '{_model.Name}' takes token ids: the exact rule does not run in embedding space yet; use Gauss–Legendre.");
+        if (!_backend.SupportsAffinePrefix) throw new NotSupportedException("The exact rule runs on the CPU backend only.");
+        if (call.Method == PathMethod.Patch) throw new NotSupportedException("Patch IG does not take the exact rule yet; use Gauss–Legendre.");
+        if (call.Method == PathMethod.Conductance && call.Difference) throw new NotSupportedException("The difference form needs a grid; the exact rule uses the tangent form.");
+    }
+
+    /// <summary>Runs a path method with the exact rule; the endpoints F(x), F(x′) are computed and the baselines drawn.</summary>
+    private AttributionReport IntegrateExact(ref PathCall call)
+    {
+        int m = call.PathsPerInput, count = call.Count, size = call.ResultSize, rowsMax = HostBatch;
+        long paths = (long)count * m;
+        if (paths > int.MaxValue) throw new ArgumentException($"{paths} paths are too many for one call.", "inputs");
+        var result = call.Result;
+        result.Clear();
+        var sums = Grow(ref _passSums, count);
+        sums.Clear();
+        var segments = Grow(ref _exactSegments, paths);
+        segments.Clear();
+        _lastSegmentCount = (int)paths;
+        var alpha = GrowDouble(ref _exactAlpha, rowsMax);
+        var step = GrowDouble(ref _exactStep, rowsMax);
+        var slotPath = Grow(ref _exactPath, rowsMax);
+        var slotOfRow = Grow(ref _slotOfRow, rowsMax);
+        var directions = Grow(ref _exactDirections, (long)rowsMax * _inputSize);
+        if (call.Method == PathMethod.Neuron) Grow(ref _layerSeed, (long)rowsMax * _sizes[call.Layer]);
+        int lowest = LowestLayer(ref call);
+        double probe = typeof(T) == typeof(double) ? 1e-12 : 1e-5; // ε: well above the rounding of a unit at its breakpoint
+        T perPath = T.One / T.CreateChecked(m);
+        var ws = HostWorkspace;
+        long evaluations = 0;
+
+        int next = 0, slots = 0;
+        for (; slots < rowsMax && next < paths; slots++) { slotPath[slots] = next++; alpha[slots] = 0; }
+
+        while (true)
+        {
+            int rows = 0;
+            for (int s = 0; s < slots; s++) if (slotPath[s] >= 0) slotOfRow[rows++] = s;
+            if (rows == 0) break;
+
+            // 1. Values and slopes of every unit just past each row's α (α + ε): where the current segment ends. At α
+            // itself a unit that has just broken sits at zero up to rounding, on either side, and its slope there
+            // could be the previous segment's; ε past it every unit is on the side the segment keeps.
+            for (int r = 0; r < rows; r++) step[slotOfRow[r]] = Math.Min(probe, 1 - alpha[slotOfRow[r]]);
+            FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 1.0, step);
+            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
+            for (int r = 0; r < rows; r++)
+            {
+                int s = slotOfRow[r];
+                double ahead = step[s];
+                step[s] = ahead + NextBreakpoint(ws, r, 1 - alpha[s] - ahead, probe / 8);
+            }
+
+            // 2. The segment's constant gradient (and tangent), at its midpoint, weighted by the segment's length.
+            FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 0.5, step);
+            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            for (int r = 0; r < rows; r++)
+            {
+                int s = slotOfRow[r], b = slotPath[s] / m;
+                _rowInput[r] = b;
+                call.Target.WriteSeed(b, FromDouble(step[s]) * perPath, Row(_seeds, r, _outputSize));
+            }
+
+            _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
+            _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, lowest);
+            evaluations += 2L * rows;
+            AccumulateExact(ref call, rows, directions, result, sums);
+
+            // 3. Advance; a finished path's slot takes the next path.
+            for (int r = 0; r < rows; r++)
+            {
+                int s = slotOfRow[r], path = slotPath[s];
+                if (++segments[path] > MaxSegmentsPerPath)
+                    throw new InvalidOperationException($"Path {path} of model '{_model.Name}' crossed more than {MaxSegmentsPerPath} breakpoints; use Gauss–Legendre.");
+                alpha[s] += step[s];
+                if (alpha[s] < 1) continue;
+                if (next < paths) { slotPath[s] = next++; alpha[s] = 0; }
+                else slotPath[s] = -1;
+            }
+        }
+
+        // Quadrature errors: Q[dF/dα] is exact up to rounding.
+        var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, count) : call.Deltas;
+        double worst = 0;
+        for (int b = 0; b < count; b++)
+        {
+            deltas[b] = sums[b] - (_inputValue[b] - _referenceValue[b]);
+            worst = Math.Max(worst, RelativeDelta(deltas, b));
+        }
+
+        int most = 0;
+        foreach (int n in segments) most = Math.Max(most, n);
+        var completeness = CompletenessOf(ref call);
+        double worstGap = completeness != Completeness.NotApplicable ? CompletenessGaps(ref call, result) : double.NaN;
+        return new AttributionReport(most, evaluations, worst, true, completeness, worstGap);
+    }
+
+    /// <summary>Row points x′ + (α + offset·step)(x − x′) and directions x − x′.</summary>
+    private void FillExactRows(ref PathCall call, int rows, ReadOnlySpan<int> slotOfRow, ReadOnlySpan<int> slotPath, ReadOnlySpan<double> alpha, Span<T> directions, double offset, ReadOnlySpan<double> step)
+    {
+        int m = call.PathsPerInput;
+        for (int r = 0; r < rows; r++)
+        {
+            int s = slotOfRow[r], path = slotPath[s];
+            var x = call.Inputs.Slice(path / m * _inputSize, _inputSize);
+            var reference = BaselineOf(ref call, path);
+            var direction = Row(directions, r, _inputSize);
+            if (reference.IsEmpty) x.CopyTo(direction);
+            else TensorPrimitives.Subtract(x, reference, direction);
+            T a = FromDouble(alpha[s] + offset * step[s]);
+            var point = Row(Host.Points, r, _inputSize);
+            if (reference.IsEmpty) TensorPrimitives.Multiply(direction, a, point);
+            else TensorPrimitives.FusedMultiplyAdd(direction, a, reference, point);
+        }
+    }
+
+    /// <summary>
+    /// The distance in α from the row's probe point to the first breakpoint ahead (at most <paramref name="limit"/>):
+    /// for each ReLU/LeakyReLU input z + Δ·t = 0, for each pooling window the first Δ at which a candidate overtakes the
+    /// maximum. Crossings within <paramref name="rounding"/> are rounding, not breakpoints.
+    /// </summary>
+    private double NextBreakpoint(ModelWorkspace<T> ws, int row, double limit, double rounding)
+    {
+        double best = limit;
+        foreach (var layer in _layers)
+        {
+            if (!layer.Kind.HasBreakpoints()) continue;
+            var source = _layers[layer.Inputs[0]];
+            int width = source.Size;
+            var z = ws.Activation(source.Index).Slice(row * width, width);
+            var t = ws.Tangent(source.Index).Slice(row * width, width);
+            switch (layer.Kind)
+            {
+                case LayerKind.ReLU:
+                case LayerKind.LeakyReLU:
+                    for (int i = 0; i < width; i++)
+                    {
+                        double value = double.CreateTruncating(z[i]), slope = double.CreateTruncating(t[i]);
+                        if (value * slope >= 0) continue; // moving away from zero, or not moving
+                        double distance = -value / slope;
+                        if (distance > rounding && distance < best) best = distance;
+                    }
+
+                    break;
+
+                case LayerKind.MaxPool2d:
+                    {
+                        int channels = source.Shape[0], height = source.Shape[1], columns = source.Shape[2];
+                        int kernel = layer.Hyper![0], stride = layer.Hyper[1];
+                        int outHeight = layer.Shape[1], outColumns = layer.Shape[2];
+                        for (int c = 0; c < channels; c++)
+                            for (int oh = 0; oh < outHeight; oh++)
+                                for (int ow = 0; ow < outColumns; ow++)
+                                    best = WindowBreak(z, t, c * height * columns, oh * stride, ow * stride, kernel, columns, best, rounding);
+                        break;
+                    }
+
+                case LayerKind.MaxOverTime:
+                    {
+                        int channels = source.Shape[0], length = source.Shape[1];
+                        for (int c = 0; c < channels; c++) best = WindowBreak(z, t, c * length, 0, 0, 1, length, best, rounding, length);
+                        break;
+                    }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The first Δ at which another candidate of one pooling window overtakes its maximum (ties: the steeper one leads).</summary>
+    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int kernel, int columns, double best, double rounding, int span = 0)
+    {
+        int rowsInWindow = span > 0 ? 1 : kernel, columnsInWindow = span > 0 ? span : kernel;
+        double max = double.NegativeInfinity, lead = 0;
+        for (int i = 0; i < rowsInWindow; i++)
+        {
+            for (int j = 0; j < columnsInWindow; j++)
+            {
+                int at = plane + (top + i) * columns + left + j;
+                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
+                if (value > max || (value == max && slope > lead)) { max = value; lead = slope; }
+            }
+        }
+
+        for (int i = 0; i < rowsInWindow; i++)
+        {
+            for (int j = 0; j < columnsInWindow; j++)
+            {
+                int at = plane + (top + i) * columns + left + j;
+                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
+                if (slope <= lead) continue;
+                double distance = (max - value) / (slope - lead);
+                if (distance > rounding && distance < best) best = distance;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Adds one segment of each row: the gradient already carries the segment's length and the path's weight.</summary>
+    private void AccumulateExact(ref PathCall call, int rows, ReadOnlySpan<T> directions, Span<T> result, Span<T> sums)
+    {
+        var ws = HostWorkspace;
+        int size = call.ResultSize;
+        var outputTangent = ws.Tangent(_last);
+        for (int r = 0; r < rows; r++)
+            sums[_rowInput[r]] += TensorPrimitives.Dot<T>(Row(_seeds, r, _outputSize), outputTangent.Slice(r * _outputSize, _outputSize));
+
+        switch (call.Method)
+        {
+            case PathMethod.Gradient:
+                {
+                    var g = ws.Gradient(0);
+                    for (int r = 0; r < rows; r++) AddScaled(directions.Slice(r * _inputSize, _inputSize), Row(g, r, _inputSize), result.Slice(_rowInput[r] * size, size));
+                    break;
+                }
+
+            case PathMethod.Conductance:
+                for (int i = 0; i < call.LayerCount; i++)
+                {
+                    int layer = _layerList[i], width = _sizes[layer];
+                    var g = ws.Gradient(layer);
+                    var t = layer == 0 ? directions : ws.Tangent(layer);
+                    for (int r = 0; r < rows; r++) AddScaled(g.Slice(r * width, width), t.Slice(r * width, width), result.Slice(_rowInput[r] * size + _layerOffsets[i], width));
+                }
+
+                break;
+
+            case PathMethod.Influence:
+                {
+                    int width = _sizes[call.Layer];
+                    var g = ws.Gradient(call.Layer);
+                    for (int r = 0; r < rows; r++) TensorPrimitives.Add(result.Slice(_rowInput[r] * size, width), g.Slice(r * width, width), result.Slice(_rowInput[r] * size, width));
+                    break;
+                }
+
+            case PathMethod.Neuron:
+                {
+                    int layer = call.Layer, width = _sizes[layer];
+                    var seed = _layerSeed.AsSpan(0, rows * width);
+                    var selection = _selectionWeights.AsSpan(0, width);
+                    var g = ws.Gradient(layer);
+                    for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(g.Slice(r * width, width), selection, seed.Slice(r * width, width));
+                    _model.BackwardFrom(ws, layer, seed, rows, 0);
+                    var g0 = ws.Gradient(0);
+                    for (int r = 0; r < rows; r++) AddScaled(directions.Slice(r * _inputSize, _inputSize), Row(g0, r, _inputSize), result.Slice(_rowInput[r] * size, size));
+                    break;
+                }
+        }
+    }
+
+    /// <summary>The lowest node the backward must reach for the call's method.</summary>
+    private int LowestLayer(ref PathCall call) => call.Method switch
+    {
+        PathMethod.Gradient => 0,
+        PathMethod.Conductance => MinLayer(call.LayerCount),
+        _ => call.Layer,
+    };
+
+    private int MinLayer(int count)
+    {
+        int low = int.MaxValue;
+        for (int i = 0; i < count; i++) low = Math.Min(low, _layerList[i]);
+        return low;
+    }
+
+    private static Span<double> GrowDouble(ref double[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new double[length];
+        return buffer.AsSpan(0, length);
+    }
+}
