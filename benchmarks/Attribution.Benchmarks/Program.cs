@@ -12,8 +12,8 @@ using Axon.Model;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const int Batch = 64, Steps = 50;
-int repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-int stepBatch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+int repeats = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out int r0) ? r0 : 5;
+int stepBatch = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out int s0) ? s0 : 0;
 Console.WriteLine($"Axon attribution benchmark: batch {Batch}, n = {Steps} (Gauss–Legendre), float, {Environment.ProcessorCount} logical cores, best of {repeats}");
 Console.WriteLine();
 
@@ -21,6 +21,15 @@ var cnn = new FashionCnn();
 cnn.ResetParameters(1);
 var mlp = new FashionMlp();
 mlp.ResetParameters(1);
+if (args.Contains("--exact"))
+{
+    // --exact [limit]: the exact rule over the test set (all 10,000 images unless a limit follows).
+    int at = Array.IndexOf(args, "--exact");
+    int limit = at + 1 < args.Length && int.TryParse(args[at + 1], out int l) ? l : 10_000;
+    ExactRule.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), limit);
+    return;
+}
+
 if (args.Contains("--ablation"))
 {
     Ablations.Run(repeats);

@@ -7,8 +7,8 @@ namespace Axon.Attribution;
 // breakpoints every ReLU keeps its side and every max-pool its arg-max, so every unit's value is linear in α and the
 // gradient is constant. Each path is walked from α = 0: one forward and one tangent at α give every breaking unit's value
 // and slope, hence the next α at which any of them breaks (a ReLU input reaching zero, a pooling candidate overtaking
-// the window's maximum); the segment's constant gradient is taken at its midpoint — strictly inside, so the convention
-// at a breakpoint never matters — and added times the segment's length. Ties (several units breaking at the same α) end
+// the window's maximum); one backward on the same tape gives the segment's constant gradient, added times the segment's
+// length. Both are taken at a probe ε past α — inside the segment, so the convention at a breakpoint never matters. Ties (several units breaking at the same α) end
 // the segment once; a unit sitting at zero along a stretch (slope 0) never breaks; equal pooling candidates are ordered
 // by slope, the one that leads just after α counting as the maximum. Crossings closer than a rounding tolerance to α are
 // the breakpoint just passed, seen through rounding, and are skipped. Paths run side by side as the rows of one batch,
@@ -100,9 +100,8 @@ public sealed partial class Attributor<T>
                 step[s] = ahead + NextBreakpoint(ws, r, 1 - alpha[s] - ahead, probe / 8);
             }
 
-            // 2. The segment's constant gradient (and tangent), at its midpoint, weighted by the segment's length.
-            FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 0.5, step);
-            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            // 2. The segment's constant gradient, from the same tape: the probe lies inside the segment (or within ε of
+            // its end, when a breakpoint is that close), weighted by the segment's length.
             for (int r = 0; r < rows; r++)
             {
                 int s = slotOfRow[r], b = slotPath[s] / m;
@@ -110,9 +109,8 @@ public sealed partial class Attributor<T>
                 call.Target.WriteSeed(b, FromDouble(step[s]) * perPath, Row(_seeds, r, _outputSize));
             }
 
-            _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
             _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, lowest);
-            evaluations += 2L * rows;
+            evaluations += rows;
             AccumulateExact(ref call, rows, directions, result, sums);
 
             // 3. Advance; a finished path's slot takes the next path.
