@@ -28,6 +28,8 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     private T[] _carry = [];
     private T[] _difference = [];
     private T[] _coefficient = [];
+    private readonly RegionTiles<T>? _regionTiles;
+    private int _regionCount;
     private int _count;
     private int _resultSize;
     private int _rowCount;
@@ -50,6 +52,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         Seeds = new T[(long)capacity * _outputSize];
         Outputs = new T[(long)capacity * _outputSize];
         _rows = new PathRow<T>[capacity];
+        _regionTiles = RegionTiles<T>.Create(model);
     }
 
     public IDifferentiableModel<T> Model => _model;
@@ -57,6 +60,13 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     public int Capacity { get; }
 
     public bool SupportsAffinePrefix => true;
+
+    /// <summary>
+    /// Whether patch IG computes each region's tangent only on the region's forward cone (on by default), where the
+    /// model has a tiled pass (<see cref="ITiledTangent{T}"/>) that reaches the layer; off, every region runs a full
+    /// tangent pass. The results are the same to rounding.
+    /// </summary>
+    public bool UseRegionWindows { get; set; } = true;
 
     // The attributor's CPU-only paths (the affine prefix, the reference methods) work on these directly.
     internal ModelWorkspace<T> Workspace { get; }
@@ -95,7 +105,12 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
 
     public void SetSelection(ReadOnlySpan<T> weights) => weights.CopyTo(Grow(ref _selection, weights.Length));
 
-    public void SetRegions(ReadOnlySpan<T> indicators, int regionCount) => indicators.CopyTo(Grow(ref _regions, indicators.Length));
+    public void SetRegions(ReadOnlySpan<T> indicators, int regionCount)
+    {
+        indicators.CopyTo(Grow(ref _regions, indicators.Length));
+        _regionCount = regionCount;
+        _regionTiles?.SetRegions(indicators, regionCount);
+    }
 
     public void FillRows(ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<T> seeds)
     {
@@ -151,6 +166,35 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         var indicator = _regions.AsSpan(region * _inputSize, _inputSize);
         for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
         _model.Tangent(Workspace, masked, rows, stopAtLayer);
+    }
+
+    public void AccumulateRegions(int layer, int regionCount, int rows)
+    {
+        int size = _sizes[layer];
+        if (UseRegionWindows && _regionTiles is { } tiles && regionCount == _regionCount && tiles.Reaches(layer) && !HasTaps(layer))
+        {
+            tiles.Accumulate(Workspace, Directions.AsSpan(0, rows * _inputSize), _regions.AsSpan(0, regionCount * _inputSize), _rows.AsSpan(0, rows), layer, Result, _resultSize);
+            foreach (int q in tiles.FullRegions(layer))
+            {
+                Tangent(rows, layer, q);
+                AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * size);
+            }
+
+            return;
+        }
+
+        for (int q = 0; q < regionCount; q++)
+        {
+            Tangent(rows, layer, q);
+            AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * size);
+        }
+    }
+
+    /// <summary>Whether a tap is set on a node up to <paramref name="layer"/> (a tiled pass does not apply taps).</summary>
+    private bool HasTaps(int layer)
+    {
+        for (int l = 0; l <= layer; l++) if (Workspace.HasIntervention(l)) return true;
+        return false;
     }
 
     public void AccumulateProduct(RowTerm a, RowTerm b, int layer, int rows, int offset)

@@ -1,0 +1,265 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution.Backends;
+
+/// <summary>
+/// Patch IG's region tangents on tiles, for models with a tiled pass (<see cref="ITiledTangent{T}"/>). A region's
+/// masked direction is zero outside the region's bounding box, so at every node of the tiled chain its tangent is zero
+/// outside that box's forward cone (<see cref="ITiledTangent{T}.MapWindow"/>): the tangent is computed on the cone
+/// only, and the product with the layer's gradient only there. Regions whose cones have the same sizes at every node
+/// run as one tiled pass (rows × regions samples), so the convolutions stay large products. A region whose cone is
+/// most of the network (a large region, a mask spread over the input) runs the full pass instead.
+/// </summary>
+internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>A region whose tiles would hold more than this share of the full pass's elements runs the full pass.</summary>
+    private const double TiledShare = 0.6;
+
+    /// <summary>Tile elements of one node per tiled pass (bounds the tiles' memory; more regions make more passes).</summary>
+    private const long TileBudget = 1L << 18;
+
+    private readonly IDifferentiableModel<T> _model;
+    private readonly ITiledTangent<T> _tiled;
+    private readonly TileSet<T> _tiles;
+    private readonly int[] _sizes;
+    private readonly int[] _channels;
+    private readonly int _inputSize, _height, _width;
+
+    private SpatialWindow[] _boxes = [];
+    private int _regionCount;
+    private int _plannedLayer = -1;
+    private SpatialWindow[] _windows = []; // [region][node 0..layer]
+    private int[] _group = [];             // per region: its group, Full or Zero
+    private int[] _order = [];             // tiled regions, group after group
+    private int[] _groupStart = [];        // group g is _order[_groupStart[g].._groupStart[g + 1]]
+    private int[] _full = [];
+    private int[] _cursor = [];            // per group: its first region while grouping, then the next free slot while sorting
+    private int _groupCount;
+    private int _fullCount;
+
+    private const int Full = -1;
+    private const int Zero = -2;
+
+    private RegionTiles(IDifferentiableModel<T> model, ITiledTangent<T> tiled)
+    {
+        _model = model;
+        _tiled = tiled;
+        var layers = model.Layers;
+        _tiles = new TileSet<T>(layers, tiled.TiledDepth);
+        _sizes = [.. layers.Select(layer => layer.Size)];
+        _channels = [.. layers.Take(tiled.TiledDepth + 1).Select(layer => layer.Shape[0])];
+        _inputSize = model.InputSize;
+        _height = layers[0].Shape[1];
+        _width = layers[0].Shape[2];
+    }
+
+    /// <summary>The tiles of <paramref name="model"/>'s region tangents, or null when it has no tiled pass.</summary>
+    public static RegionTiles<T>? Create(IDifferentiableModel<T> model) =>
+        model is ITiledTangent<T> tiled && tiled.TiledDepth >= 1 && model.Layers[0].Shape.Count == 3 ? new RegionTiles<T>(model, tiled) : null;
+
+    /// <summary>Whether region tangents to <paramref name="layer"/> can run on tiles.</summary>
+    public bool Reaches(int layer) => layer >= 1 && layer <= _tiled.TiledDepth;
+
+    /// <summary>The regions (indicators: regions × InputSize): each one's bounding box over the input plane, every channel.</summary>
+    public void SetRegions(ReadOnlySpan<T> indicators, int regionCount)
+    {
+        _regionCount = regionCount;
+        _plannedLayer = -1;
+        if (_boxes.Length < regionCount) _boxes = new SpatialWindow[regionCount];
+        int plane = _height * _width;
+        for (int q = 0; q < regionCount; q++)
+        {
+            var indicator = indicators.Slice(q * _inputSize, _inputSize);
+            int top = int.MaxValue, bottom = -1, left = int.MaxValue, right = -1;
+            for (int i = indicator.IndexOfAnyExcept(T.Zero); i >= 0;)
+            {
+                int within = i % plane, y = within / _width, x = within % _width;
+                top = Math.Min(top, y);
+                bottom = Math.Max(bottom, y);
+                left = Math.Min(left, x);
+                right = Math.Max(right, x);
+                int next = indicator[(i + 1)..].IndexOfAnyExcept(T.Zero);
+                i = next < 0 ? -1 : i + 1 + next;
+            }
+
+            _boxes[q] = bottom < 0 ? default : new SpatialWindow(top, left, bottom - top + 1, right - left + 1);
+        }
+    }
+
+    /// <summary>The regions that run the full pass at <paramref name="layer"/> (the rest run on tiles or reach nothing).</summary>
+    public ReadOnlySpan<int> FullRegions(int layer)
+    {
+        Plan(layer);
+        return _full.AsSpan(0, _fullCount);
+    }
+
+    /// <summary>
+    /// result[input of r][q·width + j] += g_r[j]·t_{r,q}[j] for every tiled region q and row r, where t is the tangent at
+    /// <paramref name="layer"/> along direction r masked by region q, computed on tiles; j runs over q's cone only.
+    /// </summary>
+    public void Accumulate(ModelWorkspace<T> workspace, ReadOnlySpan<T> directions, ReadOnlySpan<T> indicators, ReadOnlySpan<PathRow<T>> rows,
+        int layer, Span<T> result, int resultSize)
+    {
+        Plan(layer);
+        int count = rows.Length, nodes = layer + 1;
+        var tiles = _tiles;
+        for (int g = 0; g < _groupCount; g++)
+        {
+            var members = _order.AsSpan(_groupStart[g], _groupStart[g + 1] - _groupStart[g]);
+            var sizes = _windows.AsSpan(members[0] * nodes, nodes);
+            long largest = 1;
+            for (int l = 0; l < nodes; l++) largest = Math.Max(largest, (long)_channels[l] * sizes[l].Area);
+            int perPass = (int)Math.Clamp(TileBudget / (count * largest), 1, members.Length);
+            for (int first = 0; first < members.Length; first += perPass)
+            {
+                var regions = members.Slice(first, Math.Min(perPass, members.Length - first));
+                tiles.Reset(regions.Length * count);
+                for (int l = 0; l < nodes; l++) tiles.SetSize(l, sizes[l].Height, sizes[l].Width);
+                for (int j = 0, s = 0; j < regions.Length; j++)
+                {
+                    var windows = _windows.AsSpan(regions[j] * nodes, nodes);
+                    for (int r = 0; r < count; r++, s++)
+                    {
+                        tiles.SetRow(s, r);
+                        for (int l = 0; l < nodes; l++) tiles.SetOrigin(l, s, windows[l].Top, windows[l].Left);
+                    }
+                }
+
+                FillInputTiles(directions, indicators, regions, count);
+                _tiled.TangentTiles(workspace, tiles, layer);
+                AddProducts(workspace.Gradient(layer), rows, regions, layer, result, resultSize);
+            }
+        }
+    }
+
+    /// <summary>Node 0's tiles: direction r ⊙ region q's indicator on q's box.</summary>
+    private void FillInputTiles(ReadOnlySpan<T> directions, ReadOnlySpan<T> indicators, ReadOnlySpan<int> regions, int count)
+    {
+        var tiles = _tiles;
+        int channels = _channels[0], height = tiles.Height(0), width = tiles.Width(0), tile = tiles.TileSize(0), plane = _height * _width;
+        var data = tiles.Data(0);
+        for (int j = 0, s = 0; j < regions.Length; j++)
+        {
+            var indicator = indicators.Slice(regions[j] * _inputSize, _inputSize);
+            var box = _boxes[regions[j]];
+            for (int r = 0; r < count; r++, s++)
+            {
+                var direction = directions.Slice(r * _inputSize, _inputSize);
+                var destination = data.Slice(s * tile, tile);
+                for (int c = 0, to = 0; c < channels; c++)
+                {
+                    for (int y = 0; y < height; y++, to += width)
+                    {
+                        int at = c * plane + (box.Top + y) * _width + box.Left;
+                        TensorPrimitives.Multiply(direction.Slice(at, width), indicator.Slice(at, width), destination.Slice(to, width));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds g ⊙ t over each sample's tile of <paramref name="layer"/> to its input's result for its region.</summary>
+    private void AddProducts(ReadOnlySpan<T> gradient, ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<int> regions, int layer, Span<T> result, int resultSize)
+    {
+        var tiles = _tiles;
+        int count = rows.Length, size = _sizes[layer], channels = _channels[layer];
+        int planeWidth = tiles.PlaneWidth(layer), plane = tiles.PlaneHeight(layer) * planeWidth;
+        int height = tiles.Height(layer), width = tiles.Width(layer), tile = tiles.TileSize(layer);
+        ReadOnlySpan<T> data = tiles.Data(layer);
+        for (int j = 0, s = 0; j < regions.Length; j++)
+        {
+            for (int r = 0; r < count; r++, s++)
+            {
+                var g = gradient.Slice(r * size, size);
+                var accumulator = result.Slice(rows[r].Input * resultSize + regions[j] * size, size);
+                var t = data.Slice(s * tile, tile);
+                int corner = tiles.Top(layer, s) * planeWidth + tiles.Left(layer, s);
+                for (int c = 0, from = 0; c < channels; c++)
+                {
+                    for (int y = 0; y < height; y++, from += width)
+                    {
+                        int at = c * plane + corner + y * planeWidth;
+                        MultiplyAdd(g.Slice(at, width), t.Slice(from, width), accumulator.Slice(at, width));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>a += x ⊙ y over a short run (a tile row: too short for a vector call to pay).</summary>
+    private static void MultiplyAdd(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> accumulator)
+    {
+        ref T a = ref MemoryMarshal.GetReference(accumulator);
+        ref T u = ref MemoryMarshal.GetReference(x);
+        ref T v = ref MemoryMarshal.GetReference(y);
+        for (int i = 0; i < accumulator.Length; i++) Unsafe.Add(ref a, i) += Unsafe.Add(ref u, i) * Unsafe.Add(ref v, i);
+    }
+
+    /// <summary>
+    /// Each region's windows at nodes 0..<paramref name="layer"/>; whether it runs on tiles, the full pass or not at all
+    /// (a cone that dies out: no output reads the region); the tiled ones grouped by their windows' sizes.
+    /// </summary>
+    private void Plan(int layer)
+    {
+        if (_plannedLayer == layer) return;
+        int nodes = layer + 1, regionCount = _regionCount;
+        Grow(ref _windows, (long)regionCount * nodes);
+        Grow(ref _group, regionCount);
+        Grow(ref _order, regionCount);
+        Grow(ref _full, regionCount);
+        Grow(ref _groupStart, regionCount + 1);
+        Grow(ref _cursor, regionCount);
+        long fullElements = 0;
+        for (int l = 1; l < nodes; l++) fullElements += _sizes[l];
+        _groupCount = 0;
+        _fullCount = 0;
+        for (int q = 0; q < regionCount; q++)
+        {
+            var windows = _windows.AsSpan(q * nodes, nodes);
+            windows[0] = _boxes[q];
+            long elements = 0;
+            bool reaches = !windows[0].IsEmpty;
+            for (int l = 1; l < nodes && reaches; l++)
+            {
+                windows[l] = _tiled.MapWindow(l, windows[l - 1]);
+                reaches = !windows[l].IsEmpty;
+                elements += (long)_channels[l] * windows[l].Area;
+            }
+
+            if (!reaches) _group[q] = Zero;
+            else if (elements > TiledShare * fullElements) _group[q] = Full;
+            else _group[q] = GroupOf(q, nodes);
+            if (_group[q] == Full) _full[_fullCount++] = q;
+        }
+
+        // Counting sort of the tiled regions by group, each group in region order.
+        _groupStart.AsSpan(0, _groupCount + 1).Clear();
+        for (int q = 0; q < regionCount; q++) if (_group[q] >= 0) _groupStart[_group[q] + 1]++;
+        for (int g = 0; g < _groupCount; g++) _groupStart[g + 1] += _groupStart[g];
+        _groupStart.AsSpan(0, _groupCount).CopyTo(_cursor);
+        for (int q = 0; q < regionCount; q++) if (_group[q] >= 0) _order[_cursor[_group[q]]++] = q;
+        _plannedLayer = layer;
+    }
+
+    /// <summary>The group whose windows have region q's sizes at every node; a new one when none has.</summary>
+    private int GroupOf(int q, int nodes)
+    {
+        var windows = _windows.AsSpan(q * nodes, nodes);
+        for (int g = 0; g < _groupCount; g++)
+        {
+            var other = _windows.AsSpan(_cursor[g] * nodes, nodes); // _cursor[g] holds group g's first region until the sort
+            bool same = true;
+            for (int l = 0; l < nodes && same; l++) same = other[l].Height == windows[l].Height && other[l].Width == windows[l].Width;
+            if (same) return g;
+        }
+
+        _cursor[_groupCount] = q;
+        return _groupCount++;
+    }
+
+    private static void Grow<TItem>(ref TItem[] buffer, long length)
+    {
+        if (buffer.Length < length) buffer = new TItem[length];
+    }
+}

@@ -1,0 +1,137 @@
+using Axon.Model;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// Tangent kernels of a tiled pass (<see cref="ITiledTangent{T}"/>): node <c>layer</c>'s tiles from node
+/// <c>layer</c> − 1's, for the nodes that mix neighbouring positions. Values outside a sample's input tile are taken
+/// as zero. Element-wise nodes and batch norm need none of these: their tiles are their input's, and the ordinary
+/// tangent kernels run on them (<see cref="TileSet{T}.Gather"/> brings the activations they read).
+/// </summary>
+public static class TileKernels
+{
+    /// <summary>
+    /// A convolution's tangent (no bias) on tiles: each sample's input tile is copied with zeros around it onto the
+    /// part of the (padded) input plane that its output tile reads, and one convolution without padding runs over all
+    /// samples.
+    /// </summary>
+    public static void Conv2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int stride, int padding)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        int from = layer - 1, count = tiles.Count;
+        int channels = tiles.Channels(from), outChannels = tiles.Channels(layer);
+        int inHeight = tiles.Height(from), inWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+        int height = (tiles.Height(layer) - 1) * stride + kernel, width = (tiles.Width(layer) - 1) * stride + kernel;
+        int paddedTile = channels * height * width;
+        var padded = tiles.Padded((long)count * paddedTile);
+        ReadOnlySpan<T> input = tiles.Data(from);
+        for (int s = 0; s < count; s++)
+        {
+            // Row y of the padded tile is input-tile row y0 + y; column x is input-tile column x0 + x.
+            int y0 = tiles.Top(layer, s) * stride - padding - tiles.Top(from, s);
+            int x0 = tiles.Left(layer, s) * stride - padding - tiles.Left(from, s);
+            int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
+            var sample = input.Slice(s * inTile, inTile);
+            var destination = padded.Slice(s * paddedTile, paddedTile);
+            for (int c = 0; c < channels; c++)
+            {
+                for (int y = 0; y < height; y++)
+                {
+                    var row = destination.Slice((c * height + y) * width, width);
+                    int iy = y0 + y;
+                    if ((uint)iy >= (uint)inHeight || end <= first)
+                    {
+                        row.Clear();
+                        continue;
+                    }
+
+                    row[..first].Clear();
+                    sample.Slice((c * inHeight + iy) * inWidth + x0 + first, end - first).CopyTo(row[first..end]);
+                    row[end..].Clear();
+                }
+            }
+        }
+
+        long scratch = Conv2dKernel.ScratchLength(count, channels, height, width, outChannels, kernel, stride, 0);
+        Conv2dKernel.Tangent(padded, weight, tiles.Data(layer), tiles.Scratch(scratch), count, channels, height, width, outChannels, kernel, stride, 0);
+    }
+
+    /// <summary>Max pooling's tangent on tiles: each output takes its recorded winner's tangent (zero outside the input tile).</summary>
+    /// <param name="argmax">The node's arg-max tape (tape rows × the node's size; per output, an index inside the row's input).</param>
+    public static void MaxPool2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<int> argmax)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        int from = layer - 1, channels = tiles.Channels(layer);
+        int inWidth = tiles.PlaneWidth(from), inPlane = tiles.PlaneHeight(from) * inWidth;
+        int outWidth = tiles.PlaneWidth(layer), outPlane = tiles.PlaneHeight(layer) * outWidth, outSize = channels * outPlane;
+        int tileHeight = tiles.Height(from), tileWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+        int height = tiles.Height(layer), width = tiles.Width(layer), outTile = tiles.TileSize(layer);
+        ReadOnlySpan<T> input = tiles.Data(from);
+        var output = tiles.Data(layer);
+        for (int s = 0; s < tiles.Count; s++)
+        {
+            var winners = argmax.Slice(tiles.Row(s) * outSize, outSize);
+            int top = tiles.Top(from, s), left = tiles.Left(from, s);
+            int corner = tiles.Top(layer, s) * outWidth + tiles.Left(layer, s);
+            var sample = input.Slice(s * inTile, inTile);
+            var values = output.Slice(s * outTile, outTile);
+            for (int c = 0, o = 0; c < channels; c++)
+            {
+                for (int y = 0; y < height; y++)
+                {
+                    var row = winners.Slice(c * outPlane + corner + y * outWidth, width);
+                    for (int x = 0; x < width; x++, o++)
+                    {
+                        int within = row[x] - c * inPlane;
+                        int iy = within / inWidth - top, ix = within % inWidth - left;
+                        values[o] = (uint)iy < (uint)tileHeight && (uint)ix < (uint)tileWidth ? sample[(c * tileHeight + iy) * tileWidth + ix] : T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Average pooling's tangent on tiles (kernel² positions per window, no padding).</summary>
+    public static void AvgPool2d<T>(TileSet<T> tiles, int layer, int kernel, int stride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        int from = layer - 1, channels = tiles.Channels(layer);
+        int tileHeight = tiles.Height(from), tileWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+        int height = tiles.Height(layer), width = tiles.Width(layer), outTile = tiles.TileSize(layer);
+        T scale = T.One / T.CreateChecked(kernel * kernel);
+        ReadOnlySpan<T> input = tiles.Data(from);
+        var output = tiles.Data(layer);
+        for (int s = 0; s < tiles.Count; s++)
+        {
+            int y0 = tiles.Top(layer, s) * stride - tiles.Top(from, s), x0 = tiles.Left(layer, s) * stride - tiles.Left(from, s);
+            var sample = input.Slice(s * inTile, inTile);
+            var values = output.Slice(s * outTile, outTile);
+            for (int c = 0, o = 0; c < channels; c++)
+            {
+                var plane = sample.Slice(c * tileHeight * tileWidth, tileHeight * tileWidth);
+                for (int y = 0; y < height; y++)
+                {
+                    for (int x = 0; x < width; x++, o++)
+                    {
+                        T sum = T.Zero;
+                        for (int ky = 0; ky < kernel; ky++)
+                        {
+                            int iy = y0 + y * stride + ky;
+                            if ((uint)iy >= (uint)tileHeight) continue;
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                int ix = x0 + x * stride + kx;
+                                if ((uint)ix < (uint)tileWidth) sum += plane[iy * tileWidth + ix];
+                            }
+                        }
+
+                        values[o] = sum * scale;
+                    }
+                }
+            }
+        }
+    }
+}
