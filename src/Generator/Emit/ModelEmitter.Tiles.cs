@@ -34,10 +34,10 @@ namespace Axon.Generator.Emit
 
             w.Line();
             w.Line("/// <summary>Forward mode on tiles over the last forward's tape (see ITiledTangent).</summary>");
-            using (w.Block($"void {tiled}.TangentTiles(global::Axon.Model.ModelWorkspace<{t}> workspace, global::Axon.Model.TileSet<{t}> tiles, int stopAtLayer)"))
+            using (w.Block($"void {tiled}.TangentTiles(global::Axon.Model.ModelWorkspace<{t}> workspace, global::Axon.Model.TileSet<{t}> tiles, int startAtLayer, int stopAtLayer)"))
             {
                 w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
-                w.Line($"int until = {Pass}.BeginTangentTiles(workspace, s_layers, tiles, stopAtLayer, {depth});");
+                w.Line($"int until = {Pass}.BeginTangentTiles(workspace, s_layers, tiles, startAtLayer, stopAtLayer, {depth});");
                 w.Line($"global::Axon.Model.ModelWorkspace<{t}> ws = workspace;");
                 w.Line("int batch = ws.Batch;");
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
@@ -45,7 +45,7 @@ namespace Axon.Generator.Emit
                 {
                     var node = model.Nodes[i];
                     w.Line("// " + NodeCode.Describe(model, node));
-                    using (w.Block($"if (until >= {i})"))
+                    using (w.Block($"if (startAtLayer <= {i} && {i} <= until)"))
                     {
                         NodeCode.WriteTileTangent(w, model, node);
                     }

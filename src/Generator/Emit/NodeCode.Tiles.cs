@@ -76,7 +76,7 @@ namespace Axon.Generator.Emit
                     w.Line($"{K}TileKernels.Conv2d<{t}>(tiles, {i}, {Param(model, node, 0)}, {h[2]}, {h[3]}, {h[4]});");
                     return;
                 case OpKind.MaxPool2d:
-                    w.Line($"{K}TileKernels.MaxPool2d<{t}>(tiles, {i}, {Indices(i)});");
+                    w.Line($"{K}TileKernels.MaxPool2d<{t}>(tiles, {i}, {Indices(i)}, {h[0]}, {h[1]});");
                     return;
                 case OpKind.AvgPool2d:
                     w.Line($"{K}TileKernels.AvgPool2d<{t}>(tiles, {i}, {h[0]}, {h[1]});");

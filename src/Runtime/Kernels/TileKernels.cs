@@ -12,8 +12,7 @@ public static class TileKernels
 {
     /// <summary>
     /// A convolution's tangent (no bias) on tiles: each sample's input tile is copied with zeros around it onto the
-    /// part of the (padded) input plane that its output tile reads, and one convolution without padding runs over all
-    /// samples.
+    /// part of the input plane that its output tile reads, and one convolution runs over all samples.
     /// </summary>
     public static void Conv2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int stride, int padding)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -22,15 +21,21 @@ public static class TileKernels
         int from = layer - 1, count = tiles.Count;
         int channels = tiles.Channels(from), outChannels = tiles.Channels(layer);
         int inHeight = tiles.Height(from), inWidth = tiles.Width(from), inTile = tiles.TileSize(from);
-        int height = (tiles.Height(layer) - 1) * stride + kernel, width = (tiles.Width(layer) - 1) * stride + kernel;
+        // A stride-1 convolution that keeps the plane's size runs on the output tile's box with its own padding: outside
+        // the box the input tangent is zero (beyond the input tile) or is padding. Others run without padding on the
+        // part of the padded plane that the output tile reads.
+        bool same = stride == 1 && 2 * padding == kernel - 1;
+        int shift = same ? 0 : padding;
+        int height = same ? tiles.Height(layer) : (tiles.Height(layer) - 1) * stride + kernel;
+        int width = same ? tiles.Width(layer) : (tiles.Width(layer) - 1) * stride + kernel;
         int paddedTile = channels * height * width;
         var padded = tiles.Padded((long)count * paddedTile);
         ReadOnlySpan<T> input = tiles.Data(from);
         for (int s = 0; s < count; s++)
         {
             // Row y of the padded tile is input-tile row y0 + y; column x is input-tile column x0 + x.
-            int y0 = tiles.Top(layer, s) * stride - padding - tiles.Top(from, s);
-            int x0 = tiles.Left(layer, s) * stride - padding - tiles.Left(from, s);
+            int y0 = tiles.Top(layer, s) * stride - shift - tiles.Top(from, s);
+            int x0 = tiles.Left(layer, s) * stride - shift - tiles.Left(from, s);
             int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
             var sample = input.Slice(s * inTile, inTile);
             var destination = padded.Slice(s * paddedTile, paddedTile);
@@ -53,13 +58,14 @@ public static class TileKernels
             }
         }
 
-        long scratch = Conv2dKernel.ScratchLength(count, channels, height, width, outChannels, kernel, stride, 0);
-        Conv2dKernel.Tangent(padded, weight, tiles.Data(layer), tiles.Scratch(scratch), count, channels, height, width, outChannels, kernel, stride, 0);
+        int pad = same ? padding : 0;
+        long scratch = Conv2dKernel.ScratchLength(count, channels, height, width, outChannels, kernel, stride, pad);
+        Conv2dKernel.Tangent(padded, weight, tiles.Data(layer), tiles.Scratch(scratch), count, channels, height, width, outChannels, kernel, stride, pad);
     }
 
     /// <summary>Max pooling's tangent on tiles: each output takes its recorded winner's tangent (zero outside the input tile).</summary>
     /// <param name="argmax">The node's arg-max tape (tape rows × the node's size; per output, an index inside the row's input).</param>
-    public static void MaxPool2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<int> argmax)
+    public static void MaxPool2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<int> argmax, int kernel, int stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(tiles);
@@ -73,24 +79,35 @@ public static class TileKernels
         for (int s = 0; s < tiles.Count; s++)
         {
             var winners = argmax.Slice(tiles.Row(s) * outSize, outSize);
-            int top = tiles.Top(from, s), left = tiles.Left(from, s);
-            int corner = tiles.Top(layer, s) * outWidth + tiles.Left(layer, s);
+            int top = tiles.Top(layer, s), left = tiles.Left(layer, s);
+            // The window of output (top + y, left + x) starts at input-tile row y·stride + y0, column x·stride + x0.
+            int y0 = top * stride - tiles.Top(from, s), x0 = left * stride - tiles.Left(from, s);
             var sample = input.Slice(s * inTile, inTile);
             var values = output.Slice(s * outTile, outTile);
             for (int c = 0, o = 0; c < channels; c++)
             {
+                var plane = sample.Slice(c * tileHeight * tileWidth, tileHeight * tileWidth);
                 for (int y = 0; y < height; y++)
                 {
-                    var row = winners.Slice(c * outPlane + corner + y * outWidth, width);
+                    var row = winners.Slice(c * outPlane + (top + y) * outWidth + left, width);
+                    int windowRow = c * inPlane + ((top + y) * stride) * inWidth + left * stride;
                     for (int x = 0; x < width; x++, o++)
                     {
-                        int within = row[x] - c * inPlane;
-                        int iy = within / inWidth - top, ix = within % inWidth - left;
-                        values[o] = (uint)iy < (uint)tileHeight && (uint)ix < (uint)tileWidth ? sample[(c * tileHeight + iy) * tileWidth + ix] : T.Zero;
+                        // The winner lies in its window: offset dy·W + dx from the window's corner, dy < kernel.
+                        int offset = row[x] - (windowRow + x * stride), dy = 0;
+                        while (offset >= inWidth && dy < kernel)
+                        {
+                            offset -= inWidth;
+                            dy++;
+                        }
+
+                        int iy = y0 + y * stride + dy, ix = x0 + x * stride + offset;
+                        values[o] = (uint)iy < (uint)tileHeight && (uint)ix < (uint)tileWidth ? plane[iy * tileWidth + ix] : T.Zero;
                     }
                 }
             }
         }
+
     }
 
     /// <summary>Average pooling's tangent on tiles (kernel² positions per window, no padding).</summary>

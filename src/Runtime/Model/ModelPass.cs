@@ -103,7 +103,7 @@ public static class ModelPass
     /// and point at recorded rows, and that no tap is set on the nodes the pass runs (tiles do not apply them); returns
     /// the last node the pass must reach.
     /// </summary>
-    public static int BeginTangentTiles<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, TileSet<T> tiles, int stopAtLayer, int depth)
+    public static int BeginTangentTiles<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, TileSet<T> tiles, int startAtLayer, int stopAtLayer, int depth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -113,6 +113,8 @@ public static class ModelPass
         int deepest = Math.Min(depth, tiles.Depth);
         if (stopAtLayer < 1 || stopAtLayer > deepest)
             throw new ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"A tiled pass runs to nodes 1..{deepest}.");
+        if (startAtLayer < 1 || startAtLayer > stopAtLayer)
+            throw new ArgumentOutOfRangeException(nameof(startAtLayer), startAtLayer, $"The pass starts at a node in 1..{stopAtLayer}.");
         for (int s = 0; s < tiles.Count; s++)
         {
             if ((uint)tiles.Row(s) >= (uint)workspace.Batch)

@@ -60,12 +60,13 @@ public interface ITiledTangent<T> where T : unmanaged, IFloatingPointIeee754<T>
     SpatialWindow MapWindow(int layer, SpatialWindow window);
 
     /// <summary>
-    /// Forward mode over the tape of the last forward, on tiles: given the tiles of node 0 (<see cref="TileSet{T}.Data"/>
-    /// of 0, each the input tangent of one tape row on one box, zero outside it), computes the tiles of nodes
-    /// 1..<paramref name="stopAtLayer"/> — exactly the tangent on each tile, when each node's tile holds the
-    /// <see cref="MapWindow"/> of the previous node's. Workspace tangents are left as they were.
+    /// Forward mode over the tape of the last forward, on tiles: given the tiles of node <paramref name="startAtLayer"/> − 1
+    /// (<see cref="TileSet{T}.Data"/>; for node 0 each sample's input tangent on its box, zero outside it), computes the
+    /// tiles of nodes <paramref name="startAtLayer"/>..<paramref name="stopAtLayer"/> — exactly the tangent on each
+    /// tile, when each node's tile holds the <see cref="MapWindow"/> of the previous node's. Workspace tangents are
+    /// left as they were.
     /// </summary>
-    void TangentTiles(ModelWorkspace<T> workspace, TileSet<T> tiles, int stopAtLayer);
+    void TangentTiles(ModelWorkspace<T> workspace, TileSet<T> tiles, int startAtLayer, int stopAtLayer);
 }
 
 /// <summary>

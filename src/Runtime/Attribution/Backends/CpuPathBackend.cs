@@ -68,6 +68,9 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     /// </summary>
     public bool UseRegionWindows { get; set; } = true;
 
+    /// <summary>Patch IG's region tangents on tiles; null when the model has no tiled pass.</summary>
+    internal RegionTiles<T>? RegionTiles => _regionTiles;
+
     // The attributor's CPU-only paths (the affine prefix, the reference methods) work on these directly.
     internal ModelWorkspace<T> Workspace { get; }
 

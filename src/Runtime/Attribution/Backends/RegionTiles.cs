@@ -37,6 +37,10 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     private int[] _cursor = [];            // per group: its first region while grouping, then the next free slot while sorting
     private int _groupCount;
     private int _fullCount;
+    private int[] _allRows = [];            // 0, 1, 2, … (every row a sample)
+    private int[] _directionOf = [];
+    private int[] _distinctRows = [];
+    private T[] _stage = [];
 
     private const int Full = -1;
     private const int Zero = -2;
@@ -87,6 +91,13 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         }
     }
 
+    /// <summary>How many of the regions run on tiles at <paramref name="layer"/>.</summary>
+    public int TiledRegions(int layer)
+    {
+        Plan(layer);
+        return _groupStart[_groupCount];
+    }
+
     /// <summary>The regions that run the full pass at <paramref name="layer"/> (the rest run on tiles or reach nothing).</summary>
     public ReadOnlySpan<int> FullRegions(int layer)
     {
@@ -98,12 +109,26 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     /// result[input of r][q·width + j] += g_r[j]·t_{r,q}[j] for every tiled region q and row r, where t is the tangent at
     /// <paramref name="layer"/> along direction r masked by region q, computed on tiles; j runs over q's cone only.
     /// </summary>
+    /// <remarks>
+    /// The network's leading affine nodes (a first convolution) have tangents that depend on the direction only, and the
+    /// rows of a chunk are mostly steps of one path: those nodes run once per distinct direction, and their tiles are
+    /// then copied to every row of that direction.
+    /// </remarks>
     public void Accumulate(ModelWorkspace<T> workspace, ReadOnlySpan<T> directions, ReadOnlySpan<T> indicators, ReadOnlySpan<PathRow<T>> rows,
         int layer, Span<T> result, int resultSize)
     {
         Plan(layer);
         int count = rows.Length, nodes = layer + 1;
-        var tiles = _tiles;
+        if (_allRows.Length < count)
+        {
+            _allRows = new int[count];
+            for (int r = 0; r < count; r++) _allRows[r] = r;
+        }
+
+        int shared = AffineNodes(layer);
+        int distinct = shared > 0 ? FindDistinctDirections(rows) : count;
+        var all = _allRows.AsSpan(0, count);
+        var representatives = _distinctRows.AsSpan(0, distinct);
         for (int g = 0; g < _groupCount; g++)
         {
             var members = _order.AsSpan(_groupStart[g], _groupStart[g + 1] - _groupStart[g]);
@@ -114,27 +139,85 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
             for (int first = 0; first < members.Length; first += perPass)
             {
                 var regions = members.Slice(first, Math.Min(perPass, members.Length - first));
-                tiles.Reset(regions.Length * count);
-                for (int l = 0; l < nodes; l++) tiles.SetSize(l, sizes[l].Height, sizes[l].Width);
-                for (int j = 0, s = 0; j < regions.Length; j++)
+                if (distinct < count)
                 {
-                    var windows = _windows.AsSpan(regions[j] * nodes, nodes);
-                    for (int r = 0; r < count; r++, s++)
+                    Prepare(regions, shared + 1, representatives);
+                    FillInputTiles(directions, indicators, regions, representatives);
+                    _tiled.TangentTiles(workspace, _tiles, 1, shared);
+                    int tile = _tiles.TileSize(shared);
+                    var stage = Grow(ref _stage, (long)regions.Length * distinct * tile);
+                    _tiles.Data(shared).CopyTo(stage);
+                    Prepare(regions, nodes, all);
+                    var data = _tiles.Data(shared);
+                    for (int j = 0, s = 0; j < regions.Length; j++)
                     {
-                        tiles.SetRow(s, r);
-                        for (int l = 0; l < nodes; l++) tiles.SetOrigin(l, s, windows[l].Top, windows[l].Left);
+                        for (int r = 0; r < count; r++, s++) stage.Slice((j * distinct + _directionOf[r]) * tile, tile).CopyTo(data.Slice(s * tile, tile));
                     }
+
+                    if (shared < layer) _tiled.TangentTiles(workspace, _tiles, shared + 1, layer);
+                }
+                else
+                {
+                    Prepare(regions, nodes, all);
+                    FillInputTiles(directions, indicators, regions, all);
+                    _tiled.TangentTiles(workspace, _tiles, 1, layer);
                 }
 
-                FillInputTiles(directions, indicators, regions, count);
-                _tiled.TangentTiles(workspace, tiles, layer);
                 AddProducts(workspace.Gradient(layer), rows, regions, layer, result, resultSize);
             }
         }
     }
 
-    /// <summary>Node 0's tiles: direction r ⊙ region q's indicator on q's box.</summary>
-    private void FillInputTiles(ReadOnlySpan<T> directions, ReadOnlySpan<T> indicators, ReadOnlySpan<int> regions, int count)
+    /// <summary>The last of the nodes 1..<paramref name="layer"/> that are all affine (0 when node 1 is not).</summary>
+    private int AffineNodes(int layer)
+    {
+        int last = 0;
+        while (last < layer && _model.Layers[last + 1].IsAffine) last++;
+        return last;
+    }
+
+    /// <summary>
+    /// Groups the rows by direction (rows of one input and one baseline have the same x − x′): <c>_directionOf[r]</c>
+    /// is row r's group, <c>_distinctRows[u]</c> the first row of group u. Returns the number of groups.
+    /// </summary>
+    private int FindDistinctDirections(ReadOnlySpan<PathRow<T>> rows)
+    {
+        Grow(ref _directionOf, rows.Length);
+        Grow(ref _distinctRows, rows.Length);
+        int distinct = 0;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int u = 0;
+            while (u < distinct && (rows[_distinctRows[u]].Input != rows[r].Input || rows[_distinctRows[u]].Baseline != rows[r].Baseline)) u++;
+            if (u == distinct) _distinctRows[distinct++] = r;
+            _directionOf[r] = u;
+        }
+
+        return distinct;
+    }
+
+    /// <summary>Sets up the tiles of nodes 0..<paramref name="nodes"/>−1 for samples (region j, row <paramref name="sampleRows"/>[i]).</summary>
+    private void Prepare(ReadOnlySpan<int> regions, int nodes, ReadOnlySpan<int> sampleRows)
+    {
+        var tiles = _tiles;
+        int allNodes = _plannedLayer + 1;
+        var sizes = _windows.AsSpan(regions[0] * allNodes, allNodes);
+        tiles.Reset(regions.Length * sampleRows.Length);
+        for (int l = 0; l < nodes; l++) tiles.SetSize(l, sizes[l].Height, sizes[l].Width);
+        for (int j = 0, s = 0; j < regions.Length; j++)
+        {
+            var windows = _windows.AsSpan(regions[j] * allNodes, allNodes);
+            foreach (int row in sampleRows)
+            {
+                tiles.SetRow(s, row);
+                for (int l = 0; l < nodes; l++) tiles.SetOrigin(l, s, windows[l].Top, windows[l].Left);
+                s++;
+            }
+        }
+    }
+
+    /// <summary>Node 0's tiles: direction (sample's row) ⊙ region q's indicator on q's box.</summary>
+    private void FillInputTiles(ReadOnlySpan<T> directions, ReadOnlySpan<T> indicators, ReadOnlySpan<int> regions, ReadOnlySpan<int> sampleRows)
     {
         var tiles = _tiles;
         int channels = _channels[0], height = tiles.Height(0), width = tiles.Width(0), tile = tiles.TileSize(0), plane = _height * _width;
@@ -143,10 +226,10 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         {
             var indicator = indicators.Slice(regions[j] * _inputSize, _inputSize);
             var box = _boxes[regions[j]];
-            for (int r = 0; r < count; r++, s++)
+            foreach (int row in sampleRows)
             {
-                var direction = directions.Slice(r * _inputSize, _inputSize);
-                var destination = data.Slice(s * tile, tile);
+                var direction = directions.Slice(row * _inputSize, _inputSize);
+                var destination = data.Slice(s++ * tile, tile);
                 for (int c = 0, to = 0; c < channels; c++)
                 {
                     for (int y = 0; y < height; y++, to += width)
@@ -258,8 +341,9 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         return _groupCount++;
     }
 
-    private static void Grow<TItem>(ref TItem[] buffer, long length)
+    private static Span<TItem> Grow<TItem>(ref TItem[] buffer, long length)
     {
         if (buffer.Length < length) buffer = new TItem[length];
+        return buffer.AsSpan(0, (int)length);
     }
 }
