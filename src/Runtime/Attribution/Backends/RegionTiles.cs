@@ -125,7 +125,14 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
             for (int r = 0; r < count; r++) _allRows[r] = r;
         }
 
-        int shared = AffineNodes(layer);
+        // Trailing point-wise nodes (activations, batch norm) fold into the gradient: g_L ⊙ t_L = (J_Lᵀ g_L) ⊙ t_{L−1}
+        // through such a node, so the tiles stop below them and one cheap reverse step moves g down instead.
+        int top = layer;
+        while (top > 1 && IsPointwise(_model.Layers[top].Kind)) top--;
+        if (top < layer && workspace.RescaleReference is null) _model.BackwardFrom(workspace, layer, workspace.Gradient(layer), count, top);
+        else top = layer;
+
+        int shared = Math.Min(AffineNodes(layer), top);
         int distinct = shared > 0 ? FindDistinctDirections(rows) : count;
         var all = _allRows.AsSpan(0, count);
         var representatives = _distinctRows.AsSpan(0, distinct);
@@ -147,26 +154,30 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
                     int tile = _tiles.TileSize(shared);
                     var stage = Grow(ref _stage, (long)regions.Length * distinct * tile);
                     _tiles.Data(shared).CopyTo(stage);
-                    Prepare(regions, nodes, all);
+                    Prepare(regions, top + 1, all);
                     var data = _tiles.Data(shared);
                     for (int j = 0, s = 0; j < regions.Length; j++)
                     {
                         for (int r = 0; r < count; r++, s++) stage.Slice((j * distinct + _directionOf[r]) * tile, tile).CopyTo(data.Slice(s * tile, tile));
                     }
 
-                    if (shared < layer) _tiled.TangentTiles(workspace, _tiles, shared + 1, layer);
+                    if (shared < top) _tiled.TangentTiles(workspace, _tiles, shared + 1, top);
                 }
                 else
                 {
-                    Prepare(regions, nodes, all);
+                    Prepare(regions, top + 1, all);
                     FillInputTiles(directions, indicators, regions, all);
-                    _tiled.TangentTiles(workspace, _tiles, 1, layer);
+                    _tiled.TangentTiles(workspace, _tiles, 1, top);
                 }
 
-                AddProducts(workspace.Gradient(layer), rows, regions, layer, result, resultSize);
+                AddProducts(workspace.Gradient(top), rows, regions, top, result, resultSize);
             }
         }
     }
+
+    /// <summary>Nodes whose output element j depends on input element j only (same shape).</summary>
+    private static bool IsPointwise(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh
+        or LayerKind.Gelu or LayerKind.Softplus or LayerKind.Activation or LayerKind.BatchNorm;
 
     /// <summary>The last of the nodes 1..<paramref name="layer"/> that are all affine (0 when node 1 is not).</summary>
     private int AffineNodes(int layer)
@@ -242,7 +253,10 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         }
     }
 
-    /// <summary>Adds g ⊙ t over each sample's tile of <paramref name="layer"/> to its input's result for its region.</summary>
+    /// <summary>
+    /// Adds g ⊙ t over each sample's tile of <paramref name="layer"/> to its input's result for its region (the attributed
+    /// layer, or a node below it with its shape when point-wise nodes were folded into g).
+    /// </summary>
     private void AddProducts(ReadOnlySpan<T> gradient, ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<int> regions, int layer, Span<T> result, int resultSize)
     {
         var tiles = _tiles;
