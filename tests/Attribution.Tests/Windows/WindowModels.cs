@@ -4,7 +4,8 @@ using Axon.Layers;
 namespace Axon.Attribution.Tests.Windows;
 
 // CNNs for the tiled (windowed) region tangents of patch IG: odd plane sizes, padding 0 and 1, stride 1 and 2, max
-// pooling (also overlapping: kernel 3, stride 2) and average pooling, batch norm, and every element-wise kind.
+// pooling (also overlapping: kernel 3, stride 2) and average pooling, batch norm, and every element-wise kind (a
+// [Differentiable] custom one too).
 
 [Differentiable(ElementType = ElementType.Double), InputShape(2, 11, 9)]
 public partial class WindowCnnPadded
@@ -36,9 +37,16 @@ public partial class WindowCnnOverlap
 {
     [Layer] private readonly Conv2d conv1 = new(1, 3, kernel: 3, padding: 1);
     [Layer] private readonly Softplus soft = new();
+    [Layer] private readonly Activation swish = new(nameof(WindowActivations.Swish));
     [Layer] private readonly MaxPool2d pool = new(3, 2);
     [Layer] private readonly Conv2d conv2 = new(3, 3, kernel: 3, stride: 2, padding: 1);
     [Layer] private readonly Gelu gelu = new();
     [Layer] private readonly Flatten flat = new();
     [Layer] private readonly Dense fc = new(12, 2);
+}
+
+public static partial class WindowActivations
+{
+    [Differentiable]
+    public static double Swish(double x) => x / (1 + Math.Exp(-x));
 }
