@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Axon.Model;
 
 namespace Axon.Attribution.Backends;
@@ -284,13 +285,37 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         }
     }
 
-    /// <summary>a += x ⊙ y over a short run (a tile row: too short for a vector call to pay).</summary>
+    /// <summary>
+    /// a += x ⊙ y over a short run (a tile row: too short for a vector call to pay). A run of one to two vectors takes two
+    /// overlapping vectors, both computed before either is stored, so the overlap is written twice with the same value.
+    /// </summary>
     private static void MultiplyAdd(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> accumulator)
     {
         ref T a = ref MemoryMarshal.GetReference(accumulator);
         ref T u = ref MemoryMarshal.GetReference(x);
         ref T v = ref MemoryMarshal.GetReference(y);
-        for (int i = 0; i < accumulator.Length; i++) Unsafe.Add(ref a, i) += Unsafe.Add(ref u, i) * Unsafe.Add(ref v, i);
+        int length = accumulator.Length;
+        if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported && length >= Vector128<T>.Count && length <= 2 * Vector128<T>.Count)
+        {
+            nuint tail = (nuint)(length - Vector128<T>.Count);
+            var head = Vector128.LoadUnsafe(ref a) + Vector128.LoadUnsafe(ref u) * Vector128.LoadUnsafe(ref v);
+            var end = Vector128.LoadUnsafe(ref a, tail) + Vector128.LoadUnsafe(ref u, tail) * Vector128.LoadUnsafe(ref v, tail);
+            head.StoreUnsafe(ref a);
+            end.StoreUnsafe(ref a, tail);
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count && length <= 2 * Vector256<T>.Count)
+        {
+            nuint tail = (nuint)(length - Vector256<T>.Count);
+            var head = Vector256.LoadUnsafe(ref a) + Vector256.LoadUnsafe(ref u) * Vector256.LoadUnsafe(ref v);
+            var end = Vector256.LoadUnsafe(ref a, tail) + Vector256.LoadUnsafe(ref u, tail) * Vector256.LoadUnsafe(ref v, tail);
+            head.StoreUnsafe(ref a);
+            end.StoreUnsafe(ref a, tail);
+            return;
+        }
+
+        for (int i = 0; i < length; i++) Unsafe.Add(ref a, i) += Unsafe.Add(ref u, i) * Unsafe.Add(ref v, i);
     }
 
     /// <summary>
