@@ -37,7 +37,7 @@ namespace Axon.Generator.Emit
             using (w.Block($"void {tiled}.TangentTiles(global::Axon.Model.ModelWorkspace<{t}> workspace, global::Axon.Model.TileSet<{t}> tiles, int startAtLayer, int stopAtLayer)"))
             {
                 w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
-                w.Line($"int until = {Pass}.BeginTangentTiles(workspace, s_layers, tiles, startAtLayer, stopAtLayer, {depth});");
+                w.Line($"int until = global::Axon.Model.TiledPass.Begin(workspace, s_layers, tiles, startAtLayer, stopAtLayer, {depth});");
                 w.Line($"global::Axon.Model.ModelWorkspace<{t}> ws = workspace;");
                 w.Line("int batch = ws.Batch;");
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");

@@ -97,35 +97,4 @@ public static class ModelPass
         inputTangent.CopyTo(workspace.TangentFor(0, batch));
         return until;
     }
-
-    /// <summary>
-    /// Starts <see cref="ITiledTangent{T}.TangentTiles"/>: checks the tape, that the tiles were made for this model
-    /// and point at recorded rows, and that no tap is set on the nodes the pass runs (tiles do not apply them); returns
-    /// the last node the pass must reach.
-    /// </summary>
-    public static int BeginTangentTiles<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, TileSet<T> tiles, int startAtLayer, int stopAtLayer, int depth)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(workspace);
-        ArgumentNullException.ThrowIfNull(tiles);
-        workspace.RequireTape(workspace.Batch);
-        if (!ReferenceEquals(tiles.Layers, layers)) throw new ArgumentException("These tiles were made for another model's nodes.", nameof(tiles));
-        int deepest = Math.Min(depth, tiles.Depth);
-        if (stopAtLayer < 1 || stopAtLayer > deepest)
-            throw new ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"A tiled pass runs to nodes 1..{deepest}.");
-        if (startAtLayer < 1 || startAtLayer > stopAtLayer)
-            throw new ArgumentOutOfRangeException(nameof(startAtLayer), startAtLayer, $"The pass starts at a node in 1..{stopAtLayer}.");
-        for (int s = 0; s < tiles.Count; s++)
-        {
-            if ((uint)tiles.Row(s) >= (uint)workspace.Batch)
-                throw new ArgumentException($"Tile sample {s} reads tape row {tiles.Row(s)}; the last forward recorded {workspace.Batch}.", nameof(tiles));
-        }
-
-        for (int l = 0; l <= stopAtLayer; l++)
-        {
-            if (workspace.HasIntervention(l)) throw new InvalidOperationException($"Node {l} has a tap, which a tiled pass does not apply: use Tangent.");
-        }
-
-        return stopAtLayer;
-    }
 }

@@ -27,8 +27,9 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly int[] _channels;
     private readonly int _inputSize, _height, _width;
 
+    private T[] _indicators = [];
     private SpatialWindow[] _boxes = [];
-    private int _regionCount;
+    private int _regionCount = -1;
     private int _plannedLayer = -1;
     private SpatialWindow[] _windows = []; // [region][node 0..layer]
     private int[] _group = [];             // per region: its group, Full or Zero
@@ -66,9 +67,14 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Whether region tangents to <paramref name="layer"/> can run on tiles.</summary>
     public bool Reaches(int layer) => layer >= 1 && layer <= _tiled.TiledDepth;
 
-    /// <summary>The regions (indicators: regions × InputSize): each one's bounding box over the input plane, every channel.</summary>
-    public void SetRegions(ReadOnlySpan<T> indicators, int regionCount)
+    /// <summary>
+    /// The regions (indicators: regions × InputSize) of the coming accumulations: each one's bounding box over the input
+    /// plane, every channel. Nothing is redone while they stay the same (one call's chunks).
+    /// </summary>
+    public void Track(ReadOnlySpan<T> indicators, int regionCount)
     {
+        if (regionCount == _regionCount && indicators.SequenceEqual(_indicators.AsSpan(0, Math.Min(_indicators.Length, indicators.Length)))) return;
+        indicators.CopyTo(Grow(ref _indicators, indicators.Length));
         _regionCount = regionCount;
         _plannedLayer = -1;
         if (_boxes.Length < regionCount) _boxes = new SpatialWindow[regionCount];
@@ -115,9 +121,9 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     /// rows of a chunk are mostly steps of one path: those nodes run once per distinct direction, and their tiles are
     /// then copied to every row of that direction.
     /// </remarks>
-    public void Accumulate(ModelWorkspace<T> workspace, ReadOnlySpan<T> directions, ReadOnlySpan<T> indicators, ReadOnlySpan<PathRow<T>> rows,
-        int layer, Span<T> result, int resultSize)
+    public void Accumulate(ModelWorkspace<T> workspace, ReadOnlySpan<T> directions, ReadOnlySpan<PathRow<T>> rows, int layer, Span<T> result, int resultSize)
     {
+        ReadOnlySpan<T> indicators = _indicators.AsSpan(0, _regionCount * _inputSize);
         Plan(layer);
         int count = rows.Length, nodes = layer + 1;
         if (_allRows.Length < count)

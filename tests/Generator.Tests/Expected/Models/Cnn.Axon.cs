@@ -333,7 +333,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
     void global::Axon.Model.ITiledTangent<float>.TangentTiles(global::Axon.Model.ModelWorkspace<float> workspace, global::Axon.Model.TileSet<float> tiles, int startAtLayer, int stopAtLayer)
     {
         global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
-        int until = global::Axon.Model.ModelPass.BeginTangentTiles(workspace, s_layers, tiles, startAtLayer, stopAtLayer, 4);
+        int until = global::Axon.Model.TiledPass.Begin(workspace, s_layers, tiles, startAtLayer, stopAtLayer, 4);
         global::Axon.Model.ModelWorkspace<float> ws = workspace;
         int batch = ws.Batch;
         global::System.ReadOnlySpan<float> p = _parameters;
