@@ -64,7 +64,11 @@ public static class TileKernels
     }
 
     /// <summary>Max pooling's tangent on tiles: each output takes its recorded winner's tangent (zero outside the input tile).</summary>
+    /// <param name="tiles">The tiles; node <paramref name="layer"/>'s are written.</param>
+    /// <param name="layer">The pooling node.</param>
     /// <param name="argmax">The node's arg-max tape (tape rows × the node's size; per output, an index inside the row's input).</param>
+    /// <param name="kernel">The pooling window's size.</param>
+    /// <param name="stride">The pooling's stride.</param>
     public static void MaxPool2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<int> argmax, int kernel, int stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

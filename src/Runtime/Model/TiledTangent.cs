@@ -6,8 +6,13 @@ namespace Axon.Model;
 /// A box of the plane of a [C, H, W] node, on every channel: rows <see cref="Top"/>..Top+Height−1 and columns
 /// <see cref="Left"/>..Left+Width−1. Empty when <see cref="Height"/> or <see cref="Width"/> is 0.
 /// </summary>
+/// <param name="Top">The first row.</param>
+/// <param name="Left">The first column.</param>
+/// <param name="Height">Rows.</param>
+/// <param name="Width">Columns.</param>
 public readonly record struct SpatialWindow(int Top, int Left, int Height, int Width)
 {
+    /// <summary>Whether the box holds no position.</summary>
     public bool IsEmpty => Height <= 0 || Width <= 0;
 
     /// <summary>Positions of the box (0 when empty).</summary>
@@ -27,6 +32,7 @@ public readonly record struct SpatialWindow(int Top, int Left, int Height, int W
         return rows <= 0 || columns <= 0 ? default : new SpatialWindow(top, left, rows, columns);
     }
 
+    /// <summary>The rows and columns, or "empty".</summary>
     public override string ToString() => IsEmpty ? "empty" : $"rows {Top}..{Top + Height - 1}, columns {Left}..{Left + Width - 1}";
 
     /// <summary>Output o reads inputs o·stride − padding … o·stride − padding + kernel − 1.</summary>
@@ -198,20 +204,28 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
         _origins[at + 1] = left;
     }
 
+    /// <summary>The tape row sample <paramref name="sample"/> reads.</summary>
     public int Row(int sample) => _rows[sample];
 
+    /// <summary>The plane row where sample <paramref name="sample"/>'s tile of node <paramref name="layer"/> starts.</summary>
     public int Top(int layer, int sample) => _origins[2 * ((long)layer * _capacity + sample)];
 
+    /// <summary>The plane column where sample <paramref name="sample"/>'s tile of node <paramref name="layer"/> starts.</summary>
     public int Left(int layer, int sample) => _origins[2 * ((long)layer * _capacity + sample) + 1];
 
+    /// <summary>Channels of node <paramref name="layer"/>.</summary>
     public int Channels(int layer) => _channels[layer];
 
+    /// <summary>Rows of node <paramref name="layer"/>'s plane.</summary>
     public int PlaneHeight(int layer) => _planeHeights[layer];
 
+    /// <summary>Columns of node <paramref name="layer"/>'s plane.</summary>
     public int PlaneWidth(int layer) => _planeWidths[layer];
 
+    /// <summary>Rows of node <paramref name="layer"/>'s tiles.</summary>
     public int Height(int layer) => _heights[layer];
 
+    /// <summary>Columns of node <paramref name="layer"/>'s tiles.</summary>
     public int Width(int layer) => _widths[layer];
 
     /// <summary>Elements of one sample's tile of node <paramref name="layer"/>.</summary>
