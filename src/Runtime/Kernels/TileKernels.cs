@@ -31,29 +31,22 @@ public static class TileKernels
         int paddedTile = channels * height * width;
         var padded = tiles.Padded((long)count * paddedTile);
         ReadOnlySpan<T> input = tiles.Data(from);
+        padded.Clear(); // one pass of zeros, then only the input tiles' rows are copied in
         for (int s = 0; s < count; s++)
         {
             // Row y of the padded tile is input-tile row y0 + y; column x is input-tile column x0 + x.
             int y0 = tiles.Top(layer, s) * stride - shift - tiles.Top(from, s);
             int x0 = tiles.Left(layer, s) * stride - shift - tiles.Left(from, s);
             int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
+            int rowFirst = Math.Max(0, -y0), rowEnd = Math.Min(height, inHeight - y0);
+            if (end <= first || rowEnd <= rowFirst) continue;
             var sample = input.Slice(s * inTile, inTile);
             var destination = padded.Slice(s * paddedTile, paddedTile);
             for (int c = 0; c < channels; c++)
             {
-                for (int y = 0; y < height; y++)
+                for (int y = rowFirst; y < rowEnd; y++)
                 {
-                    var row = destination.Slice((c * height + y) * width, width);
-                    int iy = y0 + y;
-                    if ((uint)iy >= (uint)inHeight || end <= first)
-                    {
-                        row.Clear();
-                        continue;
-                    }
-
-                    row[..first].Clear();
-                    sample.Slice((c * inHeight + iy) * inWidth + x0 + first, end - first).CopyTo(row[first..end]);
-                    row[end..].Clear();
+                    sample.Slice((c * inHeight + y0 + y) * inWidth + x0 + first, end - first).CopyTo(destination.Slice((c * height + y) * width + first, end - first));
                 }
             }
         }
