@@ -29,7 +29,8 @@ namespace Axon.Generator.Emit
 
             string t = model.ElementTypeName;
             w.Line("[global::Axon.Model.GeneratedNetwork(" + Quote(NetworkDescriptionCodec.Encode(model)) + ")]");
-            w.Open($"partial {model.TypeKeyword} {Identifiers.Escape(model.ClassName)} : global::Axon.Model.IDifferentiableModel<{t}>");
+            string? tiled = TiledInterface(model);
+            w.Open($"partial {model.TypeKeyword} {Identifiers.Escape(model.ClassName)} : global::Axon.Model.IDifferentiableModel<{t}>" + (tiled is null ? "" : ", " + tiled));
             WriteMetadata(w, model);
             w.Line();
             WriteParameters(w, model);
@@ -41,6 +42,7 @@ namespace Axon.Generator.Emit
             WriteBackward(w, model);
             w.Line();
             WriteTangent(w, model);
+            if (tiled is not null) WriteTiledTangent(w, model);
             w.Close();
 
             foreach (var _ in model.ContainingTypes) w.Close();

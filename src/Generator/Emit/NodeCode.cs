@@ -8,7 +8,7 @@ namespace Axon.Generator.Emit
     /// runtime kernels (Axon.Kernels) with every shape written as a literal. Inside the passes, <c>ws</c> is the
     /// workspace, <c>p</c> the parameters, <c>pg</c> the parameter gradient (maybe empty) and <c>batch</c> the batch.
     /// </summary>
-    internal static class NodeCode
+    internal static partial class NodeCode
     {
         private const string K = "global::Axon.Kernels.";
 

@@ -426,15 +426,10 @@ public sealed partial class Attributor<T>
 
             case PathMethod.Patch:
                 {
-                    int layer = call.Layer, width = _sizes[layer];
+                    int layer = call.Layer;
                     backend.Backward(rows, layer);
                     AccumulateDeltas(plan, layer, rows);
-                    for (int q = 0; q < call.RegionCount; q++)
-                    {
-                        backend.Tangent(rows, layer, q);
-                        backend.AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * width);
-                    }
-
+                    backend.AccumulateRegions(layer, call.RegionCount, rows);
                     break;
                 }
 

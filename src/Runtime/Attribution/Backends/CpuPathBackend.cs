@@ -28,6 +28,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     private T[] _carry = [];
     private T[] _difference = [];
     private T[] _coefficient = [];
+    private readonly RegionTiles<T>? _regionTiles;
     private int _count;
     private int _resultSize;
     private int _rowCount;
@@ -50,6 +51,7 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
         Seeds = new T[(long)capacity * _outputSize];
         Outputs = new T[(long)capacity * _outputSize];
         _rows = new PathRow<T>[capacity];
+        _regionTiles = RegionTiles<T>.Create(model);
     }
 
     /// <inheritdoc/>
@@ -245,6 +247,50 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     /// <summary>Nothing to release: the backend's buffers are managed arrays.</summary>
     public void Dispose()
     {
+    }
+
+    /// <summary>
+    /// Whether patch IG computes each region's tangent only on the region's forward cone (on by default), where the
+    /// model has a tiled pass (<see cref="ITiledTangent{T}"/>) that reaches the layer; off, every region runs a full
+    /// tangent pass. The results are the same to rounding.
+    /// </summary>
+    public bool UseRegionWindows { get; set; } = true;
+
+    /// <summary>Patch IG's region tangents on tiles; null when the model has no tiled pass.</summary>
+    internal RegionTiles<T>? RegionTiles => _regionTiles;
+
+    /// <summary>
+    /// Patch IG's terms of every region; with <see cref="UseRegionWindows"/>, each region's tangent on its forward cone
+    /// only (tiles of the forward cone, RegionTiles), the regions whose cone is most of the network by a full pass.
+    /// </summary>
+    public void AccumulateRegions(int layer, int regionCount, int rows)
+    {
+        int size = _sizes[layer];
+        if (UseRegionWindows && _regionTiles is { } tiles && tiles.Reaches(layer) && !HasTaps(layer))
+        {
+            tiles.Track(_regions.AsSpan(0, regionCount * _inputSize), regionCount);
+            tiles.Accumulate(Workspace, Directions.AsSpan(0, rows * _inputSize), _rows.AsSpan(0, rows), layer, Result, _resultSize);
+            foreach (int q in tiles.FullRegions(layer))
+            {
+                Tangent(rows, layer, q);
+                AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * size);
+            }
+
+            return;
+        }
+
+        for (int q = 0; q < regionCount; q++)
+        {
+            Tangent(rows, layer, q);
+            AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * size);
+        }
+    }
+
+    /// <summary>Whether a tap is set on a node up to <paramref name="layer"/> (a tiled pass does not apply taps).</summary>
+    private bool HasTaps(int layer)
+    {
+        for (int l = 0; l <= layer; l++) if (Workspace.HasIntervention(l)) return true;
+        return false;
     }
 
     private int Width(RowTerm term, int layer) => term switch

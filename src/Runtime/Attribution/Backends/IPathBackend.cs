@@ -69,6 +69,22 @@ public interface IPathBackend<T> : IDisposable where T : unmanaged, IFloatingPoi
     void Tangent(int rows, int stopAtLayer, int region = -1);
 
     /// <summary>
+    /// Patch IG's term of every region at <paramref name="layer"/>: result[input of r][q·size + j] += g_r[j]·t_{r,q}[j]
+    /// for regions q = 0..<paramref name="regionCount"/>−1, with g the layer's gradient and t_{r,q} the layer's tangent
+    /// along direction r masked by region q (<see cref="SetRegions"/>). This default runs one <see cref="Tangent"/> per
+    /// region; a backend may compute each region's tangent only where it can be nonzero.
+    /// </summary>
+    void AccumulateRegions(int layer, int regionCount, int rows)
+    {
+        int size = Model.Layers[layer].Size;
+        for (int q = 0; q < regionCount; q++)
+        {
+            Tangent(rows, layer, q);
+            AccumulateProduct(RowTerm.Gradient, RowTerm.Tangent, layer, rows, q * size);
+        }
+    }
+
+    /// <summary>
     /// result[input of r][offset + j] += a_r[j]·b_r[j] for j below the width of <paramref name="b"/> (the layer's size, or the
     /// input size for <see cref="RowTerm.Direction"/>), over every row.
     /// </summary>

@@ -4,7 +4,7 @@
 #pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>
 
 [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||1,28,28||0|-1||1;1|Conv1|Conv2d|0|8,28,28|1,8,3,1,1,1|0|0||1;2|Bn1|BatchNorm|1|8,28,28|8|1E-05|2||1;3|Act1|LeakyReLU|2|8,28,28||0.2|-1||1;4|Pool1|MaxPool2d|3|8,14,14|2,2|0|-1||1;5|Flat|Flatten|4|1568||0|-1||1;6|Fc|Dense|5|10|1568,10,1|0|6||1;7|Out|LogSoftmax|6|10||0|-1||1;#;Conv1.weight|1|8,1,3,3|0|72|1|Uniform|0.3333333333333333;Conv1.bias|1|8|72|8|1|Uniform|0.3333333333333333;Bn1.weight|2|8|80|8|1|Ones|0;Bn1.bias|2|8|88|8|1|Zeros|0;Bn1.running_mean|2|8|96|8|0|Zeros|0;Bn1.running_var|2|8|104|8|0|Ones|0;Fc.weight|6|10,1568|112|15680|1|Uniform|0.025253813613805267;Fc.bias|6|10|15792|10|1|Uniform|0.025253813613805267")]
-partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
+partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.ITiledTangent<float>
 {
     /// <summary>Elements per input sample; the input shape is [1, 28, 28].</summary>
     public const int InputSize = 784;
@@ -318,6 +318,53 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>
         {
             global::Axon.Kernels.LogSoftmaxKernel.Tangent<float>(ws.ActivationFor(7, batch), ws.TangentFor(6, batch), ws.TangentFor(7, batch), batch, 10);
             ws.MaskDerivative(7, ws.TangentFor(7, batch), batch);
+        }
+    }
+
+    /// <summary>Nodes 1..4 are local in space: a tangent's support grows by a known window per node.</summary>
+    int global::Axon.Model.ITiledTangent<float>.TiledDepth => 4;
+
+    /// <summary>The window of node <paramref name="layer"/> that a tangent zero outside <paramref name="window"/> of the node before it reaches.</summary>
+    global::Axon.Model.SpatialWindow global::Axon.Model.ITiledTangent<float>.MapWindow(int layer, global::Axon.Model.SpatialWindow window)
+    {
+        switch (layer)
+        {
+            case 1: return global::Axon.Model.SpatialWindow.ThroughSlidingWindow(window, 28, 28, 3, 1, 1);
+            case 2: return window;
+            case 3: return window;
+            case 4: return global::Axon.Model.SpatialWindow.ThroughSlidingWindow(window, 28, 28, 2, 2, 0);
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "A tiled pass runs to nodes 1..4.");
+        }
+    }
+
+    /// <summary>Forward mode on tiles over the last forward's tape (see ITiledTangent).</summary>
+    void global::Axon.Model.ITiledTangent<float>.TangentTiles(global::Axon.Model.ModelWorkspace<float> workspace, global::Axon.Model.TileSet<float> tiles, int startAtLayer, int stopAtLayer)
+    {
+        global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
+        int until = global::Axon.Model.TiledPass.Begin(workspace, s_layers, tiles, startAtLayer, stopAtLayer, 4);
+        global::Axon.Model.ModelWorkspace<float> ws = workspace;
+        int batch = ws.Batch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        // 1: Conv1 (Conv2d) [1×28×28] -> [8×28×28]
+        if (startAtLayer <= 1 && 1 <= until)
+        {
+            global::Axon.Kernels.TileKernels.Conv2d<float>(tiles, 1, p.Slice(0, 72), 3, 1, 1);
+        }
+        // 2: Bn1 (BatchNorm) [8×28×28] -> [8×28×28]
+        if (startAtLayer <= 2 && 2 <= until)
+        {
+            global::Axon.Kernels.BatchNormKernel.Tangent<float>(tiles.Data(1), p.Slice(80, 8), p.Slice(104, 8), 1E-05f, tiles.Data(2), tiles.Count, 8, tiles.Height(2) * tiles.Width(2));
+        }
+        // 3: Act1 (LeakyReLU) [8×28×28] -> [8×28×28]
+        if (startAtLayer <= 3 && 3 <= until)
+        {
+            global::System.ReadOnlySpan<float> x = tiles.Gather(2, ws.ActivationFor(2, batch), 0);
+            global::Axon.Kernels.LeakyReluKernel.Tangent<float>(x, x, tiles.Data(2), tiles.Data(3), 0.2f);
+        }
+        // 4: Pool1 (MaxPool2d) [8×28×28] -> [8×14×14]
+        if (startAtLayer <= 4 && 4 <= until)
+        {
+            global::Axon.Kernels.TileKernels.MaxPool2d<float>(tiles, 4, ws.IndicesFor(4, batch), 2, 2);
         }
     }
 }

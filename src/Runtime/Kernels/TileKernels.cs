@@ -1,0 +1,151 @@
+using Axon.Model;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// Tangent kernels of a tiled pass (<see cref="ITiledTangent{T}"/>): node <c>layer</c>'s tiles from node
+/// <c>layer</c> − 1's, for the nodes that mix neighbouring positions. Values outside a sample's input tile are taken
+/// as zero. Element-wise nodes and batch norm need none of these: their tiles are their input's, and the ordinary
+/// tangent kernels run on them (<see cref="TileSet{T}.Gather"/> brings the activations they read).
+/// </summary>
+public static class TileKernels
+{
+    /// <summary>
+    /// A convolution's tangent (no bias) on tiles: each sample's input tile is copied with zeros around it onto the
+    /// part of the input plane that its output tile reads, and one convolution runs over all samples.
+    /// </summary>
+    public static void Conv2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int stride, int padding)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        int from = layer - 1, count = tiles.Count;
+        int channels = tiles.Channels(from), outChannels = tiles.Channels(layer);
+        int inHeight = tiles.Height(from), inWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+        // A stride-1 convolution that keeps the plane's size runs on the output tile's box with its own padding: outside
+        // the box the input tangent is zero (beyond the input tile) or is padding. Others run without padding on the
+        // part of the padded plane that the output tile reads.
+        bool same = stride == 1 && 2 * padding == kernel - 1;
+        int shift = same ? 0 : padding;
+        int height = same ? tiles.Height(layer) : (tiles.Height(layer) - 1) * stride + kernel;
+        int width = same ? tiles.Width(layer) : (tiles.Width(layer) - 1) * stride + kernel;
+        int paddedTile = channels * height * width;
+        var padded = tiles.Padded((long)count * paddedTile);
+        ReadOnlySpan<T> input = tiles.Data(from);
+        padded.Clear(); // one pass of zeros, then only the input tiles' rows are copied in
+        for (int s = 0; s < count; s++)
+        {
+            // Row y of the padded tile is input-tile row y0 + y; column x is input-tile column x0 + x.
+            int y0 = tiles.Top(layer, s) * stride - shift - tiles.Top(from, s);
+            int x0 = tiles.Left(layer, s) * stride - shift - tiles.Left(from, s);
+            int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
+            int rowFirst = Math.Max(0, -y0), rowEnd = Math.Min(height, inHeight - y0);
+            if (end <= first || rowEnd <= rowFirst) continue;
+            var sample = input.Slice(s * inTile, inTile);
+            var destination = padded.Slice(s * paddedTile, paddedTile);
+            for (int c = 0; c < channels; c++)
+            {
+                for (int y = rowFirst; y < rowEnd; y++)
+                {
+                    sample.Slice((c * inHeight + y0 + y) * inWidth + x0 + first, end - first).CopyTo(destination.Slice((c * height + y) * width + first, end - first));
+                }
+            }
+        }
+
+        int pad = same ? padding : 0;
+        long scratch = Conv2dKernel.ScratchLength(count, channels, height, width, outChannels, kernel, stride, pad);
+        Conv2dKernel.Tangent(padded, weight, tiles.Data(layer), tiles.Scratch(scratch), count, channels, height, width, outChannels, kernel, stride, pad);
+    }
+
+    /// <summary>Max pooling's tangent on tiles: each output takes its recorded winner's tangent (zero outside the input tile).</summary>
+    /// <param name="tiles">The tiles; node <paramref name="layer"/>'s are written.</param>
+    /// <param name="layer">The pooling node.</param>
+    /// <param name="argmax">The node's arg-max tape (tape rows × the node's size; per output, an index inside the row's input).</param>
+    /// <param name="kernel">The pooling window's size.</param>
+    /// <param name="stride">The pooling's stride.</param>
+    public static void MaxPool2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<int> argmax, int kernel, int stride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        int from = layer - 1, channels = tiles.Channels(layer);
+        int inWidth = tiles.PlaneWidth(from), inPlane = tiles.PlaneHeight(from) * inWidth;
+        int outWidth = tiles.PlaneWidth(layer), outPlane = tiles.PlaneHeight(layer) * outWidth, outSize = channels * outPlane;
+        int tileHeight = tiles.Height(from), tileWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+        int height = tiles.Height(layer), width = tiles.Width(layer), outTile = tiles.TileSize(layer);
+        ReadOnlySpan<T> input = tiles.Data(from);
+        var output = tiles.Data(layer);
+        for (int s = 0; s < tiles.Count; s++)
+        {
+            var winners = argmax.Slice(tiles.Row(s) * outSize, outSize);
+            int top = tiles.Top(layer, s), left = tiles.Left(layer, s);
+            // The window of output (top + y, left + x) starts at input-tile row y·stride + y0, column x·stride + x0.
+            int y0 = top * stride - tiles.Top(from, s), x0 = left * stride - tiles.Left(from, s);
+            var sample = input.Slice(s * inTile, inTile);
+            var values = output.Slice(s * outTile, outTile);
+            for (int c = 0, o = 0; c < channels; c++)
+            {
+                var plane = sample.Slice(c * tileHeight * tileWidth, tileHeight * tileWidth);
+                for (int y = 0; y < height; y++)
+                {
+                    var row = winners.Slice(c * outPlane + (top + y) * outWidth + left, width);
+                    int windowRow = c * inPlane + ((top + y) * stride) * inWidth + left * stride;
+                    for (int x = 0; x < width; x++, o++)
+                    {
+                        // The winner lies in its window: offset dy·W + dx from the window's corner, dy < kernel.
+                        int offset = row[x] - (windowRow + x * stride), dy = 0;
+                        while (offset >= inWidth && dy < kernel)
+                        {
+                            offset -= inWidth;
+                            dy++;
+                        }
+
+                        int iy = y0 + y * stride + dy, ix = x0 + x * stride + offset;
+                        values[o] = (uint)iy < (uint)tileHeight && (uint)ix < (uint)tileWidth ? plane[iy * tileWidth + ix] : T.Zero;
+                    }
+                }
+            }
+        }
+
+    }
+
+    /// <summary>Average pooling's tangent on tiles (kernel² positions per window, no padding).</summary>
+    public static void AvgPool2d<T>(TileSet<T> tiles, int layer, int kernel, int stride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        int from = layer - 1, channels = tiles.Channels(layer);
+        int tileHeight = tiles.Height(from), tileWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+        int height = tiles.Height(layer), width = tiles.Width(layer), outTile = tiles.TileSize(layer);
+        T scale = T.One / T.CreateChecked(kernel * kernel);
+        ReadOnlySpan<T> input = tiles.Data(from);
+        var output = tiles.Data(layer);
+        for (int s = 0; s < tiles.Count; s++)
+        {
+            int y0 = tiles.Top(layer, s) * stride - tiles.Top(from, s), x0 = tiles.Left(layer, s) * stride - tiles.Left(from, s);
+            var sample = input.Slice(s * inTile, inTile);
+            var values = output.Slice(s * outTile, outTile);
+            for (int c = 0, o = 0; c < channels; c++)
+            {
+                var plane = sample.Slice(c * tileHeight * tileWidth, tileHeight * tileWidth);
+                for (int y = 0; y < height; y++)
+                {
+                    for (int x = 0; x < width; x++, o++)
+                    {
+                        T sum = T.Zero;
+                        for (int ky = 0; ky < kernel; ky++)
+                        {
+                            int iy = y0 + y * stride + ky;
+                            if ((uint)iy >= (uint)tileHeight) continue;
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                int ix = x0 + x * stride + kx;
+                                if ((uint)ix < (uint)tileWidth) sum += plane[iy * tileWidth + ix];
+                            }
+                        }
+
+                        values[o] = sum * scale;
+                    }
+                }
+            }
+        }
+    }
+}
