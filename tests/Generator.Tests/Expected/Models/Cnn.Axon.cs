@@ -28,14 +28,14 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
 
     private static readonly global::Axon.Model.LayerInfo[] s_layers =
     {
-        new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 1, 28, 28 }, 0, new int[] {  }, true),
-        new global::Axon.Model.LayerInfo("Conv1", global::Axon.Model.LayerKind.Conv2d, 1, new int[] { 8, 28, 28 }, 784, new int[] { 0 }, true),
-        new global::Axon.Model.LayerInfo("Bn1", global::Axon.Model.LayerKind.BatchNorm, 2, new int[] { 8, 28, 28 }, 7056, new int[] { 1 }, true),
-        new global::Axon.Model.LayerInfo("Act1", global::Axon.Model.LayerKind.LeakyReLU, 3, new int[] { 8, 28, 28 }, 13328, new int[] { 2 }, true),
-        new global::Axon.Model.LayerInfo("Pool1", global::Axon.Model.LayerKind.MaxPool2d, 4, new int[] { 8, 14, 14 }, 19600, new int[] { 3 }, true),
-        new global::Axon.Model.LayerInfo("Flat", global::Axon.Model.LayerKind.Flatten, 5, new int[] { 1568 }, 21168, new int[] { 4 }, true),
-        new global::Axon.Model.LayerInfo("Fc", global::Axon.Model.LayerKind.Dense, 6, new int[] { 10 }, 22736, new int[] { 5 }, true),
-        new global::Axon.Model.LayerInfo("Out", global::Axon.Model.LayerKind.LogSoftmax, 7, new int[] { 10 }, 22746, new int[] { 6 }, true),
+        new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 1, 28, 28 }, 0, new int[] {  }, true, new int[] {  }),
+        new global::Axon.Model.LayerInfo("Conv1", global::Axon.Model.LayerKind.Conv2d, 1, new int[] { 8, 28, 28 }, 784, new int[] { 0 }, true, new int[] { 1, 8, 3, 1, 1, 1 }),
+        new global::Axon.Model.LayerInfo("Bn1", global::Axon.Model.LayerKind.BatchNorm, 2, new int[] { 8, 28, 28 }, 7056, new int[] { 1 }, true, new int[] { 8 }),
+        new global::Axon.Model.LayerInfo("Act1", global::Axon.Model.LayerKind.LeakyReLU, 3, new int[] { 8, 28, 28 }, 13328, new int[] { 2 }, true, new int[] {  }),
+        new global::Axon.Model.LayerInfo("Pool1", global::Axon.Model.LayerKind.MaxPool2d, 4, new int[] { 8, 14, 14 }, 19600, new int[] { 3 }, true, new int[] { 2, 2 }),
+        new global::Axon.Model.LayerInfo("Flat", global::Axon.Model.LayerKind.Flatten, 5, new int[] { 1568 }, 21168, new int[] { 4 }, true, new int[] {  }),
+        new global::Axon.Model.LayerInfo("Fc", global::Axon.Model.LayerKind.Dense, 6, new int[] { 10 }, 22736, new int[] { 5 }, true, new int[] { 1568, 10, 1 }),
+        new global::Axon.Model.LayerInfo("Out", global::Axon.Model.LayerKind.LogSoftmax, 7, new int[] { 10 }, 22746, new int[] { 6 }, true, new int[] {  }),
     };
 
     private static readonly global::Axon.Model.ParameterInfo[] s_parameters =

@@ -26,10 +26,10 @@ namespace Demo
 
         private static readonly global::Axon.Model.LayerInfo[] s_layers =
         {
-            new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 784 }, 0, new int[] {  }, true),
-            new global::Axon.Model.LayerInfo("fc1", global::Axon.Model.LayerKind.Dense, 1, new int[] { 128 }, 784, new int[] { 0 }, true),
-            new global::Axon.Model.LayerInfo("relu", global::Axon.Model.LayerKind.ReLU, 2, new int[] { 128 }, 912, new int[] { 1 }, true),
-            new global::Axon.Model.LayerInfo("fc2", global::Axon.Model.LayerKind.Dense, 3, new int[] { 10 }, 1040, new int[] { 2 }, true),
+            new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 784 }, 0, new int[] {  }, true, new int[] {  }),
+            new global::Axon.Model.LayerInfo("fc1", global::Axon.Model.LayerKind.Dense, 1, new int[] { 128 }, 784, new int[] { 0 }, true, new int[] { 784, 128, 1 }),
+            new global::Axon.Model.LayerInfo("relu", global::Axon.Model.LayerKind.ReLU, 2, new int[] { 128 }, 912, new int[] { 1 }, true, new int[] {  }),
+            new global::Axon.Model.LayerInfo("fc2", global::Axon.Model.LayerKind.Dense, 3, new int[] { 10 }, 1040, new int[] { 2 }, true, new int[] { 128, 10, 1 }),
         };
 
         private static readonly global::Axon.Model.ParameterInfo[] s_parameters =

@@ -32,14 +32,14 @@ namespace Demo.Nested
 
             private static readonly global::Axon.Model.LayerInfo[] s_layers =
             {
-                new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 16 }, 0, new int[] {  }, true),
-                new global::Axon.Model.LayerInfo("a", global::Axon.Model.LayerKind.Dense, 1, new int[] { 16 }, 16, new int[] { 0 }, false),
-                new global::Axon.Model.LayerInfo("act", global::Axon.Model.LayerKind.Activation, 2, new int[] { 16 }, 32, new int[] { 1 }, false),
-                new global::Axon.Model.LayerInfo("b", global::Axon.Model.LayerKind.Dense, 3, new int[] { 16 }, 48, new int[] { 2 }, false),
-                new global::Axon.Model.LayerInfo("add1", global::Axon.Model.LayerKind.Add, 4, new int[] { 16 }, 64, new int[] { 3, 0 }, false),
-                new global::Axon.Model.LayerInfo("swish1", global::Axon.Model.LayerKind.Activation, 5, new int[] { 16 }, 80, new int[] { 0 }, false),
-                new global::Axon.Model.LayerInfo("concat1", global::Axon.Model.LayerKind.Concat, 6, new int[] { 32 }, 96, new int[] { 4, 5 }, true),
-                new global::Axon.Model.LayerInfo("head", global::Axon.Model.LayerKind.Dense, 7, new int[] { 4 }, 128, new int[] { 6 }, true),
+                new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 16 }, 0, new int[] {  }, true, new int[] {  }),
+                new global::Axon.Model.LayerInfo("a", global::Axon.Model.LayerKind.Dense, 1, new int[] { 16 }, 16, new int[] { 0 }, false, new int[] { 16, 16, 1 }),
+                new global::Axon.Model.LayerInfo("act", global::Axon.Model.LayerKind.Activation, 2, new int[] { 16 }, 32, new int[] { 1 }, false, new int[] {  }),
+                new global::Axon.Model.LayerInfo("b", global::Axon.Model.LayerKind.Dense, 3, new int[] { 16 }, 48, new int[] { 2 }, false, new int[] { 16, 16, 0 }),
+                new global::Axon.Model.LayerInfo("add1", global::Axon.Model.LayerKind.Add, 4, new int[] { 16 }, 64, new int[] { 3, 0 }, false, new int[] {  }),
+                new global::Axon.Model.LayerInfo("swish1", global::Axon.Model.LayerKind.Activation, 5, new int[] { 16 }, 80, new int[] { 0 }, false, new int[] {  }),
+                new global::Axon.Model.LayerInfo("concat1", global::Axon.Model.LayerKind.Concat, 6, new int[] { 32 }, 96, new int[] { 4, 5 }, true, new int[] {  }),
+                new global::Axon.Model.LayerInfo("head", global::Axon.Model.LayerKind.Dense, 7, new int[] { 4 }, 128, new int[] { 6 }, true, new int[] { 32, 4, 1 }),
             };
 
             private static readonly global::Axon.Model.ParameterInfo[] s_parameters =

@@ -26,12 +26,12 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
 
     private static readonly global::Axon.Model.LayerInfo[] s_layers =
     {
-        new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 12 }, 0, new int[] {  }, true),
-        new global::Axon.Model.LayerInfo("embedding", global::Axon.Model.LayerKind.Embedding, 1, new int[] { 8, 12 }, 12, new int[] { 0 }, true),
-        new global::Axon.Model.LayerInfo("conv", global::Axon.Model.LayerKind.Conv1d, 2, new int[] { 6, 10 }, 108, new int[] { 1 }, true),
-        new global::Axon.Model.LayerInfo("gelu", global::Axon.Model.LayerKind.Gelu, 3, new int[] { 6, 10 }, 168, new int[] { 2 }, true),
-        new global::Axon.Model.LayerInfo("pool", global::Axon.Model.LayerKind.MaxOverTime, 4, new int[] { 6 }, 228, new int[] { 3 }, true),
-        new global::Axon.Model.LayerInfo("fc", global::Axon.Model.LayerKind.Dense, 5, new int[] { 2 }, 234, new int[] { 4 }, true),
+        new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 12 }, 0, new int[] {  }, true, new int[] {  }),
+        new global::Axon.Model.LayerInfo("embedding", global::Axon.Model.LayerKind.Embedding, 1, new int[] { 8, 12 }, 12, new int[] { 0 }, true, new int[] { 100, 8 }),
+        new global::Axon.Model.LayerInfo("conv", global::Axon.Model.LayerKind.Conv1d, 2, new int[] { 6, 10 }, 108, new int[] { 1 }, true, new int[] { 8, 6, 3, 1, 0, 1 }),
+        new global::Axon.Model.LayerInfo("gelu", global::Axon.Model.LayerKind.Gelu, 3, new int[] { 6, 10 }, 168, new int[] { 2 }, true, new int[] {  }),
+        new global::Axon.Model.LayerInfo("pool", global::Axon.Model.LayerKind.MaxOverTime, 4, new int[] { 6 }, 228, new int[] { 3 }, true, new int[] {  }),
+        new global::Axon.Model.LayerInfo("fc", global::Axon.Model.LayerKind.Dense, 5, new int[] { 2 }, 234, new int[] { 4 }, true, new int[] { 6, 2, 1 }),
     };
 
     private static readonly global::Axon.Model.ParameterInfo[] s_parameters =
