@@ -346,7 +346,20 @@ namespace Axon.Generator.Parsing
                 _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PrunedValue, _nodes[i].Location, arguments.ToArray()));
             }
 
-            return GraphPruning.KeepAncestorsOf(_nodes, output);
+            var nodes = GraphPruning.KeepAncestorsOf(_nodes, output);
+
+            // A layer's first application is named after it (taps read "fc"); when that one was pruned, the first
+            // application that stays takes the name over instead of keeping "fc_2".
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                if (nodes[i].Layer is { } layer && nodes[i].Name != layer.Name && !nodes.Any(n => n.Name == layer.Name)
+                    && _nodes.Any(n => n.Name == layer.Name && n.Layer?.Name == layer.Name))
+                {
+                    nodes[i] = nodes[i] with { Name = layer.Name };
+                }
+            }
+
+            return nodes;
         }
 
         /// <summary>The layers applied in the pruned part that ends at <paramref name="node"/> and nowhere in the network.</summary>

@@ -183,6 +183,9 @@ public sealed class ModelDiagnosticTests
         Assert.Equal("AXN016", diagnostic.Id);
         Assert.Equal("fc.Apply(x)", run.LocationText(diagnostic));
         Assert.DoesNotContain("with the layer", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // The application that stays is the layer's node and is named after it, as taps expect.
+        Assert.Contains("LayerHandle fc = ", run.Source("Net.Axon.g.cs"));
+        Assert.DoesNotContain("fc_2", run.Source("Net.Axon.g.cs"));
     }
 
     [Fact]
