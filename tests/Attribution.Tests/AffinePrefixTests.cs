@@ -52,6 +52,16 @@ public class AffinePrefixTests
     }
 
     [Fact]
+    public void GeneratedPrefixThroughChannelsAConstantFactorAndSubtraction()
+    {
+        var model = new Generated.AffineOpsNet();
+        var random = new Random(8);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = random.NextDouble() - 0.5;
+        Assert.Equal(Axon.Model.LayerKind.Subtract, model.Layers[5].Kind);
+        AssertSameWithAndWithoutPrefix(model, expectedPrefix: 5, seed: 7);
+    }
+
+    [Fact]
     public void NoPrefixWhenTheFirstAffineLayerIsBypassed()
     {
         var engine = new Attributor<double>(new HandModel<double>(5, 5, 2, HandModel<double>.Act.Tanh, residual: true));

@@ -28,6 +28,40 @@ public sealed class DeepLiftRuleTests
     }
 
     [Fact]
+    public void AProductPassesEachFactorTheOtherFactorsMeanAndSumsExactly()
+    {
+        // y = a ⊙ b with shared (one row) and per-sample references: m_a·Δa + m_b·Δb = Δ(ab) per element.
+        const int batch = 3, size = 4;
+        var a = BruteForce.RandomVector(batch * size, 21, 2);
+        var b = BruteForce.RandomVector(batch * size, 22, 2);
+        foreach (int referenceBatch in new[] { 1, batch })
+        {
+            var ar = BruteForce.RandomVector(referenceBatch * size, 23 + referenceBatch, 2);
+            var br = BruteForce.RandomVector(referenceBatch * size, 25 + referenceBatch, 2);
+            var dy = Enumerable.Repeat(1.0, batch * size).ToArray();
+            var da = new double[batch * size];
+            var db = new double[batch * size];
+            ProductRule.Apply<double>(a, b, ar, br, dy, da, db);
+            for (int i = 0; i < batch * size; i++)
+            {
+                int r = referenceBatch == 1 ? i % size : i;
+                Assert.Equal((b[i] + br[r]) / 2, da[i], 15);
+                double change = a[i] * b[i] - ar[r] * br[r];
+                Assert.Equal(change, da[i] * (a[i] - ar[r]) + db[i] * (b[i] - br[r]), 12);
+            }
+
+            // a ⊙ a: both multipliers land in one gradient and sum to Δ(a²).
+            var dSquare = new double[batch * size];
+            ProductRule.Apply<double>(a, a, ar, ar, dy, dSquare, dSquare);
+            for (int i = 0; i < batch * size; i++)
+            {
+                int r = referenceBatch == 1 ? i % size : i;
+                Assert.Equal(a[i] * a[i] - ar[r] * ar[r], dSquare[i] * (a[i] - ar[r]), 12);
+            }
+        }
+    }
+
+    [Fact]
     public void AnUnchangedWindowPassesTheGradient() =>
         Assert.Equal(new double[] { 0, 3 }, MaxMultipliers([1, 4], [1, 4], dy: 3));
 

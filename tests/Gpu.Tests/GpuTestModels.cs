@@ -74,6 +74,26 @@ public partial class ShapesNet
     [Layer] private readonly Softmax softmax = new();
 }
 
+/// <summary>Subtraction, constant factors on both sides, gating (also of a node with itself) and channel selection.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 3)]
+public partial class OpsNet
+{
+    private const double Half = 0.5;
+
+    [Layer] private readonly Conv1d conv = new(4, 6, kernel: 1);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Sigmoid gate = new();
+    [Layer] private readonly Dense fc = new(9, 3);
+
+    private Tensor Forward(Tensor x)
+    {
+        var h = tanh.Apply(conv.Apply(x));
+        var a = h.Channels(0, 3);
+        var d = a * gate.Apply(h.Channels(3, 3)) - Half * x.Channels(1, 3);
+        return fc.Apply((d * 2 - a * a).Flatten());
+    }
+}
+
 public static partial class GpuTestActivations
 {
     [Differentiable]
@@ -89,5 +109,7 @@ public static partial class GpuTestActivations
 [GpuModel(typeof(TextNet))] public partial class TextNetGpu;
 
 [GpuModel(typeof(ShapesNet))] public partial class ShapesNetGpu;
+
+[GpuModel(typeof(OpsNet))] public partial class OpsNetGpu;
 
 [GpuModel(typeof(Axon.Samples.Fashion.FashionCnn))] public partial class FashionCnnGpu;

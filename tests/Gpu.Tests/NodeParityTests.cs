@@ -28,6 +28,9 @@ public sealed class NodeParityTests(GpuDeviceFixture fixture)
     public void ReshapeGlobalPoolAndSoftmaxMatchCpu() => Compare(new ShapesNet(), m => new ShapesNetGpu(m, fixture.Device), 1e-10);
 
     [Fact]
+    public void SubtractionConstantFactorsGatingAndChannelsMatchCpu() => Compare(new OpsNet(), m => new OpsNetGpu(m, fixture.Device), 1e-10);
+
+    [Fact]
     public void FloatFashionCnnFromAReferencedAssemblyMatchesCpu() =>
         Compare(new Axon.Samples.Fashion.FashionCnn(), m => new FashionCnnGpu(m, fixture.Device), 1e-4);
 

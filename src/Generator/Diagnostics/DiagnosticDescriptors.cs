@@ -22,7 +22,7 @@ namespace Axon.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UnsupportedForwardConstruct = Error(
             "AXN002", "Unsupported construct in Forward",
-            "'{0}' is not supported in a Forward definition: use layer applications (layer.Apply(x)), locals, '+', Tensor.Concat, Flatten, Reshape and Apply(function), and return the output");
+            "'{0}' is not supported in a Forward definition: use layer applications (layer.Apply(x)), locals, '+', '-', '*' (by a constant or element-wise), Tensor.Concat, Channels, Flatten, Reshape and Apply(function), and return the output");
 
         public static readonly DiagnosticDescriptor ShapeMismatch = Error(
             "AXN003", "Shape mismatch between connected layers",
@@ -75,6 +75,10 @@ namespace Axon.Generator.Diagnostics
         public static readonly DiagnosticDescriptor InternalGeneratorError = Error(
             "AXN015", "Internal generator error",
             "The generator failed on '{0}' and wrote no code for it: {1}. Please report this with the model's source.");
+
+        public static readonly DiagnosticDescriptor PrunedValue = Warning(
+            "AXN016", "Value computed in Forward is pruned",
+            "'{0}' is computed in Forward, but the returned value does not depend on it: it is left out of the generated network{1}, so no tap or attribution can read it");
 
         // GPU kernels ([GpuModel(typeof(M))] in a project that references Axon.Gpu): IDs from AXN100.
         public static readonly DiagnosticDescriptor GpuTargetNotModel = Error(

@@ -41,6 +41,10 @@ namespace Axon.Generator.Emit
             OpKind.Softmax => "Softmax",
             OpKind.LogSoftmax => "LogSoftmax",
             OpKind.Activation => "Activation",
+            OpKind.Subtract => "Subtract",
+            OpKind.Scale => "Scale",
+            OpKind.Multiply => "Multiply",
+            OpKind.Channels => "Channels",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

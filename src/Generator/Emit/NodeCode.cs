@@ -50,6 +50,16 @@ namespace Axon.Generator.Emit
                 case OpKind.Activation:
                     WriteMap(w, t, x, y, $"y[i] = {node.Function}(x[i]);");
                     return;
+                case OpKind.Subtract:
+                case OpKind.Multiply:
+                    w.Line($"{K}ArithmeticKernel.{node.Kind}<{t}>({Act(node.Inputs[0])}, {Act(node.Inputs[1])}, {y});");
+                    return;
+                case OpKind.Scale:
+                    w.Line($"{K}ArithmeticKernel.Scale<{t}>({x}, {Scalar(model, node.Scalar)}, {y});");
+                    return;
+                case OpKind.Channels:
+                    w.Line($"{K}ChannelsKernel.Forward<{t}>({x}, {y}, batch, {ChannelRange(model, node)});");
+                    return;
                 default:
                     w.Line(ForwardCall(model, node, x, y) + ";");
                     return;
@@ -72,6 +82,34 @@ namespace Axon.Generator.Emit
                 case OpKind.Reshape:
                     Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
                     return;
+                case OpKind.Subtract:
+                    Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
+                    Guarded(w, node.Inputs[1], $"{K}ArithmeticKernel.SubtractFrom<{t}>({dy}, {Grad(node.Inputs[1])});");
+                    return;
+                case OpKind.Scale:
+                    Guarded(w, node.Inputs[0], $"{K}ArithmeticKernel.ScaleAccumulate<{t}>({dy}, {Scalar(model, node.Scalar)}, {Grad(node.Inputs[0])});");
+                    return;
+                case OpKind.Channels:
+                    Guarded(w, node.Inputs[0], $"{K}ChannelsKernel.Backward<{t}>({dy}, {Grad(node.Inputs[0])}, batch, {ChannelRange(model, node)});");
+                    return;
+                case OpKind.Multiply:
+                    {
+                        // DeepLIFT: each factor's multiplier is the other factor's mean over input and reference (ProductRule).
+                        int a = node.Inputs[0], b = node.Inputs[1];
+                        using (w.Block("if (ws.RescaleReference is { } reference)"))
+                        {
+                            w.Line($"global::Axon.Model.ProductRule.Apply<{t}>({Act(a)}, {Act(b)}, reference.Activation({a}), reference.Activation({b}), {dy}, (stopAtLayer <= {a} ? {Grad(a)} : default), (stopAtLayer <= {b} ? {Grad(b)} : default));");
+                        }
+
+                        using (w.Block("else"))
+                        {
+                            Guarded(w, a, $"{K}ArithmeticKernel.MultiplyAccumulate<{t}>({dy}, {Act(b)}, {Grad(a)});");
+                            Guarded(w, b, $"{K}ArithmeticKernel.MultiplyAccumulate<{t}>({dy}, {Act(a)}, {Grad(b)});");
+                        }
+
+                        return;
+                    }
+
                 case OpKind.Activation:
                     {
                         int input = node.Inputs[0];
@@ -211,6 +249,18 @@ namespace Axon.Generator.Emit
                 case OpKind.Activation:
                     WriteZip(w, t, Act(node.Inputs[0]), Tan(node.Inputs[0]), ty, $"ty[i] = {Derivative(node.Function)}(x[i]) * d[i];", "ty");
                     return;
+                case OpKind.Subtract:
+                    w.Line($"{K}ArithmeticKernel.Subtract<{t}>({Tan(node.Inputs[0])}, {Tan(node.Inputs[1])}, {ty});");
+                    return;
+                case OpKind.Scale:
+                    w.Line($"{K}ArithmeticKernel.Scale<{t}>({Tan(node.Inputs[0])}, {Scalar(model, node.Scalar)}, {ty});");
+                    return;
+                case OpKind.Multiply:
+                    w.Line($"{K}ArithmeticKernel.MultiplyTangent<{t}>({Act(node.Inputs[0])}, {Tan(node.Inputs[0])}, {Act(node.Inputs[1])}, {Tan(node.Inputs[1])}, {ty});");
+                    return;
+                case OpKind.Channels:
+                    w.Line($"{K}ChannelsKernel.Forward<{t}>({Tan(node.Inputs[0])}, {ty}, batch, {ChannelRange(model, node)});");
+                    return;
             }
 
             int x = node.Inputs[0];
@@ -289,6 +339,14 @@ namespace Axon.Generator.Emit
                 default:
                     return $"{K}{ElementwiseKernel(node.Kind)}.{method}<{t}>({x}, {y}{SlopeArgument(model, node)})";
             }
+        }
+
+        /// <summary>The size, offset and whole-sample size of a Channels node's range, as ChannelsKernel takes them.</summary>
+        private static string ChannelRange(ModelSpec model, NodeSpec node)
+        {
+            var input = model.Nodes[node.Inputs[0]];
+            int inner = input.Size / input.Shape[0];
+            return $"{node.Size}, {node.Hyper[0] * inner}, {input.Size}";
         }
 
         private static string ElementwiseKernel(OpKind kind) => kind switch

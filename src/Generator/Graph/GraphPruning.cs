@@ -6,7 +6,8 @@ namespace Axon.Generator.Graph
     /// <summary>Keeps only the nodes the output depends on (the input always stays at index 0).</summary>
     internal static class GraphPruning
     {
-        public static List<DraftNode> KeepAncestorsOf(IReadOnlyList<DraftNode> nodes, int output)
+        /// <summary>Which nodes the output depends on (the input and the output included).</summary>
+        public static bool[] AncestorsOf(IReadOnlyList<DraftNode> nodes, int output)
         {
             var keep = new bool[nodes.Count];
             keep[0] = true;
@@ -16,6 +17,13 @@ namespace Axon.Generator.Graph
                 if (!keep[i]) continue;
                 foreach (int input in nodes[i].Inputs) keep[input] = true;
             }
+
+            return keep;
+        }
+
+        public static List<DraftNode> KeepAncestorsOf(IReadOnlyList<DraftNode> nodes, int output)
+        {
+            var keep = AncestorsOf(nodes, output);
 
             var newIndex = new int[nodes.Count];
             var kept = new List<DraftNode>();

@@ -81,7 +81,8 @@ namespace Axon.Generator.Model
     /// <summary>
     /// The operations a node can perform. Hyper-parameter order per kind:
     /// Dense [in, out, bias]; Conv1d [inC, outC, kernel, stride, padding, bias]; Conv2d likewise;
-    /// MaxPool2d / AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels].
+    /// MaxPool2d / AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels];
+    /// Channels [start, count]. Scale keeps its constant factor in <see cref="NodeSpec.Scalar"/>.
     /// </summary>
     internal enum OpKind
     {
@@ -108,5 +109,17 @@ namespace Axon.Generator.Model
         Softmax,
         LogSoftmax,
         Activation,
+
+        /// <summary><c>a - b</c>, element-wise, operands of the same shape.</summary>
+        Subtract,
+
+        /// <summary><c>c * a</c> with a compile-time constant c (the node's Scalar).</summary>
+        Scale,
+
+        /// <summary><c>a * b</c>, element-wise, operands of the same shape (gating).</summary>
+        Multiply,
+
+        /// <summary><c>x.Channels(start, count)</c>: a contiguous range of the first axis.</summary>
+        Channels,
     }
 }

@@ -12,7 +12,8 @@ namespace Axon.Generator.Parsing
 {
     /// <summary>
     /// Reads a model's <c>Tensor Forward(Tensor x)</c> method — a small dataflow language of layer applications,
-    /// locals, <c>+</c>, <c>Tensor.Concat</c>, <c>Flatten</c>, <c>Reshape</c> and <c>Apply(function)</c> — into a
+    /// locals, <c>+</c>, <c>-</c>, <c>*</c> (by a constant or element-wise), <c>Tensor.Concat</c>, <c>Channels</c>,
+    /// <c>Flatten</c>, <c>Reshape</c> and <c>Apply(function)</c> — into a
     /// list of draft nodes in topological order. Anything else is reported (AXN002) at the construct.
     /// </summary>
     internal sealed class ForwardParser
@@ -28,6 +29,7 @@ namespace Axon.Generator.Parsing
         private readonly NodeNamer _names;
         private readonly List<DraftNode> _nodes;
         private readonly Dictionary<string, int> _values = new Dictionary<string, int>();
+        private readonly Dictionary<int, string> _texts = new Dictionary<int, string>();
         private bool _failed;
 
         private ForwardParser(SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -121,12 +123,69 @@ namespace Axon.Generator.Parsing
                         return Add(OpKind.Add, "add", new List<int> { left, right }, EquatableArray<int>.Empty, "", binary);
                     }
 
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.SubtractExpression):
+                    {
+                        int left = Evaluate(binary.Left);
+                        if (left < 0) return -1;
+                        int right = Evaluate(binary.Right);
+                        if (right < 0) return -1;
+                        return Add(OpKind.Subtract, "sub", new List<int> { left, right }, EquatableArray<int>.Empty, "", binary);
+                    }
+
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.MultiplyExpression):
+                    return EvaluateProduct(binary);
+
                 case InvocationExpressionSyntax invocation:
                     return EvaluateInvocation(invocation);
                 default:
                     Report(expression, expression.ToString());
                     return -1;
             }
+        }
+
+        /// <summary>
+        /// <c>a * b</c> of two tensors (gating), or <c>a * c</c> / <c>c * a</c> with a compile-time constant c: which
+        /// one is decided by the operator the compiler chose, so a non-constant number is reported at the number.
+        /// </summary>
+        private int EvaluateProduct(BinaryExpressionSyntax binary)
+        {
+            var op = _model.GetSymbolInfo(binary, _cancellationToken).Symbol as IMethodSymbol;
+            if (op is not { Parameters.Length: 2 } || op.ContainingType?.ToDisplayString() != TensorType)
+            {
+                Report(binary, binary.ToString());
+                return -1;
+            }
+
+            bool leftTensor = op.Parameters[0].Type.ToDisplayString() == TensorType;
+            bool rightTensor = op.Parameters[1].Type.ToDisplayString() == TensorType;
+            if (leftTensor && rightTensor)
+            {
+                int left = Evaluate(binary.Left);
+                if (left < 0) return -1;
+                int right = Evaluate(binary.Right);
+                if (right < 0) return -1;
+                return Add(OpKind.Multiply, "mul", new List<int> { left, right }, EquatableArray<int>.Empty, "", binary);
+            }
+
+            var factor = leftTensor ? binary.Right : binary.Left;
+            var constant = _model.GetConstantValue(factor, _cancellationToken);
+            if (!constant.HasValue || !ConstantValues.TryReal(constant.Value, out double value))
+            {
+                Report(factor, factor + " (a factor of '*' must be a compile-time constant: a literal or a const)");
+                return -1;
+            }
+
+            string? problem = HyperParameterRules.ScaleFactor(value, _element);
+            if (problem is not null)
+            {
+                _failed = true;
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperParameter, binary, binary.ToString(), problem));
+                return -1;
+            }
+
+            int input = Evaluate(leftTensor ? binary.Left : binary.Right);
+            if (input < 0) return -1;
+            return AddNode(new DraftNode(OpKind.Scale, _names.Structural("scale"), new[] { input }.ToEquatableArray(), EquatableArray<int>.Empty, value, "", null, LocationInfo.From(binary)), binary);
         }
 
         private int EvaluateInvocation(InvocationExpressionSyntax invocation)
@@ -147,8 +206,7 @@ namespace Axon.Generator.Parsing
 
                 int input = Evaluate(arguments[0].Expression);
                 if (input < 0) return -1;
-                _nodes.Add(DraftNode.Apply(layer, _names.Layer(layer.Name), input, LocationInfo.From(invocation)));
-                return _nodes.Count - 1;
+                return AddNode(DraftNode.Apply(layer, _names.Layer(layer.Name), input, LocationInfo.From(invocation)), invocation);
             }
 
             if (method is not null && owner == TensorType)
@@ -207,6 +265,33 @@ namespace Axon.Generator.Parsing
                             return input < 0 ? -1 : Add(OpKind.Reshape, "reshape", new List<int> { input }, dims.ToEquatableArray(), "", invocation);
                         }
 
+                    case "Channels" when receiver is not null && arguments.Count == 2:
+                        {
+                            var range = new int[2];
+                            for (int a = 0; a < 2; a++)
+                            {
+                                var constant = _model.GetConstantValue(arguments[a].Expression, _cancellationToken);
+                                if (!constant.HasValue || constant.Value is not int d)
+                                {
+                                    Report(arguments[a].Expression, arguments[a].Expression + " (Channels needs a constant first channel and count)");
+                                    return -1;
+                                }
+
+                                range[a] = d;
+                            }
+
+                            string? problem = HyperParameterRules.ChannelRange(range[0], range[1]);
+                            if (problem is not null)
+                            {
+                                _failed = true;
+                                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperParameter, invocation, invocation.ToString(), problem));
+                                return -1;
+                            }
+
+                            int input = Evaluate(receiver);
+                            return input < 0 ? -1 : Add(OpKind.Channels, "channels", new List<int> { input }, range.ToEquatableArray(), "", invocation);
+                        }
+
                     case "Apply" when receiver is not null && arguments.Count == 1:
                         {
                             var function = ActivationFunctionResolver.ResolveMethodGroup(arguments[0].Expression, _model, _element, _diagnostics, _cancellationToken);
@@ -228,12 +313,70 @@ namespace Axon.Generator.Parsing
         }
 
         private int Add(OpKind kind, string baseName, List<int> inputs, EquatableArray<int> hyper, string function, SyntaxNode syntax)
+            => AddNode(new DraftNode(kind, _names.Structural(baseName), inputs.ToEquatableArray(), hyper, 0, function, null, LocationInfo.From(syntax)), syntax);
+
+        private int AddNode(DraftNode node, SyntaxNode syntax)
         {
-            _nodes.Add(new DraftNode(kind, _names.Structural(baseName), inputs.ToEquatableArray(), hyper, 0, function, null, LocationInfo.From(syntax)));
+            _nodes.Add(node);
+            _texts[_nodes.Count - 1] = FirstLine(syntax);
             return _nodes.Count - 1;
         }
 
-        private List<DraftNode> Finish(int output) => GraphPruning.KeepAncestorsOf(_nodes, output);
+        /// <summary>
+        /// Drops what the output does not depend on, with a warning (AXN016) at each dropped value that nothing
+        /// else reads: the user computed it, perhaps to tap it, and no node of the generated network holds it.
+        /// </summary>
+        private List<DraftNode> Finish(int output)
+        {
+            var kept = GraphPruning.AncestorsOf(_nodes, output);
+            var read = new bool[_nodes.Count];
+            foreach (var node in _nodes)
+            {
+                foreach (int input in node.Inputs) read[input] = true;
+            }
+
+            for (int i = 1; i < _nodes.Count; i++)
+            {
+                if (kept[i] || read[i]) continue;
+                var lost = new List<string>();
+                CollectPrunedLayers(i, kept, lost);
+                string suffix = lost.Count == 0 ? "" : " with " + (lost.Count == 1 ? "the layer " : "the layers ") + string.Join(", ", lost.Select(l => "'" + l + "'"));
+                var arguments = new List<string> { _texts.TryGetValue(i, out string? text) ? text : _nodes[i].Name, suffix };
+                arguments.AddRange(lost);
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PrunedValue, _nodes[i].Location, arguments.ToArray()));
+            }
+
+            var nodes = GraphPruning.KeepAncestorsOf(_nodes, output);
+
+            // A layer's first application is named after it (taps read "fc"); when that one was pruned, the first
+            // application that stays takes the name over instead of keeping "fc_2".
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                if (nodes[i].Layer is { } layer && nodes[i].Name != layer.Name && !nodes.Any(n => n.Name == layer.Name)
+                    && _nodes.Any(n => n.Name == layer.Name && n.Layer?.Name == layer.Name))
+                {
+                    nodes[i] = nodes[i] with { Name = layer.Name };
+                }
+            }
+
+            return nodes;
+        }
+
+        /// <summary>The layers applied in the pruned part that ends at <paramref name="node"/> and nowhere in the network.</summary>
+        private void CollectPrunedLayers(int node, bool[] kept, List<string> lost)
+        {
+            var stack = new Stack<int>();
+            var seen = new HashSet<int>();
+            stack.Push(node);
+            while (stack.Count > 0)
+            {
+                int n = stack.Pop();
+                if (kept[n] || !seen.Add(n)) continue;
+                if (_nodes[n].Layer is { } layer && !lost.Contains(layer.Name)
+                    && !_nodes.Where((d, k) => kept[k] && d.Layer?.Name == layer.Name).Any()) lost.Add(layer.Name);
+                foreach (int input in _nodes[n].Inputs) stack.Push(input);
+            }
+        }
 
         private void Report(SyntaxNode node, string what)
         {

@@ -50,6 +50,13 @@ namespace Axon.Generator.Parsing
         /// <summary>The value as the generated code will hold it: a float model rounds it to float.</summary>
         private static double InElementType(double value, ElementKind element) => element == ElementKind.Float ? (float)value : value;
 
+        /// <summary>The range of <c>x.Channels(start, count)</c> before shapes are known (the checker fits it to the input).</summary>
+        public static string? ChannelRange(int start, int count)
+            => start < 0 ? $"Channels needs a first channel of 0 or more, not {start}" : Positive(count, "the channel count");
+
+        /// <summary>The constant factor of <c>c * x</c>, as the model's element type holds it.</summary>
+        public static string? ScaleFactor(double value, ElementKind element) => FiniteReal(value, "the factor", element);
+
         private static string? FiniteReal(double value, string name, ElementKind element)
         {
             double held = InElementType(value, element);

@@ -22,7 +22,9 @@ namespace Axon.Generator.ShapeChecking
             var drafts = draft.Nodes;
             foreach (var layer in draft.Layers)
             {
-                if (!drafts.Any(d => d.Layer == layer)) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayer, layer.Location, layer.Name));
+                // A layer applied only where the output does not depend on it has AXN016 at that application instead.
+                bool pruned = diagnostics.Any(d => d.Descriptor == DiagnosticDescriptors.PrunedValue && d.Arguments.Skip(2).Contains(layer.Name));
+                if (!pruned && !drafts.Any(d => d.Layer == layer)) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayer, layer.Location, layer.Name));
             }
 
             var shapes = new List<int[]>();

@@ -82,6 +82,22 @@ namespace Axon.Generator.ShapeChecking
                 case OpKind.Add:
                     if (!inputs.All(s => s.SequenceEqual(x))) return Fail(out problem, "'+' needs operands of the same shape: " + string.Join(" and ", inputs.Select(s => "[" + Format(s) + "]")));
                     return Widen(x);
+                case OpKind.Subtract:
+                case OpKind.Multiply:
+                    if (!inputs.All(s => s.SequenceEqual(x)))
+                        return Fail(out problem, $"'{(kind == OpKind.Subtract ? "-" : "*")}' needs operands of the same shape: " + string.Join(" and ", inputs.Select(s => "[" + Format(s) + "]")));
+                    return Widen(x);
+                case OpKind.Channels:
+                    {
+                        // hyper = [start, count], already known to be ≥ 0 and ≥ 1.
+                        long end = (long)hyper[0] + hyper[1];
+                        if (x.Length < 1 || end > x[0])
+                            return Fail(out problem, $"Channels({hyper[0]}, {hyper[1]}) selects channels {hyper[0]} to {end - 1} but the input has {(x.Length == 0 ? 0 : x[0])} along its first axis");
+                        var shape = Widen(x);
+                        shape[0] = hyper[1];
+                        return shape;
+                    }
+
                 case OpKind.Concat:
                     {
                         foreach (var s in inputs)

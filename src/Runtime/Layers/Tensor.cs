@@ -2,13 +2,32 @@ namespace Axon.Layers;
 
 /// <summary>
 /// A symbolic value in a model's <c>Forward(Tensor x)</c> definition. The generator reads that method as a
-/// small dataflow language (layer applications, locals, <c>+</c>, <see cref="Concat"/>, <see cref="Flatten"/>,
-/// <see cref="Reshape"/>, <see cref="Apply(System.Func{float,float})"/>); the method itself never runs.
+/// small dataflow language (layer applications, locals, <c>+</c>, <c>-</c>, <c>*</c> by a constant or by a tensor,
+/// <see cref="Concat"/>, <see cref="Channels"/>, <see cref="Flatten"/>, <see cref="Reshape"/>,
+/// <see cref="Apply(System.Func{float,float})"/>); the method itself never runs.
 /// </summary>
 public readonly struct Tensor
 {
     /// <summary>Element-wise sum of two tensors of the same shape: a residual (skip) connection.</summary>
     public static Tensor operator +(Tensor left, Tensor right) => throw NotExecutable();
+
+    /// <summary>Element-wise difference of two tensors of the same shape.</summary>
+    public static Tensor operator -(Tensor left, Tensor right) => throw NotExecutable();
+
+    /// <summary>Element-wise product of two tensors of the same shape (gating, e.g. <c>a * sigmoid.Apply(g)</c>).</summary>
+    public static Tensor operator *(Tensor left, Tensor right) => throw NotExecutable();
+
+    /// <summary>Multiplies every element by a compile-time constant (a literal or a <c>const</c>).</summary>
+    public static Tensor operator *(Tensor tensor, double factor) => throw NotExecutable();
+
+    /// <summary>Multiplies every element by a compile-time constant (a literal or a <c>const</c>).</summary>
+    public static Tensor operator *(double factor, Tensor tensor) => throw NotExecutable();
+
+    /// <summary>
+    /// The channels [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of the first
+    /// axis, both compile-time constants (PyTorch <c>x[:, start:start + count]</c>); the other dimensions are kept.
+    /// </summary>
+    public Tensor Channels(int start, int count) => throw NotExecutable();
 
     /// <summary>Concatenates along the first (channel) axis; the other dimensions must agree.</summary>
     public static Tensor Concat(params Tensor[] parts) => throw NotExecutable();

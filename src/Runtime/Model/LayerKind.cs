@@ -57,6 +57,15 @@ public enum LayerKind
 
     /// <summary>A user's <c>[Differentiable]</c> scalar function applied element-wise.</summary>
     Activation = 22,
+
+    /// <summary>The element-wise <c>a - b</c> of two nodes of the same shape.</summary>
+    Subtract = 23,
+    /// <summary>Multiplication by a compile-time constant, <c>c * a</c>.</summary>
+    Scale = 24,
+    /// <summary>The element-wise product <c>a * b</c> of two nodes of the same shape (gating); not affine.</summary>
+    Multiply = 25,
+    /// <summary>A contiguous range of channels of the first axis, <c>x.Channels(start, count)</c> (PyTorch <c>x[:, start:start + count]</c>).</summary>
+    Channels = 26,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -65,12 +74,14 @@ public static class LayerKindFacts
     /// <summary>
     /// Whether the operation is affine in its inputs (a linear map plus a constant), so that along a straight path
     /// from a baseline its output moves on a straight line too: what the attribution's affine-prefix optimisation
-    /// relies on. Max pooling and the embedding lookup are piecewise, not affine.
+    /// relies on. Max pooling and the embedding lookup are piecewise, not affine; the product of two nodes (gating) is
+    /// bilinear, not affine.
     /// </summary>
     public static bool IsAffine(this LayerKind kind) => kind switch
     {
         LayerKind.Dense or LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Flatten or LayerKind.Reshape
-            or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat => true,
+            or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat
+            or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels => true,
         _ => false,
     };
 

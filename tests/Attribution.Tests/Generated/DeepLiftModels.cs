@@ -223,3 +223,57 @@ public partial class DeepLiftCnnFloat
     [Layer] private readonly ReLU relu3 = new();
     [Layer] private readonly Dense fc2 = new(16, 10);
 }
+
+[Differentiable(ElementType = ElementType.Double), InputShape(6)]
+public partial class DlSubtract
+{
+    [Layer] private readonly Dense a = new(6, 6);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Dense head = new(6, 3);
+
+    private Tensor Forward(Tensor x) => head.Apply(tanh.Apply(a.Apply(x)) - x);
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(6)]
+public partial class DlScale
+{
+    private const double Factor = -1.5;
+
+    [Layer] private readonly Dense a = new(6, 5);
+    [Layer] private readonly Sigmoid sigmoid = new();
+    [Layer] private readonly Dense head = new(5, 3);
+
+    private Tensor Forward(Tensor x) => head.Apply(Factor * sigmoid.Apply(a.Apply(x) * 3));
+}
+
+/// <summary>A gate: tanh(W₁x) ⊙ σ(W₂x), so both factors move between the reference and the input.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(6)]
+public partial class DlGating
+{
+    [Layer] private readonly Dense value = new(6, 5);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Dense gate = new(6, 5);
+    [Layer] private readonly Sigmoid sigmoid = new();
+    [Layer] private readonly Dense head = new(5, 3);
+
+    private Tensor Forward(Tensor x)
+    {
+        var v = tanh.Apply(value.Apply(x));
+        return head.Apply(v * sigmoid.Apply(gate.Apply(x)) + v * v);
+    }
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 3)]
+public partial class DlChannels
+{
+    [Layer] private readonly Conv1d conv = new(4, 6, kernel: 1);
+    [Layer] private readonly ReLU relu = new();
+    [Layer] private readonly Conv1d mix = new(2, 2, kernel: 1);
+    [Layer] private readonly Dense head = new(12, 3);
+
+    private Tensor Forward(Tensor x)
+    {
+        var h = relu.Apply(conv.Apply(x));
+        return head.Apply(Tensor.Concat(mix.Apply(h.Channels(1, 2)), h.Channels(4, 2)).Flatten());
+    }
+}

@@ -52,6 +52,19 @@ public sealed class GpuGeneratorTests
         Assert.Equal(inSource.Source(HintName), referenced.Source(HintName));
     }
 
+    [Fact]
+    public void Kernels_for_subtraction_constant_factors_gating_and_channels_compile()
+    {
+        const string declaration = "namespace Demo.Gpu.Kernels; [Axon.Gpu.GpuModel(typeof(Demo.GatedOps))] public partial class GatedOpsGpu;";
+        var run = GeneratorHarness.Run(Compile((Models.ModelSources.Ops, "GatedOps.cs"), (declaration, "GatedOpsGpu.cs")));
+
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        string kernels = run.Source("Demo.Gpu.Kernels.GatedOpsGpu.AxonGpu.g.cs");
+        Assert.Contains("0.5f *", kernels);
+    }
+
     [Theory]
     [InlineData("[GpuModel(typeof(Service))] public partial class Wrong;", "AXN100")]
     [InlineData("[GpuModel(typeof(Demo.Gpu.SmallCnn))] public class NotPartial { }", "AXN101")]
@@ -93,6 +106,7 @@ public sealed class GpuGeneratorTests
     [InlineData(nameof(Models.ModelSources.Residual))]
     [InlineData(nameof(Models.ModelSources.Cnn))]
     [InlineData(nameof(Models.ModelSources.Text))]
+    [InlineData(nameof(Models.ModelSources.Ops))]
     public void The_stored_description_round_trips_every_node_and_parameter(string model)
     {
         string source = (string)typeof(Models.ModelSources).GetField(model)!.GetValue(null)!;

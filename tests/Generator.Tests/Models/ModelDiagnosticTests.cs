@@ -136,6 +136,122 @@ public sealed class ModelDiagnosticTests
     }
 
     [Fact]
+    public void AXN016_a_value_the_output_does_not_use_is_pruned_with_a_warning_at_it()
+    {
+        const string source = """
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense fc1 = new(4, 4);
+                [Layer] ReLU relu = new();
+                [Layer] Dense probe = new(4, 3);
+                [Layer] Dense fc2 = new(4, 2);
+                Tensor Forward(Tensor x)
+                {
+                    var h = fc1.Apply(x);
+                    var unused = relu.Apply(probe.Apply(h).Reshape(3)) - h.Channels(0, 3);
+                    return fc2.Apply(h);
+                }
+            }
+            """;
+        AssertDiagnostic(source, "AXN016", "relu.Apply(probe.Apply(h).Reshape(3)) - h.Channels(0, 3)", "the layers 'relu', 'probe'", DiagnosticSeverity.Warning);
+        var run = GeneratorHarness.Run(Usings + source);
+        // One warning at the unused value (not one per node inside it), and none of "never applied" for its layers.
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "AXN006");
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        string generated = run.Source("Net.Axon.g.cs");
+        Assert.DoesNotContain("probe.weight", generated);
+        Assert.DoesNotContain("LayerKind.Subtract", generated);
+    }
+
+    [Fact]
+    public void AXN016_a_layer_applied_again_where_the_output_uses_it_is_not_reported_as_lost()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense fc = new(4, 4);
+                Tensor Forward(Tensor x)
+                {
+                    var first = fc.Apply(x);
+                    return fc.Apply(x * 2);
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AXN016", diagnostic.Id);
+        Assert.Equal("fc.Apply(x)", run.LocationText(diagnostic));
+        Assert.DoesNotContain("with the layer", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // The application that stays is the layer's node and is named after it, as taps expect.
+        Assert.Contains("LayerHandle fc = ", run.Source("Net.Axon.g.cs"));
+        Assert.DoesNotContain("fc_2", run.Source("Net.Axon.g.cs"));
+    }
+
+    [Fact]
+    public void AXN003_subtraction_of_different_shapes()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4)]
+            public partial class Net
+            {
+                [Layer] Dense fc = new(4, 3);
+                Tensor Forward(Tensor x) => fc.Apply(x) - x;
+            }
+            """, "AXN003", "fc.Apply(x) - x", "'-' needs operands of the same shape: [3] and [4]");
+
+    [Fact]
+    public void AXN003_gating_of_different_shapes()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(2, 3)]
+            public partial class Net
+            {
+                [Layer] Sigmoid gate = new();
+                Tensor Forward(Tensor x) => x * gate.Apply(x.Flatten());
+            }
+            """, "AXN003", "x * gate.Apply(x.Flatten())", "'*' needs operands of the same shape: [2, 3] and [6]");
+
+    [Fact]
+    public void AXN003_channels_beyond_the_input()
+        => AssertDiagnostic("""
+            [Differentiable, InputShape(4, 3)]
+            public partial class Net
+            {
+                [Layer] ReLU relu = new();
+                Tensor Forward(Tensor x) => relu.Apply(x.Channels(2, 3));
+            }
+            """, "AXN003", "x.Channels(2, 3)", "selects channels 2 to 4 but the input has 4 along its first axis");
+
+    [Theory]
+    [InlineData("x.Channels(-1, 2)", "a first channel of 0 or more, not -1")]
+    [InlineData("x.Channels(0, 0)", "the channel count must be positive, not 0")]
+    [InlineData("x * double.PositiveInfinity", "the factor must be a finite float")]
+    [InlineData("1e39 * x", "the factor must be a finite float, not 1E+39")]
+    public void AXN008_invalid_channel_range_or_factor(string expression, string problem)
+        => AssertDiagnostic($$"""
+            [Differentiable, InputShape(4, 3)]
+            public partial class Net
+            {
+                [Layer] ReLU relu = new();
+                Tensor Forward(Tensor x) => relu.Apply({{expression}});
+            }
+            """, "AXN008", expression, problem);
+
+    [Theory]
+    [InlineData("x * factor", "factor", "a factor of '*' must be a compile-time constant")]
+    [InlineData("x.Channels(start, 2)", "start", "Channels needs a constant first channel and count")]
+    public void AXN002_a_factor_or_channel_range_that_is_not_constant(string expression, string at, string message)
+        => AssertDiagnostic($$"""
+            [Differentiable, InputShape(4, 3)]
+            public partial class Net
+            {
+                static double factor = 2;
+                static int start = 1;
+                [Layer] ReLU relu = new();
+                Tensor Forward(Tensor x) => relu.Apply({{expression}});
+            }
+            """, "AXN002", at, message);
+
+    [Fact]
     public void AXN007_non_constant_hyper_parameter()
         => AssertDiagnostic("""
             [Differentiable, InputShape(4)]

@@ -13,6 +13,7 @@ public sealed class ModelSnapshotTests
     [InlineData(nameof(ModelSources.Residual), "Demo.Nested.Outer+ResidualNet.Axon.g.cs")]
     [InlineData(nameof(ModelSources.Cnn), "Cnn.Axon.g.cs")]
     [InlineData(nameof(ModelSources.Text), "TextCnn.Axon.g.cs")]
+    [InlineData(nameof(ModelSources.Ops), "Demo.GatedOps.Axon.g.cs")]
     public void Generated_source_matches_the_checked_in_file_and_compiles_cleanly(string model, string hintName)
     {
         string source = (string)typeof(ModelSources).GetField(model)!.GetValue(null)!;

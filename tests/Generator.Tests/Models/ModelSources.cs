@@ -51,6 +51,32 @@ internal static class ModelSources
         }
         """;
 
+    public const string Ops = """
+        using Axon;
+        using Axon.Layers;
+
+        namespace Demo;
+
+        [Differentiable, InputShape(4, 5)]
+        public partial class GatedOps
+        {
+            private const float Half = 0.5f;
+
+            [Layer] private readonly Conv1d conv = new(4, 6, kernel: 3, padding: 1);
+            [Layer] private readonly Tanh tanh = new();
+            [Layer] private readonly Sigmoid gate = new();
+            [Layer] private readonly Dense head = new(15, 2);
+
+            private Tensor Forward(Tensor x)
+            {
+                var h = tanh.Apply(conv.Apply(x));
+                var gated = h.Channels(0, 3) * gate.Apply(h.Channels(3, 3));
+                var d = gated - Half * x.Channels(1, 3);
+                return head.Apply((d * 0.25 - gated).Flatten());
+            }
+        }
+        """;
+
     public const string Cnn = """
         using Axon;
         using Axon.Layers;

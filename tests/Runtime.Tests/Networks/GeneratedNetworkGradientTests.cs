@@ -4,11 +4,12 @@ namespace Axon.Runtime.Tests.Networks;
 
 /// <summary>
 /// The generated reverse and forward modes of whole networks (sequential, convolutional, residual with concat,
-/// embedding + 1-D convolution, reshape, custom activations with weight sharing) against finite differences.
+/// embedding + 1-D convolution, reshape, custom activations with weight sharing, subtraction, constant
+/// factors, gating and channel selection) against finite differences.
 /// </summary>
 public sealed class GeneratedNetworkGradientTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    public static TheoryData<string> Networks => new() { nameof(DenseNet), nameof(ConvNet), nameof(ResidualNet), nameof(TextNet), nameof(ShapesNet), nameof(SwishNet) };
+    public static TheoryData<string> Networks => new() { nameof(DenseNet), nameof(ConvNet), nameof(ResidualNet), nameof(TextNet), nameof(ShapesNet), nameof(SwishNet), nameof(OpsNet) };
 
     internal static IDifferentiableModel<double> Create(string name, int seed)
     {
@@ -20,6 +21,7 @@ public sealed class GeneratedNetworkGradientTests(Xunit.Abstractions.ITestOutput
             nameof(TextNet) => new TextNet(),
             nameof(ShapesNet) => new ShapesNet(),
             nameof(SwishNet) => new SwishNet(),
+            nameof(OpsNet) => new OpsNet(),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         var random = new Random(seed);

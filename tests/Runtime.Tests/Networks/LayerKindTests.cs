@@ -33,6 +33,10 @@ public sealed class LayerKindTests
         [LayerKind.Softmax] = false,
         [LayerKind.LogSoftmax] = false,
         [LayerKind.Activation] = false,
+        [LayerKind.Subtract] = true,
+        [LayerKind.Scale] = true,
+        [LayerKind.Multiply] = false,
+        [LayerKind.Channels] = true,
     };
 
     [Fact]

@@ -106,3 +106,28 @@ public partial class FashionCnnDouble
     [Layer] private readonly ReLU relu3 = new();
     [Layer] private readonly Dense fc2 = new(64, 10);
 }
+
+/// <summary>
+/// The Forward arithmetic besides '+': channel selection, gating (a product of two nodes, and of a node with
+/// itself), constant factors on either side (a literal and a const), and subtraction.
+/// </summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 3)]
+public partial class OpsNet
+{
+    private const double Half = 0.5;
+
+    [Layer] private readonly Conv1d conv = new(4, 6, kernel: 1);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Sigmoid gate = new();
+    [Layer] private readonly Dense fc = new(9, 3);
+
+    private Tensor Forward(Tensor x)
+    {
+        var h = tanh.Apply(conv.Apply(x));
+        var a = h.Channels(0, 3);
+        var g = gate.Apply(h.Channels(3, 3));
+        var d = a * g - Half * x.Channels(1, 3);
+        var e = d * 2 - a * a;
+        return fc.Apply(e.Flatten());
+    }
+}

@@ -133,6 +133,20 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Concat:
                     AddConcat(name, pass, node, buffer);
                     return true;
+                case OpKind.Subtract:
+                    AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")} - {buffer(node.Inputs[1], "i")};");
+                    return true;
+                case OpKind.Scale:
+                    AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {Lit(node.Scalar)} * {buffer(node.Inputs[0], "i")};");
+                    return true;
+                case OpKind.Channels:
+                    {
+                        var x = In(node);
+                        int offset = node.Hyper[0] * (x.Size / x.Shape[0]);
+                        AddElementwise(name, pass, node, -1, Rows(node.Size),
+                            $"int b = i / {node.Size}, e = i - b * {node.Size};\n{buffer(y, "i")} = {buffer(x.Index, $"b * {x.Size} + {offset} + e")};");
+                        return true;
+                    }
                 case OpKind.Flatten:
                 case OpKind.Reshape:
                     AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")};");
@@ -175,6 +189,9 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.LogSoftmax:
                     AddSoftmaxForward(name, node);
                     return;
+                case OpKind.Multiply:
+                    AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")} * {A(node.Inputs[1], "i")};");
+                    return;
                 default:
                     {
                         int x = node.Inputs[0];
@@ -212,6 +229,30 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Concat:
                     AddConcatBackward(name, node);
                     return;
+                case OpKind.Subtract:
+                    AddElementwise($"{name}_0", GpuPassKind.Backward, node, node.Inputs[0], Rows(node.Size), $"{G(node.Inputs[0], "i")} += {G(y, "i")};");
+                    AddElementwise($"{name}_1", GpuPassKind.Backward, node, node.Inputs[1], Rows(node.Size), $"{G(node.Inputs[1], "i")} -= {G(y, "i")};");
+                    return;
+                case OpKind.Scale:
+                    AddElementwise(name, GpuPassKind.Backward, node, node.Inputs[0], Rows(node.Size), $"{G(node.Inputs[0], "i")} += {Lit(node.Scalar)} * {G(y, "i")};");
+                    return;
+                case OpKind.Multiply:
+                    for (int k = 0; k < 2; k++)
+                    {
+                        int input = node.Inputs[k], other = node.Inputs[1 - k];
+                        AddElementwise($"{name}_{k}", GpuPassKind.Backward, node, input, Rows(node.Size), $"{G(input, "i")} += {A(other, "i")} * {G(y, "i")};");
+                    }
+
+                    return;
+                case OpKind.Channels:
+                    {
+                        // One output value per input value of the range, so the scatter needs no atomics.
+                        var x = In(node);
+                        int offset = node.Hyper[0] * (x.Size / x.Shape[0]);
+                        AddElementwise(name, GpuPassKind.Backward, node, x.Index, Rows(node.Size),
+                            $"int b = i / {node.Size}, e = i - b * {node.Size};\n{G(x.Index, $"b * {x.Size} + {offset} + e")} += {G(y, "i")};");
+                        return;
+                    }
                 case OpKind.Flatten:
                 case OpKind.Reshape:
                     AddElementwise(name, GpuPassKind.Backward, node, node.Inputs[0], Rows(node.Size), $"{G(node.Inputs[0], "i")} += {G(y, "i")};");
@@ -299,6 +340,12 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.LogSoftmax:
                     AddSoftmaxTangent(name, node);
                     return;
+                case OpKind.Multiply:
+                    {
+                        int a = node.Inputs[0], b = node.Inputs[1];
+                        AddElementwise(name, GpuPassKind.Tangent, node, -1, Rows(node.Size), $"{Tn(y, "i")} = {Tn(a, "i")} * {A(b, "i")} + {A(a, "i")} * {Tn(b, "i")};");
+                        return;
+                    }
                 default:
                     {
                         int x = node.Inputs[0];
