@@ -36,20 +36,20 @@ namespace Demo
 
         private static readonly global::Axon.Model.LayerInfo[] s_layers =
         {
-            new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 4, 5 }, 0, new int[] {  }, true),
-            new global::Axon.Model.LayerInfo("conv", global::Axon.Model.LayerKind.Conv1d, 1, new int[] { 6, 5 }, 20, new int[] { 0 }, false),
-            new global::Axon.Model.LayerInfo("tanh", global::Axon.Model.LayerKind.Tanh, 2, new int[] { 6, 5 }, 50, new int[] { 1 }, false),
-            new global::Axon.Model.LayerInfo("channels1", global::Axon.Model.LayerKind.Channels, 3, new int[] { 3, 5 }, 80, new int[] { 2 }, false),
-            new global::Axon.Model.LayerInfo("channels2", global::Axon.Model.LayerKind.Channels, 4, new int[] { 3, 5 }, 95, new int[] { 2 }, false),
-            new global::Axon.Model.LayerInfo("gate", global::Axon.Model.LayerKind.Sigmoid, 5, new int[] { 3, 5 }, 110, new int[] { 4 }, false),
-            new global::Axon.Model.LayerInfo("mul1", global::Axon.Model.LayerKind.Multiply, 6, new int[] { 3, 5 }, 125, new int[] { 3, 5 }, false),
-            new global::Axon.Model.LayerInfo("channels3", global::Axon.Model.LayerKind.Channels, 7, new int[] { 3, 5 }, 140, new int[] { 0 }, false),
-            new global::Axon.Model.LayerInfo("scale1", global::Axon.Model.LayerKind.Scale, 8, new int[] { 3, 5 }, 155, new int[] { 7 }, false),
-            new global::Axon.Model.LayerInfo("sub1", global::Axon.Model.LayerKind.Subtract, 9, new int[] { 3, 5 }, 170, new int[] { 6, 8 }, false),
-            new global::Axon.Model.LayerInfo("scale2", global::Axon.Model.LayerKind.Scale, 10, new int[] { 3, 5 }, 185, new int[] { 9 }, false),
-            new global::Axon.Model.LayerInfo("sub2", global::Axon.Model.LayerKind.Subtract, 11, new int[] { 3, 5 }, 200, new int[] { 10, 6 }, true),
-            new global::Axon.Model.LayerInfo("flatten1", global::Axon.Model.LayerKind.Flatten, 12, new int[] { 15 }, 215, new int[] { 11 }, true),
-            new global::Axon.Model.LayerInfo("head", global::Axon.Model.LayerKind.Dense, 13, new int[] { 2 }, 230, new int[] { 12 }, true),
+            new global::Axon.Model.LayerInfo("input", global::Axon.Model.LayerKind.Input, 0, new int[] { 4, 5 }, 0, new int[] {  }, true, new int[] {  }),
+            new global::Axon.Model.LayerInfo("conv", global::Axon.Model.LayerKind.Conv1d, 1, new int[] { 6, 5 }, 20, new int[] { 0 }, false, new int[] { 4, 6, 3, 1, 1, 1 }),
+            new global::Axon.Model.LayerInfo("tanh", global::Axon.Model.LayerKind.Tanh, 2, new int[] { 6, 5 }, 50, new int[] { 1 }, false, new int[] {  }),
+            new global::Axon.Model.LayerInfo("channels1", global::Axon.Model.LayerKind.Channels, 3, new int[] { 3, 5 }, 80, new int[] { 2 }, false, new int[] { 0, 3 }),
+            new global::Axon.Model.LayerInfo("channels2", global::Axon.Model.LayerKind.Channels, 4, new int[] { 3, 5 }, 95, new int[] { 2 }, false, new int[] { 3, 3 }),
+            new global::Axon.Model.LayerInfo("gate", global::Axon.Model.LayerKind.Sigmoid, 5, new int[] { 3, 5 }, 110, new int[] { 4 }, false, new int[] {  }),
+            new global::Axon.Model.LayerInfo("mul1", global::Axon.Model.LayerKind.Multiply, 6, new int[] { 3, 5 }, 125, new int[] { 3, 5 }, false, new int[] {  }),
+            new global::Axon.Model.LayerInfo("channels3", global::Axon.Model.LayerKind.Channels, 7, new int[] { 3, 5 }, 140, new int[] { 0 }, false, new int[] { 1, 3 }),
+            new global::Axon.Model.LayerInfo("scale1", global::Axon.Model.LayerKind.Scale, 8, new int[] { 3, 5 }, 155, new int[] { 7 }, false, new int[] {  }),
+            new global::Axon.Model.LayerInfo("sub1", global::Axon.Model.LayerKind.Subtract, 9, new int[] { 3, 5 }, 170, new int[] { 6, 8 }, false, new int[] {  }),
+            new global::Axon.Model.LayerInfo("scale2", global::Axon.Model.LayerKind.Scale, 10, new int[] { 3, 5 }, 185, new int[] { 9 }, false, new int[] {  }),
+            new global::Axon.Model.LayerInfo("sub2", global::Axon.Model.LayerKind.Subtract, 11, new int[] { 3, 5 }, 200, new int[] { 10, 6 }, true, new int[] {  }),
+            new global::Axon.Model.LayerInfo("flatten1", global::Axon.Model.LayerKind.Flatten, 12, new int[] { 15 }, 215, new int[] { 11 }, true, new int[] {  }),
+            new global::Axon.Model.LayerInfo("head", global::Axon.Model.LayerKind.Dense, 13, new int[] { 2 }, 230, new int[] { 12 }, true, new int[] { 15, 2, 1 }),
         };
 
         private static readonly global::Axon.Model.ParameterInfo[] s_parameters =
