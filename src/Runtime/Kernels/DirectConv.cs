@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace Axon.Kernels;
@@ -172,6 +171,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
         public long SlotLength;
         public bool Accumulate;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int slot)
         {
             T* planes = Slot0 + slot * SlotLength;
@@ -195,13 +195,12 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Copies one sample's planes into the interiors of the zero-padded planes.</summary>
     private static void Pad(in DirectGeometry g, T* x, T* planes)
     {
-        int wp = g.Wp;
-        uint bytes = (uint)(g.Wi * sizeof(T));
+        int wp = g.Wp, wi = g.Wi;
         for (int c = 0; c < g.Ci; c++)
         {
             T* to = planes + (long)c * g.PlaneStride + (long)g.PH * wp + g.PW;
-            T* from = x + (long)c * g.Hi * g.Wi;
-            for (int r = 0; r < g.Hi; r++) Unsafe.CopyBlockUnaligned(to + (long)r * wp, from + (long)r * g.Wi, bytes);
+            T* from = x + (long)c * g.Hi * wi;
+            for (int r = 0; r < g.Hi; r++) Rows.Copy(from + (long)r * wi, to + (long)r * wp, wi);
         }
     }
 
@@ -213,14 +212,55 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
         {
             T* from = computed + (long)k * g.Span;
             T* to = y + (long)k * ho * wo;
-            for (int r = 0; r < ho; r++)
+            if (accumulate)
             {
-                var source = new ReadOnlySpan<T>(from + (long)r * wp, wo);
-                var target = new Span<T>(to + (long)r * wo, wo);
-                if (accumulate) TensorPrimitives.Add(target, source, target);
-                else if (bias != null) TensorPrimitives.Add(source, bias[k], target);
-                else source.CopyTo(target);
+                for (int r = 0; r < ho; r++) Rows.Add(from + (long)r * wp, to + (long)r * wo, wo);
             }
+            else if (bias != null)
+            {
+                for (int r = 0; r < ho; r++) Rows.AddScalar(from + (long)r * wp, bias[k], to + (long)r * wo, wo);
+            }
+            else
+            {
+                for (int r = 0; r < ho; r++) Rows.Copy(from + (long)r * wp, to + (long)r * wo, wo);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Short rows (an image row: 14 or 28 elements) without a call per row: the widest vectors that fit, then
+    /// narrower ones, then single elements.
+    /// </summary>
+    private static class Rows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Copy(T* from, T* to, int n)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Load(from + i).Store(to + i);
+            if (Vector256.IsHardwareAccelerated) for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Load(from + i).Store(to + i);
+            if (Vector128.IsHardwareAccelerated) for (; i <= n - Vector128<T>.Count; i += Vector128<T>.Count) Vector128.Load(from + i).Store(to + i);
+            for (; i < n; i++) to[i] = from[i];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add(T* from, T* to, int n)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) (Vector512.Load(to + i) + Vector512.Load(from + i)).Store(to + i);
+            if (Vector256.IsHardwareAccelerated) for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) (Vector256.Load(to + i) + Vector256.Load(from + i)).Store(to + i);
+            if (Vector128.IsHardwareAccelerated) for (; i <= n - Vector128<T>.Count; i += Vector128<T>.Count) (Vector128.Load(to + i) + Vector128.Load(from + i)).Store(to + i);
+            for (; i < n; i++) to[i] += from[i];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddScalar(T* from, T value, T* to, int n)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) (Vector512.Load(from + i) + Vector512.Create(value)).Store(to + i);
+            if (Vector256.IsHardwareAccelerated) for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) (Vector256.Load(from + i) + Vector256.Create(value)).Store(to + i);
+            if (Vector128.IsHardwareAccelerated) for (; i <= n - Vector128<T>.Count; i += Vector128<T>.Count) (Vector128.Load(from + i) + Vector128.Create(value)).Store(to + i);
+            for (; i < n; i++) to[i] = from[i] + value;
         }
     }
 
