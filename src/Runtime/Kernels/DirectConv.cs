@@ -34,8 +34,8 @@ internal readonly record struct DirectGeometry(int Ci, int Hi, int Wi, int Co, i
     /// <summary>Packed filters: per block of 8 output channels, per (input channel, i, j), 8 weights.</summary>
     public int PackedLength => ChannelBlocks * Ci * KH * KW * Channels;
 
-    /// <summary>Per thread: the padded input planes and the computed output planes.</summary>
-    public long SlotLength => (long)Ci * PlaneStride + (long)Co * Span;
+    /// <summary>Per thread: the padded input planes and the computed output planes (and a vector that the last row's reads may reach).</summary>
+    public long SlotLength => (long)Ci * PlaneStride + (long)Co * Span + Vector;
 
     public static DirectGeometry Forward(in ConvShape s, int vector, int block) => new(s.C, s.H, s.W, s.K, s.KH, s.KW, s.PH, s.PW, vector, block);
 
@@ -82,7 +82,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
     /// </summary>
     private static bool Applies(in ConvShape s) =>
         DirectConvSwitch.Enabled && Simd.IsVectorizable<T>() && Vector128.IsHardwareAccelerated && s.SH == 1 && s.SW == 1 &&
-        s.PH < s.KH && s.PW < s.KW && s.C <= 64 && s.K <= 64 && (long)(s.H + 2 * s.PH) * (s.W + 2 * s.PW) <= 1 << 16;
+        s.PH < s.KH && s.PW < s.KW && s.C <= 16 && s.K <= 32 && (long)(s.H + 2 * s.PH) * (s.W + 2 * s.PW) <= 1 << 16;
 
     private static int VectorCount => Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : Vector128<T>.Count;
 
@@ -181,48 +181,95 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
 
             // Borders and tails stay zero; each sample only rewrites the interiors.
             new Span<T>(planes, G.Ci * G.PlaneStride).Clear();
+            T* inputEnd = Input + (long)Batch * InputSize;
             for (int b = first; b < end; b++)
             {
-                Pad(G, Input + (long)b * InputSize, planes);
-                if (Vector512.IsHardwareAccelerated) Compute<Vector512<T>, Simd512<T>>(G, planes, Packed, computed);
-                else if (Vector256.IsHardwareAccelerated) Compute<Vector256<T>, Simd256<T>>(G, planes, Packed, computed);
-                else Compute<Vector128<T>, Simd128<T>>(G, planes, Packed, computed);
-                CopyOut(G, computed, Bias, Output + (long)b * OutputSize, Accumulate);
+                if (Vector512.IsHardwareAccelerated) Sample<Vector512<T>, Simd512<T>>(b, planes, computed, inputEnd);
+                else if (Vector256.IsHardwareAccelerated) Sample<Vector256<T>, Simd256<T>>(b, planes, computed, inputEnd);
+                else Sample<Vector128<T>, Simd128<T>>(b, planes, computed, inputEnd);
             }
+        }
+
+        private readonly void Sample<TVec, TS>(int b, T* planes, T* computed, T* inputEnd)
+            where TVec : struct
+            where TS : ISimd<TVec, T>
+        {
+            T* y = Output + (long)b * OutputSize;
+            Pad<TVec, TS>(G, Input + (long)b * InputSize, inputEnd, planes);
+            Compute<TVec, TS>(G, planes, Packed, computed);
+            CopyOut<TVec, TS>(G, computed, Bias, y, y + OutputSize, Accumulate);
         }
     }
 
-    /// <summary>Copies one sample's planes into the interiors of the zero-padded planes.</summary>
-    private static void Pad(in DirectGeometry g, T* x, T* planes)
+    /// <summary>
+    /// Copies one sample's planes into the interiors of the zero-padded planes. A row goes as whole vectors whose
+    /// lanes past the row are zeroed: they land in the padding (or in the next row, copied after), which stays zero.
+    /// Reads past a row stay inside the caller's input except at its very end (<paramref name="end"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pad<TVec, TS>(in DirectGeometry g, T* x, T* end, T* planes)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
     {
-        int wp = g.Wp, wi = g.Wi;
+        int wp = g.Wp, wi = g.Wi, v = TS.Count;
+        TVec tail = TS.GreaterThan(TS.Create(T.CreateTruncating(wi - (wi - 1) / v * v)), TS.Indices);
         for (int c = 0; c < g.Ci; c++)
         {
             T* to = planes + (long)c * g.PlaneStride + (long)g.PH * wp + g.PW;
             T* from = x + (long)c * g.Hi * wi;
-            for (int r = 0; r < g.Hi; r++) Rows.Copy(from + (long)r * wi, to + (long)r * wp, wi);
+            for (int r = 0; r < g.Hi; r++, from += wi, to += wp)
+            {
+                if (from + (wi - 1) / v * v + v > end)
+                {
+                    Rows.Copy(from, to, wi);
+                    continue;
+                }
+
+                int i = 0;
+                for (; i < wi - v; i += v) TS.Store(TS.Load(from + i), to + i);
+                TS.Store(TS.Select(tail, TS.Load(from + i), TS.Zero), to + i);
+            }
         }
     }
 
-    /// <summary>Writes (or adds) the kept Wo positions of each computed row, with the bias per channel.</summary>
-    private static void CopyOut(in DirectGeometry g, T* computed, T* bias, T* y, bool accumulate)
+    /// <summary>
+    /// Writes (or adds) the kept Wo positions of each computed row, with the bias per channel: whole vectors, the
+    /// lanes past the row spilling into the next row (overwritten after, or added zeros), except at the end of
+    /// the sample's output (<paramref name="end"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyOut<TVec, TS>(in DirectGeometry g, T* computed, T* bias, T* y, T* end, bool accumulate)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
     {
-        int wo = g.Wo, ho = g.Ho, wp = g.Wp;
+        int wo = g.Wo, ho = g.Ho, wp = g.Wp, v = TS.Count, last = (wo - 1) / v * v;
+        TVec tail = TS.GreaterThan(TS.Create(T.CreateTruncating(wo - last)), TS.Indices);
         for (int k = 0; k < g.Co; k++)
         {
             T* from = computed + (long)k * g.Span;
             T* to = y + (long)k * ho * wo;
-            if (accumulate)
+            TVec b = TS.Create(bias != null ? bias[k] : T.Zero);
+            for (int r = 0; r < ho; r++, from += wp, to += wo)
             {
-                for (int r = 0; r < ho; r++) Rows.Add(from + (long)r * wp, to + (long)r * wo, wo);
-            }
-            else if (bias != null)
-            {
-                for (int r = 0; r < ho; r++) Rows.AddScalar(from + (long)r * wp, bias[k], to + (long)r * wo, wo);
-            }
-            else
-            {
-                for (int r = 0; r < ho; r++) Rows.Copy(from + (long)r * wp, to + (long)r * wo, wo);
+                if (to + last + v > end)
+                {
+                    if (accumulate) Rows.Add(from, to, wo);
+                    else if (bias != null) Rows.AddScalar(from, bias[k], to, wo);
+                    else Rows.Copy(from, to, wo);
+                    continue;
+                }
+
+                if (accumulate)
+                {
+                    int i = 0;
+                    for (; i < last; i += v) TS.Store(TS.Add(TS.Load(to + i), TS.Load(from + i)), to + i);
+                    TVec old = TS.Load(to + i);
+                    TS.Store(TS.Select(tail, TS.Add(old, TS.Load(from + i)), old), to + i);
+                }
+                else
+                {
+                    for (int i = 0; i <= last; i += v) TS.Store(TS.Add(TS.Load(from + i), b), to + i);
+                }
             }
         }
     }
