@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Axon.Kernels;
 
@@ -202,9 +203,10 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>
-    /// Copies one sample's planes into the interiors of the zero-padded planes. A row goes as whole vectors whose
-    /// lanes past the row are zeroed: they land in the padding (or in the next row, copied after), which stays zero.
-    /// Reads past a row stay inside the caller's input except at its very end (<paramref name="end"/>).
+    /// Copies one sample's planes into the interiors of the zero-padded planes. A row goes as whole vectors, the last
+    /// one loaded under a mask: its other lanes are zeros that land in the padding (or in the next row, copied after).
+    /// Without masked loads, a row whose last vector would read past the input's <paramref name="end"/> goes
+    /// element by element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad<TVec, TS>(in DirectGeometry g, T* x, T* end, T* planes)
@@ -219,7 +221,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
             T* from = x + (long)c * g.Hi * wi;
             for (int r = 0; r < g.Hi; r++, from += wi, to += wp)
             {
-                if (from + (wi - 1) / v * v + v > end)
+                if (!Masked.Hardware<TVec>() && from + (wi - 1) / v * v + v > end)
                 {
                     Rows.Copy(from, to, wi);
                     continue;
@@ -227,15 +229,15 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
 
                 int i = 0;
                 for (; i < wi - v; i += v) TS.Store(TS.Load(from + i), to + i);
-                TS.Store(TS.Select(tail, TS.Load(from + i), TS.Zero), to + i);
+                TS.Store(Masked.Load<TVec, TS>(from + i, tail), to + i);
             }
         }
     }
 
     /// <summary>
     /// Writes (or adds) the kept Wo positions of each computed row, with the bias per channel: whole vectors, the
-    /// lanes past the row spilling into the next row (overwritten after, or added zeros), except at the end of
-    /// the sample's output (<paramref name="end"/>).
+    /// last one stored under a mask. Without masked stores the lanes past the row write back what they read, so a
+    /// row whose last vector would pass the sample's output (<paramref name="end"/>) goes element by element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyOut<TVec, TS>(in DirectGeometry g, T* computed, T* bias, T* y, T* end, bool accumulate)
@@ -251,7 +253,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
             TVec b = TS.Create(bias != null ? bias[k] : T.Zero);
             for (int r = 0; r < ho; r++, from += wp, to += wo)
             {
-                if (to + last + v > end)
+                if (!Masked.Hardware<TVec>() && to + last + v > end)
                 {
                     if (accumulate) Rows.Add(from, to, wo);
                     else if (bias != null) Rows.AddScalar(from, bias[k], to, wo);
@@ -263,14 +265,61 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
                 {
                     int i = 0;
                     for (; i < last; i += v) TS.Store(TS.Add(TS.Load(to + i), TS.Load(from + i)), to + i);
-                    TVec old = TS.Load(to + i);
-                    TS.Store(TS.Select(tail, TS.Add(old, TS.Load(from + i)), old), to + i);
+                    Masked.Store<TVec, TS>(TS.Add(Masked.Load<TVec, TS>(to + i, tail), TS.Load(from + i)), to + i, tail);
                 }
                 else
                 {
-                    for (int i = 0; i <= last; i += v) TS.Store(TS.Add(TS.Load(from + i), b), to + i);
+                    int i = 0;
+                    for (; i < last; i += v) TS.Store(TS.Add(TS.Load(from + i), b), to + i);
+                    Masked.Store<TVec, TS>(TS.Add(TS.Load(from + i), b), to + i, tail);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Loads and stores of the lanes a mask selects. With AVX-512 they are the hardware's masked moves (nothing
+    /// read or written outside the mask, so no spill past a row and no guard at the end of a buffer); otherwise a
+    /// whole-vector load with the other lanes zeroed, and a store that writes the old values back there (the callers
+    /// keep those reads and writes inside their buffers).
+    /// </summary>
+    private static class Masked
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Hardware<TVec>() => typeof(TVec) == typeof(Vector512<T>) && Avx512F.IsSupported;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVec Load<TVec, TS>(T* p, TVec mask)
+            where TVec : struct
+            where TS : ISimd<TVec, T>
+        {
+            if (Hardware<TVec>())
+            {
+                var m = Unsafe.As<TVec, Vector512<T>>(ref mask);
+                Vector512<T> value = typeof(T) == typeof(float)
+                    ? Avx512F.MaskLoad((float*)p, m.AsSingle(), Vector512<float>.Zero).As<float, T>()
+                    : Avx512F.MaskLoad((double*)p, m.AsDouble(), Vector512<double>.Zero).As<double, T>();
+                return Unsafe.As<Vector512<T>, TVec>(ref value);
+            }
+
+            return TS.Select(mask, TS.Load(p), TS.Zero);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store<TVec, TS>(TVec value, T* p, TVec mask)
+            where TVec : struct
+            where TS : ISimd<TVec, T>
+        {
+            if (Hardware<TVec>())
+            {
+                var m = Unsafe.As<TVec, Vector512<T>>(ref mask);
+                var v = Unsafe.As<TVec, Vector512<T>>(ref value);
+                if (typeof(T) == typeof(float)) Avx512F.MaskStore((float*)p, m.AsSingle(), v.AsSingle());
+                else Avx512F.MaskStore((double*)p, m.AsDouble(), v.AsDouble());
+                return;
+            }
+
+            TS.Store(TS.Select(mask, value, TS.Load(p)), p);
         }
     }
 
