@@ -50,12 +50,20 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
             return;
         }
 
-        // Depth contiguous along each lane (A plain, B transposed): read the lanes side by side.
-        for (int d = 0; d < depth; d++)
+        // Depth contiguous along each lane (A plain, B transposed): a transpose, in blocks of 16 depth steps. Each
+        // lane's reads in a block are one cache line, and the block's writes stay in 16 rows of the panel; read
+        // across the lanes a depth step at a time, a wide B panel (48 lanes of a dense weight) touched 48 lines
+        // per step and missed the L1 cache on most of them.
+        const int Block = 16;
+        for (int d0 = 0; d0 < depth; d0 += Block)
         {
-            T* row = source + (long)d * depthStride;
-            T* to = destination + (long)d * width;
-            for (int l = 0; l < lanes; l++) to[l] = row[(long)l * laneStride];
+            int steps = Math.Min(Block, depth - d0);
+            for (int l = 0; l < lanes; l++)
+            {
+                T* from = source + (long)l * laneStride + d0;
+                T* to = destination + (long)d0 * width + l;
+                for (int d = 0; d < steps; d++) to[(long)d * width] = from[d];
+            }
         }
     }
 }
