@@ -33,10 +33,13 @@ namespace Axon.Generator.Model
         public const string Tangent = nameof(Tangent);
         public const string RunTangent = nameof(RunTangent);
 
+        /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
+        public const string ScalarActivations = nameof(ScalarActivations);
+
         /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, RunTangent);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, RunTangent, ScalarActivations);
     }
 }
