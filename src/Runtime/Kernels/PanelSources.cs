@@ -53,9 +53,24 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
             return;
         }
 
-        // Depth contiguous along each lane (A plain, B transposed): a transpose. Float with AVX: 8 × 8 blocks in
-        // registers (a wide B panel: 48 lanes of a dense layer's weight); the rest element by element below.
+        // Depth contiguous along each lane (A plain, B transposed): a transpose. Float with AVX: 4 × 8 blocks in
+        // registers for an A panel of 4 rows, 8 × 8 blocks for a wide B panel (48 lanes of a dense layer's weight);
+        // the rest element by element below.
         int lanesDone = 0;
+        if (typeof(T) == typeof(float) && Avx.IsSupported && depthStride == 1 && lanes == 4 && width == 4 && depth >= 8)
+        {
+            int depthDone = depth & ~7;
+            for (int d0 = 0; d0 < depthDone; d0 += 8)
+                Transpose4x8((float*)source + d0, laneStride, (float*)destination + (long)d0 * 4);
+            for (int l = 0; l < 4; l++)
+            {
+                T* from = source + (long)l * laneStride;
+                for (int d = depthDone; d < depth; d++) destination[(long)d * 4 + l] = from[d];
+            }
+
+            return;
+        }
+
         if (typeof(T) == typeof(float) && Avx.IsSupported && depthStride == 1 && lanes >= 8 && depth >= 8)
         {
             lanesDone = lanes & ~7;
@@ -89,6 +104,21 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
                 for (int d = 0; d < steps; d++) to[(long)d * width] = from[(long)d * depthStride];
             }
         }
+    }
+
+    /// <summary>to[4j + i] = from[i·fromStride + j] for i &lt; 4, j &lt; 8: the first two steps of <see cref="Transpose8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x8(float* from, int fromStride, float* to)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(from), r1 = Avx.LoadVector256(from + fromStride);
+        Vector256<float> r2 = Avx.LoadVector256(from + 2L * fromStride), r3 = Avx.LoadVector256(from + 3L * fromStride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        // Depth steps j and j + 4 in the two halves of u_j.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Avx.Store(to, Avx.Permute2x128(u0, u1, 0x20));
+        Avx.Store(to + 8, Avx.Permute2x128(u2, u3, 0x20));
+        Avx.Store(to + 16, Avx.Permute2x128(u0, u1, 0x31));
+        Avx.Store(to + 24, Avx.Permute2x128(u2, u3, 0x31));
     }
 
     /// <summary>
