@@ -43,11 +43,36 @@ namespace Axon.Generator.Emit
             w.Line();
             WriteTangent(w, model);
             if (tiled is not null) WriteTiledTangent(w, model);
+            WriteScalarActivations(w, model);
             w.Close();
 
             foreach (var _ in model.ContainingTypes) w.Close();
             if (model.Namespace.Length > 0) w.Close();
             return w.ToString();
+        }
+
+        /// <summary>
+        /// One struct per [Differentiable] scalar function the model uses as a layer, so that the kernels run it (and
+        /// its derived derivative) over the compute pool with the calls inlined.
+        /// </summary>
+        private static void WriteScalarActivations(SourceWriter w, ModelSpec model)
+        {
+            var functions = NodeCode.ScalarActivations(model);
+            if (functions.Count == 0) return;
+            string t = model.ElementTypeName;
+            w.Line();
+            w.Line("/// <summary>The model's [Differentiable] scalar functions as element-wise ops for the kernels.</summary>");
+            w.Open("private static class " + GeneratedMembers.ScalarActivations);
+            for (int i = 0; i < functions.Count; i++)
+            {
+                if (i > 0) w.Line();
+                w.Open($"public readonly struct {functions[i].Name} : global::Axon.Kernels.IScalarActivation<{t}>");
+                w.Line($"public {t} Value({t} x) => {functions[i].Function}(x);");
+                w.Line($"public {t} Derivative({t} x) => {NodeCode.Derivative(functions[i].Function)}(x);");
+                w.Close();
+            }
+
+            w.Close();
         }
 
         private static string IntArray(EquatableArray<int> values) => "new int[] { " + string.Join(", ", values.Select(SourceWriter.Literal)) + " }";

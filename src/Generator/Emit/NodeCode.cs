@@ -48,7 +48,7 @@ namespace Axon.Generator.Emit
                     ForEachPart(model, node, (part, size, offset) => w.Line($"{K}ConcatKernel.Forward<{t}>({Act(part)}, {y}, batch, {size}, {offset}, {node.Size});"));
                     return;
                 case OpKind.Activation:
-                    WriteMap(w, t, x, y, $"y[i] = {node.Function}(x[i]);");
+                    w.Line($"{K}ScalarActivationKernel.Forward<{t}, {ScalarActivation(model, node)}>({x}, {y});");
                     return;
                 case OpKind.Subtract:
                 case OpKind.Multiply:
@@ -116,7 +116,7 @@ namespace Axon.Generator.Emit
                         using (w.Block($"if (stopAtLayer <= {input})"))
                         {
                             WriteRescalable(w, t, node, input, $"RescaleBuffer({node.Index}, batch)", target =>
-                                WriteZip(w, t, Act(input), dy, target, $"dx[i] += {Derivative(node.Function)}(x[i]) * d[i];", "dx"));
+                                w.Line($"{K}ScalarActivationKernel.Backward<{t}, {ScalarActivation(model, node)}>({Act(input)}, {dy}, {target});"));
                         }
 
                         return;
@@ -247,7 +247,7 @@ namespace Axon.Generator.Emit
                     w.Line($"{ty}.Clear();");
                     return;
                 case OpKind.Activation:
-                    WriteZip(w, t, Act(node.Inputs[0]), Tan(node.Inputs[0]), ty, $"ty[i] = {Derivative(node.Function)}(x[i]) * d[i];", "ty");
+                    w.Line($"{K}ScalarActivationKernel.Tangent<{t}, {ScalarActivation(model, node)}>({Act(node.Inputs[0])}, {Tan(node.Inputs[0])}, {ty});");
                     return;
                 case OpKind.Subtract:
                     w.Line($"{K}ArithmeticKernel.Subtract<{t}>({Tan(node.Inputs[0])}, {Tan(node.Inputs[1])}, {ty});");
@@ -372,8 +372,6 @@ namespace Axon.Generator.Emit
 
         private static string Indices(int node) => $"ws.IndicesFor({node}, batch)";
 
-        private static string Derivative(string function) => function + "Derivative";
-
         private static ParameterSpec ParameterOf(ModelSpec model, NodeSpec node, int which) => model.Parameters[node.FirstParameter + which];
 
         private static string Param(ModelSpec model, NodeSpec node, int which)
@@ -401,21 +399,31 @@ namespace Axon.Generator.Emit
             }
         }
 
-        /// <summary>An element-wise loop over x → y for a generated scalar function.</summary>
-        private static void WriteMap(SourceWriter w, string t, string x, string y, string body)
+        /// <summary>
+        /// The [Differentiable] scalar functions the model's Activation nodes call, in order of first use, each with the
+        /// name of its struct inside the generated <c>ScalarActivations</c> class: the function's own name, numbered
+        /// when two functions of different classes share it.
+        /// </summary>
+        public static System.Collections.Generic.List<(string Function, string Name)> ScalarActivations(ModelSpec model)
         {
-            w.Line($"global::System.ReadOnlySpan<{t}> x = {x};");
-            w.Line($"global::System.Span<{t}> y = {y};");
-            w.Line($"for (int i = 0; i < x.Length; i++) {body}");
+            var list = new System.Collections.Generic.List<(string Function, string Name)>();
+            foreach (var node in model.Nodes)
+            {
+                if (node.Kind != OpKind.Activation || list.Any(entry => entry.Function == node.Function)) continue;
+                string simple = node.Function.Substring(node.Function.LastIndexOf('.') + 1);
+                string name = simple;
+                for (int n = 2; list.Any(entry => entry.Name == name); n++) name = simple + "_" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                list.Add((node.Function, name));
+            }
+
+            return list;
         }
 
-        /// <summary>An element-wise loop reading x and d (a gradient or tangent) into the named output.</summary>
-        private static void WriteZip(SourceWriter w, string t, string x, string d, string output, string body, string outputName)
-        {
-            w.Line($"global::System.ReadOnlySpan<{t}> x = {x};");
-            w.Line($"global::System.ReadOnlySpan<{t}> d = {d};");
-            w.Line($"global::System.Span<{t}> {outputName} = {output};");
-            w.Line($"for (int i = 0; i < x.Length; i++) {body}");
-        }
+        /// <summary>The struct that runs an Activation node's function, as the kernels' type argument.</summary>
+        private static string ScalarActivation(ModelSpec model, NodeSpec node) =>
+            GeneratedMembers.ScalarActivations + "." + ScalarActivations(model).First(entry => entry.Function == node.Function).Name;
+
+        /// <summary>Function + "Derivative": the method the generator derives next to a [Differentiable] scalar function.</summary>
+        public static string Derivative(string function) => function + "Derivative";
     }
 }

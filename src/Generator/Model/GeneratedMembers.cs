@@ -34,10 +34,13 @@ namespace Axon.Generator.Model
         public const string TangentFrom = nameof(TangentFrom);
         public const string RunTangent = nameof(RunTangent);
 
+        /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
+        public const string ScalarActivations = nameof(ScalarActivations);
+
         /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations);
     }
 }

@@ -41,7 +41,8 @@ internal readonly record struct ConvShape(int Batch, int C, int H, int W, int K,
     /// <summary>Offset of the partial weight gradient inside a slot.</summary>
     public long PartialOffset => (long)Group * P * (Q + Math.Max(Q, K));
 
-    public long ScratchLength => Slots * SlotLength;
+    /// <summary>The im2col path's scratch, or the direct path's (<see cref="DirectGeometry"/>) when that is larger.</summary>
+    public long ScratchLength => Math.Max(Slots * SlotLength, DirectGeometry.MaxScratchLength(this));
 }
 
 /// <summary>
@@ -106,6 +107,12 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>y = W·col(x) (+ bias per filter), overwriting y; no bias when <paramref name="bias"/> is null.</summary>
     public static void Forward(in ConvShape s, T* x, T* weight, T* bias, T* y, T* scratch)
     {
+        if (DirectConv<T>.AppliesForward(s))
+        {
+            DirectConv<T>.Forward(s, x, weight, bias, y, scratch);
+            return;
+        }
+
         var work = new ForwardWork { S = s, X = x, Weight = weight, Bias = bias, Y = y, Scratch = scratch };
         ComputePool.For(s.Slots, ref work);
     }
@@ -171,6 +178,14 @@ internal static unsafe class ConvCore<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Accumulates dx, dWeight and dBias; a null pointer skips that gradient.</summary>
     public static void Backward(in ConvShape s, T* x, T* weight, T* dy, T* dx, T* dWeight, T* dBias, T* scratch)
     {
+        if (dx != null && DirectConv<T>.AppliesBackward(s))
+        {
+            // dx by the direct kernel; the parameter gradients (training only) by im2col below.
+            DirectConv<T>.BackwardData(s, weight, dy, dx, scratch);
+            if (dWeight == null && dBias == null) return;
+            dx = null;
+        }
+
         var work = new BackwardWork { S = s, X = x, Weight = weight, Dy = dy, Dx = dx, DWeight = dWeight, DBias = dBias, Scratch = scratch };
         int slots = s.Slots;
         ComputePool.For(slots, ref work);

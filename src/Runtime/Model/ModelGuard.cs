@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.Intrinsics;
 
 namespace Axon.Model;
 
@@ -79,7 +80,28 @@ public static class ModelGuard
     public static void CheckFinite<T>(ReadOnlySpan<T> values, int sampleSize, string parameterName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++)
+        // x − x is 0 for finite x and NaN for ±∞ and NaN: whole vectors pass at once; the first vector that does not
+        // (and the tail) is searched element by element for the message.
+        int i = 0;
+        ref T start = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            for (; i <= values.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                if (!Vector512.EqualsAll(v - v, Vector512<T>.Zero)) break;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            for (; i <= values.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                if (!Vector256.EqualsAll(v - v, Vector256<T>.Zero)) break;
+            }
+        }
+
+        for (; i < values.Length; i++)
         {
             if (!T.IsFinite(values[i]))
             {

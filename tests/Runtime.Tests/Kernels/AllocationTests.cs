@@ -94,5 +94,7 @@ public sealed class AllocationTests
         AssertAllocatesNothing(() => TanhKernel.Forward<float>(big, bigOut), processWide: false);
         AssertAllocatesNothing(() => GeluKernel.Backward<float>(big, big, big, bigOut), processWide: false);
         AssertAllocatesNothing(() => MaxPool2dKernel.Forward<float>(big, bigOut.AsSpan(0, bigArgmax.Length), bigArgmax, 24, 8, 28, 28, 2, 2), processWide: false);
+        AssertAllocatesNothing(() => ScalarActivationKernel.Forward<float, ScalarActivationKernelTests.Softsign<float>>(big, bigOut), processWide: false);
+        AssertAllocatesNothing(() => ScalarActivationKernel.Backward<float, ScalarActivationKernelTests.Softsign<float>>(big, big, bigOut), processWide: false);
     }
 }

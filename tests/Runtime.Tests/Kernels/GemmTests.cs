@@ -10,6 +10,8 @@ public sealed class GemmTests
         { 1, 1, 1 }, { 1, 7, 1 }, { 3, 1, 5 }, { 1, 1, 300 }, { 4, 48, 16 }, { 5, 49, 17 }, { 3, 47, 9 },
         { 8, 784, 9 }, { 9, 784, 8 }, { 16, 72, 196 }, { 13, 11, 257 }, { 33, 385, 70 }, { 64, 100, 130 },
         { 7, 3, 1000 }, { 130, 200, 100 }, { 2, 2, 0 },
+        // Transposed B packed in 8 × 8 register blocks (float) with partial lanes and depth; the MLP's 256 → 128 layer.
+        { 20, 130, 43 }, { 167, 128, 256 },
     };
 
     [Theory]

@@ -296,8 +296,15 @@ public static class KernelCatalog
         new Conv2dCase(1, 2, 11, 6, 3, kernel: 3, stride: 3, padding: 2),
         new Conv2dCase(2, 2, 6, 7, 3, kernel: 5, stride: 1, padding: 2),
         new Conv2dCase(1, 1, 4, 3, 2, kernel: 5, stride: 1, padding: 3),
+        // The direct kernel (stride 1, ≥ 4 output channels forward, ≥ 4 input channels for dx): a partial block of
+        // channels, padding 0, 1 and 2, a 5×5 window, an output larger than the input, odd sizes.
+        new Conv2dCase(2, 4, 7, 9, 5, kernel: 3, stride: 1, padding: 1),
+        new Conv2dCase(1, 5, 6, 5, 12, kernel: 3, stride: 1, padding: 0),
+        new Conv2dCase(2, 6, 5, 8, 4, kernel: 5, stride: 1, padding: 2, bias: false),
+        new Conv2dCase(1, 8, 3, 3, 9, kernel: 3, stride: 1, padding: 2),
         new Conv1dCase(2, 3, 11, 4, kernel: 3, stride: 1, padding: 1),
         new Conv1dCase(2, 2, 10, 3, kernel: 5, stride: 2, padding: 2),
+        new Conv1dCase(2, 4, 11, 6, kernel: 3, stride: 1, padding: 1),
         new MaxPool2dCase(2, 2, 6, 8, kernel: 2, stride: 2),
         new MaxPool2dCase(2, 3, 9, 37, kernel: 2, stride: 2), // the 2×2 fast path with a partial last vector, odd sizes
         new MaxPool2dCase(2, 2, 7, 9, kernel: 3, stride: 2),

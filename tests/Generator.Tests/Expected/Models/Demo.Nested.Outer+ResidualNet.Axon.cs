@@ -125,9 +125,7 @@ namespace Demo.Nested
                 // 2: act (Activation) [16] -> [16]
                 if (from <= 2)
                 {
-                    global::System.ReadOnlySpan<double> x = ws.ActivationFor(1, batch);
-                    global::System.Span<double> y = ws.ActivationFor(2, batch);
-                    for (int i = 0; i < x.Length; i++) y[i] = global::Demo.Nested.Acts.Swish(x[i]);
+                    global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch));
                     ws.ApplyIntervention(2, batch);
                 }
                 // 3: b (Dense) [16] -> [16]
@@ -145,9 +143,7 @@ namespace Demo.Nested
                 // 5: swish1 (Activation) [16] -> [16]
                 if (from <= 5)
                 {
-                    global::System.ReadOnlySpan<double> x = ws.ActivationFor(0, batch);
-                    global::System.Span<double> y = ws.ActivationFor(5, batch);
-                    for (int i = 0; i < x.Length; i++) y[i] = global::Demo.Nested.Acts.Swish(x[i]);
+                    global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.ActivationFor(5, batch));
                     ws.ApplyIntervention(5, batch);
                 }
                 // 6: concat1 (Concat) [16] + [16] -> [32]
@@ -206,19 +202,13 @@ namespace Demo.Nested
                             global::System.Span<double> derivative = ws.RescaleBuffer(5, batch);
                             derivative.Clear();
                             {
-                                global::System.ReadOnlySpan<double> x = ws.ActivationFor(0, batch);
-                                global::System.ReadOnlySpan<double> d = ws.GradientFor(5, batch);
-                                global::System.Span<double> dx = derivative;
-                                for (int i = 0; i < x.Length; i++) dx[i] += global::Demo.Nested.Acts.SwishDerivative(x[i]) * d[i];
+                                global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.GradientFor(5, batch), derivative);
                             }
                             global::Axon.Model.RescaleRule.Apply<double>(ws.ActivationFor(0, batch), ws.ActivationFor(5, batch), reference.Activation(0), reference.Activation(5), ws.GradientFor(5, batch), derivative, ws.GradientFor(0, batch));
                         }
                         else
                         {
-                            global::System.ReadOnlySpan<double> x = ws.ActivationFor(0, batch);
-                            global::System.ReadOnlySpan<double> d = ws.GradientFor(5, batch);
-                            global::System.Span<double> dx = ws.GradientFor(0, batch);
-                            for (int i = 0; i < x.Length; i++) dx[i] += global::Demo.Nested.Acts.SwishDerivative(x[i]) * d[i];
+                            global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.GradientFor(5, batch), ws.GradientFor(0, batch));
                         }
                     }
                 }
@@ -246,19 +236,13 @@ namespace Demo.Nested
                             global::System.Span<double> derivative = ws.RescaleBuffer(2, batch);
                             derivative.Clear();
                             {
-                                global::System.ReadOnlySpan<double> x = ws.ActivationFor(1, batch);
-                                global::System.ReadOnlySpan<double> d = ws.GradientFor(2, batch);
-                                global::System.Span<double> dx = derivative;
-                                for (int i = 0; i < x.Length; i++) dx[i] += global::Demo.Nested.Acts.SwishDerivative(x[i]) * d[i];
+                                global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), derivative);
                             }
                             global::Axon.Model.RescaleRule.Apply<double>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), reference.Activation(1), reference.Activation(2), ws.GradientFor(2, batch), derivative, ws.GradientFor(1, batch));
                         }
                         else
                         {
-                            global::System.ReadOnlySpan<double> x = ws.ActivationFor(1, batch);
-                            global::System.ReadOnlySpan<double> d = ws.GradientFor(2, batch);
-                            global::System.Span<double> dx = ws.GradientFor(1, batch);
-                            for (int i = 0; i < x.Length; i++) dx[i] += global::Demo.Nested.Acts.SwishDerivative(x[i]) * d[i];
+                            global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch));
                         }
                     }
                 }
@@ -299,10 +283,7 @@ namespace Demo.Nested
                 // 2: act (Activation) [16] -> [16]
                 if (from <= 2 && until >= 2)
                 {
-                    global::System.ReadOnlySpan<double> x = ws.ActivationFor(1, batch);
-                    global::System.ReadOnlySpan<double> d = ws.TangentFor(1, batch);
-                    global::System.Span<double> ty = ws.TangentFor(2, batch);
-                    for (int i = 0; i < x.Length; i++) ty[i] = global::Demo.Nested.Acts.SwishDerivative(x[i]) * d[i];
+                    global::Axon.Kernels.ScalarActivationKernel.Tangent<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.TangentFor(1, batch), ws.TangentFor(2, batch));
                     ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
                 }
                 // 3: b (Dense) [16] -> [16]
@@ -320,10 +301,7 @@ namespace Demo.Nested
                 // 5: swish1 (Activation) [16] -> [16]
                 if (from <= 5 && until >= 5)
                 {
-                    global::System.ReadOnlySpan<double> x = ws.ActivationFor(0, batch);
-                    global::System.ReadOnlySpan<double> d = ws.TangentFor(0, batch);
-                    global::System.Span<double> ty = ws.TangentFor(5, batch);
-                    for (int i = 0; i < x.Length; i++) ty[i] = global::Demo.Nested.Acts.SwishDerivative(x[i]) * d[i];
+                    global::Axon.Kernels.ScalarActivationKernel.Tangent<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.TangentFor(0, batch), ws.TangentFor(5, batch));
                     ws.MaskDerivative(5, ws.TangentFor(5, batch), batch);
                 }
                 // 6: concat1 (Concat) [16] + [16] -> [32]
@@ -338,6 +316,16 @@ namespace Demo.Nested
                 {
                     global::Axon.Kernels.DenseKernel.Tangent<double>(ws.TangentFor(6, batch), p.Slice(528, 128), ws.TangentFor(7, batch), batch, 32, 4);
                     ws.MaskDerivative(7, ws.TangentFor(7, batch), batch);
+                }
+            }
+
+            /// <summary>The model's [Differentiable] scalar functions as element-wise ops for the kernels.</summary>
+            private static class ScalarActivations
+            {
+                public readonly struct Swish : global::Axon.Kernels.IScalarActivation<double>
+                {
+                    public double Value(double x) => global::Demo.Nested.Acts.Swish(x);
+                    public double Derivative(double x) => global::Demo.Nested.Acts.SwishDerivative(x);
                 }
             }
         }
