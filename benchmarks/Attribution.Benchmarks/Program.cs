@@ -8,7 +8,8 @@ using Axon.Model;
 // Attribution throughput on the Fashion-MNIST-shaped CNN and MLP: n = 50 steps, a batch of 64 random inputs, float.
 // Reports ms per input for IG, layer conductance (CNN conv1 / MLP fc1), neuron conductance of one neuron and patch IG
 // of a 7×7 patch, each one's ratio to one plain forward + backward pass (measured here), the achieved GFLOP/s (from
-// the layer shapes: multiply-adds of the convolutions and dense layers, 2 FLOPs each) and libtorch's time beside.
+// the layer shapes: multiply-adds of the convolutions and dense layers, 2 FLOPs each). libtorch on the same networks,
+// weights and inputs, measured in the same run: scripts/bench-vs-libtorch.sh (benchmarks/Peer.Compare).
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const int Batch = 64, Steps = 50;
@@ -77,19 +78,15 @@ if (args.Contains("--passes"))
 }
 
 var rows = new List<Row>();
-rows.AddRange(Bench.Run(cnn, "CNN", FashionCnn.LayerIndex.conv1, "conv1", new Reference(Ig: 1.88, Conductance: 1.63), repeats, stepBatch));
-rows.AddRange(Bench.Run(mlp, "MLP", FashionMlp.LayerIndex.fc1, "fc1", new Reference(Ig: 0.368, Conductance: 0.226), repeats, stepBatch));
+rows.AddRange(Bench.Run(cnn, "CNN", FashionCnn.LayerIndex.conv1, "conv1", repeats, stepBatch));
+rows.AddRange(Bench.Run(mlp, "MLP", FashionMlp.LayerIndex.fc1, "fc1", repeats, stepBatch));
 
 Console.WriteLine("GFLOP/s eff.: the textbook algorithm's FLOPs (a whole forward and the needed passes per step) / time;");
 Console.WriteLine("GFLOP/s exec.: the FLOPs actually executed (the affine prefix runs once per path, not per step).");
 Console.WriteLine();
-Console.WriteLine($"{"model",-5} {"method",-28} {"ms/input",10} {"× fwd+bwd",10} {"GFLOP/s eff.",13} {"GFLOP/s exec.",14} {"libtorch ms",12} {"speed-up",9}");
+Console.WriteLine($"{"model",-5} {"method",-28} {"ms/input",10} {"× fwd+bwd",10} {"GFLOP/s eff.",13} {"GFLOP/s exec.",14}");
 foreach (var row in rows)
-{
-    string torch = row.Torch is double t ? t.ToString("0.000") : "—";
-    string speedup = row.Torch is double u ? (u / row.Milliseconds).ToString("0.0") + "×" : "—";
-    Console.WriteLine($"{row.Model,-5} {row.Method,-28} {row.Milliseconds,10:0.0000} {row.Ratio,10:0.0} {row.Gflops,13:0.0} {row.ExecutedGflops,14:0.0} {torch,12} {speedup,9}");
-}
+    Console.WriteLine($"{row.Model,-5} {row.Method,-28} {row.Milliseconds,10:0.0000} {row.Ratio,10:0.0} {row.Gflops,13:0.0} {row.ExecutedGflops,14:0.0}");
 
 Console.WriteLine();
 foreach (string model in new[] { "CNN", "MLP" })
@@ -100,13 +97,11 @@ foreach (string model in new[] { "CNN", "MLP" })
     Console.WriteLine($"{model}: layer conductance / IG = {lc.Milliseconds / ig.Milliseconds:0.00} (target ≤ 1.3); patch IG / IG = {patch.Milliseconds / ig.Milliseconds:0.00} (target ≤ 2.5)");
 }
 
-internal sealed record Reference(double Ig, double Conductance);
-
-internal sealed record Row(string Model, string Method, double Milliseconds, double Ratio, double Gflops, double ExecutedGflops, double? Torch);
+internal sealed record Row(string Model, string Method, double Milliseconds, double Ratio, double Gflops, double ExecutedGflops);
 
 internal static class Bench
 {
-    public static IEnumerable<Row> Run(IDifferentiableModel<float> model, string name, int layer, string layerName, Reference torch, int repeats, int stepBatch)
+    public static IEnumerable<Row> Run(IDifferentiableModel<float> model, string name, int layer, string layerName, int repeats, int stepBatch)
     {
         const int batch = 64, steps = 50;
         var random = new Random(7);
@@ -162,11 +157,11 @@ internal static class Bench
         if (a == 0) (igExec, lcExec, ncExec, patchExec) = (igFlops, lcFlops, ncFlops, lcFlops);
         return
         [
-            new Row(name, "Forward + backward (plain)", plain, 1, F(plainFlops, plain), F(plainFlops, plain), null),
-            new Row(name, "Integrated Gradients", igTime, igTime / plain, F(igFlops, igTime), F(igExec, igTime), torch.Ig),
-            new Row(name, $"Layer conductance ({layerName})", lcTime, lcTime / plain, F(lcFlops, lcTime), F(lcExec, lcTime), torch.Conductance),
-            new Row(name, $"Neuron conductance ({layerName})", ncTime, ncTime / plain, F(ncFlops, ncTime), F(ncExec, ncTime), null),
-            new Row(name, $"Patch IG 7×7 ({layerName})", patchTime, patchTime / plain, F(lcFlops, patchTime), F(patchExec, patchTime), null),
+            new Row(name, "Forward + backward (plain)", plain, 1, F(plainFlops, plain), F(plainFlops, plain)),
+            new Row(name, "Integrated Gradients", igTime, igTime / plain, F(igFlops, igTime), F(igExec, igTime)),
+            new Row(name, $"Layer conductance ({layerName})", lcTime, lcTime / plain, F(lcFlops, lcTime), F(lcExec, lcTime)),
+            new Row(name, $"Neuron conductance ({layerName})", ncTime, ncTime / plain, F(ncFlops, ncTime), F(ncExec, ncTime)),
+            new Row(name, $"Patch IG 7×7 ({layerName})", patchTime, patchTime / plain, F(lcFlops, patchTime), F(patchExec, patchTime)),
         ];
     }
 
