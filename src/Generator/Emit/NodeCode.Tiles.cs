@@ -85,7 +85,8 @@ namespace Axon.Generator.Emit
                     w.Line($"{K}BatchNormKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {ty}, tiles.Count, {h[0]}, tiles.Height({i}) * tiles.Width({i}));");
                     return;
                 case OpKind.Activation:
-                    WriteZip(w, t, GatherActivation(x), tx, ty, $"ty[i] = {Derivative(node.Function)}(x[i]) * d[i];", "ty");
+                    w.Line($"global::System.ReadOnlySpan<{t}> x = {GatherActivation(x)};");
+                    w.Line($"{K}ScalarActivationKernel.Tangent<{t}, {ScalarActivation(model, node)}>(x, {tx}, {ty});");
                     return;
                 default:
                     {

@@ -6,8 +6,10 @@ namespace Axon.Kernels;
 /// </summary>
 public interface IScalarActivation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>f(x): the user's function.</summary>
     T Value(T x);
 
+    /// <summary>f′(x): the derivative the generator derived from the function's body.</summary>
     T Derivative(T x);
 }
 
