@@ -34,6 +34,17 @@ public class AffinePrefixTests
             Compare($"conductance {l}", (e, r, d) => e.LayerConductance(l, x, targets, Baseline<double>.Shared(set.AsSpan(0, n)), r, options, d), size);
             Compare($"influence {l}", (e, r, d) => e.InternalInfluence(l, x, targets, Baseline<double>.Distribution(set), r, options, d), size);
             Compare($"neuron {l}", (e, r, d) => e.NeuronConductance(l, [0, size - 1], x, targets, Baseline<double>.PerInput(set.AsSpan(0, count * n)), r, options, d), n);
+            foreach (var rule in new[] { IntegrationRule.RiemannLeft, IntegrationRule.RiemannRight, IntegrationRule.RiemannTrapezoid })
+            {
+                // The difference form: at layers up to the prefix it runs as the tangent form with the matching rule.
+                var difference = new IntegrationOptions { Rule = rule, Steps = 7, PathForm = LayerPathForm.Difference };
+                var a = new double[count * size];
+                var b = new double[count * size];
+                fast.LayerConductance(l, x, targets, Baseline<double>.Shared(set.AsSpan(0, n)), a, difference);
+                slow.LayerConductance(l, x, targets, Baseline<double>.Shared(set.AsSpan(0, n)), b, difference);
+                Check.Close(b, a, 1e-12, $"difference form {rule} {l}");
+            }
+
             InputRegion[] regions = [InputRegion.Range(0, 2), InputRegion.Range(2, n - 2)];
             Compare($"patch {l}", (e, r, d) => e.PatchIntegratedGradients(l, regions, x, targets, Baseline<double>.Zero, r, options, d), 2 * size);
         }

@@ -250,7 +250,8 @@ public sealed partial class Attributor<T>
         // A token model always takes it: its paths start at the embedding.
         if (_backend.SupportsAffinePrefix && (call.Active.Length == call.Count || _tokenEmbedding > 0) && CanUsePrefix(ref call))
         {
-            long prefixRows = RunPrefixPass(ref call, rule, steps);
+            var (prefixRule, prefixNodes) = call.Difference ? DifferenceRule(rule, steps) : (rule, steps);
+            long prefixRows = RunPrefixPass(ref call, prefixRule, prefixNodes);
             _backend.ReadResult(result);
             _backend.ReadPathSums(pathSum);
             return prefixRows;

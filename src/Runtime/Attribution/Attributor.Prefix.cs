@@ -80,8 +80,11 @@ public sealed partial class Attributor<T>
             case PathMethod.Patch:
                 return call.Layer <= _prefix;
             case PathMethod.Conductance:
-                // Layers above A take one tangent from A per step (TangentFrom): the prefix is still skipped.
-                return !call.Difference;
+                // Layers above A take one tangent from A per step (TangentFrom): the prefix is still skipped. The difference
+                // form at layers up to A is the tangent form with the matching Riemann rule (see DifferenceRule).
+                if (!call.Difference) return true;
+                for (int i = 0; i < call.LayerCount; i++) if (_layerList[i] > _prefix) return false;
+                return true;
             default:
                 return false;
         }
@@ -193,6 +196,14 @@ public sealed partial class Attributor<T>
 
         return paths * steps;
     }
+
+    /// <summary>
+    /// The rule and node count with which the tangent form equals the difference form at layers up to A: there y moves
+    /// linearly, so each increment y(αₖ₊₁) − y(αₖ) is Δy/n, and Σₖ ĝₖ·Δy/n is the tangent form with ĝ at the left ends
+    /// (RiemannLeft, n nodes), the right ends (RiemannRight, n nodes) or their mean (RiemannTrapezoid on the n + 1 grid points).
+    /// </summary>
+    private static (IntegrationRule Rule, int Nodes) DifferenceRule(IntegrationRule rule, int steps) =>
+        rule == IntegrationRule.RiemannTrapezoid ? (rule, steps + 1) : (rule, steps);
 
     /// <summary>The highest layer above A that a conductance call lists, or A when none is above it.</summary>
     private int HighestLayerAbove(ref PathCall call, int a)
