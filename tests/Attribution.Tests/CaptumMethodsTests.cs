@@ -378,4 +378,57 @@ public class CaptumMethodsTests
         stemEngine.NeuronIntegratedGradients(AffineStem.LayerIndex.fc1, 3, z, Baseline<double>.Zero, nig, new IntegrationOptions { Steps = 2 });
         for (int i = 0; i < z.Length; i++) Assert.Equal(nig[i], deepLift[i], 12);
     }
+
+    [Fact]
+    public void LayerGradientShapAndTheGlobalFormsHaveTheirClosedFormsOnALinearModel()
+    {
+        // F = Wx + b. At the output layer the gradient of class 1 is e₁ and the layer's change is W(x − x′): layer
+        // GradientSHAP puts F₁(x) − F₁(x′) on element 1 and zero elsewhere. The global form of GradientSHAP is the row w₁.
+        var model = Seeded(new Linear(), 31);
+        var engine = new Attributor<double>(model);
+        var x = BruteForce.RandomVector(2 * Linear.InputSize, 32);
+        var baseline = BruteForce.RandomVector(Linear.InputSize, 33);
+        var scores = new double[3];
+        engine.TargetScores([.. x, .. baseline], 1, scores);
+
+        var atOutput = new double[2 * 3];
+        engine.LayerGradientShap(Linear.LayerIndex.fc, x, 1, Baseline<double>.Shared(baseline), atOutput, samples: 5, seed: 3);
+        for (int b = 0; b < 2; b++)
+        {
+            Assert.Equal(scores[b] - scores[2], atOutput[b * 3 + 1], 12);
+            Assert.Equal(0.0, atOutput[b * 3], 15);
+            Assert.Equal(0.0, atOutput[b * 3 + 2], 15);
+        }
+
+        var global = new double[x.Length];
+        engine.GradientShap(x, 1, Baseline<double>.Shared(baseline), global, samples: 5, stdev: 0.3, seed: 3, multiplyByInputs: false);
+        var row = model.GetParameter("fc.weight").Slice(Linear.InputSize, Linear.InputSize).ToArray();
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < Linear.InputSize; i++) Assert.Equal(row[i], global[b * 5 + i], 12);
+
+        // Layer 0 is GradientSHAP itself, draw for draw.
+        var atInput = new double[x.Length];
+        var plain = new double[x.Length];
+        var set = BruteForce.RandomVector(3 * Linear.InputSize, 34);
+        engine.LayerGradientShap(0, x, 1, Baseline<double>.Distribution(set), atInput, samples: 9, stdev: 0.2, seed: 8);
+        engine.GradientShap(x, 1, Baseline<double>.Distribution(set), plain, samples: 9, stdev: 0.2, seed: 8);
+        Assert.Equal(plain, atInput);
+    }
+
+    [Fact]
+    public void LayerGradientShapMatchesABruteForceReplayOfItsDraws()
+    {
+        // On a nonlinear model: the same seed gives the same draws, so the layer form at a cut layer, summed over the
+        // layer, is the mean over draws of Δy·∂F/∂y; compare with GradientSHAP at the input on the affine prefix, where
+        // Δy·∂F/∂y = (x̃ − x′)·∂F/∂x draw by draw.
+        var model = Seeded(new SmoothMlp(), 35);
+        var engine = new Attributor<double>(model);
+        var x = BruteForce.RandomVector(SmoothMlp.InputSize, 36);
+        var set = BruteForce.RandomVector(4 * SmoothMlp.InputSize, 37);
+        var atFc1 = new double[model.Layers[SmoothMlp.LayerIndex.fc1].Size];
+        var atInput = new double[SmoothMlp.InputSize];
+        engine.LayerGradientShap(SmoothMlp.LayerIndex.fc1, x, 0, Baseline<double>.Distribution(set), atFc1, samples: 40, stdev: 0.1, seed: 12);
+        engine.GradientShap(x, 0, Baseline<double>.Distribution(set), atInput, samples: 40, stdev: 0.1, seed: 12);
+        Assert.Equal(atInput.Sum(), atFc1.Sum(), 10);
+    }
 }

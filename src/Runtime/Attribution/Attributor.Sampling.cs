@@ -22,8 +22,34 @@ public sealed partial class Attributor<T>
     /// <param name="samples">Draws per input (≥ 1).</param>
     /// <param name="stdev">Standard deviation of the Gaussian noise added to the input (0: none).</param>
     /// <param name="seed">Seed of the draws.</param>
+    /// <param name="multiplyByInputs">False gives the global form: the mean gradient, not multiplied by x̃ − x′ (Captum's multiply_by_inputs = False).</param>
     public void GradientShap(
-        ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0, int seed = 0)
+        ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0, int seed = 0,
+        bool multiplyByInputs = true)
+        => GradientShapAt(0, inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
+
+    /// <summary>
+    /// Layer GradientSHAP (Captum's LayerGradientShap): the draws of <see cref="GradientShap"/>, with the gradient taken at
+    /// <paramref name="layer"/> and multiplied by y(x̃) − y(x′), the layer's change between the noisy input and the drawn
+    /// baseline (<paramref name="attributions"/>: inputs × layer size). Complete in expectation where the layer is a cut.
+    /// </summary>
+    /// <param name="layer">The layer attributed (0: the input, which is <see cref="GradientShap"/>).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baselines">As for <see cref="GradientShap"/>.</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="samples">Draws per input (≥ 1).</param>
+    /// <param name="stdev">Standard deviation of the Gaussian noise added to the input (0: none).</param>
+    /// <param name="seed">Seed of the draws (the same seed draws the same baselines, α and noise as <see cref="GradientShap"/>).</param>
+    /// <param name="multiplyByInputs">False gives the mean gradient at the layer, not multiplied by the layer's change.</param>
+    public void LayerGradientShap(
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0,
+        int seed = 0, bool multiplyByInputs = true)
+        => GradientShapAt(CheckLayer(layer, nameof(layer)), inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
+
+    private void GradientShapAt(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples, double stdev, int seed,
+        bool multiplyByInputs)
     {
         Enter();
         try
@@ -40,19 +66,20 @@ public sealed partial class Attributor<T>
             target.Validate(count, _outputSize, nameof(target));
             baselines.Validate(count, _inputSize, nameof(baselines));
             PathLimits.CheckPaths(count, samples, 1);
-            CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
-            var staged = StagedResult(count, _inputSize);
+            int width = _sizes[layer];
+            CheckResultLength(attributions.Length, count, width, nameof(attributions));
+            var staged = StagedResult(count, width);
             staged.Clear();
             try
             {
-                RunGradientShap(inputs, target, baselines, staged, count, samples, stdev, seed);
+                RunGradientShap(layer, inputs, target, baselines, staged, count, samples, stdev, seed, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
                 throw Overflowed(e, _model.Name);
             }
 
-            Publish(staged, attributions, _inputSize, "attributions");
+            Publish(staged, attributions, width, "attributions");
         }
         finally
         {
@@ -60,8 +87,21 @@ public sealed partial class Attributor<T>
         }
     }
 
-    private void RunGradientShap(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> result, int count, int samples, double stdev, int seed)
+    private T[] _alphas = [];
+
+    private void RunGradientShap(
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> result, int count, int samples, double stdev, int seed, bool multiplyByInputs)
     {
+        int width = _sizes[layer];
+        var ws = HostWorkspace;
+        Grow(ref _alphas, HostBatch);
+        if (layer > 0)
+        {
+            Grow(ref _layerStart, (long)HostBatch * width);
+            Grow(ref _layerChange, (long)HostBatch * width);
+            Grow(ref _layerPoints, (long)HostBatch * _inputSize);
+        }
+
         var random = new SplitMix64(seed);
         int setCount = baselines.Kind == BaselineKind.Set ? baselines.SetCount(_inputSize) : 1;
         T perSample = T.One / T.CreateChecked(samples);
@@ -81,6 +121,7 @@ public sealed partial class Attributor<T>
                     _ => baselines.Row(random.NextInt(setCount), _inputSize),
                 };
                 T alpha = T.CreateChecked(random.NextDouble());
+                _alphas[r] = alpha;
                 var x = inputs.Slice(b * _inputSize, _inputSize);
                 var direction = Row(Host.Directions, r, _inputSize);
                 for (int i = 0; i < _inputSize; i++)
@@ -95,10 +136,36 @@ public sealed partial class Attributor<T>
                 target.WriteSeed(b, perSample, Row(_seeds, r, _outputSize));
             }
 
-            _model.Forward(HostWorkspace, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, 0);
-            var g = HostWorkspace.Gradient(0);
-            for (int r = 0; r < rows; r++) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), result.Slice(_rowInput[r] * _inputSize, _inputSize));
+            if (layer > 0 && multiplyByInputs)
+            {
+                // y(x̃) − y(x′) at the layer: x̃ = x′ + direction, x′ = point − α·direction is rebuilt from the draws' rows.
+                var noisy = _layerPoints.AsSpan(0, rows * _inputSize);
+                for (int r = 0; r < rows; r++)
+                {
+                    TensorPrimitives.FusedMultiplyAdd(Row(Host.Directions, r, _inputSize), T.One - _alphas[r], Row(Host.Points, r, _inputSize), Row(noisy, r, _inputSize));
+                }
+
+                _model.Forward(ws, noisy, rows, _outputs.AsSpan(0, rows * _outputSize));
+                ws.Activation(layer).CopyTo(_layerStart.AsSpan(0, rows * width));
+                for (int r = 0; r < rows; r++)
+                {
+                    TensorPrimitives.FusedMultiplyAdd(Row(Host.Directions, r, _inputSize), -_alphas[r], Row(Host.Points, r, _inputSize), Row(noisy, r, _inputSize));
+                }
+
+                _model.Forward(ws, noisy, rows, _outputs.AsSpan(0, rows * _outputSize));
+                TensorPrimitives.Subtract(_layerStart.AsSpan(0, rows * width), ws.Activation(layer), _layerChange.AsSpan(0, rows * width));
+            }
+
+            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+            var g = ws.Gradient(layer);
+            for (int r = 0; r < rows; r++)
+            {
+                var accumulator = result.Slice(_rowInput[r] * width, width);
+                if (!multiplyByInputs) TensorPrimitives.Add(accumulator, Row(g, r, width), accumulator); // the seed carries 1/samples
+                else if (layer == 0) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), accumulator);
+                else AddScaled(Row(_layerChange, r, width), Row(g, r, width), accumulator);
+            }
         }
     }
 
