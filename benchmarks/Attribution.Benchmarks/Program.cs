@@ -31,6 +31,15 @@ if (args.Contains("--exact"))
     return;
 }
 
+if (args.Contains("--maps"))
+{
+    // --maps [images]: every relu2 neuron's conductance map for each of the first images (5 unless a count follows).
+    int at = Array.IndexOf(args, "--maps");
+    int images = at + 1 < args.Length && int.TryParse(args[at + 1], out int m) ? m : 5;
+    ConductanceMaps.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), images);
+    return;
+}
+
 if (args.Contains("--ablation"))
 {
     Ablations.Run(repeats);

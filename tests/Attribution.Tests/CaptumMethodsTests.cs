@@ -431,4 +431,35 @@ public class CaptumMethodsTests
         engine.GradientShap(x, 0, Baseline<double>.Distribution(set), atInput, samples: 40, stdev: 0.1, seed: 12);
         Assert.Equal(atInput.Sum(), atFc1.Sum(), 10);
     }
+
+    [Fact]
+    public void EveryNeuronsConductanceMapIsItsNeuronConductance()
+    {
+        var model = Seeded(new SmoothCnn(), 41);
+        var engine = new Attributor<double>(model, stepBatch: 24); // chunks of tangent rows that do not divide 64 features
+        var x = BruteForce.RandomVector(SmoothCnn.InputSize, 42);
+        var baseline = BruteForce.RandomVector(SmoothCnn.InputSize, 43, 0.3);
+        var options = new IntegrationOptions { Steps = 12 };
+        int layer = SmoothCnn.LayerIndex.pool1, width = model.Layers[layer].Size, n = SmoothCnn.InputSize;
+        var maps = new double[width * n];
+        engine.NeuronConductanceMaps(SmoothCnn.LayerIndex.pool1, x, 2, Baseline<double>.Shared(baseline), maps, options);
+
+        var one = new double[n];
+        foreach (int j in new[] { 0, 5, 17, 40, width - 1 })
+        {
+            engine.NeuronConductance(SmoothCnn.LayerIndex.pool1, j, x, 2, Baseline<double>.Shared(baseline), one, options);
+            for (int i = 0; i < n; i++) Assert.Equal(one[i], maps[j * n + i], 11);
+        }
+
+        var all = new double[n];
+        engine.NeuronConductance(SmoothCnn.LayerIndex.pool1, Enumerable.Range(0, width).ToArray(), x, 2, Baseline<double>.Shared(baseline), all, options);
+        for (int i = 0; i < n; i++) Assert.Equal(all[i], Enumerable.Range(0, width).Sum(j => maps[j * n + i]), 11);
+
+        // Outside a neuron's receptive field its map is zero: pool1 neuron (c, 0, 0) sees input rows and columns 0..2 only.
+        for (int i = 0; i < n; i++)
+        {
+            int row = i / 8, column = i % 8;
+            if (row > 2 || column > 2) Assert.Equal(0.0, maps[0 * n + i]);
+        }
+    }
 }
