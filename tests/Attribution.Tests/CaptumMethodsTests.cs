@@ -455,6 +455,16 @@ public class CaptumMethodsTests
         engine.NeuronConductance(SmoothCnn.LayerIndex.pool1, Enumerable.Range(0, width).ToArray(), x, 2, Baseline<double>.Shared(baseline), all, options);
         for (int i = 0; i < n; i++) Assert.Equal(all[i], Enumerable.Range(0, width).Sum(j => maps[j * n + i]), 11);
 
+        // The view: a filter's map is the sum of its neurons' maps; the top features are the largest by magnitude.
+        var view = new ConductanceMapView<double>(model.Layers[layer], n, maps);
+        var filter = new double[n];
+        view.Filter(2, filter);
+        for (int i = 0; i < n; i++) Assert.Equal(Enumerable.Range(32, 16).Sum(j => maps[j * n + i]), filter[i], 12);
+        var top = new int[5];
+        view.TopFeatures(17, top);
+        var expected = Enumerable.Range(0, n).OrderByDescending(i => Math.Abs(maps[17 * n + i])).ThenBy(i => i).Take(5).ToArray();
+        Assert.Equal(expected, top);
+
         // Outside a neuron's receptive field its map is zero: pool1 neuron (c, 0, 0) sees input rows and columns 0..2 only.
         for (int i = 0; i < n; i++)
         {
