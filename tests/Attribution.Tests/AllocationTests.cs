@@ -76,4 +76,42 @@ public class AllocationTests
         Run();
         Allocations.AssertNone(Run);
     }
+
+    [Fact]
+    public void TheNewerMethodsAllocateNothingInSteadyState()
+    {
+        var model = new Generated.ReluCnn();
+        var random = new Random(5);
+        var p = model.Parameters;
+        for (int i = 0; i < p.Length; i++) p[i] = (random.NextDouble() * 2 - 1) * 0.6;
+        var engine = new Attributor<double>(model, stepBatch: 16);
+        int n = Generated.ReluCnn.InputSize, pool = Generated.ReluCnn.LayerIndex.pool1, width = model.Layers[pool].Size;
+        var x = BruteForce.RandomVector(2 * n, 6, 1);
+        var set = BruteForce.RandomVector(3 * n, 7, 1);
+        var stored = StoredBaseline<double>.Distribution(set, samples: 2, seed: 1);
+        var ig = new double[2 * n];
+        var atPool = new double[2 * width];
+        var maps = new double[width * n];
+        var cam = new double[2 * 16];
+        var errors = new double[2];
+        var exact = new IntegrationOptions { Rule = IntegrationRule.Exact };
+        var gauss = new IntegrationOptions { Steps = 8 };
+
+        void Run()
+        {
+            engine.IntegratedGradients(x, 1, Baseline<double>.Zero, ig, exact, errors);
+            engine.LayerConductance(Generated.ReluCnn.LayerIndex.pool1, x, 1, stored, atPool, exact, errors, errors);
+            engine.LayerIntegratedGradients(Generated.ReluCnn.LayerIndex.pool1, x, 1, Baseline<double>.Zero, atPool, gauss, errors);
+            engine.NeuronIntegratedGradients(Generated.ReluCnn.LayerIndex.pool1, 3, x, Baseline<double>.Zero, ig, gauss, errors);
+            engine.NeuronDeepLift(Generated.ReluCnn.LayerIndex.pool1, 3, x, Baseline<double>.Zero, ig, errors);
+            engine.NeuronGradient(Generated.ReluCnn.LayerIndex.pool1, 3, x, ig);
+            engine.GradientShap(x, 1, Baseline<double>.Distribution(set), ig, samples: 4, stdev: 0.1, seed: 2);
+            engine.LayerGradientShap(Generated.ReluCnn.LayerIndex.pool1, x, 1, Baseline<double>.Distribution(set), atPool, samples: 4, stdev: 0.1, seed: 2);
+            engine.LayerGradCam(Generated.ReluCnn.LayerIndex.pool1, x, 1, cam);
+            engine.NeuronConductanceMaps(Generated.ReluCnn.LayerIndex.pool1, x.AsSpan(0, n), 1, Baseline<double>.Zero, maps, gauss);
+        }
+
+        Run();
+        Allocations.AssertNone(Run);
+    }
 }
