@@ -42,6 +42,14 @@ public readonly ref struct AttributionTarget<T> where T : unmanaged, IFloatingPo
 
     internal bool IsDefault => _kind == TargetKind.None;
 
+    /// <summary>The target of inputs first..first+count−1 (per-input classes or weights sliced; shared ones as they are).</summary>
+    internal AttributionTarget<T> Slice(int first, int count, int outputSize) => _kind switch
+    {
+        TargetKind.PerInputClass => new(_kind, 0, _classes.Slice(first, count), default),
+        TargetKind.Weights when _weights.Length != outputSize => new(_kind, 0, default, _weights.Slice(first * outputSize, count * outputSize)),
+        _ => this,
+    };
+
     /// <summary>Throws unless this target fits <paramref name="count"/> inputs of a model with <paramref name="outputSize"/> outputs.</summary>
     internal void Validate(int count, int outputSize, string parameterName)
     {

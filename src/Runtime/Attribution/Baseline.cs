@@ -49,6 +49,10 @@ public readonly ref struct Baseline<T> where T : unmanaged, IFloatingPointIeee75
     internal int PathsPerInput(int inputSize) => _kind != BaselineKind.Set ? 1 : _samples == 0 ? _values.Length / inputSize : _samples;
 
     /// <summary>True when one forward of a single baseline gives every input's reference.</summary>
+    /// <summary>The baseline of inputs first..first+count−1 (per-input baselines sliced; the others as they are).</summary>
+    internal Baseline<T> Slice(int first, int count, int inputSize) =>
+        _kind == BaselineKind.PerInput ? new(_kind, _values.Slice(first * inputSize, count * inputSize), 0, 0) : this;
+
     internal bool IsSingle => _kind is BaselineKind.Zero or BaselineKind.Shared;
 
     internal bool IsSampled => _kind == BaselineKind.Set && _samples > 0;
