@@ -46,4 +46,50 @@ public class EvaluationHelpersTests
             Assert.Equal(logits.Skip(b * 4).Take(4).Max() - logits.Skip(b * 4).Take(4).Average(), score, 14);
         }
     }
+
+    [Fact]
+    public void AblationToZeroAndToTheBaselineActivationAreWhatTheySay()
+    {
+        // Independent of the taps: run onward from tanh1 with the ablated neurons overwritten (ForwardFrom).
+        var model = new SmoothMlp();
+        var random = new Random(8);
+        var p = model.Parameters;
+        for (int i = 0; i < p.Length; i++) p[i] = (random.NextDouble() * 2 - 1) * 0.6;
+        var engine = new Attributor<double>(model);
+        var evaluator = new AblationEvaluator<double>(engine);
+        var ws = model.CreateWorkspace(1);
+        int layer = SmoothMlp.LayerIndex.tanh1, width = model.Layers[layer].Size;
+        var x = BruteForce.RandomVector(SmoothMlp.InputSize, 9);
+        var baseline = BruteForce.RandomVector(SmoothMlp.InputSize, 10, 0.5);
+        var mask = new bool[width];
+        mask[1] = mask[6] = true;
+
+        double[] Activation(double[] input)
+        {
+            model.Forward(ws, input, 1, new double[3]);
+            return ws.Activation(layer).ToArray();
+        }
+
+        double Score(double[] activation)
+        {
+            var output = new double[3];
+            model.ForwardFrom(ws, layer, activation, 1, output);
+            return output[2];
+        }
+
+        var y = Activation(x);
+        var y0 = Activation(baseline);
+        double full = Score(y);
+        var zeroed = (double[])y.Clone();
+        zeroed[1] = zeroed[6] = 0;
+        var replaced = (double[])y.Clone();
+        replaced[1] = y0[1];
+        replaced[6] = y0[6];
+
+        var drop = new double[1];
+        evaluator.Ablate(SmoothMlp.LayerIndex.tanh1, mask, x, 2, Baseline<double>.Shared(baseline), drop, AblationKind.ToZero);
+        Assert.Equal(full - Score(zeroed), drop[0], 12);
+        evaluator.Ablate(SmoothMlp.LayerIndex.tanh1, mask, x, 2, Baseline<double>.Shared(baseline), drop);
+        Assert.Equal(full - Score(replaced), drop[0], 12);
+    }
 }

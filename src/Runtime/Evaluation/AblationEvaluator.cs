@@ -101,25 +101,32 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="target">The output whose drop is measured.</param>
     /// <param name="baseline">Zero, shared or per input (a distribution has no single reference activation).</param>
     /// <param name="drops">One drop per input.</param>
-    public void Ablate(LayerHandle layer, ReadOnlySpan<bool> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
+    /// <param name="kind">What the ablated neurons are set to: their activation at the baseline (Shrikumar et al., the default) or zero (Dhamdhere et al.).</param>
+    public void Ablate(
+        LayerHandle layer, ReadOnlySpan<bool> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops,
+        AblationKind kind = AblationKind.ToBaselineActivation)
     {
         CheckLayer(layer);
         if (neurons.Length != _sizes[layer]) throw new ArgumentException($"The mask has {neurons.Length} entries; layer {layer} has {_sizes[layer]} neurons.", nameof(neurons));
         int count = CheckInputs(inputs, target, baseline, drops.Length, 1, nameof(drops));
-        var reference = ReferenceActivations(layer, baseline, count);
+        var reference = AblatedValues(layer, baseline, count, kind);
         var scores = new T[count];
         Attributor.TargetScores(inputs, target, scores);
         AblatedScores(layer, neurons, reference, shared: reference.Length == _sizes[layer], inputs, target, drops);
         for (int b = 0; b < count; b++) drops[b] = scores[b] - drops[b];
     }
 
-    /// <summary>Per-filter ablation drops (inputs × filters): each filter in turn replaced by its baseline activation.</summary>
-    public void FilterAblationDrops(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops)
+    /// <summary>
+    /// Per-filter ablation drops (inputs × filters): each filter in turn replaced by its baseline activation, or set to zero
+    /// (<paramref name="kind"/>: Dhamdhere et al. remove a filter by zeroing it).
+    /// </summary>
+    public void FilterAblationDrops(
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> drops, AblationKind kind = AblationKind.ToBaselineActivation)
     {
         CheckLayer(layer);
         int filters = FilterCount(layer), size = _sizes[layer], perFilter = size / filters;
         int count = CheckInputs(inputs, target, baseline, drops.Length, filters, nameof(drops));
-        var reference = ReferenceActivations(layer, baseline, count);
+        var reference = AblatedValues(layer, baseline, count, kind);
         var scores = new T[count];
         var ablated = new T[count];
         var mask = new bool[size];
@@ -137,15 +144,22 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// Ablation agreement (Dhamdhere et al.): per-filter scores of conductance, activation, gradient × activation
     /// and internal influence against the per-filter ablation drops of the target score.
     /// </summary>
+    /// <param name="layer">A hidden layer with at least two filters.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">Zero, shared or per input.</param>
+    /// <param name="options">Integration settings of conductance and internal influence.</param>
+    /// <param name="kind">How a filter is removed for the drops: to its baseline activation (the default) or to zero (the paper's way).</param>
     public IReadOnlyList<AblationAgreement> MeasureAgreement(
-        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions? options = null)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions? options = null,
+        AblationKind kind = AblationKind.ToBaselineActivation)
     {
         CheckLayer(layer);
         int filters = FilterCount(layer), size = _sizes[layer];
         if (filters < 2) throw new ArgumentException($"Layer {layer} has one filter; correlation across filters needs at least two.", nameof(layer));
         int count = CheckInputs(inputs, target, baseline, 0, 0, null);
         var drops = new T[count * filters];
-        FilterAblationDrops(layer, inputs, target, baseline, drops);
+        FilterAblationDrops(layer, inputs, target, baseline, drops, kind);
         var neuron = new T[count * size];
         var filter = new T[count * filters];
         var results = new List<AblationAgreement>();
@@ -305,6 +319,14 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         return _values.AsSpan(0, length);
     }
 
+    /// <summary>What ablated neurons are set to: zeros (one shared row), or the baseline activation.</summary>
+    private T[] AblatedValues(int layer, Baseline<T> baseline, int count, AblationKind kind) => kind switch
+    {
+        AblationKind.ToZero => new T[_sizes[layer]],
+        AblationKind.ToBaselineActivation => ReferenceActivations(layer, baseline, count),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown ablation kind."),
+    };
+
     /// <summary>The layer's activation at the baseline: one row (zero, shared) or one per input.</summary>
     private T[] ReferenceActivations(int layer, Baseline<T> baseline, int count)
     {
@@ -351,4 +373,14 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         layer.Resolve(_model, nameof(layer));
         if (layer == 0) throw new ArgumentException("Layer 0 is the input; ablation acts on a hidden layer.", nameof(layer));
     }
+}
+
+/// <summary>What an ablated neuron or filter is set to.</summary>
+public enum AblationKind
+{
+    /// <summary>Its activation at the baseline input (Shrikumar et al.'s ablation; zero when the baseline activation is zero).</summary>
+    ToBaselineActivation,
+
+    /// <summary>Zero (Dhamdhere et al.'s removal of a filter).</summary>
+    ToZero,
 }
