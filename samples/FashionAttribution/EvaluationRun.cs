@@ -32,10 +32,14 @@ internal static class EvaluationRun
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Evaluating on {count} test images…"));
         foreach (var (name, layer) in layers)
         {
-            Step(console, $"ablation agreement, {name}");
-            foreach (var a in evaluator.MeasureAgreement(layer, images.Pixels, target, zero, integration))
+            // Both removals: to the baseline activation (Shrikumar et al.) and to zero (Dhamdhere et al.'s own).
+            foreach (var (kind, removal) in new[] { (AblationKind.ToBaselineActivation, "to baseline activation"), (AblationKind.ToZero, "to zero") })
             {
-                agreementRows.Add([name, a.Method, a.MeanPearson, a.PooledPearson, a.Inputs]);
+                Step(console, $"ablation agreement, {name}, {removal}");
+                foreach (var a in evaluator.MeasureAgreement(layer, images.Pixels, target, zero, integration, kind))
+                {
+                    agreementRows.Add([name, removal, a.Method, a.MeanPearson, a.PooledPearson, a.Inputs]);
+                }
             }
 
             Step(console, $"ablation error, {name}");
@@ -56,8 +60,9 @@ internal static class EvaluationRun
         var tables = new List<ReportTable>
         {
             new("Ablation agreement (Pearson r between filter scores and filter ablation drops)",
-                ["Layer", "Method", "Mean r per image", "Pooled r", "Images"], agreementRows,
-                "Dhamdhere et al.: a filter's score is the sum over its neurons; its drop is the fall of the predicted logit when its activations are set to their baseline values."),
+                ["Layer", "Filter removed", "Method", "Mean r per image", "Pooled r", "Images"], agreementRows,
+                "Dhamdhere et al.: a filter's score is the sum over its neurons; its drop is the fall of the predicted logit when its activations are set to zero " +
+                "(the paper's removal) or to their values at the baseline image (Shrikumar et al.'s ablation)."),
             new("Ablation error (10% of neurons that moved most, set to their reference activation)",
                 ["Layer", "Method", "Steps", "Mean |error|", "Mean |change|", "ms per image"], errorRows,
                 "Shrikumar et al.: |actual change of the predicted logit − sum of the ablated neurons' scores|, averaged over images."),
@@ -106,6 +111,9 @@ internal static class EvaluationRun
     /// <summary>A Markdown table cell: a literal '|' (as in "Mean |error|") would split the cell.</summary>
     private static string Cell(string text) => text.Replace("|", "\\|");
 
+    /// <summary>The line after which a results file holds sections that regenerating the evaluation keeps.</summary>
+    internal const string KeptMarker = "<!-- Sections below are measured by other commands and kept when this file is regenerated. -->";
+
     private static void WriteMarkdown(IAnsiConsole console, string path, IReadOnlyList<ReportTable> tables, int count, Options options)
     {
         var text = new StringBuilder();
@@ -126,6 +134,15 @@ internal static class EvaluationRun
                 text.AppendLine();
                 text.AppendLine(caption);
             }
+        }
+
+        // Sections measured by other commands (the test set, the exact rule, the conductance maps) follow a marker line
+        // and are kept when the evaluation tables are regenerated.
+        if (File.Exists(path))
+        {
+            string existing = File.ReadAllText(path);
+            int kept = existing.IndexOf(KeptMarker, StringComparison.Ordinal);
+            if (kept >= 0) text.AppendLine().Append(existing, kept, existing.Length - kept);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

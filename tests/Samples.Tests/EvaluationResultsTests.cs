@@ -1,0 +1,29 @@
+using Axon.Samples.Fashion;
+
+namespace Axon.Samples.Tests;
+
+/// <summary>
+/// `--evaluate --results` writes both ablation removals (to the baseline activation and to zero) and keeps the sections
+/// after the marker line that other commands measured.
+/// </summary>
+public class EvaluationResultsTests
+{
+    [Fact]
+    public void RegeneratingTheResultsKeepsTheHandMeasuredSectionsAndShowsBothRemovals()
+    {
+        using var directory = new TempDirectory();
+        string results = Path.Combine(directory.Path, "results.md");
+        const string kept = "## Whole test set (main job)\n\nmeasured by hand: 77.9 s\n";
+        File.WriteAllText(results, "# old tables\n\n| stale |\n\n" + EvaluationRun.KeptMarker + "\n\n" + kept);
+
+        var run = JobRun.Start("--evaluate", "12", "--steps", "8", "--report-images", "1", "--top", "1", "--device", "cpu",
+            "--report", Path.Combine(directory.Path, "report.html"), "--results", results);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        string text = File.ReadAllText(results);
+        Assert.DoesNotContain("| stale |", text);
+        Assert.Contains("| to baseline activation |", text);
+        Assert.Contains("| to zero |", text);
+        Assert.EndsWith(EvaluationRun.KeptMarker + "\n\n" + kept, text.Replace("\r\n", "\n"));
+    }
+}
