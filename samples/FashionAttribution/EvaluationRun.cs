@@ -20,8 +20,12 @@ internal static class EvaluationRun
     {
         int count = images.Count;
         var evaluator = new AblationEvaluator<float>(model);
-        var predicted = Predict(model, images);
+        var logits = Logits(model, images);
+        var predicted = new int[count];
+        for (int b = 0; b < count; b++) predicted[b] = Axon.Training.SoftmaxCrossEntropy.ArgMax<float>(logits.AsSpan(b * FashionCnn.OutputSize, FashionCnn.OutputSize));
         var target = AttributionTarget<float>.Classes(predicted);
+        var topMinusMean = new float[logits.Length];
+        TargetWeights.TopMinusMean<float>(logits, FashionCnn.OutputSize, topMinusMean);
         var zero = Baseline<float>.Zero;
         var integration = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = options.Steps };
         (string Name, int Index)[] layers = [("conv1 (after ReLU)", FashionCnn.LayerIndex.relu1), ("conv2 (after ReLU)", FashionCnn.LayerIndex.relu2)];
@@ -42,10 +46,20 @@ internal static class EvaluationRun
                 }
             }
 
-            Step(console, $"ablation error, {name}");
-            foreach (var e in evaluator.MeasureAblationError(layer, images.Pixels, target, zero))
+            // Shrikumar et al.'s target (top logit − mean logit) and the raw predicted logit; p: Mann–Whitney U of the per-image
+            // errors against DeepLIFT rescale's.
+            foreach (var (targetName, isWeights) in new[] { ("top − mean logit", true), ("predicted logit", false) })
             {
-                errorRows.Add([name, e.Method, e.Steps == 0 ? "—" : e.Steps.ToString(CultureInfo.InvariantCulture), e.MeanError, e.MeanAbsoluteChange, e.MillisecondsPerInput]);
+                Step(console, $"ablation error, {name}, {targetName}");
+                var errors = isWeights
+                    ? evaluator.MeasureAblationError(layer, images.Pixels, AttributionTarget<float>.Weights(topMinusMean), zero)
+                    : evaluator.MeasureAblationError(layer, images.Pixels, target, zero);
+                var deepLift = errors.First(e => e.Method.StartsWith("DeepLIFT", StringComparison.Ordinal));
+                foreach (var e in errors)
+                {
+                    TableCell p = ReferenceEquals(e, deepLift) ? "—" : e.CompareWith(deepLift).PValue;
+                    errorRows.Add([name, targetName, e.Method, e.Steps == 0 ? "—" : e.Steps.ToString(CultureInfo.InvariantCulture), e.MeanError, e.MeanAbsoluteChange, p, e.MillisecondsPerInput]);
+                }
             }
         }
 
@@ -64,8 +78,11 @@ internal static class EvaluationRun
                 "Dhamdhere et al.: a filter's score is the sum over its neurons; its drop is the fall of the predicted logit when its activations are set to zero " +
                 "(the paper's removal) or to their values at the baseline image (Shrikumar et al.'s ablation)."),
             new("Ablation error (10% of neurons that moved most, set to their reference activation)",
-                ["Layer", "Method", "Steps", "Mean |error|", "Mean |change|", "ms per image"], errorRows,
-                "Shrikumar et al.: |actual change of the predicted logit − sum of the ablated neurons' scores|, averaged over images."),
+                ["Layer", "Target", "Method", "Steps", "Mean |error|", "Mean |change|", "p vs DeepLIFT", "ms per image"], errorRows,
+                "Shrikumar et al.: |actual change of the target − sum of the ablated neurons' scores|, averaged over images; the scores are computed for " +
+                "the same target. Their target is the top logit minus the mean of all logits; the raw predicted logit is kept beside it. Gauss–Legendre " +
+                "with n nodes, and their equation 7 (gradient at x⁽ⁱ⁾ times y(x⁽ⁱ⁾) − y(x⁽ⁱ⁻¹⁾): n intervals, n + 1 points). p: two-sided Mann–Whitney U " +
+                "test of the per-image errors against DeepLIFT rescale's (normal approximation). RevealCancel is not implemented yet."),
             new("Runtime of neuron IG (conductance) at n = 10",
                 ["Images", "Seconds", "ms per image", "Seconds for 10,000 images"],
                 [[count, neuronIgSeconds, 1000 * perImage, perImage * 10_000]],
@@ -81,20 +98,18 @@ internal static class EvaluationRun
     private static void Step(IAnsiConsole console, string what) =>
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(what)}"));
 
-    private static int[] Predict(FashionCnn model, ImageSet images)
+    private static float[] Logits(FashionCnn model, ImageSet images)
     {
         const int chunk = 256;
         var ws = model.CreateWorkspace(chunk);
-        var logits = new float[chunk * FashionCnn.OutputSize];
-        var predicted = new int[images.Count];
+        var logits = new float[images.Count * FashionCnn.OutputSize];
         for (int start = 0; start < images.Count; start += chunk)
         {
             int n = Math.Min(chunk, images.Count - start);
-            model.Forward(ws, images.Pixels.AsSpan(start * FashionCnn.InputSize, n * FashionCnn.InputSize), n, logits.AsSpan(0, n * FashionCnn.OutputSize));
-            for (int b = 0; b < n; b++) predicted[start + b] = Axon.Training.SoftmaxCrossEntropy.ArgMax<float>(logits.AsSpan(b * FashionCnn.OutputSize, FashionCnn.OutputSize));
+            model.Forward(ws, images.Pixels.AsSpan(start * FashionCnn.InputSize, n * FashionCnn.InputSize), n, logits.AsSpan(start * FashionCnn.OutputSize, n * FashionCnn.OutputSize));
         }
 
-        return predicted;
+        return logits;
     }
 
     private static void Print(IAnsiConsole console, IEnumerable<ReportTable> tables)

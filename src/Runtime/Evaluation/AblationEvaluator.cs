@@ -17,7 +17,19 @@ public sealed record AblationAgreement(string Method, double MeanPearson, double
 /// <param name="MeanError">Mean over inputs of |actual output change − sum of the ablated neurons' scores|.</param>
 /// <param name="MeanAbsoluteChange">Mean |actual output change|, for scale.</param>
 /// <param name="MillisecondsPerInput">Wall time of the method's attribution, per input.</param>
-public sealed record AblationError(string Method, int Steps, double MeanError, double MeanAbsoluteChange, double MillisecondsPerInput);
+/// <param name="Errors">Each input's |actual output change − sum of the ablated neurons' scores|, for significance tests between methods.</param>
+public sealed record AblationError(string Method, int Steps, double MeanError, double MeanAbsoluteChange, double MillisecondsPerInput, IReadOnlyList<double> Errors)
+{
+    /// <summary>
+    /// The Mann–Whitney U test of this method's per-input errors against <paramref name="other"/>'s (Shrikumar et al.'s
+    /// significance test between methods); a negative Z means this method's errors tend to be smaller.
+    /// </summary>
+    public MannWhitneyResult CompareWith(AblationError other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MannWhitneyResult.Test(Errors.ToArray(), other.Errors.ToArray());
+    }
+}
 
 /// <summary>
 /// Ablation experiments on one model: replace neurons of a layer with their reference activation through a
@@ -241,7 +253,14 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
             var options = new IntegrationOptions { Rule = rule, Steps = steps };
             stopwatch.Restart();
             Attributor.LayerConductance(layer, inputs, target, baseline, attributions, options);
-            results.Add(Error($"Conductance (n = {steps})", steps, stopwatch, attributions, chosen, change, meanChange, count, size, k));
+            string nodes = rule == IntegrationRule.GaussLegendre ? $"Gauss–Legendre, {steps} nodes" : $"{rule}, n = {steps}";
+            results.Add(Error($"Conductance ({nodes})", steps, stopwatch, attributions, chosen, change, meanChange, count, size, k));
+
+            // Shrikumar et al.'s equation 7: the gradient at x⁽ⁱ⁾ times y(x⁽ⁱ⁾) − y(x⁽ⁱ⁻¹⁾), i = 1..n: n intervals, n + 1 points.
+            var difference = new IntegrationOptions { Rule = IntegrationRule.RiemannRight, Steps = steps, PathForm = LayerPathForm.Difference };
+            stopwatch.Restart();
+            Attributor.LayerConductance(layer, inputs, target, baseline, attributions, difference);
+            results.Add(Error($"Neuron IG, eq. 7 difference form ({steps} intervals, {steps + 1} points)", steps, stopwatch, attributions, chosen, change, meanChange, count, size, k));
         }
 
         stopwatch.Restart();
@@ -257,14 +276,16 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     {
         stopwatch.Stop();
         double error = 0;
+        var errors = new double[count];
         for (int b = 0; b < count; b++)
         {
             double sum = 0;
             for (int i = 0; i < k; i++) sum += double.CreateChecked(attributions[b * size + chosen[b * k + i]]);
-            error += Math.Abs(change[b] - sum) / count;
+            errors[b] = Math.Abs(change[b] - sum);
+            error += errors[b] / count;
         }
 
-        return new AblationError(method, steps, error, meanChange, stopwatch.Elapsed.TotalMilliseconds / count);
+        return new AblationError(method, steps, error, meanChange, stopwatch.Elapsed.TotalMilliseconds / count, errors);
     }
 
     private AblationAgreement Agreement(string method, T[] neuron, T[] filter, T[] drops, int layer, int count, int filters)
