@@ -32,6 +32,7 @@ internal static class EvaluationRun
 
         var agreementRows = new List<IReadOnlyList<TableCell>>();
         var errorRows = new List<IReadOnlyList<TableCell>>();
+        var runtimeRows = new List<IReadOnlyList<TableCell>>();
         var watch = Stopwatch.StartNew();
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Evaluating on {count} test images…"));
         foreach (var (name, layer) in layers)
@@ -55,6 +56,7 @@ internal static class EvaluationRun
                     ? evaluator.MeasureAblationError(layer, images.Pixels, AttributionTarget<float>.Weights(topMinusMean), zero)
                     : evaluator.MeasureAblationError(layer, images.Pixels, target, zero);
                 var deepLift = errors.First(e => e.Method.StartsWith("DeepLIFT", StringComparison.Ordinal));
+                if (isWeights) RuntimeRows(runtimeRows, name, errors, deepLift);
                 foreach (var e in errors)
                 {
                     TableCell p = ReferenceEquals(e, deepLift) ? "—" : e.CompareWith(deepLift).PValue;
@@ -83,6 +85,11 @@ internal static class EvaluationRun
                 "the same target. Their target is the top logit minus the mean of all logits; the raw predicted logit is kept beside it. Gauss–Legendre " +
                 "with n nodes, and their equation 7 (gradient at x⁽ⁱ⁾ times y(x⁽ⁱ⁾) − y(x⁽ⁱ⁻¹⁾): n intervals, n + 1 points). p: two-sided Mann–Whitney U " +
                 "test of the per-image errors against DeepLIFT rescale's (normal approximation). RevealCancel is not implemented yet."),
+            new("Runtime ratios (Shrikumar et al.'s comparison, same run)",
+                ["Layer", "Method", "ms per image", "× DeepLIFT rescale", "n = 100 over n = 10"], runtimeRows,
+                "From the ablation-error runs above (their target). Shrikumar et al. report neuron IG at n = 10 at about 41× DeepLIFT, and n = 100 at about " +
+                "1.9× n = 10, in their implementation. Equation 7 with n = 10 is 10 intervals and 11 points; Gauss–Legendre with n = 10 is 10 nodes. " +
+                "Every neuron of the layer at once, all images batched."),
             new("Runtime of neuron IG (conductance) at n = 10",
                 ["Images", "Seconds", "ms per image", "Seconds for 10,000 images"],
                 [[count, neuronIgSeconds, 1000 * perImage, perImage * 10_000]],
@@ -125,6 +132,26 @@ internal static class EvaluationRun
 
     /// <summary>A Markdown table cell: a literal '|' (as in "Mean |error|") would split the cell.</summary>
     private static string Cell(string text) => text.Replace("|", "\\|");
+
+    /// <summary>Each integrated method's time against DeepLIFT's, and n = 100 against n = 10 of the same form.</summary>
+    private static void RuntimeRows(List<IReadOnlyList<TableCell>> rows, string layer, IReadOnlyList<AblationError> errors, AblationError deepLift)
+    {
+        foreach (var e in errors)
+        {
+            if (e.Steps == 0) continue;
+            TableCell growth = "—";
+            if (e.Steps == 100)
+            {
+                string form = e.Method[..e.Method.IndexOf('(')];
+                var ten = errors.FirstOrDefault(o => o.Steps == 10 && o.Method.StartsWith(form, StringComparison.Ordinal));
+                if (ten is not null) growth = e.MillisecondsPerInput / ten.MillisecondsPerInput;
+            }
+
+            rows.Add([layer, e.Method, e.MillisecondsPerInput, e.MillisecondsPerInput / deepLift.MillisecondsPerInput, growth]);
+        }
+
+        rows.Add([layer, deepLift.Method, deepLift.MillisecondsPerInput, 1.0, "—"]);
+    }
 
     /// <summary>The line after which a results file holds sections that regenerating the evaluation keeps.</summary>
     internal const string KeptMarker = "<!-- Sections below are measured by other commands and kept when this file is regenerated. -->";

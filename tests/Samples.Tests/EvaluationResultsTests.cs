@@ -24,6 +24,10 @@ public class EvaluationResultsTests
         Assert.DoesNotContain("| stale |", text);
         Assert.Contains("| to baseline activation |", text);
         Assert.Contains("| to zero |", text);
+        Assert.Contains("| top − mean logit |", text);                         // Shrikumar et al.'s target beside the raw logit
+        Assert.Contains("eq. 7 difference form (10 intervals, 11 points)", text);
+        Assert.Contains("| × DeepLIFT rescale |", text);                       // the runtime ratios, from the same run
+        Assert.Contains("p vs DeepLIFT", text);
         Assert.EndsWith(EvaluationRun.KeptMarker + "\n\n" + kept, text.Replace("\r\n", "\n"));
     }
 }
