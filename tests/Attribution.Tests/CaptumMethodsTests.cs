@@ -154,6 +154,13 @@ public class CaptumMethodsTests
         for (int i = 0; i < x.Length; i++) Assert.Equal(expected[i], nig[i], 6);
         Assert.True(Math.Abs(nig.Sum() - (Neuron(x) - Neuron(new double[x.Length]))) < 1e-9);
         Assert.Equal(nig.Sum() - (Neuron(x) - Neuron(new double[x.Length])), errors[0], 10);
+
+        // The global form: the integral alone, so times x it gives the attributions back; its error still measures the path.
+        var global = new double[x.Length];
+        var globalErrors = new double[1];
+        engine.NeuronIntegratedGradients(SmoothMlp.LayerIndex.softplus, neuron, x, Baseline<double>.Zero, global, new IntegrationOptions { Steps = 32 }, globalErrors, multiplyByInputs: false);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(nig[i], global[i] * x[i], 12);
+        Assert.Equal(errors[0], globalErrors[0], 12);
     }
 
     [Fact]

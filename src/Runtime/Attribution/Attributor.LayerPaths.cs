@@ -221,10 +221,11 @@ public sealed partial class Attributor<T>
     /// <param name="baseline">x′: zero, shared, per input, or a distribution (averaged over its baselines).</param>
     /// <param name="attributions">inputs × InputSize results.</param>
     /// <param name="options">Rule and steps (the adaptive mode is not available here).</param>
-    /// <param name="quadratureErrors">Empty, or one Σ attributions − (y_j(x) − y_j(x′)) per input.</param>
+    /// <param name="quadratureErrors">Empty, or one Q[dy_j/dα] − (y_j(x) − y_j(x′)) per input (with the inputs multiplied in, Σ attributions − the change).</param>
+    /// <param name="multiplyByInputs">False gives the global form ∫ ∂y_j/∂x dα, not multiplied by x − x′ (Captum's multiply_by_inputs = False).</param>
     public AttributionReport NeuronIntegratedGradients(
         LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool multiplyByInputs = true)
     {
         Enter();
         try
@@ -240,7 +241,7 @@ public sealed partial class Attributor<T>
             double worst;
             try
             {
-                worst = RunNeuronPath(ref call, neuron, options);
+                worst = RunNeuronPath(ref call, neuron, options, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -249,7 +250,9 @@ public sealed partial class Attributor<T>
 
             Publish(staged, attributions, _inputSize, "attributions");
             Publish(stagedErrors, quadratureErrors, 1, "quadrature error");
-            return new AttributionReport(options.Steps, (long)count * call.PathsPerInput * options.Steps, worst, true, Completeness.Holds, worst);
+            return new AttributionReport(
+                options.Steps, (long)count * call.PathsPerInput * options.Steps, worst, true,
+                multiplyByInputs ? Completeness.Holds : Completeness.NotApplicable, multiplyByInputs ? worst : double.NaN);
         }
         finally
         {
@@ -257,7 +260,7 @@ public sealed partial class Attributor<T>
         }
     }
 
-    private double RunNeuronPath(ref PathCall call, int neuron, IntegrationOptions options)
+    private double RunNeuronPath(ref PathCall call, int neuron, IntegrationOptions options, bool multiplyByInputs)
     {
         int node = call.Layer, width = _sizes[node], m = call.PathsPerInput, steps = options.Steps, count = call.Count;
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
@@ -272,6 +275,8 @@ public sealed partial class Attributor<T>
         var ws = HostWorkspace;
         T perPath = T.One / T.CreateChecked(m);
         var seed = Grow(ref _layerSeed, (long)HostBatch * width);
+        var sums = Grow(ref _passSums, count); // Q[dy_j/dα] per input
+        sums.Clear();
         long paths = (long)count * m;
 
         // The neuron's value at both ends of every path.
@@ -331,14 +336,20 @@ public sealed partial class Attributor<T>
             _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
             _model.BackwardFrom(ws, node, seeds, rows, 0);
             var g = ws.Gradient(0);
-            for (int r = 0; r < rows; r++) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), result.Slice(_rowInput[r] * _inputSize, _inputSize));
+            for (int r = 0; r < rows; r++)
+            {
+                var accumulator = result.Slice(_rowInput[r] * _inputSize, _inputSize);
+                sums[_rowInput[r]] += TensorPrimitives.Dot<T>(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize));
+                if (multiplyByInputs) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), accumulator);
+                else TensorPrimitives.Add(accumulator, Row(g, r, _inputSize), accumulator);
+            }
         }
 
         double worst = 0;
         for (int b = 0; b < count; b++)
         {
             T change = yx[b] - yr[b];
-            T error = TensorPrimitives.Sum<T>(result.Slice(b * _inputSize, _inputSize)) - change;
+            T error = sums[b] - change;
             if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
             worst = Math.Max(worst, double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
         }
