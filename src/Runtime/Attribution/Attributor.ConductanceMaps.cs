@@ -82,9 +82,7 @@ public sealed partial class Attributor<T>
         {
             // γ(αₖ), and ∂F/∂y at the layer weighted by the rule.
             var here = point[..n];
-            T a = FromDouble(alpha[k]);
-            if (reference.IsEmpty) TensorPrimitives.Multiply(direction, a, here);
-            else TensorPrimitives.FusedMultiplyAdd(direction, a, reference, here);
+            PathPoint(reference, direction, FromDouble(alpha[k]), here);
             _model.Forward(ws, here, 1, _outputs.AsSpan(0, _outputSize));
             target.WriteSeed(0, FromDouble(weight[k]), _seeds.AsSpan(0, _outputSize));
             _model.Backward(ws, _seeds.AsSpan(0, _outputSize), 1, node);

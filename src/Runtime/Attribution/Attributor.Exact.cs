@@ -65,8 +65,8 @@ public sealed partial class Attributor<T>
         var segments = Grow(ref _exactSegments, paths);
         segments.Clear();
         _lastSegmentCount = (int)paths;
-        var alpha = GrowDouble(ref _exactAlpha, rowsMax);
-        var step = GrowDouble(ref _exactStep, rowsMax);
+        var alpha = Grow(ref _exactAlpha, rowsMax);
+        var step = Grow(ref _exactStep, rowsMax);
         var slotPath = Grow(ref _exactPath, rowsMax);
         var slotOfRow = Grow(ref _slotOfRow, rowsMax);
         var directions = Grow(ref _exactDirections, (long)rowsMax * _inputSize);
@@ -154,10 +154,7 @@ public sealed partial class Attributor<T>
             var direction = Row(directions, r, _inputSize);
             if (reference.IsEmpty) x.CopyTo(direction);
             else TensorPrimitives.Subtract(x, reference, direction);
-            T a = FromDouble(alpha[s] + offset * step[s]);
-            var point = Row(Host.Points, r, _inputSize);
-            if (reference.IsEmpty) TensorPrimitives.Multiply(direction, a, point);
-            else TensorPrimitives.FusedMultiplyAdd(direction, a, reference, point);
+            PathPoint(reference, direction, FromDouble(alpha[s] + offset * step[s]), Row(Host.Points, r, _inputSize));
         }
     }
 
@@ -309,11 +306,5 @@ public sealed partial class Attributor<T>
         int low = int.MaxValue;
         for (int i = 0; i < count; i++) low = Math.Min(low, _layerList[i]);
         return low;
-    }
-
-    private static Span<double> GrowDouble(ref double[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new double[length];
-        return buffer.AsSpan(0, length);
     }
 }

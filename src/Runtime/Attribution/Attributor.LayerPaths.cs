@@ -136,12 +136,7 @@ public sealed partial class Attributor<T>
                         int path = (int)(first + q0 + r), b = path / m;
                         var row = Row(Host.Points, r, _inputSize);
                         if (pass == 1) call.Inputs.Slice(b * _inputSize, _inputSize).CopyTo(row);
-                        else
-                        {
-                            var reference = BaselineOf(ref call, path);
-                            if (reference.IsEmpty) row.Clear();
-                            else reference.CopyTo(row);
-                        }
+                        else CopyBaseline(BaselineOf(ref call, path), row);
                     }
 
                     _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
@@ -204,7 +199,7 @@ public sealed partial class Attributor<T>
         {
             T error = sums[b] - (fx[b] - fr[b]);
             if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
-            worst = Math.Max(worst, double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(fx[b] - fr[b])), 1e-30));
+            worst = Math.Max(worst, Relative(error, fx[b] - fr[b]));
         }
 
         return worst;
@@ -290,12 +285,7 @@ public sealed partial class Attributor<T>
                     int path = (int)(first + r);
                     var row = Row(Host.Points, r, _inputSize);
                     if (pass == 1) call.Inputs.Slice(path / m * _inputSize, _inputSize).CopyTo(row);
-                    else
-                    {
-                        var reference = BaselineOf(ref call, path);
-                        if (reference.IsEmpty) row.Clear();
-                        else reference.CopyTo(row);
-                    }
+                    else CopyBaseline(BaselineOf(ref call, path), row);
                 }
 
                 _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
@@ -327,9 +317,7 @@ public sealed partial class Attributor<T>
                 var direction = Row(Host.Directions, r, _inputSize);
                 if (reference.IsEmpty) x.CopyTo(direction);
                 else TensorPrimitives.Subtract(x, reference, direction);
-                T a = FromDouble(alpha[k]);
-                if (reference.IsEmpty) TensorPrimitives.Multiply(x, a, point);
-                else TensorPrimitives.FusedMultiplyAdd(direction, a, reference, point);
+                PathPoint(reference, direction, FromDouble(alpha[k]), point);
                 seeds[r * width + neuron] = FromDouble(weight[k]) * perPath;
             }
 
@@ -351,7 +339,7 @@ public sealed partial class Attributor<T>
             T change = yx[b] - yr[b];
             T error = sums[b] - change;
             if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
-            worst = Math.Max(worst, double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
+            worst = Math.Max(worst, Relative(error, change));
         }
 
         return worst;

@@ -232,7 +232,7 @@ public sealed partial class Attributor<T>
                 T gap = TensorPrimitives.Sum<T>(row.Slice(offset, width)) - change;
                 offset += width;
                 if (!call.Gaps.IsEmpty) call.Gaps[b * layers + i] = gap;
-                worst = Math.Max(worst, double.CreateChecked(T.Abs(gap)) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30));
+                worst = Math.Max(worst, Relative(gap, change));
             }
         }
 
@@ -241,7 +241,7 @@ public sealed partial class Attributor<T>
 
     /// <summary>|δ| / max(|F(x) − F(x′)|, tiny) of input <paramref name="b"/>.</summary>
     private double RelativeDelta(ReadOnlySpan<T> deltas, int b) =>
-        double.CreateChecked(T.Abs(deltas[b])) / Math.Max(double.CreateChecked(T.Abs(_inputValue[b] - _referenceValue[b])), 1e-30);
+        Relative(deltas[b], _inputValue[b] - _referenceValue[b]);
 
     /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
     private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result, Span<T> pathSum)

@@ -269,9 +269,7 @@ public sealed partial class Attributor<T>
                         continue;
                     }
 
-                    var reference = BaselineOf(ref call, path);
-                    if (reference.IsEmpty) row.Clear();
-                    else reference.CopyTo(row);
+                    CopyBaseline(BaselineOf(ref call, path), row);
                 }
 
                 _model.Forward(HostWorkspace, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));

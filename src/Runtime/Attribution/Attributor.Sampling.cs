@@ -130,9 +130,7 @@ public sealed partial class Attributor<T>
                     direction[i] = reference.IsEmpty ? noisy : noisy - reference[i];
                 }
 
-                var point = Row(Host.Points, r, _inputSize);
-                if (reference.IsEmpty) TensorPrimitives.Multiply(direction, alpha, point);
-                else TensorPrimitives.FusedMultiplyAdd(direction, alpha, reference, point);
+                PathPoint(reference, direction, alpha, Row(Host.Points, r, _inputSize));
                 target.WriteSeed(b, perSample, Row(_seeds, r, _outputSize));
             }
 

@@ -462,4 +462,22 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     private static T FromDouble(double value) => T.CreateChecked(value);
 
     private static void AddScaled(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> accumulator) => TensorPrimitives.FusedMultiplyAdd(x, y, accumulator, accumulator);
+
+    /// <summary>|error| / max(|change|, tiny): every relative error and gap the engine reports.</summary>
+    private static double Relative(T error, T change) =>
+        double.CreateChecked(T.Abs(error)) / Math.Max(double.CreateChecked(T.Abs(change)), 1e-30);
+
+    /// <summary>The baseline row x′ into <paramref name="row"/> (zeros for the zero baseline, whose row is empty).</summary>
+    private static void CopyBaseline(ReadOnlySpan<T> reference, Span<T> row)
+    {
+        if (reference.IsEmpty) row.Clear();
+        else reference.CopyTo(row);
+    }
+
+    /// <summary>The path point x′ + α·(x − x′) from the direction x − x′ (x′ empty: the zero baseline).</summary>
+    private static void PathPoint(ReadOnlySpan<T> reference, ReadOnlySpan<T> direction, T alpha, Span<T> point)
+    {
+        if (reference.IsEmpty) TensorPrimitives.Multiply(direction, alpha, point);
+        else TensorPrimitives.FusedMultiplyAdd(direction, alpha, reference, point);
+    }
 }
