@@ -449,12 +449,6 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         }
     }
 
-    private static Span<TItem> Grow<TItem>(ref TItem[] buffer, long length)
-    {
-        if (buffer.Length < length) buffer = new TItem[length];
-        return buffer.AsSpan(0, (int)length);
-    }
-
     private ModelWorkspace<T> ReferenceWorkspace => _referenceWorkspace ??= _model.CreateWorkspace(HostBatch);
 
     private Span<T> Row(Span<T> rows, int row, int size) => rows.Slice(row * size, size);

@@ -122,10 +122,4 @@ public sealed class NoiseTunnel<T> where T : unmanaged, IFloatingPointIeee754<T>
                 break;
         }
     }
-
-    private static Span<T> Grow(ref T[] buffer, long length)
-    {
-        if (buffer.Length < length) buffer = new T[length];
-        return buffer.AsSpan(0, (int)length);
-    }
 }

@@ -265,10 +265,4 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Room for a kernel's scratch.</summary>
     internal Span<T> Scratch(long length) => Grow(ref _scratch, length);
-
-    private static Span<T> Grow(ref T[] buffer, long length)
-    {
-        if (buffer.Length < length) buffer = new T[length];
-        return buffer.AsSpan(0, (int)length);
-    }
 }

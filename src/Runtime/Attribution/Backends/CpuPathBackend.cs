@@ -311,16 +311,4 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     };
 
     private static Span<T> Row(Span<T> rows, int row, int size) => rows.Slice(row * size, size);
-
-    private static Span<TItem> Grow<TItem>(ref TItem[] buffer, long length, bool keep = false)
-    {
-        if (buffer.Length < length)
-        {
-            var grown = new TItem[length];
-            if (keep) buffer.CopyTo(grown, 0);
-            buffer = grown;
-        }
-
-        return buffer.AsSpan(0, (int)length);
-    }
 }

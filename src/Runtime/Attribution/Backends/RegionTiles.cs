@@ -385,10 +385,4 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         _cursor[_groupCount] = q;
         return _groupCount++;
     }
-
-    private static Span<TItem> Grow<TItem>(ref TItem[] buffer, long length)
-    {
-        if (buffer.Length < length) buffer = new TItem[length];
-        return buffer.AsSpan(0, (int)length);
-    }
 }
