@@ -45,6 +45,11 @@ namespace Axon.Generator.Emit
             OpKind.Scale => "Scale",
             OpKind.Multiply => "Multiply",
             OpKind.Channels => "Channels",
+            OpKind.LayerNorm => "LayerNorm",
+            OpKind.RMSNorm => "RMSNorm",
+            OpKind.Identity => "Identity",
+            OpKind.Dropout => "Dropout",
+            OpKind.SiLU => "SiLU",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

@@ -80,6 +80,8 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.Flatten:
                 case OpKind.Reshape:
+                case OpKind.Identity:
+                case OpKind.Dropout:
                     Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
                     return;
                 case OpKind.Subtract:
@@ -142,6 +144,10 @@ namespace Axon.Generator.Emit
                 case OpKind.Embedding:
                     // Token ids receive no gradient; only the table does.
                     w.Line($"if (!pg.IsEmpty) {K}EmbeddingKernel.Backward<{t}>({act}, {dy}, {ParamGrad(model, node, 0)}, batch, {s[0]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.LayerNorm:
+                case OpKind.RMSNorm:
+                    w.Line(NormalizationCall(model, node, "Backward", $"{act}, {NormWeight(model, node)}, {NormEpsilon(model, node)}, {dy}, {dx}, {NormWeightGradient(model, node)}" + (node.Kind == OpKind.LayerNorm ? $", {NormBiasGradient(model, node)}" : "")) + ";");
                     return;
                 case OpKind.BatchNorm:
                     w.Line($"{K}BatchNormKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {Param(model, node, 2)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {ParamGrad(model, node, 1)}, batch, {h[0]}, {node.Size / h[0]});");
@@ -240,6 +246,8 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.Flatten:
                 case OpKind.Reshape:
+                case OpKind.Identity:
+                case OpKind.Dropout:
                     w.Line($"{K}ElementwiseKernel.Copy<{t}>({Tan(node.Inputs[0])}, {ty});");
                     return;
                 case OpKind.Embedding:
@@ -277,6 +285,10 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.Conv1d:
                     w.Line($"{K}Conv1dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
+                    return;
+                case OpKind.LayerNorm:
+                case OpKind.RMSNorm:
+                    w.Line(NormalizationCall(model, node, "Tangent", $"{Act(x)}, {NormWeight(model, node)}, {NormEpsilon(model, node)}, {tx}, {ty}") + ";");
                     return;
                 case OpKind.BatchNorm:
                     w.Line($"{K}BatchNormKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {ty}, batch, {h[0]}, {node.Size / h[0]});");
@@ -328,6 +340,8 @@ namespace Axon.Generator.Emit
                     return $"{K}MaxOverTimeKernel.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]})";
                 case OpKind.Flatten:
                 case OpKind.Reshape:
+                case OpKind.Identity:
+                case OpKind.Dropout:
                     return $"{K}ElementwiseKernel.Copy<{t}>({x}, {y})";
                 case OpKind.Embedding:
                     return $"{K}EmbeddingKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {y}, batch, {s[0]}, {h[0]}, {h[1]})";
@@ -336,6 +350,10 @@ namespace Axon.Generator.Emit
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
                     return $"{K}{node.Kind}Kernel.{method}<{t}>({x}, {y}, batch, {node.Size})";
+                case OpKind.LayerNorm:
+                    return NormalizationCall(model, node, method, $"{x}, {NormWeight(model, node)}, {NormBias(model, node)}, {NormEpsilon(model, node)}, {y}");
+                case OpKind.RMSNorm:
+                    return NormalizationCall(model, node, method, $"{x}, {NormWeight(model, node)}, {NormEpsilon(model, node)}, {y}");
                 default:
                     return $"{K}{ElementwiseKernel(node.Kind)}.{method}<{t}>({x}, {y}{SlopeArgument(model, node)})";
             }
@@ -357,8 +375,36 @@ namespace Axon.Generator.Emit
             OpKind.Tanh => "TanhKernel",
             OpKind.Gelu => "GeluKernel",
             OpKind.Softplus => "SoftplusKernel",
+            OpKind.SiLU => "SiluKernel",
             _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "not an element-wise activation"),
         };
+
+        /// <summary>
+        /// A LayerNorm or RMSNorm kernel call: the given leading arguments, then every row of the batch
+        /// (batch × rows per sample) and the row width, the product of the normalised dimensions.
+        /// </summary>
+        private static string NormalizationCall(ModelSpec model, NodeSpec node, string method, string arguments)
+        {
+            int width = NormalizationHyper.Width(node.Hyper);
+            string kernel = node.Kind == OpKind.LayerNorm ? "LayerNormKernel" : "RmsNormKernel";
+            return $"{K}{kernel}.{method}<{model.ElementTypeName}>({arguments}, batch * {node.Size / width}, {width})";
+        }
+
+        private static string NormWeight(ModelSpec model, NodeSpec node) => NormalizationHyper.HasWeight(node.Hyper) ? Param(model, node, 0) : "default";
+
+        private static string NormBias(ModelSpec model, NodeSpec node) => NormalizationHyper.HasBias(node.Hyper) ? Param(model, node, 1) : "default";
+
+        private static string NormWeightGradient(ModelSpec model, NodeSpec node) => NormalizationHyper.HasWeight(node.Hyper) ? ParamGrad(model, node, 0) : "default";
+
+        private static string NormBiasGradient(ModelSpec model, NodeSpec node) => NormalizationHyper.HasBias(node.Hyper) ? ParamGrad(model, node, 1) : "default";
+
+        /// <summary>ε as the element type holds it; RMSNorm's 0 is PyTorch's eps=None, the type's machine epsilon (2⁻²³ or 2⁻⁵²).</summary>
+        private static string NormEpsilon(ModelSpec model, NodeSpec node)
+        {
+            double epsilon = node.Scalar;
+            if (node.Kind == OpKind.RMSNorm && epsilon == 0) epsilon = model.Element == ElementKind.Float ? 1.1920928955078125e-07 : 2.220446049250313e-16;
+            return Scalar(model, epsilon);
+        }
 
         private static string SlopeArgument(ModelSpec model, NodeSpec node) => node.Kind == OpKind.LeakyReLU ? ", " + Scalar(model, node.Scalar) : "";
 

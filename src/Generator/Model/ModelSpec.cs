@@ -121,5 +121,20 @@ namespace Axon.Generator.Model
 
         /// <summary><c>x.Channels(start, count)</c>: a contiguous range of the first axis.</summary>
         Channels,
+
+        /// <summary>Layer normalisation over the trailing dimensions; Hyper = [elementwiseAffine, bias, normalized dims…], Scalar = ε.</summary>
+        LayerNorm,
+
+        /// <summary>RMS normalisation over the trailing dimensions; Hyper = [elementwiseAffine, 0, normalized dims…], Scalar = ε (0: machine epsilon).</summary>
+        RMSNorm,
+
+        /// <summary>The identity, kept as a named node.</summary>
+        Identity,
+
+        /// <summary>Dropout at inference: the identity; Scalar = p (recorded only).</summary>
+        Dropout,
+
+        /// <summary>x·σ(x), element-wise.</summary>
+        SiLU,
     }
 }

@@ -28,6 +28,14 @@ namespace Axon.Generator.Parsing
                     return FiniteReal(layer.Scalar, "slope", element);
                 case OpKind.Reshape:
                     return ReshapeDimensions(h);
+                case OpKind.LayerNorm:
+                    return NormalizedShape(h) ?? PositiveReal(layer.Scalar, "epsilon", element);
+                case OpKind.RMSNorm:
+                    // 0 stands for the element type's machine epsilon (PyTorch's eps=None).
+                    return NormalizedShape(h) ?? FiniteReal(layer.Scalar, "epsilon", element)
+                        ?? (layer.Scalar < 0 ? $"epsilon must be 0 (the machine epsilon) or positive, not {Format(layer.Scalar)}" : null);
+                case OpKind.Dropout:
+                    return layer.Scalar >= 0 && layer.Scalar <= 1 ? null : $"p must be a probability in [0, 1], not {Format(layer.Scalar)}";
                 default:
                     return null;
             }
@@ -40,6 +48,18 @@ namespace Axon.Generator.Parsing
             foreach (int d in dims)
             {
                 if (d <= 0) return $"Reshape dimensions must be positive, not {d}";
+            }
+
+            return null;
+        }
+
+        /// <summary>The normalised dimensions of LayerNorm and RMSNorm: Hyper from index 2 on.</summary>
+        private static string? NormalizedShape(EquatableArray<int> hyper)
+        {
+            if (hyper.Count < 3) return "normalizedShape needs at least one dimension";
+            for (int i = 2; i < hyper.Count; i++)
+            {
+                if (hyper[i] <= 0) return $"normalizedShape dimensions must be positive, not {hyper[i]}";
             }
 
             return null;

@@ -52,6 +52,11 @@ namespace Axon.Generator.Parsing
             ["Softmax"] = new Entry(OpKind.Softmax, new string[0]),
             ["LogSoftmax"] = new Entry(OpKind.LogSoftmax, new string[0]),
             ["Activation"] = new Entry(OpKind.Activation, new string[0]),
+            ["LayerNorm"] = new Entry(OpKind.LayerNorm, new[] { "elementwiseAffine", "bias" }, "epsilon", 1e-5),
+            ["RMSNorm"] = new Entry(OpKind.RMSNorm, new[] { "elementwiseAffine", "bias" }, "epsilon", 0),
+            ["Identity"] = new Entry(OpKind.Identity, new string[0]),
+            ["Dropout"] = new Entry(OpKind.Dropout, new string[0], "p", 0.5),
+            ["SiLU"] = new Entry(OpKind.SiLU, new string[0]),
         };
 
         public const string Namespace = "Axon.Layers";

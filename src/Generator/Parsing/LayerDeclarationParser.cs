@@ -58,11 +58,12 @@ namespace Axon.Generator.Parsing
                 || type.ContainingNamespace?.ToDisplayString() != LayerCatalog.Namespace || !LayerCatalog.TryGet(type.Name, out var entry))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, initializer, member.Name,
-                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation)"));
+                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation, LayerNorm, RMSNorm, Identity, Dropout, SiLU)"));
                 return null;
             }
 
             var hyper = new List<int>();
+            var normalizedShape = new List<int>();
             double scalar = entry.ScalarDefault;
             string function = "";
             foreach (var argument in creation.Arguments)
@@ -76,6 +77,18 @@ namespace Axon.Generator.Parsing
                     if (!TryReadIntArray(value, hyper))
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, argumentSyntax, member.Name, "needs constant integer dimensions, e.g. new Reshape(16, 7, 7)"));
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                if (IsNormalization(entry.Kind) && name == "normalizedShape")
+                {
+                    if (!TryReadIntArray(value, normalizedShape) && !TryReadInt(value, normalizedShape))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, argumentSyntax, member.Name,
+                            $"needs constant integer dimensions for 'normalizedShape', e.g. new {entry.Kind}(64) or new {entry.Kind}(new[] {{ 8, 64 }})"));
                         return null;
                     }
 
@@ -112,6 +125,7 @@ namespace Axon.Generator.Parsing
             }
 
             while (hyper.Count < entry.IntParameters.Length) hyper.Add(0);
+            if (IsNormalization(entry.Kind)) hyper.AddRange(normalizedShape);
             if (entry.Kind == OpKind.MaxPool2d || entry.Kind == OpKind.AvgPool2d)
             {
                 // The descriptor's stride 0 means "same as the kernel", as in PyTorch.
@@ -143,6 +157,15 @@ namespace Axon.Generator.Parsing
             }
 
             return false;
+        }
+
+        private static bool IsNormalization(OpKind kind) => kind == OpKind.LayerNorm || kind == OpKind.RMSNorm;
+
+        private static bool TryReadInt(IOperation value, List<int> into)
+        {
+            if (!value.ConstantValue.HasValue || !ConstantValues.TryInteger(value.ConstantValue.Value, out int integer)) return false;
+            into.Add(integer);
+            return true;
         }
 
         private static bool TryReadIntArray(IOperation value, List<int> into)

@@ -79,6 +79,15 @@ namespace Axon.Generator.ShapeChecking
                         Add("running_mean", new long[] { h[0] }, false, InitKind.Zeros, 0);
                         Add("running_var", new long[] { h[0] }, false, InitKind.Ones, 0);
                         break;
+                    case OpKind.LayerNorm:
+                    case OpKind.RMSNorm:
+                        {
+                            var dims = Array.ConvertAll(NormalizationHyper.Dims(h), d => (long)d);
+                            if (NormalizationHyper.HasWeight(h)) Add("weight", dims, true, InitKind.Ones, 0);
+                            if (NormalizationHyper.HasBias(h)) Add("bias", dims, true, InitKind.Zeros, 0);
+                            break;
+                        }
+
                 }
 
                 if (!fits) return null;

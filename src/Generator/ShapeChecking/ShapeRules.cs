@@ -111,6 +111,16 @@ namespace Axon.Generator.ShapeChecking
                         return shape;
                     }
 
+                case OpKind.LayerNorm:
+                case OpKind.RMSNorm:
+                    {
+                        // hyper = [elementwiseAffine, bias, normalized dims…]: the input must end with the dims, as in PyTorch.
+                        var dims = hyper.Skip(2).ToArray();
+                        if (x.Length < dims.Length || !x.Skip(x.Length - dims.Length).SequenceEqual(dims))
+                            return Fail(out problem, $"it normalises over trailing dimensions [{Format(dims)}] but receives [{Format(x)}]");
+                        return Widen(x);
+                    }
+
                 default:
                     // Element-wise activations and softmax keep the shape.
                     return Widen(x);

@@ -104,7 +104,8 @@ public sealed partial class Attributor<T>
         Enter();
         try
         {
-            CheckLayer(layer, nameof(layer));
+            int checkedLayer = CheckLayer(layer, nameof(layer));
+            if (rescale) CheckDeepLiftRules(checkedLayer + 1, _model.Layers.Count - 1);
 
             // Two evaluations per path: the input and the reference.
             int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");

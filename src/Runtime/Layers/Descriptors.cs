@@ -141,3 +141,6 @@ public sealed class Activation(string function) : Layer
     /// <summary>The name of the static <c>[Differentiable]</c> scalar function (as <c>nameof</c> gives it).</summary>
     public string Function { get; } = function;
 }
+
+/// <summary>SiLU (swish) x·σ(x), element-wise (PyTorch <c>nn.SiLU</c>).</summary>
+public sealed class SiLU : Layer;

@@ -66,6 +66,17 @@ public enum LayerKind
     Multiply = 25,
     /// <summary>A contiguous range of channels of the first axis, <c>x.Channels(start, count)</c> (PyTorch <c>x[:, start:start + count]</c>).</summary>
     Channels = 26,
+
+    /// <summary>Layer normalisation over the trailing dimensions (<see cref="Axon.Layers.LayerNorm"/>; PyTorch <c>nn.LayerNorm</c>).</summary>
+    LayerNorm = 40,
+    /// <summary>Root-mean-square normalisation over the trailing dimensions (<see cref="Axon.Layers.RMSNorm"/>; PyTorch <c>nn.RMSNorm</c>).</summary>
+    RMSNorm = 41,
+    /// <summary>The identity, kept as a named node (PyTorch <c>nn.Identity</c>).</summary>
+    Identity = 42,
+    /// <summary>Dropout at inference: the identity, kept as a named node (PyTorch <c>nn.Dropout</c> in eval mode).</summary>
+    Dropout = 43,
+    /// <summary>x·σ(x) (PyTorch <c>nn.SiLU</c>).</summary>
+    SiLU = 44,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -81,7 +92,8 @@ public static class LayerKindFacts
     {
         LayerKind.Dense or LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Flatten or LayerKind.Reshape
             or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat
-            or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels => true,
+            or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels
+            or LayerKind.Identity or LayerKind.Dropout => true,
         _ => false,
     };
 
@@ -94,4 +106,11 @@ public static class LayerKindFacts
 
     /// <summary>Whether the operation has breakpoints (the non-affine piecewise-linear ones): ReLU, LeakyReLU, max pooling, max over time.</summary>
     public static bool HasBreakpoints(this LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.MaxPool2d or LayerKind.MaxOverTime;
+
+    /// <summary>
+    /// Whether DeepLIFT's reverse pass has a rule for the operation: the affine ones pass multipliers exactly, the
+    /// element-wise nonlinearities take the rescale rule, max, softmax and the product their own rules. The
+    /// normalisations (which divide by a statistic of the whole row) have none, so DeepLIFT is refused through them.
+    /// </summary>
+    public static bool HasDeepLiftRule(this LayerKind kind) => kind is not (LayerKind.LayerNorm or LayerKind.RMSNorm);
 }

@@ -37,6 +37,11 @@ public sealed class LayerKindTests
         [LayerKind.Scale] = true,
         [LayerKind.Multiply] = false,
         [LayerKind.Channels] = true,
+        [LayerKind.LayerNorm] = false,
+        [LayerKind.RMSNorm] = false,
+        [LayerKind.Identity] = true,
+        [LayerKind.Dropout] = true,
+        [LayerKind.SiLU] = false,
     };
 
     [Fact]

@@ -149,6 +149,8 @@ namespace Axon.Generator.Emit.Gpu
                     }
                 case OpKind.Flatten:
                 case OpKind.Reshape:
+                case OpKind.Identity:
+                case OpKind.Dropout:
                     AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")};");
                     return true;
                 case OpKind.AvgPool2d:
@@ -255,6 +257,8 @@ namespace Axon.Generator.Emit.Gpu
                     }
                 case OpKind.Flatten:
                 case OpKind.Reshape:
+                case OpKind.Identity:
+                case OpKind.Dropout:
                     AddElementwise(name, GpuPassKind.Backward, node, node.Inputs[0], Rows(node.Size), $"{G(node.Inputs[0], "i")} += {G(y, "i")};");
                     return;
                 case OpKind.MaxPool2d:
@@ -371,6 +375,7 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Tanh: return $"{m}.Tanh({x})";
                 case OpKind.Softplus: return $"{m}.Max({x}, 0) + global::Axon.Gpu.GpuMath.Log1P({m}.Exp(-{m}.Abs({x})))";
                 case OpKind.Gelu: return $"({_t})({x} * global::Axon.Gpu.GpuMath.NormalCdf({x}))";
+                case OpKind.SiLU: return $"{x} / (1 + {m}.Exp(-{x}))";
                 case OpKind.Activation: return $"({_t}){node.Function}({x})";
                 default: throw new System.ArgumentOutOfRangeException(nameof(node), node.Kind, "not an element-wise activation");
             }
@@ -388,6 +393,7 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Softplus: return $"1 / (1 + {m}.Exp(-{x}))";
                 case OpKind.Gelu: return $"({_t})(global::Axon.Gpu.GpuMath.NormalCdf({x}) + {x} * global::Axon.Gpu.GpuMath.NormalPdf({x}))";
                 case OpKind.Activation: return $"({_t}){node.Function}Derivative({x})";
+                case OpKind.SiLU: return $"(1 + {x} * (1 - 1 / (1 + {m}.Exp(-{x})))) / (1 + {m}.Exp(-{x}))";
                 default: throw new System.ArgumentOutOfRangeException(nameof(node), node.Kind, "not an element-wise activation");
             }
         }

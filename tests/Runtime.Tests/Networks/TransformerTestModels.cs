@@ -1,0 +1,39 @@
+using Axon;
+using Axon.Layers;
+
+namespace Axon.Runtime.Tests.Networks;
+
+// Networks of the transformer layers over [sequence, width] samples, in double for finite differences and a float
+// twin for the float path.
+
+/// <summary>Every form of the normalisations (affine or not, with and without bias, one or two normalised dims, default ε), SiLU and the pass-through layers.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(3, 4)]
+public partial class NormNet
+{
+    [Layer] private readonly LayerNorm ln = new(4);
+    [Layer] private readonly SiLU silu = new();
+    [Layer] private readonly Identity keep = new();
+    [Layer] private readonly Dropout drop = new(0.1);
+    [Layer] private readonly RMSNorm rms = new(new[] { 3, 4 }, 1e-6);
+    [Layer] private readonly LayerNorm plain = new(4, epsilon: 1e-3, elementwiseAffine: false);
+    [Layer] private readonly LayerNorm noBias = new(4, bias: false);
+    [Layer] private readonly RMSNorm rmsDefault = new(4);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(12, 3);
+}
+
+/// <summary>The float twin of <see cref="NormNet"/>.</summary>
+[Differentiable, InputShape(3, 4)]
+public partial class NormNetFloat
+{
+    [Layer] private readonly LayerNorm ln = new(4);
+    [Layer] private readonly SiLU silu = new();
+    [Layer] private readonly Identity keep = new();
+    [Layer] private readonly Dropout drop = new(0.1);
+    [Layer] private readonly RMSNorm rms = new(new[] { 3, 4 }, 1e-6);
+    [Layer] private readonly LayerNorm plain = new(4, epsilon: 1e-3, elementwiseAffine: false);
+    [Layer] private readonly LayerNorm noBias = new(4, bias: false);
+    [Layer] private readonly RMSNorm rmsDefault = new(4);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(12, 3);
+}
