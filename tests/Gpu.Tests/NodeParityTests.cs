@@ -34,7 +34,7 @@ public sealed class NodeParityTests(GpuDeviceFixture fixture)
     public void FloatFashionCnnFromAReferencedAssemblyMatchesCpu() =>
         Compare(new Axon.Samples.Fashion.FashionCnn(), m => new FashionCnnGpu(m, fixture.Device), 1e-4);
 
-    private static void Compare<TModel, T>(TModel model, Func<TModel, GpuNetwork<T>> create, double tolerance, int tokens = 0)
+    internal static void Compare<TModel, T>(TModel model, Func<TModel, GpuNetwork<T>> create, double tolerance, int tokens = 0)
         where TModel : IDifferentiableModel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {

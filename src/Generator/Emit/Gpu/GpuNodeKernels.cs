@@ -11,7 +11,7 @@ namespace Axon.Generator.Emit.Gpu
     /// reverse passes gather instead of scattering, so no kernel needs atomics except the embedding table's gradient.
     /// Inside a kernel <c>v</c> is the <c>GpuPass</c>; a node's value e of row b is at offset × v.Capacity + b·size + e.
     /// </summary>
-    internal sealed class GpuNodeKernels
+    internal sealed partial class GpuNodeKernels
     {
         private readonly ModelSpec _model;
         private readonly int[] _offsets;
@@ -191,6 +191,10 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.LogSoftmax:
                     AddSoftmaxForward(name, node);
                     return;
+                case OpKind.LayerNorm:
+                case OpKind.RMSNorm:
+                    AddNormalization(node, GpuPassKind.Forward);
+                    return;
                 case OpKind.Multiply:
                     AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")} * {A(node.Inputs[1], "i")};");
                     return;
@@ -292,6 +296,10 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.BatchNorm:
                     AddBatchNormBackward(name, node);
                     return;
+                case OpKind.LayerNorm:
+                case OpKind.RMSNorm:
+                    AddNormalization(node, GpuPassKind.Backward);
+                    return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
                     AddSoftmaxBackward(name, node);
@@ -339,6 +347,10 @@ namespace Axon.Generator.Emit.Gpu
 
                 case OpKind.BatchNorm:
                     AddBatchNorm(name, GpuPassKind.Tangent, node);
+                    return;
+                case OpKind.LayerNorm:
+                case OpKind.RMSNorm:
+                    AddNormalization(node, GpuPassKind.Tangent);
                     return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:

@@ -1,0 +1,22 @@
+using Axon;
+using Axon.Layers;
+
+namespace Axon.Gpu.Tests;
+
+/// <summary>The normalisations in every form, SiLU and the pass-through layers over [sequence, width] samples.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(3, 4)]
+public partial class NormGpuNet
+{
+    [Layer] private readonly LayerNorm ln = new(4);
+    [Layer] private readonly SiLU silu = new();
+    [Layer] private readonly Identity keep = new();
+    [Layer] private readonly Dropout drop = new(0.1);
+    [Layer] private readonly RMSNorm rms = new(new[] { 3, 4 }, 1e-6);
+    [Layer] private readonly LayerNorm plain = new(4, epsilon: 1e-3, elementwiseAffine: false);
+    [Layer] private readonly LayerNorm noBias = new(4, bias: false);
+    [Layer] private readonly RMSNorm rmsDefault = new(4);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(12, 3);
+}
+
+[GpuModel(typeof(NormGpuNet))] public partial class NormGpuNetGpu;
