@@ -19,7 +19,7 @@ namespace Axon.Generator.Parsing
             ["Mish"] = "is not a built-in layer: use Activation(nameof(Mish)) with a [Differentiable] static function",
             ["AdaptiveAvgPool2d"] = "is PyTorch's name: use GlobalAvgPool (output size 1); other output sizes are not supported yet",
             ["AdaptiveMaxPool1d"] = "is PyTorch's name: use MaxOverTime (output size 1)",
-            ["Dropout2d"] = "is not supported yet: attribution runs the model in inference, where dropout is the identity, so leave it out",
+            ["Dropout2d"] = "is PyTorch's name: use Dropout (the identity at inference)",
             ["Sequential"] = "is not supported: declare its layers as [Layer] members in order (or apply them in a Forward method)",
             ["MultiheadAttention"] = "is not supported yet (planned with the transformer layers)",
             ["LSTM"] = "is not supported yet",

@@ -278,7 +278,7 @@ public sealed class ModelDiagnosticTests
 
     [Theory]
     [InlineData("Linear fc = new(4, 2)", "use Dense(inFeatures, outFeatures)")]
-    [InlineData("Dropout drop = new(0.5)", "dropout is the identity, so leave it out")]
+    [InlineData("Dropout2d drop = new(0.5)", "use Dropout (the identity at inference)")]
     [InlineData("LSTM rnn = new(4, 8)", "is not supported yet")]
     public void AXN007_a_pytorch_layer_name_says_what_to_use(string member, string advice)
     {
