@@ -92,5 +92,10 @@ namespace Axon.Generator.Diagnostics
         public static readonly DiagnosticDescriptor GpuDescriptionUnreadable = Error(
             "AXN102", "Model was compiled by another Axon version",
             "The network description stored on '{0}' cannot be read by this generator: build the model's project with the same Axon version");
+
+        // Transformer layers: IDs AXN040–049.
+        public static readonly DiagnosticDescriptor GpuLayerUnsupported = Error(
+            "AXN040", "Layer has no GPU kernels",
+            "Layer '{0}' ({1}) of model '{2}' cannot run on the GPU backend: {3}; run this model with the CPU backend");
     }
 }

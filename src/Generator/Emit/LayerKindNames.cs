@@ -50,6 +50,7 @@ namespace Axon.Generator.Emit
             OpKind.Identity => "Identity",
             OpKind.Dropout => "Dropout",
             OpKind.SiLU => "SiLU",
+            OpKind.MultiHeadAttention => "MultiHeadAttention",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

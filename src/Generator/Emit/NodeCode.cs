@@ -30,6 +30,7 @@ namespace Axon.Generator.Emit
             {
                 OpKind.Conv2d => $"{K}Conv2dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {x[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
                 OpKind.Conv1d => $"{K}Conv1dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
+                OpKind.MultiHeadAttention => $"{K}MultiHeadAttentionKernel.ScratchLength({x[0]}, {h[0]}, {h[1]})",
                 _ => null,
             };
         }
@@ -133,7 +134,7 @@ namespace Axon.Generator.Emit
             switch (node.Kind)
             {
                 case OpKind.Dense:
-                    w.Line($"{K}DenseKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[2] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {h[0]}, {h[1]});");
+                    w.Line($"{K}DenseKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[2] != 0 ? ParamGrad(model, node, 1) : "default")}, {DenseRows(model, node)}, {h[0]}, {h[1]});");
                     return;
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
@@ -144,6 +145,9 @@ namespace Axon.Generator.Emit
                 case OpKind.Embedding:
                     // Token ids receive no gradient; only the table does.
                     w.Line($"if (!pg.IsEmpty) {K}EmbeddingKernel.Backward<{t}>({act}, {dy}, {ParamGrad(model, node, 0)}, batch, {s[0]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.MultiHeadAttention:
+                    w.Line(AttentionCall(model, node, "Backward", $"{act}", $"{AttentionParam(model, node, 2)}, {dy}, {dx}, {AttentionParamGrad(model, node, 0)}, {AttentionParamGrad(model, node, 1)}, {AttentionParamGrad(model, node, 2)}, {AttentionParamGrad(model, node, 3)}") + ";");
                     return;
                 case OpKind.LayerNorm:
                 case OpKind.RMSNorm:
@@ -278,13 +282,16 @@ namespace Axon.Generator.Emit
             switch (node.Kind)
             {
                 case OpKind.Dense:
-                    w.Line($"{K}DenseKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {h[0]}, {h[1]});");
+                    w.Line($"{K}DenseKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, {DenseRows(model, node)}, {h[0]}, {h[1]});");
                     return;
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
                 case OpKind.Conv1d:
                     w.Line($"{K}Conv1dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
+                    return;
+                case OpKind.MultiHeadAttention:
+                    w.Line(AttentionCall(model, node, "Tangent", Act(x), $"{AttentionParam(model, node, 2)}, {tx}, {ty}") + ";");
                     return;
                 case OpKind.LayerNorm:
                 case OpKind.RMSNorm:
@@ -325,7 +332,7 @@ namespace Axon.Generator.Emit
             switch (node.Kind)
             {
                 case OpKind.Dense:
-                    return $"{K}DenseKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[2] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {h[0]}, {h[1]})";
+                    return $"{K}DenseKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[2] != 0 ? Param(model, node, 1) : "default")}, {y}, {DenseRows(model, node)}, {h[0]}, {h[1]})";
                 case OpKind.Conv2d:
                     return $"{K}Conv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
                 case OpKind.Conv1d:
@@ -354,6 +361,8 @@ namespace Axon.Generator.Emit
                     return NormalizationCall(model, node, method, $"{x}, {NormWeight(model, node)}, {NormBias(model, node)}, {NormEpsilon(model, node)}, {y}");
                 case OpKind.RMSNorm:
                     return NormalizationCall(model, node, method, $"{x}, {NormWeight(model, node)}, {NormEpsilon(model, node)}, {y}");
+                case OpKind.MultiHeadAttention:
+                    return AttentionCall(model, node, method, x, $"{AttentionParam(model, node, 2)}, {AttentionParam(model, node, 3)}, {y}");
                 default:
                     return $"{K}{ElementwiseKernel(node.Kind)}.{method}<{t}>({x}, {y}{SlopeArgument(model, node)})";
             }
@@ -378,6 +387,42 @@ namespace Axon.Generator.Emit
             OpKind.SiLU => "SiluKernel",
             _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "not an element-wise activation"),
         };
+
+        /// <summary>The rows a Dense node multiplies: the batch, times the rows of each sample when it is applied per position (nn.Linear over the last dimension).</summary>
+        private static string DenseRows(ModelSpec model, NodeSpec node)
+        {
+            int perSample = model.Nodes[node.Inputs[0]].Size / node.Hyper[0];
+            return perSample == 1 ? "batch" : $"batch * {perSample}";
+        }
+
+        /// <summary>
+        /// A MultiHeadAttention kernel call: the input, the token ids for the padding mask (the model input) or none,
+        /// the pad id, the causal flag, the input projection, then <paramref name="rest"/>, the scratch and the sizes.
+        /// </summary>
+        private static string AttentionCall(ModelSpec model, NodeSpec node, string method, string x, string rest)
+        {
+            var h = node.Hyper;
+            string ids = h[4] >= 0 ? Act(0) : "default";
+            return $"{K}MultiHeadAttentionKernel.{method}<{model.ElementTypeName}>({x}, {ids}, {h[4]}, {(h[3] != 0 ? "true" : "false")}, " +
+                $"{AttentionParam(model, node, 0)}, {AttentionParam(model, node, 1)}, {rest}, ws.Scratch, batch, {node.Shape[0]}, {h[0]}, {h[1]})";
+        }
+
+        /// <summary>
+        /// The attention's tensors by role, 0 in_proj_weight, 1 in_proj_bias, 2 out_proj.weight, 3 out_proj.bias,
+        /// whether or not the biases exist ("default" for a missing one).
+        /// </summary>
+        private static string AttentionParam(ModelSpec model, NodeSpec node, int role) =>
+            AttentionIndex(node, role) is int index ? Param(model, node, index) : "default";
+
+        private static string AttentionParamGrad(ModelSpec model, NodeSpec node, int role) =>
+            AttentionIndex(node, role) is int index ? ParamGrad(model, node, index) : "default";
+
+        private static int? AttentionIndex(NodeSpec node, int role)
+        {
+            bool bias = node.Hyper[2] != 0;
+            if (bias) return role;
+            return role == 0 ? 0 : role == 2 ? 1 : (int?)null;
+        }
 
         /// <summary>
         /// A LayerNorm or RMSNorm kernel call: the given leading arguments, then every row of the batch

@@ -136,5 +136,8 @@ namespace Axon.Generator.Model
 
         /// <summary>x·σ(x), element-wise.</summary>
         SiLU,
+
+        /// <summary>Multi-head self-attention over [length, E]; Hyper = [embedDim, numHeads, bias, causal, padTokenId (−1: none)].</summary>
+        MultiHeadAttention,
     }
 }

@@ -34,6 +34,10 @@ namespace Axon.Generator.Parsing
                     // 0 stands for the element type's machine epsilon (PyTorch's eps=None).
                     return NormalizedShape(h) ?? FiniteReal(layer.Scalar, "epsilon", element)
                         ?? (layer.Scalar < 0 ? $"epsilon must be 0 (the machine epsilon) or positive, not {Format(layer.Scalar)}" : null);
+                case OpKind.MultiHeadAttention:
+                    return Positive(h[0], "embedDim") ?? Positive(h[1], "numHeads")
+                        ?? (h[0] % h[1] != 0 ? $"embedDim ({h[0]}) must be divisible by numHeads ({h[1]})" : null)
+                        ?? (h[4] < -1 ? $"padTokenId must be a token id (0 or more) or -1 for no padding mask, not {h[4]}" : null);
                 case OpKind.Dropout:
                     return layer.Scalar >= 0 && layer.Scalar <= 1 ? null : $"p must be a probability in [0, 1], not {Format(layer.Scalar)}";
                 default:

@@ -57,6 +57,7 @@ namespace Axon.Generator.Parsing
             ["Identity"] = new Entry(OpKind.Identity, new string[0]),
             ["Dropout"] = new Entry(OpKind.Dropout, new string[0], "p", 0.5),
             ["SiLU"] = new Entry(OpKind.SiLU, new string[0]),
+            ["MultiHeadAttention"] = new Entry(OpKind.MultiHeadAttention, new[] { "embedDim", "numHeads", "bias", "causal", "padTokenId" }),
         };
 
         public const string Namespace = "Axon.Layers";

@@ -21,7 +21,7 @@ namespace Axon.Generator.Parsing
             ["AdaptiveMaxPool1d"] = "is PyTorch's name: use MaxOverTime (output size 1)",
             ["Dropout2d"] = "is PyTorch's name: use Dropout (the identity at inference)",
             ["Sequential"] = "is not supported: declare its layers as [Layer] members in order (or apply them in a Forward method)",
-            ["MultiheadAttention"] = "is not supported yet (planned with the transformer layers)",
+            ["MultiheadAttention"] = "is PyTorch's name: use MultiHeadAttention(embedDim, numHeads) (self-attention, batch first)",
             ["LSTM"] = "is not supported yet",
             ["GRU"] = "is not supported yet",
         };

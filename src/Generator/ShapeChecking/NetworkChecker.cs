@@ -41,6 +41,7 @@ namespace Axon.Generator.ShapeChecking
                 {
                     bool readsModelInput = node.Inputs.Count == 1 && node.Inputs[0] == 0;
                     shape = ShapeRules.Infer(node.Kind, node.Hyper, inputShapes, readsModelInput, out string? problem);
+                    if (shape is not null && node.Kind == OpKind.MultiHeadAttention) shape = ShapeRules.PaddingMask(node.Hyper, shapes[0], shape, out problem);
                     if (shape is null)
                     {
                         string display = node.Layer?.Name ?? node.Name;

@@ -79,6 +79,17 @@ namespace Axon.Generator.ShapeChecking
                         Add("running_mean", new long[] { h[0] }, false, InitKind.Zeros, 0);
                         Add("running_var", new long[] { h[0] }, false, InitKind.Ones, 0);
                         break;
+                    case OpKind.MultiHeadAttention:
+                        {
+                            // As nn.MultiheadAttention initialises them: Xavier-uniform in_proj_weight (fan-in E,
+                            // fan-out 3E), the out projection as nn.Linear, both biases zero.
+                            Add("in_proj_weight", new long[] { 3L * h[0], h[0] }, true, InitKind.Uniform, Math.Sqrt(6.0 / (4.0 * h[0])));
+                            if (h[2] != 0) Add("in_proj_bias", new long[] { 3L * h[0] }, true, InitKind.Zeros, 0);
+                            Add("out_proj.weight", new long[] { h[0], h[0] }, true, InitKind.Uniform, 1.0 / Math.Sqrt(h[0]));
+                            if (h[2] != 0) Add("out_proj.bias", new long[] { h[0] }, true, InitKind.Zeros, 0);
+                            break;
+                        }
+
                     case OpKind.LayerNorm:
                     case OpKind.RMSNorm:
                         {

@@ -21,6 +21,14 @@ namespace Axon.Generator.ShapeChecking
             switch (kind)
             {
                 case OpKind.Dense:
+                    if (x.Length >= 2 && x[x.Length - 1] == hyper[0])
+                    {
+                        // As nn.Linear: applied to every row of the last dimension, e.g. each position of [sequence, width].
+                        var rows = Widen(x);
+                        rows[rows.Length - 1] = hyper[1];
+                        return rows;
+                    }
+
                     if (x.Length != 1 || x[0] != hyper[0])
                     {
                         problem = $"it expects {hyper[0]} input features" + (x.Length > 1 && Product(x) == hyper[0] ? " as a vector; insert a Flatten before it" : $" but receives {Product(x)}");
@@ -121,10 +129,26 @@ namespace Axon.Generator.ShapeChecking
                         return Widen(x);
                     }
 
+                case OpKind.MultiHeadAttention:
+                    if (x.Length != 2 || x[1] != hyper[0])
+                        return Fail(out problem, $"it attends over [sequence, {hyper[0]}] (rank 2, width {hyper[0]}) but receives [{Format(x)}]");
+                    return Widen(x);
+
                 default:
                     // Element-wise activations and softmax keep the shape.
                     return Widen(x);
             }
+        }
+
+        /// <summary>
+        /// The padding mask of a MultiHeadAttention (hyper[4] ≥ 0) reads the model input as token ids, one per
+        /// position: that input must be [sequence] with the attention's sequence length. The shape, or null and why not.
+        /// </summary>
+        public static long[]? PaddingMask(IReadOnlyList<int> hyper, int[] modelInput, long[] shape, out string? problem)
+        {
+            problem = null;
+            if (hyper[4] < 0 || (modelInput.Length == 1 && modelInput[0] == shape[0])) return shape;
+            return Fail(out problem, $"its padding mask (padTokenId {hyper[4]}) reads the model input as {shape[0]} token ids, but the model input is [{Format(modelInput)}]");
         }
 
         /// <summary>The element count of a shape already known to fit int.</summary>

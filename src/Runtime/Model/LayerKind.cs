@@ -77,6 +77,8 @@ public enum LayerKind
     Dropout = 43,
     /// <summary>x·σ(x) (PyTorch <c>nn.SiLU</c>).</summary>
     SiLU = 44,
+    /// <summary>Multi-head self-attention with PyTorch's parameter layout (<see cref="Axon.Layers.MultiHeadAttention"/>; PyTorch <c>nn.MultiheadAttention</c>).</summary>
+    MultiHeadAttention = 45,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -110,7 +112,7 @@ public static class LayerKindFacts
     /// <summary>
     /// Whether DeepLIFT's reverse pass has a rule for the operation: the affine ones pass multipliers exactly, the
     /// element-wise nonlinearities take the rescale rule, max, softmax and the product their own rules. The
-    /// normalisations (which divide by a statistic of the whole row) have none, so DeepLIFT is refused through them.
+    /// normalisations (which divide by a statistic of the whole row) and attention have none, so DeepLIFT is refused through them.
     /// </summary>
-    public static bool HasDeepLiftRule(this LayerKind kind) => kind is not (LayerKind.LayerNorm or LayerKind.RMSNorm);
+    public static bool HasDeepLiftRule(this LayerKind kind) => kind is not (LayerKind.LayerNorm or LayerKind.RMSNorm or LayerKind.MultiHeadAttention);
 }

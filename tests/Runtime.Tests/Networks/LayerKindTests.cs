@@ -42,6 +42,7 @@ public sealed class LayerKindTests
         [LayerKind.Identity] = true,
         [LayerKind.Dropout] = true,
         [LayerKind.SiLU] = false,
+        [LayerKind.MultiHeadAttention] = false,
     };
 
     [Fact]

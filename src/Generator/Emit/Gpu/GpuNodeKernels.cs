@@ -58,8 +58,9 @@ namespace Axon.Generator.Emit.Gpu
             return kernels;
         }
 
-        /// <summary>Why a node cannot run on the GPU, or null when it can (every op of the CPU is supported today).</summary>
-        public static string? Unsupported(NodeSpec node) => null;
+        /// <summary>Why a node cannot run on the GPU (reported as AXN040), or null when it can.</summary>
+        public static string? Unsupported(NodeSpec node) =>
+            node.Kind == OpKind.MultiHeadAttention ? "multi-head attention has no GPU kernels yet" : null;
 
         private static int IndexSize(NodeSpec node) => node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.MaxOverTime ? node.Size : 0;
 
@@ -419,13 +420,15 @@ namespace Axon.Generator.Emit.Gpu
             var h = node.Hyper;
             int input = h[0], output = h[1], x = node.Inputs[0], y = node.Index;
             int weight = ParamOffset(node, 0);
+            // Applied to each row of the last dimension (nn.Linear): rows per sample × the batch.
+            string rows = DenseRows(node, "v.Batch"), launchRows = DenseRows(node, "pass.Batch");
             System.Func<int, string, string> buffer = tangent ? Tn : A;
             string bias = !tangent && h[2] != 0 ? " + " + P(ParamOffset(node, 1), "col") : "";
-            AddTiled(name, pass, node, -1, "v.Batch", output.ToString(), input.ToString(),
+            AddTiled(name, pass, node, -1, rows, output.ToString(), input.ToString(),
                 $"a = {buffer(x, $"ar * {input} + ak")};",
                 $"b = {P(weight, $"bc * {input} + bk")};",
                 $"{buffer(y, $"row * {output} + col")} = acc{bias};",
-                "pass.Batch", output.ToString());
+                launchRows, output.ToString());
         }
 
         private void AddDenseBackward(string name, NodeSpec node)
@@ -433,14 +436,16 @@ namespace Axon.Generator.Emit.Gpu
             var h = node.Hyper;
             int input = h[0], output = h[1], x = node.Inputs[0], y = node.Index;
             int weight = ParamOffset(node, 0);
-            AddTiled(name, GpuPassKind.Backward, node, x, "v.Batch", input.ToString(), output.ToString(),
+            // Applied to each row of the last dimension (nn.Linear): rows per sample × the batch.
+            string rows = DenseRows(node, "v.Batch"), launchRows = DenseRows(node, "pass.Batch");
+            AddTiled(name, GpuPassKind.Backward, node, x, rows, input.ToString(), output.ToString(),
                 $"a = {G(y, $"ar * {output} + ak")};",
                 $"b = {P(weight, $"bk * {input} + bc")};",
                 $"{G(x, $"row * {input} + col")} += acc;",
-                "pass.Batch", input.ToString());
+                launchRows, input.ToString());
 
             // dW[o, i] += Σ_b dy[b, o]·x[b, i]: a product over the batch.
-            AddTiled("WeightGradient" + node.Index, GpuPassKind.ParameterGradient, node, -1, output.ToString(), input.ToString(), "v.Batch",
+            AddTiled("WeightGradient" + node.Index, GpuPassKind.ParameterGradient, node, -1, output.ToString(), input.ToString(), rows,
                 $"a = {G(y, $"ak * {output} + ar")};",
                 $"b = {A(x, $"bk * {input} + bc")};",
                 $"{Pg(weight, $"row * {input} + col")} += acc;",
@@ -448,8 +453,15 @@ namespace Axon.Generator.Emit.Gpu
             if (h[2] != 0)
             {
                 AddElementwise("BiasGradient" + node.Index, GpuPassKind.ParameterGradient, node, -1, output.ToString(),
-                    $"{_t} sum = 0;\nfor (int b = 0; b < v.Batch; b++) sum += {G(y, $"b * {output} + i")};\n{Pg(ParamOffset(node, 1), "i")} += sum;");
+                    $"{_t} sum = 0;\nfor (int b = 0; b < {rows}; b++) sum += {G(y, $"b * {output} + i")};\n{Pg(ParamOffset(node, 1), "i")} += sum;");
             }
+        }
+
+        /// <summary>The rows a Dense node multiplies: the batch times the rows of each sample (1 for a vector input).</summary>
+        private string DenseRows(NodeSpec node, string batch)
+        {
+            int perSample = In(node).Size / node.Hyper[0];
+            return perSample == 1 ? batch : $"{batch} * {perSample}";
         }
 
         // ----------------------------------------------------------------------------------------------------------
