@@ -20,3 +20,17 @@ public partial class NormGpuNet
 }
 
 [GpuModel(typeof(NormGpuNet))] public partial class NormGpuNetGpu;
+
+/// <summary>Dense applied per position over [sequence, width] (nn.Linear over the last dimension), with a LayerNorm between.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(3, 4)]
+public partial class PerPositionGpuNet
+{
+    [Layer] private readonly Dense up = new(4, 5);
+    [Layer] private readonly SiLU silu = new();
+    [Layer] private readonly Dense down = new(5, 4);
+    [Layer] private readonly LayerNorm ln = new(4);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense head = new(12, 2);
+}
+
+[GpuModel(typeof(PerPositionGpuNet))] public partial class PerPositionGpuNetGpu;

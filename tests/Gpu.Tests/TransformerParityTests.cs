@@ -7,4 +7,8 @@ public sealed class TransformerParityTests(GpuDeviceFixture fixture)
     [Fact]
     public void NormalisationsSiluIdentityAndDropoutMatchCpu() =>
         NodeParityTests.Compare(new NormGpuNet(), m => new NormGpuNetGpu(m, fixture.Device), 1e-10);
+
+    [Fact]
+    public void DenseAppliedPerPositionMatchesCpu() =>
+        NodeParityTests.Compare(new PerPositionGpuNet(), m => new PerPositionGpuNetGpu(m, fixture.Device), 1e-10);
 }

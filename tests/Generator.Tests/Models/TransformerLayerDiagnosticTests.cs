@@ -45,4 +45,22 @@ public sealed class TransformerLayerDiagnosticTests
                 [Layer] LayerNorm norm = new(width);
             }
             """, "AXN007", "width", "constant integer dimensions for 'normalizedShape'");
+
+    [Theory]
+    [InlineData("MultiHeadAttention attn = new(6, 4)", "new(6, 4)", "embedDim (6) must be divisible by numHeads (4)")]
+    [InlineData("MultiHeadAttention attn = new(8, 0)", "new(8, 0)", "numHeads must be positive, not 0")]
+    [InlineData("MultiHeadAttention attn = new(8, 2, padTokenId: -2)", "new(8, 2, padTokenId: -2)", "padTokenId must be a token id (0 or more) or -1")]
+    public void AXN008_invalid_attention_constants(string member, string location, string problem)
+        => AssertError($"[Differentiable, InputShape(3, 8)]\npublic partial class Net {{ [Layer] {member}; }}", "AXN008", location, problem);
+
+    [Theory]
+    [InlineData("InputShape(3, 6)", "MultiHeadAttention attn = new(8, 2)", "it attends over [sequence, 8] (rank 2, width 8) but receives [3, 6]")]
+    [InlineData("InputShape(24)", "MultiHeadAttention attn = new(8, 2)", "it attends over [sequence, 8] (rank 2, width 8) but receives [24]")]
+    [InlineData("InputShape(3, 8)", "MultiHeadAttention attn = new(8, 2, padTokenId: 0)", "its padding mask (padTokenId 0) reads the model input as 3 token ids, but the model input is [3, 8]")]
+    public void AXN003_attention_shapes(string shape, string member, string problem)
+        => AssertError($"[Differentiable, {shape}]\npublic partial class Net {{ [Layer] {member}; }}", "AXN003", member.Substring(member.IndexOf(' ') + 1), problem);
+
+    [Fact]
+    public void AXN003_dense_over_the_last_dimension_must_match_it()
+        => AssertError("[Differentiable, InputShape(3, 8)]\npublic partial class Net { [Layer] Dense fc = new(6, 2); }", "AXN003", "fc = new(6, 2)", "expects 6 input features");
 }
