@@ -34,3 +34,16 @@ public partial class PerPositionGpuNet
 }
 
 [GpuModel(typeof(PerPositionGpuNet))] public partial class PerPositionGpuNetGpu;
+
+/// <summary>Learned and sinusoidal position tables before a LayerNorm.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 6)]
+public partial class PositionGpuNet
+{
+    [Layer] private readonly PositionalEmbedding positions = new(4, 6);
+    [Layer] private readonly SinusoidalPositionalEncoding sinusoid = new(4, 6);
+    [Layer] private readonly LayerNorm ln = new(6);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense head = new(24, 2);
+}
+
+[GpuModel(typeof(PositionGpuNet))] public partial class PositionGpuNetGpu;

@@ -11,4 +11,8 @@ public sealed class TransformerParityTests(GpuDeviceFixture fixture)
     [Fact]
     public void DenseAppliedPerPositionMatchesCpu() =>
         NodeParityTests.Compare(new PerPositionGpuNet(), m => new PerPositionGpuNetGpu(m, fixture.Device), 1e-10);
+
+    [Fact]
+    public void LearnedAndSinusoidalPositionsMatchCpu() =>
+        NodeParityTests.Compare(new PositionGpuNet(), m => new PositionGpuNetGpu(m, fixture.Device), 1e-10);
 }

@@ -51,6 +51,8 @@ namespace Axon.Generator.Emit
             OpKind.Dropout => "Dropout",
             OpKind.SiLU => "SiLU",
             OpKind.MultiHeadAttention => "MultiHeadAttention",
+            OpKind.PositionalEmbedding => "PositionalEmbedding",
+            OpKind.SinusoidalPositionalEncoding => "SinusoidalPositionalEncoding",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

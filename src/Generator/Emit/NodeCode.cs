@@ -83,7 +83,12 @@ namespace Axon.Generator.Emit
                 case OpKind.Reshape:
                 case OpKind.Identity:
                 case OpKind.Dropout:
+                case OpKind.SinusoidalPositionalEncoding:
                     Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
+                    return;
+                case OpKind.PositionalEmbedding:
+                    Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
+                    w.Line($"if (!pg.IsEmpty) {K}PositionalKernel.TableGradient<{t}>({dy}, {ParamGrad(model, node, 0)}, batch, {node.Size});");
                     return;
                 case OpKind.Subtract:
                     Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
@@ -252,6 +257,8 @@ namespace Axon.Generator.Emit
                 case OpKind.Reshape:
                 case OpKind.Identity:
                 case OpKind.Dropout:
+                case OpKind.PositionalEmbedding:
+                case OpKind.SinusoidalPositionalEncoding:
                     w.Line($"{K}ElementwiseKernel.Copy<{t}>({Tan(node.Inputs[0])}, {ty});");
                     return;
                 case OpKind.Embedding:
@@ -361,6 +368,10 @@ namespace Axon.Generator.Emit
                     return NormalizationCall(model, node, method, $"{x}, {NormWeight(model, node)}, {NormBias(model, node)}, {NormEpsilon(model, node)}, {y}");
                 case OpKind.RMSNorm:
                     return NormalizationCall(model, node, method, $"{x}, {NormWeight(model, node)}, {NormEpsilon(model, node)}, {y}");
+                case OpKind.PositionalEmbedding:
+                    return $"{K}PositionalKernel.Forward<{t}>({x}, {Param(model, node, 0)}, {y}, batch, {node.Size})";
+                case OpKind.SinusoidalPositionalEncoding:
+                    return $"{K}PositionalKernel.Sinusoidal<{t}>({x}, {y}, batch, {h[0]}, {h[1]})";
                 case OpKind.MultiHeadAttention:
                     return AttentionCall(model, node, method, x, $"{AttentionParam(model, node, 2)}, {AttentionParam(model, node, 3)}, {y}");
                 default:

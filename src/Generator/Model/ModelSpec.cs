@@ -139,5 +139,11 @@ namespace Axon.Generator.Model
 
         /// <summary>Multi-head self-attention over [length, E]; Hyper = [embedDim, numHeads, bias, causal, padTokenId (−1: none)].</summary>
         MultiHeadAttention,
+
+        /// <summary>x + a learned [sequence, width] table; Hyper = [sequence, width].</summary>
+        PositionalEmbedding,
+
+        /// <summary>x + the sinusoidal encoding; Hyper = [sequence, width].</summary>
+        SinusoidalPositionalEncoding,
     }
 }

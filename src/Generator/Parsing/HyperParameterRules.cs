@@ -38,6 +38,10 @@ namespace Axon.Generator.Parsing
                     return Positive(h[0], "embedDim") ?? Positive(h[1], "numHeads")
                         ?? (h[0] % h[1] != 0 ? $"embedDim ({h[0]}) must be divisible by numHeads ({h[1]})" : null)
                         ?? (h[4] < -1 ? $"padTokenId must be a token id (0 or more) or -1 for no padding mask, not {h[4]}" : null);
+                case OpKind.PositionalEmbedding:
+                    return Positive(h[0], "sequence") ?? Positive(h[1], "width");
+                case OpKind.SinusoidalPositionalEncoding:
+                    return Positive(h[0], "sequence") ?? Positive(h[1], "width") ?? (h[1] % 2 != 0 ? $"width must be even (sine and cosine pairs), not {h[1]}" : null);
                 case OpKind.Dropout:
                     return layer.Scalar >= 0 && layer.Scalar <= 1 ? null : $"p must be a probability in [0, 1], not {Format(layer.Scalar)}";
                 default:

@@ -57,6 +57,8 @@ namespace Axon.Generator.Parsing
             ["Identity"] = new Entry(OpKind.Identity, new string[0]),
             ["Dropout"] = new Entry(OpKind.Dropout, new string[0], "p", 0.5),
             ["SiLU"] = new Entry(OpKind.SiLU, new string[0]),
+            ["PositionalEmbedding"] = new Entry(OpKind.PositionalEmbedding, new[] { "sequence", "width" }),
+            ["SinusoidalPositionalEncoding"] = new Entry(OpKind.SinusoidalPositionalEncoding, new[] { "sequence", "width" }),
             ["MultiHeadAttention"] = new Entry(OpKind.MultiHeadAttention, new[] { "embedDim", "numHeads", "bias", "causal", "padTokenId" }),
         };
 

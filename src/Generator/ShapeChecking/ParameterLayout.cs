@@ -79,6 +79,9 @@ namespace Axon.Generator.ShapeChecking
                         Add("running_mean", new long[] { h[0] }, false, InitKind.Zeros, 0);
                         Add("running_var", new long[] { h[0] }, false, InitKind.Ones, 0);
                         break;
+                    case OpKind.PositionalEmbedding:
+                        Add("weight", new long[] { h[0], h[1] }, true, InitKind.Normal, 1);
+                        break;
                     case OpKind.MultiHeadAttention:
                         {
                             // As nn.MultiheadAttention initialises them: Xavier-uniform in_proj_weight (fan-in E,

@@ -129,6 +129,11 @@ namespace Axon.Generator.ShapeChecking
                         return Widen(x);
                     }
 
+                case OpKind.PositionalEmbedding:
+                case OpKind.SinusoidalPositionalEncoding:
+                    if (x.Length != 2 || x[0] != hyper[0] || x[1] != hyper[1])
+                        return Fail(out problem, $"it adds a [{hyper[0]}, {hyper[1]}] position table but receives [{Format(x)}]");
+                    return Widen(x);
                 case OpKind.MultiHeadAttention:
                     if (x.Length != 2 || x[1] != hyper[0])
                         return Fail(out problem, $"it attends over [sequence, {hyper[0]}] (rank 2, width {hyper[0]}) but receives [{Format(x)}]");

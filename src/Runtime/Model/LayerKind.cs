@@ -79,6 +79,10 @@ public enum LayerKind
     SiLU = 44,
     /// <summary>Multi-head self-attention with PyTorch's parameter layout (<see cref="Axon.Layers.MultiHeadAttention"/>; PyTorch <c>nn.MultiheadAttention</c>).</summary>
     MultiHeadAttention = 45,
+    /// <summary>A learned position table added to [sequence, width] (<see cref="Axon.Layers.PositionalEmbedding"/>).</summary>
+    PositionalEmbedding = 46,
+    /// <summary>The sinusoidal position encoding added to [sequence, width] (<see cref="Axon.Layers.SinusoidalPositionalEncoding"/>).</summary>
+    SinusoidalPositionalEncoding = 47,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -95,7 +99,7 @@ public static class LayerKindFacts
         LayerKind.Dense or LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Flatten or LayerKind.Reshape
             or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat
             or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels
-            or LayerKind.Identity or LayerKind.Dropout => true,
+            or LayerKind.Identity or LayerKind.Dropout or LayerKind.PositionalEmbedding or LayerKind.SinusoidalPositionalEncoding => true,
         _ => false,
     };
 

@@ -63,3 +63,14 @@ public partial class EncoderNet
         return head.Apply(flatten.Apply(c));
     }
 }
+
+/// <summary>Learned and sinusoidal positions added before attention.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 6)]
+public partial class PositionNet
+{
+    [Layer] private readonly PositionalEmbedding positions = new(4, 6);
+    [Layer] private readonly SinusoidalPositionalEncoding sinusoid = new(4, 6);
+    [Layer] private readonly MultiHeadAttention attn = new(6, 2);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(24, 2);
+}

@@ -43,6 +43,8 @@ public sealed class LayerKindTests
         [LayerKind.Dropout] = true,
         [LayerKind.SiLU] = false,
         [LayerKind.MultiHeadAttention] = false,
+        [LayerKind.PositionalEmbedding] = true,
+        [LayerKind.SinusoidalPositionalEncoding] = true,
     };
 
     [Fact]

@@ -196,6 +196,10 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.RMSNorm:
                     AddNormalization(node, GpuPassKind.Forward);
                     return;
+                case OpKind.PositionalEmbedding:
+                case OpKind.SinusoidalPositionalEncoding:
+                    AddPositionalForward(node);
+                    return;
                 case OpKind.Multiply:
                     AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")} * {A(node.Inputs[1], "i")};");
                     return;
@@ -301,6 +305,10 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.RMSNorm:
                     AddNormalization(node, GpuPassKind.Backward);
                     return;
+                case OpKind.PositionalEmbedding:
+                case OpKind.SinusoidalPositionalEncoding:
+                    AddPositionalBackward(node);
+                    return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
                     AddSoftmaxBackward(name, node);
@@ -352,6 +360,11 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.LayerNorm:
                 case OpKind.RMSNorm:
                     AddNormalization(node, GpuPassKind.Tangent);
+                    return;
+                case OpKind.PositionalEmbedding:
+                case OpKind.SinusoidalPositionalEncoding:
+                    // Adding a table that does not depend on the input: the tangent passes through.
+                    AddElementwise(name, GpuPassKind.Tangent, node, -1, Rows(node.Size), $"{Tn(y, "i")} = {Tn(node.Inputs[0], "i")};");
                     return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
