@@ -63,4 +63,14 @@ public sealed class TransformerLayerDiagnosticTests
     [Fact]
     public void AXN003_dense_over_the_last_dimension_must_match_it()
         => AssertError("[Differentiable, InputShape(3, 8)]\npublic partial class Net { [Layer] Dense fc = new(6, 2); }", "AXN003", "fc = new(6, 2)", "expects 6 input features");
+
+    [Theory]
+    [InlineData("PositionalEmbedding positions = new(5, 8)", "positions = new(5, 8)", "it adds a [5, 8] position table but receives [3, 8]")]
+    [InlineData("SinusoidalPositionalEncoding positions = new(3, 6)", "positions = new(3, 6)", "it adds a [3, 6] position table but receives [3, 8]")]
+    public void AXN003_a_position_table_of_another_shape(string member, string location, string problem)
+        => AssertError($"[Differentiable, InputShape(3, 8)]\npublic partial class Net {{ [Layer] {member}; }}", "AXN003", location, problem);
+
+    [Fact]
+    public void AXN008_a_sinusoidal_encoding_of_odd_width()
+        => AssertError("[Differentiable, InputShape(3, 7)]\npublic partial class Net { [Layer] SinusoidalPositionalEncoding positions = new(3, 7); }", "AXN008", "new(3, 7)", "width must be even");
 }
