@@ -37,10 +37,15 @@ namespace Axon.Generator.Model
         /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
         public const string ScalarActivations = nameof(ScalarActivations);
 
+        /// <summary>An ONNX-imported model's weights (base64) and the method that decodes them into a parameter vector.</summary>
+        public const string ImportedWeights = nameof(ImportedWeights);
+        public const string CreateImportedParameters = nameof(CreateImportedParameters);
+
         /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
+            ImportedWeights, CreateImportedParameters);
     }
 }
