@@ -109,7 +109,9 @@ namespace Axon.Generator.Onnx
                     _position += 8;
                     break;
                 case 2:
-                    _position += ReadLength();
+                    // Not "_position += ReadLength()": that reads _position before ReadLength moves it past the length.
+                    int length = ReadLength();
+                    _position += length;
                     break;
                 case 5:
                     Need(4, "a 32-bit value");
