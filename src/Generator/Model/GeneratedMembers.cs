@@ -41,11 +41,13 @@ namespace Axon.Generator.Model
         public const string ImportedWeights = nameof(ImportedWeights);
         public const string CreateImportedParameters = nameof(CreateImportedParameters);
 
+        /// <summary>The names only an ONNX-imported model's generated part adds (besides its layer fields).</summary>
+        public static readonly ImmutableArray<string> ImportedOnly = ImmutableArray.Create(ImportedWeights, CreateImportedParameters);
+
         /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
-            ImportedWeights, CreateImportedParameters);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations);
     }
 }

@@ -45,6 +45,13 @@ namespace Axon.Generator.Onnx
             }
 
             bool valid = ReservedMemberNames.Check(type, diagnostics);
+            foreach (var member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || !GeneratedMembers.ImportedOnly.Contains(member.Name)) continue;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, member.Locations.FirstOrDefault(), member.Name, type.Name));
+                valid = false;
+            }
+
             if (file.Trim().Length == 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OnnxFileMissing, where, "", type.Name, ": Onnx names no file"));

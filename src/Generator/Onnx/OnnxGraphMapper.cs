@@ -54,7 +54,7 @@ namespace Axon.Generator.Onnx
             }
 
             // Names the generated class already uses, and the class's own (a member cannot share it).
-            foreach (var reserved in GeneratedMembers.All) _taken.Add(reserved);
+            foreach (var reserved in GeneratedMembers.All.Concat(GeneratedMembers.ImportedOnly)) _taken.Add(reserved);
             _taken.Add(request.Identity.ClassName);
         }
 

@@ -13,14 +13,21 @@ namespace Axon.Generator.Tests.Onnx;
 public static class OnnxHarness
 {
     public static GeneratorRun Run(string source, params (string Path, string Text)[] files)
-    {
-        var texts = files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
-        var driver = CSharpGeneratorDriver.Create(
+        => GeneratorHarness.Run(CreateDriver(files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToArray()), GeneratorHarness.CreateCompilation(source));
+
+    /// <summary>A driver with step tracking over these additional files (replace one with GeneratorDriver.ReplaceAdditionalText).</summary>
+    public static GeneratorDriver CreateDriver(params AdditionalText[] texts)
+        => CSharpGeneratorDriver.Create(
             new[] { new AxonGenerator().AsSourceGenerator() },
             texts,
             GeneratorHarness.ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
-        return GeneratorHarness.Run(driver, GeneratorHarness.CreateCompilation(source));
+
+    /// <summary><see cref="Base64File"/> as an additional text.</summary>
+    public static AdditionalText Text(string name, byte[] model)
+    {
+        var (path, text) = Base64File(name, model);
+        return new InMemoryAdditionalText(path, text);
     }
 
     /// <summary>The additional file the build writes for &lt;AxonOnnx Include="<paramref name="name"/>"/&gt;.</summary>
