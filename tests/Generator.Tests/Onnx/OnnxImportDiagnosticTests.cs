@@ -138,6 +138,31 @@ public sealed class OnnxImportDiagnosticTests
     }
 
     [Fact]
+    public void AXN123_an_embedding_read_as_tokens_by_channels_is_explained()
+    {
+        var model = new OnnxModelBuilder()
+            .Input("tokens", 7, new long?[] { null, 5 })
+            .Output("y", null, 5, 4)
+            .Initializer("emb.weight", new long[] { 10, 4 }, OnnxTestNetwork.Values(1, 40))
+            .Node("Gather", "/emb/Gather", new[] { "emb.weight", "tokens" }, new[] { "y" })
+            .Build();
+        var diagnostic = Single(RunWith(model), "AXN123");
+        Assert.Contains("Transpose(perm = [0, 2, 1])", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void AXN123_a_reshape_over_the_batch_axis()
+    {
+        var model = new OnnxModelBuilder()
+            .Input("x", 1, new long?[] { null, 6 })
+            .Output("y", 2, 3)
+            .Int64Initializer("shape", new long[] { 2, 3 })
+            .Node("Reshape", "/Reshape", new[] { "x", "shape" }, new[] { "y" })
+            .Build();
+        Assert.Contains("not the batch", Single(RunWith(model), "AXN123").GetMessage());
+    }
+
+    [Fact]
     public void AXN124_dynamic_feature_dimension()
     {
         var model = new OnnxModelBuilder()

@@ -13,7 +13,7 @@ namespace Axon.Generator.Tests.Onnx;
 /// </summary>
 public sealed class OnnxImportNumericalTests
 {
-    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool" };
+    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches" };
 
     private static OnnxTestNetwork Network(string name) => name switch
     {
@@ -21,6 +21,8 @@ public sealed class OnnxImportNumericalTests
         "mlp-float-data" => OnnxTestNetwork.Mlp(floatData: true),
         "cnn" => OnnxTestNetwork.Cnn(),
         "residual" => OnnxTestNetwork.Residual(),
+        "branches" => OnnxTestNetwork.Branches(),
+        "tokens" => OnnxTestNetwork.Tokens(),
         _ => OnnxTestNetwork.BatchNormPool(),
     };
 
@@ -95,8 +97,8 @@ public sealed class OnnxImportNumericalTests
         using var pair = new Pair<T>(network, element);
         const int batch = 3;
         var input = OnnxTestNetwork.Values(99, batch * network.InputSize, 1.0).Select(v => T.CreateChecked(v)).ToArray();
-        var (importedOut, importedGrad) = ForwardBackward(pair.Imported, input, batch);
-        var (handOut, handGrad) = ForwardBackward(pair.Hand, input, batch);
+        var (importedOut, importedGrad, _) = ForwardBackward(pair.Imported, input, batch);
+        var (handOut, handGrad, _) = ForwardBackward(pair.Hand, input, batch);
         AssertClose(handOut, importedOut, tolerance);
         AssertClose(handGrad, importedGrad, tolerance);
     }
@@ -107,7 +109,7 @@ public sealed class OnnxImportNumericalTests
         var network = OnnxTestNetwork.Mlp();
         using var pair = new Pair<double>(network, "Double");
         var x = OnnxTestNetwork.Values(7, 6, 1.0).Select(v => (double)v).ToArray();
-        var (output, _) = ForwardBackward(pair.Imported, x, 1);
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
 
         var w = network.Weights;
         var hidden = new double[8];
@@ -130,6 +132,7 @@ public sealed class OnnxImportNumericalTests
     [InlineData("residual")]
     [InlineData("cnn")]
     [InlineData("bnpool")]
+    [InlineData("branches")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);
@@ -137,7 +140,7 @@ public sealed class OnnxImportNumericalTests
         var model = pair.Imported;
         var x = OnnxTestNetwork.Values(5, network.InputSize, 1.0).Select(v => (double)v).ToArray();
         int target = model.OutputSize - 1;
-        var (_, gradient) = ForwardBackward(model, x, 1, target);
+        var (_, gradient, _) = ForwardBackward(model, x, 1, target);
         const double h = 1e-6;
         for (int i = 0; i < x.Length; i++)
         {
@@ -180,7 +183,30 @@ public sealed class OnnxImportNumericalTests
         }
     }
 
-    private static (T[] Output, T[] InputGradient) ForwardBackward<T>(IDifferentiableModel<T> model, T[] input, int batch, int target = 0)
+    [Fact]
+    public void Token_model_embeds_like_the_hand_declared_one_with_gradients_at_the_embedding()
+    {
+        var network = OnnxTestNetwork.Tokens();
+        using var pair = new Pair<double>(network, "Double");
+        Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
+        var tokens = new double[] { 3, 0, 9, 4, 4, 1, 7, 2, 8, 5 };
+        foreach (var model in new[] { pair.Imported, pair.Hand }) Assert.Equal("emb", model.Layers[1].Name);
+        var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 2, 1);
+        var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 2, 1);
+        AssertClose(handOut, importedOut, 1e-12);
+        AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
+
+        // Independent check of the embedding as channels first: node 1 holds emb.weight[token, d] at d·L + position.
+        var workspace = pair.Imported.CreateWorkspace(1);
+        pair.Imported.Forward(workspace, tokens.AsSpan(0, 5), 1, new double[2]);
+        var embedded = workspace.Activation(1).ToArray();
+        for (int d = 0; d < 4; d++)
+        {
+            for (int position = 0; position < 5; position++) Assert.Equal(network.Weights["emb.weight"][(int)tokens[position] * 4 + d], embedded[d * 5 + position]);
+        }
+    }
+
+    private static (T[] Output, T[] InputGradient, ModelWorkspace<T> Workspace) ForwardBackward<T>(IDifferentiableModel<T> model, T[] input, int batch, int target = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var workspace = model.CreateWorkspace(batch);
@@ -189,7 +215,7 @@ public sealed class OnnxImportNumericalTests
         var seed = new T[output.Length];
         for (int b = 0; b < batch; b++) seed[b * model.OutputSize + target] = T.One;
         model.Backward(workspace, seed, batch);
-        return (output, workspace.Gradient(0).ToArray());
+        return (output, workspace.Gradient(0).ToArray(), workspace);
     }
 
     private static void AssertClose<T>(T[] expected, T[] actual, double tolerance)

@@ -145,7 +145,7 @@ public sealed class OnnxTestNetwork
     }
 
     /// <summary>
-    /// Conv → BatchNormalization → Relu → GlobalAveragePool → Reshape([-1, 4]) (x.view(-1, 4)) → Gemm → Softmax, with
+    /// Conv → BatchNormalization → Relu → AveragePool(2, stride 1) → GlobalAveragePool → Reshape([-1, 4]) (x.view(-1, 4)) → Gemm → Softmax, with
     /// a Dropout and an Identity on the way, and the conv without bias (as before a BatchNorm).
     /// </summary>
     public static OnnxTestNetwork BatchNormPool()
@@ -175,7 +175,8 @@ public sealed class OnnxTestNetwork
             .Node("BatchNormalization", "/bn/BatchNormalization", new[] { "c", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var" }, new[] { "b" }, Float("epsilon", 1e-5f), Float("momentum", 0.9f))
             .Node("Relu", "/act/Relu", new[] { "b" }, new[] { "r" })
             .Node("Dropout", "/drop/Dropout", new[] { "r" }, new[] { "d" })
-            .Node("GlobalAveragePool", "/gap/GlobalAveragePool", new[] { "d" }, new[] { "g" })
+            .Node("AveragePool", "/avg/AveragePool", new[] { "d" }, new[] { "a" }, Ints("kernel_shape", 2, 2), Ints("strides", 1, 1))
+            .Node("GlobalAveragePool", "/gap/GlobalAveragePool", new[] { "a" }, new[] { "g" })
             .Node("Reshape", "/Reshape", new[] { "g", "/Constant_output_0" }, new[] { "v" })
             .Node("Identity", "/id/Identity", new[] { "v" }, new[] { "v2" })
             .Node("Gemm", "/head/Gemm", new[] { "v2", "head.weight", "head.bias" }, new[] { "logits" }, Int("transB", 1))
@@ -187,7 +188,91 @@ public sealed class OnnxTestNetwork
             Model = model,
             InputShape = "2, 5, 5",
             InputSize = 50,
-            HandBody = "[Layer] readonly Conv2d conv = new(2, 4, 3, bias: false); [Layer] readonly BatchNorm bn = new(4, 1e-5); [Layer] readonly ReLU act = new(); [Layer] readonly GlobalAvgPool gap = new(); [Layer] readonly Dense head = new(4, 3); [Layer] readonly Softmax softmax = new();",
+            HandBody = "[Layer] readonly Conv2d conv = new(2, 4, 3, bias: false); [Layer] readonly BatchNorm bn = new(4, 1e-5); [Layer] readonly ReLU act = new(); [Layer] readonly AvgPool2d avg = new(2, 1); [Layer] readonly GlobalAvgPool gap = new(); [Layer] readonly Dense head = new(4, 3); [Layer] readonly Softmax softmax = new();",
+            Weights = w,
+        };
+    }
+
+    /// <summary>Two branches joined by Concat(axis 1): LeakyRelu(Gemm(x)) and Tanh(Gemm(x)), then Sigmoid and a head.</summary>
+    public static OnnxTestNetwork Branches()
+    {
+        var w = new Dictionary<string, float[]>
+        {
+            ["left.weight"] = Values(41, 4 * 6),
+            ["left.bias"] = Values(42, 4),
+            ["right.weight"] = Values(43, 3 * 6),
+            ["right.bias"] = Values(44, 3),
+            ["head.weight"] = Values(45, 2 * 7),
+            ["head.bias"] = Values(46, 2),
+        };
+        var model = new OnnxModelBuilder()
+            .Input("x", 1, new long?[] { null, 6 })
+            .Output("y", null, 2)
+            .Initializer("left.weight", new long[] { 4, 6 }, w["left.weight"])
+            .Initializer("left.bias", new long[] { 4 }, w["left.bias"])
+            .Initializer("right.weight", new long[] { 3, 6 }, w["right.weight"])
+            .Initializer("right.bias", new long[] { 3 }, w["right.bias"])
+            .Initializer("head.weight", new long[] { 2, 7 }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 2 }, w["head.bias"])
+            .Node("Gemm", "/left/Gemm", new[] { "x", "left.weight", "left.bias" }, new[] { "l" }, Int("transB", 1))
+            .Node("LeakyRelu", "/leaky/LeakyRelu", new[] { "l" }, new[] { "l2" }, Float("alpha", 0.2f))
+            .Node("Gemm", "/right/Gemm", new[] { "x", "right.weight", "right.bias" }, new[] { "r" }, Int("transB", 1))
+            .Node("Tanh", "/tanh/Tanh", new[] { "r" }, new[] { "r2" })
+            .Node("Concat", "/Concat", new[] { "l2", "r2" }, new[] { "c" }, Int("axis", 1))
+            .Node("Sigmoid", "/gate/Sigmoid", new[] { "c" }, new[] { "s" })
+            .Node("Gemm", "/head/Gemm", new[] { "s", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "branches",
+            Model = model,
+            InputShape = "6",
+            InputSize = 6,
+            HandBody = """
+                [Layer] readonly Dense left = new(6, 4); [Layer] readonly LeakyReLU leaky = new(0.2f); [Layer] readonly Dense right = new(6, 3);
+                [Layer] readonly Tanh tanh = new(); [Layer] readonly Sigmoid gate = new(); [Layer] readonly Dense head = new(7, 2);
+                Tensor Forward(Tensor x) => head.Apply(gate.Apply(Tensor.Concat(leaky.Apply(left.Apply(x)), tanh.Apply(right.Apply(x)))));
+                """,
+            Weights = w,
+        };
+    }
+
+    /// <summary>
+    /// A token model: Gather(emb.weight, token ids) → Transpose(0, 2, 1) (x.transpose(1, 2)) → Conv1d(4 → 3, kernel 2)
+    /// → Relu → Flatten → Gemm, on int64 ids of length 5.
+    /// </summary>
+    public static OnnxTestNetwork Tokens()
+    {
+        var w = new Dictionary<string, float[]>
+        {
+            ["emb.weight"] = Values(51, 10 * 4, 1.0),
+            ["conv.weight"] = Values(52, 3 * 4 * 2),
+            ["conv.bias"] = Values(53, 3),
+            ["fc.weight"] = Values(54, 2 * 12),
+            ["fc.bias"] = Values(55, 2),
+        };
+        var model = new OnnxModelBuilder()
+            .Input("tokens", 7, new long?[] { null, 5 })
+            .Output("y", null, 2)
+            .Initializer("emb.weight", new long[] { 10, 4 }, w["emb.weight"])
+            .Initializer("conv.weight", new long[] { 3, 4, 2 }, w["conv.weight"])
+            .Initializer("conv.bias", new long[] { 3 }, w["conv.bias"])
+            .Initializer("fc.weight", new long[] { 2, 12 }, w["fc.weight"])
+            .Initializer("fc.bias", new long[] { 2 }, w["fc.bias"])
+            .Node("Gather", "/emb/Gather", new[] { "emb.weight", "tokens" }, new[] { "e" })
+            .Node("Transpose", "/Transpose", new[] { "e" }, new[] { "t" }, Ints("perm", 0, 2, 1))
+            .Node("Conv", "/conv/Conv", new[] { "t", "conv.weight", "conv.bias" }, new[] { "c" }, Ints("kernel_shape", 2), Ints("strides", 1), Ints("pads", 0, 0))
+            .Node("Relu", "/act/Relu", new[] { "c" }, new[] { "r" })
+            .Node("Flatten", "/Flatten", new[] { "r" }, new[] { "f" }, Int("axis", 1))
+            .Node("Gemm", "/fc/Gemm", new[] { "f", "fc.weight", "fc.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "tokens",
+            Model = model,
+            InputShape = "5",
+            InputSize = 5,
+            HandBody = "[Layer] readonly Embedding emb = new(10, 4); [Layer] readonly Conv1d conv = new(4, 3, 2); [Layer] readonly ReLU act = new(); [Layer] readonly Flatten flatten = new(); [Layer] readonly Dense fc = new(12, 2);",
             Weights = w,
         };
     }
