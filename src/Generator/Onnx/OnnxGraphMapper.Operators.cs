@@ -21,7 +21,7 @@ namespace Axon.Generator.Onnx
         {
             "LayerNormalization" or "Attention" or "MultiHeadAttention" or "LSTM" or "GRU" or "ConvTranspose" or "Resize" or "Upsample"
                 => " yet (the layer is planned; until then declare the model by hand)",
-            "Shape" or "Gather" or "Unsqueeze" or "Concat"
+            "Shape" or "Unsqueeze" or "Squeeze" or "Cast"
                 => " (a shape computed at run time: export with do_constant_folding=True and fixed input sizes)",
             _ => "; the supported operators are listed in docs/own-model.md (From PyTorch via ONNX)",
         };
@@ -203,6 +203,7 @@ namespace Axon.Generator.Onnx
             RequireAll(node, "pads", 0);
             string autoPad = String(node, "auto_pad", "NOTSET");
             if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad.Length > 0) throw Unsupported(node, $"auto_pad = {autoPad}");
+            if (kernelShape[0] < 1 || kernelShape[0] > int.MaxValue) throw Unsupported(node, $"kernel_shape = [{string.Join(", ", kernelShape)}]");
             int kernel = (int)kernelShape[0];
             int stride = Uniform(node, "strides", 1);
             Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), new[] { kernel, stride }, 0, x));
@@ -271,10 +272,11 @@ namespace Axon.Generator.Onnx
         {
             var parts = Enumerable.Range(0, node.Inputs.Count).Select(i => Value(node, i)).ToArray();
             if (parts.Length < 2) throw Unsupported(node, $"{parts.Length} input");
-            long axis = Int(node, "axis", long.MinValue);
+            if (!node.Attributes.ContainsKey("axis")) throw Unsupported(node, "no axis");
+            long axis = Int(node, "axis", 1);
             int rank = _shapes[parts[0]].Length + 1;
-            if (axis < 0 && axis != long.MinValue) axis += rank;
-            if (axis != 1) throw Unsupported(node, $"axis = {Int(node, "axis", long.MinValue)} (Axon concatenates channels: axis 1)");
+            if (axis < 0) axis += rank;
+            if (axis != 1) throw Unsupported(node, $"axis = {Int(node, "axis", 1)} (Axon concatenates channels: axis 1)");
             Bind(node, Structural(node, OpKind.Concat, "concat", new int[0], parts));
         }
 

@@ -157,13 +157,15 @@ namespace Axon.Generator.Onnx
                 }
             }
 
+            // Dimension by dimension, so that a corrupt shape cannot overflow the product before it is rejected.
+            long count = 1;
             foreach (long d in tensor.Dims)
             {
                 if (d < 0 || d > int.MaxValue) throw new OnnxFormatException($"the tensor '{tensor.Name}' has a dimension of {d}");
+                count *= d;
+                if (count > int.MaxValue) throw new OnnxFormatException($"the tensor '{tensor.Name}' has more elements than an array can hold");
             }
 
-            long count = tensor.ElementCount;
-            if (count > int.MaxValue) throw new OnnxFormatException($"the tensor '{tensor.Name}' has more elements than an array can hold");
             Decode(tensor, (int)count, raw, floats, doubles, ints);
             return tensor;
         }
