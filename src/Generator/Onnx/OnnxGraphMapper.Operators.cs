@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Axon.Generator.Graph;
 using Axon.Generator.Model;
+using Axon.Generator.Parsing;
 
 namespace Axon.Generator.Onnx
 {
@@ -14,6 +16,7 @@ namespace Axon.Generator.Onnx
         {
             "Gemm", "MatMul", "Add", "Conv", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool",
             "Flatten", "Reshape", "Concat", "BatchNormalization", "Softmax", "Gather", "Identity", "Dropout", "Constant",
+            "Sub", "Mul", "Softplus", "LogSoftmax", "Gelu",
         };
 
         /// <summary>What to do about an operator Axon cannot import; where a layer is planned, says so.</summary>
@@ -43,7 +46,15 @@ namespace Axon.Generator.Onnx
                 case "Sigmoid": Activation(node, OpKind.Sigmoid, "sigmoid", 0); break;
                 case "Tanh": Activation(node, OpKind.Tanh, "tanh", 0); break;
                 case "LeakyRelu": Activation(node, OpKind.LeakyReLU, "leaky_relu", Float(node, "alpha", 0.01f)); break;
-                case "Softmax": Softmax(node); break;
+                case "Softmax": Softmax(node, OpKind.Softmax, "softmax"); break;
+                case "LogSoftmax": Softmax(node, OpKind.LogSoftmax, "log_softmax"); break;
+                case "Softplus": Activation(node, OpKind.Softplus, "softplus", 0); break;
+                case "Gelu":
+                    if (String(node, "approximate", "none") != "none") throw Unsupported(node, "approximate = " + String(node, "approximate", "none") + " (Axon's Gelu is the exact erf form)");
+                    Activation(node, OpKind.Gelu, "gelu", 0);
+                    break;
+                case "Sub": Binary(node, OpKind.Subtract, "sub"); break;
+                case "Mul": Multiply(node); break;
                 case "Gemm": Gemm(node); break;
                 case "MatMul": MatMul(node); break;
                 case "Add": Add(node); break;
@@ -83,14 +94,14 @@ namespace Axon.Generator.Onnx
             Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), new int[0], scalar, x));
         }
 
-        private void Softmax(OnnxNode node)
+        private void Softmax(OnnxNode node, OpKind kind, string fallback)
         {
             int x = Value(node, 0);
             int rank = _shapes[x].Length + 1;
             long axis = Int(node, "axis", _graph.Opset is > 0 and < 13 ? 1 : -1);
             if (rank != 2 || (axis != 1 && axis != -1))
                 throw Unsupported(node, $"axis = {axis} over a rank-{rank} tensor (Axon's Softmax runs over the features of an [N, C] tensor)");
-            Bind(node, ApplyLayer(node, OpKind.Softmax, LayerName(node, null, "softmax"), new int[0], 0, x));
+            Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), new int[0], 0, x));
         }
 
         /// <summary>Y = alpha·A·op(B) + beta·C with A the activations, B and C constants: a Dense layer.</summary>
@@ -167,6 +178,34 @@ namespace Axon.Generator.Onnx
             }
 
             Bind(node, Structural(node, OpKind.Add, "add", new int[0], Value(node, 0), Value(node, 1)));
+        }
+
+        /// <summary>a − b of two computed values of the same shape (no broadcasting, no constants).</summary>
+        private void Binary(OnnxNode node, OpKind kind, string baseName)
+        {
+            if (node.Inputs.Count != 2) throw Unsupported(node, $"{node.Inputs.Count} inputs");
+            Bind(node, Structural(node, kind, baseName, new int[0], Value(node, 0), Value(node, 1)));
+        }
+
+        /// <summary>a · b element-wise (a gate), or c · a with a one-element constant c (a scale).</summary>
+        private void Multiply(OnnxNode node)
+        {
+            if (node.Inputs.Count != 2) throw Unsupported(node, $"{node.Inputs.Count} inputs");
+            for (int i = 0; i < 2; i++)
+            {
+                string name = node.Inputs[i];
+                if (_values.ContainsKey(name) || !_constants.TryGetValue(name, out var constant)) continue;
+                if (constant.ElementCount != 1 || constant.Values.Length != 1)
+                    throw Unsupported(node, $"the constant operand '{name}' of shape [{string.Join(", ", constant.Dims)}] (Axon multiplies by one constant factor)");
+                int x = Value(node, 1 - i);
+                double factor = constant.Values[0];
+                string? problem = HyperParameterRules.ScaleFactor(factor, _request.Element);
+                if (problem is not null) throw Unsupported(node, problem);
+                Bind(node, AddNode(new DraftNode(OpKind.Scale, Numbered("scale"), new[] { x }.ToEquatableArray(), EquatableArray<int>.Empty, factor, "", null, _request.Location), node));
+                return;
+            }
+
+            Binary(node, OpKind.Multiply, "mul");
         }
 
         private void Conv(OnnxNode node)

@@ -125,6 +125,9 @@ namespace Axon.Generator.Onnx
             OpKind.Sigmoid => "Sigmoid",
             OpKind.Tanh => "Tanh",
             OpKind.Softmax => "Softmax",
+            OpKind.LogSoftmax => "LogSoftmax",
+            OpKind.Softplus => "Softplus",
+            OpKind.Gelu => "Gelu",
             _ => throw new InvalidOperationException("The ONNX importer maps no operator to " + kind),
         };
 

@@ -13,7 +13,7 @@ namespace Axon.Generator.Tests.Onnx;
 /// </summary>
 public sealed class OnnxImportNumericalTests
 {
-    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches" };
+    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating" };
 
     private static OnnxTestNetwork Network(string name) => name switch
     {
@@ -22,6 +22,7 @@ public sealed class OnnxImportNumericalTests
         "cnn" => OnnxTestNetwork.Cnn(),
         "residual" => OnnxTestNetwork.Residual(),
         "branches" => OnnxTestNetwork.Branches(),
+        "gating" => OnnxTestNetwork.Gating(),
         "tokens" => OnnxTestNetwork.Tokens(),
         _ => OnnxTestNetwork.BatchNormPool(),
     };
@@ -133,6 +134,7 @@ public sealed class OnnxImportNumericalTests
     [InlineData("cnn")]
     [InlineData("bnpool")]
     [InlineData("branches")]
+    [InlineData("gating")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);

@@ -276,4 +276,56 @@ public sealed class OnnxTestNetwork
             Weights = w,
         };
     }
+
+    /// <summary>Softplus and exact Gelu branches, a gate Mul, a Sub, a Mul by a scalar constant, a head and LogSoftmax.</summary>
+    public static OnnxTestNetwork Gating()
+    {
+        var w = new Dictionary<string, float[]>
+        {
+            ["f1.weight"] = Values(61, 4 * 6),
+            ["f1.bias"] = Values(62, 4),
+            ["f2.weight"] = Values(63, 4 * 6),
+            ["f2.bias"] = Values(64, 4),
+            ["head.weight"] = Values(65, 3 * 4),
+            ["head.bias"] = Values(66, 3),
+        };
+        var model = new OnnxModelBuilder()
+            .Input("x", 1, new long?[] { null, 6 })
+            .Output("y", null, 3)
+            .Initializer("f1.weight", new long[] { 4, 6 }, w["f1.weight"])
+            .Initializer("f1.bias", new long[] { 4 }, w["f1.bias"])
+            .Initializer("f2.weight", new long[] { 4, 6 }, w["f2.weight"])
+            .Initializer("f2.bias", new long[] { 4 }, w["f2.bias"])
+            .Initializer("head.weight", new long[] { 3, 4 }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 3 }, w["head.bias"])
+            .Initializer("/Constant_output_0", new long[0], new[] { 0.5f })
+            .Node("Gemm", "/f1/Gemm", new[] { "x", "f1.weight", "f1.bias" }, new[] { "a0" }, Int("transB", 1))
+            .Node("Softplus", "/sp/Softplus", new[] { "a0" }, new[] { "a" })
+            .Node("Gemm", "/f2/Gemm", new[] { "x", "f2.weight", "f2.bias" }, new[] { "b0" }, Int("transB", 1))
+            .Node("Gelu", "/gelu/Gelu", new[] { "b0" }, new[] { "b" }, OnnxAttributeValue.String("approximate", "none"))
+            .Node("Mul", "/Mul", new[] { "a", "b" }, new[] { "m" })
+            .Node("Sub", "/Sub", new[] { "m", "a" }, new[] { "d" })
+            .Node("Mul", "/Mul_1", new[] { "d", "/Constant_output_0" }, new[] { "s" })
+            .Node("Gemm", "/head/Gemm", new[] { "s", "head.weight", "head.bias" }, new[] { "logits" }, Int("transB", 1))
+            .Node("LogSoftmax", "/lsm/LogSoftmax", new[] { "logits" }, new[] { "y" }, Int("axis", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "gating",
+            Model = model,
+            InputShape = "6",
+            InputSize = 6,
+            HandBody = """
+                [Layer] readonly Dense f1 = new(6, 4); [Layer] readonly Softplus sp = new(); [Layer] readonly Dense f2 = new(6, 4);
+                [Layer] readonly Gelu gelu = new(); [Layer] readonly Dense head = new(4, 3); [Layer] readonly LogSoftmax lsm = new();
+                Tensor Forward(Tensor x)
+                {
+                    var a = sp.Apply(f1.Apply(x));
+                    var b = gelu.Apply(f2.Apply(x));
+                    return lsm.Apply(head.Apply((a * b - a) * 0.5));
+                }
+                """,
+            Weights = w,
+        };
+    }
 }
