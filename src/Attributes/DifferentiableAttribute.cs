@@ -13,6 +13,14 @@ namespace Axon
     {
         /// <summary>The element type of the generated model: <see cref="ElementType.Float"/> unless set.</summary>
         public ElementType ElementType { get; set; } = ElementType.Float;
+
+        /// <summary>
+        /// On a model class: the ONNX file the network comes from (e.g. <c>"mlp.onnx"</c>), listed in the project
+        /// as <c>&lt;AxonOnnx Include="mlp.onnx" /&gt;</c>. The generator maps its operators to Axon layers at
+        /// compile time and embeds its initializers as the model's weights; the class then declares no
+        /// [Layer] members, no [InputShape] and no Forward (docs/own-model.md, "From PyTorch via ONNX").
+        /// </summary>
+        public string? Onnx { get; set; }
     }
 
     /// <summary>Element type of a generated model's parameters, activations and gradients.</summary>

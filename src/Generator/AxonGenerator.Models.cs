@@ -21,6 +21,7 @@ namespace Axon.Generator
                     static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax,
                     static (ctx, ct) => ParseAndCheck(ctx, ct))
                 .WithTrackingName(TrackingNames.ModelParse);
+            results = AddOnnxImports(context, results);
 
             // Diagnostics carry locations; the spec does not, so emission is cached across edits that only move code.
             var diagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(TrackingNames.ModelDiagnostics);
@@ -51,6 +52,13 @@ namespace Axon.Generator
             return GuardModelTransform(context.TargetSymbol.ToDisplayString(), where, () =>
             {
                 var diagnostics = new List<DiagnosticInfo>();
+                if (Onnx.OnnxDeclaration.IsOnnxModel(context))
+                {
+                    // The network is in a file that the next step (AddOnnxImports) brings in.
+                    var request = Onnx.OnnxDeclaration.Read(context, diagnostics, cancellationToken);
+                    return new ModelResult(null, diagnostics.ToEquatableArray()) { Onnx = request };
+                }
+
                 var draft = ModelParser.Parse(context, diagnostics, cancellationToken);
                 var spec = draft is null ? null : NetworkChecker.Check(draft, diagnostics);
                 return new ModelResult(spec, diagnostics.ToEquatableArray());

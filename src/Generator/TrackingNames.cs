@@ -30,5 +30,11 @@ namespace Axon.Generator
 
         /// <summary>The GPU specs (declaration and the model's network) the GPU emitter consumes.</summary>
         public const string GpuSpecs = "GpuSpecs";
+
+        /// <summary>The additional files that may hold an ONNX model (path and base64 text).</summary>
+        public const string OnnxFiles = "OnnxFiles";
+
+        /// <summary>Each model result after the ONNX import (a hand-written model passes through unchanged).</summary>
+        public const string OnnxImport = "OnnxImport";
     }
 }

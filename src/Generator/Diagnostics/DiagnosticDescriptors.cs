@@ -97,5 +97,29 @@ namespace Axon.Generator.Diagnostics
         public static readonly DiagnosticDescriptor GpuLayerUnsupported = Error(
             "AXN040", "Layer has no GPU kernels",
             "Layer '{0}' ({1}) of model '{2}' cannot run on the GPU backend: {3}; run this model with the CPU backend");
+        // ONNX import ([Differentiable(Onnx = "model.onnx")]): IDs from AXN120.
+        public static readonly DiagnosticDescriptor OnnxFileMissing = Error(
+            "AXN120", "ONNX file not found",
+            "The ONNX model '{0}' of '{1}' is not among the compilation's additional files{2}");
+
+        public static readonly DiagnosticDescriptor OnnxFileUnreadable = Error(
+            "AXN121", "ONNX file cannot be read",
+            "'{0}' cannot be read as an ONNX model: {1}");
+
+        public static readonly DiagnosticDescriptor OnnxUnsupportedOperator = Error(
+            "AXN122", "ONNX operator not supported",
+            "The ONNX node '{0}' uses the operator '{1}', which Axon cannot import{2}");
+
+        public static readonly DiagnosticDescriptor OnnxUnsupportedAttribute = Error(
+            "AXN123", "ONNX attribute value not supported",
+            "The ONNX node '{0}' ({1}) has {2}, which Axon cannot import");
+
+        public static readonly DiagnosticDescriptor OnnxUnsupportedGraph = Error(
+            "AXN124", "ONNX graph cannot be imported",
+            "The ONNX graph of '{0}' {1}");
+
+        public static readonly DiagnosticDescriptor OnnxModelDeclaresNetwork = Error(
+            "AXN125", "ONNX model declares a network of its own",
+            "'{0}' takes its network from '{1}', so it cannot also declare {2}");
     }
 }

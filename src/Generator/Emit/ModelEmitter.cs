@@ -44,6 +44,7 @@ namespace Axon.Generator.Emit
             WriteTangent(w, model);
             if (tiled is not null) WriteTiledTangent(w, model);
             WriteScalarActivations(w, model);
+            Onnx.OnnxPartEmitter.Write(w, model);
             w.Close();
 
             foreach (var _ in model.ContainingTypes) w.Close();
@@ -145,7 +146,7 @@ namespace Axon.Generator.Emit
         private static void WriteParameters(SourceWriter w, ModelSpec model)
         {
             string t = model.ElementTypeName;
-            w.Line($"private readonly {t}[] {GeneratedMembers.ParameterStorage} = {GeneratedMembers.CreateInitialParameters}(0);");
+            w.Line($"private readonly {t}[] {GeneratedMembers.ParameterStorage} = {Onnx.OnnxPartEmitter.InitialParameters(model)};");
             w.Line();
             w.Line("/// <summary>Every parameter as one flat vector (see <see cref=\"ParameterTensors\"/> for the layout).</summary>");
             w.Line($"public global::System.Span<{t}> {GeneratedMembers.Parameters} => {GeneratedMembers.ParameterStorage};");

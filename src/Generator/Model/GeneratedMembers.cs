@@ -37,6 +37,13 @@ namespace Axon.Generator.Model
         /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
         public const string ScalarActivations = nameof(ScalarActivations);
 
+        /// <summary>An ONNX-imported model's weights (base64) and the method that decodes them into a parameter vector.</summary>
+        public const string ImportedWeights = nameof(ImportedWeights);
+        public const string CreateImportedParameters = nameof(CreateImportedParameters);
+
+        /// <summary>The names only an ONNX-imported model's generated part adds (besides its layer fields).</summary>
+        public static readonly ImmutableArray<string> ImportedOnly = ImmutableArray.Create(ImportedWeights, CreateImportedParameters);
+
         /// <summary>Every name above. (Name, InputSize and OutputSize of the interface are implemented explicitly.)</summary>
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,

@@ -22,6 +22,9 @@ namespace Axon.Generator.Model
         public NodeSpec Output => Nodes[Nodes.Count - 1];
 
         public string FullName => (Namespace.Length == 0 ? "" : Namespace + ".") + ClassName;
+
+        /// <summary>For a model imported from ONNX: its layer descriptors and weights (null for a hand-written model).</summary>
+        public Onnx.ImportedModel? Import { get; init; }
     }
 
     internal enum ElementKind

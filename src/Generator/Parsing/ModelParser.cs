@@ -109,7 +109,7 @@ namespace Axon.Generator.Parsing
             return ForwardParser.Parse(syntax, semanticModel, byName, namer, element, diagnostics, cancellationToken);
         }
 
-        private static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+        internal static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
         {
             var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AxonGenerator.DifferentiableAttributeName);
             var owner = first?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
@@ -145,7 +145,7 @@ namespace Axon.Generator.Parsing
             return shape;
         }
 
-        private static ModelIdentity Identify(INamedTypeSymbol type)
+        internal static ModelIdentity Identify(INamedTypeSymbol type)
         {
             var chain = new List<ContainingTypeSpec>();
             for (var t = type.ContainingType; t is not null; t = t.ContainingType) chain.Insert(0, new ContainingTypeSpec(Keyword(t), t.Name));

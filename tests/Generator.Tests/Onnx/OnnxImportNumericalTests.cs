@@ -1,0 +1,234 @@
+using System.Numerics;
+using Axon.Attribution;
+using Axon.Generator.Tests.Infrastructure;
+using Axon.Model;
+
+namespace Axon.Generator.Tests.Onnx;
+
+/// <summary>
+/// Imported models against the same networks declared by hand: the initializers arrive as the weights under
+/// PyTorch's names, and with those weights loaded into the hand model by name, outputs, input gradients and
+/// Integrated Gradients agree to rounding. The MLP is also checked against a brute-force forward written here, and
+/// the imported gradients against central finite differences.
+/// </summary>
+public sealed class OnnxImportNumericalTests
+{
+    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating" };
+
+    private static OnnxTestNetwork Network(string name) => name switch
+    {
+        "mlp" => OnnxTestNetwork.Mlp(),
+        "mlp-float-data" => OnnxTestNetwork.Mlp(floatData: true),
+        "cnn" => OnnxTestNetwork.Cnn(),
+        "residual" => OnnxTestNetwork.Residual(),
+        "branches" => OnnxTestNetwork.Branches(),
+        "gating" => OnnxTestNetwork.Gating(),
+        "tokens" => OnnxTestNetwork.Tokens(),
+        _ => OnnxTestNetwork.BatchNormPool(),
+    };
+
+    private static string Source(OnnxTestNetwork network, string element) => $$"""
+        using Axon;
+        using Axon.Layers;
+        namespace Imported;
+        [Differentiable(ElementType = ElementType.{{element}}, Onnx = "{{network.Name}}.onnx")]
+        public partial class FromOnnx { }
+        [Differentiable(ElementType = ElementType.{{element}}), InputShape({{network.InputShape}})]
+        public partial class ByHand { {{network.HandBody}} }
+        """;
+
+    private sealed class Pair<T> : IDisposable
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly LoadedAssembly _assembly;
+
+        public Pair(OnnxTestNetwork network, string element)
+        {
+            var run = OnnxHarness.Run(Source(network, element), OnnxHarness.Base64File(network.Name + ".onnx", network.Model));
+            Assert.Null(run.Exception);
+            Assert.True(run.GeneratorDiagnostics.IsEmpty, OnnxHarness.Describe(run));
+            _assembly = run.Load();
+            Imported = (IDifferentiableModel<T>)Activator.CreateInstance(_assembly.GetType("Imported.FromOnnx"))!;
+            Hand = (IDifferentiableModel<T>)Activator.CreateInstance(_assembly.GetType("Imported.ByHand"))!;
+
+            // The hand model gets the same weights by name, as ModelWeights.Load would give it a state_dict.
+            foreach (var p in Hand.ParameterTensors)
+            {
+                var source = Imported.ParameterTensors.Single(q => q.Name == p.Name);
+                Assert.Equal(p.Length, source.Length);
+                Imported.Parameters.Slice(source.Offset, source.Length).CopyTo(Hand.Parameters.Slice(p.Offset, p.Length));
+            }
+        }
+
+        public IDifferentiableModel<T> Imported { get; }
+
+        public IDifferentiableModel<T> Hand { get; }
+
+        public void Dispose() => _assembly.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Initializers_become_the_weights_under_pytorch_names(string name)
+    {
+        var network = Network(name);
+        using var pair = new Pair<double>(network, "Double");
+        Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
+        foreach (var p in pair.Imported.ParameterTensors)
+        {
+            var expected = network.Weights[p.Name];
+            var actual = pair.Imported.Parameters.Slice(p.Offset, p.Length).ToArray();
+            Assert.Equal(expected.Select(v => (double)v), actual);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Outputs_and_input_gradients_match_the_hand_declared_model_in_double(string name)
+        => CompareWithHand<double>(Network(name), "Double", 1e-12);
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Outputs_and_input_gradients_match_the_hand_declared_model_in_float(string name)
+        => CompareWithHand<float>(Network(name), "Float", 1e-5);
+
+    private static void CompareWithHand<T>(OnnxTestNetwork network, string element, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var pair = new Pair<T>(network, element);
+        const int batch = 3;
+        var input = OnnxTestNetwork.Values(99, batch * network.InputSize, 1.0).Select(v => T.CreateChecked(v)).ToArray();
+        var (importedOut, importedGrad, _) = ForwardBackward(pair.Imported, input, batch);
+        var (handOut, handGrad, _) = ForwardBackward(pair.Hand, input, batch);
+        AssertClose(handOut, importedOut, tolerance);
+        AssertClose(handGrad, importedGrad, tolerance);
+    }
+
+    [Fact]
+    public void Mlp_output_matches_a_brute_force_forward_of_the_exported_weights()
+    {
+        var network = OnnxTestNetwork.Mlp();
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(7, 6, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+
+        var w = network.Weights;
+        var hidden = new double[8];
+        for (int o = 0; o < 8; o++)
+        {
+            double s = w["fc1.bias"][o];
+            for (int i = 0; i < 6; i++) s += w["fc1.weight"][o * 6 + i] * x[i];
+            hidden[o] = Math.Max(0, s);
+        }
+
+        for (int o = 0; o < 3; o++)
+        {
+            double s = w["fc2.bias"][o];
+            for (int i = 0; i < 8; i++) s += w["fc2.weight"][o * 8 + i] * hidden[i];
+            Assert.Equal(s, output[o], 1e-12);
+        }
+    }
+
+    [Theory]
+    [InlineData("residual")]
+    [InlineData("cnn")]
+    [InlineData("bnpool")]
+    [InlineData("branches")]
+    [InlineData("gating")]
+    public void Imported_input_gradients_match_central_finite_differences(string name)
+    {
+        var network = Network(name);
+        using var pair = new Pair<double>(network, "Double");
+        var model = pair.Imported;
+        var x = OnnxTestNetwork.Values(5, network.InputSize, 1.0).Select(v => (double)v).ToArray();
+        int target = model.OutputSize - 1;
+        var (_, gradient, _) = ForwardBackward(model, x, 1, target);
+        const double h = 1e-6;
+        for (int i = 0; i < x.Length; i++)
+        {
+            var plus = (double[])x.Clone();
+            var minus = (double[])x.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double fd = (ForwardBackward(model, plus, 1, target).Output[target] - ForwardBackward(model, minus, 1, target).Output[target]) / (2 * h);
+            Assert.True(Math.Abs(fd - gradient[i]) <= 1e-6 * (1 + Math.Abs(fd)), $"input {i}: finite difference {fd}, gradient {gradient[i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    [InlineData("residual")]
+    public void Integrated_gradients_on_the_imported_model_match_the_hand_declared_model_and_complete(string name)
+    {
+        var network = Network(name);
+        using var pair = new Pair<double>(network, "Double");
+        const int inputs = 2;
+        var x = OnnxTestNetwork.Values(17, inputs * network.InputSize, 1.0).Select(v => (double)v).ToArray();
+        var options = new IntegrationOptions { Steps = 64 };
+        var importedIg = new double[x.Length];
+        var handIg = new double[x.Length];
+        var importedErrors = new double[inputs];
+        var handErrors = new double[inputs];
+        new Attributor<double>(pair.Imported).IntegratedGradients(x, 1, Baseline<double>.Zero, importedIg, options, importedErrors);
+        new Attributor<double>(pair.Hand).IntegratedGradients(x, 1, Baseline<double>.Zero, handIg, options, handErrors);
+        AssertClose(handIg, importedIg, 1e-12);
+
+        // Completeness: for IG the reported quadrature error is Σ attributions − (F(x) − F(0)); recompute it here.
+        for (int b = 0; b < inputs; b++)
+        {
+            var row = x.AsSpan(b * network.InputSize, network.InputSize).ToArray();
+            double fx = ForwardBackward(pair.Imported, row, 1).Output[1];
+            double f0 = ForwardBackward(pair.Imported, new double[network.InputSize], 1).Output[1];
+            double sum = importedIg.AsSpan(b * network.InputSize, network.InputSize).ToArray().Sum();
+            Assert.Equal(sum - (fx - f0), importedErrors[b], 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Token_model_embeds_like_the_hand_declared_one_with_gradients_at_the_embedding()
+    {
+        var network = OnnxTestNetwork.Tokens();
+        using var pair = new Pair<double>(network, "Double");
+        Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
+        var tokens = new double[] { 3, 0, 9, 4, 4, 1, 7, 2, 8, 5 };
+        foreach (var model in new[] { pair.Imported, pair.Hand }) Assert.Equal("emb", model.Layers[1].Name);
+        var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 2, 1);
+        var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 2, 1);
+        AssertClose(handOut, importedOut, 1e-12);
+        AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
+
+        // Independent check of the embedding as channels first: node 1 holds emb.weight[token, d] at d·L + position.
+        var workspace = pair.Imported.CreateWorkspace(1);
+        pair.Imported.Forward(workspace, tokens.AsSpan(0, 5), 1, new double[2]);
+        var embedded = workspace.Activation(1).ToArray();
+        for (int d = 0; d < 4; d++)
+        {
+            for (int position = 0; position < 5; position++) Assert.Equal(network.Weights["emb.weight"][(int)tokens[position] * 4 + d], embedded[d * 5 + position]);
+        }
+    }
+
+    private static (T[] Output, T[] InputGradient, ModelWorkspace<T> Workspace) ForwardBackward<T>(IDifferentiableModel<T> model, T[] input, int batch, int target = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var workspace = model.CreateWorkspace(batch);
+        var output = new T[batch * model.OutputSize];
+        model.Forward(workspace, input, batch, output);
+        var seed = new T[output.Length];
+        for (int b = 0; b < batch; b++) seed[b * model.OutputSize + target] = T.One;
+        model.Backward(workspace, seed, batch);
+        return (output, workspace.Gradient(0).ToArray(), workspace);
+    }
+
+    private static void AssertClose<T>(T[] expected, T[] actual, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = double.CreateChecked(expected[i]);
+            double a = double.CreateChecked(actual[i]);
+            Assert.True(Math.Abs(e - a) <= tolerance * (1 + Math.Abs(e)), $"element {i}: hand-declared {e}, imported {a}");
+        }
+    }
+}
