@@ -69,7 +69,7 @@ public sealed partial class Attributor<T>
             }
 
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for layer IG; give a fixed number of steps.", nameof(options));
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             int width = _sizes[node];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
             var staged = StagedResult(count, width);
@@ -228,7 +228,7 @@ public sealed partial class Attributor<T>
             options ??= IntegrationOptions.Default;
             int node = CheckNeuron(layer, neuron);
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for neuron IG; give a fixed number of steps.", nameof(options));
-            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var staged = StagedResult(count, _inputSize);
             var stagedErrors = StagedDeltas(quadratureErrors);

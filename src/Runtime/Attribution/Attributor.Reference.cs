@@ -107,7 +107,7 @@ public sealed partial class Attributor<T>
             CheckLayer(layer, nameof(layer));
 
             // Two evaluations per path: the input and the reference.
-            int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");
+            int count = ValidateCommon(inputs, target, ref baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");
             int width = _sizes[layer];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
             var staged = StagedResult(count, width);

@@ -65,6 +65,8 @@ public sealed partial class Attributor<T>
             int count = ValidateInputs(inputs);
             target.Validate(count, _outputSize, nameof(target));
             baselines.Validate(count, _inputSize, nameof(baselines));
+            if (stdev > 0) RefuseFixedInputs("GradientShap with noise", "the noise would move them along the path; give stdev = 0, or leave them out of the noise by attributing with IntegratedGradients");
+            baselines = PinFixedInputs(inputs, baselines, count);
             PathLimits.CheckPaths(count, samples, 1);
             int width = _sizes[layer];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));

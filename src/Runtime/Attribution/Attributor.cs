@@ -180,7 +180,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         try
         {
             options ??= IntegrationOptions.Default;
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors) { Method = PathMethod.Gradient };
             return RunPath(ref call, options);
@@ -241,7 +241,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
                 total += _sizes[layer];
             }
 
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             if (options.PathForm == LayerPathForm.Difference && options.Rule is not (IntegrationRule.RiemannLeft or IntegrationRule.RiemannRight or IntegrationRule.RiemannTrapezoid))
             {
                 throw new ArgumentException(
@@ -304,7 +304,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
                     throw new ArgumentOutOfRangeException(nameof(neurons), j, $"Layer {layer} ('{_layers[layer].Name}') has neurons 0..{size - 1}.");
             }
 
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var selection = Grow(ref _selectionWeights, size);
             selection.Clear();
@@ -342,7 +342,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
             if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
             PathLimits.CheckRegions(regions.Length, _inputSize, _sizes[layer], nameof(regions));
             for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             int size = _sizes[layer];
             CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
             var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
@@ -374,7 +374,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         {
             options ??= IntegrationOptions.Default;
             CheckLayer(layer, nameof(layer));
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
             var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, quadratureErrors)
             {
@@ -401,7 +401,28 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// <param name="quadratureErrors">Empty, or one value per input.</param>
     /// <param name="nodesPerPath">Model evaluations per path: the rule's nodes (from <paramref name="options"/>) when 0.</param>
     /// <param name="perInputName">The caller's name for <paramref name="quadratureErrors"/>, for the message.</param>
+    /// <remarks>
+    /// On a model with [Fixed] inputs, <paramref name="baseline"/> comes back as the one the path runs with: one
+    /// baseline per input, with the fixed slices taken from the input (see <see cref="PinFixedInputs"/>).
+    /// </remarks>
+    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, ref Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath = 0, string perInputName = "quadratureErrors")
+    {
+        int count = ValidateCommonUnpinned(inputs, target, baseline, options, quadratureErrors, nodesPerPath, perInputName);
+        baseline = PinFixedInputs(inputs, baseline, count);
+        return count;
+    }
+
+    /// <summary>
+    /// <see cref="ValidateCommon(ReadOnlySpan{T}, AttributionTarget{T}, ref Baseline{T}, IntegrationOptions, Span{T}, int, string)"/>
+    /// for a method that interpolates every input as given: it refuses a model with [Fixed] inputs.
+    /// </summary>
     private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath = 0, string perInputName = "quadratureErrors")
+    {
+        RefuseFixedInputs("NeuronConductanceMaps", "it interpolates every input value; use NeuronConductance, which keeps them fixed");
+        return ValidateCommonUnpinned(inputs, target, baseline, options, quadratureErrors, nodesPerPath, perInputName);
+    }
+
+    private int ValidateCommonUnpinned(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath, string perInputName)
     {
         int count = ValidateInputs(inputs);
         target.Validate(count, _outputSize, nameof(target));
