@@ -50,31 +50,14 @@ public sealed partial class Attributor<T>
         }
     }
 
-    /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size).</summary>
-    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions)
-    {
-        Enter();
-        try
-        {
-            CheckLayer(layer, nameof(layer));
-            int count = ValidateInputs(inputs);
-            target.Validate(count, _outputSize, nameof(target));
-            int width = _sizes[layer];
-            CheckResultLength(attributions.Length, count, width, nameof(attributions));
-            for (int first = 0; first < count; first += HostBatch)
-            {
-                int rows = Math.Min(HostBatch, count - first);
-                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-                for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
-                _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
-                TensorPrimitives.Multiply(HostWorkspace.Gradient(layer), HostWorkspace.Activation(layer), attributions.Slice(first * width, rows * width));
-            }
-        }
-        finally
-        {
-            Exit();
-        }
-    }
+    /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size); the list overload gives several layers in one pass.</summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
+    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false)
+        => LayerGradientTimesActivation([layer], inputs, target, attributions, attributeToLayerInput);
 
     /// <summary>
     /// Gradient × difference from the reference at <paramref name="layer"/>: ∂F/∂y(x) ⊙ (y(x) − y(x′))
