@@ -198,11 +198,20 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// and one tangent to the layer — never one pass per input feature. On a cut layer the values sum to
     /// F(x) − F(x′) up to the quadrature error.
     /// </summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
+    /// <param name="quadratureErrors">Empty, or one value per input.</param>
+    /// <param name="completenessGaps">Empty, or one Σ attributions − (F(x) − F(x′)) per input.</param>
+    /// <param name="attributeToLayerInput">The conductance of the layer's input node instead of its output.</param>
     public AttributionReport LayerConductance(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default, bool attributeToLayerInput = false)
     {
-        ReadOnlySpan<int> layers = [CheckLayer(layer, nameof(layer))];
+        ReadOnlySpan<int> layers = [LayerSide(layer, attributeToLayerInput, nameof(layer))];
         return LayerConductance(layers, inputs, target, baseline, attributions, options, quadratureErrors, completenessGaps);
     }
 
@@ -365,21 +374,29 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// Internal influence (Leino et al.): ∫₀¹ ∂F/∂y(γ(α)) dα for every neuron y of <paramref name="layer"/>
     /// (<paramref name="attributions"/>: inputs × layer size). One forward and one backward to the layer per step.
     /// </summary>
+    /// <param name="layer">The layer (node 0: IntegratedGradients without the multiplication by x − x′).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
+    /// <param name="quadratureErrors">Empty, or one value per input.</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
     public AttributionReport InternalInfluence(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
-            CheckLayer(layer, nameof(layer));
+            int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
             int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
-            CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
-            var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, quadratureErrors)
+            CheckResultLength(attributions.Length, count, _sizes[node], nameof(attributions));
+            var call = new PathCall(inputs, target, baseline, count, _sizes[node], attributions, quadratureErrors)
             {
                 Method = PathMethod.Influence,
-                Layer = layer,
+                Layer = node,
             };
             return RunPath(ref call, options);
         }

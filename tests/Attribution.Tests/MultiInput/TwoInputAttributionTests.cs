@@ -14,17 +14,17 @@ public sealed class TwoInputAttributionTests
     private static readonly IntegrationOptions Gauss = new() { Steps = 48 };
 
     // The hand-built network: h = Wi·image + bi + Wm·(meta ⊙ mask), y = tanh(h), F = v·y + d.
-    private static readonly double[] ImageWeight = [0.5, -0.3, 0.8, 0.1, -0.6, 0.4, 0.2, -0.7]; // [2, 4], PyTorch's [out, in]
-    private static readonly double[] ImageBias = [0.1, -0.2];
-    private static readonly double[] MetaWeight = [0.9, -0.5, 0.3, 0.6]; // [2, 2]
-    private static readonly double[] HeadWeight = [1.2, -0.8];
-    private static readonly double[] HeadBias = [0.05];
+    internal static readonly double[] ImageWeight = [0.5, -0.3, 0.8, 0.1, -0.6, 0.4, 0.2, -0.7]; // [2, 4], PyTorch's [out, in]
+    internal static readonly double[] ImageBias = [0.1, -0.2];
+    internal static readonly double[] MetaWeight = [0.9, -0.5, 0.3, 0.6]; // [2, 2]
+    internal static readonly double[] HeadWeight = [1.2, -0.8];
+    internal static readonly double[] HeadBias = [0.05];
 
     // Packed rows: image (4) at 0, meta (2) at 4, mask (2) at 6.
-    private static readonly double[] X = [0.7, -0.4, 1.1, 0.3, 0.8, -1.2, 1.0, 0.5];
-    private static readonly double[] Reference = [0.1, 0.2, -0.3, 0.0, -0.2, 0.4, 0.0, 0.0]; // its mask is ignored
+    internal static readonly double[] X = [0.7, -0.4, 1.1, 0.3, 0.8, -1.2, 1.0, 0.5];
+    internal static readonly double[] Reference = [0.1, 0.2, -0.3, 0.0, -0.2, 0.4, 0.0, 0.0]; // its mask is ignored
 
-    private static double Hidden(ReadOnlySpan<double> z, int j)
+    internal static double Hidden(ReadOnlySpan<double> z, int j)
     {
         double h = ImageBias[j];
         for (int i = 0; i < 4; i++) h += ImageWeight[j * 4 + i] * z[i];
@@ -32,12 +32,12 @@ public sealed class TwoInputAttributionTests
         return h;
     }
 
-    private static double Neuron(ReadOnlySpan<double> z, int j) => Math.Tanh(Hidden(z, j));
+    internal static double Neuron(ReadOnlySpan<double> z, int j) => Math.Tanh(Hidden(z, j));
 
-    private static double F(ReadOnlySpan<double> z) => HeadBias[0] + HeadWeight[0] * Neuron(z, 0) + HeadWeight[1] * Neuron(z, 1);
+    internal static double F(ReadOnlySpan<double> z) => HeadBias[0] + HeadWeight[0] * Neuron(z, 0) + HeadWeight[1] * Neuron(z, 1);
 
     /// <summary>The baseline the path really starts from: the given one, with the fixed mask taken from the input.</summary>
-    private static double[] Pinned(double[] x, double[] baseline)
+    internal static double[] Pinned(double[] x, double[] baseline)
     {
         var pinned = (double[])baseline.Clone();
         pinned[6] = x[6];
@@ -46,7 +46,7 @@ public sealed class TwoInputAttributionTests
     }
 
     /// <summary>(zᵢ − z′ᵢ)·(1/N)Σₖ ∂g/∂zᵢ(z′ + αₖ(z − z′)), αₖ = (k + ½)/N, each derivative a central difference.</summary>
-    private static double[] BruteForcePath(Func<double[], double> g, double[] x, double[] baseline, int steps = 2000, double h = 1e-5)
+    internal static double[] BruteForcePath(Func<double[], double> g, double[] x, double[] baseline, int steps = 2000, double h = 1e-5)
     {
         var result = new double[x.Length];
         var point = new double[x.Length];
@@ -70,7 +70,7 @@ public sealed class TwoInputAttributionTests
         return result;
     }
 
-    private static TModel Built<TModel, T>(TModel model) where TModel : IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+    internal static TModel Built<TModel, T>(TModel model) where TModel : IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         model.SetParameter<T>("image_fc.weight", Cast<T>(ImageWeight), [2, 4]);
         model.SetParameter<T>("image_fc.bias", Cast<T>(ImageBias), [2]);
@@ -80,9 +80,9 @@ public sealed class TwoInputAttributionTests
         return model;
     }
 
-    private static T[] Cast<T>(double[] values) where T : unmanaged, IFloatingPointIeee754<T> => [.. values.Select(T.CreateChecked)];
+    internal static T[] Cast<T>(double[] values) where T : unmanaged, IFloatingPointIeee754<T> => [.. values.Select(T.CreateChecked)];
 
-    private static double[] Double<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static double[] Double<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new double[values.Length];
         for (int i = 0; i < values.Length; i++) result[i] = double.CreateChecked(values[i]);
