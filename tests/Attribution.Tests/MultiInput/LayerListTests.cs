@@ -164,3 +164,27 @@ public sealed class LayerListTests
         Check.Close([0.4, -1.5, 0.7, 2.0 * 1.0, -0.6 * 0.25], m.AsSpan(0, 5), 1e-14, "multipliers");
     }
 }
+
+/// <summary>The noise tunnel over a model with a fixed input: the fixed values get no noise.</summary>
+public sealed class FixedInputNoiseTunnelTests
+{
+    [Fact]
+    public void SmoothGrad_of_the_gated_linear_models_gradient_is_its_gradient_when_the_mask_gets_no_noise()
+    {
+        var model = new GatedLinearNet();
+        model.SetParameter<double>("image_fc.weight", [0.4, -1.5, 0.7], [1, 3]);
+        model.SetParameter<double>("meta_fc.weight", [2.0, -0.6], [1, 2]);
+        var engine = new Attributor<double>(model);
+        double[] x = [1.0, 2.0, -0.5, 0.3, -0.9, 1.0, 0.25];
+        NoisyAttribution<double> gradient = (inputs, copies, r) => engine.LayerGradient(0, inputs, 0, r);
+
+        // ∂F/∂meta_k = w_k·mask_k and ∂F/∂mask_k = w_k·meta_k: with the mask kept, the meta gradient never moves.
+        var smooth = new double[7];
+        new NoiseTunnel<double>(model).Attribute(NoiseTunnelKind.SmoothGrad, x, 7, smooth, gradient, samples: 16, stdev: 0.5, seed: 4);
+        Check.Close([0.4, -1.5, 0.7, 2.0, -0.6 * 0.25], smooth.AsSpan(0, 5), 1e-14, "kept mask");
+
+        var everywhere = new double[7];
+        new NoiseTunnel<double>(GatedLinearNet.InputSize).Attribute(NoiseTunnelKind.SmoothGrad, x, 7, everywhere, gradient, samples: 16, stdev: 0.5, seed: 4);
+        Assert.NotEqual(smooth[3], everywhere[3], 6);
+    }
+}
