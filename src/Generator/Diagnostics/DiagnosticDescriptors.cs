@@ -80,6 +80,27 @@ namespace Axon.Generator.Diagnostics
             "AXN016", "Value computed in Forward is pruned",
             "'{0}' is computed in Forward, but the returned value does not depend on it: it is left out of the generated network{1}, so no tap or attribution can read it");
 
+        // Models with several inputs: IDs AXN030–AXN039.
+        public static readonly DiagnosticDescriptor MissingInputShapeOfInput = Error(
+            "AXN030", "Missing input shape of one input",
+            "Input '{0}' of the several-input Forward of '{1}' needs [InputShape(...)] with positive dimensions on its parameter");
+
+        public static readonly DiagnosticDescriptor InputShapeDeclaredTwice = Error(
+            "AXN031", "Input shape declared on the class and on Forward's parameters",
+            "'{0}' declares [InputShape] on the class and on Forward's parameters: declare each input's shape on its parameter, and none on the class");
+
+        public static readonly DiagnosticDescriptor NoAttributedInput = Error(
+            "AXN032", "Every input is fixed",
+            "Every input of '{0}' is [Fixed], so there is nothing to attribute: leave at least one input without [Fixed]");
+
+        public static readonly DiagnosticDescriptor ForwardParameterNotTensor = Error(
+            "AXN033", "Forward parameter is not a Tensor",
+            "Parameter '{0}' of Forward is a '{1}': every input of a forward definition is a Tensor passed by value (a value that stays the same along the path is an input marked [Fixed])");
+
+        public static readonly DiagnosticDescriptor UnusedInput = Warning(
+            "AXN034", "Input is never used",
+            "Input '{0}' is not used by Forward: the output does not depend on it, so its values in the packed input row are ignored and their attributions are zero");
+
         // GPU kernels ([GpuModel(typeof(M))] in a project that references Axon.Gpu): IDs from AXN100.
         public static readonly DiagnosticDescriptor GpuTargetNotModel = Error(
             "AXN100", "GPU model type is not a differentiable model",

@@ -93,7 +93,8 @@ namespace Axon.Generator.Emit
         private static void WriteMetadata(SourceWriter w, ModelSpec model)
         {
             string t = model.ElementTypeName;
-            w.Line("/// <summary>Elements per input sample; the input shape is [" + string.Join(", ", model.InputShape) + "].</summary>");
+            w.Line("/// <summary>Elements per input sample; the input shape is [" + string.Join(", ", model.InputShape) + "]"
+                + (model.Inputs.Count > 0 ? ", the inputs packed in Forward's parameter order (see " + GeneratedMembers.Inputs + ")" : "") + ".</summary>");
             w.Line($"public const int {GeneratedMembers.InputSize} = " + model.Nodes[0].Size + ";");
             w.Line("/// <summary>Elements per output sample; the output shape is [" + string.Join(", ", model.Output.Shape) + "].</summary>");
             w.Line($"public const int {GeneratedMembers.OutputSize} = " + model.Output.Size + ";");
@@ -108,6 +109,7 @@ namespace Axon.Generator.Emit
                 w.Line($"public static readonly global::Axon.Model.LayerHandle {Identifiers.Escape(node.Name)} = new(typeof({self}), {node.Index}, {Quote(node.Name)});");
             w.Close();
             w.Line();
+            if (model.Inputs.Count > 0) WriteInputs(w, model, self);
 
             int offset = 0;
             w.Line($"private static readonly global::Axon.Model.LayerInfo[] {GeneratedMembers.LayersTable} =");
@@ -141,6 +143,31 @@ namespace Axon.Generator.Emit
             w.Line();
             w.Line("/// <summary>The parameter tensors inside <see cref=\"Parameters\"/>, named as PyTorch names them.</summary>");
             w.Line($"public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> {GeneratedMembers.ParameterTensors} => {GeneratedMembers.ParametersTable};");
+        }
+
+        /// <summary>
+        /// A several-input model: a descriptor per input (its slice of the packed input row, its shape, whether it is
+        /// fixed) as <c>Inputs.name</c>, and the list the attribution engine reads.
+        /// </summary>
+        private static void WriteInputs(SourceWriter w, ModelSpec model, string self)
+        {
+            string row = model.Nodes[0].Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            w.Line("/// <summary>The inputs, packed in this order into each input row of " + row + " values; slice inputs, baselines and attributions with them.</summary>");
+            w.Open("public static class " + GeneratedMembers.Inputs);
+            for (int i = 0; i < model.Inputs.Count; i++)
+            {
+                var input = model.Inputs[i];
+                w.Line($"/// <summary>Input '{input.Name}' [{string.Join("×", input.Shape)}] at offset {input.Offset}" + (input.Fixed ? ", fixed: neither interpolated nor attributed" : "") + ".</summary>");
+                w.Line($"public static readonly global::Axon.Model.ModelInput {Identifiers.Escape(input.Name)} = new(typeof({self}), {i}, {Quote(input.Name)}, {input.Offset}, {IntArray(input.Shape)}, {row}, {(input.Fixed ? "true" : "false")});");
+            }
+
+            w.Close();
+            w.Line();
+            w.Line($"private static readonly global::Axon.Model.ModelInput[] {GeneratedMembers.InputsTable} = {{ " + string.Join(", ", model.Inputs.Select(i => GeneratedMembers.Inputs + "." + Identifiers.Escape(i.Name))) + " };");
+            w.Line();
+            w.Line("/// <summary>The inputs in Forward's parameter order, each with its place in the packed input row.</summary>");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ModelInput> {GeneratedMembers.InputLayout} => {GeneratedMembers.InputsTable};");
+            w.Line();
         }
 
         private static void WriteParameters(SourceWriter w, ModelSpec model)

@@ -36,6 +36,9 @@ namespace Axon.Generator.Graph
             return Numbered(layer, "_", 2);
         }
 
+        /// <summary>A node named after something the user named (a Forward parameter): that name, or name_1, … when it is taken.</summary>
+        public string Named(string name) => _taken.Add(name) ? name : Numbered(name, "_", 1);
+
         /// <summary>A node the generator adds (add, concat, flatten, reshape, a function): add1, add2, ….</summary>
         public string Structural(string baseName) => Numbered(baseName, "", 1);
 

@@ -34,6 +34,11 @@ namespace Axon.Generator.Model
         public const string TangentFrom = nameof(TangentFrom);
         public const string RunTangent = nameof(RunTangent);
 
+        /// <summary>A several-input model's input descriptors (nested class), their table and the interface's list.</summary>
+        public const string Inputs = nameof(Inputs);
+        public const string InputsTable = "s_inputs";
+        public const string InputLayout = nameof(InputLayout);
+
         /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
         public const string ScalarActivations = nameof(ScalarActivations);
 
@@ -48,6 +53,7 @@ namespace Axon.Generator.Model
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
+            Inputs, InputsTable, InputLayout);
     }
 }

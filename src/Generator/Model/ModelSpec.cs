@@ -4,6 +4,7 @@ namespace Axon.Generator.Model
     /// Everything the emitter needs to write one model, as plain values: no symbols, syntax or locations, so the
     /// incremental pipeline re-emits only when the network itself changed.
     /// </summary>
+    /// <param name="Inputs">A several-input model's inputs, packed in order into the input node; empty for one input.</param>
     internal sealed record ModelSpec(
         string Namespace,
         EquatableArray<ContainingTypeSpec> ContainingTypes,
@@ -13,7 +14,8 @@ namespace Axon.Generator.Model
         EquatableArray<int> InputShape,
         EquatableArray<NodeSpec> Nodes,
         EquatableArray<ParameterSpec> Parameters,
-        EquatableArray<string> LayerMembers)
+        EquatableArray<string> LayerMembers,
+        EquatableArray<InputSpec> Inputs)
     {
         public string ElementTypeName => Element == ElementKind.Double ? "double" : "float";
 

@@ -74,7 +74,7 @@ namespace Axon.Generator.Model
                 }
 
                 if (!Consistent(nodes, parameters)) return null;
-                return new ModelSpec(ns, containers, className, typeKeyword, element, nodes[0].Shape, nodes.ToEquatableArray(), parameters.ToEquatableArray(), EquatableArray<string>.Empty);
+                return new ModelSpec(ns, containers, className, typeKeyword, element, nodes[0].Shape, nodes.ToEquatableArray(), parameters.ToEquatableArray(), EquatableArray<string>.Empty, EquatableArray<InputSpec>.Empty);
             }
             catch (FormatException)
             {

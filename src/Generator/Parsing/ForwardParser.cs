@@ -30,12 +30,16 @@ namespace Axon.Generator.Parsing
         private readonly List<DraftNode> _nodes;
         private readonly Dictionary<string, int> _values = new Dictionary<string, int>();
         private readonly Dictionary<int, string> _texts = new Dictionary<int, string>();
+        private readonly Dictionary<int, LocationInfo?> _inputNodes = new Dictionary<int, LocationInfo?>(); // a packed input's nodes → its parameter
+        private readonly EquatableArray<InputSpec> _inputs;
+        private readonly List<int> _unpacked = new List<int>(); // the node that holds each input, in parameter order
         private bool _failed;
 
-        private ForwardParser(SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private ForwardParser(SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, EquatableArray<InputSpec> inputs, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             _model = model;
             _layers = layers;
+            _inputs = inputs;
             _names = names;
             _nodes = new List<DraftNode> { DraftNode.Input(names.Input()) };
             _element = element;
@@ -44,9 +48,10 @@ namespace Axon.Generator.Parsing
         }
 
         /// <summary>Returns the nodes (input first, output last) or null when a diagnostic was reported.</summary>
-        public static List<DraftNode>? Parse(MethodDeclarationSyntax method, SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        /// <param name="inputs">A several-input model's inputs (empty for one): each parameter reads its slice of the packed input.</param>
+        public static List<DraftNode>? Parse(MethodDeclarationSyntax method, SemanticModel model, IReadOnlyDictionary<string, LayerDeclaration> layers, EquatableArray<InputSpec> inputs, NodeNamer names, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            var parser = new ForwardParser(model, layers, names, element, diagnostics, cancellationToken);
+            var parser = new ForwardParser(model, layers, inputs, names, element, diagnostics, cancellationToken);
             int output = parser.ParseBody(method);
             if (parser._failed || output < 0) return null;
             return parser.Finish(output);
@@ -54,7 +59,8 @@ namespace Axon.Generator.Parsing
 
         private int ParseBody(MethodDeclarationSyntax method)
         {
-            _values[method.ParameterList.Parameters[0].Identifier.ValueText] = 0;
+            if (_inputs.Count == 0) _values[method.ParameterList.Parameters[0].Identifier.ValueText] = 0;
+            else UnpackInputs(method);
             if (method.ExpressionBody is not null) return Evaluate(method.ExpressionBody.Expression);
             if (method.Body is null)
             {
@@ -103,6 +109,35 @@ namespace Axon.Generator.Parsing
 
             Report(method.Identifier.Parent ?? method, "a Forward method that does not end with 'return'");
             return -1;
+        }
+
+        /// <summary>
+        /// The model's input node holds every input packed into one flat row; each parameter becomes its slice of that
+        /// row (a Channels node over the flat row) reshaped to the parameter's declared shape. The parameter's name
+        /// goes to the node that holds its shape, so <c>LayerIndex.image</c> taps it.
+        /// </summary>
+        private void UnpackInputs(MethodDeclarationSyntax method)
+        {
+            for (int p = 0; p < _inputs.Count; p++)
+            {
+                var input = _inputs[p];
+                var parameter = method.ParameterList.Parameters[p];
+                var location = LocationInfo.From(parameter.Identifier.GetLocation());
+                bool flat = input.Shape.Count == 1;
+                var range = new[] { input.Offset, input.Size }.ToEquatableArray();
+                _nodes.Add(new DraftNode(OpKind.Channels, _names.Named(flat ? input.Name : input.Name + "_packed"), new[] { 0 }.ToEquatableArray(), range, 0, "", null, location));
+                int node = _nodes.Count - 1;
+                _inputNodes[node] = location;
+                if (!flat)
+                {
+                    _nodes.Add(new DraftNode(OpKind.Reshape, _names.Named(input.Name), new[] { node }.ToEquatableArray(), input.Shape, 0, "", null, location));
+                    node = _nodes.Count - 1;
+                    _inputNodes[node] = location;
+                }
+
+                _values[parameter.Identifier.ValueText] = node;
+                _unpacked.Add(node);
+            }
         }
 
         private int Evaluate(ExpressionSyntax expression)
@@ -335,9 +370,16 @@ namespace Axon.Generator.Parsing
                 foreach (int input in node.Inputs) read[input] = true;
             }
 
+            for (int p = 0; p < _inputs.Count; p++)
+            {
+                // An input the output does not read keeps its place in the packed row; its slice nodes are pruned.
+                int node = _unpacked[p];
+                if (!kept[node]) _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedInput, _inputNodes[node], _inputs[p].Name));
+            }
+
             for (int i = 1; i < _nodes.Count; i++)
             {
-                if (kept[i] || read[i]) continue;
+                if (kept[i] || read[i] || _inputNodes.ContainsKey(i)) continue;
                 var lost = new List<string>();
                 CollectPrunedLayers(i, kept, lost);
                 string suffix = lost.Count == 0 ? "" : " with " + (lost.Count == 1 ? "the layer " : "the layers ") + string.Join(", ", lost.Select(l => "'" + l + "'"));

@@ -10,13 +10,12 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Axon.Generator.Parsing
 {
     /// <summary>
-    /// Parses a [Differentiable] model class — its declaration (partial, element type, input shape), its [Layer]
+    /// Parses a [Differentiable] model class — its declaration (partial, element type, inputs and their shapes), its [Layer]
     /// members and its forward definition (a Forward method, or the declaration order) — into a
     /// <see cref="DraftModel"/> for the shape checker. Problems become diagnostics and a null draft.
     /// </summary>
     internal static class ModelParser
     {
-        private const string InputShapeAttribute = "Axon.InputShapeAttribute";
         private const string LayerAttribute = "Axon.LayerAttribute";
 
         public static DraftModel? Parse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -33,12 +32,8 @@ namespace Axon.Generator.Parsing
             }
 
             var element = ReadElementKind(context.Attributes);
-            var inputShape = ReadInputShape(type);
-            if (inputShape is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInputShape, declaration.Identifier.GetLocation(), type.Name));
-                return null;
-            }
+            var inputs = InputDeclarations.Read(type, declaration, diagnostics, cancellationToken);
+            if (inputs is null) return null;
 
             bool valid = ReservedMemberNames.Check(type, diagnostics);
             var layers = new List<LayerDeclaration>();
@@ -72,19 +67,20 @@ namespace Axon.Generator.Parsing
                 return null;
             }
 
-            var nodes = ParseNetwork(type, context.SemanticModel, layers, element, diagnostics, cancellationToken);
+            var nodes = ParseNetwork(type, context.SemanticModel, layers, inputs.Inputs, element, diagnostics, cancellationToken);
             if (nodes is null) return null;
 
             return new DraftModel(
                 Identify(type),
                 element,
-                inputShape.ToEquatableArray(),
+                inputs.Shape,
+                inputs.Inputs,
                 layers.ToEquatableArray(),
                 nodes.ToEquatableArray(),
                 LocationInfo.From(declaration.Identifier.GetLocation()));
         }
 
-        private static List<DraftNode>? ParseNetwork(INamedTypeSymbol type, SemanticModel model, List<LayerDeclaration> layers, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static List<DraftNode>? ParseNetwork(INamedTypeSymbol type, SemanticModel model, List<LayerDeclaration> layers, EquatableArray<InputSpec> inputs, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             var namer = new NodeNamer(layers);
             var forward = ForwardDefinition.Find(type);
@@ -106,7 +102,7 @@ namespace Axon.Generator.Parsing
 
             var semanticModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
             var byName = layers.ToDictionary(l => l.Name);
-            return ForwardParser.Parse(syntax, semanticModel, byName, namer, element, diagnostics, cancellationToken);
+            return ForwardParser.Parse(syntax, semanticModel, byName, inputs, namer, element, diagnostics, cancellationToken);
         }
 
         internal static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
@@ -127,22 +123,6 @@ namespace Axon.Generator.Parsing
             }
 
             return ElementKind.Float;
-        }
-
-        private static int[]? ReadInputShape(INamedTypeSymbol type)
-        {
-            var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == InputShapeAttribute);
-            if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array) return null;
-            var values = attribute.ConstructorArguments[0].Values;
-            if (values.IsDefaultOrEmpty) return null;
-            var shape = new int[values.Length];
-            for (int i = 0; i < shape.Length; i++)
-            {
-                if (values[i].Value is not int d || d <= 0) return null;
-                shape[i] = d;
-            }
-
-            return shape;
         }
 
         internal static ModelIdentity Identify(INamedTypeSymbol type)

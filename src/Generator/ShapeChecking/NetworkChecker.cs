@@ -98,7 +98,8 @@ namespace Axon.Generator.ShapeChecking
                 draft.InputShape,
                 nodes.ToEquatableArray(),
                 parameters.ToEquatableArray(),
-                draft.Layers.Select(l => l.Name).ToEquatableArray());
+                draft.Layers.Select(l => l.Name).ToEquatableArray(),
+                draft.Inputs);
         }
 
         internal static void TooLarge(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, BigInteger count, string unit)

@@ -69,7 +69,7 @@ public sealed partial class Attributor<T>
             }
 
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for layer IG; give a fixed number of steps.", nameof(options));
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             int width = _sizes[node];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
             var staged = StagedResult(count, width);
@@ -228,7 +228,7 @@ public sealed partial class Attributor<T>
             options ??= IntegrationOptions.Default;
             int node = CheckNeuron(layer, neuron);
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for neuron IG; give a fixed number of steps.", nameof(options));
-            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var staged = StagedResult(count, _inputSize);
             var stagedErrors = StagedDeltas(quadratureErrors);
@@ -381,34 +381,15 @@ public sealed partial class Attributor<T>
     /// <summary>
     /// The gradient of the target with respect to a layer at each input, ∂F/∂y (<paramref name="gradients"/>: inputs × layer
     /// size): one forward and one backward stopped at the layer (Captum's LayerGradientXActivation without the activation).
+    /// The list overload gives several layers in the same pass.
     /// </summary>
-    public void LayerGradient(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> gradients)
-    {
-        Enter();
-        try
-        {
-            int node = CheckLayer(layer, nameof(layer));
-            if (node == 0 && _tokenEmbedding > 0) throw new ArgumentException("Node 0 holds token ids, which receive no gradient: ask for the embedding's gradient.", nameof(layer));
-            int count = ValidateInputs(inputs), width = _sizes[node];
-            target.Validate(count, _outputSize, nameof(target));
-            CheckResultLength(gradients.Length, count, width, nameof(gradients));
-            var staged = StagedResult(count, width);
-            for (int first = 0; first < count; first += HostBatch)
-            {
-                int rows = Math.Min(HostBatch, count - first);
-                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-                for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
-                _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, node);
-                HostWorkspace.Gradient(node).CopyTo(staged.Slice(first * width, rows * width));
-            }
-
-            Publish(staged, gradients, width, "gradients");
-        }
-        finally
-        {
-            Exit();
-        }
-    }
+    /// <param name="layer">The layer (node 0: the input's gradient, Captum's Saliency without abs).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="gradients">inputs × layer size results.</param>
+    /// <param name="attributeToLayerInput">The gradient at the layer's input node instead of its output.</param>
+    public void LayerGradient(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> gradients, bool attributeToLayerInput = false)
+        => LayerGradient([layer], inputs, target, gradients, attributeToLayerInput);
 
     /// <summary>Checks a neuron of a layer for the neuron methods (input-side: not on a token model); returns the layer index.</summary>
     private int CheckNeuron(LayerHandle layer, int neuron)

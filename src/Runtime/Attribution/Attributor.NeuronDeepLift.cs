@@ -26,7 +26,7 @@ public sealed partial class Attributor<T>
         {
             int node = CheckNeuron(layer, neuron);
             CheckDeepLiftRules(1, node);
-            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), baseline, IntegrationOptions.Default, completenessGaps, nodesPerPath: 2, perInputName: nameof(completenessGaps));
+            int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), ref baseline, IntegrationOptions.Default, completenessGaps, nodesPerPath: 2, perInputName: nameof(completenessGaps));
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var staged = StagedResult(count, _inputSize);
             var stagedGaps = StagedDeltas(completenessGaps);

@@ -50,40 +50,31 @@ public sealed partial class Attributor<T>
         }
     }
 
-    /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size).</summary>
-    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions)
-    {
-        Enter();
-        try
-        {
-            CheckLayer(layer, nameof(layer));
-            int count = ValidateInputs(inputs);
-            target.Validate(count, _outputSize, nameof(target));
-            int width = _sizes[layer];
-            CheckResultLength(attributions.Length, count, width, nameof(attributions));
-            for (int first = 0; first < count; first += HostBatch)
-            {
-                int rows = Math.Min(HostBatch, count - first);
-                _model.Forward(HostWorkspace, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-                for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
-                _model.Backward(HostWorkspace, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
-                TensorPrimitives.Multiply(HostWorkspace.Gradient(layer), HostWorkspace.Activation(layer), attributions.Slice(first * width, rows * width));
-            }
-        }
-        finally
-        {
-            Exit();
-        }
-    }
+    /// <summary>Gradient × activation at <paramref name="layer"/>: ∂F/∂y(x) ⊙ y(x) (inputs × layer size); the list overload gives several layers in one pass.</summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
+    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false)
+        => LayerGradientTimesActivation([layer], inputs, target, attributions, attributeToLayerInput);
 
     /// <summary>
     /// Gradient × difference from the reference at <paramref name="layer"/>: ∂F/∂y(x) ⊙ (y(x) − y(x′))
     /// (inputs × layer size; a distribution baseline averages over its baselines). The one-step, gradient-at-the-
     /// input approximation of conductance.
     /// </summary>
+    /// <param name="layer">The layer (node 0: the input).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="completenessGaps">Empty, or one Σ attributions − (F(x) − F̄(x′)) per input.</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
     public void LayerGradientTimesDelta(
-        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: false);
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default,
+        bool attributeToLayerInput = false)
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: false, attributeToLayerInput, multiplyByInputs: true);
 
     /// <summary>
     /// DeepLIFT with the rescale rule at <paramref name="layer"/> (layer 0: the input): multipliers from a reverse
@@ -94,28 +85,43 @@ public sealed partial class Attributor<T>
     /// baselines. The completeness gaps are Σ attributions − (F(x) − F̄(x′)): summation-to-delta makes them vanish, to
     /// rounding, on every layer that all paths cross, whatever the layer types.
     /// </summary>
+    /// <param name="layer">The layer (node 0: the input).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution: DeepLIFT-SHAP).</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="completenessGaps">Empty, or one Σ attributions − (F(x) − F̄(x′)) per input (only with <paramref name="multiplyByInputs"/>).</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
+    /// <param name="multiplyByInputs">
+    /// False gives the multipliers alone (averaged over a distribution's baselines), not multiplied by y(x) − y(x′): Captum's
+    /// multiply_by_inputs = False.
+    /// </param>
     public void DeepLift(
-        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: true);
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default,
+        bool attributeToLayerInput = false, bool multiplyByInputs = true)
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: true, attributeToLayerInput, multiplyByInputs);
 
     private void ReferenceMethod(
-        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale,
+        bool attributeToLayerInput, bool multiplyByInputs)
     {
         Enter();
         try
         {
-            int checkedLayer = CheckLayer(layer, nameof(layer));
-            if (rescale) CheckDeepLiftRules(checkedLayer + 1, _model.Layers.Count - 1);
+            int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
+            if (rescale) CheckDeepLiftRules(node + 1, _model.Layers.Count - 1);
+            if (!multiplyByInputs && !deltas.IsEmpty)
+                throw new ArgumentException("Multipliers alone (multiplyByInputs: false) do not sum to F(x) − F(x′): ask for no completeness gaps.", "completenessGaps");
 
             // Two evaluations per path: the input and the reference.
-            int count = ValidateCommon(inputs, target, baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");
-            int width = _sizes[layer];
+            int count = ValidateCommon(inputs, target, ref baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");
+            int width = _sizes[node];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
             var staged = StagedResult(count, width);
             var stagedDeltas = StagedDeltas(deltas);
             try
             {
-                ReferenceMethod(layer, inputs, target, baseline, count, staged, stagedDeltas, rescale);
+                ReferenceMethod(node, inputs, target, baseline, count, staged, stagedDeltas, rescale, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -132,7 +138,8 @@ public sealed partial class Attributor<T>
     }
 
     private void ReferenceMethod(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, bool rescale)
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, bool rescale,
+        bool multiplyByInputs = true)
     {
         int width = _sizes[layer];
         var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
@@ -189,6 +196,13 @@ public sealed partial class Attributor<T>
                 {
                     int b = _rowInput[r];
                     fx[b] = target.Evaluate(b, Row(_outputs, r, _outputSize));
+                    if (!multiplyByInputs)
+                    {
+                        // The seed carries 1/m, so the multipliers average over the paths.
+                        TensorPrimitives.Add(Row(g, r, width), attributions.Slice(b * width, width), attributions.Slice(b * width, width));
+                        continue;
+                    }
+
                     TensorPrimitives.Subtract(Row(y, r, width), baseline.IsSingle ? yReference[..width] : Row(yReference, r, width), difference);
                     AddScaled(Row(g, r, width), difference, attributions.Slice(b * width, width));
                 }

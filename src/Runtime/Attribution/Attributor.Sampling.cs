@@ -42,10 +42,11 @@ public sealed partial class Attributor<T>
     /// <param name="stdev">Standard deviation of the Gaussian noise added to the input (0: none).</param>
     /// <param name="seed">Seed of the draws (the same seed draws the same baselines, α and noise as <see cref="GradientShap"/>).</param>
     /// <param name="multiplyByInputs">False gives the mean gradient at the layer, not multiplied by the layer's change.</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
     public void LayerGradientShap(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0,
-        int seed = 0, bool multiplyByInputs = true)
-        => GradientShapAt(CheckLayer(layer, nameof(layer)), inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
+        int seed = 0, bool multiplyByInputs = true, bool attributeToLayerInput = false)
+        => GradientShapAt(LayerSide(layer, attributeToLayerInput, nameof(layer)), inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
 
     private void GradientShapAt(
         int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples, double stdev, int seed,
@@ -65,6 +66,8 @@ public sealed partial class Attributor<T>
             int count = ValidateInputs(inputs);
             target.Validate(count, _outputSize, nameof(target));
             baselines.Validate(count, _inputSize, nameof(baselines));
+            if (stdev > 0) RefuseFixedInputs("GradientShap with noise", "the noise would move them along the path; give stdev = 0, or leave them out of the noise by attributing with IntegratedGradients");
+            baselines = PinFixedInputs(inputs, baselines, count);
             PathLimits.CheckPaths(count, samples, 1);
             int width = _sizes[layer];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
@@ -178,12 +181,13 @@ public sealed partial class Attributor<T>
     /// <param name="target">The output explained.</param>
     /// <param name="maps">inputs × positions results.</param>
     /// <param name="relu">Keep only the positive evidence (the paper's ReLU); false gives the signed map.</param>
-    public void LayerGradCam(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> maps, bool relu = true)
+    /// <param name="attributeToLayerInput">The map of the layer's input node (which must have channels) instead of its output.</param>
+    public void LayerGradCam(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> maps, bool relu = true, bool attributeToLayerInput = false)
     {
         Enter();
         try
         {
-            int node = CheckLayer(layer, nameof(layer));
+            int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
             var shape = _layers[node].Shape;
             if (shape.Count < 2)
                 throw new ArgumentException($"Layer '{_layers[node].Name}' has shape [{string.Join("×", shape)}]: Grad-CAM needs channels and positions ([C, H, W] or [C, L]).", nameof(layer));

@@ -180,7 +180,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         try
         {
             options ??= IntegrationOptions.Default;
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors) { Method = PathMethod.Gradient };
             return RunPath(ref call, options);
@@ -198,11 +198,20 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// and one tangent to the layer — never one pass per input feature. On a cut layer the values sum to
     /// F(x) − F(x′) up to the quadrature error.
     /// </summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
+    /// <param name="quadratureErrors">Empty, or one value per input.</param>
+    /// <param name="completenessGaps">Empty, or one Σ attributions − (F(x) − F(x′)) per input.</param>
+    /// <param name="attributeToLayerInput">The conductance of the layer's input node instead of its output.</param>
     public AttributionReport LayerConductance(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default, bool attributeToLayerInput = false)
     {
-        ReadOnlySpan<int> layers = [CheckLayer(layer, nameof(layer))];
+        ReadOnlySpan<int> layers = [LayerSide(layer, attributeToLayerInput, nameof(layer))];
         return LayerConductance(layers, inputs, target, baseline, attributions, options, quadratureErrors, completenessGaps);
     }
 
@@ -241,7 +250,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
                 total += _sizes[layer];
             }
 
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             if (options.PathForm == LayerPathForm.Difference && options.Rule is not (IntegrationRule.RiemannLeft or IntegrationRule.RiemannRight or IntegrationRule.RiemannTrapezoid))
             {
                 throw new ArgumentException(
@@ -304,7 +313,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
                     throw new ArgumentOutOfRangeException(nameof(neurons), j, $"Layer {layer} ('{_layers[layer].Name}') has neurons 0..{size - 1}.");
             }
 
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var selection = Grow(ref _selectionWeights, size);
             selection.Clear();
@@ -342,7 +351,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
             if (regions.IsEmpty) throw new ArgumentException("Give at least one region.", nameof(regions));
             PathLimits.CheckRegions(regions.Length, _inputSize, _sizes[layer], nameof(regions));
             for (int q = 0; q < regions.Length; q++) regions[q].Validate(_layers[0].Shape, _inputSize, q, nameof(regions));
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             int size = _sizes[layer];
             CheckResultLength(attributions.Length, count, (long)regions.Length * size, nameof(attributions));
             var indicators = Grow(ref _regionIndicators, regions.Length * _inputSize);
@@ -365,21 +374,29 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// Internal influence (Leino et al.): ∫₀¹ ∂F/∂y(γ(α)) dα for every neuron y of <paramref name="layer"/>
     /// (<paramref name="attributions"/>: inputs × layer size). One forward and one backward to the layer per step.
     /// </summary>
+    /// <param name="layer">The layer (node 0: IntegratedGradients without the multiplication by x − x′).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × layer size results.</param>
+    /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
+    /// <param name="quadratureErrors">Empty, or one value per input.</param>
+    /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
     public AttributionReport InternalInfluence(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
-            CheckLayer(layer, nameof(layer));
-            int count = ValidateCommon(inputs, target, baseline, options, quadratureErrors);
-            CheckResultLength(attributions.Length, count, _sizes[layer], nameof(attributions));
-            var call = new PathCall(inputs, target, baseline, count, _sizes[layer], attributions, quadratureErrors)
+            int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
+            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
+            CheckResultLength(attributions.Length, count, _sizes[node], nameof(attributions));
+            var call = new PathCall(inputs, target, baseline, count, _sizes[node], attributions, quadratureErrors)
             {
                 Method = PathMethod.Influence,
-                Layer = layer,
+                Layer = node,
             };
             return RunPath(ref call, options);
         }
@@ -401,7 +418,28 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// <param name="quadratureErrors">Empty, or one value per input.</param>
     /// <param name="nodesPerPath">Model evaluations per path: the rule's nodes (from <paramref name="options"/>) when 0.</param>
     /// <param name="perInputName">The caller's name for <paramref name="quadratureErrors"/>, for the message.</param>
+    /// <remarks>
+    /// On a model with [Fixed] inputs, <paramref name="baseline"/> comes back as the one the path runs with: one
+    /// baseline per input, with the fixed slices taken from the input (see <see cref="PinFixedInputs"/>).
+    /// </remarks>
+    private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, ref Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath = 0, string perInputName = "quadratureErrors")
+    {
+        int count = ValidateCommonUnpinned(inputs, target, baseline, options, quadratureErrors, nodesPerPath, perInputName);
+        baseline = PinFixedInputs(inputs, baseline, count);
+        return count;
+    }
+
+    /// <summary>
+    /// <see cref="ValidateCommon(ReadOnlySpan{T}, AttributionTarget{T}, ref Baseline{T}, IntegrationOptions, Span{T}, int, string)"/>
+    /// for a method that interpolates every input as given: it refuses a model with [Fixed] inputs.
+    /// </summary>
     private int ValidateCommon(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath = 0, string perInputName = "quadratureErrors")
+    {
+        RefuseFixedInputs("NeuronConductanceMaps", "it interpolates every input value; use NeuronConductance, which keeps them fixed");
+        return ValidateCommonUnpinned(inputs, target, baseline, options, quadratureErrors, nodesPerPath, perInputName);
+    }
+
+    private int ValidateCommonUnpinned(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, IntegrationOptions options, Span<T> quadratureErrors, int nodesPerPath, string perInputName)
     {
         int count = ValidateInputs(inputs);
         target.Validate(count, _outputSize, nameof(target));

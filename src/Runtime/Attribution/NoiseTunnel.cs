@@ -36,8 +36,19 @@ public sealed class NoiseTunnel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[] _results = [];
     private T[] _sum = [];
     private T[] _squares = [];
+    private readonly (int Offset, int Size)[] _fixedSlices = [];
 
-    /// <summary>A noise tunnel for inputs of <paramref name="inputSize"/> elements (the model's InputSize).</summary>
+    /// <summary>
+    /// A noise tunnel for the inputs of <paramref name="model"/>: its [Fixed] inputs (a mask, a conditioning vector) get no
+    /// noise, every other value does.
+    /// </summary>
+    public NoiseTunnel(Model.IDifferentiableModel<T> model)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).InputSize)
+    {
+        _fixedSlices = [.. model.InputLayout.Where(input => input.IsFixed).Select(input => (input.Offset, input.Size))];
+    }
+
+    /// <summary>A noise tunnel for inputs of <paramref name="inputSize"/> elements (the model's InputSize); every value gets noise.</summary>
     public NoiseTunnel(int inputSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
@@ -91,6 +102,11 @@ public sealed class NoiseTunnel<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 var target = copy.Slice(c * batch, batch);
                 for (int i = 0; i < batch; i++) target[i] = inputs[i] + T.CreateChecked(stdev * random.NextGaussian());
+                // Fixed inputs keep their values (drawn past, so the other values get the same noise for a seed either way).
+                foreach (var (offset, size) in _fixedSlices)
+                {
+                    for (int b = 0; b < count; b++) inputs.Slice(b * _inputSize + offset, size).CopyTo(target.Slice(b * _inputSize + offset, size));
+                }
             }
 
             var output = results[..(copies * count * resultSize)];

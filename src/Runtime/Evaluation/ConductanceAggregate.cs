@@ -7,7 +7,7 @@ namespace Axon.Evaluation;
 /// <summary>
 /// Layer conductance aggregated over a set of inputs — the mean and the mean absolute value per neuron — as both papers'
 /// evaluations rank neurons and filters by it (Dhamdhere et al.'s feature selection, ablation over a training set). The
-/// inputs run in chunks through <see cref="Attributor{T}.LayerConductance(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, IntegrationOptions?, Span{T}, Span{T})"/>,
+/// inputs run in chunks through <see cref="Attributor{T}.LayerConductance(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, IntegrationOptions?, Span{T}, Span{T}, bool)"/>,
 /// so memory stays at one chunk's results whatever the number of inputs.
 /// </summary>
 public static class ConductanceAggregate

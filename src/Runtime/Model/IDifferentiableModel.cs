@@ -12,6 +12,12 @@ public interface IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Elements per input sample.</summary>
     int InputSize { get; }
 
+    /// <summary>
+    /// A model with several inputs: where each lies in the packed input row of <see cref="InputSize"/> values (Forward's
+    /// parameter order), and which are fixed. Empty for a model with one input, whose row is that input.
+    /// </summary>
+    IReadOnlyList<ModelInput> InputLayout => [];
+
     /// <summary>Elements per output sample.</summary>
     int OutputSize { get; }
 

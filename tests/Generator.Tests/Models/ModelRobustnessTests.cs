@@ -155,10 +155,16 @@ public sealed class ModelRobustnessTests
     public void Every_member_the_generated_code_declares_is_a_reserved_name()
     {
         // AXN013 protects exactly the names in GeneratedMembers; a generated member missing there could clash unreported.
-        var run = GeneratorHarness.Run(ModelSources.Residual);
-        var tree = run.GeneratedSources.Single(s => s.HintName.EndsWith(".Axon.g.cs", StringComparison.Ordinal)).SyntaxTree;
-        var model = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>().Single(t => t.Identifier.Text == "ResidualNet");
-        var declared = model.Members.SelectMany(MemberNames).ToHashSet();
+        // A model with one input, and one with several (which adds the input descriptors).
+        var declared = new HashSet<string>();
+        foreach (var (source, name) in new[] { (ModelSources.Residual, "ResidualNet"), (MultiInput.MultiInputSources.ImageAndMeta, "ImageAndMeta") })
+        {
+            var run = GeneratorHarness.Run(source);
+            var tree = run.GeneratedSources.Single(s => s.HintName.EndsWith(".Axon.g.cs", StringComparison.Ordinal)).SyntaxTree;
+            var model = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>().Single(t => t.Identifier.Text == name);
+            declared.UnionWith(model.Members.SelectMany(MemberNames));
+        }
+
         Assert.NotEmpty(declared);
         Assert.Equal(Axon.Generator.Model.GeneratedMembers.All.Order(StringComparer.Ordinal), declared.Order(StringComparer.Ordinal));
     }
