@@ -34,6 +34,12 @@ namespace Axon.Generator.Model
         public const string TangentFrom = nameof(TangentFrom);
         public const string RunTangent = nameof(RunTangent);
 
+        /// <summary>The network facts (<c>Axon.Model.INetworkFacts</c>): a public constant and three private tables.</summary>
+        public const string IsPiecewiseLinear = nameof(IsPiecewiseLinear);
+        public const string BreakingNodesTable = "s_breakingNodes";
+        public const string SmoothNodesTable = "s_smoothNodes";
+        public const string ReceptiveFieldsTable = "s_receptiveFields";
+
         /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
         public const string ScalarActivations = nameof(ScalarActivations);
 
@@ -41,6 +47,7 @@ namespace Axon.Generator.Model
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations);
+            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
+            IsPiecewiseLinear, BreakingNodesTable, SmoothNodesTable, ReceptiveFieldsTable);
     }
 }
