@@ -8,7 +8,8 @@ namespace Axon.Attribution.Tests.Fields;
 /// large, from several random inputs) and see which neurons of each node move; the box around the features that move
 /// a neuron must be the window the layout gives it, for every node of random-weight networks with stride, padding,
 /// pooling floors, channel-wise nodes on a two-channel input, a residual +, a concat and a channel slice. A concat's
-/// window is one box around its parts' windows (the field has one formula per node), so there it holds the brute-force box.
+/// window is one box around its parts' windows (the field has one formula per node), so there and below it the window
+/// holds the brute-force box.
 /// </summary>
 public class ReceptiveFieldTests
 {
@@ -64,6 +65,9 @@ public class ReceptiveFieldTests
             }
         }
 
+        // A concat's field is one box for all its channels (documented), and so are the fields of the nodes it feeds.
+        var boxed = new bool[layers.Count];
+        foreach (var layer in layers) boxed[layer.Index] = layer.Kind == LayerKind.Concat || layer.Inputs.Any(i => boxed[i]);
         foreach (var layer in layers)
         {
             var layout = ConductanceMapLayout.For(model, layer.Index);
@@ -80,13 +84,13 @@ public class ReceptiveFieldTests
                 Assert.True(c1 >= 0, $"{name} {layer}: neuron {j} moved with no feature");
                 var expected = new MapWindow(c0, y0, x0, c1 - c0 + 1, y1 - y0 + 1, x1 - x0 + 1);
                 var window = layout.Window(j);
-                if (layer.Kind != LayerKind.Concat)
+                if (!boxed[layer.Index])
                 {
                     Assert.True(expected == window, $"{name} {layer}: neuron {j}: brute force {expected}, layout {window}");
                     continue;
                 }
 
-                // A concat's field is one box for all its channels (documented): it holds each part's window.
+                // There the window holds the brute-force box.
                 Assert.True(window.Channel <= c0 && c1 < window.Channel + window.Channels && window.Top <= y0 && y1 < window.Top + window.Height &&
                             window.Left <= x0 && x1 < window.Left + window.Width, $"{name} {layer}: neuron {j}: brute force {expected} outside {window}");
             }
