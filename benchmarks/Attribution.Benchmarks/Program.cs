@@ -24,10 +24,12 @@ var mlp = new FashionMlp();
 mlp.ResetParameters(1);
 if (args.Contains("--exact"))
 {
-    // --exact [limit]: the exact rule over the test set (all 10,000 images unless a limit follows).
+    // --exact [limit] [--every k]: the exact rule over the test set (all 10,000 images unless a limit follows; with
+    // --every k, every k-th of them).
     int at = Array.IndexOf(args, "--exact");
     int limit = at + 1 < args.Length && int.TryParse(args[at + 1], out int l) ? l : 10_000;
-    ExactRule.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), limit);
+    int every = Array.IndexOf(args, "--every") is int e and >= 0 && e + 1 < args.Length && int.TryParse(args[e + 1], out int k) && k > 0 ? k : 1;
+    ExactRule.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), limit, every);
     return;
 }
 

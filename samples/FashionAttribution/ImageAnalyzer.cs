@@ -29,12 +29,17 @@ internal sealed record ImageAnalysis(
     double TargetChange,
     FilterScore[] Filters,
     IReadOnlyList<(int Filter, float[] Map)> PatchMaps,
-    double Milliseconds);
+    double Milliseconds)
+{
+    /// <summary>The conductance maps of the top filters over the 28×28 pixels (each the sum of its neurons' maps).</summary>
+    public IReadOnlyList<(int Filter, float[] Map)> FilterMaps { get; init; } = [];
+}
 
 /// <summary>
 /// Explains one prediction of the Fashion-MNIST CNN against a black baseline: Integrated Gradients on the pixels,
 /// the total conductance of every filter of the second convolution block (after its ReLU), each filter's ablation
-/// drop, and the patch IG of the top filters over a 7×7 grid of 4×4-pixel patches.
+/// drop, the patch IG of the top filters over a 7×7 grid of 4×4-pixel patches, and the top filters' conductance maps
+/// over the pixels (every neuron's map in one call, on its receptive-field window).
 /// </summary>
 internal sealed class ImageAnalyzer
 {
@@ -80,7 +85,12 @@ internal sealed class ImageAnalyzer
         }
 
         _patch = new float[_regions.Length * size];
+        _mapLayout = _attributor.MapLayout(Layer);
+        _maps = new float[_mapLayout.Length];
     }
+
+    private readonly ConductanceMapLayout _mapLayout;
+    private readonly float[] _maps;
 
     public FashionCnn Model => _model;
 
@@ -172,6 +182,20 @@ internal sealed class ImageAnalyzer
             maps.Add((filter.Filter, map));
         }
 
-        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, conductance.DeltaIsCompletenessGap, change, filters, maps, watch.Elapsed.TotalMilliseconds);
+        // Every neuron's conductance map of the layer in one call (fixed n, like patch IG); a filter's map is their sum.
+        _attributor.NeuronConductanceMaps(Layer, image, target, zero, _maps, _patchOptions);
+        var view = new ConductanceMapView<float>(_mapLayout, _maps);
+        var filterMaps = new List<(int, float[])>();
+        foreach (var filter in filters.Take(TopFilters))
+        {
+            var map = new float[FashionCnn.InputSize];
+            view.Filter(filter.Filter, map);
+            filterMaps.Add((filter.Filter, map));
+        }
+
+        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, conductance.DeltaIsCompletenessGap, change, filters, maps, watch.Elapsed.TotalMilliseconds)
+        {
+            FilterMaps = filterMaps,
+        };
     }
 }

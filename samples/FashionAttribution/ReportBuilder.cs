@@ -59,6 +59,7 @@ internal static class ReportBuilder
             IgMap = new Heatmap(28, 28, a.IgMap, "Integrated Gradients"),
             AttributionUnit = ImageAnalyzer.AttributionUnit,
             PatchMaps = a.PatchMaps.Select(p => new PatchMap($"{analyzer.LayerName} filter {p.Filter}", new Heatmap(ImageAnalyzer.PatchGrid, ImageAnalyzer.PatchGrid, p.Map, $"patch IG, filter {p.Filter}"))).ToArray(),
+            FilterMaps = a.FilterMaps.Select(p => new PatchMap($"{analyzer.LayerName} filter {p.Filter}", new Heatmap(28, 28, p.Map, $"conductance map, filter {p.Filter}"))).ToArray(),
             FilterBars = new FilterBarChart(
                 shown.Select(f => $"f{f.Filter}").ToArray(),
                 shown.Select(f => f.Conductance).ToArray(),

@@ -40,6 +40,13 @@ public sealed class ReportCase
     /// </summary>
     public bool OverlayPatchesOnImage { get; init; } = true;
 
+    /// <summary>
+    /// The conductance maps of the top filters over the input pixels (each the sum of the filter's neurons' maps, every
+    /// neuron's map at its receptive-field window), the same size as <see cref="Image"/> so every value sits at its true
+    /// position; drawn over the faded input on one shared symmetric colour scale.
+    /// </summary>
+    public IReadOnlyList<PatchMap> FilterMaps { get; init; } = [];
+
     /// <summary>Per-filter conductance against ablation drop, if measured.</summary>
     public FilterBarChart? FilterBars { get; init; }
 
@@ -56,6 +63,8 @@ public sealed class ReportCase
             throw new ArgumentException("A report case needs a title.", "reportCase");
         if (PatchMaps is null)
             throw new ArgumentException($"Case '{Title}': PatchMaps is null; leave it empty instead.", "reportCase");
+        if (FilterMaps is null || FilterMaps.Any(map => map is null))
+            throw new ArgumentException($"Case '{Title}': FilterMaps is null or holds a null; leave it empty instead.", "reportCase");
         if (Facts is null)
             throw new ArgumentException($"Case '{Title}': Facts is null; leave it empty instead.", "reportCase");
 
@@ -92,6 +101,7 @@ public sealed class ReportCase
             AttributionUnit = AttributionUnit,
             PatchMaps = Array.AsReadOnly(patches),
             OverlayPatchesOnImage = OverlayPatchesOnImage,
+            FilterMaps = Array.AsReadOnly(FilterMaps.ToArray()),
             FilterBars = FilterBars,
             Facts = Array.AsReadOnly(facts),
             Notes = Array.AsReadOnly(notes),

@@ -91,7 +91,7 @@ public class AllocationTests
         var stored = StoredBaseline<double>.Distribution(set, samples: 2, seed: 1);
         var ig = new double[2 * n];
         var atPool = new double[2 * width];
-        var maps = new double[width * n];
+        var maps = new double[engine.MapLayout(Generated.ReluCnn.LayerIndex.pool1).Length];
         var cam = new double[2 * 16];
         var errors = new double[2];
         var exact = new IntegrationOptions { Rule = IntegrationRule.Exact };

@@ -448,35 +448,35 @@ public class CaptumMethodsTests
         var baseline = BruteForce.RandomVector(SmoothCnn.InputSize, 43, 0.3);
         var options = new IntegrationOptions { Steps = 12 };
         int layer = SmoothCnn.LayerIndex.pool1, width = model.Layers[layer].Size, n = SmoothCnn.InputSize;
-        var maps = new double[width * n];
+        var layout = engine.MapLayout(SmoothCnn.LayerIndex.pool1);
+        Assert.False(layout.IsDense);
+        var maps = new double[layout.Length];
         engine.NeuronConductanceMaps(SmoothCnn.LayerIndex.pool1, x, 2, Baseline<double>.Shared(baseline), maps, options);
+        var view = new ConductanceMapView<double>(layout, maps);
+        var dense = new double[width * n];
+        for (int j = 0; j < width; j++) view.NeuronOverInput(j, dense.AsSpan(j * n, n));
 
         var one = new double[n];
         foreach (int j in new[] { 0, 5, 17, 40, width - 1 })
         {
             engine.NeuronConductance(SmoothCnn.LayerIndex.pool1, j, x, 2, Baseline<double>.Shared(baseline), one, options);
-            for (int i = 0; i < n; i++) Assert.Equal(one[i], maps[j * n + i], 11);
+            for (int i = 0; i < n; i++) Assert.Equal(one[i], dense[j * n + i], 11);
         }
 
         var all = new double[n];
         engine.NeuronConductance(SmoothCnn.LayerIndex.pool1, Enumerable.Range(0, width).ToArray(), x, 2, Baseline<double>.Shared(baseline), all, options);
-        for (int i = 0; i < n; i++) Assert.Equal(all[i], Enumerable.Range(0, width).Sum(j => maps[j * n + i]), 11);
+        for (int i = 0; i < n; i++) Assert.Equal(all[i], Enumerable.Range(0, width).Sum(j => dense[j * n + i]), 11);
 
         // The view: a filter's map is the sum of its neurons' maps; the top features are the largest by magnitude.
-        var view = new ConductanceMapView<double>(model.Layers[layer], n, maps);
         var filter = new double[n];
         view.Filter(2, filter);
-        for (int i = 0; i < n; i++) Assert.Equal(Enumerable.Range(32, 16).Sum(j => maps[j * n + i]), filter[i], 12);
+        for (int i = 0; i < n; i++) Assert.Equal(Enumerable.Range(32, 16).Sum(j => dense[j * n + i]), filter[i], 12);
         var top = new int[5];
         view.TopFeatures(17, top);
-        var expected = Enumerable.Range(0, n).OrderByDescending(i => Math.Abs(maps[17 * n + i])).ThenBy(i => i).Take(5).ToArray();
+        var expected = Enumerable.Range(0, n).OrderByDescending(i => Math.Abs(dense[17 * n + i])).ThenBy(i => i).Take(5).ToArray();
         Assert.Equal(expected, top);
 
-        // Outside a neuron's receptive field its map is zero: pool1 neuron (c, 0, 0) sees input rows and columns 0..2 only.
-        for (int i = 0; i < n; i++)
-        {
-            int row = i / 8, column = i % 8;
-            if (row > 2 || column > 2) Assert.Equal(0.0, maps[0 * n + i]);
-        }
+        // pool1 neuron (c, 0, 0) sees input rows and columns 0..2 only: its window is that box.
+        Assert.Equal(new MapWindow(0, 0, 0, 1, 3, 3), layout.Window(0));
     }
 }

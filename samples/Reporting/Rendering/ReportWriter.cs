@@ -136,6 +136,9 @@ internal static class ReportWriter
         if (reportCase.PatchMaps.Count > 0)
             WritePatches(m, reportCase.PatchMaps, reportCase.OverlayPatchesOnImage ? image : null, unit, reportCase.Title);
 
+        if (reportCase.FilterMaps.Count > 0)
+            WriteFilterMaps(m, reportCase.FilterMaps, image, unit, reportCase.Title);
+
         if (reportCase.FilterBars is { } bars)
         {
             m.Raw("<section class=\"case-section bars\">").Line()
@@ -204,6 +207,34 @@ internal static class ReportWriter
             else
                 Img(m, MapImages.DivergingPng(patch.Map, scale), patch.Map, patch.Map, zoom, "Patch IG through " + patch.Label + ": " + title);
             m.Element("figcaption", null, patch.Label).Raw("</figure>").Line();
+        }
+
+        m.Raw("</div>").Line();
+        Legend(m, "diverging", -scale, scale, 220, signed: true, UnitTitle("shared scale", unit), unit);
+        m.Raw("</section>").Line();
+    }
+
+    /// <summary>
+    /// The top filters' conductance maps over the input: at the input's resolution, so each value sits where its pixel
+    /// is; over the faded input when the sizes agree.
+    /// </summary>
+    private static void WriteFilterMaps(Markup m, IReadOnlyList<PatchMap> maps, Heatmap? under, string? unit, string title)
+    {
+        double scale = maps.Max(p => p.Map.MaxAbs);
+        m.Raw("<section class=\"case-section filter-maps\">").Line()
+            .Element("h3", null, "Conductance maps of the top filters").Line()
+            .Element("p", "filter-maps-note",
+                "Each map adds the conductance maps of one filter's neurons over the input pixels; a neuron's map is zero outside its receptive field, " +
+                "so every value is drawn at its pixel's own position.").Line();
+        m.Raw("<div class=\"patch-grid\">").Line();
+        foreach (PatchMap map in maps)
+        {
+            bool overlay = under is not null && under.Height == map.Map.Height && under.Width == map.Map.Width;
+            int zoom = MapImages.Zoom(map.Map, PatchMapPixels);
+            m.Raw(overlay ? "<figure class=\"map filter-map overlay\">" : "<figure class=\"map filter-map\">");
+            Img(m, overlay ? MapImages.OverlayPng(map.Map, scale, under!) : MapImages.DivergingPng(map.Map, scale), map.Map, map.Map, zoom,
+                "Conductance map of " + map.Label + (overlay ? " over the input: " : ": ") + title);
+            m.Element("figcaption", null, map.Label).Raw("</figure>").Line();
         }
 
         m.Raw("</div>").Line();

@@ -30,8 +30,10 @@ namespace Axon.Generator.Emit
             string t = model.ElementTypeName;
             w.Line("[global::Axon.Model.GeneratedNetwork(" + Quote(NetworkDescriptionCodec.Encode(model)) + ")]");
             string? tiled = TiledInterface(model);
-            w.Open($"partial {model.TypeKeyword} {Identifiers.Escape(model.ClassName)} : global::Axon.Model.IDifferentiableModel<{t}>" + (tiled is null ? "" : ", " + tiled));
+            w.Open($"partial {model.TypeKeyword} {Identifiers.Escape(model.ClassName)} : global::Axon.Model.IDifferentiableModel<{t}>, global::Axon.Model.INetworkFacts" + (tiled is null ? "" : ", " + tiled));
             WriteMetadata(w, model);
+            w.Line();
+            WriteFacts(w, model);
             w.Line();
             WriteParameters(w, model);
             w.Line();

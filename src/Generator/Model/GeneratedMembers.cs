@@ -39,6 +39,12 @@ namespace Axon.Generator.Model
         public const string InputsTable = "s_inputs";
         public const string InputLayout = nameof(InputLayout);
 
+        /// <summary>The network facts (<c>Axon.Model.INetworkFacts</c>): a public constant and three private tables.</summary>
+        public const string IsPiecewiseLinear = nameof(IsPiecewiseLinear);
+        public const string BreakingNodesTable = "s_breakingNodes";
+        public const string SmoothNodesTable = "s_smoothNodes";
+        public const string ReceptiveFieldsTable = "s_receptiveFields";
+
         /// <summary>The nested class of element-wise ops for the model's [Differentiable] scalar functions.</summary>
         public const string ScalarActivations = nameof(ScalarActivations);
 
@@ -54,6 +60,6 @@ namespace Axon.Generator.Model
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
             CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
-            Inputs, InputsTable, InputLayout);
+            Inputs, InputsTable, InputLayout, IsPiecewiseLinear, BreakingNodesTable, SmoothNodesTable, ReceptiveFieldsTable);
     }
 }

@@ -7,25 +7,46 @@ namespace Axon.Attribution;
 //     (xᵢ − x′ᵢ) ∫ ∂F/∂y_j · ∂y_j/∂xᵢ dα,
 // and ∂y/∂xᵢ for all j at once is one forward-mode pass along eᵢ. So each step is one backward to the layer (∂F/∂y for
 // every neuron) and one tangent per input feature, batched as the rows of a chunk — never one backward per neuron.
+// Features with xᵢ = x′ᵢ contribute nothing and get no tangent. Each neuron's map is kept on its receptive-field window
+// only (ConductanceMapLayout): the product ∂F/∂y_j · ∂y_j/∂xᵢ is formed for the (i, j) pairs whose window holds i,
+// and not at all for neurons whose ∂F/∂y_j is zero at the step (a ReLU that is off, a max-pool candidate that lost).
 public sealed partial class Attributor<T>
 {
     private T[] _mapDirections = [];
     private T[] _mapPoints = [];
     private T[] _mapGradient = [];
+    private int[] _mapFeatures = [];
+    private ConductanceMapLayout?[] _mapLayouts = [];
 
     /// <summary>
-    /// The conductance map of every neuron of <paramref name="layer"/> for one input: <paramref name="maps"/>[j × InputSize + i]
-    /// = (xᵢ − x′ᵢ)·∫₀¹ ∂F/∂y_j(γ) · ∂y_j/∂xᵢ(γ) dα, each neuron's map over the input features (layer size × InputSize
-    /// values, dense). Row j equals <see cref="NeuronConductance(LayerHandle, int, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, IntegrationOptions?, Span{T})"/>
-    /// of neuron j, and the rows sum to the neuron conductance of the whole layer. Each step is one backward to the layer
-    /// and one tangent per input feature (batched); the cost does not grow with the number of neurons.
+    /// How <see cref="NeuronConductanceMaps"/> stores the maps of <paramref name="layer"/>: per neuron its receptive-field
+    /// window and where its values start (dense where the field is the whole input). Built once per layer.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer belongs to another model or does not exist.</exception>
+    public ConductanceMapLayout MapLayout(LayerHandle layer)
+    {
+        int node = CheckLayer(layer, nameof(layer));
+        if (_mapLayouts.Length != _layers.Length) _mapLayouts = new ConductanceMapLayout?[_layers.Length];
+        return _mapLayouts[node] ??= ConductanceMapLayout.For(_model, layer);
+    }
+
+    /// <summary>
+    /// The conductance map of every neuron of <paramref name="layer"/> for one input: for neuron j and input feature i
+    /// in j's receptive field, (xᵢ − x′ᵢ)·∫₀¹ ∂F/∂y_j(γ) · ∂y_j/∂xᵢ(γ) dα (zero outside the field, and not stored there).
+    /// <paramref name="maps"/> follows <see cref="MapLayout"/> of the layer: neuron j's window values at
+    /// <see cref="ConductanceMapLayout.Offset"/>(j), row-major over its <see cref="MapWindow"/>; where the field is the
+    /// whole input the layout is dense (layer size × InputSize). Neuron j's map equals
+    /// <see cref="NeuronConductance(LayerHandle, int, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, IntegrationOptions?, Span{T})"/>
+    /// of neuron j, and the maps sum over the neurons to the neuron conductance of the whole layer. Each step is one
+    /// backward to the layer and one tangent per input feature that differs from the baseline (batched); the cost does
+    /// not grow with the number of neurons. <see cref="ConductanceMapView{T}"/> reads the result per neuron and filter.
     /// </summary>
     /// <param name="layer">The layer whose neurons are mapped (not the input).</param>
     /// <param name="input">One input (InputSize values).</param>
     /// <param name="target">The output explained.</param>
     /// <param name="baseline">x′: zero or shared (one input, so per-input is the same as shared).</param>
-    /// <param name="maps">Layer size × InputSize results.</param>
-    /// <param name="options">Rule and steps (the adaptive mode is not available here).</param>
+    /// <param name="maps"><see cref="ConductanceMapLayout.Length"/> values of the layer's <see cref="MapLayout"/>.</param>
+    /// <param name="options">Rule and steps (the adaptive mode and the exact rule are not available here).</param>
     public AttributionReport NeuronConductanceMaps(
         LayerHandle layer, ReadOnlySpan<T> input, AttributionTarget<T> target, Baseline<T> baseline, Span<T> maps, IntegrationOptions? options = null)
     {
@@ -39,21 +60,27 @@ public sealed partial class Attributor<T>
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for conductance maps; give a fixed number of steps.", nameof(options));
             if (options.Rule == IntegrationRule.Exact) throw new NotSupportedException("Conductance maps do not take the exact rule yet; use Gauss–Legendre.");
             int count = ValidateCommon(input, target, baseline, options, default);
-            if (count != 1) throw new ArgumentException($"Give one input (its maps take layer size × InputSize values); {count} were given.", nameof(input));
+            if (count != 1) throw new ArgumentException($"Give one input (its maps are per input); {count} were given.", nameof(input));
             if (baseline.Kind == BaselineKind.Set) throw new ArgumentException("Give a zero or shared baseline: a distribution would need one map set per baseline.", nameof(baseline));
-            int width = _sizes[node];
-            CheckResultLength(maps.Length, 1, (long)width * _inputSize, nameof(maps));
-            var staged = StagedResult(width, _inputSize);
+            var layout = MapLayout(layer);
+            if (maps.Length != layout.Length)
+            {
+                throw new ArgumentException(
+                    $"'maps' has {maps.Length} values; the maps of layer '{layout.Layer.Name}' ({layout.Neurons} neurons) need {layout.Length} " +
+                    (layout.IsDense ? "(dense: layer size × InputSize)." : "(each neuron's receptive-field window: see MapLayout)."), nameof(maps));
+            }
+
+            var staged = StagedResult(1, layout.Length);
             try
             {
-                RunConductanceMaps(node, input, target, baseline, staged, options);
+                RunConductanceMaps(node, layout, input, target, baseline, staged, options);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient" or "inputTangent")
             {
                 throw Overflowed(e, _model.Name);
             }
 
-            Publish(staged, maps, _inputSize, "maps");
+            Publish(staged, maps, layout.Length, "maps");
             return new AttributionReport(options.Steps, (long)options.Steps * (1 + _inputSize), double.NaN, true, Completeness.NotApplicable);
         }
         finally
@@ -62,9 +89,9 @@ public sealed partial class Attributor<T>
         }
     }
 
-    private void RunConductanceMaps(int node, ReadOnlySpan<T> input, AttributionTarget<T> target, Baseline<T> baseline, Span<T> maps, IntegrationOptions options)
+    private void RunConductanceMaps(int node, ConductanceMapLayout layout, ReadOnlySpan<T> input, AttributionTarget<T> target, Baseline<T> baseline, Span<T> maps, IntegrationOptions options)
     {
-        int width = _sizes[node], n = _inputSize, steps = options.Steps, rows = HostBatch;
+        int width = _sizes[node], n = _inputSize, steps = options.Steps;
         var alpha = Grow(ref _alpha, steps);
         var weight = Grow(ref _weight, steps);
         Quadrature.GetNodes(options.Rule, steps, alpha, weight);
@@ -73,8 +100,18 @@ public sealed partial class Attributor<T>
         var direction = Grow(ref _difference, n);
         if (reference.IsEmpty) input.CopyTo(direction);
         else TensorPrimitives.Subtract(input, reference, direction);
+
+        // Only features that move along the path have a tangent; chunks of equal size, so no row is wasted at the end.
+        var features = Grow(ref _mapFeatures, n);
+        int moving = 0;
+        for (int i = 0; i < n; i++) if (direction[i] != T.Zero) features[moving++] = i;
+        if (moving == 0) return;
+        int chunks = (moving + HostBatch - 1) / HostBatch, rows = (moving + chunks - 1) / chunks;
+        var (starts, pairs) = layout.IsDense ? (null, null) : layout.ByFeature();
+
         var point = Grow(ref _mapPoints, (long)rows * n);
         var directions = Grow(ref _mapDirections, (long)rows * n);
+        directions.Clear();
         var gradient = Grow(ref _mapGradient, width);
         var ws = HostWorkspace;
 
@@ -87,23 +124,35 @@ public sealed partial class Attributor<T>
             target.WriteSeed(0, FromDouble(weight[k]), _seeds.AsSpan(0, _outputSize));
             _model.Backward(ws, _seeds.AsSpan(0, _outputSize), 1, node);
             ws.Gradient(node)[..width].CopyTo(gradient);
+            if (TensorPrimitives.MaxMagnitude<T>(gradient) == T.Zero) continue; // no neuron passes anything on at this step
             for (int r = 1; r < rows; r++) here.CopyTo(point.Slice(r * n, n));
 
-            // One tape of `rows` copies of γ(αₖ) serves every chunk; one tangent per input feature i along (xᵢ − x′ᵢ)·eᵢ:
+            // One tape of `rows` copies of γ(αₖ) serves every chunk; one tangent per moving feature i along (xᵢ − x′ᵢ)·eᵢ:
             // row r of a chunk gives ∂y/∂xᵢ·(xᵢ − x′ᵢ) for every neuron (rows past the last feature stay zero).
             _model.Forward(ws, point, rows, _outputs.AsSpan(0, rows * _outputSize));
-            for (int first = 0; first < n; first += rows)
+            for (int first = 0; first < moving; first += rows)
             {
-                int chunk = Math.Min(rows, n - first);
-                directions.Clear();
-                for (int r = 0; r < chunk; r++) directions[r * n + first + r] = direction[first + r];
+                int chunk = Math.Min(rows, moving - first);
+                for (int r = 0; r < chunk; r++) directions[r * n + features[first + r]] = direction[features[first + r]];
                 _model.Tangent(ws, directions, rows, node);
+                for (int r = 0; r < chunk; r++) directions[r * n + features[first + r]] = T.Zero;
                 var t = ws.Tangent(node);
                 for (int r = 0; r < chunk; r++)
                 {
-                    int i = first + r;
+                    int i = features[first + r];
                     var column = t.Slice(r * width, width);
-                    for (int j = 0; j < width; j++) maps[j * n + i] += gradient[j] * column[j];
+                    if (starts is null)
+                    {
+                        for (int j = 0; j < width; j++) maps[j * n + i] += gradient[j] * column[j];
+                        continue;
+                    }
+
+                    for (int p = starts[i], end = starts[i + 1]; p < end; p++)
+                    {
+                        int j = pairs![2 * p];
+                        T g = gradient[j];
+                        if (g != T.Zero) maps[pairs[2 * p + 1]] += g * column[j];
+                    }
                 }
             }
         }

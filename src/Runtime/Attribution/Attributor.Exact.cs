@@ -32,18 +32,38 @@ public sealed partial class Attributor<T>
     /// </summary>
     public ReadOnlySpan<int> LastSegmentCounts => _exactSegments.AsSpan(0, _lastSegmentCount);
 
+    /// <summary>
+    /// The nodes at which a path can break: the generator's <see cref="INetworkFacts.BreakingNodes"/>, or for a model
+    /// without those facts the nodes whose kind has breakpoints.
+    /// </summary>
+    private int[] BreakingNodes() => _breakingNodes ??= _model is INetworkFacts facts
+        ? [.. facts.BreakingNodes]
+        : [.. _layers.Where(layer => layer.Kind.HasBreakpoints()).Select(layer => layer.Index)];
+
+    private int[]? _breakingNodes;
+
+    /// <summary>
+    /// The first node that is not piecewise linear, or −1: the generator's decision (<see cref="INetworkFacts.SmoothNodes"/>)
+    /// where the model carries it, else each node's kind.
+    /// </summary>
+    private int FirstSmoothNode()
+    {
+        if (_model is INetworkFacts facts) return facts.IsPiecewiseLinear ? -1 : facts.SmoothNodes[0];
+        foreach (var layer in _layers) if (!layer.Kind.IsPiecewiseLinear()) return layer.Index;
+        return -1;
+    }
+
     /// <summary>Refuses the exact rule where it does not apply, naming the reason (a smooth node, a token model, another backend).</summary>
     private void CheckExact(ref PathCall call)
     {
-        foreach (var layer in _layers)
+        int smooth = FirstSmoothNode();
+        if (smooth >= 0)
         {
-            if (!layer.Kind.IsPiecewiseLinear())
-            {
-                throw new NotSupportedException(
-                    $"The exact rule needs a piecewise-linear network, and layer '{layer.Name}' (layer {layer.Index}, {layer.Kind}) of model '{_model.Name}' is not: " +
-                    "only dense, convolution, ReLU, LeakyReLU, max and average pooling, flatten, reshape, +, concat and batch norm are, with a logit as the target. " +
-                    "Use Gauss–Legendre (with the adaptive mode for a chosen accuracy).");
-            }
+            var layer = _layers[smooth];
+            throw new NotSupportedException(
+                $"The exact rule needs a piecewise-linear network, and layer '{layer.Name}' (layer {layer.Index}, {layer.Kind}) of model '{_model.Name}' is not: " +
+                "only dense, convolution, ReLU, LeakyReLU, max and average pooling, flatten, reshape, +, concat and batch norm are, with a logit as the target. " +
+                "Use Gauss–Legendre (with the adaptive mode for a chosen accuracy).");
         }
 
         if (_tokenEmbedding > 0) throw new NotSupportedException($"Model '{_model.Name}' takes token ids: the exact rule does not run in embedding space yet; use Gauss–Legendre.");
@@ -166,9 +186,9 @@ public sealed partial class Attributor<T>
     private double NextBreakpoint(ModelWorkspace<T> ws, int row, double limit, double rounding)
     {
         double best = limit;
-        foreach (var layer in _layers)
+        foreach (int node in BreakingNodes())
         {
-            if (!layer.Kind.HasBreakpoints()) continue;
+            var layer = _layers[node];
             var source = _layers[layer.Inputs[0]];
             int width = source.Size;
             var z = ws.Activation(source.Index).Slice(row * width, width);

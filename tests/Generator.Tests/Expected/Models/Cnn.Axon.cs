@@ -4,7 +4,7 @@
 #pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>
 
 [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||1,28,28||0|-1||1;1|Conv1|Conv2d|0|8,28,28|1,8,3,1,1,1|0|0||1;2|Bn1|BatchNorm|1|8,28,28|8|1E-05|2||1;3|Act1|LeakyReLU|2|8,28,28||0.2|-1||1;4|Pool1|MaxPool2d|3|8,14,14|2,2|0|-1||1;5|Flat|Flatten|4|1568||0|-1||1;6|Fc|Dense|5|10|1568,10,1|0|6||1;7|Out|LogSoftmax|6|10||0|-1||1;#;Conv1.weight|1|8,1,3,3|0|72|1|Uniform|0.3333333333333333;Conv1.bias|1|8|72|8|1|Uniform|0.3333333333333333;Bn1.weight|2|8|80|8|1|Ones|0;Bn1.bias|2|8|88|8|1|Zeros|0;Bn1.running_mean|2|8|96|8|0|Zeros|0;Bn1.running_var|2|8|104|8|0|Ones|0;Fc.weight|6|10,1568|112|15680|1|Uniform|0.025253813613805267;Fc.bias|6|10|15792|10|1|Uniform|0.025253813613805267")]
-partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.ITiledTangent<float>
+partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts, global::Axon.Model.ITiledTangent<float>
 {
     /// <summary>Elements per input sample; the input shape is [1, 28, 28].</summary>
     public const int InputSize = 784;
@@ -62,6 +62,38 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
 
     /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+    /// <summary>False: node 7 ('Out', LogSoftmax) is not piecewise linear.</summary>
+    public const bool IsPiecewiseLinear = false;
+    private static readonly int[] s_breakingNodes = new int[] { 3, 4 };
+    private static readonly int[] s_smoothNodes = new int[] { 7 };
+
+    // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+    // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+    private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+    {
+        // 0: input
+        new global::Axon.Model.ReceptiveField(new int[] { 1, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 1), new(1, 0, 1, 0, 28), new(1, 0, 1, 0, 28) }),
+        // 1: Conv1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(1, -1, 3, 0, 28), new(1, -1, 3, 0, 28) }),
+        // 2: Bn1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(1, -1, 3, 0, 28), new(1, -1, 3, 0, 28) }),
+        // 3: Act1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(1, -1, 3, 0, 28), new(1, -1, 3, 0, 28) }),
+        // 4: Pool1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 14, 14 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(2, -1, 4, 0, 28), new(2, -1, 4, 0, 28) }),
+        // 5: Flat
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 14, 14 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(2, -1, 4, 0, 28), new(2, -1, 4, 0, 28) }),
+        // 6: Fc (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 10, 1, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(0, 0, 28, 0, 28), new(0, 0, 28, 0, 28) }),
+        // 7: Out (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 10, 1, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(0, 0, 28, 0, 28), new(0, 0, 28, 0, 28) }),
+    };
+
+    bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+    global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+    global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+    global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
     private readonly float[] _parameters = CreateInitialParameters(0);
 

@@ -6,7 +6,7 @@
 namespace Demo
 {
     [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||4,5||0|-1||1;1|conv|Conv1d|0|6,5|4,6,3,1,1,1|0|0||0;2|tanh|Tanh|1|6,5||0|-1||0;3|channels1|Channels|2|3,5|0,3|0|-1||0;4|channels2|Channels|2|3,5|3,3|0|-1||0;5|gate|Sigmoid|4|3,5||0|-1||0;6|mul1|Multiply|3,5|3,5||0|-1||0;7|channels3|Channels|0|3,5|1,3|0|-1||0;8|scale1|Scale|7|3,5||0.5|-1||0;9|sub1|Subtract|6,8|3,5||0|-1||0;10|scale2|Scale|9|3,5||0.25|-1||0;11|sub2|Subtract|10,6|3,5||0|-1||1;12|flatten1|Flatten|11|15||0|-1||1;13|head|Dense|12|2|15,2,1|0|2||1;#;conv.weight|1|6,4,3|0|72|1|Uniform|0.2886751345948129;conv.bias|1|6|72|6|1|Uniform|0.2886751345948129;head.weight|13|2,15|78|30|1|Uniform|0.2581988897471611;head.bias|13|2|108|2|1|Uniform|0.2581988897471611")]
-    partial class GatedOps : global::Axon.Model.IDifferentiableModel<float>
+    partial class GatedOps : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts
     {
         /// <summary>Elements per input sample; the input shape is [4, 5].</summary>
         public const int InputSize = 20;
@@ -72,6 +72,50 @@ namespace Demo
 
         /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+        /// <summary>False: node 2 ('tanh', Tanh) is not piecewise linear.</summary>
+        public const bool IsPiecewiseLinear = false;
+        private static readonly int[] s_breakingNodes = new int[] {  };
+        private static readonly int[] s_smoothNodes = new int[] { 2, 5, 6 };
+
+        // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+        // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+        private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+        {
+            // 0: input
+            new global::Axon.Model.ReceptiveField(new int[] { 4, 5 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 4), new(1, 0, 1, 0, 5) }),
+            // 1: conv
+            new global::Axon.Model.ReceptiveField(new int[] { 6, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 2: tanh
+            new global::Axon.Model.ReceptiveField(new int[] { 6, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 3: channels1
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 4: channels2
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 5: gate
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 6: mul1
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 7: channels3
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(1, 1, 1, 0, 4), new(1, 0, 1, 0, 5) }),
+            // 8: scale1
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(1, 1, 1, 0, 4), new(1, 0, 1, 0, 5) }),
+            // 9: sub1
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 10: scale2
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 11: sub2
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 12: flatten1
+            new global::Axon.Model.ReceptiveField(new int[] { 3, 5 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(1, -1, 3, 0, 5) }),
+            // 13: head (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 2, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 5, 0, 5) }),
+        };
+
+        bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+        global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
         private readonly float[] _parameters = CreateInitialParameters(0);
 

@@ -6,7 +6,7 @@
 namespace Demo
 {
     [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||784||0|-1||1;1|fc1|Dense|0|128|784,128,1|0|0||1;2|relu|ReLU|1|128||0|-1||1;3|fc2|Dense|2|10|128,10,1|0|2||1;#;fc1.weight|1|128,784|0|100352|1|Uniform|0.03571428571428571;fc1.bias|1|128|100352|128|1|Uniform|0.03571428571428571;fc2.weight|3|10,128|100480|1280|1|Uniform|0.08838834764831843;fc2.bias|3|10|101760|10|1|Uniform|0.08838834764831843")]
-    partial class Mlp : global::Axon.Model.IDifferentiableModel<float>
+    partial class Mlp : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts
     {
         /// <summary>Elements per input sample; the input shape is [784].</summary>
         public const int InputSize = 784;
@@ -52,6 +52,30 @@ namespace Demo
 
         /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+        /// <summary>True: every node is piecewise linear, so the exact integration rule applies.</summary>
+        public const bool IsPiecewiseLinear = true;
+        private static readonly int[] s_breakingNodes = new int[] { 2 };
+        private static readonly int[] s_smoothNodes = new int[] {  };
+
+        // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+        // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+        private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+        {
+            // 0: input
+            new global::Axon.Model.ReceptiveField(new int[] { 784 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 784) }),
+            // 1: fc1 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 128 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 784, 0, 784) }),
+            // 2: relu (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 128 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 784, 0, 784) }),
+            // 3: fc2 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 10 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 784, 0, 784) }),
+        };
+
+        bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+        global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
         private readonly float[] _parameters = CreateInitialParameters(0);
 

@@ -8,7 +8,7 @@ namespace Demo.Nested
     partial class Outer
     {
         [global::Axon.Model.GeneratedNetwork("1;Double;0|input|Input||16||0|-1||1;1|a|Dense|0|16|16,16,1|0|0||0;2|act|Activation|1|16||0|-1|global::Demo.Nested.Acts.Swish|0;3|b|Dense|2|16|16,16,0|0|2||0;4|add1|Add|3,0|16||0|-1||0;5|swish1|Activation|0|16||0|-1|global::Demo.Nested.Acts.Swish|0;6|concat1|Concat|4,5|32||0|-1||1;7|head|Dense|6|4|32,4,1|0|3||1;#;a.weight|1|16,16|0|256|1|Uniform|0.25;a.bias|1|16|256|16|1|Uniform|0.25;b.weight|3|16,16|272|256|1|Uniform|0.25;head.weight|7|4,32|528|128|1|Uniform|0.17677669529663687;head.bias|7|4|656|4|1|Uniform|0.17677669529663687")]
-        partial class ResidualNet : global::Axon.Model.IDifferentiableModel<double>
+        partial class ResidualNet : global::Axon.Model.IDifferentiableModel<double>, global::Axon.Model.INetworkFacts
         {
             /// <summary>Elements per input sample; the input shape is [16].</summary>
             public const int InputSize = 16;
@@ -63,6 +63,38 @@ namespace Demo.Nested
 
             /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
             public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+            /// <summary>False: node 2 ('act', Activation) is not piecewise linear.</summary>
+            public const bool IsPiecewiseLinear = false;
+            private static readonly int[] s_breakingNodes = new int[] {  };
+            private static readonly int[] s_smoothNodes = new int[] { 2, 5 };
+
+            // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+            // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+            private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+            {
+                // 0: input
+                new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 16) }),
+                // 1: a (whole input)
+                new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+                // 2: act (whole input)
+                new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+                // 3: b (whole input)
+                new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+                // 4: add1 (whole input)
+                new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+                // 5: swish1
+                new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 16) }),
+                // 6: concat1 (whole input)
+                new global::Axon.Model.ReceptiveField(new int[] { 32 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+                // 7: head (whole input)
+                new global::Axon.Model.ReceptiveField(new int[] { 4 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+            };
+
+            bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+            global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+            global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+            global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
             private readonly double[] _parameters = CreateInitialParameters(0);
 

@@ -4,7 +4,7 @@
 #pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>
 
 [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||12||0|-1||1;1|embedding|Embedding|0|8,12|100,8|0|0||1;2|conv|Conv1d|1|6,10|8,6,3,1,0,1|0|1||1;3|gelu|Gelu|2|6,10||0|-1||1;4|pool|MaxOverTime|3|6||0|-1||1;5|fc|Dense|4|2|6,2,1|0|3||1;#;embedding.weight|1|100,8|0|800|1|Normal|1;conv.weight|2|6,8,3|800|144|1|Uniform|0.20412414523193154;conv.bias|2|6|944|6|1|Uniform|0.20412414523193154;fc.weight|5|2,6|950|12|1|Uniform|0.4082482904638631;fc.bias|5|2|962|2|1|Uniform|0.4082482904638631")]
-partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
+partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts
 {
     /// <summary>Elements per input sample; the input shape is [12].</summary>
     public const int InputSize = 12;
@@ -55,6 +55,34 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>
 
     /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+    /// <summary>False: node 1 ('embedding', Embedding) is not piecewise linear.</summary>
+    public const bool IsPiecewiseLinear = false;
+    private static readonly int[] s_breakingNodes = new int[] { 4 };
+    private static readonly int[] s_smoothNodes = new int[] { 1, 3 };
+
+    // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+    // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+    private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+    {
+        // 0: input
+        new global::Axon.Model.ReceptiveField(new int[] { 12 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 12) }),
+        // 1: embedding (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 96 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 12, 0, 12) }),
+        // 2: conv (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 60 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 12, 0, 12) }),
+        // 3: gelu (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 60 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 12, 0, 12) }),
+        // 4: pool (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 6 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 12, 0, 12) }),
+        // 5: fc (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 2 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 12, 0, 12) }),
+    };
+
+    bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+    global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+    global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+    global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
     private readonly float[] _parameters = CreateInitialParameters(0);
 
