@@ -97,7 +97,7 @@ namespace Axon.Generator.Onnx
             var kept = GraphPruning.KeepAncestorsOf(_nodes, outputIndex);
             var used = new HashSet<string>(kept.Where(n => n.Layer is not null).Select(n => n.Layer!.Name));
             var layers = _layers.Where(l => used.Contains(l.Name)).ToList();
-            var draft = new DraftModel(_request.Identity, _request.Element, inputShape.ToEquatableArray(), layers.ToEquatableArray(), kept.ToEquatableArray(), _request.Location);
+            var draft = new DraftModel(_request.Identity, _request.Element, inputShape.ToEquatableArray(), EquatableArray<InputSpec>.Empty, layers.ToEquatableArray(), kept.ToEquatableArray(), _request.Location);
             return (draft, _weights);
         }
 
