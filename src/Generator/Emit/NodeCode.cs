@@ -148,10 +148,10 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.MaxPool2d:
                     WriteWithReferenceRule(w, x, MaxRescale(t, node, x),
-                        $"{K}MaxPool2dKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                        $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.AvgPool2d:
-                    Guarded(w, x, $"{K}AvgPool2dKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    Guarded(w, x, $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.GlobalAvgPool:
                     Guarded(w, x, $"{K}GlobalAvgPoolKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
@@ -282,10 +282,10 @@ namespace Axon.Generator.Emit
                     w.Line($"{K}BatchNormKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {ty}, batch, {h[0]}, {node.Size / h[0]});");
                     return;
                 case OpKind.MaxPool2d:
-                    w.Line($"{K}MaxPool2dKernel.Tangent<{t}>({tx}, {Indices(node.Index)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    w.Line($"{K}{PoolKernel(node)}.Tangent<{t}>({tx}, {Indices(node.Index)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.AvgPool2d:
-                    w.Line($"{K}AvgPool2dKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    w.Line($"{K}{PoolKernel(node)}.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.GlobalAvgPool:
                     w.Line($"{K}GlobalAvgPoolKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
@@ -319,9 +319,9 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv1d:
                     return $"{K}Conv1dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
                 case OpKind.MaxPool2d:
-                    return $"{K}MaxPool2dKernel.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]})";
+                    return $"{K}{PoolKernel(node)}.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)})";
                 case OpKind.AvgPool2d:
-                    return $"{K}AvgPool2dKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]})";
+                    return $"{K}{PoolKernel(node)}.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)})";
                 case OpKind.GlobalAvgPool:
                     return $"{K}GlobalAvgPoolKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {model.Nodes[node.Inputs[0]].Size / s[0]})";
                 case OpKind.MaxOverTime:
@@ -340,6 +340,13 @@ namespace Axon.Generator.Emit
                     return $"{K}{ElementwiseKernel(node.Kind)}.{method}<{t}>({x}, {y}{SlopeArgument(model, node)})";
             }
         }
+
+        /// <summary>A pooling node's kernel class: the padded one only when the layer pads, so unpadded models generate as before.</summary>
+        private static string PoolKernel(NodeSpec node) =>
+            (PoolingHyper.Padding(node.Hyper) > 0 ? "Padded" : "") + (node.Kind == OpKind.MaxPool2d ? "MaxPool2dKernel" : "AvgPool2dKernel");
+
+        /// <summary>A pooling node's "kernel, stride" or "kernel, stride, padding" arguments, matching <see cref="PoolKernel"/>.</summary>
+        private static string PoolWindow(NodeSpec node) => string.Join(", ", node.Hyper);
 
         /// <summary>The size, offset and whole-sample size of a Channels node's range, as ChannelsKernel takes them.</summary>
         private static string ChannelRange(ModelSpec model, NodeSpec node)

@@ -81,7 +81,7 @@ namespace Axon.Generator.Model
     /// <summary>
     /// The operations a node can perform. Hyper-parameter order per kind:
     /// Dense [in, out, bias]; Conv1d [inC, outC, kernel, stride, padding, bias]; Conv2d likewise;
-    /// MaxPool2d / AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels];
+    /// MaxPool2d / AvgPool2d [kernel, stride] or [kernel, stride, padding] (see PoolingHyper); Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels];
     /// Channels [start, count]. Scale keeps its constant factor in <see cref="NodeSpec.Scalar"/>.
     /// </summary>
     internal enum OpKind

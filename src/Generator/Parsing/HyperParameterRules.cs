@@ -19,7 +19,7 @@ namespace Axon.Generator.Parsing
                         ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null);
                 case OpKind.MaxPool2d:
                 case OpKind.AvgPool2d:
-                    return Positive(h[0], "kernel") ?? Positive(h[1], "stride");
+                    return Positive(h[0], "kernel") ?? Positive(h[1], "stride") ?? PoolPadding(h[0], PoolingHyper.Padding(h));
                 case OpKind.Embedding:
                     return Positive(h[0], "count") ?? Positive(h[1], "dim");
                 case OpKind.BatchNorm:
@@ -44,6 +44,11 @@ namespace Axon.Generator.Parsing
 
             return null;
         }
+
+        /// <summary>PyTorch's rule: padding at most half the kernel, so that no window lies wholly in the padding.</summary>
+        private static string? PoolPadding(int kernel, int padding) =>
+            padding < 0 ? $"padding must be 0 or more, not {padding}"
+            : 2L * padding > kernel ? $"padding must be at most half the kernel ({kernel} / 2), as in PyTorch, not {padding}" : null;
 
         private static string? Positive(int value, string name) => value > 0 ? null : $"{name} must be positive, not {value}";
 

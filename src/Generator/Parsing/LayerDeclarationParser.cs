@@ -116,6 +116,8 @@ namespace Axon.Generator.Parsing
             {
                 // The descriptor's stride 0 means "same as the kernel", as in PyTorch.
                 if (hyper[1] == 0) hyper[1] = hyper[0];
+                // Padding 0 is left out, so that an unpadded pooling describes itself as [kernel, stride] as before.
+                if (hyper[2] == 0) hyper.RemoveAt(2);
             }
 
             var declaration = new LayerDeclaration(member.Name, entry.Kind, hyper.ToEquatableArray(), scalar, function, LocationInfo.From(syntax));

@@ -51,9 +51,10 @@ namespace Axon.Generator.ShapeChecking
                 case OpKind.AvgPool2d:
                     {
                         if (x.Length != 3) return Fail(out problem, $"it expects [channels, height, width] (rank 3), not rank {x.Length}");
-                        long oh = Out(x[1], hyper[0], hyper[1], 0);
-                        long ow = Out(x[2], hyper[0], hyper[1], 0);
-                        if (oh < 1 || ow < 1) return Fail(out problem, $"a {hyper[0]}×{hyper[0]} window does not fit a {x[1]}×{x[2]} input");
+                        int padding = PoolingHyper.Padding(hyper);
+                        long oh = Out(x[1], hyper[0], hyper[1], padding);
+                        long ow = Out(x[2], hyper[0], hyper[1], padding);
+                        if (oh < 1 || ow < 1) return Fail(out problem, $"a {hyper[0]}×{hyper[0]} window{(padding > 0 ? $" with padding {padding}" : "")} does not fit a {x[1]}×{x[2]} input");
                         return new long[] { x[0], oh, ow };
                     }
 

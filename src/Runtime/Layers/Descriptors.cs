@@ -48,22 +48,26 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stri
     public bool Bias { get; } = bias;
 }
 
-/// <summary>Max pooling over [C, H, W]; the stride defaults to the kernel size; no padding.</summary>
-public sealed class MaxPool2d(int kernel, int stride = 0) : Layer
+/// <summary>Max pooling over [C, H, W]; the stride defaults to the kernel size; optional padding with −∞ (PyTorch <c>nn.MaxPool2d</c>, ceil_mode=False).</summary>
+public sealed class MaxPool2d(int kernel, int stride = 0, int padding = 0) : Layer
 {
     /// <summary>Side of the square pooling window in pixels.</summary>
     public int Kernel { get; } = kernel;
-    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H − kernel) / stride + 1.</summary>
+    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H + 2·padding − kernel) / stride + 1.</summary>
     public int Stride { get; } = stride == 0 ? kernel : stride;
+    /// <summary>Rows and columns of −∞ added on every side (0 to kernel / 2, as PyTorch allows).</summary>
+    public int Padding { get; } = padding;
 }
 
-/// <summary>Average pooling over [C, H, W]; the stride defaults to the kernel size; no padding.</summary>
-public sealed class AvgPool2d(int kernel, int stride = 0) : Layer
+/// <summary>Average pooling over [C, H, W]; the stride defaults to the kernel size; optional zero padding counted in the mean (PyTorch <c>nn.AvgPool2d</c> with its defaults count_include_pad=True, ceil_mode=False).</summary>
+public sealed class AvgPool2d(int kernel, int stride = 0, int padding = 0) : Layer
 {
     /// <summary>Side of the square pooling window in pixels.</summary>
     public int Kernel { get; } = kernel;
-    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H − kernel) / stride + 1.</summary>
+    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H + 2·padding − kernel) / stride + 1.</summary>
     public int Stride { get; } = stride == 0 ? kernel : stride;
+    /// <summary>Rows and columns of 0 (counted in each window's kernel² divisor) added on every side (0 to kernel / 2, as PyTorch allows).</summary>
+    public int Padding { get; } = padding;
 }
 
 /// <summary>Global average pooling: [C, ...] → [C].</summary>

@@ -16,9 +16,9 @@ public enum LayerKind
     Conv1d = 2,
     /// <summary>2-D convolution over [C, H, W] (<see cref="Axon.Layers.Conv2d"/>; PyTorch <c>nn.Conv2d</c>).</summary>
     Conv2d = 3,
-    /// <summary>2-D max pooling without padding (PyTorch <c>nn.MaxPool2d</c>).</summary>
+    /// <summary>2-D max pooling, optionally padded with −∞ (PyTorch <c>nn.MaxPool2d</c>).</summary>
     MaxPool2d = 4,
-    /// <summary>2-D average pooling without padding (PyTorch <c>nn.AvgPool2d</c>).</summary>
+    /// <summary>2-D average pooling, optionally zero-padded with the padding counted (PyTorch <c>nn.AvgPool2d</c>, count_include_pad=True).</summary>
     AvgPool2d = 5,
     /// <summary>Mean over every spatial position per channel, [C, ...] → [C] (PyTorch <c>nn.AdaptiveAvgPool2d(1)</c> plus flatten).</summary>
     GlobalAvgPool = 6,

@@ -1,0 +1,95 @@
+using Axon.Model;
+using Axon.Runtime.Tests.Networks;
+
+namespace Axon.Runtime.Tests.ConvSeq;
+
+/// <summary>
+/// The generated reverse mode (input, layer and parameter gradients) and forward mode (tangents) of the issue-15
+/// convolution and pooling variants against central finite differences in double, and the float twins against the
+/// double models on the same weights.
+/// </summary>
+public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet) };
+
+    private static IDifferentiableModel<double> Create(string name) => name switch
+    {
+        nameof(PaddedPoolNet) => Randomised(new PaddedPoolNet(), 17),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static IDifferentiableModel<float> CreateFloat(string name) => name switch
+    {
+        nameof(PaddedPoolNet) => new PaddedPoolNetF(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    internal static IDifferentiableModel<double> Randomised(IDifferentiableModel<double> model, int seed)
+    {
+        var random = new Random(seed);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = random.NextDouble() * 1.2 - 0.6;
+        return model;
+    }
+
+    private static GradientCheck Check(string name) => new(Create(name), batch: 2, seed: 5);
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Parameter_gradients_match_finite_differences(string name)
+    {
+        double error = Check(name).ParameterGradientError();
+        output.WriteLine($"{name}: max relative parameter-gradient error {error:E2}");
+        Assert.True(error < GradientCheck.Tolerance, $"{name}: parameter gradient error {error:E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Input_and_layer_gradients_match_finite_differences(string name)
+    {
+        var check = Check(name);
+        double error = check.InputGradientError();
+        var model = Create(name);
+        foreach (var layer in model.Layers)
+        {
+            if (layer.Index > 0 && layer.IsCut && layer.Index < model.Layers.Count - 1) error = Math.Max(error, check.LayerGradientError(layer.Index));
+        }
+
+        output.WriteLine($"{name}: max relative input/layer-gradient error {error:E2}");
+        Assert.True(error < GradientCheck.Tolerance, $"{name}: gradient error {error:E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Tangents_of_every_layer_match_finite_differences(string name)
+    {
+        double error = Check(name).TangentError(seed: 3);
+        output.WriteLine($"{name}: max relative tangent error {error:E2}");
+        Assert.True(error < GradientCheck.Tolerance, $"{name}: tangent error {error:E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Float_twin_matches_the_double_model(string name)
+    {
+        var model = Create(name);
+        var twin = CreateFloat(name);
+        Assert.Equal(model.Parameters.Length, twin.Parameters.Length);
+        for (int i = 0; i < model.Parameters.Length; i++) twin.Parameters[i] = (float)model.Parameters[i];
+        const int batch = 2;
+        var random = new Random(9);
+        var x = Enumerable.Range(0, batch * model.InputSize).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var y = new double[batch * model.OutputSize];
+        var yF = new float[y.Length];
+        var ws = model.CreateWorkspace(batch);
+        var wsF = twin.CreateWorkspace(batch);
+        model.Forward(ws, x, batch, y);
+        twin.Forward(wsF, x.Select(v => (float)v).ToArray(), batch, yF);
+        var seed = Enumerable.Range(0, y.Length).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        model.Backward(ws, seed, batch);
+        twin.Backward(wsF, seed.Select(v => (float)v).ToArray(), batch);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(y[i], yF[i], 4);
+        var g = ws.Gradient(0).ToArray();
+        var gF = wsF.Gradient(0).ToArray();
+        for (int i = 0; i < g.Length; i++) Assert.Equal(g[i], gF[i], 4);
+    }
+}
