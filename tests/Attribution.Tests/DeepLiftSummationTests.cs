@@ -41,6 +41,9 @@ public sealed class DeepLiftSummationTests(ITestOutputHelper output)
         ["softmax"] = () => new DlSoftmax(),
         ["log-softmax"] = () => new DlLogSoftmax(),
         ["embedding"] = () => new DlEmbedding(),
+        ["padded max-pool"] = () => new DlPaddedMaxPool(),
+        ["padded avg-pool"] = () => new DlPaddedAvgPool(),
+        ["grouped conv2d"] = () => new DlGroupedConv(),
     };
 
     public static TheoryData<string> LayerTypes => new(Models.Keys);

@@ -45,6 +45,9 @@ namespace Axon.Generator.Emit
             OpKind.Scale => "Scale",
             OpKind.Multiply => "Multiply",
             OpKind.Channels => "Channels",
+            OpKind.GroupedConv2d => "GroupedConv2d",
+            OpKind.ConvTranspose2d => "ConvTranspose2d",
+            OpKind.Upsample => "Upsample",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

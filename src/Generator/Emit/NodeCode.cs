@@ -136,6 +136,15 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
+                case OpKind.ConvTranspose2d:
+                    w.Line($"{K}ConvTranspose2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[6] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]});");
+                    return;
+                case OpKind.Upsample:
+                    Guarded(w, x, $"{K}UpsampleKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, bilinear: {Bool(h[1] == 1)});");
+                    return;
+                case OpKind.GroupedConv2d:
+                    w.Line($"{K}GroupedConv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[6]});");
+                    return;
                 case OpKind.Conv1d:
                     w.Line($"{K}Conv1dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
@@ -275,6 +284,15 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
+                case OpKind.ConvTranspose2d:
+                    w.Line($"{K}ConvTranspose2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]});");
+                    return;
+                case OpKind.Upsample:
+                    w.Line($"{K}UpsampleKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, bilinear: {Bool(h[1] == 1)});");
+                    return;
+                case OpKind.GroupedConv2d:
+                    w.Line($"{K}GroupedConv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[6]});");
+                    return;
                 case OpKind.Conv1d:
                     w.Line($"{K}Conv1dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
@@ -316,6 +334,12 @@ namespace Axon.Generator.Emit
                     return $"{K}DenseKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[2] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {h[0]}, {h[1]})";
                 case OpKind.Conv2d:
                     return $"{K}Conv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
+                case OpKind.ConvTranspose2d:
+                    return $"{K}ConvTranspose2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[6] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]})";
+                case OpKind.Upsample:
+                    return $"{K}UpsampleKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, bilinear: {Bool(h[1] == 1)})";
+                case OpKind.GroupedConv2d:
+                    return $"{K}GroupedConv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[6]})";
                 case OpKind.Conv1d:
                     return $"{K}Conv1dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
                 case OpKind.MaxPool2d:
@@ -370,6 +394,8 @@ namespace Axon.Generator.Emit
         private static string SlopeArgument(ModelSpec model, NodeSpec node) => node.Kind == OpKind.LeakyReLU ? ", " + Scalar(model, node.Scalar) : "";
 
         private static string Scalar(ModelSpec model, double value) => SourceWriter.Literal(value, model.Element == ElementKind.Float);
+
+        private static string Bool(bool value) => value ? "true" : "false";
 
         private static string Act(int node) => $"ws.ActivationFor({node}, batch)";
 

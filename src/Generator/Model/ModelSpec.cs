@@ -121,5 +121,14 @@ namespace Axon.Generator.Model
 
         /// <summary><c>x.Channels(start, count)</c>: a contiguous range of the first axis.</summary>
         Channels,
+
+        /// <summary>Conv2d with groups &gt; 1: [inC, outC, kernel, stride, padding, bias, groups]; weight [outC, inC/groups, k, k].</summary>
+        GroupedConv2d,
+
+        /// <summary>[inC, outC, kernel, stride, padding, outputPadding, bias]; weight [inC, outC, k, k].</summary>
+        ConvTranspose2d,
+
+        /// <summary>[scale, mode] with mode 0 nearest, 1 bilinear (align_corners=False).</summary>
+        Upsample,
     }
 }

@@ -17,6 +17,17 @@ namespace Axon.Generator.Parsing
                 case OpKind.Conv2d:
                     return Positive(h[0], "inChannels") ?? Positive(h[1], "outChannels") ?? Positive(h[2], "kernel")
                         ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null);
+                case OpKind.GroupedConv2d:
+                    return Positive(h[0], "inChannels") ?? Positive(h[1], "outChannels") ?? Positive(h[2], "kernel")
+                        ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null)
+                        ?? Positive(h[6], "groups")
+                        ?? (h[0] % h[6] != 0 || h[1] % h[6] != 0 ? $"inChannels ({h[0]}) and outChannels ({h[1]}) must both be divisible by groups ({h[6]})" : null);
+                case OpKind.ConvTranspose2d:
+                    return Positive(h[0], "inChannels") ?? Positive(h[1], "outChannels") ?? Positive(h[2], "kernel")
+                        ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null)
+                        ?? (h[5] < 0 || h[5] >= h[3] ? $"outputPadding must be 0 or more and smaller than the stride ({h[3]}), as in PyTorch, not {h[5]}" : null);
+                case OpKind.Upsample:
+                    return Positive(h[0], "scale") ?? (h[1] != 0 && h[1] != 1 ? $"mode must be UpsampleMode.Nearest or UpsampleMode.Bilinear, not {h[1]}" : null);
                 case OpKind.MaxPool2d:
                 case OpKind.AvgPool2d:
                     return Positive(h[0], "kernel") ?? Positive(h[1], "stride") ?? PoolPadding(h[0], PoolingHyper.Padding(h));

@@ -34,7 +34,7 @@ namespace Axon.Generator.Parsing
         {
             ["Dense"] = new Entry(OpKind.Dense, new[] { "inFeatures", "outFeatures", "bias" }),
             ["Conv1d"] = new Entry(OpKind.Conv1d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "bias" }),
-            ["Conv2d"] = new Entry(OpKind.Conv2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "bias" }),
+            ["Conv2d"] = new Entry(OpKind.Conv2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "bias", "groups" }),
             ["MaxPool2d"] = new Entry(OpKind.MaxPool2d, new[] { "kernel", "stride", "padding" }),
             ["AvgPool2d"] = new Entry(OpKind.AvgPool2d, new[] { "kernel", "stride", "padding" }),
             ["GlobalAvgPool"] = new Entry(OpKind.GlobalAvgPool, new string[0]),
@@ -52,6 +52,8 @@ namespace Axon.Generator.Parsing
             ["Softmax"] = new Entry(OpKind.Softmax, new string[0]),
             ["LogSoftmax"] = new Entry(OpKind.LogSoftmax, new string[0]),
             ["Activation"] = new Entry(OpKind.Activation, new string[0]),
+            ["ConvTranspose2d"] = new Entry(OpKind.ConvTranspose2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "outputPadding", "bias" }),
+            ["Upsample"] = new Entry(OpKind.Upsample, new[] { "scale", "mode" }),
         };
 
         public const string Namespace = "Axon.Layers";

@@ -70,6 +70,25 @@ namespace Axon.Generator.ShapeChecking
                             break;
                         }
 
+                    case OpKind.GroupedConv2d:
+                        {
+                            // PyTorch: weight [out, in/groups, k, k], fan-in (in/groups)·k².
+                            long perGroup = h[0] / h[6];
+                            double bound = 1.0 / Math.Sqrt((double)perGroup * h[2] * h[2]);
+                            Add("weight", new long[] { h[1], perGroup, h[2], h[2] }, true, InitKind.Uniform, bound);
+                            if (h[5] != 0) Add("bias", new long[] { h[1] }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
+                    case OpKind.ConvTranspose2d:
+                        {
+                            // PyTorch: weight [in, out, k, k]; its fan-in (weight.size(1)·k²) is the output channels.
+                            double bound = 1.0 / Math.Sqrt((double)h[1] * h[2] * h[2]);
+                            Add("weight", new long[] { h[0], h[1], h[2], h[2] }, true, InitKind.Uniform, bound);
+                            if (h[6] != 0) Add("bias", new long[] { h[1] }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
                     case OpKind.Embedding:
                         Add("weight", new long[] { h[0], h[1] }, true, InitKind.Normal, 1);
                         break;

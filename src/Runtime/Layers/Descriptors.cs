@@ -31,8 +31,11 @@ public sealed class Conv1d(int inChannels, int outChannels, int kernel, int stri
     public bool Bias { get; } = bias;
 }
 
-/// <summary>2-D convolution over [C, H, W] with a square kernel; weight [out, in, kernel, kernel].</summary>
-public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true) : Layer
+/// <summary>
+/// 2-D convolution over [C, H, W] with a square kernel; weight [out, in / groups, kernel, kernel] (PyTorch <c>nn.Conv2d</c>).
+/// With groups &gt; 1 the channels split into that many independent groups (depthwise when groups = in = out).
+/// </summary>
+public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true, int groups = 1) : Layer
 {
     /// <summary>Input channels C: the first dimension of the per-sample input [C, H, W].</summary>
     public int InChannels { get; } = inChannels;
@@ -46,6 +49,8 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stri
     public int Padding { get; } = padding;
     /// <summary>Whether the layer adds one bias per output channel ("bias", [out]).</summary>
     public bool Bias { get; } = bias;
+    /// <summary>Channel groups (at least 1, dividing both channel counts): each output channel sees only the in / groups input channels of its group.</summary>
+    public int Groups { get; } = groups;
 }
 
 /// <summary>Max pooling over [C, H, W]; the stride defaults to the kernel size; optional padding with −∞ (PyTorch <c>nn.MaxPool2d</c>, ceil_mode=False).</summary>

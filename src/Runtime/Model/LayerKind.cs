@@ -66,6 +66,13 @@ public enum LayerKind
     Multiply = 25,
     /// <summary>A contiguous range of channels of the first axis, <c>x.Channels(start, count)</c> (PyTorch <c>x[:, start:start + count]</c>).</summary>
     Channels = 26,
+
+    /// <summary>Grouped or depthwise 2-D convolution, Conv2d with groups &gt; 1 (PyTorch <c>nn.Conv2d(..., groups=g)</c>); affine.</summary>
+    GroupedConv2d = 60,
+    /// <summary>2-D transposed convolution (<see cref="Axon.Layers.ConvTranspose2d"/>; PyTorch <c>nn.ConvTranspose2d</c>); affine.</summary>
+    ConvTranspose2d = 61,
+    /// <summary>Nearest or bilinear upsampling by an integer factor (<see cref="Axon.Layers.Upsample"/>; PyTorch <c>nn.Upsample</c>); linear.</summary>
+    Upsample = 62,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -81,7 +88,8 @@ public static class LayerKindFacts
     {
         LayerKind.Dense or LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Flatten or LayerKind.Reshape
             or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat
-            or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels => true,
+            or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels
+            or LayerKind.GroupedConv2d or LayerKind.ConvTranspose2d or LayerKind.Upsample => true,
         _ => false,
     };
 

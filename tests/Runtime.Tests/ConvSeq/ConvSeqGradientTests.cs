@@ -10,17 +10,19 @@ namespace Axon.Runtime.Tests.ConvSeq;
 /// </summary>
 public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet) };
+    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet), nameof(GroupedConvNet) };
 
     private static IDifferentiableModel<double> Create(string name) => name switch
     {
         nameof(PaddedPoolNet) => Randomised(new PaddedPoolNet(), 17),
+        nameof(GroupedConvNet) => Randomised(new GroupedConvNet(), 19),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
     private static IDifferentiableModel<float> CreateFloat(string name) => name switch
     {
         nameof(PaddedPoolNet) => new PaddedPoolNetF(),
+        nameof(GroupedConvNet) => new GroupedConvNetF(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -65,6 +67,18 @@ public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper ou
         double error = Check(name).TangentError(seed: 3);
         output.WriteLine($"{name}: max relative tangent error {error:E2}");
         Assert.True(error < GradientCheck.Tolerance, $"{name}: tangent error {error:E2}");
+    }
+
+    [Fact]
+    public void Grouped_weights_have_PyTorchs_layout_and_names()
+    {
+        var model = new GroupedConvNet();
+        var tensors = model.ParameterTensors.ToDictionary(t => t.Name);
+        Assert.Equal(new[] { 6, 2, 3, 3 }, tensors["grouped.weight"].Shape);
+        Assert.Equal(new[] { 6 }, tensors["grouped.bias"].Shape);
+        Assert.Equal(new[] { 6, 1, 3, 3 }, tensors["depthwise.weight"].Shape);
+        Assert.False(tensors.ContainsKey("depthwise.bias"));
+        Assert.Equal(LayerKind.GroupedConv2d, model.Layers[1].Kind);
     }
 
     [Theory]

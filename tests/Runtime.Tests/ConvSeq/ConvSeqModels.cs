@@ -27,3 +27,23 @@ public partial class PaddedPoolNetF
     [Layer] private readonly Flatten flatten = new();
     [Layer] private readonly Dense fc = new(12, 3);
 }
+
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 6, 5)]
+public partial class GroupedConvNet
+{
+    [Layer] private readonly Conv2d grouped = new(4, 6, kernel: 3, stride: 2, padding: 1, groups: 2);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Conv2d depthwise = new(6, 6, kernel: 3, padding: 1, bias: false, groups: 6);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(54, 3);
+}
+
+[Differentiable(ElementType = ElementType.Float), InputShape(4, 6, 5)]
+public partial class GroupedConvNetF
+{
+    [Layer] private readonly Conv2d grouped = new(4, 6, kernel: 3, stride: 2, padding: 1, groups: 2);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Conv2d depthwise = new(6, 6, kernel: 3, padding: 1, bias: false, groups: 6);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(54, 3);
+}

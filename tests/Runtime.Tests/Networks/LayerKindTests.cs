@@ -37,6 +37,9 @@ public sealed class LayerKindTests
         [LayerKind.Scale] = true,
         [LayerKind.Multiply] = false,
         [LayerKind.Channels] = true,
+        [LayerKind.GroupedConv2d] = true,
+        [LayerKind.ConvTranspose2d] = true,
+        [LayerKind.Upsample] = true,
     };
 
     [Fact]

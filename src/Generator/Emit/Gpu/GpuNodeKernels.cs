@@ -11,7 +11,7 @@ namespace Axon.Generator.Emit.Gpu
     /// reverse passes gather instead of scattering, so no kernel needs atomics except the embedding table's gradient.
     /// Inside a kernel <c>v</c> is the <c>GpuPass</c>; a node's value e of row b is at offset × v.Capacity + b·size + e.
     /// </summary>
-    internal sealed class GpuNodeKernels
+    internal sealed partial class GpuNodeKernels
     {
         private readonly ModelSpec _model;
         private readonly int[] _offsets;
@@ -123,6 +123,15 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Dense:
                     AddDenseProduct(name, pass, node, tangent);
                     return true;
+                case OpKind.GroupedConv2d:
+                    AddGroupedConvForward(name, pass, node);
+                    return true;
+                case OpKind.ConvTranspose2d:
+                    AddConvTransposeForward(name, pass, node);
+                    return true;
+                case OpKind.Upsample:
+                    AddUpsample(name, pass, node, buffer);
+                    return true;
                 case OpKind.Conv1d:
                 case OpKind.Conv2d:
                     AddConvForward(name, pass, node, tangent);
@@ -151,6 +160,9 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Reshape:
                     AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")};");
                     return true;
+                case OpKind.AvgPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedAvgPool(name, pass, node, buffer);
+                    return true;
                 case OpKind.AvgPool2d:
                     AddAvgPool(name, pass, node, buffer);
                     return true;
@@ -173,6 +185,9 @@ namespace Axon.Generator.Emit.Gpu
             if (TryAddLinear(name, GpuPassKind.Forward, node)) return;
             switch (node.Kind)
             {
+                case OpKind.MaxPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedMaxPoolForward(name, node);
+                    return;
                 case OpKind.MaxPool2d:
                     AddMaxPoolForward(name, node);
                     return;
@@ -213,6 +228,15 @@ namespace Axon.Generator.Emit.Gpu
             {
                 case OpKind.Dense:
                     AddDenseBackward(name, node);
+                    return;
+                case OpKind.GroupedConv2d:
+                    AddGroupedConvBackward(name, node);
+                    return;
+                case OpKind.ConvTranspose2d:
+                    AddConvTransposeBackward(name, node);
+                    return;
+                case OpKind.Upsample:
+                    AddUpsampleBackward(name, node);
                     return;
                 case OpKind.Conv1d:
                 case OpKind.Conv2d:
@@ -256,6 +280,12 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Flatten:
                 case OpKind.Reshape:
                     AddElementwise(name, GpuPassKind.Backward, node, node.Inputs[0], Rows(node.Size), $"{G(node.Inputs[0], "i")} += {G(y, "i")};");
+                    return;
+                case OpKind.MaxPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedPoolBackward(name, node);
+                    return;
+                case OpKind.AvgPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedPoolBackward(name, node);
                     return;
                 case OpKind.MaxPool2d:
                     AddMaxPoolBackward(name, node);

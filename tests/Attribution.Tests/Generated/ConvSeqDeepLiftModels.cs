@@ -1,0 +1,36 @@
+using Axon;
+using Axon.Layers;
+
+namespace Axon.Attribution.Tests.Generated;
+
+// Issue 15's convolution and pooling variants between affine maps, for DeepLIFT's summation-to-delta: padded max
+// pooling takes the max rule (Δmax to a winner), padded average pooling the linear rule.
+
+[Differentiable(ElementType = ElementType.Double), InputShape(2, 6, 6)]
+public partial class DlPaddedMaxPool
+{
+    [Layer] private readonly Conv2d conv = new(2, 3, kernel: 3, padding: 1);
+    [Layer] private readonly MaxPool2d pool = new(3, stride: 2, padding: 1);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(27, 3);
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(2, 6, 6)]
+public partial class DlPaddedAvgPool
+{
+    [Layer] private readonly Conv2d conv = new(2, 3, kernel: 3, padding: 1);
+    [Layer] private readonly Softplus softplus = new();
+    [Layer] private readonly AvgPool2d pool = new(3, stride: 2, padding: 1);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(27, 3);
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 5, 5)]
+public partial class DlGroupedConv
+{
+    [Layer] private readonly Conv2d grouped = new(4, 6, kernel: 3, padding: 1, groups: 2);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Conv2d depthwise = new(6, 6, kernel: 3, stride: 2, groups: 6);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(24, 3);
+}
