@@ -29,3 +29,18 @@ public partial class GroupedConvNet
 }
 
 [GpuModel(typeof(GroupedConvNet))] public partial class GroupedConvNetGpu;
+
+[Differentiable(ElementType = ElementType.Double), InputShape(2, 4, 3)]
+public partial class DecoderNet
+{
+    [Layer] private readonly ConvTranspose2d up = new(2, 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly Upsample bilinear = new(2, UpsampleMode.Bilinear);
+    [Layer] private readonly Conv2d mix = new(3, 2, kernel: 3, stride: 2, padding: 1);
+    [Layer] private readonly Upsample nearest = new(3);
+    [Layer] private readonly ConvTranspose2d plain = new(2, 1, kernel: 2, bias: false);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(475, 2);
+}
+
+[GpuModel(typeof(DecoderNet))] public partial class DecoderNetGpu;

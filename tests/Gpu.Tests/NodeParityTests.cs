@@ -40,6 +40,9 @@ public sealed class NodeParityTests(GpuDeviceFixture fixture)
     [Fact]
     public void GroupedAndDepthwiseConvolutionsMatchCpu() => Compare(new GroupedConvNet(), m => new GroupedConvNetGpu(m, fixture.Device), 1e-10);
 
+    [Fact]
+    public void TransposedConvolutionAndUpsamplingMatchCpu() => Compare(new DecoderNet(), m => new DecoderNetGpu(m, fixture.Device), 1e-10);
+
     private static void Compare<TModel, T>(TModel model, Func<TModel, GpuNetwork<T>> create, double tolerance, int tokens = 0)
         where TModel : IDifferentiableModel<T>
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -10,12 +10,13 @@ namespace Axon.Runtime.Tests.ConvSeq;
 /// </summary>
 public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet), nameof(GroupedConvNet) };
+    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet), nameof(GroupedConvNet), nameof(DecoderNet) };
 
     private static IDifferentiableModel<double> Create(string name) => name switch
     {
         nameof(PaddedPoolNet) => Randomised(new PaddedPoolNet(), 17),
         nameof(GroupedConvNet) => Randomised(new GroupedConvNet(), 19),
+        nameof(DecoderNet) => Randomised(new DecoderNet(), 23),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -23,6 +24,7 @@ public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper ou
     {
         nameof(PaddedPoolNet) => new PaddedPoolNetF(),
         nameof(GroupedConvNet) => new GroupedConvNetF(),
+        nameof(DecoderNet) => new DecoderNetF(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -79,6 +81,23 @@ public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(new[] { 6, 1, 3, 3 }, tensors["depthwise.weight"].Shape);
         Assert.False(tensors.ContainsKey("depthwise.bias"));
         Assert.Equal(LayerKind.GroupedConv2d, model.Layers[1].Kind);
+    }
+
+    [Fact]
+    public void Transposed_convolution_weights_have_PyTorchs_in_out_layout_and_shapes_follow_its_formula()
+    {
+        var model = new DecoderNet();
+        var tensors = model.ParameterTensors.ToDictionary(t => t.Name);
+        Assert.Equal(new[] { 2, 3, 3, 3 }, tensors["up.weight"].Shape);
+        Assert.Equal(new[] { 3 }, tensors["up.bias"].Shape);
+        Assert.Equal(new[] { 2, 1, 2, 2 }, tensors["plain.weight"].Shape);
+        // (4 − 1)·2 − 2 + 3 + 1 = 8 by (3 − 1)·2 − 2 + 3 + 1 = 6; ×2 bilinear; stride-2 conv to 8×6; ×3 nearest; +1 from a 2-kernel.
+        Assert.Equal(new[] { 3, 8, 6 }, model.Layers[1].Shape);
+        Assert.Equal(new[] { 3, 16, 12 }, model.Layers[3].Shape);
+        Assert.Equal(new[] { 2, 24, 18 }, model.Layers[5].Shape);
+        Assert.Equal(new[] { 1, 25, 19 }, model.Layers[6].Shape);
+        Assert.Equal(LayerKind.ConvTranspose2d, model.Layers[1].Kind);
+        Assert.Equal(LayerKind.Upsample, model.Layers[3].Kind);
     }
 
     [Theory]
