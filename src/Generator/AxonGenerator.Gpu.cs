@@ -34,7 +34,19 @@ namespace Axon.Generator
                 .Where(static s => s is not null)
                 .WithTrackingName(TrackingNames.GpuSpecs);
 
-            context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(GpuNetworkEmitter.HintName(spec!), GpuNetworkEmitter.Emit(spec!)));
+            context.RegisterSourceOutput(specs, static (spc, spec) =>
+            {
+                // A layer without GPU kernels is reported at the [GpuModel] attribute instead of emitting a class that cannot run.
+                var unsupported = spec!.Model.Nodes.FirstOrDefault(n => GpuNodeKernels.Unsupported(n) is not null);
+                if (unsupported is not null)
+                {
+                    spc.ReportDiagnostic(Diagnostics.DiagnosticInfo.Create(Diagnostics.DiagnosticDescriptors.GpuLayerUnsupported, spec.Location,
+                        spec.ClassName, unsupported.Name, GpuNodeKernels.Unsupported(unsupported)!).ToDiagnostic());
+                    return;
+                }
+
+                spc.AddSource(GpuNetworkEmitter.HintName(spec), GpuNetworkEmitter.Emit(spec));
+            });
         }
 
         /// <summary>The GPU spec, or null when the model is in this compilation but has errors (already reported).</summary>
@@ -42,7 +54,7 @@ namespace Axon.Generator
         {
             var model = declaration.ReferencedModel ?? models.FirstOrDefault(m => GpuDeclarationParser.ModelKey(m) == declaration.ModelKey);
             if (model is null) return null;
-            return new GpuModelSpec(declaration.Namespace, declaration.ContainingTypes, declaration.ClassName, declaration.HintStem, declaration.ModelTypeName, model);
+            return new GpuModelSpec(declaration.Namespace, declaration.ContainingTypes, declaration.ClassName, declaration.HintStem, declaration.ModelTypeName, model, declaration.Location);
         }
     }
 }

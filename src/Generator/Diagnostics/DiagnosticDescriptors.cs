@@ -92,5 +92,10 @@ namespace Axon.Generator.Diagnostics
         public static readonly DiagnosticDescriptor GpuDescriptionUnreadable = Error(
             "AXN102", "Model was compiled by another Axon version",
             "The network description stored on '{0}' cannot be read by this generator: build the model's project with the same Axon version");
+
+        // Convolution and sequence layers (issue 15): IDs AXN050–059.
+        public static readonly DiagnosticDescriptor GpuLayerUnsupported = Error(
+            "AXN050", "Layer has no GPU kernels",
+            "The [GpuModel] class '{0}' cannot be generated: layer '{1}' is {2}; run this model on the CPU");
     }
 }

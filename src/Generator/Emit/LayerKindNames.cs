@@ -48,6 +48,8 @@ namespace Axon.Generator.Emit
             OpKind.GroupedConv2d => "GroupedConv2d",
             OpKind.ConvTranspose2d => "ConvTranspose2d",
             OpKind.Upsample => "Upsample",
+            OpKind.Lstm => "LSTM",
+            OpKind.Gru => "GRU",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

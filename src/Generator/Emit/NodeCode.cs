@@ -30,6 +30,7 @@ namespace Axon.Generator.Emit
             {
                 OpKind.Conv2d => $"{K}Conv2dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {x[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
                 OpKind.Conv1d => $"{K}Conv1dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
+                OpKind.Lstm or OpKind.Gru => $"{K}{RecurrentKernel(node)}.ScratchLength({x[0]}, {h[1]})",
                 _ => null,
             };
         }
@@ -136,6 +137,25 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    {
+                        // DeepLIFT: the kernel recomputes the reference's gates and passes secants and product means.
+                        string call = $"{K}{RecurrentKernel(node)}.Backward<{t}>({act}, {Act(node.Index)}, {RecurrentParameters(model, node)}, {dy}, {dx}, " +
+                            $"{ParamGrad(model, node, 0)}, {ParamGrad(model, node, 1)}, {ParamGrad(model, node, 2)}, {ParamGrad(model, node, 3)}, ws.Scratch, batch, {s[0]}, {h[0]}, {h[1]}";
+                        using (w.Block("if (ws.RescaleReference is { } reference)"))
+                        {
+                            w.Line(call + $", reference.Activation({x}), reference.Activation({node.Index}));");
+                        }
+
+                        using (w.Block("else"))
+                        {
+                            w.Line(call + ");");
+                        }
+
+                        return;
+                    }
+
                 case OpKind.ConvTranspose2d:
                     w.Line($"{K}ConvTranspose2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[6] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]});");
                     return;
@@ -284,6 +304,10 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    w.Line($"{K}{RecurrentKernel(node)}.Tangent<{t}>({Act(x)}, {Act(node.Index)}, {RecurrentParameters(model, node)}, {tx}, {ty}, ws.Scratch, batch, {s[0]}, {h[0]}, {h[1]});");
+                    return;
                 case OpKind.ConvTranspose2d:
                     w.Line($"{K}ConvTranspose2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]});");
                     return;
@@ -334,6 +358,9 @@ namespace Axon.Generator.Emit
                     return $"{K}DenseKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[2] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {h[0]}, {h[1]})";
                 case OpKind.Conv2d:
                     return $"{K}Conv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    return $"{K}{RecurrentKernel(node)}.{method}<{t}>({x}, {RecurrentParameters(model, node)}, {y}, ws.Scratch, batch, {s[0]}, {h[0]}, {h[1]})";
                 case OpKind.ConvTranspose2d:
                     return $"{K}ConvTranspose2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[6] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]})";
                 case OpKind.Upsample:
@@ -394,6 +421,12 @@ namespace Axon.Generator.Emit
         private static string SlopeArgument(ModelSpec model, NodeSpec node) => node.Kind == OpKind.LeakyReLU ? ", " + Scalar(model, node.Scalar) : "";
 
         private static string Scalar(ModelSpec model, double value) => SourceWriter.Literal(value, model.Element == ElementKind.Float);
+
+        private static string RecurrentKernel(NodeSpec node) => node.Kind == OpKind.Lstm ? "LstmKernel" : "GruKernel";
+
+        /// <summary>weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, as the recurrent kernels take them.</summary>
+        private static string RecurrentParameters(ModelSpec model, NodeSpec node) =>
+            $"{Param(model, node, 0)}, {Param(model, node, 1)}, {Param(model, node, 2)}, {Param(model, node, 3)}";
 
         private static string Bool(bool value) => value ? "true" : "false";
 

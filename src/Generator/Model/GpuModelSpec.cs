@@ -10,5 +10,6 @@ namespace Axon.Generator.Model
         string ClassName,
         string HintStem,
         string ModelTypeName,
-        ModelSpec Model);
+        ModelSpec Model,
+        Diagnostics.LocationInfo? Location = null);
 }

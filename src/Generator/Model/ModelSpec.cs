@@ -130,5 +130,11 @@ namespace Axon.Generator.Model
 
         /// <summary>[scale, mode] with mode 0 nearest, 1 bilinear (align_corners=False).</summary>
         Upsample,
+
+        /// <summary>[inputSize, hiddenSize]; input [seq, inputSize], output [seq, hiddenSize]; gates i, f, g, o.</summary>
+        Lstm,
+
+        /// <summary>[inputSize, hiddenSize]; input [seq, inputSize], output [seq, hiddenSize]; gates r, z, n.</summary>
+        Gru,
     }
 }

@@ -28,6 +28,9 @@ namespace Axon.Generator.Parsing
                         ?? (h[5] < 0 || h[5] >= h[3] ? $"outputPadding must be 0 or more and smaller than the stride ({h[3]}), as in PyTorch, not {h[5]}" : null);
                 case OpKind.Upsample:
                     return Positive(h[0], "scale") ?? (h[1] != 0 && h[1] != 1 ? $"mode must be UpsampleMode.Nearest or UpsampleMode.Bilinear, not {h[1]}" : null);
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    return Positive(h[0], "inputSize") ?? Positive(h[1], "hiddenSize");
                 case OpKind.MaxPool2d:
                 case OpKind.AvgPool2d:
                     return Positive(h[0], "kernel") ?? Positive(h[1], "stride") ?? PoolPadding(h[0], PoolingHyper.Padding(h));

@@ -54,6 +54,8 @@ namespace Axon.Generator.Parsing
             ["Activation"] = new Entry(OpKind.Activation, new string[0]),
             ["ConvTranspose2d"] = new Entry(OpKind.ConvTranspose2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "outputPadding", "bias" }),
             ["Upsample"] = new Entry(OpKind.Upsample, new[] { "scale", "mode" }),
+            ["LSTM"] = new Entry(OpKind.Lstm, new[] { "inputSize", "hiddenSize" }),
+            ["GRU"] = new Entry(OpKind.Gru, new[] { "inputSize", "hiddenSize" }),
         };
 
         public const string Namespace = "Axon.Layers";

@@ -58,7 +58,7 @@ namespace Axon.Generator.Parsing
                 || type.ContainingNamespace?.ToDisplayString() != LayerCatalog.Namespace || !LayerCatalog.TryGet(type.Name, out var entry))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, initializer, member.Name,
-                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation, ConvTranspose2d, Upsample)"));
+                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation, ConvTranspose2d, Upsample, LSTM, GRU)"));
                 return null;
             }
 

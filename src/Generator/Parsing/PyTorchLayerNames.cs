@@ -26,8 +26,7 @@ namespace Axon.Generator.Parsing
             ["Sequential"] = "is not supported: declare its layers as [Layer] members in order (or apply them in a Forward method)",
             ["LayerNorm"] = "is not supported yet (planned with the transformer layers)",
             ["MultiheadAttention"] = "is not supported yet (planned with the transformer layers)",
-            ["LSTM"] = "is not supported yet",
-            ["GRU"] = "is not supported yet",
+            ["RNN"] = "is not supported: use LSTM(inputSize, hiddenSize) or GRU(inputSize, hiddenSize)",
         };
 
         /// <summary>The advice for a torch.nn layer name, or null when the name is not one.</summary>

@@ -89,6 +89,19 @@ namespace Axon.Generator.ShapeChecking
                             break;
                         }
 
+                    case OpKind.Lstm:
+                    case OpKind.Gru:
+                        {
+                            // PyTorch: every tensor U(−1/√hidden, 1/√hidden); 4 gates (i, f, g, o) or 3 (r, z, n) stacked.
+                            long gates = (layer.Kind == OpKind.Lstm ? 4L : 3L) * h[1];
+                            double bound = 1.0 / Math.Sqrt(h[1]);
+                            Add("weight_ih_l0", new long[] { gates, h[0] }, true, InitKind.Uniform, bound);
+                            Add("weight_hh_l0", new long[] { gates, h[1] }, true, InitKind.Uniform, bound);
+                            Add("bias_ih_l0", new long[] { gates }, true, InitKind.Uniform, bound);
+                            Add("bias_hh_l0", new long[] { gates }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
                     case OpKind.Embedding:
                         Add("weight", new long[] { h[0], h[1] }, true, InitKind.Normal, 1);
                         break;

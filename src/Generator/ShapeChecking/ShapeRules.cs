@@ -49,6 +49,11 @@ namespace Axon.Generator.ShapeChecking
                         return new long[] { hyper[1], oh, ow };
                     }
 
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    if (x.Length != 2) return Fail(out problem, $"it expects [sequence, features] (rank 2), not rank {x.Length}");
+                    if (x[1] != hyper[0]) return Fail(out problem, $"it expects {hyper[0]} features per time step but receives {x[1]}");
+                    return new long[] { x[0], hyper[1] };
                 case OpKind.Upsample:
                     if (x.Length != 3) return Fail(out problem, $"it expects [channels, height, width] (rank 3), not rank {x.Length}");
                     return new long[] { x[0], (long)x[1] * hyper[0], (long)x[2] * hyper[0] };

@@ -73,6 +73,10 @@ public enum LayerKind
     ConvTranspose2d = 61,
     /// <summary>Nearest or bilinear upsampling by an integer factor (<see cref="Axon.Layers.Upsample"/>; PyTorch <c>nn.Upsample</c>); linear.</summary>
     Upsample = 62,
+    /// <summary>One-layer LSTM unrolled over the sequence, [seq, input] → [seq, hidden] (<see cref="Axon.Layers.LSTM"/>; PyTorch <c>nn.LSTM</c>).</summary>
+    LSTM = 63,
+    /// <summary>One-layer GRU unrolled over the sequence, [seq, input] → [seq, hidden] (<see cref="Axon.Layers.GRU"/>; PyTorch <c>nn.GRU</c>).</summary>
+    GRU = 64,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>

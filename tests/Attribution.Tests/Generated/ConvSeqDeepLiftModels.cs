@@ -34,3 +34,35 @@ public partial class DlGroupedConv
     [Layer] private readonly Flatten flat = new();
     [Layer] private readonly Dense fc = new(24, 3);
 }
+
+[Differentiable(ElementType = ElementType.Double), InputShape(2, 3, 3)]
+public partial class DlDecoder
+{
+    [Layer] private readonly ConvTranspose2d up = new(2, 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1);
+    [Layer] private readonly Softplus softplus = new();
+    [Layer] private readonly Upsample bilinear = new(2, UpsampleMode.Bilinear);
+    [Layer] private readonly Upsample nearest = new(2);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(432, 3);
+}
+
+// The recurrent layers' own rule: secants through σ and tanh, means of the other factor through the gate products.
+
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 3)]
+public partial class DlLstm
+{
+    [Layer] private readonly LSTM lstm = new(3, 4);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly LSTM second = new(4, 2);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(8, 3);
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(5, 2)]
+public partial class DlGru
+{
+    [Layer] private readonly GRU gru = new(2, 3);
+    [Layer] private readonly GRU second = new(3, 3);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(15, 3);
+}

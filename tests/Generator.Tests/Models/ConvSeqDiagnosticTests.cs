@@ -72,6 +72,28 @@ public sealed class ConvSeqDiagnosticTests
         Assert.Contains("new int[] { 4, 2, 3, 1, 0, 1 }", code);
     }
 
+    [Theory]
+    [InlineData("InputShape(5, 2)", "LSTM rnn = new(3, 4)", "rnn = new(3, 4)", "expects 3 features per time step but receives 2")]
+    [InlineData("InputShape(15)", "GRU rnn = new(3, 4)", "rnn = new(3, 4)", "expects [sequence, features] (rank 2), not rank 1")]
+    [InlineData("InputShape(1, 4, 4)", "ConvTranspose2d up = new(1, 2, kernel: 1, padding: 2)", "up = new(1, 2, kernel: 1, padding: 2)", "padding 2 removes more than a 1×1 transposed kernel produces from a 4×4 input")]
+    [InlineData("InputShape(8)", "Upsample up = new(2)", "up = new(2)", "expects [channels, height, width] (rank 3), not rank 1")]
+    public void AXN003_recurrent_and_upsampling_shapes(string shape, string member, string location, string problem)
+        => AssertDiagnostic($$"""
+            [Differentiable, {{shape}}]
+            public partial class Net { [Layer] {{member}}; }
+            """, "AXN003", location, problem);
+
+    [Theory]
+    [InlineData("ConvTranspose2d up = new(2, 2, kernel: 3, stride: 2, outputPadding: 2)", "new(2, 2, kernel: 3, stride: 2, outputPadding: 2)", "outputPadding must be 0 or more and smaller than the stride (2), as in PyTorch, not 2")]
+    [InlineData("Upsample up = new(0)", "new(0)", "scale must be positive, not 0")]
+    [InlineData("Upsample up = new(2, (UpsampleMode)5)", "new(2, (UpsampleMode)5)", "mode must be UpsampleMode.Nearest or UpsampleMode.Bilinear, not 5")]
+    [InlineData("LSTM rnn = new(2, 0)", "new(2, 0)", "hiddenSize must be positive, not 0")]
+    public void AXN008_decoder_and_recurrent_hyper_parameters(string member, string location, string problem)
+        => AssertDiagnostic($$"""
+            [Differentiable, InputShape(2, 4, 4)]
+            public partial class Net { [Layer] {{member}}; }
+            """, "AXN008", location, problem);
+
     [Fact]
     public void Padded_pooling_generates_the_padded_kernels_and_unpadded_pooling_the_original_ones()
     {

@@ -279,7 +279,7 @@ public sealed class ModelDiagnosticTests
     [Theory]
     [InlineData("Linear fc = new(4, 2)", "use Dense(inFeatures, outFeatures)")]
     [InlineData("Dropout drop = new(0.5)", "dropout is the identity, so leave it out")]
-    [InlineData("LSTM rnn = new(4, 8)", "is not supported yet")]
+    [InlineData("RNN rnn = new(4, 8)", "use LSTM(inputSize, hiddenSize) or GRU(inputSize, hiddenSize)")]
     public void AXN007_a_pytorch_layer_name_says_what_to_use(string member, string advice)
     {
         var run = GeneratorHarness.Run(Usings + $"[Differentiable, InputShape(4)]\npublic partial class Net {{ [Layer] Dense first = new(4, 4); [Layer] {member}; }}");

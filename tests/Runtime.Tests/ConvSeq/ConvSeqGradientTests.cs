@@ -10,13 +10,15 @@ namespace Axon.Runtime.Tests.ConvSeq;
 /// </summary>
 public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet), nameof(GroupedConvNet), nameof(DecoderNet) };
+    public static TheoryData<string> Networks => new() { nameof(PaddedPoolNet), nameof(GroupedConvNet), nameof(DecoderNet), nameof(LstmNet), nameof(GruNet) };
 
     private static IDifferentiableModel<double> Create(string name) => name switch
     {
         nameof(PaddedPoolNet) => Randomised(new PaddedPoolNet(), 17),
         nameof(GroupedConvNet) => Randomised(new GroupedConvNet(), 19),
         nameof(DecoderNet) => Randomised(new DecoderNet(), 23),
+        nameof(LstmNet) => Randomised(new LstmNet(), 29),
+        nameof(GruNet) => Randomised(new GruNet(), 31),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -25,6 +27,8 @@ public sealed class ConvSeqGradientTests(Xunit.Abstractions.ITestOutputHelper ou
         nameof(PaddedPoolNet) => new PaddedPoolNetF(),
         nameof(GroupedConvNet) => new GroupedConvNetF(),
         nameof(DecoderNet) => new DecoderNetF(),
+        nameof(LstmNet) => new LstmNetF(),
+        nameof(GruNet) => new GruNetF(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

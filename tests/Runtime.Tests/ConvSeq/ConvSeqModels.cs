@@ -73,3 +73,39 @@ public partial class DecoderNetF
     [Layer] private readonly Flatten flatten = new();
     [Layer] private readonly Dense fc = new(475, 2);
 }
+
+[Differentiable(ElementType = ElementType.Double), InputShape(5, 3)]
+public partial class LstmNet
+{
+    [Layer] private readonly LSTM lstm = new(3, 4);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(20, 2);
+}
+
+[Differentiable(ElementType = ElementType.Float), InputShape(5, 3)]
+public partial class LstmNetF
+{
+    [Layer] private readonly LSTM lstm = new(3, 4);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(20, 2);
+}
+
+[Differentiable(ElementType = ElementType.Double), InputShape(6, 2)]
+public partial class GruNet
+{
+    [Layer] private readonly GRU gru = new(2, 3);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly GRU second = new(3, 2);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(12, 2);
+}
+
+[Differentiable(ElementType = ElementType.Float), InputShape(6, 2)]
+public partial class GruNetF
+{
+    [Layer] private readonly GRU gru = new(2, 3);
+    [Layer] private readonly Tanh tanh = new();
+    [Layer] private readonly GRU second = new(3, 2);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(12, 2);
+}

@@ -40,6 +40,8 @@ public sealed class LayerKindTests
         [LayerKind.GroupedConv2d] = true,
         [LayerKind.ConvTranspose2d] = true,
         [LayerKind.Upsample] = true,
+        [LayerKind.LSTM] = false,
+        [LayerKind.GRU] = false,
     };
 
     [Fact]

@@ -58,8 +58,13 @@ namespace Axon.Generator.Emit.Gpu
             return kernels;
         }
 
-        /// <summary>Why a node cannot run on the GPU, or null when it can (every op of the CPU is supported today).</summary>
-        public static string? Unsupported(NodeSpec node) => null;
+        /// <summary>Why a node cannot run on the GPU, or null when it can (the recurrent layers have no GPU kernels yet).</summary>
+        public static string? Unsupported(NodeSpec node) => node.Kind switch
+        {
+            OpKind.Lstm => "an LSTM, whose recurrence has no GPU kernels yet",
+            OpKind.Gru => "a GRU, whose recurrence has no GPU kernels yet",
+            _ => null,
+        };
 
         private static int IndexSize(NodeSpec node) => node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.MaxOverTime ? node.Size : 0;
 

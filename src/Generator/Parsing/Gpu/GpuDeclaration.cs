@@ -16,5 +16,6 @@ namespace Axon.Generator.Parsing.Gpu
         string ModelTypeName,
         string? ModelKey,
         ModelSpec? ReferencedModel,
-        EquatableArray<DiagnosticInfo> Diagnostics);
+        EquatableArray<DiagnosticInfo> Diagnostics,
+        LocationInfo? Location = null);
 }

@@ -48,7 +48,7 @@ namespace Axon.Generator.Parsing.Gpu
             {
                 bool differentiable = model.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AxonGenerator.DifferentiableAttributeName);
                 if (!differentiable) return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.GpuTargetNotModel, location, model.ToDisplayString()));
-                return new GpuDeclaration(ns, containers.Value, type.Name, hintStem, modelName, key, null, diagnostics.ToEquatableArray());
+                return new GpuDeclaration(ns, containers.Value, type.Name, hintStem, modelName, key, null, diagnostics.ToEquatableArray(), LocationInfo.From(location));
             }
 
             var stored = model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == GeneratedNetworkAttribute);
@@ -59,7 +59,7 @@ namespace Axon.Generator.Parsing.Gpu
 
             var spec = NetworkDescriptionCodec.TryDecode(text, "", EquatableArray<ContainingTypeSpec>.Empty, model.Name, "class");
             if (spec is null) return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.GpuDescriptionUnreadable, location, model.ToDisplayString()));
-            return new GpuDeclaration(ns, containers.Value, type.Name, hintStem, modelName, key, spec, diagnostics.ToEquatableArray());
+            return new GpuDeclaration(ns, containers.Value, type.Name, hintStem, modelName, key, spec, diagnostics.ToEquatableArray(), LocationInfo.From(location));
         }
 
         /// <summary>The key a model spec of this compilation has (see <see cref="ModelKey(ModelSpec)"/>).</summary>
