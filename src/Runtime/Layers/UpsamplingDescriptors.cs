@@ -25,21 +25,15 @@ public sealed class ConvTranspose2d(int inChannels, int outChannels, int kernel,
     public bool Bias { get; } = bias;
 }
 
-/// <summary>How <see cref="Upsample"/> fills the new pixels.</summary>
-public enum UpsampleMode
-{
-    /// <summary>Each output pixel copies the input pixel it falls in (PyTorch mode="nearest").</summary>
-    Nearest = 0,
-
-    /// <summary>Bilinear interpolation with align_corners=False (PyTorch mode="bilinear" with its default).</summary>
-    Bilinear = 1,
-}
-
-/// <summary>Upsampling [C, H, W] → [C, H·scale, W·scale] by an integer factor (PyTorch <c>nn.Upsample(scale_factor=scale, mode=...)</c>).</summary>
-public sealed class Upsample(int scale, UpsampleMode mode = UpsampleMode.Nearest) : Layer
+/// <summary>
+/// Upsampling [C, H, W] → [C, H·scale, W·scale] by an integer factor (PyTorch <c>nn.Upsample(scale_factor=scale, mode=...)</c>).
+/// The mode is Grad-CAM's <see cref="Attribution.UpsampleMode"/> (the same two PyTorch modes): nearest, or bilinear with
+/// align_corners=False.
+/// </summary>
+public sealed class Upsample(int scale, Attribution.UpsampleMode mode = Attribution.UpsampleMode.Nearest) : Layer
 {
     /// <summary>The integer scale factor (at least 1) applied to both height and width.</summary>
     public int Scale { get; } = scale;
     /// <summary>Nearest or bilinear (align_corners=False).</summary>
-    public UpsampleMode Mode { get; } = mode;
+    public Attribution.UpsampleMode Mode { get; } = mode;
 }

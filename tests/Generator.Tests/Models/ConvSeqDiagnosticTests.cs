@@ -6,7 +6,7 @@ namespace Axon.Generator.Tests.Models;
 /// <summary>The diagnostics of the issue-15 convolution and pooling variants: each names the problem at the layer's initializer.</summary>
 public sealed class ConvSeqDiagnosticTests
 {
-    private const string Usings = "using System;\nusing Axon;\nusing Axon.Layers;\n";
+    private const string Usings = "using System;\nusing Axon;\nusing Axon.Attribution;\nusing Axon.Layers;\n";
 
     private static void AssertDiagnostic(string source, string id, string locationText, string messagePart)
     {

@@ -1,4 +1,5 @@
 using Axon;
+using Axon.Attribution;
 using Axon.Layers;
 
 namespace Axon.Runtime.Tests.ConvSeq;

@@ -81,6 +81,23 @@ public sealed class UpsamplingKernelTests
         Assert.Contains("smaller than the stride", error.Message);
     }
 
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    [InlineData(true, 3)]
+    [InlineData(false, 4)]
+    public void UpsamplingAgreesWithGradCamsIndependentInterpolation(bool bilinear, int scale)
+    {
+        int h = 3, w = 5;
+        var random = new Random(scale);
+        double[] x = Enumerable.Range(0, h * w).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var y = new double[h * w * scale * scale];
+        UpsampleKernel.Forward<double>(x, y, 1, 1, h, w, scale, bilinear);
+        var expected = new double[y.Length];
+        Axon.Attribution.GradCam.Upsample<double>(x, h, w, expected, h * scale, w * scale, bilinear ? Axon.Attribution.UpsampleMode.Bilinear : Axon.Attribution.UpsampleMode.Nearest);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 12);
+    }
+
     [Fact]
     public void NearestCopiesTheCoveringPixel()
     {
