@@ -44,7 +44,7 @@ public partial class DlDecoder
     [Layer] private readonly Upsample bilinear = new(2, UpsampleMode.Bilinear);
     [Layer] private readonly Upsample nearest = new(2);
     [Layer] private readonly Flatten flat = new();
-    [Layer] private readonly Dense fc = new(432, 3);
+    [Layer] private readonly Dense fc = new(1728, 3);
 }
 
 // The recurrent layers' own rule: secants through σ and tanh, means of the other factor through the gate products.
