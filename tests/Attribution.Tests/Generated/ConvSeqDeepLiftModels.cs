@@ -67,3 +67,14 @@ public partial class DlGru
     [Layer] private readonly Flatten flat = new();
     [Layer] private readonly Dense fc = new(15, 3);
 }
+
+// Overlapping, padded max pooling for the exact integration rule: its windows are clipped to the image.
+[Differentiable(ElementType = ElementType.Double), InputShape(1, 7, 7)]
+public partial class ExPaddedMaxPool
+{
+    [Layer] private readonly Conv2d conv = new(1, 3, kernel: 3, padding: 1);
+    [Layer] private readonly ReLU relu = new();
+    [Layer] private readonly MaxPool2d pool = new(3, stride: 2, padding: 1);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(48, 3);
+}
