@@ -41,7 +41,7 @@ namespace Axon.Generator
                 {
                     if (GpuNodeKernels.Unsupported(node) is { } why)
                     {
-                        spc.ReportDiagnostic(Diagnostics.DiagnosticInfo.Create(Diagnostics.DiagnosticDescriptors.GpuLayerUnsupported, spec.Location, node.Name, node.Kind.ToString(), spec.Model.ClassName, why).ToDiagnostic());
+                        spc.ReportDiagnostic(Diagnostics.DiagnosticInfo.Create(Diagnostics.DiagnosticDescriptors.GpuLayerUnsupported, spec.Location, node.Name, Emit.LayerKindNames.MemberName(node.Kind), spec.Model.ClassName, why).ToDiagnostic());
                         return;
                     }
                 }

@@ -41,6 +41,12 @@ public sealed class DeepLiftSummationTests(ITestOutputHelper output)
         ["softmax"] = () => new DlSoftmax(),
         ["log-softmax"] = () => new DlLogSoftmax(),
         ["embedding"] = () => new DlEmbedding(),
+        ["padded max-pool"] = () => new DlPaddedMaxPool(),
+        ["padded avg-pool"] = () => new DlPaddedAvgPool(),
+        ["grouped conv2d"] = () => new DlGroupedConv(),
+        ["transposed conv2d and upsampling"] = () => new DlDecoder(),
+        ["lstm"] = () => new DlLstm(),
+        ["gru"] = () => new DlGru(),
     };
 
     public static TheoryData<string> LayerTypes => new(Models.Keys);

@@ -34,6 +34,15 @@ public sealed class NodeParityTests(GpuDeviceFixture fixture)
     public void FloatFashionCnnFromAReferencedAssemblyMatchesCpu() =>
         Compare(new Axon.Samples.Fashion.FashionCnn(), m => new FashionCnnGpu(m, fixture.Device), 1e-4);
 
+    [Fact]
+    public void PaddedPoolsMatchCpu() => Compare(new PaddedPoolNet(), m => new PaddedPoolNetGpu(m, fixture.Device), 1e-10);
+
+    [Fact]
+    public void GroupedAndDepthwiseConvolutionsMatchCpu() => Compare(new GroupedConvNet(), m => new GroupedConvNetGpu(m, fixture.Device), 1e-10);
+
+    [Fact]
+    public void TransposedConvolutionAndUpsamplingMatchCpu() => Compare(new DecoderNet(), m => new DecoderNetGpu(m, fixture.Device), 1e-10);
+
     internal static void Compare<TModel, T>(TModel model, Func<TModel, GpuNetwork<T>> create, double tolerance, int tokens = 0)
         where TModel : IDifferentiableModel<T>
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -114,10 +114,11 @@ namespace Axon.Generator.Diagnostics
             "AXN102", "Model was compiled by another Axon version",
             "The network description stored on '{0}' cannot be read by this generator: build the model's project with the same Axon version");
 
-        // Transformer layers: IDs AXN040–049.
+        // Layers without GPU kernels (attention, LSTM, GRU); transformer layers take IDs AXN040–049, convolution and sequence layers AXN050–059.
         public static readonly DiagnosticDescriptor GpuLayerUnsupported = Error(
             "AXN040", "Layer has no GPU kernels",
             "Layer '{0}' ({1}) of model '{2}' cannot run on the GPU backend: {3}; run this model with the CPU backend");
+
         // ONNX import ([Differentiable(Onnx = "model.onnx")]): IDs from AXN120.
         public static readonly DiagnosticDescriptor OnnxFileMissing = Error(
             "AXN120", "ONNX file not found",

@@ -53,6 +53,11 @@ namespace Axon.Generator.Emit
             OpKind.MultiHeadAttention => "MultiHeadAttention",
             OpKind.PositionalEmbedding => "PositionalEmbedding",
             OpKind.SinusoidalPositionalEncoding => "SinusoidalPositionalEncoding",
+            OpKind.GroupedConv2d => "GroupedConv2d",
+            OpKind.ConvTranspose2d => "ConvTranspose2d",
+            OpKind.Upsample => "Upsample",
+            OpKind.Lstm => "LSTM",
+            OpKind.Gru => "GRU",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

@@ -19,6 +19,8 @@ namespace Axon.Generator.Emit
             {
                 var node = model.Nodes[i];
                 if (node.Inputs.Count != 1 || node.Inputs[0] != i - 1 || node.Shape.Count != 3 || !IsLocal(node.Kind)) break;
+                // The tile kernels pool without padding: a padded pooling ends the tiled chain (the full-image pass runs it).
+                if ((node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.AvgPool2d) && PoolingHyper.Padding(node.Hyper) > 0) break;
                 depth = i;
             }
 

@@ -31,6 +31,7 @@ namespace Axon.Generator.Emit
                 OpKind.Conv2d => $"{K}Conv2dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {x[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
                 OpKind.Conv1d => $"{K}Conv1dKernel.ScratchLength(maxBatch, {x[0]}, {x[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})",
                 OpKind.MultiHeadAttention => $"{K}MultiHeadAttentionKernel.ScratchLength({x[0]}, {h[0]}, {h[1]})",
+                OpKind.Lstm or OpKind.Gru => $"{K}{RecurrentKernel(node)}.ScratchLength({x[0]}, {h[1]})",
                 _ => null,
             };
         }
@@ -144,6 +145,34 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    {
+                        // DeepLIFT: the kernel recomputes the reference's gates and passes secants and product means.
+                        string call = $"{K}{RecurrentKernel(node)}.Backward<{t}>({act}, {Act(node.Index)}, {RecurrentParameters(model, node)}, {dy}, {dx}, " +
+                            $"{ParamGrad(model, node, 0)}, {ParamGrad(model, node, 1)}, {ParamGrad(model, node, 2)}, {ParamGrad(model, node, 3)}, ws.Scratch, batch, {s[0]}, {h[0]}, {h[1]}";
+                        using (w.Block("if (ws.RescaleReference is { } reference)"))
+                        {
+                            w.Line(call + $", reference.Activation({x}), reference.Activation({node.Index}));");
+                        }
+
+                        using (w.Block("else"))
+                        {
+                            w.Line(call + ");");
+                        }
+
+                        return;
+                    }
+
+                case OpKind.ConvTranspose2d:
+                    w.Line($"{K}ConvTranspose2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[6] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]});");
+                    return;
+                case OpKind.Upsample:
+                    Guarded(w, x, $"{K}UpsampleKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, bilinear: {Bool(h[1] == 1)});");
+                    return;
+                case OpKind.GroupedConv2d:
+                    w.Line($"{K}GroupedConv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[6]});");
+                    return;
                 case OpKind.Conv1d:
                     w.Line($"{K}Conv1dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
@@ -163,10 +192,10 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.MaxPool2d:
                     WriteWithReferenceRule(w, x, MaxRescale(t, node, x),
-                        $"{K}MaxPool2dKernel.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                        $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.AvgPool2d:
-                    Guarded(w, x, $"{K}AvgPool2dKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    Guarded(w, x, $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.GlobalAvgPool:
                     Guarded(w, x, $"{K}GlobalAvgPoolKernel.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
@@ -294,6 +323,19 @@ namespace Axon.Generator.Emit
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    w.Line($"{K}{RecurrentKernel(node)}.Tangent<{t}>({Act(x)}, {Act(node.Index)}, {RecurrentParameters(model, node)}, {tx}, {ty}, ws.Scratch, batch, {s[0]}, {h[0]}, {h[1]});");
+                    return;
+                case OpKind.ConvTranspose2d:
+                    w.Line($"{K}ConvTranspose2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]});");
+                    return;
+                case OpKind.Upsample:
+                    w.Line($"{K}UpsampleKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, bilinear: {Bool(h[1] == 1)});");
+                    return;
+                case OpKind.GroupedConv2d:
+                    w.Line($"{K}GroupedConv2dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[6]});");
+                    return;
                 case OpKind.Conv1d:
                     w.Line($"{K}Conv1dKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {ty}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
                     return;
@@ -308,10 +350,10 @@ namespace Axon.Generator.Emit
                     w.Line($"{K}BatchNormKernel.Tangent<{t}>({tx}, {Param(model, node, 0)}, {Param(model, node, 3)}, {Scalar(model, node.Scalar)}, {ty}, batch, {h[0]}, {node.Size / h[0]});");
                     return;
                 case OpKind.MaxPool2d:
-                    w.Line($"{K}MaxPool2dKernel.Tangent<{t}>({tx}, {Indices(node.Index)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    w.Line($"{K}{PoolKernel(node)}.Tangent<{t}>({tx}, {Indices(node.Index)}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.AvgPool2d:
-                    w.Line($"{K}AvgPool2dKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]});");
+                    w.Line($"{K}{PoolKernel(node)}.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
                     return;
                 case OpKind.GlobalAvgPool:
                     w.Line($"{K}GlobalAvgPoolKernel.Tangent<{t}>({tx}, {ty}, batch, {s[0]}, {model.Nodes[x].Size / s[0]});");
@@ -342,12 +384,21 @@ namespace Axon.Generator.Emit
                     return $"{K}DenseKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[2] != 0 ? Param(model, node, 1) : "default")}, {y}, {DenseRows(model, node)}, {h[0]}, {h[1]})";
                 case OpKind.Conv2d:
                     return $"{K}Conv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    return $"{K}{RecurrentKernel(node)}.{method}<{t}>({x}, {RecurrentParameters(model, node)}, {y}, ws.Scratch, batch, {s[0]}, {h[0]}, {h[1]})";
+                case OpKind.ConvTranspose2d:
+                    return $"{K}ConvTranspose2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[6] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[5]})";
+                case OpKind.Upsample:
+                    return $"{K}UpsampleKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, bilinear: {Bool(h[1] == 1)})";
+                case OpKind.GroupedConv2d:
+                    return $"{K}GroupedConv2dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]}, {h[6]})";
                 case OpKind.Conv1d:
                     return $"{K}Conv1dKernel.{method}<{t}>({x}, {Param(model, node, 0)}, {(h[5] != 0 ? Param(model, node, 1) : "default")}, {y}, ws.Scratch, batch, {s[0]}, {s[1]}, {h[1]}, {h[2]}, {h[3]}, {h[4]})";
                 case OpKind.MaxPool2d:
-                    return $"{K}MaxPool2dKernel.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]})";
+                    return $"{K}{PoolKernel(node)}.{method}<{t}>({x}, {y}, {Indices(node.Index)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)})";
                 case OpKind.AvgPool2d:
-                    return $"{K}AvgPool2dKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {h[0]}, {h[1]})";
+                    return $"{K}{PoolKernel(node)}.{method}<{t}>({x}, {y}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)})";
                 case OpKind.GlobalAvgPool:
                     return $"{K}GlobalAvgPoolKernel.{method}<{t}>({x}, {y}, batch, {s[0]}, {model.Nodes[node.Inputs[0]].Size / s[0]})";
                 case OpKind.MaxOverTime:
@@ -378,6 +429,13 @@ namespace Axon.Generator.Emit
                     return $"{K}{ElementwiseKernel(node.Kind)}.{method}<{t}>({x}, {y}{SlopeArgument(model, node)})";
             }
         }
+
+        /// <summary>A pooling node's kernel class: the padded one only when the layer pads, so unpadded models generate as before.</summary>
+        private static string PoolKernel(NodeSpec node) =>
+            (PoolingHyper.Padding(node.Hyper) > 0 ? "Padded" : "") + (node.Kind == OpKind.MaxPool2d ? "MaxPool2dKernel" : "AvgPool2dKernel");
+
+        /// <summary>A pooling node's "kernel, stride" or "kernel, stride, padding" arguments, matching <see cref="PoolKernel"/>.</summary>
+        private static string PoolWindow(NodeSpec node) => string.Join(", ", node.Hyper);
 
         /// <summary>The size, offset and whole-sample size of a Channels node's range, as ChannelsKernel takes them.</summary>
         private static string ChannelRange(ModelSpec model, NodeSpec node)
@@ -465,6 +523,14 @@ namespace Axon.Generator.Emit
         private static string SlopeArgument(ModelSpec model, NodeSpec node) => node.Kind == OpKind.LeakyReLU ? ", " + Scalar(model, node.Scalar) : "";
 
         private static string Scalar(ModelSpec model, double value) => SourceWriter.Literal(value, model.Element == ElementKind.Float);
+
+        private static string RecurrentKernel(NodeSpec node) => node.Kind == OpKind.Lstm ? "LstmKernel" : "GruKernel";
+
+        /// <summary>weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, as the recurrent kernels take them.</summary>
+        private static string RecurrentParameters(ModelSpec model, NodeSpec node) =>
+            $"{Param(model, node, 0)}, {Param(model, node, 1)}, {Param(model, node, 2)}, {Param(model, node, 3)}";
+
+        private static string Bool(bool value) => value ? "true" : "false";
 
         private static string Act(int node) => $"ws.ActivationFor({node}, batch)";
 

@@ -86,7 +86,7 @@ namespace Axon.Generator.Model
     /// <summary>
     /// The operations a node can perform. Hyper-parameter order per kind:
     /// Dense [in, out, bias]; Conv1d [inC, outC, kernel, stride, padding, bias]; Conv2d likewise;
-    /// MaxPool2d / AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels];
+    /// MaxPool2d / AvgPool2d [kernel, stride] or [kernel, stride, padding] (see PoolingHyper); Reshape [dims…]; Embedding [count, dim]; BatchNorm [channels];
     /// Channels [start, count]. Scale keeps its constant factor in <see cref="NodeSpec.Scalar"/>.
     /// </summary>
     internal enum OpKind
@@ -150,5 +150,20 @@ namespace Axon.Generator.Model
 
         /// <summary>x + the sinusoidal encoding; Hyper = [sequence, width].</summary>
         SinusoidalPositionalEncoding,
+
+        /// <summary>Conv2d with groups &gt; 1: [inC, outC, kernel, stride, padding, bias, groups]; weight [outC, inC/groups, k, k].</summary>
+        GroupedConv2d,
+
+        /// <summary>[inC, outC, kernel, stride, padding, outputPadding, bias]; weight [inC, outC, k, k].</summary>
+        ConvTranspose2d,
+
+        /// <summary>[scale, mode] with mode 0 nearest, 1 bilinear (align_corners=False).</summary>
+        Upsample,
+
+        /// <summary>[inputSize, hiddenSize]; input [seq, inputSize], output [seq, hiddenSize]; gates i, f, g, o.</summary>
+        Lstm,
+
+        /// <summary>[inputSize, hiddenSize]; input [seq, inputSize], output [seq, hiddenSize]; gates r, z, n.</summary>
+        Gru,
     }
 }

@@ -17,9 +17,23 @@ namespace Axon.Generator.Parsing
                 case OpKind.Conv2d:
                     return Positive(h[0], "inChannels") ?? Positive(h[1], "outChannels") ?? Positive(h[2], "kernel")
                         ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null);
+                case OpKind.GroupedConv2d:
+                    return Positive(h[0], "inChannels") ?? Positive(h[1], "outChannels") ?? Positive(h[2], "kernel")
+                        ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null)
+                        ?? Positive(h[6], "groups")
+                        ?? (h[0] % h[6] != 0 || h[1] % h[6] != 0 ? $"inChannels ({h[0]}) and outChannels ({h[1]}) must both be divisible by groups ({h[6]})" : null);
+                case OpKind.ConvTranspose2d:
+                    return Positive(h[0], "inChannels") ?? Positive(h[1], "outChannels") ?? Positive(h[2], "kernel")
+                        ?? Positive(h[3], "stride") ?? (h[4] < 0 ? $"padding must be 0 or more, not {h[4]}" : null)
+                        ?? (h[5] < 0 || h[5] >= h[3] ? $"outputPadding must be 0 or more and smaller than the stride ({h[3]}), as in PyTorch, not {h[5]}" : null);
+                case OpKind.Upsample:
+                    return Positive(h[0], "scale") ?? (h[1] != 0 && h[1] != 1 ? $"mode must be UpsampleMode.Nearest or UpsampleMode.Bilinear, not {h[1]}" : null);
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    return Positive(h[0], "inputSize") ?? Positive(h[1], "hiddenSize");
                 case OpKind.MaxPool2d:
                 case OpKind.AvgPool2d:
-                    return Positive(h[0], "kernel") ?? Positive(h[1], "stride");
+                    return Positive(h[0], "kernel") ?? Positive(h[1], "stride") ?? PoolPadding(h[0], PoolingHyper.Padding(h));
                 case OpKind.Embedding:
                     return Positive(h[0], "count") ?? Positive(h[1], "dim");
                 case OpKind.BatchNorm:
@@ -72,6 +86,11 @@ namespace Axon.Generator.Parsing
 
             return null;
         }
+
+        /// <summary>PyTorch's rule: padding at most half the kernel, so that no window lies wholly in the padding.</summary>
+        private static string? PoolPadding(int kernel, int padding) =>
+            padding < 0 ? $"padding must be 0 or more, not {padding}"
+            : 2L * padding > kernel ? $"padding must be at most half the kernel ({kernel} / 2), as in PyTorch, not {padding}" : null;
 
         private static string? Positive(int value, string name) => value > 0 ? null : $"{name} must be positive, not {value}";
 

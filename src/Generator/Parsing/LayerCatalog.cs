@@ -34,9 +34,9 @@ namespace Axon.Generator.Parsing
         {
             ["Dense"] = new Entry(OpKind.Dense, new[] { "inFeatures", "outFeatures", "bias" }),
             ["Conv1d"] = new Entry(OpKind.Conv1d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "bias" }),
-            ["Conv2d"] = new Entry(OpKind.Conv2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "bias" }),
-            ["MaxPool2d"] = new Entry(OpKind.MaxPool2d, new[] { "kernel", "stride" }),
-            ["AvgPool2d"] = new Entry(OpKind.AvgPool2d, new[] { "kernel", "stride" }),
+            ["Conv2d"] = new Entry(OpKind.Conv2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "bias", "groups" }),
+            ["MaxPool2d"] = new Entry(OpKind.MaxPool2d, new[] { "kernel", "stride", "padding" }),
+            ["AvgPool2d"] = new Entry(OpKind.AvgPool2d, new[] { "kernel", "stride", "padding" }),
             ["GlobalAvgPool"] = new Entry(OpKind.GlobalAvgPool, new string[0]),
             ["MaxOverTime"] = new Entry(OpKind.MaxOverTime, new string[0]),
             ["Flatten"] = new Entry(OpKind.Flatten, new string[0]),
@@ -60,6 +60,10 @@ namespace Axon.Generator.Parsing
             ["PositionalEmbedding"] = new Entry(OpKind.PositionalEmbedding, new[] { "sequence", "width" }),
             ["SinusoidalPositionalEncoding"] = new Entry(OpKind.SinusoidalPositionalEncoding, new[] { "sequence", "width" }),
             ["MultiHeadAttention"] = new Entry(OpKind.MultiHeadAttention, new[] { "embedDim", "numHeads", "bias", "causal", "padTokenId" }),
+            ["ConvTranspose2d"] = new Entry(OpKind.ConvTranspose2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "outputPadding", "bias" }),
+            ["Upsample"] = new Entry(OpKind.Upsample, new[] { "scale", "mode" }),
+            ["LSTM"] = new Entry(OpKind.Lstm, new[] { "inputSize", "hiddenSize" }),
+            ["GRU"] = new Entry(OpKind.Gru, new[] { "inputSize", "hiddenSize" }),
         };
 
         public const string Namespace = "Axon.Layers";

@@ -58,7 +58,7 @@ namespace Axon.Generator.Parsing
                 || type.ContainingNamespace?.ToDisplayString() != LayerCatalog.Namespace || !LayerCatalog.TryGet(type.Name, out var entry))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, initializer, member.Name,
-                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation, LayerNorm, RMSNorm, Identity, Dropout, SiLU, MultiHeadAttention, PositionalEmbedding, SinusoidalPositionalEncoding)"));
+                    "must be initialised with 'new' of an Axon.Layers layer type (Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, MaxOverTime, Flatten, Reshape, Embedding, BatchNorm, ReLU, LeakyReLU, Sigmoid, Tanh, Gelu, Softplus, Softmax, LogSoftmax, Activation, LayerNorm, RMSNorm, Identity, Dropout, SiLU, MultiHeadAttention, PositionalEmbedding, SinusoidalPositionalEncoding, ConvTranspose2d, Upsample, LSTM, GRU)"));
                 return null;
             }
 
@@ -130,9 +130,21 @@ namespace Axon.Generator.Parsing
             {
                 // The descriptor's stride 0 means "same as the kernel", as in PyTorch.
                 if (hyper[1] == 0) hyper[1] = hyper[0];
+                // Padding 0 is left out, so that an unpadded pooling describes itself as [kernel, stride] as before.
+                if (hyper[2] == 0) hyper.RemoveAt(2);
             }
 
-            var declaration = new LayerDeclaration(member.Name, entry.Kind, hyper.ToEquatableArray(), scalar, function, LocationInfo.From(syntax));
+            var kind = entry.Kind;
+            if (kind == OpKind.Conv2d)
+            {
+                // groups: 1 (the descriptor's default) is the ordinary convolution with its six hyper-parameters and fast
+                // paths; more groups is its own op. A groups argument left out reads as 0 here.
+                if (!HasArgument(creation, "groups")) hyper[6] = 1;
+                if (hyper[6] == 1) hyper.RemoveAt(6);
+                else kind = OpKind.GroupedConv2d;
+            }
+
+            var declaration = new LayerDeclaration(member.Name, kind, hyper.ToEquatableArray(), scalar, function, LocationInfo.From(syntax));
             string? problem = HyperParameterRules.Check(declaration, element);
             if (problem is not null)
             {
@@ -148,6 +160,9 @@ namespace Axon.Generator.Parsing
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerDeclaration, at, layer, $"needs a number that fits the parameter '{parameter}'"));
             return null;
         }
+
+        private static bool HasArgument(IObjectCreationOperation creation, string parameter)
+            => creation.Arguments.Any(a => a.Parameter?.Name == parameter && a.ArgumentKind == ArgumentKind.Explicit);
 
         private static bool DerivesFromLayer(ITypeSymbol type)
         {

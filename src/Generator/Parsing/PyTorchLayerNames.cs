@@ -22,8 +22,7 @@ namespace Axon.Generator.Parsing
             ["Dropout2d"] = "is PyTorch's name: use Dropout (the identity at inference)",
             ["Sequential"] = "is not supported: declare its layers as [Layer] members in order (or apply them in a Forward method)",
             ["MultiheadAttention"] = "is PyTorch's name: use MultiHeadAttention(embedDim, numHeads) (self-attention, batch first)",
-            ["LSTM"] = "is not supported yet",
-            ["GRU"] = "is not supported yet",
+            ["RNN"] = "is not supported: use LSTM(inputSize, hiddenSize) or GRU(inputSize, hiddenSize)",
         };
 
         /// <summary>The advice for a torch.nn layer name, or null when the name is not one.</summary>

@@ -70,6 +70,38 @@ namespace Axon.Generator.ShapeChecking
                             break;
                         }
 
+                    case OpKind.GroupedConv2d:
+                        {
+                            // PyTorch: weight [out, in/groups, k, k], fan-in (in/groups)·k².
+                            long perGroup = h[0] / h[6];
+                            double bound = 1.0 / Math.Sqrt((double)perGroup * h[2] * h[2]);
+                            Add("weight", new long[] { h[1], perGroup, h[2], h[2] }, true, InitKind.Uniform, bound);
+                            if (h[5] != 0) Add("bias", new long[] { h[1] }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
+                    case OpKind.ConvTranspose2d:
+                        {
+                            // PyTorch: weight [in, out, k, k]; its fan-in (weight.size(1)·k²) is the output channels.
+                            double bound = 1.0 / Math.Sqrt((double)h[1] * h[2] * h[2]);
+                            Add("weight", new long[] { h[0], h[1], h[2], h[2] }, true, InitKind.Uniform, bound);
+                            if (h[6] != 0) Add("bias", new long[] { h[1] }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
+                    case OpKind.Lstm:
+                    case OpKind.Gru:
+                        {
+                            // PyTorch: every tensor U(−1/√hidden, 1/√hidden); 4 gates (i, f, g, o) or 3 (r, z, n) stacked.
+                            long gates = (layer.Kind == OpKind.Lstm ? 4L : 3L) * h[1];
+                            double bound = 1.0 / Math.Sqrt(h[1]);
+                            Add("weight_ih_l0", new long[] { gates, h[0] }, true, InitKind.Uniform, bound);
+                            Add("weight_hh_l0", new long[] { gates, h[1] }, true, InitKind.Uniform, bound);
+                            Add("bias_ih_l0", new long[] { gates }, true, InitKind.Uniform, bound);
+                            Add("bias_hh_l0", new long[] { gates }, true, InitKind.Uniform, bound);
+                            break;
+                        }
+
                     case OpKind.Embedding:
                         Add("weight", new long[] { h[0], h[1] }, true, InitKind.Normal, 1);
                         break;

@@ -37,6 +37,7 @@ namespace Axon.Generator.ShapeChecking
 
                     return new long[] { hyper[1] };
                 case OpKind.Conv2d:
+                case OpKind.GroupedConv2d:
                     {
                         if (x.Length != 3) return Fail(out problem, $"it expects [channels, height, width] (rank 3), not rank {x.Length}");
                         if (x[0] != hyper[0]) return Fail(out problem, $"it expects {hyper[0]} input channels but receives {x[0]}");
@@ -46,6 +47,24 @@ namespace Axon.Generator.ShapeChecking
                         return new long[] { hyper[1], oh, ow };
                     }
 
+                case OpKind.ConvTranspose2d:
+                    {
+                        if (x.Length != 3) return Fail(out problem, $"it expects [channels, height, width] (rank 3), not rank {x.Length}");
+                        if (x[0] != hyper[0]) return Fail(out problem, $"it expects {hyper[0]} input channels but receives {x[0]}");
+                        long oh = ((long)x[1] - 1) * hyper[3] - 2L * hyper[4] + hyper[2] + hyper[5];
+                        long ow = ((long)x[2] - 1) * hyper[3] - 2L * hyper[4] + hyper[2] + hyper[5];
+                        if (oh < 1 || ow < 1) return Fail(out problem, $"padding {hyper[4]} removes more than a {hyper[2]}×{hyper[2]} transposed kernel produces from a {x[1]}×{x[2]} input");
+                        return new long[] { hyper[1], oh, ow };
+                    }
+
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    if (x.Length != 2) return Fail(out problem, $"it expects [sequence, features] (rank 2), not rank {x.Length}");
+                    if (x[1] != hyper[0]) return Fail(out problem, $"it expects {hyper[0]} features per time step but receives {x[1]}");
+                    return new long[] { x[0], hyper[1] };
+                case OpKind.Upsample:
+                    if (x.Length != 3) return Fail(out problem, $"it expects [channels, height, width] (rank 3), not rank {x.Length}");
+                    return new long[] { x[0], (long)x[1] * hyper[0], (long)x[2] * hyper[0] };
                 case OpKind.Conv1d:
                     {
                         if (x.Length != 2) return Fail(out problem, $"it expects [channels, length] (rank 2), not rank {x.Length}");
@@ -59,9 +78,10 @@ namespace Axon.Generator.ShapeChecking
                 case OpKind.AvgPool2d:
                     {
                         if (x.Length != 3) return Fail(out problem, $"it expects [channels, height, width] (rank 3), not rank {x.Length}");
-                        long oh = Out(x[1], hyper[0], hyper[1], 0);
-                        long ow = Out(x[2], hyper[0], hyper[1], 0);
-                        if (oh < 1 || ow < 1) return Fail(out problem, $"a {hyper[0]}×{hyper[0]} window does not fit a {x[1]}×{x[2]} input");
+                        int padding = PoolingHyper.Padding(hyper);
+                        long oh = Out(x[1], hyper[0], hyper[1], padding);
+                        long ow = Out(x[2], hyper[0], hyper[1], padding);
+                        if (oh < 1 || ow < 1) return Fail(out problem, $"a {hyper[0]}×{hyper[0]} window{(padding > 0 ? $" with padding {padding}" : "")} does not fit a {x[1]}×{x[2]} input");
                         return new long[] { x[0], oh, ow };
                     }
 

@@ -210,19 +210,27 @@ public sealed partial class Attributor<T>
                 case LayerKind.MaxPool2d:
                     {
                         int channels = source.Shape[0], height = source.Shape[1], columns = source.Shape[2];
-                        int kernel = layer.Hyper![0], stride = layer.Hyper[1];
+                        // Hyper is [kernel, stride] or [kernel, stride, padding]; a padded window is clipped to the image (−∞ never wins).
+                        int kernel = layer.Hyper![0], stride = layer.Hyper[1], padding = layer.Hyper.Count > 2 ? layer.Hyper[2] : 0;
                         int outHeight = layer.Shape[1], outColumns = layer.Shape[2];
                         for (int c = 0; c < channels; c++)
                             for (int oh = 0; oh < outHeight; oh++)
                                 for (int ow = 0; ow < outColumns; ow++)
-                                    best = WindowBreak(z, t, c * height * columns, oh * stride, ow * stride, kernel, columns, best, rounding);
+                                {
+                                    int top = oh * stride - padding, left = ow * stride - padding;
+                                    int bottom = Math.Min(top + kernel, height), right = Math.Min(left + kernel, columns);
+                                    top = Math.Max(top, 0);
+                                    left = Math.Max(left, 0);
+                                    best = WindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding);
+                                }
+
                         break;
                     }
 
                 case LayerKind.MaxOverTime:
                     {
                         int channels = source.Shape[0], length = source.Shape[1];
-                        for (int c = 0; c < channels; c++) best = WindowBreak(z, t, c * length, 0, 0, 1, length, best, rounding, length);
+                        for (int c = 0; c < channels; c++) best = WindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding);
                         break;
                     }
             }
@@ -232,9 +240,8 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>The first Δ at which another candidate of one pooling window overtakes its maximum (ties: the steeper one leads).</summary>
-    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int kernel, int columns, double best, double rounding, int span = 0)
+    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
     {
-        int rowsInWindow = span > 0 ? 1 : kernel, columnsInWindow = span > 0 ? span : kernel;
         double max = double.NegativeInfinity, lead = 0;
         for (int i = 0; i < rowsInWindow; i++)
         {

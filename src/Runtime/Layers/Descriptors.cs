@@ -31,8 +31,11 @@ public sealed class Conv1d(int inChannels, int outChannels, int kernel, int stri
     public bool Bias { get; } = bias;
 }
 
-/// <summary>2-D convolution over [C, H, W] with a square kernel; weight [out, in, kernel, kernel].</summary>
-public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true) : Layer
+/// <summary>
+/// 2-D convolution over [C, H, W] with a square kernel; weight [out, in / groups, kernel, kernel] (PyTorch <c>nn.Conv2d</c>).
+/// With groups &gt; 1 the channels split into that many independent groups (depthwise when groups = in = out).
+/// </summary>
+public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true, int groups = 1) : Layer
 {
     /// <summary>Input channels C: the first dimension of the per-sample input [C, H, W].</summary>
     public int InChannels { get; } = inChannels;
@@ -46,24 +49,30 @@ public sealed class Conv2d(int inChannels, int outChannels, int kernel, int stri
     public int Padding { get; } = padding;
     /// <summary>Whether the layer adds one bias per output channel ("bias", [out]).</summary>
     public bool Bias { get; } = bias;
+    /// <summary>Channel groups (at least 1, dividing both channel counts): each output channel sees only the in / groups input channels of its group.</summary>
+    public int Groups { get; } = groups;
 }
 
-/// <summary>Max pooling over [C, H, W]; the stride defaults to the kernel size; no padding.</summary>
-public sealed class MaxPool2d(int kernel, int stride = 0) : Layer
+/// <summary>Max pooling over [C, H, W]; the stride defaults to the kernel size; optional padding with −∞ (PyTorch <c>nn.MaxPool2d</c>, ceil_mode=False).</summary>
+public sealed class MaxPool2d(int kernel, int stride = 0, int padding = 0) : Layer
 {
     /// <summary>Side of the square pooling window in pixels.</summary>
     public int Kernel { get; } = kernel;
-    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H − kernel) / stride + 1.</summary>
+    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H + 2·padding − kernel) / stride + 1.</summary>
     public int Stride { get; } = stride == 0 ? kernel : stride;
+    /// <summary>Rows and columns of −∞ added on every side (0 to kernel / 2, as PyTorch allows).</summary>
+    public int Padding { get; } = padding;
 }
 
-/// <summary>Average pooling over [C, H, W]; the stride defaults to the kernel size; no padding.</summary>
-public sealed class AvgPool2d(int kernel, int stride = 0) : Layer
+/// <summary>Average pooling over [C, H, W]; the stride defaults to the kernel size; optional zero padding counted in the mean (PyTorch <c>nn.AvgPool2d</c> with its defaults count_include_pad=True, ceil_mode=False).</summary>
+public sealed class AvgPool2d(int kernel, int stride = 0, int padding = 0) : Layer
 {
     /// <summary>Side of the square pooling window in pixels.</summary>
     public int Kernel { get; } = kernel;
-    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H − kernel) / stride + 1.</summary>
+    /// <summary>Step between windows; the kernel size when the constructor was given 0 (non-overlapping windows). H_out = (H + 2·padding − kernel) / stride + 1.</summary>
     public int Stride { get; } = stride == 0 ? kernel : stride;
+    /// <summary>Rows and columns of 0 (counted in each window's kernel² divisor) added on every side (0 to kernel / 2, as PyTorch allows).</summary>
+    public int Padding { get; } = padding;
 }
 
 /// <summary>Global average pooling: [C, ...] → [C].</summary>

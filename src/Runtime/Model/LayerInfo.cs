@@ -14,7 +14,7 @@ namespace Axon.Model;
 /// the network onward from it is well defined and per-layer completeness holds.</param>
 /// <param name="Hyper">
 /// The operation's integer hyper-parameters as the generator resolved them (Dense [in, out, bias]; Conv1d/Conv2d
-/// [inC, outC, kernel, stride, padding, bias]; MaxPool2d/AvgPool2d [kernel, stride]; Reshape [dims…]; Embedding
+/// [inC, outC, kernel, stride, padding, bias]; GroupedConv2d the same plus groups; MaxPool2d/AvgPool2d [kernel, stride], or [kernel, stride, padding] when padded; Reshape [dims…]; Embedding
 /// [count, dim]; BatchNorm [channels]; empty for the rest), e.g. for the exact integration rule's pooling windows.
 /// </param>
 public sealed record LayerInfo(string Name, LayerKind Kind, int Index, IReadOnlyList<int> Shape, int Offset, IReadOnlyList<int> Inputs, bool IsCut, IReadOnlyList<int>? Hyper = null)

@@ -16,9 +16,9 @@ public enum LayerKind
     Conv1d = 2,
     /// <summary>2-D convolution over [C, H, W] (<see cref="Axon.Layers.Conv2d"/>; PyTorch <c>nn.Conv2d</c>).</summary>
     Conv2d = 3,
-    /// <summary>2-D max pooling without padding (PyTorch <c>nn.MaxPool2d</c>).</summary>
+    /// <summary>2-D max pooling, optionally padded with −∞ (PyTorch <c>nn.MaxPool2d</c>).</summary>
     MaxPool2d = 4,
-    /// <summary>2-D average pooling without padding (PyTorch <c>nn.AvgPool2d</c>).</summary>
+    /// <summary>2-D average pooling, optionally zero-padded with the padding counted (PyTorch <c>nn.AvgPool2d</c>, count_include_pad=True).</summary>
     AvgPool2d = 5,
     /// <summary>Mean over every spatial position per channel, [C, ...] → [C] (PyTorch <c>nn.AdaptiveAvgPool2d(1)</c> plus flatten).</summary>
     GlobalAvgPool = 6,
@@ -83,6 +83,16 @@ public enum LayerKind
     PositionalEmbedding = 46,
     /// <summary>The sinusoidal position encoding added to [sequence, width] (<see cref="Axon.Layers.SinusoidalPositionalEncoding"/>).</summary>
     SinusoidalPositionalEncoding = 47,
+    /// <summary>Grouped or depthwise 2-D convolution, Conv2d with groups &gt; 1 (PyTorch <c>nn.Conv2d(..., groups=g)</c>); affine.</summary>
+    GroupedConv2d = 60,
+    /// <summary>2-D transposed convolution (<see cref="Axon.Layers.ConvTranspose2d"/>; PyTorch <c>nn.ConvTranspose2d</c>); affine.</summary>
+    ConvTranspose2d = 61,
+    /// <summary>Nearest or bilinear upsampling by an integer factor (<see cref="Axon.Layers.Upsample"/>; PyTorch <c>nn.Upsample</c>); linear.</summary>
+    Upsample = 62,
+    /// <summary>One-layer LSTM unrolled over the sequence, [seq, input] → [seq, hidden] (<see cref="Axon.Layers.LSTM"/>; PyTorch <c>nn.LSTM</c>).</summary>
+    LSTM = 63,
+    /// <summary>One-layer GRU unrolled over the sequence, [seq, input] → [seq, hidden] (<see cref="Axon.Layers.GRU"/>; PyTorch <c>nn.GRU</c>).</summary>
+    GRU = 64,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -99,7 +109,8 @@ public static class LayerKindFacts
         LayerKind.Dense or LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Flatten or LayerKind.Reshape
             or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat
             or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels
-            or LayerKind.Identity or LayerKind.Dropout or LayerKind.PositionalEmbedding or LayerKind.SinusoidalPositionalEncoding => true,
+            or LayerKind.Identity or LayerKind.Dropout or LayerKind.PositionalEmbedding or LayerKind.SinusoidalPositionalEncoding
+            or LayerKind.GroupedConv2d or LayerKind.ConvTranspose2d or LayerKind.Upsample => true,
         _ => false,
     };
 

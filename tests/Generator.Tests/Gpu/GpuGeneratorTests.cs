@@ -83,6 +83,26 @@ public sealed class GpuGeneratorTests
     }
 
     [Theory]
+    [InlineData("LSTM rnn = new(3, 4)", "(LSTM)", "an LSTM's recurrence")]
+    [InlineData("GRU rnn = new(3, 4)", "(GRU)", "a GRU's recurrence")]
+    public void AXN040_a_recurrent_layer_is_reported_at_the_GpuModel_attribute(string layer, string kind, string what)
+    {
+        string model = $"using Axon;\nusing Axon.Layers;\nnamespace Demo.Gpu;\n[Differentiable, InputShape(5, 3)]\npublic partial class Rnn {{ [Layer] {layer}; [Layer] Flatten flat = new(); }}\n";
+        string declaration = "using Axon.Gpu;\nnamespace Demo.Gpu;\n[GpuModel(typeof(Rnn))] public partial class RnnGpu;\n";
+        var run = GeneratorHarness.Run(Compile((model, "Rnn.cs"), (declaration, "RnnGpu.cs")));
+
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AXN040", diagnostic.Id);
+        Assert.Equal("RnnGpu.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal("GpuModel(typeof(Rnn))", run.LocationText(diagnostic));
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("Layer 'rnn' " + kind + " of model 'Rnn'", message);
+        Assert.Contains(what, message);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".AxonGpu.g.cs", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("1;0;garbage")]
     [InlineData("2;Float;0|input|Input||4|||0||1;#")]
     [InlineData("1;Float;0|input|Input||4|||0||1;1|fc|Dense|2|4|4,4,1|0|-1||1;#")] // reads a later node: not topological

@@ -45,6 +45,11 @@ public sealed class LayerKindTests
         [LayerKind.MultiHeadAttention] = false,
         [LayerKind.PositionalEmbedding] = true,
         [LayerKind.SinusoidalPositionalEncoding] = true,
+        [LayerKind.GroupedConv2d] = true,
+        [LayerKind.ConvTranspose2d] = true,
+        [LayerKind.Upsample] = true,
+        [LayerKind.LSTM] = false,
+        [LayerKind.GRU] = false,
     };
 
     [Fact]

@@ -59,8 +59,13 @@ namespace Axon.Generator.Emit.Gpu
         }
 
         /// <summary>Why a node cannot run on the GPU (reported as AXN040), or null when it can.</summary>
-        public static string? Unsupported(NodeSpec node) =>
-            node.Kind == OpKind.MultiHeadAttention ? "multi-head attention has no GPU kernels yet" : null;
+        public static string? Unsupported(NodeSpec node) => node.Kind switch
+        {
+            OpKind.MultiHeadAttention => "multi-head attention has no GPU kernels yet",
+            OpKind.Lstm => "an LSTM's recurrence has no GPU kernels yet",
+            OpKind.Gru => "a GRU's recurrence has no GPU kernels yet",
+            _ => null,
+        };
 
         private static int IndexSize(NodeSpec node) => node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.MaxOverTime ? node.Size : 0;
 
@@ -124,6 +129,15 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Dense:
                     AddDenseProduct(name, pass, node, tangent);
                     return true;
+                case OpKind.GroupedConv2d:
+                    AddGroupedConvForward(name, pass, node);
+                    return true;
+                case OpKind.ConvTranspose2d:
+                    AddConvTransposeForward(name, pass, node);
+                    return true;
+                case OpKind.Upsample:
+                    AddUpsample(name, pass, node, buffer);
+                    return true;
                 case OpKind.Conv1d:
                 case OpKind.Conv2d:
                     AddConvForward(name, pass, node, tangent);
@@ -154,6 +168,9 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Dropout:
                     AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")};");
                     return true;
+                case OpKind.AvgPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedAvgPool(name, pass, node, buffer);
+                    return true;
                 case OpKind.AvgPool2d:
                     AddAvgPool(name, pass, node, buffer);
                     return true;
@@ -176,6 +193,9 @@ namespace Axon.Generator.Emit.Gpu
             if (TryAddLinear(name, GpuPassKind.Forward, node)) return;
             switch (node.Kind)
             {
+                case OpKind.MaxPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedMaxPoolForward(name, node);
+                    return;
                 case OpKind.MaxPool2d:
                     AddMaxPoolForward(name, node);
                     return;
@@ -225,6 +245,15 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Dense:
                     AddDenseBackward(name, node);
                     return;
+                case OpKind.GroupedConv2d:
+                    AddGroupedConvBackward(name, node);
+                    return;
+                case OpKind.ConvTranspose2d:
+                    AddConvTransposeBackward(name, node);
+                    return;
+                case OpKind.Upsample:
+                    AddUpsampleBackward(name, node);
+                    return;
                 case OpKind.Conv1d:
                 case OpKind.Conv2d:
                     AddConvBackward(name, node);
@@ -269,6 +298,12 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Identity:
                 case OpKind.Dropout:
                     AddElementwise(name, GpuPassKind.Backward, node, node.Inputs[0], Rows(node.Size), $"{G(node.Inputs[0], "i")} += {G(y, "i")};");
+                    return;
+                case OpKind.MaxPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedPoolBackward(name, node);
+                    return;
+                case OpKind.AvgPool2d when PoolingHyper.Padding(node.Hyper) > 0:
+                    AddPaddedPoolBackward(name, node);
                     return;
                 case OpKind.MaxPool2d:
                     AddMaxPoolBackward(name, node);
