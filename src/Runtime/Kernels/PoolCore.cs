@@ -100,6 +100,87 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
+    /// <summary>
+    /// ReLU then 2×2 / stride-2 max pooling in one pass over x: relu = max(x, 0), y = window max of relu, argmax its
+    /// first maximum. H and W must be even (every element lies in one window).
+    /// </summary>
+    public static void ReluMaxForward(in PoolShape s, ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax)
+    {
+        ValidateReluPair(s);
+        s.ValidateInput(x.Length, nameof(x));
+        s.ValidateInput(relu.Length, nameof(relu));
+        s.ValidateOutput(y.Length, nameof(y));
+        KernelGuard.Length(argmax.Length, (long)s.Batch * s.OutputSize, nameof(argmax));
+        KernelGuard.NoOverlap(x, relu, nameof(x), nameof(relu));
+        if (!IsPairWindow(s))
+        {
+            // Types without vector support: the two unfused kernels, same results.
+            ReluKernel.Forward(x, relu);
+            MaxForward(s, relu, y, argmax);
+            return;
+        }
+
+        fixed (T* px = x) fixed (T* pr = relu) fixed (T* py = y) fixed (int* pa = argmax)
+        {
+            var pairs = new PairMaxRange(s, px, py, pa, pr);
+            ComputePool.ForRanges(s.Batch * s.C, PlanesPerPiece(s), ref pairs);
+        }
+    }
+
+    /// <summary>
+    /// The reverse of <see cref="ReluMaxForward"/> through the recorded arg-max: for every output o with winner
+    /// i = argmax[o], dRelu[i] += dy[o] and dx[i] += (x[i] &gt; 0 ? 1 : 0)·dy[o]. Only winners receive anything, so
+    /// this equals the pooling's scatter followed by ReLU's backward over the whole map when dRelu holds zeros on
+    /// entry (the intermediate gradient has no other contribution).
+    /// </summary>
+    public static void ReluMaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx)
+    {
+        ValidateReluPair(s);
+        s.ValidateOutput(dy.Length, nameof(dy));
+        KernelGuard.Length(argmax.Length, dy.Length, nameof(argmax));
+        s.ValidateInput(x.Length, nameof(x));
+        s.ValidateInput(dRelu.Length, nameof(dRelu));
+        s.ValidateInput(dx.Length, nameof(dx));
+        fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* px = x) fixed (T* pr = dRelu) fixed (T* pdx = dx)
+        {
+            var range = new ReluSelectedRange(s, pdy, pa, px, pr, pdx);
+            ComputePool.ForRanges(s.Batch, SamplesPerSelection(s), ref range);
+        }
+    }
+
+    private static void ValidateReluPair(in PoolShape s)
+    {
+        s.Validate();
+        if (s.H % 2 != 0) throw new ArgumentException($"Fused ReLU + 2×2 max pooling needs an even height; got {s.H}.", "height");
+        if (s.W % 2 != 0) throw new ArgumentException($"Fused ReLU + 2×2 max pooling needs an even width; got {s.W}.", "width");
+    }
+
+    /// <summary>The scatter of <see cref="ReluMaxBackward"/> over a range of samples; every index is checked.</summary>
+    private readonly struct ReluSelectedRange(PoolShape s, T* dy, int* argmax, T* x, T* dRelu, T* dx) : IRangeWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            int inSize = s.InputSize, outSize = s.OutputSize;
+            for (int b = start; b < start + count; b++)
+            {
+                long i0 = (long)b * inSize, o0 = (long)b * outSize;
+                T* values = dy + o0;
+                int* winners = argmax + o0;
+                for (int o = 0; o < outSize; o++)
+                {
+                    int index = winners[o];
+                    if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                    T g = values[o];
+                    dRelu[i0 + index] += g;
+
+                    // The derivative times g, as ReLU's backward computes it (0·∞ stays NaN there too).
+                    dx[i0 + index] += (x[i0 + index] > T.Zero ? T.One : T.Zero) * g;
+                }
+            }
+        }
+    }
+
     /// <summary>Samples per parallel piece of a scatter or gather through the arg-max: about 32K outputs.</summary>
     private static int SamplesPerSelection(in PoolShape s) => (int)Math.Max(1, (1L << 15) / Math.Max(1L, s.OutputSize));
 
@@ -162,20 +243,25 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     /// earlier element in the window wins ties). The last vector of a row overlaps the previous one when the row
     /// is not a whole number of vectors; the vector width is the widest that fits in one output row.
     /// </summary>
-    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax) : IRangeWork
+    /// <remarks>
+    /// With <paramref name="relu"/> set (not null) the range is ReLU and pooling fused: each loaded vector of x goes
+    /// through max(·, 0), is stored to <paramref name="relu"/> at the same place, and the pooling reads those values
+    /// (the caller checks that H and W are even, so that the loads cover every element).
+    /// </remarks>
+    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax, T* relu = null) : IRangeWork
     {
         public void Run(int start, int count)
         {
             int ow = s.OW;
-            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, x, y, argmax, start, start + count);
-            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, x, y, argmax, start, start + count);
-            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, x, y, argmax, start, start + count);
-            else Planes<T, ScalarSimd<T>>(s, x, y, argmax, start, start + count);
+            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, x, y, argmax, relu, start, start + count);
+            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, x, y, argmax, relu, start, start + count);
+            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, x, y, argmax, relu, start, start + count);
+            else Planes<T, ScalarSimd<T>>(s, x, y, argmax, relu, start, start + count);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Planes<TVec, TS>(in PoolShape s, T* x, T* y, int* argmax, int p0, int p1)
+    private static void Planes<TVec, TS>(in PoolShape s, T* x, T* y, int* argmax, T* relu, int p0, int p1)
         where TVec : struct
         where TS : ISimd<TVec, T>
     {
@@ -197,8 +283,19 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 for (int q = 0; q < ow; q += w)
                 {
                     int q0 = Math.Min(q, ow - w);
-                    TS.Deinterleave(TS.Load(top + 2 * q0), TS.Load(top + 2 * q0 + w), out TVec a, out TVec b);
-                    TS.Deinterleave(TS.Load(bottom + 2 * q0), TS.Load(bottom + 2 * q0 + w), out TVec c, out TVec d);
+                    TVec t0 = TS.Load(top + 2 * q0), t1 = TS.Load(top + 2 * q0 + w);
+                    TVec b0 = TS.Load(bottom + 2 * q0), b1 = TS.Load(bottom + 2 * q0 + w);
+                    if (relu != null)
+                    {
+                        // The same max(x, 0) as ReluKernel (ReluOp), stored where the unfused ReLU would store it.
+                        t0 = Relu<TVec, TS>(t0, relu + (top - x) + 2 * q0);
+                        t1 = Relu<TVec, TS>(t1, relu + (top - x) + 2 * q0 + w);
+                        b0 = Relu<TVec, TS>(b0, relu + (bottom - x) + 2 * q0);
+                        b1 = Relu<TVec, TS>(b1, relu + (bottom - x) + 2 * q0 + w);
+                    }
+
+                    TS.Deinterleave(t0, t1, out TVec a, out TVec b);
+                    TS.Deinterleave(b0, b1, out TVec c, out TVec d);
 
                     // b replaces a when a is a number and b is not ≤ a (greater, or NaN): the first maximum wins.
                     TVec upperPick = TS.AndNot(TS.Equal(a, a), TS.LessThanOrEqual(b, a));
@@ -211,6 +308,16 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Relu<TVec, TS>(TVec v, T* destination)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        TVec r = default(ReluOp<T>).Value<TVec, TS>(v);
+        TS.Store(r, destination);
+        return r;
     }
 
     /// <summary>y = window mean. Linear, so it is also the tangent.</summary>
