@@ -78,9 +78,13 @@ namespace Axon.Generator.Emit
             using (w.Block($"private void RunBackward(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int from, int stopAtLayer, global::System.Span<{t}> pg)"))
             {
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
+                bool fusedPairs = false;
                 foreach (var node in model.Nodes)
                 {
-                    if (NodeCode.FusedPool(model, node) is { } pool) NodeCode.WriteFusedBackwardFlag(w, node, pool);
+                    if (NodeCode.FusedPool(model, node) is not { } pool) continue;
+                    if (!fusedPairs) w.Line("// Each ReLU + max-pooling pair runs backward as one scatter unless the pass must see them apart.");
+                    fusedPairs = true;
+                    NodeCode.WriteFusedBackwardFlag(w, node, pool);
                 }
 
                 for (int i = last; i >= 1; i--)
