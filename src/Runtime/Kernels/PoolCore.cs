@@ -244,24 +244,64 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     /// is not a whole number of vectors; the vector width is the widest that fits in one output row.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="relu"/> set (not null) the range is ReLU and pooling fused: each loaded vector of x goes
-    /// through max(·, 0), is stored to <paramref name="relu"/> at the same place, and the pooling reads those values
-    /// (the caller checks that H and W are even, so that the loads cover every element).
+    /// With <paramref name="relu"/> set (not null) the range is ReLU and pooling fused: a few planes at a time
+    /// (<see cref="ReluPlanes"/>, about 16 KB) go through max(·, 0) into <paramref name="relu"/> with the widest
+    /// vectors, and the pooling reads them back while they are still in the L1 cache.
     /// </remarks>
     private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax, T* relu = null) : IRangeWork
     {
         public void Run(int start, int count)
         {
+            if (relu == null)
+            {
+                Pool(x, start, start + count);
+                return;
+            }
+
+            int plane = s.H * s.W, step = Math.Max(1, (1 << 14) / (plane * sizeof(T)));
+            for (int p = start; p < start + count; p += step)
+            {
+                int p1 = Math.Min(start + count, p + step);
+                long from = (long)p * plane, length = (long)(p1 - p) * plane;
+                ReluPlanes(x + from, relu + from, length);
+                Pool(relu, p, p1);
+            }
+        }
+
+        private void Pool(T* input, int p0, int p1)
+        {
             int ow = s.OW;
-            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, x, y, argmax, relu, start, start + count);
-            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, x, y, argmax, relu, start, start + count);
-            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, x, y, argmax, relu, start, start + count);
-            else Planes<T, ScalarSimd<T>>(s, x, y, argmax, relu, start, start + count);
+            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, input, y, argmax, p0, p1);
+            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, input, y, argmax, p0, p1);
+            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, input, y, argmax, p0, p1);
+            else Planes<T, ScalarSimd<T>>(s, input, y, argmax, p0, p1);
+        }
+    }
+
+    /// <summary>relu = max(x, 0) over a contiguous run, with ReluOp's vector form (the unfused ReLU's values).</summary>
+    private static void ReluPlanes(T* x, T* relu, long length)
+    {
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) ReluRun<Vector512<T>, Simd512<T>>(x, relu, length);
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) ReluRun<Vector256<T>, Simd256<T>>(x, relu, length);
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) ReluRun<Vector128<T>, Simd128<T>>(x, relu, length);
+        else ReluRun<T, ScalarSimd<T>>(x, relu, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluRun<TVec, TS>(T* x, T* relu, long length)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count;
+        for (long i = 0; i < length; i += w)
+        {
+            long at = Math.Min(i, length - w); // the last vector overlaps the one before: same values again
+            TS.Store(default(ReluOp<T>).Value<TVec, TS>(TS.Load(x + at)), relu + at);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Planes<TVec, TS>(in PoolShape s, T* x, T* y, int* argmax, T* relu, int p0, int p1)
+    private static void Planes<TVec, TS>(in PoolShape s, T* x, T* y, int* argmax, int p0, int p1)
         where TVec : struct
         where TS : ISimd<TVec, T>
     {
@@ -283,19 +323,8 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 for (int q = 0; q < ow; q += w)
                 {
                     int q0 = Math.Min(q, ow - w);
-                    TVec t0 = TS.Load(top + 2 * q0), t1 = TS.Load(top + 2 * q0 + w);
-                    TVec b0 = TS.Load(bottom + 2 * q0), b1 = TS.Load(bottom + 2 * q0 + w);
-                    if (relu != null)
-                    {
-                        // The same max(x, 0) as ReluKernel (ReluOp), stored where the unfused ReLU would store it.
-                        t0 = Relu<TVec, TS>(t0, relu + (top - x) + 2 * q0);
-                        t1 = Relu<TVec, TS>(t1, relu + (top - x) + 2 * q0 + w);
-                        b0 = Relu<TVec, TS>(b0, relu + (bottom - x) + 2 * q0);
-                        b1 = Relu<TVec, TS>(b1, relu + (bottom - x) + 2 * q0 + w);
-                    }
-
-                    TS.Deinterleave(t0, t1, out TVec a, out TVec b);
-                    TS.Deinterleave(b0, b1, out TVec c, out TVec d);
+                    TS.Deinterleave(TS.Load(top + 2 * q0), TS.Load(top + 2 * q0 + w), out TVec a, out TVec b);
+                    TS.Deinterleave(TS.Load(bottom + 2 * q0), TS.Load(bottom + 2 * q0 + w), out TVec c, out TVec d);
 
                     // b replaces a when a is a number and b is not ≤ a (greater, or NaN): the first maximum wins.
                     TVec upperPick = TS.AndNot(TS.Equal(a, a), TS.LessThanOrEqual(b, a));
@@ -308,16 +337,6 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Relu<TVec, TS>(TVec v, T* destination)
-        where TVec : struct
-        where TS : ISimd<TVec, T>
-    {
-        TVec r = default(ReluOp<T>).Value<TVec, TS>(v);
-        TS.Store(r, destination);
-        return r;
     }
 
     /// <summary>y = window mean. Linear, so it is also the tangent.</summary>
