@@ -82,7 +82,7 @@ namespace Axon.Generator.Emit
                 foreach (var node in model.Nodes)
                 {
                     if (NodeCode.FusedPool(model, node) is not { } pool) continue;
-                    if (!fusedPairs) w.Line("// Each ReLU + max-pooling pair runs backward as one scatter unless the pass must see them apart.");
+                    if (!fusedPairs) w.Line("// Each ReLU + max-pooling pair runs backward in one call unless the pass must see them apart.");
                     fusedPairs = true;
                     NodeCode.WriteFusedBackwardFlag(w, node, pool);
                 }

@@ -5,8 +5,8 @@ namespace Axon.Generator.Emit
 {
     /// <summary>
     /// ReLU fused with the 2×2 / stride-2 max pooling that follows it (Axon.Kernels.ReluMaxPoolKernel): the forward
-    /// reads the ReLU's input once and writes both tapes; the backward scatters through the arg-max into both
-    /// gradients instead of sweeping the ReLU's whole map. Each pass keeps the unfused calls for the cases where the
+    /// writes both tapes a few planes at a time while they are in cache; the backward runs the pooling's scatter and
+    /// ReLU's backward a sample at a time. Each pass keeps the unfused calls for the cases where the
     /// two layers must run apart: a tap on the ReLU (its intervention sits between them), a run that starts or stops
     /// between them, and DeepLIFT's rescale rule.
     /// </summary>
@@ -40,7 +40,7 @@ namespace Axon.Generator.Emit
             return FusedPool(model, relu) is null ? null : relu;
         }
 
-        /// <summary>The local that says whether this backward pass runs the fused pair as one scatter.</summary>
+        /// <summary>The local that says whether this backward pass runs the fused pair in one call.</summary>
         public static string FusedBackwardFlag(NodeSpec relu) => $"reluPool{relu.Index}";
 
         /// <summary>
@@ -75,7 +75,7 @@ namespace Axon.Generator.Emit
 
         /// <summary>
         /// Declares the flag of a fused pair's backward: the pass continues below the ReLU, starts above it, has no
-        /// DeepLIFT reference and no tap on the ReLU (so the ReLU's gradient is exactly what the pooling scatters).
+        /// DeepLIFT reference and no tap on the ReLU (so nothing needs the ReLU's gradient between the two steps).
         /// </summary>
         public static void WriteFusedBackwardFlag(SourceWriter w, NodeSpec relu, NodeSpec pool)
         {
@@ -83,14 +83,14 @@ namespace Axon.Generator.Emit
             w.Line($"bool {FusedBackwardFlag(relu)} = from >= {pool.Index} && stopAtLayer <= {x} && ws.RescaleReference is null && !ws.HasIntervention({relu.Index});");
         }
 
-        /// <summary>The backward of a pooling fused with its ReLU: one scatter into both gradients when the flag is set.</summary>
+        /// <summary>The backward of a pooling fused with its ReLU: both backward steps in one call when the flag is set.</summary>
         public static void WriteFusedPoolBackward(SourceWriter w, ModelSpec model, NodeSpec relu, NodeSpec pool)
         {
             string t = model.ElementTypeName;
             var s = relu.Shape;
             using (w.Block($"if ({FusedBackwardFlag(relu)})"))
             {
-                w.Line($"// Fused with {relu.Index} ({relu.Name}): the arg-max scatter into both gradients; {relu.Index}'s backward is done.");
+                w.Line($"// Fused with {relu.Index} ({relu.Name}): the pooling's and the ReLU's backward in one call; {relu.Index}'s is done.");
                 w.Line($"{K}ReluMaxPoolKernel.Backward<{t}>({Grad(pool.Index)}, {Indices(pool.Index)}, {Act(relu.Inputs[0])}, {Grad(relu.Index)}, {Grad(relu.Inputs[0])}, batch, {s[0]}, {s[1]}, {s[2]});");
             }
 
@@ -100,7 +100,7 @@ namespace Axon.Generator.Emit
             }
         }
 
-        /// <summary>The backward of a fused ReLU: nothing left to do when the pooling's fused scatter ran.</summary>
+        /// <summary>The backward of a fused ReLU: nothing left to do when the pooling's fused call ran.</summary>
         public static void WriteFusedReluBackward(SourceWriter w, ModelSpec model, NodeSpec relu)
         {
             using (w.Block($"if (!{FusedBackwardFlag(relu)})"))

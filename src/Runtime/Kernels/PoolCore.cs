@@ -122,16 +122,16 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
 
         fixed (T* px = x) fixed (T* pr = relu) fixed (T* py = y) fixed (int* pa = argmax)
         {
+            // Smaller pieces than the pooling alone: the ReLU pass makes each plane cost more.
             var pairs = new PairMaxRange(s, px, py, pa, pr);
-            ComputePool.ForRanges(s.Batch * s.C, PlanesPerPiece(s), ref pairs);
+            ComputePool.ForRanges(s.Batch * s.C, Math.Max(1, (1 << 14) / (s.H * s.W)), ref pairs);
         }
     }
 
     /// <summary>
-    /// The reverse of <see cref="ReluMaxForward"/> through the recorded arg-max: for every output o with winner
-    /// i = argmax[o], dRelu[i] += dy[o] and dx[i] += (x[i] &gt; 0 ? 1 : 0)·dy[o]. Only winners receive anything, so
-    /// this equals the pooling's scatter followed by ReLU's backward over the whole map when dRelu holds zeros on
-    /// entry (the intermediate gradient has no other contribution).
+    /// The reverse of <see cref="ReluMaxForward"/> through the recorded arg-max: dRelu[argmax[o]] += dy[o] for every
+    /// output o, then dx += (x &gt; 0 ? 1 : 0)·dRelu over the map — the pooling's backward and ReLU's, a sample at a
+    /// time.
     /// </summary>
     public static void ReluMaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx)
     {
@@ -144,7 +144,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* px = x) fixed (T* pr = dRelu) fixed (T* pdx = dx)
         {
             var range = new ReluSelectedRange(s, pdy, pa, px, pr, pdx);
-            ComputePool.ForRanges(s.Batch, SamplesPerSelection(s), ref range);
+            ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
         }
     }
 
@@ -155,7 +155,11 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         if (s.W % 2 != 0) throw new ArgumentException($"Fused ReLU + 2×2 max pooling needs an even width; got {s.W}.", "width");
     }
 
-    /// <summary>The scatter of <see cref="ReluMaxBackward"/> over a range of samples; every index is checked.</summary>
+    /// <summary>
+    /// <see cref="ReluMaxBackward"/> over a range of samples, one sample at a time while it is in cache: the pooling's
+    /// scatter into dRelu (every index checked), then ReLU's backward over the sample with the widest vectors,
+    /// dx += (x &gt; 0 ? 1 : 0)·dRelu — exact, so equal to the unfused kernels bit for bit.
+    /// </summary>
     private readonly struct ReluSelectedRange(PoolShape s, T* dy, int* argmax, T* x, T* dRelu, T* dx) : IRangeWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -167,19 +171,37 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 long i0 = (long)b * inSize, o0 = (long)b * outSize;
                 T* values = dy + o0;
                 int* winners = argmax + o0;
+                T* gradient = dRelu + i0;
                 for (int o = 0; o < outSize; o++)
                 {
                     int index = winners[o];
                     if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
-                    T g = values[o];
-                    dRelu[i0 + index] += g;
-
-                    // The derivative times g, as ReLU's backward computes it (0·∞ stays NaN there too).
-                    dx[i0 + index] += (x[i0 + index] > T.Zero ? T.One : T.Zero) * g;
+                    gradient[index] += values[o];
                 }
+
+                int done = 0;
+                if (Vector512.IsHardwareAccelerated) done = ReluBackward<Vector512<T>, Simd512<T>>(x + i0, gradient, dx + i0, inSize);
+                else if (Vector256.IsHardwareAccelerated) done = ReluBackward<Vector256<T>, Simd256<T>>(x + i0, gradient, dx + i0, inSize);
+                else if (Vector128.IsHardwareAccelerated) done = ReluBackward<Vector128<T>, Simd128<T>>(x + i0, gradient, dx + i0, inSize);
+                ReluBackward<T, ScalarSimd<T>>(x + i0 + done, gradient + done, dx + i0 + done, inSize - done);
             }
         }
     }
+
+    /// <summary>dx += ReLU'(x)·g over whole vectors (the derivative from <see cref="ReluOp{T}"/>); returns how many elements it did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReluBackward<TVec, TS>(T* x, T* g, T* dx, int n)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count, i = 0;
+        for (; i <= n - w; i += w)
+            TS.Store(TS.MultiplyAdd(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i), TS.Load(dx + i)), dx + i);
+        return i;
+    }
+
+    /// <summary>Samples per parallel piece of the fused ReLU + pooling backward: about 8K outputs.</summary>
+    private static int SamplesPerReluSelection(in PoolShape s) => (int)Math.Max(1, (1L << 13) / Math.Max(1L, s.OutputSize));
 
     /// <summary>Samples per parallel piece of a scatter or gather through the arg-max: about 32K outputs.</summary>
     private static int SamplesPerSelection(in PoolShape s) => (int)Math.Max(1, (1L << 15) / Math.Max(1L, s.OutputSize));

@@ -227,7 +227,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
     private void RunBackward(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from, int stopAtLayer, global::System.Span<float> pg)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
-        // Each ReLU + max-pooling pair runs backward as one scatter unless the pass must see them apart.
+        // Each ReLU + max-pooling pair runs backward in one call unless the pass must see them apart.
         bool reluPool2 = from >= 3 && stopAtLayer <= 1 && ws.RescaleReference is null && !ws.HasIntervention(2);
         bool reluPool5 = from >= 6 && stopAtLayer <= 4 && ws.RescaleReference is null && !ws.HasIntervention(5);
         // 10: fc2 (Dense) [64] -> [10]
@@ -275,7 +275,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
             ws.MaskDerivative(6, ws.GradientFor(6, batch), batch);
             if (reluPool5)
             {
-                // Fused with 5 (relu2): the arg-max scatter into both gradients; 5's backward is done.
+                // Fused with 5 (relu2): the pooling's and the ReLU's backward in one call; 5's is done.
                 global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14);
             }
             else
@@ -329,7 +329,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
             ws.MaskDerivative(3, ws.GradientFor(3, batch), batch);
             if (reluPool2)
             {
-                // Fused with 2 (relu1): the arg-max scatter into both gradients; 2's backward is done.
+                // Fused with 2 (relu1): the pooling's and the ReLU's backward in one call; 2's is done.
                 global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), batch, 8, 28, 28);
             }
             else
