@@ -81,6 +81,12 @@ if (args.Contains("--lanes"))
     return;
 }
 
+if (args.Contains("--relu-pool"))
+{
+    ReluPoolFusion.Run(repeats);
+    return;
+}
+
 if (args.Contains("--passes"))
 {
     Bench.Passes(cnn, "CNN", repeats);

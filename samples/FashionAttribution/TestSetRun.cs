@@ -23,6 +23,9 @@ internal static class TestSetRun
         var pooledConductance = new List<double>();
         var pooledDrops = new List<double>();
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var igTime = new System.Diagnostics.Stopwatch();
+        var conductanceTime = new System.Diagnostics.Stopwatch();
+        var ablationTime = new System.Diagnostics.Stopwatch();
 
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -55,16 +58,22 @@ internal static class TestSetRun
                     // One call per chunk: the adaptive mode raises n only for the images whose delta is still too
                     // large, so a hard image no longer makes its chunk pay for its extra steps.
                     var chunkTargets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
+                    igTime.Start();
                     var igRun = PathRun.Of(attributor.IntegratedGradients(inputs, chunkTargets, Baseline<float>.Zero, ig.AsSpan(0, n * FashionCnn.InputSize), integration, deltas.AsSpan(0, n)));
+                    igTime.Stop();
                     for (int b = 0; b < n; b++) igDelta += Math.Abs(deltas[b]);
+                    conductanceTime.Start();
                     var conductanceRun = PathRun.Of(attributor.LayerConductance(layer, inputs, chunkTargets, Baseline<float>.Zero, conductance.AsSpan(0, n * size), integration, deltas.AsSpan(0, n)));
+                    conductanceTime.Stop();
                     for (int b = 0; b < n; b++) conductanceDelta += Math.Abs(deltas[b]);
                     maxSteps = Math.Max(maxSteps, Math.Max(igRun.Steps, conductanceRun.Steps));
                     cut &= conductanceRun.DeltaIsCompletenessGap;
 
                     var targets = AttributionTarget<float>.Classes(predicted.AsSpan(0, n));
                     evaluator.FilterScores(layer, conductance.AsSpan(0, n * size), filterScores.AsSpan(0, n * filters));
+                    ablationTime.Start();
                     evaluator.FilterAblationDrops(layer, inputs, targets, Baseline<float>.Zero, drops.AsSpan(0, n * filters));
+                    ablationTime.Stop();
                     for (int i = 0; i < n * filters; i++)
                     {
                         pooledConductance.Add(filterScores[i]);
@@ -78,7 +87,8 @@ internal static class TestSetRun
         double seconds = watch.Elapsed.TotalSeconds;
         double pearson = Correlation.Pearson<double>(pooledConductance.ToArray(), pooledDrops.ToArray());
         var summary = new TestSetSummary(count, correct, igDelta / count, conductanceDelta / count, pearson, seconds,
-            options.Steps, maxSteps, options.Tolerance, analyzer.LayerName, cut);
+            options.Steps, maxSteps, options.Tolerance, analyzer.LayerName, cut,
+            new TestSetTimes(igTime.Elapsed.TotalSeconds, conductanceTime.Elapsed.TotalSeconds, ablationTime.Elapsed.TotalSeconds, seconds));
         console.WriteLine(summary.ConsoleLine());
         tables.Add(summary.Table());
 

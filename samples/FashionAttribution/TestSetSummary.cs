@@ -19,6 +19,7 @@ namespace Axon.Samples.Fashion;
 /// <param name="Tolerance">The adaptive mode's relative tolerance; 0: fixed n.</param>
 /// <param name="LayerName">The layer whose filters were scored.</param>
 /// <param name="ConductanceDeltaIsCompletenessGap">Whether the layer is a cut, so that conductance's delta is its completeness gap.</param>
+/// <param name="Times">Where the time went (attribution, ablations, the rest), when measured.</param>
 internal sealed record TestSetSummary(
     int Images,
     int Correct,
@@ -30,7 +31,8 @@ internal sealed record TestSetSummary(
     int MaxStepsReached,
     double Tolerance,
     string LayerName,
-    bool ConductanceDeltaIsCompletenessGap)
+    bool ConductanceDeltaIsCompletenessGap,
+    TestSetTimes? Times = null)
 {
     public double Accuracy => Images == 0 ? double.NaN : (double)Correct / Images;
 
@@ -45,7 +47,9 @@ internal sealed record TestSetSummary(
     public static string ToleranceText(double tolerance) => NumberText.Format(100 * tolerance) + "%";
 
     /// <summary>The one line the console prints after the run.</summary>
-    public string ConsoleLine() => string.Create(CultureInfo.InvariantCulture,
+    public string ConsoleLine() => Totals() + (Times is null ? "" : "; time: " + Times.Text());
+
+    private string Totals() => string.Create(CultureInfo.InvariantCulture,
         $"{Images} images in {Seconds:F1} s ({MillisecondsPerImage:F1} ms each): accuracy {NumberText.Percent(Accuracy)}, " +
         $"mean |IG quadrature error| {NumberText.Format(MeanIgDelta)}, mean |conductance quadrature error| {NumberText.Format(MeanConductanceDelta)}, " +
         $"Pearson(filter conductance, ablation drop) {NumberText.Format(Pearson)}; Gauss–Legendre {StepsText}");

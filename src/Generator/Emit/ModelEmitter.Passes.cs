@@ -41,7 +41,14 @@ namespace Axon.Generator.Emit
                     w.Line("// " + NodeCode.Describe(model, node));
                     using (w.Block($"if (from <= {i})"))
                     {
-                        NodeCode.WriteForward(w, model, node);
+                        if (NodeCode.FusedPool(model, node) is { } fusedPool)
+                        {
+                            NodeCode.WriteFusedReluForward(w, model, node, fusedPool);
+                            continue;
+                        }
+
+                        if (NodeCode.FusedRelu(model, node) is { } fusedRelu) NodeCode.WriteFusedPoolForward(w, model, fusedRelu, node);
+                        else NodeCode.WriteForward(w, model, node);
                         w.Line($"ws.ApplyIntervention({i}, batch);");
                     }
                 }
@@ -71,6 +78,15 @@ namespace Axon.Generator.Emit
             using (w.Block($"private void RunBackward(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int from, int stopAtLayer, global::System.Span<{t}> pg)"))
             {
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
+                bool fusedPairs = false;
+                foreach (var node in model.Nodes)
+                {
+                    if (NodeCode.FusedPool(model, node) is not { } pool) continue;
+                    if (!fusedPairs) w.Line("// Each ReLU + max-pooling pair runs backward in one call unless the pass must see them apart.");
+                    fusedPairs = true;
+                    NodeCode.WriteFusedBackwardFlag(w, node, pool);
+                }
+
                 for (int i = last; i >= 1; i--)
                 {
                     var node = model.Nodes[i];
@@ -79,7 +95,9 @@ namespace Axon.Generator.Emit
                     {
                         // The gradient of node i is complete here: every consumer has a larger index.
                         w.Line($"ws.MaskDerivative({i}, ws.GradientFor({i}, batch), batch);");
-                        NodeCode.WriteBackward(w, model, node);
+                        if (NodeCode.FusedRelu(model, node) is { } fusedRelu) NodeCode.WriteFusedPoolBackward(w, model, fusedRelu, node);
+                        else if (NodeCode.FusedPool(model, node) is not null) NodeCode.WriteFusedReluBackward(w, model, node);
+                        else NodeCode.WriteBackward(w, model, node);
                     }
                 }
 

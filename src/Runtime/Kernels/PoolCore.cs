@@ -100,6 +100,109 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
+    /// <summary>
+    /// ReLU then 2×2 / stride-2 max pooling in one pass over x: relu = max(x, 0), y = window max of relu, argmax its
+    /// first maximum. H and W must be even (every element lies in one window).
+    /// </summary>
+    public static void ReluMaxForward(in PoolShape s, ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax)
+    {
+        ValidateReluPair(s);
+        s.ValidateInput(x.Length, nameof(x));
+        s.ValidateInput(relu.Length, nameof(relu));
+        s.ValidateOutput(y.Length, nameof(y));
+        KernelGuard.Length(argmax.Length, (long)s.Batch * s.OutputSize, nameof(argmax));
+        KernelGuard.NoOverlap(x, relu, nameof(x), nameof(relu));
+        if (!IsPairWindow(s))
+        {
+            // Types without vector support: the two unfused kernels, same results.
+            ReluKernel.Forward(x, relu);
+            MaxForward(s, relu, y, argmax);
+            return;
+        }
+
+        fixed (T* px = x) fixed (T* pr = relu) fixed (T* py = y) fixed (int* pa = argmax)
+        {
+            // Smaller pieces than the pooling alone: the ReLU pass makes each plane cost more.
+            var pairs = new PairMaxRange(s, px, py, pa, pr);
+            ComputePool.ForRanges(s.Batch * s.C, Math.Max(1, (1 << 14) / (s.H * s.W)), ref pairs);
+        }
+    }
+
+    /// <summary>
+    /// The reverse of <see cref="ReluMaxForward"/> through the recorded arg-max: dRelu[argmax[o]] += dy[o] for every
+    /// output o, then dx += (x &gt; 0 ? 1 : 0)·dRelu over the map — the pooling's backward and ReLU's, a sample at a
+    /// time.
+    /// </summary>
+    public static void ReluMaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx)
+    {
+        ValidateReluPair(s);
+        s.ValidateOutput(dy.Length, nameof(dy));
+        KernelGuard.Length(argmax.Length, dy.Length, nameof(argmax));
+        s.ValidateInput(x.Length, nameof(x));
+        s.ValidateInput(dRelu.Length, nameof(dRelu));
+        s.ValidateInput(dx.Length, nameof(dx));
+        fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* px = x) fixed (T* pr = dRelu) fixed (T* pdx = dx)
+        {
+            var range = new ReluSelectedRange(s, pdy, pa, px, pr, pdx);
+            ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
+        }
+    }
+
+    private static void ValidateReluPair(in PoolShape s)
+    {
+        s.Validate();
+        if (s.H % 2 != 0) throw new ArgumentException($"Fused ReLU + 2×2 max pooling needs an even height; got {s.H}.", "height");
+        if (s.W % 2 != 0) throw new ArgumentException($"Fused ReLU + 2×2 max pooling needs an even width; got {s.W}.", "width");
+    }
+
+    /// <summary>
+    /// <see cref="ReluMaxBackward"/> over a range of samples, one sample at a time while it is in cache: the pooling's
+    /// scatter into dRelu (every index checked), then ReLU's backward over the sample with the widest vectors,
+    /// dx += (x &gt; 0 ? 1 : 0)·dRelu — exact, so equal to the unfused kernels bit for bit.
+    /// </summary>
+    private readonly struct ReluSelectedRange(PoolShape s, T* dy, int* argmax, T* x, T* dRelu, T* dx) : IRangeWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            int inSize = s.InputSize, outSize = s.OutputSize;
+            for (int b = start; b < start + count; b++)
+            {
+                long i0 = (long)b * inSize, o0 = (long)b * outSize;
+                T* values = dy + o0;
+                int* winners = argmax + o0;
+                T* gradient = dRelu + i0;
+                for (int o = 0; o < outSize; o++)
+                {
+                    int index = winners[o];
+                    if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                    gradient[index] += values[o];
+                }
+
+                int done = 0;
+                if (Vector512.IsHardwareAccelerated) done = ReluBackward<Vector512<T>, Simd512<T>>(x + i0, gradient, dx + i0, inSize);
+                else if (Vector256.IsHardwareAccelerated) done = ReluBackward<Vector256<T>, Simd256<T>>(x + i0, gradient, dx + i0, inSize);
+                else if (Vector128.IsHardwareAccelerated) done = ReluBackward<Vector128<T>, Simd128<T>>(x + i0, gradient, dx + i0, inSize);
+                ReluBackward<T, ScalarSimd<T>>(x + i0 + done, gradient + done, dx + i0 + done, inSize - done);
+            }
+        }
+    }
+
+    /// <summary>dx += ReLU'(x)·g over whole vectors (the derivative from <see cref="ReluOp{T}"/>); returns how many elements it did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReluBackward<TVec, TS>(T* x, T* g, T* dx, int n)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count, i = 0;
+        for (; i <= n - w; i += w)
+            TS.Store(TS.MultiplyAdd(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i), TS.Load(dx + i)), dx + i);
+        return i;
+    }
+
+    /// <summary>Samples per parallel piece of the fused ReLU + pooling backward: about 8K outputs.</summary>
+    private static int SamplesPerReluSelection(in PoolShape s) => (int)Math.Max(1, (1L << 13) / Math.Max(1L, s.OutputSize));
+
     /// <summary>Samples per parallel piece of a scatter or gather through the arg-max: about 32K outputs.</summary>
     private static int SamplesPerSelection(in PoolShape s) => (int)Math.Max(1, (1L << 15) / Math.Max(1L, s.OutputSize));
 
@@ -162,15 +265,60 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     /// earlier element in the window wins ties). The last vector of a row overlaps the previous one when the row
     /// is not a whole number of vectors; the vector width is the widest that fits in one output row.
     /// </summary>
-    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax) : IRangeWork
+    /// <remarks>
+    /// With <paramref name="relu"/> set (not null) the range is ReLU and pooling fused: a few planes at a time
+    /// (<see cref="ReluPlanes"/>, about 16 KB) go through max(·, 0) into <paramref name="relu"/> with the widest
+    /// vectors, and the pooling reads them back while they are still in the L1 cache.
+    /// </remarks>
+    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax, T* relu = null) : IRangeWork
     {
         public void Run(int start, int count)
         {
+            if (relu == null)
+            {
+                Pool(x, start, start + count);
+                return;
+            }
+
+            int plane = s.H * s.W, step = Math.Max(1, (1 << 14) / (plane * sizeof(T)));
+            for (int p = start; p < start + count; p += step)
+            {
+                int p1 = Math.Min(start + count, p + step);
+                long from = (long)p * plane, length = (long)(p1 - p) * plane;
+                ReluPlanes(x + from, relu + from, length);
+                Pool(relu, p, p1);
+            }
+        }
+
+        private void Pool(T* input, int p0, int p1)
+        {
             int ow = s.OW;
-            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, x, y, argmax, start, start + count);
-            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, x, y, argmax, start, start + count);
-            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, x, y, argmax, start, start + count);
-            else Planes<T, ScalarSimd<T>>(s, x, y, argmax, start, start + count);
+            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, input, y, argmax, p0, p1);
+            else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, input, y, argmax, p0, p1);
+            else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, input, y, argmax, p0, p1);
+            else Planes<T, ScalarSimd<T>>(s, input, y, argmax, p0, p1);
+        }
+    }
+
+    /// <summary>relu = max(x, 0) over a contiguous run, with ReluOp's vector form (the unfused ReLU's values).</summary>
+    private static void ReluPlanes(T* x, T* relu, long length)
+    {
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) ReluRun<Vector512<T>, Simd512<T>>(x, relu, length);
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) ReluRun<Vector256<T>, Simd256<T>>(x, relu, length);
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) ReluRun<Vector128<T>, Simd128<T>>(x, relu, length);
+        else ReluRun<T, ScalarSimd<T>>(x, relu, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluRun<TVec, TS>(T* x, T* relu, long length)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        int w = TS.Count;
+        for (long i = 0; i < length; i += w)
+        {
+            long at = Math.Min(i, length - w); // the last vector overlaps the one before: same values again
+            TS.Store(default(ReluOp<T>).Value<TVec, TS>(TS.Load(x + at)), relu + at);
         }
     }
 

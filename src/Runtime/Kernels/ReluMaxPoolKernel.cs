@@ -1,0 +1,34 @@
+namespace Axon.Kernels;
+
+/// <summary>
+/// ReLU followed by 2×2 max pooling with stride 2, in one pass: what a generated network runs for a <c>ReLU</c>
+/// layer whose only consumer is such a <c>MaxPool2d</c>. It writes both layers' tapes — the ReLU output and the
+/// pooled output with its arg-max — exactly as <see cref="ReluKernel"/> and <see cref="MaxPool2dKernel"/> write them
+/// one after the other, a few planes at a time while they are in cache; the backward pass runs the pooling's scatter
+/// and ReLU's backward a sample at a time in the same way.
+/// Shapes: x, relu, dRelu, dx: batch × [channels, height, width]; y, argmax, dy: batch × [channels, height/2, width/2].
+/// Height and width must be even.
+/// </summary>
+public static class ReluMaxPoolKernel
+{
+    /// <summary>
+    /// relu = max(x, 0); y = the 2×2 window maximum of relu and argmax its first maximum (an index inside the sample's
+    /// input), as <see cref="MaxPool2dKernel.Forward"/> records it. Overwrites relu, y and argmax. Wrong span lengths,
+    /// an odd height or width, a size below 1 or relu overlapping x throw <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax, int batch, int channels, int height, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxForward(Shape(batch, channels, height, width), x, relu, y, argmax);
+
+    /// <summary>
+    /// dRelu[argmax[o]] += dy[o] for every output o, then dx += (x &gt; 0 ? 1 : 0)·dRelu: the same results as
+    /// <see cref="MaxPool2dKernel.Backward"/> into dRelu followed by <see cref="ReluKernel.Backward"/> from dRelu into
+    /// dx. x is the ReLU's input (the tape). An arg-max outside its sample, wrong span lengths or an odd height or
+    /// width throw <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx, int batch, int channels, int height, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxBackward(Shape(batch, channels, height, width), dy, argmax, x, dRelu, dx);
+
+    private static PoolShape Shape(int batch, int channels, int height, int width) => new(batch, channels, height, width, 2, 2, 2, 2);
+}
