@@ -83,7 +83,7 @@ public sealed partial class Attributor<T>
     /// </summary>
     public void LayerGradientTimesDelta(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: false);
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, ReferenceRule.GradientTimesDelta);
 
     /// <summary>
     /// DeepLIFT with the rescale rule at <paramref name="layer"/> (layer 0: the input): multipliers from a reverse
@@ -96,10 +96,10 @@ public sealed partial class Attributor<T>
     /// </summary>
     public void DeepLift(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: true);
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, ReferenceRule.Rescale);
 
     private void ReferenceMethod(
-        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, ReferenceRule rule)
     {
         Enter();
         try
@@ -114,7 +114,7 @@ public sealed partial class Attributor<T>
             var stagedDeltas = StagedDeltas(deltas);
             try
             {
-                ReferenceMethod(layer, inputs, target, baseline, count, staged, stagedDeltas, rescale);
+                ReferenceMethod(layer, inputs, target, baseline, count, staged, stagedDeltas, rule);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -131,7 +131,7 @@ public sealed partial class Attributor<T>
     }
 
     private void ReferenceMethod(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, bool rescale)
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, ReferenceRule rule)
     {
         int width = _sizes[layer];
         var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
@@ -176,10 +176,12 @@ public sealed partial class Attributor<T>
                     for (int r = 0; r < rows; r++) fr[_rowInput[r]] += perPath * target.Evaluate(_rowInput[r], Row(_referenceOutputs, r, _outputSize));
                 }
 
-                ws.RescaleReference = rescale ? reference : null;
+                ws.RescaleReference = rule == ReferenceRule.GradientTimesDelta ? null : reference;
+                ws.RevealCancel = rule == ReferenceRule.RevealCancel;
                 _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
                 _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
                 ws.RescaleReference = null;
+                ws.RevealCancel = false;
                 var g = ws.Gradient(layer);
                 var y = ws.Activation(layer);
                 var yReference = reference.Activation(layer);
@@ -196,6 +198,7 @@ public sealed partial class Attributor<T>
         finally
         {
             ws.RescaleReference = null;
+            ws.RevealCancel = false;
         }
 
         if (!deltas.IsEmpty)
