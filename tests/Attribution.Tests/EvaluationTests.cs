@@ -68,7 +68,7 @@ public class EvaluationTests
         Assert.All(agreement, a => Assert.InRange(a.MeanPearson, -1, 1));
 
         var errors = evaluator.MeasureAblationError(2, x, targets, Baseline<double>.Zero, fraction: 0.25);
-        Assert.Equal(6, errors.Count);
+        Assert.Equal(7, errors.Count); // conductance and eq. 7 at n = 10 and 100, DeepLIFT rescale and RevealCancel, gradient × difference
         Assert.Equal([10, 10, 100, 100, 0, 0], errors.Select(e => e.Steps));
         Assert.Contains("eq. 7 difference form (10 intervals, 11 points)", errors[1].Method);
         Assert.Contains("Gauss–Legendre, 100 nodes", errors[2].Method);
