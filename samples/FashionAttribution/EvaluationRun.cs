@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Axon.Attribution;
 using Axon.Evaluation;
 using Axon.Samples.Reporting;
@@ -10,14 +9,21 @@ using TableCell = Axon.Samples.Reporting.TableCell;
 namespace Axon.Samples.Fashion;
 
 /// <summary>
-/// The papers' evaluations on Fashion-MNIST test images: ablation agreement (Dhamdhere et al.) and ablation error
-/// (Shrikumar et al.) on both convolution blocks, and the runtime of conductance (neuron IG) at n = 10 scaled to
-/// the 10,000-image test set. Targets are the predicted classes; the baseline is the black image.
+/// The papers' evaluations on Fashion-MNIST test images: ablation agreement and feature selection (Dhamdhere et al.),
+/// ablation error with DeepLIFT rescale and RevealCancel (Shrikumar et al.) on both convolution blocks, the runtime
+/// of conductance (neuron IG) at n = 10 scaled to the 10,000-image test set, and the patch-IG validation of the
+/// rigorous IG study. Targets are the predicted classes; the baseline is the black image.
 /// </summary>
 internal static class EvaluationRun
 {
-    public static List<ReportTable> Run(IAnsiConsole console, FashionCnn model, ImageSet images, Options options)
+    /// <param name="console">Progress and tables.</param>
+    /// <param name="model">The CNN.</param>
+    /// <param name="images">The evaluation's test images.</param>
+    /// <param name="options">The command line's options.</param>
+    /// <param name="measuredBefore">Tables this run measured before (the test-set run): they go into the results file first.</param>
+    public static List<ReportTable> Run(IAnsiConsole console, FashionCnn model, ImageSet images, Options options, IReadOnlyList<ReportTable> measuredBefore)
     {
+        double load = ResultsMarkdown.LoadAverage();
         int count = images.Count;
         var evaluator = new AblationEvaluator<float>(model);
         var logits = Logits(model, images);
@@ -73,6 +79,9 @@ internal static class EvaluationRun
         double neuronIgSeconds = timer.Elapsed.TotalSeconds;
 
         double perImage = neuronIgSeconds / count;
+        var featureSelection = FeatureSelectionRun.Run(model, images, options, what => Step(console, what));
+        Step(console, $"patch-IG validation on {PatchValidationRun.Images(count)} images");
+        var patchValidation = PatchValidationRun.Table(PatchValidationRun.Measure(model, images, options), options);
         var tables = new List<ReportTable>
         {
             new("Ablation agreement (Pearson r between filter scores and filter ablation drops)",
@@ -84,7 +93,8 @@ internal static class EvaluationRun
                 "Shrikumar et al.: |actual change of the target − sum of the ablated neurons' scores|, averaged over images; the scores are computed for " +
                 "the same target. Their target is the top logit minus the mean of all logits; the raw predicted logit is kept beside it. Gauss–Legendre " +
                 "with n nodes, and their equation 7 (gradient at x⁽ⁱ⁾ times y(x⁽ⁱ⁾) − y(x⁽ⁱ⁻¹⁾): n intervals, n + 1 points). p: two-sided Mann–Whitney U " +
-                "test of the per-image errors against DeepLIFT rescale's (normal approximation). RevealCancel is not implemented yet."),
+                "test of the per-image errors against DeepLIFT rescale's (normal approximation). DeepLIFT RevealCancel is Shrikumar et al.'s default: RevealCancel " +
+                "on the nonlinearity after the dense layer fc1, rescale on the convolutions; on conv layers it differs from rescale only through fc1."),
             new("Runtime ratios (Shrikumar et al.'s comparison, same run)",
                 ["Layer", "Method", "ms per image", "× DeepLIFT rescale", "n = 100 over n = 10"], runtimeRows,
                 "From the ablation-error runs above (their target). Shrikumar et al. report neuron IG at n = 10 at about 41× DeepLIFT, and n = 100 at about " +
@@ -94,11 +104,13 @@ internal static class EvaluationRun
                 ["Images", "Seconds", "ms per image", "Seconds for 10,000 images"],
                 [[count, neuronIgSeconds, 1000 * perImage, perImage * 10_000]],
                 "Every neuron of conv2 at once, trapezoid rule with 10 intervals; Shrikumar et al. report about 564 s for neuron IG at n = 10 on their MNIST test set."),
+            featureSelection,
+            patchValidation,
         };
 
         Print(console, tables);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Evaluation took {watch.Elapsed.TotalSeconds:F1} s."));
-        if (options.ResultsPath is { } path) WriteMarkdown(console, path, tables, count, options);
+        if (options.ResultsPath is { } path) ResultsMarkdown.Write(console, path, [.. measuredBefore, .. tables], count, options, load);
         return tables;
     }
 
@@ -130,15 +142,19 @@ internal static class EvaluationRun
         }
     }
 
-    /// <summary>A Markdown table cell: a literal '|' (as in "Mean |error|") would split the cell.</summary>
-    private static string Cell(string text) => text.Replace("|", "\\|");
-
     /// <summary>Each integrated method's time against DeepLIFT's, and n = 100 against n = 10 of the same form.</summary>
     private static void RuntimeRows(List<IReadOnlyList<TableCell>> rows, string layer, IReadOnlyList<AblationError> errors, AblationError deepLift)
     {
         foreach (var e in errors)
         {
-            if (e.Steps == 0) continue;
+            if (e.Steps == 0)
+            {
+                // DeepLIFT rescale closes the list; its RevealCancel variant is timed against it too.
+                if (!ReferenceEquals(e, deepLift) && e.Method.StartsWith("DeepLIFT", StringComparison.Ordinal))
+                    rows.Add([layer, e.Method, e.MillisecondsPerInput, e.MillisecondsPerInput / deepLift.MillisecondsPerInput, "—"]);
+                continue;
+            }
+
             TableCell growth = "—";
             if (e.Steps == 100)
             {
@@ -151,44 +167,5 @@ internal static class EvaluationRun
         }
 
         rows.Add([layer, deepLift.Method, deepLift.MillisecondsPerInput, 1.0, "—"]);
-    }
-
-    /// <summary>The line after which a results file holds sections that regenerating the evaluation keeps.</summary>
-    internal const string KeptMarker = "<!-- Sections below are measured by other commands and kept when this file is regenerated. -->";
-
-    private static void WriteMarkdown(IAnsiConsole console, string path, IReadOnlyList<ReportTable> tables, int count, Options options)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("# Paper evaluations on Fashion-MNIST");
-        text.AppendLine();
-        text.AppendLine($"Regenerate with `dotnet run -c Release --project samples/FashionAttribution -- --evaluate {count} --steps {options.Steps} --results {path}`");
-        text.AppendLine($"(shipped weights, first {count} test images, black baseline, predicted class as target; {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}).");
-        foreach (var table in tables)
-        {
-            text.AppendLine();
-            text.AppendLine("## " + table.Title);
-            text.AppendLine();
-            text.AppendLine("| " + string.Join(" | ", table.Headers.Select(Cell)) + " |");
-            text.AppendLine("|" + string.Concat(table.Headers.Select(_ => "---|")));
-            foreach (var row in table.Rows) text.AppendLine("| " + string.Join(" | ", row.Select(c => Cell(c.Text))) + " |");
-            if (table.Caption is { } caption)
-            {
-                text.AppendLine();
-                text.AppendLine(caption);
-            }
-        }
-
-        // Sections measured by other commands (the test set, the exact rule, the conductance maps) follow a marker line
-        // and are kept when the evaluation tables are regenerated.
-        if (File.Exists(path))
-        {
-            string existing = File.ReadAllText(path);
-            int kept = existing.IndexOf(KeptMarker, StringComparison.Ordinal);
-            if (kept >= 0) text.AppendLine().Append(existing, kept, existing.Length - kept);
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, text.ToString());
-        console.MarkupLine($"Results written to {Markup.Escape(Path.GetFullPath(path))}");
     }
 }

@@ -10,6 +10,11 @@ internal sealed record ImageSet(float[] Pixels, int[] Labels, int[] SourceIndice
 
     public ReadOnlySpan<float> Image(int i) => Pixels.AsSpan(i * FashionCnn.InputSize, FashionCnn.InputSize);
 
+    /// <summary>The first <paramref name="count"/> images (all of them when there are no more).</summary>
+    public ImageSet Take(int count) => count >= Count
+        ? this
+        : new ImageSet(Pixels.AsSpan(0, count * FashionCnn.InputSize).ToArray(), Labels[..count], SourceIndices[..count], Origin);
+
     /// <summary>The handful of test images shipped with the repository ("images" [N,1,28,28] F32, "labels" [N]).</summary>
     public static ImageSet LoadShipped(string path)
     {

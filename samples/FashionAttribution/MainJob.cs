@@ -36,7 +36,7 @@ internal static partial class MainJob
 
         bool fromTestSet = options.TestSet || options.Evaluate > 0;
         var images = fromTestSet
-            ? Input("Fashion-MNIST test set", () => ImageSet.LoadTestSet(options.TestSet ? options.Limit : Math.Max(options.Evaluate, 1)))
+            ? Input("Fashion-MNIST test set", () => ImageSet.LoadTestSet(options.TestSet ? Larger(options.Limit, options.Evaluate) : Math.Max(options.Evaluate, 1)))
             : Input("shipped sample images", () => ImageSet.LoadShipped(Assets.Samples));
 
         using var backend = AttributionBackend.Create(model, options.Device);
@@ -51,10 +51,11 @@ internal static partial class MainJob
         }
         else if (options.TestSet)
         {
-            analyses.AddRange(TestSetRun.Run(console, analyzer, images, options, tables));
+            analyses.AddRange(TestSetRun.Run(console, analyzer, options.Limit is { } limit ? images.Take(limit) : images, options, tables));
         }
 
-        if (options.Evaluate > 0) tables.AddRange(EvaluationRun.Run(console, model, images, options));
+        // With --test-set too, the results file gets the test-set run's table before the evaluations' (one command, all of it).
+        if (options.Evaluate > 0) tables.AddRange(EvaluationRun.Run(console, model, images.Take(options.Evaluate), options, [.. tables]));
 
         var report = ReportBuilder.Create(images.Origin, analyzer, analyses, tables);
         report.Save(options.ReportPath);
@@ -85,6 +86,9 @@ internal static partial class MainJob
             output.WriteLine(Invariant($"Times are warm: an untimed warm-up run on the first image came first (JIT compilation, {warmUp:F0} ms)."));
         }
     }
+
+    /// <summary>Test images to load when the test-set run (null: all) and the evaluation both need some.</summary>
+    private static int? Larger(int? limit, int evaluate) => limit is { } n ? Math.Max(n, evaluate) : null;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -20,7 +20,7 @@ internal sealed class MainJobCommand
 
     private readonly Option<int?> _evaluate = new("--evaluate")
     {
-        Description = "Run the papers' evaluations (ablation agreement, ablation error) on the first N test images (1000 without N)",
+        Description = "Run the papers' evaluations (ablation agreement and error, feature selection, patch-IG validation) on the first N test images (1000 without N); with --test-set, --results gets the test-set table too",
         HelpName = "N",
         Arity = ArgumentArity.ZeroOrOne,
         CustomParser = result => result.Tokens.Count == 0 ? 1000 : PositiveCount(result),

@@ -68,15 +68,16 @@ public class EvaluationTests
         Assert.All(agreement, a => Assert.InRange(a.MeanPearson, -1, 1));
 
         var errors = evaluator.MeasureAblationError(2, x, targets, Baseline<double>.Zero, fraction: 0.25);
-        Assert.Equal(6, errors.Count);
-        Assert.Equal([10, 10, 100, 100, 0, 0], errors.Select(e => e.Steps));
+        Assert.Equal(7, errors.Count); // conductance and eq. 7 at n = 10 and 100, DeepLIFT rescale and RevealCancel, gradient × difference
+        Assert.Equal([10, 10, 100, 100, 0, 0, 0], errors.Select(e => e.Steps));
         Assert.Contains("eq. 7 difference form (10 intervals, 11 points)", errors[1].Method);
         Assert.Contains("Gauss–Legendre, 100 nodes", errors[2].Method);
         Assert.True(errors[2].MeanError < 1e-12 * Math.Max(1, errors[2].MeanAbsoluteChange), $"conductance n=100: {errors[2].MeanError}");
         // After layer 2 the network is affine: the difference form is exact for any n.
         Assert.True(errors[1].MeanError < 1e-12 * Math.Max(1, errors[1].MeanAbsoluteChange), $"eq. 7, n=10: {errors[1].MeanError}");
         Assert.True(errors[4].MeanError < 1e-12, $"DeepLIFT: {errors[4].MeanError}");
-        Assert.True(errors[5].MeanError < 1e-12, $"gradient × difference: {errors[5].MeanError}");
+        Assert.True(errors[5].MeanError < 1e-12, $"DeepLIFT RevealCancel: {errors[5].MeanError}");
+        Assert.True(errors[6].MeanError < 1e-12, $"gradient × difference: {errors[6].MeanError}");
         Assert.True(errors[0].MeanAbsoluteChange > 1e-3);
         Assert.All(errors, e => Assert.True(e.MillisecondsPerInput >= 0));
         Assert.All(errors, e => Assert.Equal(e.MeanError, e.Errors.Average(), 12));
@@ -84,9 +85,9 @@ public class EvaluationTests
         // On dense1 a nonlinearity follows: one-pass methods err, conductance converges with n; the per-image errors
         // feed the significance test.
         var hidden = evaluator.MeasureAblationError(1, x, targets, Baseline<double>.Zero, fraction: 0.25);
-        Assert.True(hidden[5].MeanError > 1e-6);
-        Assert.True(hidden[2].MeanError <= hidden[5].MeanError, $"conductance {hidden[2].MeanError} vs gradient × difference {hidden[5].MeanError}");
-        var test = hidden[2].CompareWith(hidden[5]);
+        Assert.True(hidden[6].MeanError > 1e-6);
+        Assert.True(hidden[2].MeanError <= hidden[6].MeanError, $"conductance {hidden[2].MeanError} vs gradient × difference {hidden[6].MeanError}");
+        var test = hidden[2].CompareWith(hidden[6]);
         Assert.InRange(test.PValue, 0, 1);
         Assert.True(test.Z <= 0, $"conductance's errors should rank lower: z = {test.Z}");
     }

@@ -14,7 +14,7 @@ public class EvaluationResultsTests
         using var directory = new TempDirectory();
         string results = Path.Combine(directory.Path, "results.md");
         const string kept = "## Whole test set (main job)\n\nmeasured by hand: 77.9 s\n";
-        File.WriteAllText(results, "# old tables\n\n| stale |\n\n" + EvaluationRun.KeptMarker + "\n\n" + kept);
+        File.WriteAllText(results, "# old tables\n\n| stale |\n\n" + ResultsMarkdown.KeptMarker + "\n\n" + kept);
 
         var run = JobRun.Start("--evaluate", "12", "--steps", "8", "--report-images", "1", "--top", "1", "--device", "cpu",
             "--report", Path.Combine(directory.Path, "report.html"), "--results", results);
@@ -28,6 +28,6 @@ public class EvaluationResultsTests
         Assert.Contains("eq. 7 difference form (10 intervals, 11 points)", text);
         Assert.Contains("| × DeepLIFT rescale |", text);                       // the runtime ratios, from the same run
         Assert.Contains("p vs DeepLIFT", text);
-        Assert.EndsWith(EvaluationRun.KeptMarker + "\n\n" + kept, text.Replace("\r\n", "\n"));
+        Assert.EndsWith(ResultsMarkdown.KeptMarker + "\n\n" + kept, text.Replace("\r\n", "\n"));
     }
 }

@@ -124,7 +124,7 @@ namespace Axon.Generator.Emit
                         int input = node.Inputs[0];
                         using (w.Block($"if (stopAtLayer <= {input})"))
                         {
-                            WriteRescalable(w, t, node, input, $"RescaleBuffer({node.Index}, batch)", target =>
+                            WriteRescalable(w, model, node, input, $"RescaleBuffer({node.Index}, batch)", target =>
                                 w.Line($"{K}ScalarActivationKernel.Backward<{t}, {ScalarActivation(model, node)}>({Act(input)}, {dy}, {target});"));
                         }
 
@@ -140,7 +140,7 @@ namespace Axon.Generator.Emit
             switch (node.Kind)
             {
                 case OpKind.Dense:
-                    w.Line($"{K}DenseKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[2] != 0 ? ParamGrad(model, node, 1) : "default")}, {DenseRows(model, node)}, {h[0]}, {h[1]});");
+                    w.Line($"{K}DenseKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {DenseInputGradient(model, node)}, {ParamGrad(model, node, 0)}, {(h[2] != 0 ? ParamGrad(model, node, 1) : "default")}, {DenseRows(model, node)}, {h[0]}, {h[1]});");
                     return;
                 case OpKind.Conv2d:
                     w.Line($"{K}Conv2dKernel.Backward<{t}>({act}, {Param(model, node, 0)}, {dy}, {dx}, {ParamGrad(model, node, 0)}, {(h[5] != 0 ? ParamGrad(model, node, 1) : "default")}, ws.Scratch, batch, {s[0]}, {s[1]}, {s[2]}, {h[1]}, {h[2]}, {h[3]}, {h[4]});");
@@ -213,7 +213,7 @@ namespace Axon.Generator.Emit
                 default:
                     using (w.Block($"if (stopAtLayer <= {x})"))
                     {
-                        WriteRescalable(w, t, node, x, $"RescaleBuffer({node.Index}, batch)", target =>
+                        WriteRescalable(w, model, node, x, $"RescaleBuffer({node.Index}, batch)", target =>
                             w.Line($"{K}{ElementwiseKernel(node.Kind)}.Backward<{t}>({act}, {Act(node.Index)}, {dy}, {target}{SlopeArgument(model, node)});"));
                     }
 
@@ -226,8 +226,9 @@ namespace Axon.Generator.Emit
         /// (when the workspace has a reference) the derivative goes to a buffer that <c>RescaleRule</c> combines
         /// with the secant slopes.
         /// </summary>
-        private static void WriteRescalable(SourceWriter w, string t, NodeSpec node, int input, string buffer, System.Action<string> writeBackwardInto)
+        private static void WriteRescalable(SourceWriter w, ModelSpec model, NodeSpec node, int input, string buffer, System.Action<string> writeBackwardInto)
         {
+            string t = model.ElementTypeName;
             using (w.Block("if (ws.RescaleReference is { } reference)"))
             {
                 w.Line($"global::System.Span<{t}> derivative = ws.{buffer};");
@@ -238,6 +239,8 @@ namespace Axon.Generator.Emit
                 }
 
                 w.Line($"global::Axon.Model.RescaleRule.Apply<{t}>({Act(input)}, {Act(node.Index)}, reference.Activation({input}), reference.Activation({node.Index}), {Grad(node.Index)}, derivative, {Grad(input)});");
+                int dense = RevealCancelDense(model, node);
+                if (dense >= 0) WriteRevealCancel(w, model, node, dense);
             }
 
             using (w.Block("else"))

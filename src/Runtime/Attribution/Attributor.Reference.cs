@@ -74,7 +74,7 @@ public sealed partial class Attributor<T>
     public void LayerGradientTimesDelta(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default,
         bool attributeToLayerInput = false)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: false, attributeToLayerInput, multiplyByInputs: true);
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, ReferenceRule.GradientTimesDelta, attributeToLayerInput, multiplyByInputs: true);
 
     /// <summary>
     /// DeepLIFT with the rescale rule at <paramref name="layer"/> (layer 0: the input): multipliers from a reverse
@@ -99,17 +99,17 @@ public sealed partial class Attributor<T>
     public void DeepLift(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default,
         bool attributeToLayerInput = false, bool multiplyByInputs = true)
-        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, rescale: true, attributeToLayerInput, multiplyByInputs);
+        => ReferenceMethod(layer, inputs, target, baseline, attributions, completenessGaps, ReferenceRule.Rescale, attributeToLayerInput, multiplyByInputs);
 
     private void ReferenceMethod(
-        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, bool rescale,
-        bool attributeToLayerInput, bool multiplyByInputs)
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, ReferenceRule rule,
+        bool attributeToLayerInput = false, bool multiplyByInputs = true)
     {
         Enter();
         try
         {
             int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
-            if (rescale) CheckDeepLiftRules(node + 1, _model.Layers.Count - 1);
+            if (rule != ReferenceRule.GradientTimesDelta) CheckDeepLiftRules(node + 1, _model.Layers.Count - 1);
             if (!multiplyByInputs && !deltas.IsEmpty)
                 throw new ArgumentException("Multipliers alone (multiplyByInputs: false) do not sum to F(x) − F(x′): ask for no completeness gaps.", "completenessGaps");
 
@@ -121,7 +121,7 @@ public sealed partial class Attributor<T>
             var stagedDeltas = StagedDeltas(deltas);
             try
             {
-                ReferenceMethod(node, inputs, target, baseline, count, staged, stagedDeltas, rescale, multiplyByInputs);
+                ReferenceMethod(node, inputs, target, baseline, count, staged, stagedDeltas, rule, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -138,7 +138,7 @@ public sealed partial class Attributor<T>
     }
 
     private void ReferenceMethod(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, bool rescale,
+        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, ReferenceRule rule,
         bool multiplyByInputs = true)
     {
         int width = _sizes[layer];
@@ -184,10 +184,12 @@ public sealed partial class Attributor<T>
                     for (int r = 0; r < rows; r++) fr[_rowInput[r]] += perPath * target.Evaluate(_rowInput[r], Row(_referenceOutputs, r, _outputSize));
                 }
 
-                ws.RescaleReference = rescale ? reference : null;
+                ws.RescaleReference = rule == ReferenceRule.GradientTimesDelta ? null : reference;
+                ws.RevealCancel = rule == ReferenceRule.RevealCancel;
                 _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
                 _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
                 ws.RescaleReference = null;
+                ws.RevealCancel = false;
                 var g = ws.Gradient(layer);
                 var y = ws.Activation(layer);
                 var yReference = reference.Activation(layer);
@@ -211,6 +213,7 @@ public sealed partial class Attributor<T>
         finally
         {
             ws.RescaleReference = null;
+            ws.RevealCancel = false;
         }
 
         if (!deltas.IsEmpty)

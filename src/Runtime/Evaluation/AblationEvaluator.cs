@@ -191,8 +191,9 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
     /// Ablation error (Shrikumar et al.): per input, the <paramref name="fraction"/> of neurons of
     /// <paramref name="layer"/> whose activation moved most from the reference are replaced by their reference
     /// activation; the error is |actual change of the target − sum of those neurons' scores|, averaged over inputs.
-    /// Methods: conductance with n = 10 and n = 100 (<paramref name="rule"/>), DeepLIFT rescale, and gradient ×
-    /// difference from the reference, each with its runtime.
+    /// Methods: conductance with n = 10 and n = 100 (<paramref name="rule"/>), DeepLIFT rescale, DeepLIFT with
+    /// RevealCancel on dense layers and rescale elsewhere, and gradient × difference from the reference, each with
+    /// its runtime.
     /// </summary>
     public IReadOnlyList<AblationError> MeasureAblationError(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, double fraction = 0.1, IntegrationRule rule = IntegrationRule.GaussLegendre)
@@ -266,6 +267,11 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         stopwatch.Restart();
         Attributor.DeepLift(layer, inputs, target, baseline, attributions);
         results.Add(Error("DeepLIFT rescale", 0, stopwatch, attributions, chosen, change, meanChange, count, size, k));
+
+        // Shrikumar et al.'s "DeepLIFT default": RevealCancel after dense layers, rescale on convolutions.
+        stopwatch.Restart();
+        Attributor.DeepLiftRevealCancel(layer, inputs, target, baseline, attributions);
+        results.Add(Error("DeepLIFT RevealCancel (dense), rescale (conv)", 0, stopwatch, attributions, chosen, change, meanChange, count, size, k));
         stopwatch.Restart();
         Attributor.LayerGradientTimesDelta(layer, inputs, target, baseline, attributions);
         results.Add(Error("Gradient × difference", 0, stopwatch, attributions, chosen, change, meanChange, count, size, k));

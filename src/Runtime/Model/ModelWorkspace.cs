@@ -34,6 +34,7 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     private readonly int[] _indices;
     private readonly Intervention?[] _interventions;
     private T[]? _rescale;
+    private T[]? _revealCancel;
     private int _activeInterventions;
 
     /// <summary>A workspace for the model whose layout table is <paramref name="layerSizes"/> (generated code).</summary>
@@ -182,6 +183,14 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     /// </summary>
     public ModelWorkspace<T>? RescaleReference { get; set; }
 
+    /// <summary>
+    /// DeepLIFT's RevealCancel rule (with <see cref="RescaleReference"/> set): each element-wise nonlinearity whose
+    /// input is a dense layer used by nothing else splits that layer's change into its positive and negative terms
+    /// and passes each its own multiplier (<see cref="RevealCancelRule"/>); every other layer keeps its rescale
+    /// rule (Shrikumar et al.'s "DeepLIFT default" on a network of convolutions and dense layers).
+    /// </summary>
+    public bool RevealCancel { get; set; }
+
     /// <summary>True when a tap is set on <paramref name="layer"/>.</summary>
     public bool HasIntervention(int layer) => _interventions[layer] is not null;
 
@@ -254,6 +263,22 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
         }
 
         return _rescale.AsSpan(0, _sizes[layer] * batch);
+    }
+
+    /// <summary>
+    /// Temporary room for the RevealCancel rule of one node: part 0..5 (Δz⁺, Δz⁻, the two split points, f at each),
+    /// <paramref name="batch"/> × the node's size each; made on first use.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Span<T> RevealCancelBuffer(int part, int layer, int batch)
+    {
+        const int parts = 6;
+        if ((uint)part >= parts) throw new ArgumentOutOfRangeException(nameof(part), part, $"RevealCancel uses parts 0..{parts - 1}.");
+        int largest = 0;
+        foreach (int size in _sizes) largest = Math.Max(largest, size);
+        long stride = (long)largest * MaxBatch;
+        _revealCancel ??= new T[parts * stride];
+        return _revealCancel.AsSpan((int)(part * stride), _sizes[layer] * batch);
     }
 
     /// <summary>Gradient buffer of <paramref name="layer"/> for <paramref name="batch"/> samples (batch × size), before <see cref="Batch"/> is set.</summary>

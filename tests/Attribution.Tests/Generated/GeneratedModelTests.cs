@@ -255,7 +255,7 @@ public class GeneratedModelTests
         Assert.Equal(4, agreement.Count);
         Assert.All(agreement, a => Assert.InRange(a.MeanPearson, -1, 1));
         var errors = evaluator.MeasureAblationError(ReluCnn.LayerIndex.relu1, x, 0, Baseline<double>.Zero);
-        Assert.Equal(6, errors.Count);
+        Assert.Equal(7, errors.Count); // conductance and eq. 7 at n = 10 and 100, DeepLIFT rescale and RevealCancel, gradient × difference
         Assert.All(errors, e => Assert.True(double.IsFinite(e.MeanError)));
     }
 }

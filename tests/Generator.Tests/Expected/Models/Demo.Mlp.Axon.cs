@@ -185,6 +185,19 @@ namespace Demo
                             global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.GradientFor(2, batch), derivative);
                         }
                         global::Axon.Model.RescaleRule.Apply<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), reference.Activation(1), reference.Activation(2), ws.GradientFor(2, batch), derivative, ws.GradientFor(1, batch));
+                        if (stopAtLayer <= 0 && ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1))
+                        {
+                            global::System.Span<float> deltaPlus = ws.RevealCancelBuffer(0, 2, batch);
+                            global::System.Span<float> deltaMinus = ws.RevealCancelBuffer(1, 2, batch);
+                            global::System.Span<float> pointPlus = ws.RevealCancelBuffer(2, 2, batch);
+                            global::System.Span<float> pointMinus = ws.RevealCancelBuffer(3, 2, batch);
+                            global::System.Span<float> fPlus = ws.RevealCancelBuffer(4, 2, batch);
+                            global::System.Span<float> fMinus = ws.RevealCancelBuffer(5, 2, batch);
+                            global::Axon.Model.RevealCancelRule.Split<float>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 100352), reference.Activation(1), deltaPlus, deltaMinus, pointPlus, pointMinus, batch, 784, 128);
+                            global::Axon.Kernels.ReluKernel.Forward<float>(pointPlus, fPlus);
+                            global::Axon.Kernels.ReluKernel.Forward<float>(pointMinus, fMinus);
+                            global::Axon.Model.RevealCancelRule.Apply<float>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 100352), ws.ActivationFor(2, batch), reference.Activation(2), fPlus, fMinus, deltaPlus, deltaMinus, ws.GradientFor(2, batch), derivative, ws.GradientFor(0, batch), batch, 784, 128);
+                        }
                     }
                     else
                     {
@@ -196,7 +209,7 @@ namespace Demo
             if (stopAtLayer < 1 && 1 <= from)
             {
                 ws.MaskDerivative(1, ws.GradientFor(1, batch), batch);
-                global::Axon.Kernels.DenseKernel.Backward<float>(ws.ActivationFor(0, batch), p.Slice(0, 100352), ws.GradientFor(1, batch), (stopAtLayer <= 0 ? ws.GradientFor(0, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 0, 100352), global::Axon.Model.ModelGuard.Part(pg, 100352, 128), batch, 784, 128);
+                global::Axon.Kernels.DenseKernel.Backward<float>(ws.ActivationFor(0, batch), p.Slice(0, 100352), ws.GradientFor(1, batch), (stopAtLayer <= 0 && !(ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1)) ? ws.GradientFor(0, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 0, 100352), global::Axon.Model.ModelGuard.Part(pg, 100352, 128), batch, 784, 128);
             }
             if (stopAtLayer == 0) ws.MaskDerivative(0, ws.GradientFor(0, batch), batch);
         }

@@ -271,6 +271,19 @@ namespace Demo.Nested
                                 global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), derivative);
                             }
                             global::Axon.Model.RescaleRule.Apply<double>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), reference.Activation(1), reference.Activation(2), ws.GradientFor(2, batch), derivative, ws.GradientFor(1, batch));
+                            if (stopAtLayer <= 0 && ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1))
+                            {
+                                global::System.Span<double> deltaPlus = ws.RevealCancelBuffer(0, 2, batch);
+                                global::System.Span<double> deltaMinus = ws.RevealCancelBuffer(1, 2, batch);
+                                global::System.Span<double> pointPlus = ws.RevealCancelBuffer(2, 2, batch);
+                                global::System.Span<double> pointMinus = ws.RevealCancelBuffer(3, 2, batch);
+                                global::System.Span<double> fPlus = ws.RevealCancelBuffer(4, 2, batch);
+                                global::System.Span<double> fMinus = ws.RevealCancelBuffer(5, 2, batch);
+                                global::Axon.Model.RevealCancelRule.Split<double>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 256), reference.Activation(1), deltaPlus, deltaMinus, pointPlus, pointMinus, batch, 16, 16);
+                                global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(pointPlus, fPlus);
+                                global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(pointMinus, fMinus);
+                                global::Axon.Model.RevealCancelRule.Apply<double>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 256), ws.ActivationFor(2, batch), reference.Activation(2), fPlus, fMinus, deltaPlus, deltaMinus, ws.GradientFor(2, batch), derivative, ws.GradientFor(0, batch), batch, 16, 16);
+                            }
                         }
                         else
                         {
@@ -282,7 +295,7 @@ namespace Demo.Nested
                 if (stopAtLayer < 1 && 1 <= from)
                 {
                     ws.MaskDerivative(1, ws.GradientFor(1, batch), batch);
-                    global::Axon.Kernels.DenseKernel.Backward<double>(ws.ActivationFor(0, batch), p.Slice(0, 256), ws.GradientFor(1, batch), (stopAtLayer <= 0 ? ws.GradientFor(0, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 0, 256), global::Axon.Model.ModelGuard.Part(pg, 256, 16), batch, 16, 16);
+                    global::Axon.Kernels.DenseKernel.Backward<double>(ws.ActivationFor(0, batch), p.Slice(0, 256), ws.GradientFor(1, batch), (stopAtLayer <= 0 && !(ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1)) ? ws.GradientFor(0, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 0, 256), global::Axon.Model.ModelGuard.Part(pg, 256, 16), batch, 16, 16);
                 }
                 if (stopAtLayer == 0) ws.MaskDerivative(0, ws.GradientFor(0, batch), batch);
             }
