@@ -136,7 +136,8 @@ namespace Axon.Generator.Onnx
         {
             LayerCatalog.TryGet(TypeName(layer.Kind), out var entry);
             var parts = new List<string>();
-            for (int i = 0; i < entry.IntParameters.Length; i++)
+            // A declaration may end early (an unpadded pooling, a convolution with one group): the rest keep their defaults.
+            for (int i = 0; i < Math.Min(entry.IntParameters.Length, layer.Hyper.Count); i++)
             {
                 string name = entry.IntParameters[i];
                 parts.Add(name + ": " + (name == "bias" ? (layer.Hyper[i] != 0 ? "true" : "false") : layer.Hyper[i].ToString(CultureInfo.InvariantCulture)));

@@ -6,7 +6,7 @@
 namespace Demo
 {
     [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||4,8||0|-1||1;1|positions|PositionalEmbedding|0|4,8|4,8|0|0||1;2|sinusoid|SinusoidalPositionalEncoding|1|4,8|4,8|0|-1||1;3|ln1|LayerNorm|2|4,8|1,1,8|1E-05|1||0;4|attn|MultiHeadAttention|3|4,8|8,2,1,1,-1|0|3||0;5|drop|Dropout|4|4,8||0.1|-1||0;6|add1|Add|2,5|4,8||0|-1||1;7|ln2|RMSNorm|6|4,8|1,0,8|0|7||0;8|up|Dense|7|4,16|8,16,1|0|8||0;9|silu|SiLU|8|4,16||0|-1||0;10|down|Dense|9|4,8|16,8,1|0|10||0;11|add2|Add|6,10|4,8||0|-1||1;12|keep|Identity|11|4,8||0|-1||1;13|flatten|Flatten|12|32||0|-1||1;14|head|Dense|13|2|32,2,1|0|12||1;#;positions.weight|1|4,8|0|32|1|Normal|1;ln1.weight|3|8|32|8|1|Ones|0;ln1.bias|3|8|40|8|1|Zeros|0;attn.in_proj_weight|4|24,8|48|192|1|Uniform|0.4330127018922193;attn.in_proj_bias|4|24|240|24|1|Zeros|0;attn.out_proj.weight|4|8,8|264|64|1|Uniform|0.35355339059327373;attn.out_proj.bias|4|8|328|8|1|Zeros|0;ln2.weight|7|8|336|8|1|Ones|0;up.weight|8|16,8|344|128|1|Uniform|0.35355339059327373;up.bias|8|16|472|16|1|Uniform|0.35355339059327373;down.weight|10|8,16|488|128|1|Uniform|0.25;down.bias|10|8|616|8|1|Uniform|0.25;head.weight|14|2,32|624|64|1|Uniform|0.17677669529663687;head.bias|14|2|688|2|1|Uniform|0.17677669529663687")]
-    partial class Encoder : global::Axon.Model.IDifferentiableModel<float>
+    partial class Encoder : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts
     {
         /// <summary>Elements per input sample; the input shape is [4, 8].</summary>
         public const int InputSize = 32;
@@ -84,6 +84,52 @@ namespace Demo
 
         /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+        /// <summary>False: node 1 ('positions', PositionalEmbedding) is not piecewise linear.</summary>
+        public const bool IsPiecewiseLinear = false;
+        private static readonly int[] s_breakingNodes = new int[] {  };
+        private static readonly int[] s_smoothNodes = new int[] { 1, 2, 3, 4, 5, 7, 9, 12 };
+
+        // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+        // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+        private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+        {
+            // 0: input
+            new global::Axon.Model.ReceptiveField(new int[] { 4, 8 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 4), new(1, 0, 1, 0, 8) }),
+            // 1: positions (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 2: sinusoid (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 3: ln1 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 4: attn (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 5: drop (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 6: add1 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 7: ln2 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 8: up (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 64, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 9: silu (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 64, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 10: down (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 11: add2 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 12: keep (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 13: flatten (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 14: head (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 2, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+        };
+
+        bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+        global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
         private readonly float[] _parameters = CreateInitialParameters(0);
 

@@ -6,7 +6,7 @@
 namespace Demo
 {
     [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||24||0|-1||1;1|image_packed|Channels|0|16|0,16|0|-1||0;2|image|Reshape|1|1,4,4|1,4,4|0|-1||0;3|meta|Channels|0|4|16,4|0|-1||0;4|mask|Channels|0|4|20,4|0|-1||0;5|conv|Conv2d|2|2,4,4|1,2,3,1,1,1|0|0||0;6|relu|ReLU|5|2,4,4||0|-1||0;7|flatten1|Flatten|6|32||0|-1||0;8|image_fc|Dense|7|3|32,3,1|0|2||0;9|mul1|Multiply|3,4|4||0|-1||0;10|meta_fc|Dense|9|3|4,3,1|0|4||0;11|add1|Add|8,10|3||0|-1||1;12|tanh|Tanh|11|3||0|-1||1;13|head|Dense|12|2|3,2,1|0|6||1;#;conv.weight|5|2,1,3,3|0|18|1|Uniform|0.3333333333333333;conv.bias|5|2|18|2|1|Uniform|0.3333333333333333;image_fc.weight|8|3,32|20|96|1|Uniform|0.17677669529663687;image_fc.bias|8|3|116|3|1|Uniform|0.17677669529663687;meta_fc.weight|10|3,4|119|12|1|Uniform|0.5;meta_fc.bias|10|3|131|3|1|Uniform|0.5;head.weight|13|2,3|134|6|1|Uniform|0.5773502691896258;head.bias|13|2|140|2|1|Uniform|0.5773502691896258")]
-    partial class ImageAndMeta : global::Axon.Model.IDifferentiableModel<float>
+    partial class ImageAndMeta : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts
     {
         /// <summary>Elements per input sample; the input shape is [24], the inputs packed in Forward's parameter order (see Inputs).</summary>
         public const int InputSize = 24;
@@ -92,6 +92,50 @@ namespace Demo
 
         /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+        /// <summary>False: node 9 ('mul1', Multiply) is not piecewise linear.</summary>
+        public const bool IsPiecewiseLinear = false;
+        private static readonly int[] s_breakingNodes = new int[] { 6 };
+        private static readonly int[] s_smoothNodes = new int[] { 9, 12 };
+
+        // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+        // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+        private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+        {
+            // 0: input
+            new global::Axon.Model.ReceptiveField(new int[] { 24 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 24) }),
+            // 1: image_packed
+            new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 24) }),
+            // 2: image
+            new global::Axon.Model.ReceptiveField(new int[] { 16 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 24) }),
+            // 3: meta
+            new global::Axon.Model.ReceptiveField(new int[] { 4 }, new global::Axon.Model.FieldAxis[] { new(1, 16, 1, 0, 24) }),
+            // 4: mask
+            new global::Axon.Model.ReceptiveField(new int[] { 4 }, new global::Axon.Model.FieldAxis[] { new(1, 20, 1, 0, 24) }),
+            // 5: conv
+            new global::Axon.Model.ReceptiveField(new int[] { 32 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+            // 6: relu
+            new global::Axon.Model.ReceptiveField(new int[] { 32 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+            // 7: flatten1
+            new global::Axon.Model.ReceptiveField(new int[] { 32 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+            // 8: image_fc
+            new global::Axon.Model.ReceptiveField(new int[] { 3 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 16, 0, 16) }),
+            // 9: mul1
+            new global::Axon.Model.ReceptiveField(new int[] { 4 }, new global::Axon.Model.FieldAxis[] { new(1, 16, 5, 0, 24) }),
+            // 10: meta_fc
+            new global::Axon.Model.ReceptiveField(new int[] { 3 }, new global::Axon.Model.FieldAxis[] { new(0, 16, 8, 16, 24) }),
+            // 11: add1 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 3 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 24, 0, 24) }),
+            // 12: tanh (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 3 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 24, 0, 24) }),
+            // 13: head (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 2 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 24, 0, 24) }),
+        };
+
+        bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+        global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
         private readonly float[] _parameters = CreateInitialParameters(0);
 

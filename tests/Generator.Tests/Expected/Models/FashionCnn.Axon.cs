@@ -4,7 +4,7 @@
 #pragma warning disable CS1591 // generated members are documented on IDifferentiableModel<T>
 
 [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||1,28,28||0|-1||1;1|conv1|Conv2d|0|8,28,28|1,8,3,1,1,1|0|0||1;2|relu1|ReLU|1|8,28,28||0|-1||1;3|pool1|MaxPool2d|2|8,14,14|2,2|0|-1||1;4|conv2|Conv2d|3|16,14,14|8,16,3,1,1,1|0|2||1;5|relu2|ReLU|4|16,14,14||0|-1||1;6|pool2|MaxPool2d|5|16,7,7|2,2|0|-1||1;7|flatten|Flatten|6|784||0|-1||1;8|fc1|Dense|7|64|784,64,1|0|4||1;9|relu3|ReLU|8|64||0|-1||1;10|fc2|Dense|9|10|64,10,1|0|6||1;#;conv1.weight|1|8,1,3,3|0|72|1|Uniform|0.3333333333333333;conv1.bias|1|8|72|8|1|Uniform|0.3333333333333333;conv2.weight|4|16,8,3,3|80|1152|1|Uniform|0.11785113019775793;conv2.bias|4|16|1232|16|1|Uniform|0.11785113019775793;fc1.weight|8|64,784|1248|50176|1|Uniform|0.03571428571428571;fc1.bias|8|64|51424|64|1|Uniform|0.03571428571428571;fc2.weight|10|10,64|51488|640|1|Uniform|0.125;fc2.bias|10|10|52128|10|1|Uniform|0.125")]
-partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.ITiledTangent<float>
+partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts, global::Axon.Model.ITiledTangent<float>
 {
     /// <summary>Elements per input sample; the input shape is [1, 28, 28].</summary>
     public const int InputSize = 784;
@@ -68,6 +68,44 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
 
     /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+    /// <summary>True: every node is piecewise linear, so the exact integration rule applies.</summary>
+    public const bool IsPiecewiseLinear = true;
+    private static readonly int[] s_breakingNodes = new int[] { 2, 3, 5, 6, 9 };
+    private static readonly int[] s_smoothNodes = new int[] {  };
+
+    // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+    // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+    private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+    {
+        // 0: input
+        new global::Axon.Model.ReceptiveField(new int[] { 1, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 1), new(1, 0, 1, 0, 28), new(1, 0, 1, 0, 28) }),
+        // 1: conv1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(1, -1, 3, 0, 28), new(1, -1, 3, 0, 28) }),
+        // 2: relu1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 28, 28 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(1, -1, 3, 0, 28), new(1, -1, 3, 0, 28) }),
+        // 3: pool1
+        new global::Axon.Model.ReceptiveField(new int[] { 8, 14, 14 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(2, -1, 4, 0, 28), new(2, -1, 4, 0, 28) }),
+        // 4: conv2
+        new global::Axon.Model.ReceptiveField(new int[] { 16, 14, 14 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(2, -3, 8, 0, 28), new(2, -3, 8, 0, 28) }),
+        // 5: relu2
+        new global::Axon.Model.ReceptiveField(new int[] { 16, 14, 14 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(2, -3, 8, 0, 28), new(2, -3, 8, 0, 28) }),
+        // 6: pool2
+        new global::Axon.Model.ReceptiveField(new int[] { 16, 7, 7 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(4, -3, 10, 0, 28), new(4, -3, 10, 0, 28) }),
+        // 7: flatten
+        new global::Axon.Model.ReceptiveField(new int[] { 16, 7, 7 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(4, -3, 10, 0, 28), new(4, -3, 10, 0, 28) }),
+        // 8: fc1 (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 64, 1, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(0, 0, 28, 0, 28), new(0, 0, 28, 0, 28) }),
+        // 9: relu3 (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 64, 1, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(0, 0, 28, 0, 28), new(0, 0, 28, 0, 28) }),
+        // 10: fc2 (whole input)
+        new global::Axon.Model.ReceptiveField(new int[] { 10, 1, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 1, 0, 1), new(0, 0, 28, 0, 28), new(0, 0, 28, 0, 28) }),
+    };
+
+    bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+    global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+    global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+    global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
     private readonly float[] _parameters = CreateInitialParameters(0);
 
@@ -250,6 +288,19 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                         global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(8, batch), ws.ActivationFor(9, batch), ws.GradientFor(9, batch), derivative);
                     }
                     global::Axon.Model.RescaleRule.Apply<float>(ws.ActivationFor(8, batch), ws.ActivationFor(9, batch), reference.Activation(8), reference.Activation(9), ws.GradientFor(9, batch), derivative, ws.GradientFor(8, batch));
+                    if (stopAtLayer <= 7 && ws.RevealCancel && ws.RescaleReference is not null && 9 <= from && !ws.HasIntervention(8))
+                    {
+                        global::System.Span<float> deltaPlus = ws.RevealCancelBuffer(0, 9, batch);
+                        global::System.Span<float> deltaMinus = ws.RevealCancelBuffer(1, 9, batch);
+                        global::System.Span<float> pointPlus = ws.RevealCancelBuffer(2, 9, batch);
+                        global::System.Span<float> pointMinus = ws.RevealCancelBuffer(3, 9, batch);
+                        global::System.Span<float> fPlus = ws.RevealCancelBuffer(4, 9, batch);
+                        global::System.Span<float> fMinus = ws.RevealCancelBuffer(5, 9, batch);
+                        global::Axon.Model.RevealCancelRule.Split<float>(ws.ActivationFor(7, batch), reference.Activation(7), p.Slice(1248, 50176), reference.Activation(8), deltaPlus, deltaMinus, pointPlus, pointMinus, batch, 784, 64);
+                        global::Axon.Kernels.ReluKernel.Forward<float>(pointPlus, fPlus);
+                        global::Axon.Kernels.ReluKernel.Forward<float>(pointMinus, fMinus);
+                        global::Axon.Model.RevealCancelRule.Apply<float>(ws.ActivationFor(7, batch), reference.Activation(7), p.Slice(1248, 50176), ws.ActivationFor(9, batch), reference.Activation(9), fPlus, fMinus, deltaPlus, deltaMinus, ws.GradientFor(9, batch), derivative, ws.GradientFor(7, batch), batch, 784, 64);
+                    }
                 }
                 else
                 {
@@ -261,7 +312,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         if (stopAtLayer < 8 && 8 <= from)
         {
             ws.MaskDerivative(8, ws.GradientFor(8, batch), batch);
-            global::Axon.Kernels.DenseKernel.Backward<float>(ws.ActivationFor(7, batch), p.Slice(1248, 50176), ws.GradientFor(8, batch), (stopAtLayer <= 7 ? ws.GradientFor(7, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 1248, 50176), global::Axon.Model.ModelGuard.Part(pg, 51424, 64), batch, 784, 64);
+            global::Axon.Kernels.DenseKernel.Backward<float>(ws.ActivationFor(7, batch), p.Slice(1248, 50176), ws.GradientFor(8, batch), (stopAtLayer <= 7 && !(ws.RevealCancel && ws.RescaleReference is not null && 9 <= from && !ws.HasIntervention(8)) ? ws.GradientFor(7, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 1248, 50176), global::Axon.Model.ModelGuard.Part(pg, 51424, 64), batch, 784, 64);
         }
         // 7: flatten (Flatten) [16×7×7] -> [784]
         if (stopAtLayer < 7 && 7 <= from)

@@ -6,7 +6,7 @@
 namespace Demo
 {
     [global::Axon.Model.GeneratedNetwork("1;Float;0|input|Input||6||0|-1||1;1|fc1|Dense|0|8|6,8,1|0|0||1;2|relu|ReLU|1|8||0|-1||1;3|fc2|Dense|2|3|8,3,1|0|2||1;#;fc1.weight|1|8,6|0|48|1|Uniform|0.4082482904638631;fc1.bias|1|8|48|8|1|Uniform|0.4082482904638631;fc2.weight|3|3,8|56|24|1|Uniform|0.35355339059327373;fc2.bias|3|3|80|3|1|Uniform|0.35355339059327373")]
-    partial class ImportedMlp : global::Axon.Model.IDifferentiableModel<float>
+    partial class ImportedMlp : global::Axon.Model.IDifferentiableModel<float>, global::Axon.Model.INetworkFacts
     {
         /// <summary>Elements per input sample; the input shape is [6].</summary>
         public const int InputSize = 6;
@@ -52,6 +52,30 @@ namespace Demo
 
         /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
+
+        /// <summary>True: every node is piecewise linear, so the exact integration rule applies.</summary>
+        public const bool IsPiecewiseLinear = true;
+        private static readonly int[] s_breakingNodes = new int[] { 2 };
+        private static readonly int[] s_smoothNodes = new int[] {  };
+
+        // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
+        // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
+        private static readonly global::Axon.Model.ReceptiveField[] s_receptiveFields =
+        {
+            // 0: input
+            new global::Axon.Model.ReceptiveField(new int[] { 6 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 6) }),
+            // 1: fc1 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 8 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 6, 0, 6) }),
+            // 2: relu (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 8 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 6, 0, 6) }),
+            // 3: fc2 (whole input)
+            new global::Axon.Model.ReceptiveField(new int[] { 3 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 6, 0, 6) }),
+        };
+
+        bool global::Axon.Model.INetworkFacts.IsPiecewiseLinear => IsPiecewiseLinear;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.BreakingNodes => s_breakingNodes;
+        global::System.Collections.Generic.IReadOnlyList<int> global::Axon.Model.INetworkFacts.SmoothNodes => s_smoothNodes;
+        global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ReceptiveField> global::Axon.Model.INetworkFacts.ReceptiveFields => s_receptiveFields;
 
         private readonly float[] _parameters = CreateImportedParameters();
 
@@ -161,6 +185,19 @@ namespace Demo
                             global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.GradientFor(2, batch), derivative);
                         }
                         global::Axon.Model.RescaleRule.Apply<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), reference.Activation(1), reference.Activation(2), ws.GradientFor(2, batch), derivative, ws.GradientFor(1, batch));
+                        if (stopAtLayer <= 0 && ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1))
+                        {
+                            global::System.Span<float> deltaPlus = ws.RevealCancelBuffer(0, 2, batch);
+                            global::System.Span<float> deltaMinus = ws.RevealCancelBuffer(1, 2, batch);
+                            global::System.Span<float> pointPlus = ws.RevealCancelBuffer(2, 2, batch);
+                            global::System.Span<float> pointMinus = ws.RevealCancelBuffer(3, 2, batch);
+                            global::System.Span<float> fPlus = ws.RevealCancelBuffer(4, 2, batch);
+                            global::System.Span<float> fMinus = ws.RevealCancelBuffer(5, 2, batch);
+                            global::Axon.Model.RevealCancelRule.Split<float>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 48), reference.Activation(1), deltaPlus, deltaMinus, pointPlus, pointMinus, batch, 6, 8);
+                            global::Axon.Kernels.ReluKernel.Forward<float>(pointPlus, fPlus);
+                            global::Axon.Kernels.ReluKernel.Forward<float>(pointMinus, fMinus);
+                            global::Axon.Model.RevealCancelRule.Apply<float>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 48), ws.ActivationFor(2, batch), reference.Activation(2), fPlus, fMinus, deltaPlus, deltaMinus, ws.GradientFor(2, batch), derivative, ws.GradientFor(0, batch), batch, 6, 8);
+                        }
                     }
                     else
                     {
@@ -172,7 +209,7 @@ namespace Demo
             if (stopAtLayer < 1 && 1 <= from)
             {
                 ws.MaskDerivative(1, ws.GradientFor(1, batch), batch);
-                global::Axon.Kernels.DenseKernel.Backward<float>(ws.ActivationFor(0, batch), p.Slice(0, 48), ws.GradientFor(1, batch), (stopAtLayer <= 0 ? ws.GradientFor(0, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 0, 48), global::Axon.Model.ModelGuard.Part(pg, 48, 8), batch, 6, 8);
+                global::Axon.Kernels.DenseKernel.Backward<float>(ws.ActivationFor(0, batch), p.Slice(0, 48), ws.GradientFor(1, batch), (stopAtLayer <= 0 && !(ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1)) ? ws.GradientFor(0, batch) : default), global::Axon.Model.ModelGuard.Part(pg, 0, 48), global::Axon.Model.ModelGuard.Part(pg, 48, 8), batch, 6, 8);
             }
             if (stopAtLayer == 0) ws.MaskDerivative(0, ws.GradientFor(0, batch), batch);
         }
