@@ -15,14 +15,14 @@ namespace Axon.Generator.Onnx
         internal static readonly HashSet<string> Supported = new HashSet<string>
         {
             "Gemm", "MatMul", "Add", "Conv", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "Flatten", "Reshape", "Concat", "BatchNormalization", "Softmax", "Gather", "Identity", "Dropout", "Constant",
+            "Flatten", "Reshape", "Concat", "BatchNormalization", "LayerNormalization", "Softmax", "Gather", "Identity", "Dropout", "Constant",
             "Sub", "Mul", "Softplus", "LogSoftmax", "Gelu",
         };
 
         /// <summary>What to do about an operator Axon cannot import; where a layer is planned, says so.</summary>
         private static string Advice(string op) => op switch
         {
-            "LayerNormalization" or "Attention" or "MultiHeadAttention" or "LSTM" or "GRU" or "ConvTranspose" or "Resize" or "Upsample"
+            "Attention" or "MultiHeadAttention" or "LSTM" or "GRU" or "ConvTranspose" or "Resize" or "Upsample"
                 => " yet (the layer is planned; until then declare the model by hand)",
             "Shape" or "Unsqueeze" or "Squeeze" or "Cast"
                 => " (a shape computed at run time: export with do_constant_folding=True and fixed input sizes)",
@@ -66,6 +66,7 @@ namespace Axon.Generator.Onnx
                 case "Reshape": Reshape(node); break;
                 case "Concat": Concat(node); break;
                 case "BatchNormalization": BatchNormalization(node); break;
+                case "LayerNormalization": LayerNormalization(node); break;
                 case "Gather": Gather(node); break;
                 case "Transpose":
                     throw Stop(Diagnostics.DiagnosticDescriptors.OnnxUnsupportedOperator, node.DisplayName, node.OpType,
@@ -338,6 +339,37 @@ namespace Axon.Generator.Onnx
             var hyper = new[] { channels };
             Bind(node, ApplyLayer(node, OpKind.BatchNorm, LayerName(node, scale, "bn"), hyper, epsilon, x,
                 ("weight", scale.Values), ("bias", shift.Values), ("running_mean", mean.Values), ("running_var", variance.Values)));
+        }
+
+        /// <summary>
+        /// nn.LayerNorm as exported (opset 17): the dimensions from <c>axis</c> (which counts the batch axis) to the last
+        /// are normalised, Scale and B have that shape; B may be absent (<c>bias=False</c>). Mean and InvStdDev are
+        /// training outputs and must be unused.
+        /// </summary>
+        private void LayerNormalization(OnnxNode node)
+        {
+            int x = Value(node, 0);
+            if (node.Outputs.Skip(1).Any(o => o.Length > 0)) throw Unsupported(node, "the Mean or InvStdDev output");
+            var shape = _shapes[x];
+            long axis = Int(node, "axis", -1);
+            int first = axis < 0 ? (int)(shape.Length + axis) : (int)axis - 1;
+            if (first < 0 || first >= shape.Length) throw Unsupported(node, $"axis = {axis} (the normalised dimensions must lie within a sample)");
+            var normalized = shape.Skip(first).ToArray();
+            int count = normalized.Aggregate(1, (a, d) => a * d);
+            var scale = Weight(node, 1, "scale");
+            if (scale.ElementCount != count) throw Unsupported(node, $"'{scale.Name}' of {scale.ElementCount} values for {count} normalised values");
+            var weights = new List<(string, double[])> { ("weight", scale.Values) };
+            bool bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0;
+            if (bias)
+            {
+                var shift = Weight(node, 2, "bias");
+                if (shift.ElementCount != count) throw Unsupported(node, $"'{shift.Name}' of {shift.ElementCount} values for {count} normalised values");
+                weights.Add(("bias", shift.Values));
+            }
+
+            double epsilon = Float(node, "epsilon", 1e-5f);
+            var hyper = new[] { 1, bias ? 1 : 0 }.Concat(normalized).ToArray();
+            Bind(node, ApplyLayer(node, OpKind.LayerNorm, LayerName(node, scale, "layer_norm"), hyper, epsilon, x, weights.ToArray()));
         }
 
         /// <summary>

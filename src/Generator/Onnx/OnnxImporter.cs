@@ -128,12 +128,20 @@ namespace Axon.Generator.Onnx
             OpKind.LogSoftmax => "LogSoftmax",
             OpKind.Softplus => "Softplus",
             OpKind.Gelu => "Gelu",
+            OpKind.LayerNorm => "LayerNorm",
             _ => throw new InvalidOperationException("The ONNX importer maps no operator to " + kind),
         };
 
         /// <summary>Named constructor arguments from the layer catalogue, so the order of the descriptor's parameters does not matter.</summary>
         private static string Arguments(LayerDeclaration layer)
         {
+            if (layer.Kind == OpKind.LayerNorm)
+            {
+                // Hyper = [elementwiseAffine, bias, normalised dims…], Scalar = ε.
+                string dims = string.Join(", ", layer.Hyper.Skip(2).Select(d => d.ToString(CultureInfo.InvariantCulture)));
+                return $"new[] {{ {dims} }}, epsilon: {layer.Scalar.ToString("R", CultureInfo.InvariantCulture)}, elementwiseAffine: true, bias: {(layer.Hyper[1] != 0 ? "true" : "false")}";
+            }
+
             LayerCatalog.TryGet(TypeName(layer.Kind), out var entry);
             var parts = new List<string>();
             // A declaration may end early (an unpadded pooling, a convolution with one group): the rest keep their defaults.

@@ -13,7 +13,7 @@ namespace Axon.Generator.Tests.Onnx;
 /// </summary>
 public sealed class OnnxImportNumericalTests
 {
-    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating" };
+    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating", "layernorm" };
 
     private static OnnxTestNetwork Network(string name) => name switch
     {
@@ -23,6 +23,7 @@ public sealed class OnnxImportNumericalTests
         "residual" => OnnxTestNetwork.Residual(),
         "branches" => OnnxTestNetwork.Branches(),
         "gating" => OnnxTestNetwork.Gating(),
+        "layernorm" => OnnxTestNetwork.LayerNorm(),
         "tokens" => OnnxTestNetwork.Tokens(),
         _ => OnnxTestNetwork.BatchNormPool(),
     };

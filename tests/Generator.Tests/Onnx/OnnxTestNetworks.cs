@@ -277,6 +277,47 @@ public sealed class OnnxTestNetwork
         };
     }
 
+    /// <summary>Gemm(fc1) → LayerNormalization(ln, ε = 1e-3) → Relu → Gemm(fc2) → LayerNormalization(head_norm, no bias): nn.LayerNorm as exported at opset 17.</summary>
+    public static OnnxTestNetwork LayerNorm()
+    {
+        var w = new Dictionary<string, float[]>
+        {
+            ["fc1.weight"] = Values(41, 8 * 6),
+            ["fc1.bias"] = Values(42, 8),
+            ["ln.weight"] = Values(43, 8).Select(v => 1 + v).ToArray(),
+            ["ln.bias"] = Values(44, 8),
+            ["fc2.weight"] = Values(45, 4 * 8),
+            ["fc2.bias"] = Values(46, 4),
+            ["head_norm.weight"] = Values(47, 4).Select(v => 1 + v).ToArray(),
+        };
+        var model = new OnnxModelBuilder()
+            .Input("x", 1, new long?[] { null, 6 })
+            .Output("y", null, 4)
+            .Initializer("fc1.weight", new long[] { 8, 6 }, w["fc1.weight"])
+            .Initializer("fc1.bias", new long[] { 8 }, w["fc1.bias"])
+            .Initializer("ln.weight", new long[] { 8 }, w["ln.weight"])
+            .Initializer("ln.bias", new long[] { 8 }, w["ln.bias"])
+            .Initializer("fc2.weight", new long[] { 4, 8 }, w["fc2.weight"])
+            .Initializer("fc2.bias", new long[] { 4 }, w["fc2.bias"])
+            .Initializer("head_norm.weight", new long[] { 4 }, w["head_norm.weight"])
+            .Node("Gemm", "/fc1/Gemm", new[] { "x", "fc1.weight", "fc1.bias" }, new[] { "h" }, Int("transB", 1))
+            .Node("LayerNormalization", "/ln/LayerNormalization", new[] { "h", "ln.weight", "ln.bias" }, new[] { "n" }, Int("axis", -1), Float("epsilon", 1e-3f))
+            .Node("Relu", "/relu/Relu", new[] { "n" }, new[] { "r" })
+            .Node("Gemm", "/fc2/Gemm", new[] { "r", "fc2.weight", "fc2.bias" }, new[] { "z" }, Int("transB", 1))
+            .Node("LayerNormalization", "/head_norm/LayerNormalization", new[] { "z", "head_norm.weight" }, new[] { "y" }, Int("axis", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "layernorm",
+            Model = model,
+            InputShape = "6",
+            InputSize = 6,
+            HandBody = "[Layer] readonly Dense fc1 = new(6, 8); [Layer] readonly LayerNorm ln = new(8, epsilon: 1e-3f); [Layer] readonly ReLU relu = new(); " +
+                       "[Layer] readonly Dense fc2 = new(8, 4); [Layer] readonly LayerNorm head_norm = new(4, bias: false);",
+            Weights = w,
+        };
+    }
+
     /// <summary>Softplus and exact Gelu branches, a gate Mul, a Sub, a Mul by a scalar constant, a head and LogSoftmax.</summary>
     public static OnnxTestNetwork Gating()
     {
