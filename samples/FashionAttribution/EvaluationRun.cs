@@ -12,7 +12,8 @@ namespace Axon.Samples.Fashion;
 /// The papers' evaluations on Fashion-MNIST test images: ablation agreement and feature selection (Dhamdhere et al.),
 /// ablation error with DeepLIFT rescale and RevealCancel (Shrikumar et al.) on both convolution blocks, the runtime
 /// of conductance (neuron IG) at n = 10 scaled to the 10,000-image test set, and the patch-IG validation of the
-/// rigorous IG study. Targets are the predicted classes; the baseline is the black image.
+/// rigorous IG study, the exact rule beside Gauss–Legendre and every neuron's conductance map. Targets are the predicted
+/// classes; the baseline is the black image.
 /// </summary>
 internal static class EvaluationRun
 {
@@ -82,6 +83,10 @@ internal static class EvaluationRun
         var featureSelection = FeatureSelectionRun.Run(model, images, options, what => Step(console, what));
         Step(console, $"patch-IG validation on {PatchValidationRun.Images(count)} images");
         var patchValidation = PatchValidationRun.Table(PatchValidationRun.Measure(model, images, options), options);
+        Step(console, $"the exact rule on {ExactRuleRun.Images(count)} images (double and float) beside adaptive Gauss–Legendre");
+        var exactRule = ExactRuleRun.Table(model, images, predicted);
+        Step(console, $"every neuron's conductance map at relu2 on {ConductanceMapsRun.Images(count)} images");
+        var maps = ConductanceMapsRun.Table(model, images, predicted, options);
         var tables = new List<ReportTable>
         {
             new("Ablation agreement (Pearson r between filter scores and filter ablation drops)",
@@ -106,6 +111,8 @@ internal static class EvaluationRun
                 "Every neuron of conv2 at once, trapezoid rule with 10 intervals; Shrikumar et al. report about 564 s for neuron IG at n = 10 on their MNIST test set."),
             featureSelection,
             patchValidation,
+            exactRule,
+            maps,
         };
 
         Print(console, tables);

@@ -9,14 +9,10 @@ namespace Axon.Samples.Fashion;
 
 /// <summary>
 /// Writes docs/results.md from one run: the command that regenerates it, when, on what machine and at which commit,
-/// then every table of the run. Sections that other commands measure (the exact rule, the conductance maps) follow
-/// <see cref="KeptMarker"/> and are carried over from the existing file.
+/// then every table of the run. Nothing of an existing file is kept: every number in it comes from this run.
 /// </summary>
 internal static class ResultsMarkdown
 {
-    /// <summary>The line after which a results file holds sections that other commands measured; they are kept.</summary>
-    internal const string KeptMarker = "<!-- Sections below are measured by other commands and kept when this file is regenerated. -->";
-
     /// <summary>The command line that regenerates the file with these options.</summary>
     public static string Command(Options options, int evaluated, string path)
     {
@@ -47,13 +43,6 @@ internal static class ResultsMarkdown
                 text.AppendLine();
                 text.AppendLine(caption);
             }
-        }
-
-        if (File.Exists(path))
-        {
-            string existing = File.ReadAllText(path);
-            int kept = existing.IndexOf(KeptMarker, StringComparison.Ordinal);
-            if (kept >= 0) text.AppendLine().Append(existing, kept, existing.Length - kept);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -111,6 +111,8 @@ public sealed class EvaluationInvariantsTests(ITestOutputHelper output)
         Assert.Contains("DeepLIFT RevealCancel (dense), rescale (conv)", text);
         Assert.Contains("## Feature selection", text);
         Assert.Contains("## Patch-IG validation", text);
+        Assert.Contains("## The exact rule on the shipped CNN (10 images)", text);
+        Assert.Contains("## Every neuron's conductance map", text);
         Assert.Contains(", commit ", text);
         Assert.True(text.IndexOf("## Test-set run", StringComparison.Ordinal) < text.IndexOf("## Ablation agreement", StringComparison.Ordinal), "the test-set table comes first");
     }

@@ -4,17 +4,17 @@ namespace Axon.Samples.Tests;
 
 /// <summary>
 /// `--evaluate --results` writes both ablation removals (to the baseline activation and to zero) and keeps the sections
-/// after the marker line that other commands measured.
+/// nothing of the file it replaces: every number comes from the run.
 /// </summary>
 public class EvaluationResultsTests
 {
     [Fact]
-    public void RegeneratingTheResultsKeepsTheHandMeasuredSectionsAndShowsBothRemovals()
+    public void RegeneratingTheResultsReplacesTheWholeFileAndShowsBothRemovals()
     {
         using var directory = new TempDirectory();
         string results = Path.Combine(directory.Path, "results.md");
         const string kept = "## Whole test set (main job)\n\nmeasured by hand: 77.9 s\n";
-        File.WriteAllText(results, "# old tables\n\n| stale |\n\n" + ResultsMarkdown.KeptMarker + "\n\n" + kept);
+        File.WriteAllText(results, "# old tables\n\n| stale |\n\n<!-- an old marker -->\n\n" + kept);
 
         var run = JobRun.Start("--evaluate", "12", "--steps", "8", "--report-images", "1", "--top", "1", "--device", "cpu",
             "--report", Path.Combine(directory.Path, "report.html"), "--results", results);
@@ -28,6 +28,8 @@ public class EvaluationResultsTests
         Assert.Contains("eq. 7 difference form (10 intervals, 11 points)", text);
         Assert.Contains("| × DeepLIFT rescale |", text);                       // the runtime ratios, from the same run
         Assert.Contains("p vs DeepLIFT", text);
-        Assert.EndsWith(ResultsMarkdown.KeptMarker + "\n\n" + kept, text.Replace("\r\n", "\n"));
+        Assert.DoesNotContain("measured by hand", text);
+        Assert.Contains("## The exact rule on the shipped CNN (12 images)", text);
+        Assert.Contains("## Every neuron's conductance map (3136 neurons of relu2, 10 images)", text);
     }
 }
