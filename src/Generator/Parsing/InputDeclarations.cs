@@ -78,6 +78,14 @@ namespace Axon.Generator.Parsing
             BigInteger offset = BigInteger.Zero;
             foreach (var parameter in parameters)
             {
+                // Each input becomes a member of the generated nested class Inputs, which cannot hold a member of its own name (CS0542).
+                if (parameter.Name == GeneratedMembers.Inputs)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, parameter.Locations.FirstOrDefault(), parameter.Name, type.Name));
+                    valid = false;
+                    continue;
+                }
+
                 var shape = ReadShape(Find(parameter, InputShapeAttribute));
                 if (shape is null)
                 {

@@ -114,6 +114,18 @@ public sealed class MultiInputGeneratorTests
             """, "AXN032", "Net", "'Net'");
 
     [Fact]
+    public void AXN013_an_input_named_like_the_generated_Inputs_class()
+        => AssertDiagnostic("""
+            [Differentiable]
+            public partial class Net
+            {
+                [Layer] Dense a = new(4, 2);
+                [Layer] Dense b = new(3, 2);
+                Tensor Forward([InputShape(4)] Tensor Inputs, [InputShape(3)] Tensor other) => a.Apply(Inputs) + b.Apply(other);
+            }
+            """, "AXN013", "Inputs", "'Inputs'");
+
+    [Fact]
     public void AXN033_a_parameter_that_is_not_a_tensor()
         => AssertDiagnostic("""
             [Differentiable]
