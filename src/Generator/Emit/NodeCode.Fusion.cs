@@ -14,14 +14,14 @@ namespace Axon.Generator.Emit
     {
         /// <summary>
         /// The max pooling that <paramref name="relu"/> fuses with, or null: a ReLU whose only consumer is the next
-        /// node, a 2×2 / stride-2 MaxPool2d over a [C, H, W] map with even H and W.
+        /// node, an unpadded 2×2 / stride-2 MaxPool2d over a [C, H, W] map with even H and W.
         /// </summary>
         public static NodeSpec? FusedPool(ModelSpec model, NodeSpec relu)
         {
             if (relu.Kind != OpKind.ReLU || relu.Index + 1 >= model.Nodes.Count) return null;
             var pool = model.Nodes[relu.Index + 1];
             if (pool.Kind != OpKind.MaxPool2d || pool.Inputs.Count != 1 || pool.Inputs[0] != relu.Index) return null;
-            if (pool.Hyper[0] != 2 || pool.Hyper[1] != 2) return null;
+            if (pool.Hyper[0] != 2 || pool.Hyper[1] != 2 || PoolingHyper.Padding(pool.Hyper) != 0) return null;
             var s = relu.Shape;
             if (s.Count != 3 || s[1] % 2 != 0 || s[2] % 2 != 0) return null;
             foreach (var other in model.Nodes)

@@ -35,6 +35,20 @@ public partial class ReluPoolNetFloat
 }
 
 /// <summary>
+/// ReLU followed by a padded 2×2 / stride-2 max pooling: the fused kernel does not pad, so this pair must stay unfused
+/// (its output is 3×3, not 2×2).
+/// </summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(1, 4, 4)]
+public partial class ReluPaddedPoolNet
+{
+    [Layer] private readonly Conv2d conv1 = new(1, 2, kernel: 3, padding: 1);
+    [Layer] private readonly ReLU relu1 = new();
+    [Layer] private readonly MaxPool2d pool1 = new(2, stride: 2, padding: 1);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(18, 2);
+}
+
+/// <summary>
 /// The generated fused path (no tap on the ReLU) against the unfused one (a tap that holds nothing forces it), bit for
 /// bit, in every pass; finite differences through the fused network; taps on the fused ReLU still act.
 /// </summary>
@@ -54,6 +68,9 @@ public sealed class FusedReluPoolTests
         Agree(new ReluPoolNet(), v => v);
         Agree(new ReluPoolNetFloat(), v => (float)v);
     }
+
+    [Fact]
+    public void A_padded_pooling_after_a_relu_runs_unfused_and_agrees_with_the_separate_kernels() => Agree(new ReluPaddedPoolNet(), v => v);
 
     private static void Agree<T>(IDifferentiableModel<T> model, Func<double, T> convert)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
