@@ -79,11 +79,11 @@ namespace Axon.Generator.Analysis
                 case OpKind.MaxPool2d:
                 case OpKind.AvgPool2d:
                     {
-                        // [kernel, stride], no padding: each channel its own, a sliding window on both spatial axes.
-                        int kernel = node.Hyper[0], stride = node.Hyper[1];
+                        // [kernel, stride(, padding)]: each channel its own, a sliding window on both spatial axes.
+                        int kernel = node.Hyper[0], stride = node.Hyper[1], padding = PoolingHyper.Padding(node.Hyper);
                         if (!InOwnCoordinates(field, source, input) || input.Count != 3) return null;
                         var axes = new List<AxisSpec> { field.Axes[0] };
-                        for (int a = 1; a < 3; a++) axes.Add(field.Axes[a].Slide(kernel, stride, 0, source.Shape[a]));
+                        for (int a = 1; a < 3; a++) axes.Add(field.Axes[a].Slide(kernel, stride, padding, source.Shape[a]));
                         return new FieldSpec(node.Shape, axes.ToEquatableArray());
                     }
 

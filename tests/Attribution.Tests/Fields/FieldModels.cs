@@ -5,7 +5,7 @@ namespace Axon.Attribution.Tests.Fields;
 
 // Networks for the receptive-field checks: pooling whose floor drops the last row and column, followed by a padded
 // convolution (so the field's limit is below the input's edge); channel-wise nodes straight on a two-channel input;
-// strided and overlapping windows; a residual + and a channel concat; a channel slice. Only LeakyReLU, average and max
+// strided and overlapping windows; padded pooling; a residual + and a channel concat; a channel slice. Only LeakyReLU, average and max
 // pooling: every feature inside a field can move its neuron, which the brute-force search relies on.
 
 [Differentiable(ElementType = ElementType.Double), InputShape(2, 9, 7)]
@@ -18,6 +18,19 @@ public partial class FieldCnnFloor
     [Layer] private readonly Conv2d conv2 = new(3, 2, kernel: 2, stride: 2);
     [Layer] private readonly Flatten flat = new();
     [Layer] private readonly Dense fc = new(4, 2);
+}
+
+// Padded pooling (PyTorch semantics: max pads with −∞, average counts the zero padding): windows that start above the
+// input's edge and are clipped to it.
+[Differentiable(ElementType = ElementType.Double), InputShape(1, 9, 8)]
+public partial class FieldPaddedPool
+{
+    [Layer] private readonly Conv2d conv1 = new(1, 2, kernel: 3, padding: 1);
+    [Layer] private readonly LeakyReLU act1 = new(0.3);
+    [Layer] private readonly MaxPool2d pool1 = new(3, stride: 2, padding: 1);
+    [Layer] private readonly AvgPool2d pool2 = new(3, stride: 2, padding: 1);
+    [Layer] private readonly Flatten flat = new();
+    [Layer] private readonly Dense fc = new(12, 2);
 }
 
 [Differentiable(ElementType = ElementType.Double), InputShape(1, 11, 10)]

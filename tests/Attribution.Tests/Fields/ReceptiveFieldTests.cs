@@ -21,12 +21,13 @@ public class ReceptiveFieldTests
         return model;
     }
 
-    public static TheoryData<string> Models => new() { nameof(FieldCnnFloor), nameof(FieldCnnStrided), nameof(FieldResidual), nameof(ReluCnn), nameof(SmoothCnn) };
+    public static TheoryData<string> Models => new() { nameof(FieldCnnFloor), nameof(FieldCnnStrided), nameof(FieldPaddedPool), nameof(FieldResidual), nameof(ReluCnn), nameof(SmoothCnn) };
 
     private static IDifferentiableModel<double> Create(string name) => name switch
     {
         nameof(FieldCnnFloor) => Seeded(new FieldCnnFloor(), 1),
         nameof(FieldCnnStrided) => Seeded(new FieldCnnStrided(), 2),
+        nameof(FieldPaddedPool) => Seeded(new FieldPaddedPool(), 6),
         nameof(FieldResidual) => Seeded(new FieldResidual(), 3),
         nameof(ReluCnn) => Seeded(new ReluCnn(), 4),
         _ => Seeded(new SmoothCnn(), 5),
