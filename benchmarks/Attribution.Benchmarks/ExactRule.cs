@@ -23,8 +23,7 @@ internal static class ExactRule
         for (int b = 0; b < count; b++) all.Image(b * every).CopyTo(pixels.AsSpan(b * n, n));
         var single = new FashionCnn();
         ModelWeights.Load(single, weights);
-        var twin = new FashionCnnDouble();
-        for (int i = 0; i < single.Parameters.Length; i++) twin.Parameters[i] = single.Parameters[i];
+        var twin = FashionCnnDouble.From(single);
         var pixelsDouble = pixels.Select(v => (double)v).ToArray();
 
         var predicted = new int[count];
@@ -38,42 +37,17 @@ internal static class ExactRule
 
         for (int b = 0; b < count; b++) predicted[b] = TensorPrimitives.IndexOfMax<float>(logits.AsSpan(b * 10, 10));
         Console.WriteLine($"Exact rule vs adaptive Gauss–Legendre, shipped FashionCnn, {count} test images (every {every}. of the first {all.Count}), IG of the predicted class's logit, zero baseline, {Environment.ProcessorCount} cores");
-        Measure("double", new Attributor<double>(twin), pixelsDouble, predicted, count, n);
-        Measure("float", new Attributor<float>(single), pixels, predicted, count, n);
+        Measure("double", new Attributor<double>(twin), pixelsDouble, predicted, count);
+        Measure("float", new Attributor<float>(single), pixels, predicted, count);
     }
 
-    private static void Measure<T>(string type, Attributor<T> engine, T[] pixels, int[] predicted, int count, int n)
+    private static void Measure<T>(string type, Attributor<T> engine, T[] pixels, int[] predicted, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int Chunk = 64;
-        var ig = new T[Chunk * n];
-        var errors = new T[Chunk];
-        var exact = new IntegrationOptions { Rule = IntegrationRule.Exact };
-        var adaptive = new IntegrationOptions { Steps = 8, Tolerance = 1e-3, MaxSteps = 4096 };
-        double exactWorst = 0, glWorst = 0, exactSeconds = 0, glSeconds = 0;
-        long segments = 0;
-        int mostSegments = 0, mostSteps = 0;
-        for (int first = 0; first < count; first += Chunk)
-        {
-            int rows = Math.Min(Chunk, count - first);
-            var x = pixels.AsSpan(first * n, rows * n);
-            var target = predicted.AsSpan(first, rows);
-            var watch = Stopwatch.StartNew();
-            var report = engine.IntegratedGradients(x, target, Baseline<T>.Zero, ig.AsSpan(0, rows * n), exact, errors.AsSpan(0, rows));
-            exactSeconds += watch.Elapsed.TotalSeconds;
-            exactWorst = Math.Max(exactWorst, report.MaxRelativeQuadratureError);
-            foreach (int s in engine.LastSegmentCounts) { segments += s; mostSegments = Math.Max(mostSegments, s); }
-
-            watch.Restart();
-            var gl = engine.IntegratedGradients(x, target, Baseline<T>.Zero, ig.AsSpan(0, rows * n), adaptive, errors.AsSpan(0, rows));
-            glSeconds += watch.Elapsed.TotalSeconds;
-            glWorst = Math.Max(glWorst, gl.MaxRelativeQuadratureError);
-            mostSteps = Math.Max(mostSteps, gl.Steps);
-        }
-
-        Console.WriteLine($"  {type}: exact {exactSeconds:F1} s ({1000 * exactSeconds / count:F2} ms/image), segments mean {(double)segments / count:F1}, max {mostSegments}, " +
-                          $"max relative |error| {exactWorst:E1}");
-        Console.WriteLine($"  {type}: Gauss–Legendre adaptive to 1e-3: {glSeconds:F1} s ({1000 * glSeconds / count:F2} ms/image), n up to {mostSteps}, max relative |error| {glWorst:E1}; " +
-                          $"exact / GL time {exactSeconds / glSeconds:F2}");
+        var m = ExactRuleComparison.Measure(engine, pixels, predicted, count);
+        Console.WriteLine($"  {type}: exact {m.ExactSeconds:F1} s ({m.ExactMillisecondsPerInput:F2} ms/image), segments mean {m.MeanSegments:F1}, max {m.MostSegments}, " +
+                          $"max relative |error| {m.ExactWorstError:E1}");
+        Console.WriteLine($"  {type}: Gauss–Legendre adaptive to 1e-3: {m.GaussLegendreSeconds:F1} s ({m.GaussLegendreMillisecondsPerInput:F2} ms/image), n up to {m.MostNodes}, " +
+                          $"max relative |error| {m.GaussLegendreWorstError:E1}; exact / GL time {m.TimeRatio:F2}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Axon.Attribution;
@@ -21,8 +20,7 @@ internal static class ExactRuleRun
     {
         int count = Images(images.Count), n = FashionCnn.InputSize;
         var pixels = images.Pixels.AsSpan(0, count * n).ToArray();
-        var twin = new FashionCnnDouble();
-        for (int i = 0; i < model.Parameters.Length; i++) twin.Parameters[i] = model.Parameters[i];
+        var twin = FashionCnnDouble.From(model);
         var rows = new List<IReadOnlyList<TableCell>>
         {
             Row("double", new Attributor<double>(twin), pixels.Select(v => (double)v).ToArray(), predicted, count),
@@ -44,37 +42,7 @@ internal static class ExactRuleRun
     private static IReadOnlyList<TableCell> Row<T>(string type, Attributor<T> engine, T[] pixels, int[] predicted, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int Chunk = 64;
-        int n = FashionCnn.InputSize;
-        var ig = new T[Chunk * n];
-        var errors = new T[Chunk];
-        var exact = new IntegrationOptions { Rule = IntegrationRule.Exact };
-        var adaptive = new IntegrationOptions { Steps = 8, Tolerance = 1e-3, MaxSteps = 4096 };
-        double exactWorst = 0, glWorst = 0, exactSeconds = 0, glSeconds = 0;
-        long segments = 0;
-        int mostSegments = 0, mostSteps = 0;
-        for (int first = 0; first < count; first += Chunk)
-        {
-            int rows = Math.Min(Chunk, count - first);
-            var x = pixels.AsSpan(first * n, rows * n);
-            var target = AttributionTarget<T>.Classes(predicted.AsSpan(first, rows));
-            var watch = Stopwatch.StartNew();
-            var report = engine.IntegratedGradients(x, target, Baseline<T>.Zero, ig.AsSpan(0, rows * n), exact, errors.AsSpan(0, rows));
-            exactSeconds += watch.Elapsed.TotalSeconds;
-            exactWorst = Math.Max(exactWorst, report.MaxRelativeQuadratureError);
-            foreach (int s in engine.LastSegmentCounts)
-            {
-                segments += s;
-                mostSegments = Math.Max(mostSegments, s);
-            }
-
-            watch.Restart();
-            var gl = engine.IntegratedGradients(x, target, Baseline<T>.Zero, ig.AsSpan(0, rows * n), adaptive, errors.AsSpan(0, rows));
-            glSeconds += watch.Elapsed.TotalSeconds;
-            glWorst = Math.Max(glWorst, gl.MaxRelativeQuadratureError);
-            mostSteps = Math.Max(mostSteps, gl.Steps);
-        }
-
-        return [type, 1000 * exactSeconds / count, (double)segments / count, mostSegments, exactWorst, 1000 * glSeconds / count, glWorst, mostSteps, exactSeconds / glSeconds];
+        var m = ExactRuleComparison.Measure(engine, pixels, predicted, count);
+        return [type, m.ExactMillisecondsPerInput, m.MeanSegments, m.MostSegments, m.ExactWorstError, m.GaussLegendreMillisecondsPerInput, m.GaussLegendreWorstError, m.MostNodes, m.TimeRatio];
     }
 }

@@ -20,4 +20,14 @@ public partial class FashionCnnDouble
     [Layer] private readonly Dense fc1 = new(784, 64);
     [Layer] private readonly ReLU relu3 = new();
     [Layer] private readonly Dense fc2 = new(64, 10);
+
+    /// <summary>A double model with <paramref name="model"/>'s parameters (the same layout, widened).</summary>
+    public static FashionCnnDouble From(FashionCnn model)
+    {
+        var twin = new FashionCnnDouble();
+        var source = model.Parameters;
+        var target = twin.Parameters;
+        for (int i = 0; i < source.Length; i++) target[i] = source[i];
+        return twin;
+    }
 }
