@@ -108,29 +108,13 @@ namespace Axon.Generator.Onnx
         }
 
         private static EquatableArray<ImportedLayer> Layers(IEnumerable<LayerDeclaration> layers)
-            => layers.Select(l => new ImportedLayer(l.Name, TypeName(l.Kind), Arguments(l))).ToEquatableArray();
+            => layers.Select(l => new ImportedLayer(l.Name, Declaration(l.Kind).TypeName, Arguments(l))).ToEquatableArray();
 
-        private static string TypeName(OpKind kind) => kind switch
-        {
-            OpKind.Dense => "Dense",
-            OpKind.Conv1d => "Conv1d",
-            OpKind.Conv2d => "Conv2d",
-            OpKind.MaxPool2d => "MaxPool2d",
-            OpKind.AvgPool2d => "AvgPool2d",
-            OpKind.GlobalAvgPool => "GlobalAvgPool",
-            OpKind.Embedding => "Embedding",
-            OpKind.BatchNorm => "BatchNorm",
-            OpKind.ReLU => "ReLU",
-            OpKind.LeakyReLU => "LeakyReLU",
-            OpKind.Sigmoid => "Sigmoid",
-            OpKind.Tanh => "Tanh",
-            OpKind.Softmax => "Softmax",
-            OpKind.LogSoftmax => "LogSoftmax",
-            OpKind.Softplus => "Softplus",
-            OpKind.Gelu => "Gelu",
-            OpKind.LayerNorm => "LayerNorm",
-            _ => throw new InvalidOperationException("The ONNX importer maps no operator to " + kind),
-        };
+        /// <summary>The descriptor type that declares an imported layer, from the layer catalogue.</summary>
+        private static (string TypeName, LayerCatalog.Entry Entry) Declaration(OpKind kind)
+            => LayerCatalog.TryGetByKind(kind, out string typeName, out var entry)
+                ? (typeName, entry)
+                : throw new InvalidOperationException("The ONNX importer maps no operator to " + kind);
 
         /// <summary>Named constructor arguments from the layer catalogue, so the order of the descriptor's parameters does not matter.</summary>
         private static string Arguments(LayerDeclaration layer)
@@ -139,10 +123,10 @@ namespace Axon.Generator.Onnx
             {
                 // Hyper = [elementwiseAffine, bias, normalised dims…], Scalar = ε.
                 string dims = string.Join(", ", layer.Hyper.Skip(2).Select(d => d.ToString(CultureInfo.InvariantCulture)));
-                return $"new[] {{ {dims} }}, epsilon: {layer.Scalar.ToString("R", CultureInfo.InvariantCulture)}, elementwiseAffine: true, bias: {(layer.Hyper[1] != 0 ? "true" : "false")}";
+                return $"new[] {{ {dims} }}, epsilon: {layer.Scalar.ToString("R", CultureInfo.InvariantCulture)}, elementwiseAffine: {(layer.Hyper[0] != 0 ? "true" : "false")}, bias: {(layer.Hyper[1] != 0 ? "true" : "false")}";
             }
 
-            LayerCatalog.TryGet(TypeName(layer.Kind), out var entry);
+            var entry = Declaration(layer.Kind).Entry;
             var parts = new List<string>();
             // A declaration may end early (an unpadded pooling, a convolution with one group): the rest keep their defaults.
             for (int i = 0; i < Math.Min(entry.IntParameters.Length, layer.Hyper.Count); i++)

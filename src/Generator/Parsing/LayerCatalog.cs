@@ -69,5 +69,25 @@ namespace Axon.Generator.Parsing
         public const string Namespace = "Axon.Layers";
 
         public static bool TryGet(string typeName, out Entry entry) => s_entries.TryGetValue(typeName, out entry!);
+
+        /// <summary>
+        /// The descriptor type that declares <paramref name="kind"/> and its entry, for code that writes a declaration of
+        /// an op (the ONNX importer); false for ops no descriptor declares (residual +, concat) or that another type's
+        /// arguments select (grouped convolution).
+        /// </summary>
+        public static bool TryGetByKind(OpKind kind, out string typeName, out Entry entry)
+        {
+            foreach (var pair in s_entries)
+            {
+                if (pair.Value.Kind != kind) continue;
+                typeName = pair.Key;
+                entry = pair.Value;
+                return true;
+            }
+
+            typeName = "";
+            entry = null!;
+            return false;
+        }
     }
 }
