@@ -25,6 +25,7 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _parameters;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _parameterGradients;
     private readonly int _indexSize;
+    private readonly int _scratchSize;
     private readonly LayerInfo[] _layers;
     private readonly int _tile;
 
@@ -32,6 +33,15 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     /// <param name="device">The accelerator.</param>
     /// <param name="indexSize">Arg-max slots per row (the generator counts them).</param>
     protected GpuNetwork(IDifferentiableModel<T> model, GpuDevice device, int indexSize)
+        : this(model, device, indexSize, 0)
+    {
+    }
+
+    /// <param name="model">The CPU model whose parameters the network uses (uploaded now; see <see cref="UploadParameters"/>).</param>
+    /// <param name="device">The accelerator.</param>
+    /// <param name="indexSize">Arg-max slots per row (the generator counts them).</param>
+    /// <param name="scratchSize">Scratch values per row for the layers' intermediates (the generator counts them).</param>
+    protected GpuNetwork(IDifferentiableModel<T> model, GpuDevice device, int indexSize, int scratchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(device);
@@ -39,6 +49,8 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
         Device = device;
         _layers = [.. model.Layers];
         _indexSize = indexSize;
+        ArgumentOutOfRangeException.ThrowIfNegative(scratchSize);
+        _scratchSize = scratchSize;
         _tile = device.Accelerator.MaxNumThreadsPerGroup >= LargeTile * LargeTile ? LargeTile : SmallTile;
         int count = Math.Max(1, model.Parameters.Length);
         _parameters = device.Accelerator.Allocate1D<T>(count);
@@ -66,7 +78,7 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     public GpuWorkspace<T> CreateWorkspace(int capacity)
     {
         if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A workspace needs room for at least one row.");
-        return new GpuWorkspace<T>(this, Device.Accelerator, _layers, _indexSize, capacity);
+        return new GpuWorkspace<T>(this, Device.Accelerator, _layers, _indexSize, _scratchSize, capacity);
     }
 
     /// <summary>Runs the network on the input rows already in <c>workspace.Activation(0, batch)</c>, recording the tape.</summary>
@@ -140,6 +152,9 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     /// <summary>Compiles an element-wise kernel (one thread per output value).</summary>
     protected Action<Index1D, GpuPass<T>> Load(Action<Index1D, GpuPass<T>> kernel) => Device.Accelerator.LoadAutoGroupedStreamKernel(kernel);
 
+    /// <summary>Compiles a kernel of one time step of a recurrence (one thread per value of the step; the step is its last argument).</summary>
+    protected Action<Index1D, GpuPass<T>, int> LoadStep(Action<Index1D, GpuPass<T>, int> kernel) => Device.Accelerator.LoadAutoGroupedStreamKernel(kernel);
+
     /// <summary>
     /// Compiles a tiled product kernel: the version with 16 × 16 tiles where groups can hold 256 threads (GPUs), the
     /// one with 4 × 4 tiles otherwise (ILGPU's CPU accelerator).
@@ -152,6 +167,13 @@ public abstract class GpuNetwork<T> : IDisposable where T : unmanaged, IFloating
     {
         if (extent > int.MaxValue) throw new InvalidOperationException($"A kernel of {extent} threads exceeds ILGPU's 1D launch limit: use fewer rows per pass.");
         kernel((int)extent, pass);
+    }
+
+    /// <summary>Runs step <paramref name="step"/> of a recurrence over <paramref name="extent"/> threads.</summary>
+    protected static void LaunchStep(Action<Index1D, GpuPass<T>, int> kernel, long extent, in GpuPass<T> pass, int step)
+    {
+        if (extent > int.MaxValue) throw new InvalidOperationException($"A kernel of {extent} threads exceeds ILGPU's 1D launch limit: use fewer rows per pass.");
+        kernel((int)extent, pass, step);
     }
 
     /// <summary>Runs a tiled product with an output of <paramref name="rows"/> × <paramref name="columns"/>.</summary>

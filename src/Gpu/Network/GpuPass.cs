@@ -28,6 +28,12 @@ public struct GpuPass<T> where T : unmanaged
     /// <summary>Arg-max slots of max pooling, written by the forward pass and read by backward and tangent.</summary>
     public ArrayView<int> Indices;
 
+    /// <summary>
+    /// Per-row intermediates of the layers that keep more than their output (attention's projections and weights,
+    /// the recurrent layers' gates and carried gradients): a region's block starts at its per-row offset × <see cref="Capacity"/>.
+    /// </summary>
+    public ArrayView<T> Scratch;
+
     /// <summary>Rows in this pass.</summary>
     public int Batch;
 

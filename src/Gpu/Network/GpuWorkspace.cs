@@ -13,10 +13,11 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _gradients;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _tangents;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _indices;
+    private readonly MemoryBuffer1D<T, Stride1D.Dense> _scratch;
     private readonly int[] _offsets;
     private readonly int[] _sizes;
 
-    internal GpuWorkspace(object owner, Accelerator accelerator, IReadOnlyList<LayerInfo> layers, int indexSize, int capacity)
+    internal GpuWorkspace(object owner, Accelerator accelerator, IReadOnlyList<LayerInfo> layers, int indexSize, int scratchSize, int capacity)
     {
         Owner = owner;
         Capacity = capacity;
@@ -31,15 +32,17 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
         }
 
         long elements = total * capacity;
-        if (elements > int.MaxValue || (long)indexSize * capacity > int.MaxValue)
+        if (elements > int.MaxValue || (long)indexSize * capacity > int.MaxValue || (long)scratchSize * capacity > int.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"{capacity} rows × {total} values per row exceed a device buffer's {int.MaxValue} elements: use fewer rows.");
+            long widest = Math.Max(total, Math.Max(indexSize, scratchSize));
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"{capacity} rows × {widest} values per row exceed a device buffer's {int.MaxValue} elements: use fewer rows.");
         }
 
         _activations = accelerator.Allocate1D<T>(elements);
         _gradients = accelerator.Allocate1D<T>(elements);
         _tangents = accelerator.Allocate1D<T>(elements);
         _indices = accelerator.Allocate1D<int>(Math.Max(1, (long)indexSize * capacity));
+        _scratch = accelerator.Allocate1D<T>(Math.Max(1, (long)scratchSize * capacity));
     }
 
     /// <summary>The network that created this workspace.</summary>
@@ -49,7 +52,7 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
     public int Capacity { get; }
 
     /// <summary>Bytes of device memory the workspace holds.</summary>
-    public long DeviceBytes => 3 * _activations.LengthInBytes + _indices.LengthInBytes;
+    public long DeviceBytes => 3 * _activations.LengthInBytes + _indices.LengthInBytes + _scratch.LengthInBytes;
 
     /// <summary>Node <paramref name="layer"/>'s activations for the first <paramref name="batch"/> rows.</summary>
     public ArrayView<T> Activation(int layer, int batch) => Block(_activations, layer, batch);
@@ -68,6 +71,7 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
         Parameters = parameters,
         ParameterGradients = parameterGradients,
         Indices = _indices.View.AsContiguous(),
+        Scratch = _scratch.View.AsContiguous(),
         Batch = batch,
         Capacity = Capacity,
     };
@@ -83,12 +87,13 @@ public sealed class GpuWorkspace<T> : IDisposable where T : unmanaged, IFloating
         return buffer.View.AsContiguous().SubView((long)_offsets[layer] * Capacity, (long)batch * _sizes[layer]);
     }
 
-    /// <summary>Frees the workspace's device buffers (activations, gradients, tangents, arg-max slots); views taken from it become invalid.</summary>
+    /// <summary>Frees the workspace's device buffers (activations, gradients, tangents, arg-max slots, scratch); views taken from it become invalid.</summary>
     public void Dispose()
     {
         _activations.Dispose();
         _gradients.Dispose();
         _tangents.Dispose();
         _indices.Dispose();
+        _scratch.Dispose();
     }
 }

@@ -12,7 +12,9 @@ namespace Axon.Generator.Emit.Gpu
     /// <summary>
     /// One generated GPU kernel: its method text and how to launch it. An element-wise kernel runs one thread per
     /// value of <see cref="Extent"/>; a tiled product runs groups of 16 × 16 threads over a
-    /// <see cref="Rows"/> × <see cref="Columns"/> output. The launch expressions read <c>pass</c> (a GpuPass).
+    /// <see cref="Rows"/> × <see cref="Columns"/> output; a step kernel of a recurrence is an element-wise kernel launched
+    /// once per time step (<see cref="Steps"/>, last to first when <see cref="Descending"/>), with the step as its last argument.
+    /// The launch expressions read <c>pass</c> (a GpuPass).
     /// </summary>
     internal sealed class GpuKernel
     {
@@ -34,6 +36,14 @@ namespace Axon.Generator.Emit.Gpu
             Columns = columns;
         }
 
+        /// <summary>A step kernel: launched <paramref name="steps"/> times over <paramref name="extent"/> threads.</summary>
+        public GpuKernel(string name, GpuPassKind pass, int node, int writesTo, string method, string extent, int steps, bool descending)
+            : this(name, pass, node, writesTo, method, extent)
+        {
+            Steps = steps;
+            Descending = descending;
+        }
+
         public string Name { get; }
 
         public GpuPassKind Pass { get; }
@@ -53,5 +63,11 @@ namespace Axon.Generator.Emit.Gpu
         public string Rows { get; } = "";
 
         public string Columns { get; } = "";
+
+        /// <summary>Launches of a step kernel, one per time step; 0 for the other kernels.</summary>
+        public int Steps { get; }
+
+        /// <summary>Whether a step kernel runs from the last step to the first (a reverse pass through time).</summary>
+        public bool Descending { get; }
     }
 }

@@ -31,15 +31,19 @@ namespace Axon.Generator.Emit.Gpu
 
             foreach (var k in kernels.Kernels)
             {
-                string type = k.Tiled ? $"global::System.Action<global::ILGPU.KernelConfig, {pass}>" : $"global::System.Action<global::ILGPU.Index1D, {pass}>";
+                string type = k.Tiled ? $"global::System.Action<global::ILGPU.KernelConfig, {pass}>"
+                    : k.Steps > 0 ? $"global::System.Action<global::ILGPU.Index1D, {pass}, int>"
+                    : $"global::System.Action<global::ILGPU.Index1D, {pass}>";
                 w.Line($"private readonly {type} _{Field(k.Name)};");
             }
 
             w.Line();
             w.Line($"/// <summary>Compiles the network's kernels for <paramref name=\"device\"/> and uploads <paramref name=\"model\"/>'s parameters.</summary>");
-            using (w.Block($"public {Identifiers.Escape(gpu.ClassName)}({gpu.ModelTypeName} model, global::Axon.Gpu.GpuDevice device) : base(model, device, {kernels.IndexSizeTotal})"))
+            // Networks without layer intermediates call the constructor without a scratch size.
+            string scratch = kernels.ScratchSizeTotal > 0 ? ", " + kernels.ScratchSizeTotal.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+            using (w.Block($"public {Identifiers.Escape(gpu.ClassName)}({gpu.ModelTypeName} model, global::Axon.Gpu.GpuDevice device) : base(model, device, {kernels.IndexSizeTotal}{scratch})"))
             {
-                foreach (var k in kernels.Kernels) w.Line(k.Tiled ? $"_{Field(k.Name)} = LoadTiled({k.Name}, {k.Name}{TiledProductWriter.SmallSuffix});" : $"_{Field(k.Name)} = Load({k.Name});");
+                foreach (var k in kernels.Kernels) w.Line(k.Tiled ? $"_{Field(k.Name)} = LoadTiled({k.Name}, {k.Name}{TiledProductWriter.SmallSuffix});" : k.Steps > 0 ? $"_{Field(k.Name)} = LoadStep({k.Name});" : $"_{Field(k.Name)} = Load({k.Name});");
             }
 
             w.Line();
@@ -90,8 +94,12 @@ namespace Axon.Generator.Emit.Gpu
 
         private static string Field(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
 
-        private static string Launch(GpuKernel k) => k.Tiled
-            ? $"LaunchTiled(_{Field(k.Name)}, {k.Rows}, {k.Columns}, pass);"
-            : $"Launch(_{Field(k.Name)}, {k.Extent}, pass);";
+        private static string Launch(GpuKernel k)
+        {
+            if (k.Tiled) return $"LaunchTiled(_{Field(k.Name)}, {k.Rows}, {k.Columns}, pass);";
+            if (k.Steps == 0) return $"Launch(_{Field(k.Name)}, {k.Extent}, pass);";
+            string loop = k.Descending ? $"for (int step = {k.Steps - 1}; step >= 0; step--)" : $"for (int step = 0; step < {k.Steps}; step++)";
+            return $"{loop} LaunchStep(_{Field(k.Name)}, {k.Extent}, pass, step);";
+        }
     }
 }

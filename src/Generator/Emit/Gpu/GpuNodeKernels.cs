@@ -16,6 +16,7 @@ namespace Axon.Generator.Emit.Gpu
         private readonly ModelSpec _model;
         private readonly int[] _offsets;
         private readonly int[] _indexOffsets;
+        private readonly int[] _scratchOffsets;
         private readonly string _t;
         private readonly string _math;
         private readonly List<GpuKernel> _kernels = new List<GpuKernel>();
@@ -27,20 +28,27 @@ namespace Axon.Generator.Emit.Gpu
             _math = model.Element == ElementKind.Float ? "global::System.MathF" : "global::System.Math";
             _offsets = new int[model.Nodes.Count];
             _indexOffsets = new int[model.Nodes.Count];
-            int offset = 0, indexOffset = 0;
+            _scratchOffsets = new int[model.Nodes.Count];
+            int offset = 0, indexOffset = 0, scratchOffset = 0;
             foreach (var node in model.Nodes)
             {
                 _offsets[node.Index] = offset;
                 _indexOffsets[node.Index] = indexOffset;
+                _scratchOffsets[node.Index] = scratchOffset;
                 offset += node.Size;
                 indexOffset += IndexSize(node);
+                scratchOffset += ScratchSize(node);
             }
 
             IndexSizeTotal = indexOffset;
+            ScratchSizeTotal = scratchOffset;
         }
 
         /// <summary>Arg-max slots per row over all nodes.</summary>
         public int IndexSizeTotal { get; }
+
+        /// <summary>Scratch values per row over all nodes (attention's and the recurrent layers' intermediates).</summary>
+        public int ScratchSizeTotal { get; }
 
         public IReadOnlyList<GpuKernel> Kernels => _kernels;
 
@@ -58,16 +66,33 @@ namespace Axon.Generator.Emit.Gpu
             return kernels;
         }
 
-        /// <summary>Why a node cannot run on the GPU (reported as AXN040), or null when it can.</summary>
-        public static string? Unsupported(NodeSpec node) => node.Kind switch
-        {
-            OpKind.MultiHeadAttention => "multi-head attention has no GPU kernels yet",
-            OpKind.Lstm => "an LSTM's recurrence has no GPU kernels yet",
-            OpKind.Gru => "a GRU's recurrence has no GPU kernels yet",
-            _ => null,
-        };
+        /// <summary>
+        /// Why a node cannot run on the GPU (reported as AXN040), or null when it can. Every op of this version has
+        /// kernels; an op added later without them is reported here instead of reaching the emitter, which would
+        /// otherwise take it for an element-wise activation.
+        /// </summary>
+        public static string? Unsupported(NodeSpec node) =>
+            node.Kind >= OpKind.Input && node.Kind <= LastOpWithKernels ? null : $"the GPU backend has no kernels for op '{node.Kind}' yet";
+
+        /// <summary>The last op of <see cref="OpKind"/> that has GPU kernels (every op up to it has).</summary>
+        private const OpKind LastOpWithKernels = OpKind.Gru;
 
         private static int IndexSize(NodeSpec node) => node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.MaxOverTime ? node.Size : 0;
+
+        /// <summary>Scratch values per row of a node's intermediates (see the attention and recurrent kernels' layouts).</summary>
+        private int ScratchSize(NodeSpec node)
+        {
+            switch (node.Kind)
+            {
+                case OpKind.MultiHeadAttention:
+                    return new AttentionLayout(node).Size;
+                case OpKind.Lstm:
+                case OpKind.Gru:
+                    return new RecurrentLayout(node).Size;
+                default:
+                    return 0;
+            }
+        }
 
         // ----------------------------------------------------------------------------------------------------------
         // Addressing
@@ -80,6 +105,9 @@ namespace Axon.Generator.Emit.Gpu
         private string Tn(int node, string index) => $"v.Tangents[{_offsets[node]} * v.Capacity + {index}]";
 
         private string Ix(int node, string index) => $"v.Indices[{_indexOffsets[node]} * v.Capacity + {index}]";
+
+        /// <summary>Scratch region <paramref name="region"/> (a per-row offset within the node's scratch) of node <paramref name="node"/>.</summary>
+        private string Sc(int node, int region, string index) => $"v.Scratch[{_scratchOffsets[node] + region} * v.Capacity + {index}]";
 
         private static string P(int offset, string index) => $"v.Parameters[{offset} + {index}]";
 
@@ -111,6 +139,19 @@ namespace Axon.Generator.Emit.Gpu
 
         private void AddElementwise(string name, GpuPassKind pass, NodeSpec node, int writesTo, string extent, string body) =>
             _kernels.Add(new GpuKernel(name, pass, node.Index, writesTo, Elementwise(name, body), extent));
+
+        /// <summary>A kernel launched once per time step <c>t</c> (0 … steps − 1, or back), one thread per value of <paramref name="extent"/>.</summary>
+        private void AddStep(string name, GpuPassKind pass, NodeSpec node, int writesTo, string extent, int steps, bool descending, string body)
+        {
+            var w = new SourceWriter();
+            using (w.Block($"private static void {name}(global::ILGPU.Index1D index, global::Axon.Gpu.GpuPass<{_t}> v, int t)"))
+            {
+                w.Line("int i = index;");
+                TiledProductWriter.Lines(w, body);
+            }
+
+            _kernels.Add(new GpuKernel(name, pass, node.Index, writesTo, w.ToString(), extent, steps, descending));
+        }
 
         private void AddTiled(string name, GpuPassKind pass, NodeSpec node, int writesTo, string rows, string columns, string depth, string loadA, string loadB, string store, string launchRows, string launchColumns) =>
             _kernels.Add(new GpuKernel(name, pass, node.Index, writesTo, TiledProductWriter.Write(name, _t, rows, columns, depth, loadA, loadB, store), launchRows, launchColumns));
@@ -219,6 +260,15 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.PositionalEmbedding:
                 case OpKind.SinusoidalPositionalEncoding:
                     AddPositionalForward(node);
+                    return;
+                case OpKind.MultiHeadAttention:
+                    AddAttentionForward(node);
+                    return;
+                case OpKind.Lstm:
+                    AddLstmForward(node);
+                    return;
+                case OpKind.Gru:
+                    AddGruForward(node);
                     return;
                 case OpKind.Multiply:
                     AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")} * {A(node.Inputs[1], "i")};");
@@ -344,6 +394,15 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.SinusoidalPositionalEncoding:
                     AddPositionalBackward(node);
                     return;
+                case OpKind.MultiHeadAttention:
+                    AddAttentionBackward(node);
+                    return;
+                case OpKind.Lstm:
+                    AddLstmBackward(node);
+                    return;
+                case OpKind.Gru:
+                    AddGruBackward(node);
+                    return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
                     AddSoftmaxBackward(name, node);
@@ -404,6 +463,15 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
                     AddSoftmaxTangent(name, node);
+                    return;
+                case OpKind.MultiHeadAttention:
+                    AddAttentionTangent(node);
+                    return;
+                case OpKind.Lstm:
+                    AddLstmTangent(node);
+                    return;
+                case OpKind.Gru:
+                    AddGruTangent(node);
                     return;
                 case OpKind.Multiply:
                     {
