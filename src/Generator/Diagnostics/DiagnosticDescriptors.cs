@@ -114,7 +114,7 @@ namespace Axon.Generator.Diagnostics
             "AXN102", "Model was compiled by another Axon version",
             "The network description stored on '{0}' cannot be read by this generator: build the model's project with the same Axon version");
 
-        // Layers without GPU kernels (attention, LSTM, GRU); transformer layers take IDs AXN040–049, convolution and sequence layers AXN050–059.
+        // Layers without GPU kernels (none in this version: an op added later without them); transformer layers take IDs AXN040–049, convolution and sequence layers AXN050–059.
         public static readonly DiagnosticDescriptor GpuLayerUnsupported = Error(
             "AXN040", "Layer has no GPU kernels",
             "Layer '{0}' ({1}) of model '{2}' cannot run on the GPU backend: {3}; run this model with the CPU backend");

@@ -8,16 +8,31 @@ namespace Axon.Kernels;
 /// along the width (head h owns columns h·d … h·d + d − 1, d = E / heads), P = softmax(q_h k_hᵀ / √d) over the
 /// allowed keys, o_h = P v_h, y = o·W_outᵀ + b_out. A key is allowed unless the causal mask hides it (key after
 /// query) or its token id equals the pad id (key padding mask). A query with no allowed key attends to nothing
-/// (o = 0) where PyTorch would produce NaN. Each sample is processed in the scratch (<see cref="ScratchLength"/>);
-/// backward and tangent recompute q, k, v and P from x instead of storing them.
+/// (o = 0) where PyTorch would produce NaN. Each sample is processed in a slot of the scratch
+/// (<see cref="ScratchLength"/>); backward and tangent recompute q, k, v and P from x instead of storing them.
 /// </summary>
+/// <remarks>
+/// Samples run in parallel on the <see cref="ComputePool"/>, one per scratch slot, in waves of as many samples as
+/// there are slots; the projections are matrix products (<see cref="DenseKernel"/>). The parameter gradients are
+/// summed after each wave on the calling thread, sample by sample in order, so every result is the same whatever
+/// the number of threads.
+/// </remarks>
 public static class MultiHeadAttentionKernel
 {
-    /// <summary>Scratch for one sample, reused for every sample: [q|k|v], P, o, their gradients and one row.</summary>
-    public static long ScratchLength(int length, int embed, int heads) => 8L * length * embed + (long)heads * length * length + length;
+    /// <summary>Slots at most (samples in flight): bounds the scratch on machines with many cores.</summary>
+    private const int MaxSlots = 16;
+
+    /// <summary>
+    /// Scratch for as many samples in flight as the compute pool has threads (at most 16), each slot holding one
+    /// sample's [q|k|v], P, o, their gradients and one head's score gradients. One slot is enough (the samples then run one after another).
+    /// </summary>
+    public static long ScratchLength(int length, int embed, int heads) => Math.Min(ComputePool.Concurrency, MaxSlots) * SampleScratchLength(length, embed, heads);
+
+    /// <summary>One sample's scratch: [q|k|v], P, o, d[q|k|v], dO and one head's score gradients.</summary>
+    internal static long SampleScratchLength(int length, int embed, int heads) => 8L * length * embed + (long)(heads + 1) * length * length;
 
     /// <summary>Overwrites y. <paramref name="ids"/> is empty (no padding mask) or holds batch × length token ids.</summary>
-    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
+    public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
         ReadOnlySpan<T> outWeight, ReadOnlySpan<T> outBias, Span<T> y, Span<T> scratch, int batch, int length, int embed, int heads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -25,18 +40,23 @@ public static class MultiHeadAttentionKernel
         shape.Validate(x.Length, y.Length, ids.Length, inWeight.Length, outWeight.Length, scratch.Length, nameof(x), nameof(y));
         KernelGuard.OptionalLength(inBias.Length, 3L * embed, nameof(inBias));
         KernelGuard.OptionalLength(outBias.Length, embed, nameof(outBias));
-        int n = length * embed;
-        for (int b = 0; b < batch; b++)
+        fixed (T* px = x, pids = ids, pinW = inWeight, pinB = inBias, poutW = outWeight, poutB = outBias, py = y, pscratch = scratch)
         {
-            var mask = new AttentionMask<T>(ids.IsEmpty ? default : ids.Slice(b * length, length), padTokenId, causal);
-            var work = new AttentionScratch<T>(scratch, shape);
-            Attend(x.Slice(b * n, n), inWeight, inBias, mask, work, shape);
-            DenseKernel.Forward(work.Output, outWeight, outBias, y.Slice(b * n, n), length, embed, embed);
+            var work = new SampleWork<T>(SampleMode.Forward, shape, scratch.Length, padTokenId, causal)
+            {
+                X = px, Ids = pids, HasIds = !ids.IsEmpty, InWeight = pinW, InBias = pinB, InBiasLength = inBias.Length,
+                OutWeight = poutW, OutBias = poutB, OutBiasLength = outBias.Length, Target = py, Scratch = pscratch,
+            };
+            for (int first = 0; first < batch; first += work.Slots)
+            {
+                work.First = first;
+                ComputePool.For(Math.Min(work.Slots, batch - first), ref work);
+            }
         }
     }
 
     /// <summary>dx += ∂/∂x, dInWeight, dInBias, dOutWeight, dOutBias += their gradients; empty spans are skipped.</summary>
-    public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
+    public static unsafe void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
         ReadOnlySpan<T> outWeight, ReadOnlySpan<T> dy, Span<T> dx, Span<T> dInWeight, Span<T> dInBias, Span<T> dOutWeight, Span<T> dOutBias,
         Span<T> scratch, int batch, int length, int embed, int heads)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -51,23 +71,33 @@ public static class MultiHeadAttentionKernel
         KernelGuard.OptionalLength(dOutBias.Length, embed, nameof(dOutBias));
         bool throughAttention = !dx.IsEmpty || !dInWeight.IsEmpty || !dInBias.IsEmpty;
         int n = length * embed;
-        for (int b = 0; b < batch; b++)
+        fixed (T* px = x, pids = ids, pinW = inWeight, pinB = inBias, poutW = outWeight, pdy = dy, pdx = dx, pscratch = scratch)
         {
-            var mask = new AttentionMask<T>(ids.IsEmpty ? default : ids.Slice(b * length, length), padTokenId, causal);
-            var work = new AttentionScratch<T>(scratch, shape);
-            Attend(x.Slice(b * n, n), inWeight, inBias, mask, work, shape);
-            ReadOnlySpan<T> g = dy.Slice(b * n, n);
-            work.OutputGradient.Clear();
-            DenseKernel.Backward(work.Output, outWeight, g, throughAttention ? work.OutputGradient : default, dOutWeight, dOutBias, length, embed, embed);
-            if (!throughAttention) continue;
-            work.ProjectionGradient.Clear();
-            AttendBackward(mask, work, shape);
-            DenseKernel.Backward(x.Slice(b * n, n), inWeight, work.ProjectionGradient, dx.IsEmpty ? default : dx.Slice(b * n, n), dInWeight, dInBias, length, embed, 3 * embed);
+            var work = new SampleWork<T>(throughAttention ? SampleMode.Backward : SampleMode.Attend, shape, scratch.Length, padTokenId, causal)
+            {
+                X = px, Ids = pids, HasIds = !ids.IsEmpty, InWeight = pinW, InBias = pinB, InBiasLength = inBias.Length,
+                OutWeight = poutW, Source = pdy, Target = pdx, HasTarget = !dx.IsEmpty, Scratch = pscratch,
+            };
+            for (int first = 0; first < batch; first += work.Slots)
+            {
+                int count = Math.Min(work.Slots, batch - first);
+                work.First = first;
+                ComputePool.For(count, ref work);
+
+                // The parameter gradients, sample by sample in order: the same sums as on one thread.
+                for (int slot = 0; slot < count; slot++)
+                {
+                    int b = first + slot;
+                    var sample = new AttentionScratch<T>(work.Slot(slot), shape);
+                    DenseKernel.Backward(sample.Output, outWeight, dy.Slice(b * n, n), default, dOutWeight, dOutBias, length, embed, embed);
+                    if (throughAttention) DenseKernel.Backward(x.Slice(b * n, n), inWeight, sample.ProjectionGradient, default, dInWeight, dInBias, length, embed, 3 * embed);
+                }
+            }
         }
     }
 
     /// <summary>ty = the directional derivative along tx. Overwrites ty.</summary>
-    public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
+    public static unsafe void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
         ReadOnlySpan<T> outWeight, ReadOnlySpan<T> tx, Span<T> ty, Span<T> scratch, int batch, int length, int embed, int heads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -75,120 +105,203 @@ public static class MultiHeadAttentionKernel
         shape.Validate(x.Length, tx.Length, ids.Length, inWeight.Length, outWeight.Length, scratch.Length, nameof(x), nameof(tx));
         KernelGuard.OptionalLength(inBias.Length, 3L * embed, nameof(inBias));
         KernelGuard.Length(ty.Length, x.Length, nameof(ty));
-        int n = length * embed;
-        for (int b = 0; b < batch; b++)
+        fixed (T* px = x, pids = ids, pinW = inWeight, pinB = inBias, poutW = outWeight, ptx = tx, pty = ty, pscratch = scratch)
         {
-            var mask = new AttentionMask<T>(ids.IsEmpty ? default : ids.Slice(b * length, length), padTokenId, causal);
-            var work = new AttentionScratch<T>(scratch, shape);
-            Attend(x.Slice(b * n, n), inWeight, inBias, mask, work, shape);
-            // The projection's tangent goes where its gradient would: the backward buffers are free here.
-            DenseKernel.Tangent(tx.Slice(b * n, n), inWeight, work.ProjectionGradient, length, embed, 3 * embed);
-            work.OutputGradient.Clear();
-            AttendTangent(mask, work, shape);
-            DenseKernel.Tangent(work.OutputGradient, outWeight, ty.Slice(b * n, n), length, embed, embed);
+            var work = new SampleWork<T>(SampleMode.Tangent, shape, scratch.Length, padTokenId, causal)
+            {
+                X = px, Ids = pids, HasIds = !ids.IsEmpty, InWeight = pinW, InBias = pinB, InBiasLength = inBias.Length,
+                OutWeight = poutW, Source = ptx, Target = pty, HasTarget = true, Scratch = pscratch,
+            };
+            for (int first = 0; first < batch; first += work.Slots)
+            {
+                work.First = first;
+                ComputePool.For(Math.Min(work.Slots, batch - first), ref work);
+            }
+        }
+    }
+
+    /// <summary>What one sample's work computes.</summary>
+    private enum SampleMode
+    {
+        /// <summary>y = attention(x) into Target.</summary>
+        Forward,
+
+        /// <summary>Only o (the out projection's gradient needs nothing else).</summary>
+        Attend,
+
+        /// <summary>o, dO, d[q|k|v] in the slot, and dx += into Target when there is one.</summary>
+        Backward,
+
+        /// <summary>ty = the tangent along Source, into Target.</summary>
+        Tangent,
+    }
+
+    /// <summary>
+    /// One wave of samples on the compute pool: item i is sample First + i in scratch slot i. The spans are held as
+    /// pointers (the caller has them fixed) so that the work is a plain struct the pool can share.
+    /// </summary>
+    private unsafe struct SampleWork<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* X, Ids, InWeight, InBias, OutWeight, OutBias, Source, Target, Scratch;
+        public int InBiasLength, OutBiasLength, First;
+        public bool HasIds, HasTarget;
+        private readonly SampleMode _mode;
+        private readonly AttentionShape _shape;
+        private readonly int _padTokenId;
+        private readonly bool _causal;
+        private readonly long _slotLength;
+
+        public SampleWork(SampleMode mode, AttentionShape shape, int scratchLength, int padTokenId, bool causal)
+        {
+            _mode = mode;
+            _shape = shape;
+            _padTokenId = padTokenId;
+            _causal = causal;
+            _slotLength = SampleScratchLength(shape.Length, shape.Embed, shape.Heads);
+            Slots = (int)Math.Min(Math.Min(shape.Batch, ComputePool.Concurrency), scratchLength / _slotLength);
+        }
+
+        /// <summary>Samples in flight: one per slot of the scratch, no more than the pool has threads.</summary>
+        public int Slots { get; }
+
+        public readonly Span<T> Slot(int slot) => new(Scratch + slot * _slotLength, (int)_slotLength);
+
+        public readonly void Invoke(int index)
+        {
+            var s = _shape;
+            int b = First + index, n = s.Length * s.Embed, e = s.Embed;
+            var x = new ReadOnlySpan<T>(X + (long)b * n, n);
+            var inWeight = new ReadOnlySpan<T>(InWeight, 3 * e * e);
+            var outWeight = new ReadOnlySpan<T>(OutWeight, e * e);
+            var mask = new AttentionMask<T>(HasIds ? new ReadOnlySpan<T>(Ids + (long)b * s.Length, s.Length) : default, _padTokenId, _causal);
+            var work = new AttentionScratch<T>(Slot(index), s);
+            Attend(x, inWeight, new ReadOnlySpan<T>(InBias, InBiasLength), mask, work, s);
+            var target = HasTarget || _mode == SampleMode.Forward ? new Span<T>(Target + (long)b * n, n) : default;
+            switch (_mode)
+            {
+                case SampleMode.Forward:
+                    DenseKernel.Forward(work.Output, outWeight, new ReadOnlySpan<T>(OutBias, OutBiasLength), target, s.Length, e, e);
+                    return;
+                case SampleMode.Backward:
+                    work.OutputGradient.Clear();
+                    DenseKernel.Backward(work.Output, outWeight, new ReadOnlySpan<T>(Source + (long)b * n, n), work.OutputGradient, default, default, s.Length, e, e);
+                    work.ProjectionGradient.Clear();
+                    AttendBackward(mask, work, s);
+                    if (HasTarget) DenseKernel.Backward(x, inWeight, work.ProjectionGradient, target, default, default, s.Length, e, 3 * e);
+                    return;
+                case SampleMode.Tangent:
+                    // The projection's tangent goes where its gradient would: the backward buffers are free here.
+                    DenseKernel.Tangent(new ReadOnlySpan<T>(Source + (long)b * n, n), inWeight, work.ProjectionGradient, s.Length, e, 3 * e);
+                    work.OutputGradient.Clear();
+                    AttendTangent(mask, work, s);
+                    DenseKernel.Tangent(work.OutputGradient, outWeight, target, s.Length, e, e);
+                    return;
+                default:
+                    return;
+            }
         }
     }
 
     /// <summary>One sample: [q|k|v] into work.Projection, the attention weights into work.Weights, o into work.Output.</summary>
-    private static void Attend<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias, AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
+    private static unsafe void Attend<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias, AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         DenseKernel.Forward(x, inWeight, inBias, work.Projection, s.Length, s.Embed, 3 * s.Embed);
         T scale = T.One / T.Sqrt(T.CreateTruncating(s.HeadWidth));
-        work.Output.Clear();
-        for (int h = 0; h < s.Heads; h++)
+        int l = s.Length, d = s.HeadWidth, e = s.Embed, e3 = 3 * e;
+        fixed (T* projection = work.Projection, weights = work.Weights, output = work.Output)
         {
-            for (int i = 0; i < s.Length; i++)
+            for (int h = 0; h < s.Heads; h++)
             {
-                Span<T> p = work.Weights.Slice((h * s.Length + i) * s.Length, s.Length);
-                ReadOnlySpan<T> q = work.Query(i, h);
-                T top = T.NegativeInfinity;
-                for (int j = 0; j < s.Length; j++)
-                {
-                    if (!mask.Allows(i, j)) continue;
-                    p[j] = TensorPrimitives.Dot(q, work.Key(j, h)) * scale;
-                    top = T.Max(top, p[j]);
-                }
+                // Scores q_h·k_hᵀ [L, L] (one product per head), then each row's softmax over the allowed keys.
+                T* p = weights + (long)h * l * l, q = projection + h * d, k = projection + e + h * d, v = projection + 2 * e + h * d;
+                GemmCore<T>.Run(new StridedSource<T>(q, e3, 1), new StridedSource<T>(k, e3, 1), l, l, d, p, l, accumulate: false, parallel: false);
+                for (int i = 0; i < l; i++) Softmax(new Span<T>(p + (long)i * l, l), mask, i, scale);
 
-                T sum = T.Zero;
-                for (int j = 0; j < s.Length; j++)
-                {
-                    p[j] = mask.Allows(i, j) ? T.Exp(p[j] - top) : T.Zero;
-                    sum += p[j];
-                }
-
-                if (sum == T.Zero) continue; // no allowed key: the row of weights stays zero
-                TensorPrimitives.Divide(p, sum, p);
-                Span<T> o = work.OutputRow(i, h);
-                for (int j = 0; j < s.Length; j++)
-                {
-                    if (p[j] != T.Zero) TensorPrimitives.MultiplyAdd(work.Value(j, h), p[j], o, o);
-                }
+                // o_h = P_h·v_h, into o's columns of the head.
+                GemmCore<T>.Run(new StridedSource<T>(p, l, 1), new StridedSource<T>(v, 1, e3), l, d, l, output + h * d, e, accumulate: false, parallel: false);
             }
         }
     }
 
-    /// <summary>From dO (work.OutputGradient) to d[q|k|v] (work.ProjectionGradient), through the softmax.</summary>
-    private static void AttendBackward<T>(AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
+    /// <summary>Row i of P from its raw scores: scaled, masked, softmax over the allowed keys (all zero when none is).</summary>
+    private static void Softmax<T>(Span<T> row, AttentionMask<T> mask, int i, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T top = T.NegativeInfinity;
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (!mask.Allows(i, j)) continue;
+            row[j] *= scale;
+            top = T.Max(top, row[j]);
+        }
+
+        T sum = T.Zero;
+        for (int j = 0; j < row.Length; j++)
+        {
+            row[j] = mask.Allows(i, j) ? T.Exp(row[j] - top) : T.Zero;
+            sum += row[j];
+        }
+
+        if (sum != T.Zero) TensorPrimitives.Divide(row, sum, row);
+    }
+
+    /// <summary>From dO (work.OutputGradient) to d[q|k|v] (work.ProjectionGradient, cleared by the caller), through the softmax.</summary>
+    private static unsafe void AttendBackward<T>(AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T scale = T.One / T.Sqrt(T.CreateTruncating(s.HeadWidth));
-        Span<T> g = work.Row;
-        for (int h = 0; h < s.Heads; h++)
+        int l = s.Length, d = s.HeadWidth, e = s.Embed, e3 = 3 * e;
+        fixed (T* projection = work.Projection, weights = work.Weights, dProjection = work.ProjectionGradient, dOutput = work.OutputGradient, dScores = work.Scores)
         {
-            for (int i = 0; i < s.Length; i++)
+            for (int h = 0; h < s.Heads; h++)
             {
-                ReadOnlySpan<T> p = work.Weights.Slice((h * s.Length + i) * s.Length, s.Length);
-                ReadOnlySpan<T> dO = work.OutputGradientRow(i, h);
-                T dot = T.Zero;
-                for (int j = 0; j < s.Length; j++)
+                T* p = weights + (long)h * l * l, q = projection + h * d, k = projection + e + h * d, v = projection + 2 * e + h * d, dO = dOutput + h * d;
+                // G = dO_h·v_hᵀ, then dS = P ⊙ (G − rowsum(P ⊙ G))·scale in place (zero where P is: the masked keys).
+                GemmCore<T>.Run(new StridedSource<T>(dO, e, 1), new StridedSource<T>(v, e3, 1), l, l, d, dScores, l, accumulate: false, parallel: false);
+                for (int i = 0; i < l; i++)
                 {
-                    g[j] = mask.Allows(i, j) ? TensorPrimitives.Dot(dO, work.Value(j, h)) : T.Zero;
-                    dot += p[j] * g[j];
+                    var pi = new ReadOnlySpan<T>(p + (long)i * l, l);
+                    var gi = new Span<T>(dScores + (long)i * l, l);
+                    T dot = TensorPrimitives.Dot(pi, gi);
+                    for (int j = 0; j < l; j++) gi[j] = pi[j] == T.Zero ? T.Zero : pi[j] * (gi[j] - dot) * scale;
                 }
 
-                Span<T> dq = work.QueryGradient(i, h);
-                for (int j = 0; j < s.Length; j++)
-                {
-                    if (!mask.Allows(i, j) || p[j] == T.Zero) continue;
-                    Span<T> dv = work.ValueGradient(j, h), dk = work.KeyGradient(j, h);
-                    TensorPrimitives.MultiplyAdd(dO, p[j], dv, dv);
-                    T ds = p[j] * (g[j] - dot) * scale;
-                    TensorPrimitives.MultiplyAdd(work.Key(j, h), ds, dq, dq);
-                    TensorPrimitives.MultiplyAdd(work.Query(i, h), ds, dk, dk);
-                }
+                // dq_h += dS·k_h, dk_h += dSᵀ·q_h, dv_h += Pᵀ·dO_h.
+                GemmCore<T>.Run(new StridedSource<T>(dScores, l, 1), new StridedSource<T>(k, 1, e3), l, d, l, dProjection + h * d, e3, accumulate: true, parallel: false);
+                GemmCore<T>.Run(new StridedSource<T>(dScores, 1, l), new StridedSource<T>(q, 1, e3), l, d, l, dProjection + e + h * d, e3, accumulate: true, parallel: false);
+                GemmCore<T>.Run(new StridedSource<T>(p, 1, l), new StridedSource<T>(dO, 1, e), l, d, l, dProjection + 2 * e + h * d, e3, accumulate: true, parallel: false);
             }
         }
     }
 
-    /// <summary>From t[q|k|v] (in work.ProjectionGradient) to tO (into work.OutputGradient, cleared by the caller).</summary>
-    private static void AttendTangent<T>(AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
+    /// <summary>From t[q|k|v] (in work.ProjectionGradient) to tO (into work.OutputGradient).</summary>
+    private static unsafe void AttendTangent<T>(AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T scale = T.One / T.Sqrt(T.CreateTruncating(s.HeadWidth));
-        Span<T> ts = work.Row;
-        for (int h = 0; h < s.Heads; h++)
+        int l = s.Length, d = s.HeadWidth, e = s.Embed, e3 = 3 * e;
+        fixed (T* projection = work.Projection, weights = work.Weights, tProjection = work.ProjectionGradient, tOutput = work.OutputGradient, tScores = work.Scores)
         {
-            for (int i = 0; i < s.Length; i++)
+            for (int h = 0; h < s.Heads; h++)
             {
-                ReadOnlySpan<T> p = work.Weights.Slice((h * s.Length + i) * s.Length, s.Length);
-                ReadOnlySpan<T> tq = work.QueryGradient(i, h);
-                T dot = T.Zero;
-                for (int j = 0; j < s.Length; j++)
+                T* p = weights + (long)h * l * l;
+                T* q = projection + h * d, k = projection + e + h * d, v = projection + 2 * e + h * d;
+                T* tq = tProjection + h * d, tk = tProjection + e + h * d, tv = tProjection + 2 * e + h * d;
+                // tS = tq·kᵀ + q·tkᵀ, then tP = P ⊙ (tS·scale − rowsum(P ⊙ tS·scale)) in place (zero where P is).
+                GemmCore<T>.Run(new StridedSource<T>(tq, e3, 1), new StridedSource<T>(k, e3, 1), l, l, d, tScores, l, accumulate: false, parallel: false);
+                GemmCore<T>.Run(new StridedSource<T>(q, e3, 1), new StridedSource<T>(tk, e3, 1), l, l, d, tScores, l, accumulate: true, parallel: false);
+                for (int i = 0; i < l; i++)
                 {
-                    ts[j] = mask.Allows(i, j)
-                        ? (TensorPrimitives.Dot(tq, work.Key(j, h)) + TensorPrimitives.Dot(work.Query(i, h), work.KeyGradient(j, h))) * scale
-                        : T.Zero;
-                    dot += p[j] * ts[j];
+                    var pi = new ReadOnlySpan<T>(p + (long)i * l, l);
+                    var ti = new Span<T>(tScores + (long)i * l, l);
+                    TensorPrimitives.Multiply(ti, scale, ti);
+                    T dot = TensorPrimitives.Dot(pi, ti);
+                    for (int j = 0; j < l; j++) ti[j] = pi[j] == T.Zero ? T.Zero : pi[j] * (ti[j] - dot);
                 }
 
-                Span<T> to = work.OutputGradientRow(i, h);
-                for (int j = 0; j < s.Length; j++)
-                {
-                    if (!mask.Allows(i, j) || p[j] == T.Zero) continue;
-                    TensorPrimitives.MultiplyAdd(work.Value(j, h), p[j] * (ts[j] - dot), to, to);
-                    TensorPrimitives.MultiplyAdd(work.ValueGradient(j, h), p[j], to, to);
-                }
+                // tO_h = tP·v_h + P·tv_h.
+                GemmCore<T>.Run(new StridedSource<T>(tScores, l, 1), new StridedSource<T>(v, 1, e3), l, d, l, tOutput + h * d, e, accumulate: false, parallel: false);
+                GemmCore<T>.Run(new StridedSource<T>(p, l, 1), new StridedSource<T>(tv, 1, e3), l, d, l, tOutput + h * d, e, accumulate: true, parallel: false);
             }
         }
     }
@@ -232,30 +345,26 @@ internal readonly struct AttentionShape(int batch, int length, int embed, int he
         KernelGuard.OptionalLength(idsLength, (long)Batch * Length, "ids");
         KernelGuard.Length(inWeightLength, 3L * Embed * Embed, "inWeight");
         KernelGuard.Length(outWeightLength, (long)Embed * Embed, "outWeight");
-        KernelGuard.AtLeast(scratchLength, MultiHeadAttentionKernel.ScratchLength(Length, Embed, Heads), "scratch");
+        KernelGuard.AtLeast(scratchLength, MultiHeadAttentionKernel.SampleScratchLength(Length, Embed, Heads), "scratch");
     }
 }
 
 /// <summary>
 /// One sample's views of the scratch: [q|k|v] [L, 3E], the weights [heads, L, L], o [L, E], then the gradients
-/// (or tangents) d[q|k|v] [L, 3E] and dO [L, E], and one row of L.
+/// (or tangents) d[q|k|v] [L, 3E] and dO [L, E], and the score gradients (or tangents) of one head [L, L].
 /// </summary>
 internal readonly ref struct AttentionScratch<T>
 {
-    private readonly int _embed, _headWidth;
-
     public AttentionScratch(Span<T> scratch, AttentionShape s)
     {
         int n = s.Length * s.Embed;
         int weights = s.Heads * s.Length * s.Length;
-        _embed = s.Embed;
-        _headWidth = s.HeadWidth;
         Projection = scratch.Slice(0, 3 * n);
         Weights = scratch.Slice(3 * n, weights);
         Output = scratch.Slice(3 * n + weights, n);
         ProjectionGradient = scratch.Slice(4 * n + weights, 3 * n);
         OutputGradient = scratch.Slice(7 * n + weights, n);
-        Row = scratch.Slice(8 * n + weights, s.Length);
+        Scores = scratch.Slice(8 * n + weights, s.Length * s.Length);
     }
 
     public Span<T> Projection { get; }
@@ -263,14 +372,5 @@ internal readonly ref struct AttentionScratch<T>
     public Span<T> Output { get; }
     public Span<T> ProjectionGradient { get; }
     public Span<T> OutputGradient { get; }
-    public Span<T> Row { get; }
-
-    public ReadOnlySpan<T> Query(int position, int head) => Projection.Slice(position * 3 * _embed + head * _headWidth, _headWidth);
-    public ReadOnlySpan<T> Key(int position, int head) => Projection.Slice(position * 3 * _embed + _embed + head * _headWidth, _headWidth);
-    public ReadOnlySpan<T> Value(int position, int head) => Projection.Slice(position * 3 * _embed + 2 * _embed + head * _headWidth, _headWidth);
-    public Span<T> QueryGradient(int position, int head) => ProjectionGradient.Slice(position * 3 * _embed + head * _headWidth, _headWidth);
-    public Span<T> KeyGradient(int position, int head) => ProjectionGradient.Slice(position * 3 * _embed + _embed + head * _headWidth, _headWidth);
-    public Span<T> ValueGradient(int position, int head) => ProjectionGradient.Slice(position * 3 * _embed + 2 * _embed + head * _headWidth, _headWidth);
-    public Span<T> OutputRow(int position, int head) => Output.Slice(position * _embed + head * _headWidth, _headWidth);
-    public Span<T> OutputGradientRow(int position, int head) => OutputGradient.Slice(position * _embed + head * _headWidth, _headWidth);
+    public Span<T> Scores { get; }
 }
