@@ -19,6 +19,8 @@
 //    Σₖ ∂F/∂y(αₖ) · (y(αₖ₊₁) − y(αₖ)) for k < n — the gradient at each interval's left end (Captum uses the rule only
 //    for its grid). Axon: LayerPathForm.Difference with RiemannLeft, n = 50: the same grid, the same sum.
 //  * conv1 / conv2 / fc1 are those layers' outputs before the ReLU, on both sides.
+//  * Then a second table: a pre-LN transformer encoder block's forward + backward at batch 64 × 64 × 128, 4 heads
+//    (EncoderBlock, EncoderBenchmark), on the libtorch program's weights, input and seed, with the ratio.
 using System.Diagnostics;
 using System.Globalization;
 using Axon.Attribution;
@@ -154,6 +156,20 @@ Console.WriteLine("each interval's left end (51 rows; Axon: LayerPathForm.Differ
 Console.WriteLine("by the tangent form). Attributions: max |Axon − libtorch| / max |libtorch| over the batch (same rule, weights and inputs), and how many");
 Console.WriteLine("elements differ by more than 1E-4 of that max (a few on the CNN: presumably max-pool or ReLU decisions at near-ties that rounding settles differently).");
 foreach (string note in notes) Console.WriteLine(note);
+
+{
+    // The transformer encoder block (docs/benchmarks.md): forward + backward per batch of 64 sequences.
+    var (axonMs, axonMinMs, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps);
+    double? torchMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var encoder) ? encoder.MedianMs * EncoderBenchmark.Batch : null;
+    double? torchMinMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var fastest) ? fastest.MinMs * EncoderBenchmark.Batch : null;
+    Console.WriteLine();
+    Console.WriteLine("Transformer encoder block (pre-LN, width 128, 4 heads, MLP 512 with GELU), batch 64 × sequence 64: forward + backward (input and parameter gradients), ms per batch");
+    Console.WriteLine();
+    Console.WriteLine("| work | libtorch ms/batch | Axon ms/batch | Axon speed-up | Axon sequences/s | libtorch fastest | Axon fastest | output and input gradient: max diff (elements off) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine($"| encoder block forward + backward | {Format.Ms(torchMs)} | {Format.Ms(axonMs)} | {Format.Ratio(torchMs, axonMs)} | {EncoderBenchmark.Batch * 1000 / axonMs:0} | {Format.Ms(torchMinMs)} | {Format.Ms(axonMinMs)} | {agreement} |");
+}
+
 if (peer is not null)
 {
     Console.WriteLine($"libtorch self-check (conv input gradients): {peer.Check} (max rel diff {peer.CheckDetail}){(peer.CheckPassed ? "" : " — libtorch's CNN results are INVALID")}");

@@ -11,6 +11,7 @@
 // lines, one tab-separated line per work for the comparison program:
 //   PEER <work> <median ms/input> <min ms/input> <model rows per input>
 //   PEERCHECK OK|WRONG <max rel diff>          (the conv input-gradient self-check below)
+//   PEER encoder-fb <median ms/sequence> <min ms/sequence> 1   (a pre-LN transformer encoder block, forward + backward)
 // --dump DIR: also writes the weights (cnn.safetensors, mlp.safetensors, PyTorch names), the inputs (inputs.f32,
 // batch x 784 little-endian float32) and each work's attributions (<work>.f32, untimed call), so the comparison
 // runs Axon on the same weights and inputs and checks that both sides compute the same attributions.
@@ -154,8 +155,46 @@ void RunCompare()
         }
     }
 
+    lines.Add(RunEncoderBlock());
     foreach (var line in lines) Console.WriteLine(line);
     Console.WriteLine(check);
+}
+
+// A pre-LN transformer encoder block, x + attn(ln1(x)); a + mlp(ln2(a)) with MLP 128 -> 512 -> 128 and exact GELU, at
+// batch 64, sequence 64, width 128, 4 heads: forward + backward (the input gradient and every parameter gradient)
+// of sum(y * seed), as one training step computes them. --dump writes its weights (Axon's parameter names), input,
+// seed, and the untimed output and input gradient (encoder-*.f32).
+string RunEncoderBlock()
+{
+    const int length = 64, width = 128, heads = 4;
+    torch.manual_seed(0);
+    var block = new EncoderBlock(width, heads); block.eval();
+    var gen = new Generator(4321);
+    var x = torch.randn(new long[] { batch, length, width }, generator: gen);
+    var seed = torch.randn(new long[] { batch, length, width }, generator: gen);
+    var parameters = block.parameters().ToArray();
+    Tensor[] Step()
+    {
+        var input = x.detach().requires_grad_();
+        var y = block.forward(input);
+        var grads = torch.autograd.grad(new[] { (y * seed).sum() }, new[] { input }.Concat(parameters).ToArray());
+        return new[] { y }.Concat(grads).ToArray();
+    }
+
+    var (med, min) = Time(() => Step());
+    Console.WriteLine($"{"encoder-fb",-14} {med / batch,9:F4} ms/sequence (min {min / batch:F4}); {med,8:F2} ms per batch of {batch} x {length} x {width}, {heads} heads");
+    if (dumpDir is not null)
+    {
+        using var scope = torch.NewDisposeScope();
+        Safetensors.Save(Path.Combine(dumpDir, "encoder.safetensors"), block);
+        Safetensors.WriteRaw(Path.Combine(dumpDir, "encoder-x.f32"), x);
+        Safetensors.WriteRaw(Path.Combine(dumpDir, "encoder-seed.f32"), seed);
+        var result = Step();
+        Safetensors.WriteRaw(Path.Combine(dumpDir, "encoder-y.f32"), result[0]);
+        Safetensors.WriteRaw(Path.Combine(dumpDir, "encoder-dx.f32"), result[1]);
+    }
+
+    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PEER\tencoder-fb\t{med / batch:R}\t{min / batch:R}\t1");
 }
 
 // conv1 is affine, so dF/dx . (x-0) must equal dF/dh . (h(x)-h(0)) exactly (up to fp rounding).
@@ -348,6 +387,55 @@ sealed class Mlp : nn.Module<Tensor, Tensor>, IAttrModel
     public Tensor Layer(Tensor x) => fc1.forward(x);
     public Tensor Head(Tensor h) => fc3.forward(F.relu(fc2.forward(F.relu(h))));
     public override Tensor forward(Tensor x) => Head(Layer(x));
+}
+
+// x + attn(ln1(x)); a + down(gelu(up(ln2(a)))), the parameters named as Axon's EncoderBlock names them.
+sealed class EncoderBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm ln1, ln2;
+    private readonly SelfAttention attn;
+    private readonly Linear up, down;
+    public EncoderBlock(int width, int heads) : base("encoder")
+    {
+        ln1 = nn.LayerNorm(width);
+        attn = new SelfAttention(width, heads);
+        ln2 = nn.LayerNorm(width);
+        up = nn.Linear(width, 4 * width);
+        down = nn.Linear(4 * width, width);
+        RegisterComponents();
+    }
+    public override Tensor forward(Tensor x)
+    {
+        var a = x + attn.forward(ln1.forward(x));
+        return a + down.forward(F.gelu(up.forward(ln2.forward(a))));
+    }
+}
+
+// nn.MultiheadAttention's self-attention (batch first, no mask) written with matmul: in_proj_weight [3E, E],
+// in_proj_bias, out_proj; softmax(q k^T / sqrt(d)) v per head.
+sealed class SelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter in_proj_weight, in_proj_bias;
+    private readonly Linear out_proj;
+    private readonly int heads;
+    public SelfAttention(int width, int heads) : base("attn")
+    {
+        this.heads = heads;
+        in_proj_weight = nn.Parameter(torch.empty(3 * width, width));
+        in_proj_bias = nn.Parameter(torch.zeros(3 * width));
+        nn.init.xavier_uniform_(in_proj_weight);
+        out_proj = nn.Linear(width, width);
+        RegisterComponents();
+    }
+    public override Tensor forward(Tensor x)
+    {
+        long b = x.shape[0], l = x.shape[1], e = x.shape[2], d = e / heads;
+        var qkv = F.linear(x, in_proj_weight, in_proj_bias).view(b, l, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, H, L, d]
+        var q = qkv[0]; var k = qkv[1]; var v = qkv[2];
+        var weights = torch.matmul(q, k.transpose(-2, -1)).mul(1.0 / Math.Sqrt(d)).softmax(-1);
+        var o = torch.matmul(weights, v).transpose(1, 2).reshape(b, l, e);
+        return out_proj.forward(o);
+    }
 }
 
 // One network cut at conv1's output (deep: false) or conv2's output (deep: true), both in one process.
