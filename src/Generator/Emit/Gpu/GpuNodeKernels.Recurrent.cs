@@ -61,18 +61,6 @@ namespace Axon.Generator.Emit.Gpu
     // weight gradients are products over every (sample, step) afterwards. DeepLIFT's reference rule stays on the CPU.
     internal sealed partial class GpuNodeKernels
     {
-        private void AddLstmForward(NodeSpec node) => AddRecurrentForward(node);
-
-        private void AddGruForward(NodeSpec node) => AddRecurrentForward(node);
-
-        private void AddLstmBackward(NodeSpec node) => AddRecurrentBackward(node);
-
-        private void AddGruBackward(NodeSpec node) => AddRecurrentBackward(node);
-
-        private void AddLstmTangent(NodeSpec node) => AddRecurrentTangent(node);
-
-        private void AddGruTangent(NodeSpec node) => AddRecurrentTangent(node);
-
         private void AddRecurrentForward(NodeSpec node)
         {
             var s = new RecurrentLayout(node);

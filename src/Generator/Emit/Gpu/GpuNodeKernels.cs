@@ -265,10 +265,8 @@ namespace Axon.Generator.Emit.Gpu
                     AddAttentionForward(node);
                     return;
                 case OpKind.Lstm:
-                    AddLstmForward(node);
-                    return;
                 case OpKind.Gru:
-                    AddGruForward(node);
+                    AddRecurrentForward(node);
                     return;
                 case OpKind.Multiply:
                     AddElementwise(name, GpuPassKind.Forward, node, -1, Rows(node.Size), $"{A(y, "i")} = {A(node.Inputs[0], "i")} * {A(node.Inputs[1], "i")};");
@@ -398,10 +396,8 @@ namespace Axon.Generator.Emit.Gpu
                     AddAttentionBackward(node);
                     return;
                 case OpKind.Lstm:
-                    AddLstmBackward(node);
-                    return;
                 case OpKind.Gru:
-                    AddGruBackward(node);
+                    AddRecurrentBackward(node);
                     return;
                 case OpKind.Softmax:
                 case OpKind.LogSoftmax:
@@ -468,10 +464,8 @@ namespace Axon.Generator.Emit.Gpu
                     AddAttentionTangent(node);
                     return;
                 case OpKind.Lstm:
-                    AddLstmTangent(node);
-                    return;
                 case OpKind.Gru:
-                    AddGruTangent(node);
+                    AddRecurrentTangent(node);
                     return;
                 case OpKind.Multiply:
                     {
