@@ -19,7 +19,7 @@ internal readonly record struct DirectGeometry(int Ci, int Hi, int Wi, int Co, i
     /// <summary>Output channels one micro-kernel call computes.</summary>
     public const int Channels = 8;
 
-    public int Wp => Wi + 2 * PW;
+    public int Wp { get; } = Wi + 2 * PW; // stored: the micro-kernel and the row store read it per call
     public int Hp => Hi + 2 * PH;
     public int Ho => Hp - KH + 1;
     public int Wo => Wp - KW + 1;
@@ -200,10 +200,10 @@ internal static unsafe partial class DirectConv<T> where T : unmanaged, IFloatin
         {
             T* y = Output + (long)b * OutputSize;
             Pad<TVec, TS>(G, Input + (long)b * InputSize, inputEnd, planes);
-            if (StoresRows<TVec, TS>(G))
+            if (Accumulate && StoresRows<TVec, TS>(G))
             {
-                // Each vector lies inside one padded row: the micro-kernel writes the output rows itself.
-                ComputeRows<TVec, TS>(G, planes, Packed, y, Bias, Accumulate);
+                // dx, each vector inside one padded row: the micro-kernel adds onto the output rows itself.
+                ComputeRows<TVec, TS>(G, planes, Packed, y);
                 return;
             }
 
