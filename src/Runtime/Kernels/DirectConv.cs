@@ -19,7 +19,7 @@ internal readonly record struct DirectGeometry(int Ci, int Hi, int Wi, int Co, i
     /// <summary>Output channels one micro-kernel call computes.</summary>
     public const int Channels = 8;
 
-    public int Wp { get; } = Wi + 2 * PW; // stored: the micro-kernel and the row store read it per call
+    public int Wp => Wi + 2 * PW;
     public int Hp => Hi + 2 * PH;
     public int Ho => Hp - KH + 1;
     public int Wo => Wp - KW + 1;
