@@ -87,6 +87,12 @@ if (args.Contains("--relu-pool"))
     return;
 }
 
+if (args.Contains("--row-store"))
+{
+    RowStoreComparison.Run(repeats);
+    return;
+}
+
 if (args.Contains("--passes"))
 {
     Bench.Passes(cnn, "CNN", repeats);

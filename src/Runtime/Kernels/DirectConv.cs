@@ -61,6 +61,9 @@ internal readonly record struct DirectGeometry(int Ci, int Hi, int Wi, int Co, i
 internal static class DirectConvSwitch
 {
     public static bool Enabled = true;
+
+    /// <summary>Off: the micro-kernel always goes through the computed planes and the copy-out (for A/B timing).</summary>
+    public static bool RowStore = true;
 }
 
 /// <summary>
@@ -69,7 +72,7 @@ internal static class DirectConvSwitch
 /// targets) in accumulators and, per tap, loads the input vectors once and multiplies them by 8 broadcast weights.
 /// No im2col matrix is built. Forward, tangent and backward dx run here; the weight gradient stays with im2col.
 /// </summary>
-internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe partial class DirectConv<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Whether the direct kernel computes y (forward and tangent): at least 4 output channels to fill its 8.</summary>
     public static bool AppliesForward(in ConvShape s) => Applies(s) && s.K >= 4;
@@ -197,6 +200,13 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
         {
             T* y = Output + (long)b * OutputSize;
             Pad<TVec, TS>(G, Input + (long)b * InputSize, inputEnd, planes);
+            if (Accumulate && StoresRows<TVec, TS>(G))
+            {
+                // dx, each vector inside one padded row: the micro-kernel adds onto the output rows itself.
+                ComputeRows<TVec, TS>(G, planes, Packed, y);
+                return;
+            }
+
             Compute<TVec, TS>(G, planes, Packed, computed);
             CopyOut<TVec, TS>(G, computed, Bias, y, y + OutputSize, Accumulate);
         }
@@ -373,8 +383,16 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
             T* y = computed + (long)cb * DirectGeometry.Channels * span;
             for (int o = 0; o < span; o += block)
             {
-                if (block == TS.Count) Micro<TVec, TS, One>(g, planes + o, w, y + o, span, channels);
-                else Micro<TVec, TS, Two>(g, planes + o, w, y + o, span, channels);
+                if (block == TS.Count)
+                {
+                    var sink = new ComputedSink<TVec, TS, One>(y + o, span);
+                    Micro<TVec, TS, One, ComputedSink<TVec, TS, One>>(g, planes + o, w, ref sink, channels);
+                }
+                else
+                {
+                    var sink = new ComputedSink<TVec, TS, Two>(y + o, span);
+                    Micro<TVec, TS, Two, ComputedSink<TVec, TS, Two>>(g, planes + o, w, ref sink, channels);
+                }
             }
         }
     }
@@ -396,13 +414,15 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>
     /// 8 output channels × one or two vectors of positions starting at <paramref name="x"/> (the first plane,
-    /// offset to the block): Σ over input channels and taps of broadcast weight × input vector.
+    /// offset to the block): Σ over input channels and taps of broadcast weight × input vector, handed per channel
+    /// to <paramref name="sink"/> (the computed planes, or the output rows themselves).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro<TVec, TS, TW>(in DirectGeometry g, T* x, T* w, T* y, int span, int channels)
+    private static void Micro<TVec, TS, TW, TSink>(in DirectGeometry g, T* x, T* w, ref TSink sink, int channels)
         where TVec : struct
         where TS : ISimd<TVec, T>
         where TW : struct, IWidth
+        where TSink : struct, ISink<TVec>
     {
         int v = TS.Count, wp = g.Wp, kh = g.KH, kw = g.KW, stride = g.PlaneStride;
         TVec a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero, a4 = TS.Zero, a5 = TS.Zero, a6 = TS.Zero, a7 = TS.Zero;
@@ -446,23 +466,13 @@ internal static unsafe class DirectConv<T> where T : unmanaged, IFloatingPointIe
         }
 
         // Channels past the layer's (a last block of fewer than 8) are not stored.
-        Store<TVec, TS, TW>(a0, b0, y, v);
-        if (channels > 1) Store<TVec, TS, TW>(a1, b1, y + span, v);
-        if (channels > 2) Store<TVec, TS, TW>(a2, b2, y + 2L * span, v);
-        if (channels > 3) Store<TVec, TS, TW>(a3, b3, y + 3L * span, v);
-        if (channels > 4) Store<TVec, TS, TW>(a4, b4, y + 4L * span, v);
-        if (channels > 5) Store<TVec, TS, TW>(a5, b5, y + 5L * span, v);
-        if (channels > 6) Store<TVec, TS, TW>(a6, b6, y + 6L * span, v);
-        if (channels > 7) Store<TVec, TS, TW>(a7, b7, y + 7L * span, v);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TVec, TS, TW>(TVec a, TVec b, T* y, int v)
-        where TVec : struct
-        where TS : ISimd<TVec, T>
-        where TW : struct, IWidth
-    {
-        TS.Store(a, y);
-        if (TW.Pair) TS.Store(b, y + v);
+        sink.Store(0, a0, b0);
+        if (channels > 1) sink.Store(1, a1, b1);
+        if (channels > 2) sink.Store(2, a2, b2);
+        if (channels > 3) sink.Store(3, a3, b3);
+        if (channels > 4) sink.Store(4, a4, b4);
+        if (channels > 5) sink.Store(5, a5, b5);
+        if (channels > 6) sink.Store(6, a6, b6);
+        if (channels > 7) sink.Store(7, a7, b7);
     }
 }
