@@ -107,7 +107,7 @@ namespace Axon.Generator.Onnx
             bool clean = true;
             foreach (var node in _graph.Nodes)
             {
-                bool known = (node.Domain.Length == 0 || node.Domain == "ai.onnx") && (Supported.Contains(node.OpType) || node.OpType == "Transpose");
+                bool known = (node.Domain.Length == 0 || node.Domain == "ai.onnx") && (Supported.Contains(node.OpType) || FoldedOnly.Contains(node.OpType));
                 if (known) continue;
                 string op = node.Domain.Length == 0 || node.Domain == "ai.onnx" ? node.OpType : node.Domain + "." + node.OpType;
                 Report(DiagnosticDescriptors.OnnxUnsupportedOperator, node.DisplayName, op, Advice(node.OpType));
