@@ -74,7 +74,8 @@ namespace Axon.Generator.Onnx
 
         private (DraftModel, Dictionary<string, double[]>)? Run()
         {
-            if (!ReportUnsupportedOperators()) return null;
+            // An attention is reported alone: the operators inside it (Div, Transpose of heads) would only repeat it.
+            if (!ReportAttention() || !ReportUnsupportedOperators()) return null;
             var inputShape = ReadInput();
             var output = ReadOutputName();
 
