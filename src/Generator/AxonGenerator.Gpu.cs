@@ -39,7 +39,7 @@ namespace Axon.Generator
                 // A layer without GPU kernels is reported at the [GpuModel] attribute and nothing is emitted.
                 foreach (var node in spec!.Model.Nodes)
                 {
-                    if (GpuNodeKernels.Unsupported(node) is { } why)
+                    if ((AttentionHyper.GpuUnsupported(node) ?? GpuNodeKernels.Unsupported(node)) is { } why)
                     {
                         spc.ReportDiagnostic(Diagnostics.DiagnosticInfo.Create(Diagnostics.DiagnosticDescriptors.GpuLayerUnsupported, spec.Location, node.Name, Emit.LayerKindNames.MemberName(node.Kind), spec.Model.ClassName, why).ToDiagnostic());
                         return;
