@@ -166,7 +166,13 @@ namespace Axon.Generator.Onnx
         private void MatMul(OnnxNode node)
         {
             int x = Value(node, 0);
-            if (_shapes[x].Length != 1) throw Unsupported(node, $"an input of shape [N, {string.Join(", ", _shapes[x])}] (Axon maps MatMul over [N, K] × [K, M] with constant weights)");
+            // [N, K] × [K, M], or [N, ..., K] × [K, M] row by row (nn.Linear over a sequence): a Dense either way.
+            if (_attentions.TryGetValue(node, out var attention))
+            {
+                MapAttention(attention);
+                return;
+            }
+
             var b = Weight(node, 1, "weight", 2);
             int inFeatures = (int)b.Dims[0];
             int outFeatures = (int)b.Dims[1];

@@ -75,7 +75,7 @@ namespace Axon.Generator.Onnx
         private (DraftModel, Dictionary<string, double[]>)? Run()
         {
             // An attention is reported alone: the operators inside it (Div, Transpose of heads) would only repeat it.
-            if (!ReportAttention() || !ReportUnsupportedOperators()) return null;
+            if (!PlanAttention() || !ReportUnsupportedOperators()) return null;
             var inputShape = ReadInput();
             var output = ReadOutputName();
 
@@ -108,6 +108,8 @@ namespace Axon.Generator.Onnx
             bool clean = true;
             foreach (var node in _graph.Nodes)
             {
+                // Nodes folded into a recognised attention (its Div, head Transposes) need no mapping of their own.
+                if (_fused.Contains(node)) continue;
                 bool known = (node.Domain.Length == 0 || node.Domain == "ai.onnx") && (Supported.Contains(node.OpType) || FoldedOnly.Contains(node.OpType));
                 if (known) continue;
                 string op = node.Domain.Length == 0 || node.Domain == "ai.onnx" ? node.OpType : node.Domain + "." + node.OpType;

@@ -117,6 +117,9 @@ namespace Axon.Generator.Onnx
                 ? (typeName, entry)
                 : throw new InvalidOperationException("The ONNX importer maps no operator to " + kind);
 
+        /// <summary>The descriptor parameters that are bool (the catalogue reads them as 0/1).</summary>
+        private static readonly HashSet<string> BoolParameters = new HashSet<string> { "bias", "causal", "separateProjections" };
+
         /// <summary>Named constructor arguments from the layer catalogue, so the order of the descriptor's parameters does not matter.</summary>
         private static string Arguments(LayerDeclaration layer)
         {
@@ -134,7 +137,7 @@ namespace Axon.Generator.Onnx
             for (int i = 0; i < Math.Min(entry.IntParameters.Length, layer.Hyper.Count); i++)
             {
                 string name = entry.IntParameters[i];
-                string value = name == "bias" ? (layer.Hyper[i] != 0 ? "true" : "false")
+                string value = BoolParameters.Contains(name) ? (layer.Hyper[i] != 0 ? "true" : "false")
                     : layer.Kind == OpKind.Upsample && name == "mode" ? "global::Axon.Attribution.UpsampleMode." + (layer.Hyper[i] == 0 ? "Nearest" : "Bilinear")
                     : layer.Hyper[i].ToString(CultureInfo.InvariantCulture);
                 parts.Add(name + ": " + value);

@@ -300,60 +300,26 @@ public sealed class OnnxImportDiagnosticTests
         Assert.Contains("Transpose(perm = [1, 0, 2])", Single(RunWith(model), "AXN127").GetMessage());
     }
 
-    /// <summary>
-    /// The self-attention subgraph torch.onnx.export writes for nn.MultiheadAttention(4, 2, batch_first=True) at opset
-    /// 17 with fixed sizes: q, k, v projections (MatMul + Add), heads split by Reshape and Transpose (keys transposed
-    /// for the product), MatMul of queries and keys, Div by √2, Softmax, MatMul with the values, heads merged, out_proj.
-    /// </summary>
-    private static byte[] SelfAttention(bool mask)
-    {
-        var builder = new OnnxModelBuilder()
-            .Input("x", 1, new long?[] { null, 3, 4 })
-            .Output("y", null, 3, 4)
-            .Initializer("/attn/Constant_output_0", new long[0], new[] { MathF.Sqrt(2) })
-            .Initializer("/attn/Constant_1_output_0", new long[] { 1, 1, 3, 3 }, new float[9])
-            .Initializer("attn.out_proj.weight", new long[] { 4, 4 }, OnnxTestNetwork.Values(5, 16))
-            .Initializer("attn.out_proj.bias", new long[] { 4 }, OnnxTestNetwork.Values(6, 4))
-            .Int64Initializer("/attn/heads", new long[] { 0, 3, 2, 2 })
-            .Int64Initializer("/attn/merged", new long[] { 0, 3, 4 });
-        foreach (var (role, i) in new[] { ("q", 0), ("k", 1), ("v", 2) })
-        {
-            string suffix = i == 0 ? "" : "_" + i;
-            builder
-                .Initializer("onnx::MatMul_" + role, new long[] { 4, 4 }, OnnxTestNetwork.Values(10 + i, 16))
-                .Initializer("attn.in_proj_bias." + role, new long[] { 4 }, OnnxTestNetwork.Values(20 + i, 4))
-                .Node("MatMul", "/attn/MatMul" + suffix, new[] { "x", "onnx::MatMul_" + role }, new[] { role + "0" })
-                .Node("Add", "/attn/Add" + suffix, new[] { role + "0", "attn.in_proj_bias." + role }, new[] { role + "1" })
-                .Node("Reshape", "/attn/Reshape" + suffix, new[] { role + "1", "/attn/heads" }, new[] { role + "2" })
-                .Node("Transpose", "/attn/Transpose" + suffix, new[] { role + "2" }, new[] { role + "3" }, role == "k" ? Ints("perm", 0, 2, 3, 1) : Ints("perm", 0, 2, 1, 3));
-        }
-
-        builder
-            .Node("MatMul", "/attn/MatMul_3", new[] { "q3", "k3" }, new[] { "s" })
-            .Node("Div", "/attn/Div", new[] { "s", "/attn/Constant_output_0" }, new[] { mask ? "sd" : "sm" });
-        if (mask) builder.Node("Add", "/attn/Add_3", new[] { "sd", "/attn/Constant_1_output_0" }, new[] { "sm" });
-        return builder
-            .Node("Softmax", "/attn/Softmax", new[] { "sm" }, new[] { "p" }, Int("axis", -1))
-            .Node("MatMul", "/attn/MatMul_4", new[] { "p", "v3" }, new[] { "c" })
-            .Node("Transpose", "/attn/Transpose_3", new[] { "c" }, new[] { "ct" }, Ints("perm", 0, 2, 1, 3))
-            .Node("Reshape", "/attn/Reshape_3", new[] { "ct", "/attn/merged" }, new[] { "cr" })
-            .Node("MatMul", "/attn/out_proj/MatMul", new[] { "cr", "attn.out_proj.weight" }, new[] { "o" })
-            .Node("Add", "/attn/out_proj/Add", new[] { "o", "attn.out_proj.bias" }, new[] { "y" })
-            .Build();
-    }
-
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void AXN128_an_exported_self_attention_is_named_where_its_module_starts(bool mask)
+    [InlineData("packed", "the queries are not projected by a MatMul with a constant [E, E] weight")]
+    [InlineData("scale", "not 1/√2")]
+    [InlineData("mask", "neither zero nor causal")]
+    public void AXN128_an_attention_of_another_form_is_named_where_its_module_starts(string variant, string expected)
     {
-        var diagnostic = Single(RunWith(SelfAttention(mask)), "AXN128");
+        var model = OnnxTestNetwork.SelfAttention(mask: variant == "mask" ? "random" : "none", packed: variant == "packed", scale: variant == "scale" ? 3f : MathF.Sqrt(2)).Model;
+        var run = RunWith(model);
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         string message = diagnostic.GetMessage();
-        Assert.StartsWith("The ONNX node '/attn/MatMul' (MatMul)", message);
-        Assert.Contains("'/attn/MatMul_3'", message);
-        Assert.Contains("'/attn/Softmax'", message);
-        Assert.Contains("'/attn/MatMul_4'", message);
-        Assert.Contains("MultiHeadAttention", message);
+        Assert.Equal(variant == "mask" ? "AXN123" : "AXN128", diagnostic.Id);
+        Assert.Contains(expected, message);
+        if (variant != "mask")
+        {
+            Assert.StartsWith("The ONNX node '/attn/MatMul' (MatMul)", message);
+            Assert.Contains("'/attn/MatMul_3'", message);
+            Assert.Contains("'/attn/Softmax'", message);
+            Assert.Contains("'/attn/MatMul_4'", message);
+        }
     }
 
     [Fact]

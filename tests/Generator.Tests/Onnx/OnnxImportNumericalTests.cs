@@ -16,7 +16,7 @@ public sealed class OnnxImportNumericalTests
     public static TheoryData<string> Networks => new()
     {
         "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating", "layernorm",
-        "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm",
+        "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -35,6 +35,9 @@ public sealed class OnnxImportNumericalTests
         "lstm" => OnnxTestNetwork.Lstm(),
         "gru" => OnnxTestNetwork.Gru(),
         "rmsnorm" => OnnxTestNetwork.RmsNorm(),
+        "attention" => OnnxTestNetwork.SelfAttention(),
+        "attention-causal" => OnnxTestNetwork.SelfAttention(mask: "causal", multiply: true),
+        "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
         _ => OnnxTestNetwork.BatchNormPool(),
     };
 
@@ -152,6 +155,8 @@ public sealed class OnnxImportNumericalTests
     [InlineData("lstm")]
     [InlineData("gru")]
     [InlineData("rmsnorm")]
+    [InlineData("attention")]
+    [InlineData("attention-causal")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);

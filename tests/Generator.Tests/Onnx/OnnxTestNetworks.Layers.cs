@@ -241,6 +241,112 @@ public sealed partial class OnnxTestNetwork
         };
     }
 
+    /// <summary>
+    /// Self-attention with separate q/k/v Linears as torch.onnx.export writes it at opset 17 with fixed sizes (E = 4,
+    /// 2 heads, L = 3): MatMul + Add per projection, Reshape [0, 3, 2, 2] and Transpose into heads (keys [0, 2, 3, 1]),
+    /// MatMul of queries and keys, Div by √2 (or Mul by 1/√2), an optional Add of a constant mask, Softmax, MatMul with
+    /// the values, Transpose and Reshape [0, 3, 4] back, the out projection (MatMul + Add); then Flatten and a Gemm head.
+    /// <paramref name="mask"/>: "none", "zero", "causal" (−inf above the diagonal) or "random" (unsupported);
+    /// <paramref name="packed"/>: one in-projection MatMul by [4, 12] and a Split, as nn.MultiheadAttention exports (unsupported);
+    /// <paramref name="scale"/>: the divisor of the scores (√2 is the attention's).
+    /// </summary>
+    public static OnnxTestNetwork SelfAttention(string mask = "zero", bool packed = false, float scale = 1.4142135f, bool multiply = false, bool bias = true)
+    {
+        const int e = 4, length = 3;
+        var w = new Dictionary<string, float[]>
+        {
+            ["attn.q_proj_weight"] = Values(121, e * e, 0.8),
+            ["attn.k_proj_weight"] = Values(122, e * e, 0.8),
+            ["attn.v_proj_weight"] = Values(123, e * e, 0.8),
+            ["attn.out_proj.weight"] = Values(125, e * e, 0.8),
+            ["head.weight"] = Values(127, 2 * length * e),
+            ["head.bias"] = Values(128, 2),
+        };
+        if (bias)
+        {
+            w["attn.in_proj_bias"] = Values(124, 3 * e, 0.3);
+            w["attn.out_proj.bias"] = Values(126, e, 0.3);
+        }
+
+        var builder = new OnnxModelBuilder()
+            .Input("x", 1, new long?[] { null, length, e })
+            .Output("y", null, 2)
+            .Initializer("/attn/Constant_output_0", new long[0], new[] { multiply ? 1 / scale : scale })
+            .Initializer("onnx::MatMul_o", new long[] { e, e }, Transposed(w["attn.out_proj.weight"], e, e))
+            .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 2 }, w["head.bias"])
+            .Int64Initializer("/attn/heads", new long[] { 0, length, 2, 2 })
+            .Int64Initializer("/attn/merged", new long[] { 0, length, e });
+        if (bias) builder.Initializer("attn.out_proj.bias", new long[] { e }, w["attn.out_proj.bias"]);
+        var roles = new[] { "q", "k", "v" };
+        if (packed)
+        {
+            var stacked = roles.SelectMany(r => w[$"attn.{r}_proj_weight"]).ToArray();
+            builder
+                .Initializer("onnx::MatMul_in", new long[] { e, 3 * e }, Transposed(stacked, 3 * e, e))
+                .Node("MatMul", "/attn/MatMul", new[] { "x", "onnx::MatMul_in" }, new[] { "qkv" })
+                .Node("Split", "/attn/Split", new[] { "qkv" }, new[] { "q1", "k1", "v1" }, Int("axis", 2));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            string r = roles[i], suffix = i == 0 ? "" : "_" + i;
+            if (!packed)
+            {
+                builder
+                    .Initializer("onnx::MatMul_" + r, new long[] { e, e }, Transposed(w[$"attn.{r}_proj_weight"], e, e))
+                    .Node("MatMul", "/attn/MatMul" + suffix, new[] { "x", "onnx::MatMul_" + r }, new[] { bias ? r + "0" : r + "1" });
+                if (bias)
+                {
+                    builder
+                        .Initializer("attn.in_proj_bias." + r, new long[] { e }, w["attn.in_proj_bias"].Skip(i * e).Take(e).ToArray())
+                        .Node("Add", "/attn/Add" + suffix, new[] { "attn.in_proj_bias." + r, r + "0" }, new[] { r + "1" });
+                }
+            }
+
+            builder
+                .Node("Reshape", "/attn/Reshape" + suffix, new[] { r + "1", "/attn/heads" }, new[] { r + "2" })
+                .Node("Transpose", "/attn/Transpose" + suffix, new[] { r + "2" }, new[] { r + "3" }, r == "k" ? Ints("perm", 0, 2, 3, 1) : Ints("perm", 0, 2, 1, 3));
+        }
+
+        builder
+            .Node("MatMul", "/attn/MatMul_3", new[] { "q3", "k3" }, new[] { "s" })
+            .Node(multiply ? "Mul" : "Div", multiply ? "/attn/Mul" : "/attn/Div", new[] { "s", "/attn/Constant_output_0" }, new[] { mask == "none" ? "sm" : "sd" });
+        if (mask != "none")
+        {
+            var values = new float[length * length];
+            var random = Values(129, values.Length);
+            for (int i = 0; i < length; i++)
+                for (int j = 0; j < length; j++)
+                    values[i * length + j] = mask == "causal" ? (j > i ? float.NegativeInfinity : 0) : mask == "random" ? random[i * length + j] : 0;
+            builder
+                .Initializer("/attn/Constant_1_output_0", new long[] { 1, 1, length, length }, values)
+                .Node("Add", "/attn/Add_3", new[] { "sd", "/attn/Constant_1_output_0" }, new[] { "sm" });
+        }
+
+        builder
+            .Node("Softmax", "/attn/Softmax", new[] { "sm" }, new[] { "p" }, Int("axis", -1))
+            .Node("MatMul", "/attn/MatMul_4", new[] { "p", "v3" }, new[] { "c" })
+            .Node("Transpose", "/attn/Transpose_3", new[] { "c" }, new[] { "ct" }, Ints("perm", 0, 2, 1, 3))
+            .Node("Reshape", "/attn/Reshape_3", new[] { "ct", "/attn/merged" }, new[] { "cr" })
+            .Node("MatMul", "/attn/out_proj/MatMul", new[] { "cr", "onnx::MatMul_o" }, new[] { bias ? "o" : "a" });
+        if (bias) builder.Node("Add", "/attn/out_proj/Add", new[] { "o", "attn.out_proj.bias" }, new[] { "a" });
+        var model = builder
+            .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
+            .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "attention",
+            Model = model,
+            InputShape = $"{length}, {e}",
+            InputSize = length * e,
+            HandBody = $"[Layer] readonly MultiHeadAttention attn = new({e}, 2, bias: {(bias ? "true" : "false")}, causal: {(mask == "causal" ? "true" : "false")}, separateProjections: true); " +
+                       $"[Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({length * e}, 2);",
+            Weights = w,
+        };
+    }
+
     /// <summary>A [rows, columns] row-major matrix as [columns, rows]: a Linear weight as PyTorch passes it to MatMul.</summary>
     private static float[] Transposed(float[] values, int rows, int columns)
     {
