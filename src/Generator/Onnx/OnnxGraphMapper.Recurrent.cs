@@ -22,6 +22,46 @@ namespace Axon.Generator.Onnx
         private static readonly int[] LstmGateSource = { 0, 2, 3, 1 };
         private static readonly int[] GruGateSource = { 1, 0, 2 };
 
+        /// <summary>Initial states that a dynamic-batch export computes as zeros (ConstantOfShape of the input's batch size).</summary>
+        private readonly HashSet<string> _zeroStates = new HashSet<string>();
+
+        /// <summary>Operators of the shape arithmetic PyTorch writes to size a zero state by the input's batch.</summary>
+        private static readonly HashSet<string> ShapeArithmetic = new HashSet<string> { "Shape", "Gather", "Unsqueeze", "Concat", "Constant", "Slice", "Cast", "Squeeze" };
+
+        /// <summary>
+        /// With a dynamic batch, nn.LSTM/nn.GRU's default zero state exports as ConstantOfShape(Concat(…, Gather(Shape(x), 0), …))
+        /// with value 0: the state is recorded as zero and that subgraph, read by nothing else, is left out of the mapping.
+        /// </summary>
+        private void FoldZeroStates()
+        {
+            var folded = new HashSet<OnnxNode>();
+            foreach (var node in _graph.Nodes.Where(n => n.OpType == "LSTM" || n.OpType == "GRU"))
+            {
+                for (int i = 5; i < Math.Min(node.Inputs.Count, 7); i++)
+                {
+                    string state = node.Inputs[i];
+                    var producer = _graph.Nodes.FirstOrDefault(n => n.Outputs.Contains(state));
+                    if (producer is not { OpType: "ConstantOfShape" }) continue;
+                    if (producer.Attributes.TryGetValue("value", out var value) && (value.Tensor is null || value.Tensor.Values.Any(v => v != 0))) continue;
+                    if (!_consumers.TryGetValue(state, out var readers) || readers.Any(r => r.OpType != "LSTM" && r.OpType != "GRU") || _graph.Outputs.Any(o => o.Name == state)) continue;
+                    _zeroStates.Add(state);
+                    folded.Add(producer);
+                }
+            }
+
+            if (folded.Count == 0) return;
+            // Consumers come after producers, so one pass backwards takes in every node read only by folded ones.
+            for (int i = _graph.Nodes.Count - 1; i >= 0; i--)
+            {
+                var node = _graph.Nodes[i];
+                if (folded.Contains(node) || !ShapeArithmetic.Contains(node.OpType) || node.Outputs.Count == 0) continue;
+                bool onlyFolded = node.Outputs.All(o => _consumers.TryGetValue(o, out var readers) && readers.All(folded.Contains) && !_graph.Outputs.Any(g => g.Name == o));
+                if (onlyFolded) folded.Add(node);
+            }
+
+            foreach (var node in folded) _fused.Add(node);
+        }
+
         /// <summary>A Transpose(perm = [1, 0, 2]) whose readers are all recurrent layers: folded, true.</summary>
         private bool TimeMajorTranspose(OnnxNode node)
         {
@@ -117,10 +157,10 @@ namespace Axon.Generator.Onnx
         /// <summary>An initial state that is absent or a constant of zeros (what PyTorch passes when none is given).</summary>
         private void RequireZeroState(OnnxNode node, int index, string role)
         {
-            if (node.Inputs.Count <= index || node.Inputs[index].Length == 0) return;
+            if (node.Inputs.Count <= index || node.Inputs[index].Length == 0 || _zeroStates.Contains(node.Inputs[index])) return;
             string name = node.Inputs[index];
             if (!_constants.TryGetValue(name, out var state) || _values.ContainsKey(name))
-                throw RecurrentUnsupported(node, $"a computed {role} '{name}' (export with a fixed batch size so that PyTorch's zero state is a constant, or pass none)");
+                throw RecurrentUnsupported(node, $"a computed {role} '{name}' (Axon takes an absent or zero initial state: PyTorch's default, a constant or ConstantOfShape of 0)");
             if (state.Values.Any(v => v != 0)) throw RecurrentUnsupported(node, $"a non-zero {role} '{name}'");
         }
 

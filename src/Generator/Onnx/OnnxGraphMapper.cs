@@ -75,6 +75,7 @@ namespace Axon.Generator.Onnx
         private (DraftModel, Dictionary<string, double[]>)? Run()
         {
             // An attention is reported alone: the operators inside it (Div, Transpose of heads) would only repeat it.
+            FoldZeroStates();
             if (!PlanAttention() || !ReportUnsupportedOperators()) return null;
             var inputShape = ReadInput();
             var output = ReadOutputName();

@@ -135,7 +135,8 @@ public sealed partial class OnnxTestNetwork
     }
 
     /// <summary>
-    /// nn.LSTM(3, 4, batch_first=True) as exported: Transpose → LSTM (a zero initial_h constant, Y_h and Y_c unread)
+    /// nn.LSTM(3, 4, batch_first=True) as exported: Transpose → LSTM (a zero initial_h constant, initial_c from a
+    /// dynamic batch's Shape → Gather → Concat → ConstantOfShape, Y_h and Y_c unread)
     /// → Squeeze(axes [1], opset 13 input) → Transpose → Flatten → Gemm, on sequences of 5.
     /// </summary>
     public static OnnxTestNetwork Lstm() => Recurrent("lstm", gates: 4, onnxBlocks: new[] { 0, 3, 1, 2 });
@@ -172,8 +173,16 @@ public sealed partial class OnnxTestNetwork
             builder
                 .Initializer("/rnn/Constant_output_0", new long[] { 1, 1, hidden }, new float[hidden])
                 .Int64Initializer("/rnn/Constant_1_output_0", new long[] { 1 })
+                .Int64Initializer("/rnn/Constant_2_output_0", new long[] { 0 })
+                .Int64Initializer("/rnn/Constant_3_output_0", new long[] { 1 })
+                .Int64Initializer("/rnn/Constant_4_output_0", new long[] { hidden })
+                // initial_c as a dynamic-batch export sizes nn.LSTM's zero state: ConstantOfShape([1, batch, hidden]).
+                .Node("Shape", "/rnn/Shape", new[] { "x" }, new[] { "shape" })
+                .Node("Gather", "/rnn/Gather", new[] { "shape", "/rnn/Constant_2_output_0" }, new[] { "batch" }, Int("axis", 0))
+                .Node("Concat", "/rnn/Concat", new[] { "/rnn/Constant_3_output_0", "batch", "/rnn/Constant_4_output_0" }, new[] { "stateShape" }, Int("axis", 0))
+                .Node("ConstantOfShape", "/rnn/ConstantOfShape", new[] { "stateShape" }, new[] { "c0" })
                 .Node("Transpose", "/rnn/Transpose", new[] { "x" }, new[] { "tx" }, Ints("perm", 1, 0, 2))
-                .Node("LSTM", "/rnn/LSTM", new[] { "tx", "onnx::W", "onnx::R", "onnx::B", "", "/rnn/Constant_output_0" }, new[] { "ys", "yh", "yc" }, Int("hidden_size", hidden))
+                .Node("LSTM", "/rnn/LSTM", new[] { "tx", "onnx::W", "onnx::R", "onnx::B", "", "/rnn/Constant_output_0", "c0" }, new[] { "ys", "yh", "yc" }, Int("hidden_size", hidden))
                 .Node("Squeeze", "/rnn/Squeeze", new[] { "ys", "/rnn/Constant_1_output_0" }, new[] { "sq" })
                 .Node("Transpose", "/rnn/Transpose_1", new[] { "sq" }, new[] { "seq" }, Ints("perm", 1, 0, 2));
             body = "[Layer] readonly LSTM rnn = new(3, 4);";
