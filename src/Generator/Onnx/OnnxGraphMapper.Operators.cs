@@ -23,7 +23,7 @@ namespace Axon.Generator.Onnx
         /// <summary>Operators accepted only where a mapping folds them (Transpose, Squeeze around an embedding or a recurrent layer).</summary>
         internal static readonly HashSet<string> FoldedOnly = new HashSet<string> { "Transpose", "Squeeze" };
 
-        /// <summary>What to do about an operator Axon cannot import; where a layer is planned, says so.</summary>
+        /// <summary>What to do about an operator Axon cannot import.</summary>
         private static string Advice(string op) => op switch
         {
             "Attention" => " (opset 23's Attention takes projected queries, keys and values; Axon's MultiHeadAttention owns its projections: declare the model by hand)",
@@ -114,7 +114,7 @@ namespace Axon.Generator.Onnx
 
         /// <summary>
         /// A Sigmoid, or — when its only reader is a Mul of the sigmoid's own input by it, x · σ(x), as PyTorch exports
-        /// nn.SiLU before opset 24 — one SiLU layer in place of both nodes.
+        /// nn.SiLU — one SiLU layer in place of both nodes.
         /// </summary>
         private void Sigmoid(OnnxNode node)
         {
@@ -166,12 +166,14 @@ namespace Axon.Generator.Onnx
         private void MatMul(OnnxNode node)
         {
             int x = Value(node, 0);
-            // [N, K] × [K, M], or [N, ..., K] × [K, M] row by row (nn.Linear over a sequence): a Dense either way.
+            // The first projection of a recognised self-attention applies the whole layer (OnnxGraphMapper.Attention.cs).
             if (_attentions.TryGetValue(node, out var attention))
             {
                 MapAttention(attention);
                 return;
             }
+
+            // [N, K] × [K, M], or [N, ..., K] × [K, M] row by row (nn.Linear over a sequence): a Dense either way.
 
             var b = Weight(node, 1, "weight", 2);
             int inFeatures = (int)b.Dims[0];

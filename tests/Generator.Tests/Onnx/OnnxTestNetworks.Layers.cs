@@ -254,7 +254,8 @@ public sealed partial class OnnxTestNetwork
     /// Self-attention with separate q/k/v Linears as torch.onnx.export writes it at opset 17 with fixed sizes (E = 4,
     /// 2 heads, L = 3): MatMul + Add per projection, Reshape [0, 3, 2, 2] and Transpose into heads (keys [0, 2, 3, 1]),
     /// MatMul of queries and keys, Div by √2 (or Mul by 1/√2), an optional Add of a constant mask, Softmax, MatMul with
-    /// the values, Transpose and Reshape [0, 3, 4] back, the out projection (MatMul + Add); then Flatten and a Gemm head.
+    /// the values, Transpose and Reshape [0, 3, 4] back, the out projection (MatMul + Add); then a Linear over the
+    /// sequence (MatMul + Add on [N, 3, 4]), Flatten and a Gemm head.
     /// <paramref name="mask"/>: "none", "zero", "causal" (−inf above the diagonal) or "random" (unsupported);
     /// <paramref name="packed"/>: one in-projection MatMul by [4, 12] and a Split, as nn.MultiheadAttention exports (unsupported);
     /// <paramref name="scale"/>: the divisor of the scores (√2 is the attention's).
@@ -268,6 +269,8 @@ public sealed partial class OnnxTestNetwork
             ["attn.k_proj_weight"] = Values(122, e * e, 0.8),
             ["attn.v_proj_weight"] = Values(123, e * e, 0.8),
             ["attn.out_proj.weight"] = Values(125, e * e, 0.8),
+            ["ff.weight"] = Values(130, e * e, 0.8),
+            ["ff.bias"] = Values(131, e, 0.3),
             ["head.weight"] = Values(127, 2 * length * e),
             ["head.bias"] = Values(128, 2),
         };
@@ -340,8 +343,13 @@ public sealed partial class OnnxTestNetwork
             .Node("Reshape", "/attn/Reshape_3", new[] { "ct", "/attn/merged" }, new[] { "cr" })
             .Node("MatMul", "/attn/out_proj/MatMul", new[] { "cr", "onnx::MatMul_o" }, new[] { bias ? "o" : "a" });
         if (bias) builder.Node("Add", "/attn/out_proj/Add", new[] { "o", "attn.out_proj.bias" }, new[] { "a" });
+        // A Linear over the sequence, as a transformer's feed-forward layer exports: MatMul over [N, L, E], then its bias.
         var model = builder
-            .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
+            .Initializer("onnx::MatMul_ff", new long[] { e, e }, Transposed(w["ff.weight"], e, e))
+            .Initializer("ff.bias", new long[] { e }, w["ff.bias"])
+            .Node("MatMul", "/ff/MatMul", new[] { "a", "onnx::MatMul_ff" }, new[] { "ff0" })
+            .Node("Add", "/ff/Add", new[] { "ff0", "ff.bias" }, new[] { "ff1" })
+            .Node("Flatten", "/flatten/Flatten", new[] { "ff1" }, new[] { "f" }, Int("axis", 1))
             .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
             .Build();
         return new OnnxTestNetwork
@@ -351,7 +359,7 @@ public sealed partial class OnnxTestNetwork
             InputShape = $"{length}, {e}",
             InputSize = length * e,
             HandBody = $"[Layer] readonly MultiHeadAttention attn = new({e}, 2, bias: {(bias ? "true" : "false")}, causal: {(mask == "causal" ? "true" : "false")}, separateProjections: true); " +
-                       $"[Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({length * e}, 2);",
+                       $"[Layer] readonly Dense ff = new({e}, {e}); [Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({length * e}, 2);",
             Weights = w,
         };
     }
