@@ -96,3 +96,18 @@ public partial class RecurrentGpuNetFloat
 }
 
 [GpuModel(typeof(RecurrentGpuNetFloat))] public partial class RecurrentGpuNetFloatGpu;
+
+/// <summary>
+/// Attention with separate q/k/v projections (q_proj_weight, k_proj_weight, v_proj_weight), with and without biases:
+/// the GPU kernels must find the out projection and the biases two tensors further on than for a packed in_proj_weight.
+/// </summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(4, 6)]
+public partial class SeparateAttentionGpuNet
+{
+    [Layer] private readonly MultiHeadAttention attn = new(6, 2, separateProjections: true);
+    [Layer] private readonly MultiHeadAttention plain = new(6, 3, bias: false, causal: true, separateProjections: true);
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(24, 3);
+}
+
+[GpuModel(typeof(SeparateAttentionGpuNet))] public partial class SeparateAttentionGpuNetGpu;

@@ -1,7 +1,7 @@
 namespace Axon.Gpu.Tests;
 
 /// <summary>
-/// Attention (causal, padded, without biases, shared in an encoder block), LSTM and GRU: every node's activations,
+/// Attention (causal, padded, without biases, with separate q/k/v projections, shared in an encoder block), LSTM and GRU: every node's activations,
 /// gradients and tangents and every parameter's gradient on the GPU against the generated CPU code (see
 /// <see cref="NodeParityTests"/>), in double (relative 1e-10) and float (relative 1e-5).
 /// </summary>
@@ -15,6 +15,10 @@ public sealed class SequenceParityTests(GpuDeviceFixture fixture)
     [Fact]
     public void FloatAttentionMatchesCpu() =>
         NodeParityTests.Compare(new AttentionGpuNetFloat(), m => new AttentionGpuNetFloatGpu(m, fixture.Device), 1e-5);
+
+    [Fact]
+    public void AttentionWithSeparateProjectionsMatchesCpu() =>
+        NodeParityTests.Compare(new SeparateAttentionGpuNet(), m => new SeparateAttentionGpuNetGpu(m, fixture.Device), 1e-10);
 
     [Fact]
     public void AttentionWithPaddingAndCausalMasksMatchesCpu() =>

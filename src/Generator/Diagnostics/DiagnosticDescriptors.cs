@@ -143,5 +143,17 @@ namespace Axon.Generator.Diagnostics
         public static readonly DiagnosticDescriptor OnnxModelDeclaresNetwork = Error(
             "AXN125", "ONNX model declares a network of its own",
             "'{0}' takes its network from '{1}', so it cannot also declare {2}");
+
+        public static readonly DiagnosticDescriptor OnnxResizeUnsupported = Error(
+            "AXN126", "ONNX resize mode not supported",
+            "The ONNX node '{0}' ({1}) resizes with {2}, which Axon's Upsample does not compute; it imports an integer factor with PyTorch's 'nearest' (asymmetric, floor) or 'nearest-exact' (half_pixel, rounding), or 'bilinear' with align_corners=False (linear, half_pixel or pytorch_half_pixel)");
+
+        public static readonly DiagnosticDescriptor OnnxRecurrentUnsupported = Error(
+            "AXN127", "ONNX recurrent layer not supported",
+            "The ONNX node '{0}' ({1}) has {2}; Axon imports a one-layer, forward-only {1} with PyTorch's equations, default activations and a zero initial state");
+
+        public static readonly DiagnosticDescriptor OnnxAttentionUnsupported = Error(
+            "AXN128", "ONNX attention subgraph not supported",
+            "The ONNX node '{0}' ({1}) starts an attention computation that Axon cannot import: {2}; declare the model by hand with a MultiHeadAttention layer and load its weights by name");
     }
 }

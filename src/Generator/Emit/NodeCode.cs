@@ -483,17 +483,29 @@ namespace Axon.Generator.Emit
         /// The attention's tensors by role, 0 in_proj_weight, 1 in_proj_bias, 2 out_proj.weight, 3 out_proj.bias,
         /// whether or not the biases exist ("default" for a missing one).
         /// </summary>
-        private static string AttentionParam(ModelSpec model, NodeSpec node, int role) =>
-            AttentionIndex(node, role) is int index ? Param(model, node, index) : "default";
+        private static string AttentionParam(ModelSpec model, NodeSpec node, int role)
+        {
+            if (role == 0 && AttentionHyper.SeparateProjections(node.Hyper)) return $"p.Slice({ParameterOf(model, node, 0).Offset}, {InProjectionLength(node)})";
+            return AttentionIndex(node, role) is int index ? Param(model, node, index) : "default";
+        }
 
-        private static string AttentionParamGrad(ModelSpec model, NodeSpec node, int role) =>
-            AttentionIndex(node, role) is int index ? ParamGrad(model, node, index) : "default";
+        private static string AttentionParamGrad(ModelSpec model, NodeSpec node, int role)
+        {
+            if (role == 0 && AttentionHyper.SeparateProjections(node.Hyper)) return $"global::Axon.Model.ModelGuard.Part(pg, {ParameterOf(model, node, 0).Offset}, {InProjectionLength(node)})";
+            return AttentionIndex(node, role) is int index ? ParamGrad(model, node, index) : "default";
+        }
 
+        /// <summary>3E·E: in_proj_weight, or q/k/v_proj_weight read as one (the layout puts them one after another).</summary>
+        private static int InProjectionLength(NodeSpec node) => 3 * node.Hyper[0] * node.Hyper[0];
+
+        /// <summary>The parameter index of a role; separate projections are three tensors where in_proj_weight is one.</summary>
         private static int? AttentionIndex(NodeSpec node, int role)
         {
+            int extra = AttentionHyper.SeparateProjections(node.Hyper) ? 2 : 0;
             bool bias = node.Hyper[2] != 0;
-            if (bias) return role;
-            return role == 0 ? 0 : role == 2 ? 1 : (int?)null;
+            if (role == 0) return 0;
+            if (bias) return role + extra;
+            return role == 2 ? 1 + extra : (int?)null;
         }
 
         /// <summary>

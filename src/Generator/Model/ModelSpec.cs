@@ -142,7 +142,7 @@ namespace Axon.Generator.Model
         /// <summary>x·σ(x), element-wise.</summary>
         SiLU,
 
-        /// <summary>Multi-head self-attention over [length, E]; Hyper = [embedDim, numHeads, bias, causal, padTokenId (−1: none)].</summary>
+        /// <summary>Multi-head self-attention over [length, E]; Hyper = [embedDim, numHeads, bias, causal, padTokenId (−1: none)(, separateProjections = 1)] (<see cref="AttentionHyper"/>).</summary>
         MultiHeadAttention,
 
         /// <summary>x + a learned [sequence, width] table; Hyper = [sequence, width].</summary>

@@ -45,7 +45,7 @@ namespace Axon.Generator.Onnx
     {
         public string Name { get; set; } = "";
 
-        /// <summary>AttributeProto.AttributeType: 1 float, 2 int, 3 string, 4 tensor, 6 floats, 7 ints.</summary>
+        /// <summary>AttributeProto.AttributeType: 1 float, 2 int, 3 string, 4 tensor, 6 floats, 7 ints, 8 strings.</summary>
         public int Type { get; set; }
 
         public float Float { get; set; }
@@ -59,6 +59,9 @@ namespace Axon.Generator.Onnx
         public List<long> Ints { get; } = new List<long>();
 
         public List<float> Floats { get; } = new List<float>();
+
+        /// <summary>A list of strings (an LSTM's or GRU's activations).</summary>
+        public List<string> Strings { get; } = new List<string>();
     }
 
     /// <summary>A TensorProto's shape and values, widened to double (numbers) or kept as integers (shapes, ids).</summary>

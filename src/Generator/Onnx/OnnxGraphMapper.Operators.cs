@@ -16,14 +16,18 @@ namespace Axon.Generator.Onnx
         {
             "Gemm", "MatMul", "Add", "Conv", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool",
             "Flatten", "Reshape", "Concat", "BatchNormalization", "LayerNormalization", "Softmax", "Gather", "Identity", "Dropout", "Constant",
-            "Sub", "Mul", "Softplus", "LogSoftmax", "Gelu",
+            "Sub", "Mul", "Softplus", "LogSoftmax", "Gelu", "ConvTranspose", "Resize", "Upsample", "LSTM", "GRU",
+            "RMSNormalization", "SimplifiedLayerNormalization",
         };
 
-        /// <summary>What to do about an operator Axon cannot import; where a layer is planned, says so.</summary>
+        /// <summary>Operators accepted only where a mapping folds them (Transpose, Squeeze around an embedding or a recurrent layer).</summary>
+        internal static readonly HashSet<string> FoldedOnly = new HashSet<string> { "Transpose", "Squeeze" };
+
+        /// <summary>What to do about an operator Axon cannot import.</summary>
         private static string Advice(string op) => op switch
         {
-            "Attention" or "MultiHeadAttention" or "LSTM" or "GRU" or "ConvTranspose" or "Resize" or "Upsample"
-                => " yet (the layer is planned; until then declare the model by hand)",
+            "Attention" => " (opset 23's Attention takes projected queries, keys and values; Axon's MultiHeadAttention owns its projections: declare the model by hand)",
+            "MultiHeadAttention" => " (declare the model by hand with a MultiHeadAttention layer and load its weights by name)",
             "Shape" or "Unsqueeze" or "Squeeze" or "Cast"
                 => " (a shape computed at run time: export with do_constant_folding=True and fixed input sizes)",
             _ => "; the supported operators are listed in docs/own-model.md (From PyTorch via ONNX)",
@@ -43,7 +47,7 @@ namespace Axon.Generator.Onnx
                     _constants[node.Outputs[0]] = ConstantValue(node);
                     break;
                 case "Relu": Activation(node, OpKind.ReLU, "relu", 0); break;
-                case "Sigmoid": Activation(node, OpKind.Sigmoid, "sigmoid", 0); break;
+                case "Sigmoid": Sigmoid(node); break;
                 case "Tanh": Activation(node, OpKind.Tanh, "tanh", 0); break;
                 case "LeakyRelu": Activation(node, OpKind.LeakyReLU, "leaky_relu", Float(node, "alpha", 0.01f)); break;
                 case "Softmax": Softmax(node, OpKind.Softmax, "softmax"); break;
@@ -68,9 +72,22 @@ namespace Axon.Generator.Onnx
                 case "BatchNormalization": BatchNormalization(node); break;
                 case "LayerNormalization": LayerNormalization(node); break;
                 case "Gather": Gather(node); break;
+                case "ConvTranspose": ConvTranspose(node); break;
+                case "Resize": Resize(node); break;
+                case "Upsample": UpsampleOperator(node); break;
+                case "LSTM": Recurrent(node, OpKind.Lstm, 4); break;
+                case "GRU": Recurrent(node, OpKind.Gru, 3); break;
+                case "RMSNormalization":
+                case "SimplifiedLayerNormalization":
+                    RmsNormalization(node);
+                    break;
                 case "Transpose":
+                    if (TimeMajorTranspose(node)) break;
                     throw Stop(Diagnostics.DiagnosticDescriptors.OnnxUnsupportedOperator, node.DisplayName, node.OpType,
-                        " except right after a Gather (embedding) with perm = [0, 2, 1], where it makes the embedding channels first");
+                        " except right after a Gather (embedding) with perm = [0, 2, 1], where it makes the embedding channels first, and around an LSTM or GRU as PyTorch's batch_first=True export places it");
+                case "Squeeze":
+                    throw Stop(Diagnostics.DiagnosticDescriptors.OnnxUnsupportedOperator, node.DisplayName, node.OpType,
+                        " except on the output of an LSTM or GRU, as PyTorch's export places it" + Advice(node.OpType));
                 default:
                     throw Stop(Diagnostics.DiagnosticDescriptors.OnnxUnsupportedOperator, node.DisplayName, node.OpType, Advice(node.OpType));
             }
@@ -93,6 +110,25 @@ namespace Axon.Generator.Onnx
         {
             int x = Value(node, 0);
             Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), new int[0], scalar, x));
+        }
+
+        /// <summary>
+        /// A Sigmoid, or — when its only reader is a Mul of the sigmoid's own input by it, x · σ(x), as PyTorch exports
+        /// nn.SiLU — one SiLU layer in place of both nodes.
+        /// </summary>
+        private void Sigmoid(OnnxNode node)
+        {
+            string input = node.Inputs.Count > 0 ? node.Inputs[0] : "";
+            if (SoleConsumer(node.Outputs[0]) is { OpType: "Mul" } mul && mul.Inputs.Count == 2
+                && (mul.Inputs[0] == input && mul.Inputs[1] == node.Outputs[0] || mul.Inputs[1] == input && mul.Inputs[0] == node.Outputs[0]))
+            {
+                int x = Value(node, 0);
+                _fused.Add(mul);
+                Bind(mul, ApplyLayer(node, OpKind.SiLU, LayerName(node, null, "silu"), new int[0], 0, x));
+                return;
+            }
+
+            Activation(node, OpKind.Sigmoid, "sigmoid", 0);
         }
 
         private void Softmax(OnnxNode node, OpKind kind, string fallback)
@@ -130,7 +166,15 @@ namespace Axon.Generator.Onnx
         private void MatMul(OnnxNode node)
         {
             int x = Value(node, 0);
-            if (_shapes[x].Length != 1) throw Unsupported(node, $"an input of shape [N, {string.Join(", ", _shapes[x])}] (Axon maps MatMul over [N, K] × [K, M] with constant weights)");
+            // The first projection of a recognised self-attention applies the whole layer (OnnxGraphMapper.Attention.cs).
+            if (_attentions.TryGetValue(node, out var attention))
+            {
+                MapAttention(attention);
+                return;
+            }
+
+            // [N, K] × [K, M], or [N, ..., K] × [K, M] row by row (nn.Linear over a sequence): a Dense either way.
+
             var b = Weight(node, 1, "weight", 2);
             int inFeatures = (int)b.Dims[0];
             int outFeatures = (int)b.Dims[1];
@@ -214,7 +258,8 @@ namespace Axon.Generator.Onnx
             int x = Value(node, 0);
             var w = Weight(node, 1, "weight", 3, 4);
             bool twoD = w.Dims.Count == 4;
-            if (Int(node, "group", 1) != 1) throw Unsupported(node, $"group = {Int(node, "group", 1)} (grouped convolution is not an Axon layer yet)");
+            long group = Int(node, "group", 1);
+            if (group < 1 || group > int.MaxValue || (group != 1 && !twoD)) throw Unsupported(node, $"group = {group}" + (twoD ? "" : " on a 1-D convolution (Axon groups 2-D convolutions only)"));
             RequireAll(node, "dilations", 1);
             string autoPad = String(node, "auto_pad", "NOTSET");
             if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad.Length > 0) throw Unsupported(node, $"auto_pad = {autoPad} (export with explicit padding)");
@@ -224,12 +269,22 @@ namespace Axon.Generator.Onnx
             int stride = Uniform(node, "strides", 1);
             int padding = autoPad == "VALID" ? 0 : Uniform(node, "pads", 0);
             int outChannels = (int)w.Dims[0];
-            int inChannels = (int)w.Dims[1];
+            // The weight holds in/group input channels per filter, PyTorch's layout for a grouped Conv2d too.
+            long inChannels = w.Dims[1] * group;
+            if (inChannels > int.MaxValue) throw Unsupported(node, $"group = {group} with a weight of shape [{string.Join(", ", w.Dims)}]");
             double[]? bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Bias(node, Weight(node, 2, "bias"), outChannels) : null;
             var weights = new List<(string, double[])> { ("weight", w.Values) };
             if (bias is not null) weights.Add(("bias", bias));
-            var hyper = new[] { inChannels, outChannels, kernel, stride, padding, bias is null ? 0 : 1 };
-            Bind(node, ApplyLayer(node, twoD ? OpKind.Conv2d : OpKind.Conv1d, LayerName(node, w, "conv"), hyper, 0, x, weights.ToArray()));
+            var hyper = new[] { (int)inChannels, outChannels, kernel, stride, padding, bias is null ? 0 : 1 };
+            var kind = twoD ? OpKind.Conv2d : OpKind.Conv1d;
+            if (group != 1)
+            {
+                // Grouped (depthwise when group = in = out channels) is its own op, declared as Conv2d(..., groups: g).
+                kind = OpKind.GroupedConv2d;
+                hyper = hyper.Concat(new[] { (int)group }).ToArray();
+            }
+
+            Bind(node, ApplyLayer(node, kind, LayerName(node, w, "conv"), hyper, 0, x, weights.ToArray()));
         }
 
         private void Pool(OnnxNode node, OpKind kind, string fallback)

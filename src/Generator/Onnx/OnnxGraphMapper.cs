@@ -74,7 +74,9 @@ namespace Axon.Generator.Onnx
 
         private (DraftModel, Dictionary<string, double[]>)? Run()
         {
-            if (!ReportUnsupportedOperators()) return null;
+            // An attention is reported alone: the operators inside it (Div, Transpose of heads) would only repeat it.
+            FoldZeroStates();
+            if (!PlanAttention() || !ReportUnsupportedOperators()) return null;
             var inputShape = ReadInput();
             var output = ReadOutputName();
 
@@ -107,7 +109,9 @@ namespace Axon.Generator.Onnx
             bool clean = true;
             foreach (var node in _graph.Nodes)
             {
-                bool known = (node.Domain.Length == 0 || node.Domain == "ai.onnx") && (Supported.Contains(node.OpType) || node.OpType == "Transpose");
+                // Nodes folded into a recognised attention (its Div, head Transposes) need no mapping of their own.
+                if (_fused.Contains(node)) continue;
+                bool known = (node.Domain.Length == 0 || node.Domain == "ai.onnx") && (Supported.Contains(node.OpType) || FoldedOnly.Contains(node.OpType));
                 if (known) continue;
                 string op = node.Domain.Length == 0 || node.Domain == "ai.onnx" ? node.OpType : node.Domain + "." + node.OpType;
                 Report(DiagnosticDescriptors.OnnxUnsupportedOperator, node.DisplayName, op, Advice(node.OpType));

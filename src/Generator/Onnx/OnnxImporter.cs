@@ -112,18 +112,23 @@ namespace Axon.Generator.Onnx
 
         /// <summary>The descriptor type that declares an imported layer, from the layer catalogue.</summary>
         private static (string TypeName, LayerCatalog.Entry Entry) Declaration(OpKind kind)
-            => LayerCatalog.TryGetByKind(kind, out string typeName, out var entry)
+            // A grouped convolution is a Conv2d whose groups argument (its seventh) is more than 1.
+            => LayerCatalog.TryGetByKind(kind == OpKind.GroupedConv2d ? OpKind.Conv2d : kind, out string typeName, out var entry)
                 ? (typeName, entry)
                 : throw new InvalidOperationException("The ONNX importer maps no operator to " + kind);
+
+        /// <summary>The descriptor parameters that are bool (the catalogue reads them as 0/1).</summary>
+        private static readonly HashSet<string> BoolParameters = new HashSet<string> { "bias", "causal", "separateProjections" };
 
         /// <summary>Named constructor arguments from the layer catalogue, so the order of the descriptor's parameters does not matter.</summary>
         private static string Arguments(LayerDeclaration layer)
         {
-            if (layer.Kind == OpKind.LayerNorm)
+            if (layer.Kind == OpKind.LayerNorm || layer.Kind == OpKind.RMSNorm)
             {
-                // Hyper = [elementwiseAffine, bias, normalised dims…], Scalar = ε.
+                // Hyper = [elementwiseAffine, bias, normalised dims…], Scalar = ε; RMSNorm has no bias argument.
                 string dims = string.Join(", ", layer.Hyper.Skip(2).Select(d => d.ToString(CultureInfo.InvariantCulture)));
-                return $"new[] {{ {dims} }}, epsilon: {layer.Scalar.ToString("R", CultureInfo.InvariantCulture)}, elementwiseAffine: {(layer.Hyper[0] != 0 ? "true" : "false")}, bias: {(layer.Hyper[1] != 0 ? "true" : "false")}";
+                string bias = layer.Kind == OpKind.LayerNorm ? $", bias: {(layer.Hyper[1] != 0 ? "true" : "false")}" : "";
+                return $"new[] {{ {dims} }}, epsilon: {layer.Scalar.ToString("R", CultureInfo.InvariantCulture)}, elementwiseAffine: {(layer.Hyper[0] != 0 ? "true" : "false")}{bias}";
             }
 
             var entry = Declaration(layer.Kind).Entry;
@@ -132,7 +137,10 @@ namespace Axon.Generator.Onnx
             for (int i = 0; i < Math.Min(entry.IntParameters.Length, layer.Hyper.Count); i++)
             {
                 string name = entry.IntParameters[i];
-                parts.Add(name + ": " + (name == "bias" ? (layer.Hyper[i] != 0 ? "true" : "false") : layer.Hyper[i].ToString(CultureInfo.InvariantCulture)));
+                string value = BoolParameters.Contains(name) ? (layer.Hyper[i] != 0 ? "true" : "false")
+                    : layer.Kind == OpKind.Upsample && name == "mode" ? "global::Axon.Attribution.UpsampleMode." + (layer.Hyper[i] == 0 ? "Nearest" : "Bilinear")
+                    : layer.Hyper[i].ToString(CultureInfo.InvariantCulture);
+                parts.Add(name + ": " + value);
             }
 
             if (entry.ScalarParameter is not null) parts.Add(entry.ScalarParameter + ": " + layer.Scalar.ToString("R", CultureInfo.InvariantCulture));

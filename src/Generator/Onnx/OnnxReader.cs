@@ -122,6 +122,7 @@ namespace Axon.Generator.Onnx
                     case 5 when wire == 2: attribute.Tensor = ReadTensor(reader.ReadMessage()); break;
                     case 7: ReadFloats(reader, wire, attribute.Floats); break;
                     case 8: ReadInts(reader, wire, attribute.Ints); break;
+                    case 9 when wire == 2: attribute.Strings.Add(reader.ReadString()); break;
                     case 20 when wire == 0: attribute.Type = (int)reader.ReadInt64(); break;
                     default: reader.Skip(wire); break;
                 }

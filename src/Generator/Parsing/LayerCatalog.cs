@@ -59,7 +59,7 @@ namespace Axon.Generator.Parsing
             ["SiLU"] = new Entry(OpKind.SiLU, new string[0]),
             ["PositionalEmbedding"] = new Entry(OpKind.PositionalEmbedding, new[] { "sequence", "width" }),
             ["SinusoidalPositionalEncoding"] = new Entry(OpKind.SinusoidalPositionalEncoding, new[] { "sequence", "width" }),
-            ["MultiHeadAttention"] = new Entry(OpKind.MultiHeadAttention, new[] { "embedDim", "numHeads", "bias", "causal", "padTokenId" }),
+            ["MultiHeadAttention"] = new Entry(OpKind.MultiHeadAttention, new[] { "embedDim", "numHeads", "bias", "causal", "padTokenId", "separateProjections" }),
             ["ConvTranspose2d"] = new Entry(OpKind.ConvTranspose2d, new[] { "inChannels", "outChannels", "kernel", "stride", "padding", "outputPadding", "bias" }),
             ["Upsample"] = new Entry(OpKind.Upsample, new[] { "scale", "mode" }),
             ["LSTM"] = new Entry(OpKind.Lstm, new[] { "inputSize", "hiddenSize" }),

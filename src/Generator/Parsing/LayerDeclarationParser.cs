@@ -134,6 +134,10 @@ namespace Axon.Generator.Parsing
                 if (hyper[2] == 0) hyper.RemoveAt(2);
             }
 
+            // Separate q/k/v projections only rename the parameters; the packed default keeps the five hyper-parameters
+            // (and the generated code) that attention models had before the option existed.
+            if (entry.Kind == OpKind.MultiHeadAttention && !AttentionHyper.SeparateProjections(hyper)) hyper.RemoveRange(AttentionHyper.SeparateIndex, hyper.Count - AttentionHyper.SeparateIndex);
+
             var kind = entry.Kind;
             if (kind == OpKind.Conv2d)
             {

@@ -118,7 +118,18 @@ namespace Axon.Generator.ShapeChecking
                         {
                             // As nn.MultiheadAttention initialises them: Xavier-uniform in_proj_weight (fan-in E,
                             // fan-out 3E), the out projection as nn.Linear, both biases zero.
-                            Add("in_proj_weight", new long[] { 3L * h[0], h[0] }, true, InitKind.Uniform, Math.Sqrt(6.0 / (4.0 * h[0])));
+                            if (AttentionHyper.SeparateProjections(h))
+                            {
+                                // Three [E, E] tensors where in_proj_weight's rows would lie (the kernels read them as one),
+                                // each Xavier-uniform on its own as PyTorch initialises q/k/v_proj_weight.
+                                foreach (var role in new[] { "q", "k", "v" }) Add(role + "_proj_weight", new long[] { h[0], h[0] }, true, InitKind.Uniform, Math.Sqrt(3.0 / h[0]));
+                            }
+                            else
+                            {
+                                Add("in_proj_weight", new long[] { 3L * h[0], h[0] }, true, InitKind.Uniform, Math.Sqrt(6.0 / (4.0 * h[0])));
+                            }
+
+
                             if (h[2] != 0) Add("in_proj_bias", new long[] { 3L * h[0] }, true, InitKind.Zeros, 0);
                             Add("out_proj.weight", new long[] { h[0], h[0] }, true, InitKind.Uniform, 1.0 / Math.Sqrt(h[0]));
                             if (h[2] != 0) Add("out_proj.bias", new long[] { h[0] }, true, InitKind.Zeros, 0);

@@ -15,7 +15,13 @@ namespace Axon.Layers;
 /// reads it) and keys whose id equals this one are masked out, as PyTorch's <c>key_padding_mask = ids == pad</c>.
 /// A query whose keys are all masked attends to nothing (its attention output is 0; PyTorch gives NaN).
 /// </param>
-public sealed class MultiHeadAttention(int embedDim, int numHeads, bool bias = true, bool causal = false, int padTokenId = -1) : Layer
+/// <param name="separateProjections">
+/// Whether the query, key and value projections are three parameters, "q_proj_weight", "k_proj_weight" and
+/// "v_proj_weight" [E, E] (PyTorch's names when <c>_qkv_same_embed_dim</c> is false), instead of "in_proj_weight"
+/// [3E, E]. The function is the same: the three lie one after another in the parameter vector, exactly where the
+/// rows of "in_proj_weight" would; "in_proj_bias" stays packed, as in PyTorch. CPU only (AXN040 on <c>[GpuModel]</c>).
+/// </param>
+public sealed class MultiHeadAttention(int embedDim, int numHeads, bool bias = true, bool causal = false, int padTokenId = -1, bool separateProjections = false) : Layer
 {
     /// <summary>E: the width of the input and output.</summary>
     public int EmbedDim { get; } = embedDim;
@@ -27,4 +33,6 @@ public sealed class MultiHeadAttention(int embedDim, int numHeads, bool bias = t
     public bool Causal { get; } = causal;
     /// <summary>The token id whose keys are masked out, or −1 for none.</summary>
     public int PadTokenId { get; } = padTokenId;
+    /// <summary>Whether the projections are "q_proj_weight", "k_proj_weight" and "v_proj_weight" rather than one "in_proj_weight".</summary>
+    public bool SeparateProjections { get; } = separateProjections;
 }

@@ -13,7 +13,11 @@ namespace Axon.Generator.Tests.Onnx;
 /// </summary>
 public sealed class OnnxImportNumericalTests
 {
-    public static TheoryData<string> Networks => new() { "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating", "layernorm" };
+    public static TheoryData<string> Networks => new()
+    {
+        "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating", "layernorm",
+        "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
+    };
 
     private static OnnxTestNetwork Network(string name) => name switch
     {
@@ -25,6 +29,15 @@ public sealed class OnnxImportNumericalTests
         "gating" => OnnxTestNetwork.Gating(),
         "layernorm" => OnnxTestNetwork.LayerNorm(),
         "tokens" => OnnxTestNetwork.Tokens(),
+        "grouped" => OnnxTestNetwork.Grouped(),
+        "decoder" => OnnxTestNetwork.Decoder(),
+        "swiglu" => OnnxTestNetwork.SwiGlu(),
+        "lstm" => OnnxTestNetwork.Lstm(),
+        "gru" => OnnxTestNetwork.Gru(),
+        "rmsnorm" => OnnxTestNetwork.RmsNorm(),
+        "attention" => OnnxTestNetwork.SelfAttention(),
+        "attention-causal" => OnnxTestNetwork.SelfAttention(mask: "causal", multiply: true),
+        "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
         _ => OnnxTestNetwork.BatchNormPool(),
     };
 
@@ -136,6 +149,14 @@ public sealed class OnnxImportNumericalTests
     [InlineData("bnpool")]
     [InlineData("branches")]
     [InlineData("gating")]
+    [InlineData("grouped")]
+    [InlineData("decoder")]
+    [InlineData("swiglu")]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    [InlineData("rmsnorm")]
+    [InlineData("attention")]
+    [InlineData("attention-causal")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);
@@ -207,6 +228,75 @@ public sealed class OnnxImportNumericalTests
         {
             for (int position = 0; position < 5; position++) Assert.Equal(network.Weights["emb.weight"][(int)tokens[position] * 4 + d], embedded[d * 5 + position]);
         }
+    }
+
+    [Fact]
+    public void SwiGlu_output_matches_a_brute_force_forward_of_the_exported_weights()
+    {
+        var network = OnnxTestNetwork.SwiGlu();
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(8, 6, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+
+        var w = network.Weights;
+        var gated = new double[8];
+        for (int o = 0; o < 8; o++)
+        {
+            double a = 0, b = 0;
+            for (int i = 0; i < 6; i++)
+            {
+                a += w["w1.weight"][o * 6 + i] * x[i];
+                b += w["w3.weight"][o * 6 + i] * x[i];
+            }
+
+            gated[o] = a / (1 + Math.Exp(-a)) * b;
+        }
+
+        for (int o = 0; o < 3; o++)
+        {
+            double s = 0;
+            for (int i = 0; i < 8; i++) s += w["w2.weight"][o * 8 + i] * gated[i];
+            Assert.Equal(s, output[o], 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Gru_output_matches_a_brute_force_unrolling_with_pytorchs_equations()
+    {
+        // PyTorch's GRU (r, z, n gates; n = tanh(W_n x + b_in + r ⊙ (U_n h + b_hn)); h' = (1 − z) ⊙ n + z ⊙ h), written here
+        // from the weights in PyTorch's order: the file holds them in ONNX's z, r, h order, so this checks the permutation.
+        var network = OnnxTestNetwork.Gru();
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(9, 15, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+
+        var w = network.Weights;
+        double Row(string name, int row, int columns, double[] v) => Enumerable.Range(0, columns).Sum(c => w[name][row * columns + c] * v[c]);
+        var h = new double[4];
+        var states = new List<double>();
+        for (int t = 0; t < 5; t++)
+        {
+            var xt = x.Skip(t * 3).Take(3).ToArray();
+            var next = new double[4];
+            for (int j = 0; j < 4; j++)
+            {
+                double r = Sigmoid(Row("rnn.weight_ih_l0", j, 3, xt) + w["rnn.bias_ih_l0"][j] + Row("rnn.weight_hh_l0", j, 4, h) + w["rnn.bias_hh_l0"][j]);
+                double z = Sigmoid(Row("rnn.weight_ih_l0", 4 + j, 3, xt) + w["rnn.bias_ih_l0"][4 + j] + Row("rnn.weight_hh_l0", 4 + j, 4, h) + w["rnn.bias_hh_l0"][4 + j]);
+                double n = Math.Tanh(Row("rnn.weight_ih_l0", 8 + j, 3, xt) + w["rnn.bias_ih_l0"][8 + j] + r * (Row("rnn.weight_hh_l0", 8 + j, 4, h) + w["rnn.bias_hh_l0"][8 + j]));
+                next[j] = (1 - z) * n + z * h[j];
+            }
+
+            h = next;
+            states.AddRange(h);
+        }
+
+        for (int o = 0; o < 2; o++)
+        {
+            double s = w["fc.bias"][o] + Enumerable.Range(0, 20).Sum(i => w["fc.weight"][o * 20 + i] * states[i]);
+            Assert.Equal(s, output[o], 1e-12);
+        }
+
+        static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
     }
 
     private static (T[] Output, T[] InputGradient, ModelWorkspace<T> Workspace) ForwardBackward<T>(IDifferentiableModel<T> model, T[] input, int batch, int target = 0)

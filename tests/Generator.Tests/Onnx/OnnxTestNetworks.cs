@@ -7,7 +7,7 @@ namespace Axon.Generator.Tests.Onnx;
 /// names, a MatMul weight under an "onnx::" name), each beside the same network declared by hand in C#.
 /// Weights are seeded, so every run builds the same bytes.
 /// </summary>
-public sealed class OnnxTestNetwork
+public sealed partial class OnnxTestNetwork
 {
     public required string Name { get; init; }
 

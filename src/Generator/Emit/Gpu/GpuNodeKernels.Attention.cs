@@ -240,11 +240,17 @@ namespace Axon.Generator.Emit.Gpu
         private string AttentionBias(NodeSpec node, int role, string index) =>
             node.Hyper[2] != 0 ? " + " + P(AttentionParameter(node, role), index) : "";
 
-        /// <summary>The offset of the attention's tensor by role: 0 in_proj_weight, 1 in_proj_bias, 2 out_proj.weight, 3 out_proj.bias.</summary>
+        /// <summary>
+        /// The offset of the attention's tensor by role: 0 in_proj_weight, 1 in_proj_bias, 2 out_proj.weight, 3 out_proj.bias.
+        /// Separate q/k/v projections are three tensors laid out where in_proj_weight's rows would be, so role 0 starts at
+        /// the first of them and the later roles move two tensors on.
+        /// </summary>
         private int AttentionParameter(NodeSpec node, int role)
         {
             bool bias = node.Hyper[2] != 0;
-            return ParamOffset(node, bias ? role : role / 2);
+            int index = bias ? role : role / 2;
+            int extra = role > 0 && AttentionHyper.SeparateProjections(node.Hyper) ? 2 : 0;
+            return ParamOffset(node, index + extra);
         }
 
         private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
