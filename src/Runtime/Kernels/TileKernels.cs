@@ -103,7 +103,7 @@ public static class TileKernels
     private unsafe struct PoolWork<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>
     {
         /// <summary>Output elements below which the pooling stays on the calling thread (a few microseconds of work).</summary>
-        private const int ParallelElements = 1 << 14;
+        private const int ParallelElements = 1 << 12;
 
         private readonly TileSet<T> _tiles;
         private readonly int _layer, _source, _kernel, _stride, _pieces;
@@ -156,6 +156,9 @@ public static class TileKernels
             int top = tiles.Top(layer, s), left = tiles.Left(layer, s);
             int y0 = top * stride - tiles.Top(from, s), x0 = left * stride - tiles.Left(from, s);
             T* sample = _input + (long)s * inTile;
+            T* factors = stackalloc T[2];
+            factors[0] = T.Zero;
+            factors[1] = T.One;
             T* values = _output + (long)s * outTile;
             for (int c = 0, o = 0; c < channels; c++)
             {
@@ -166,22 +169,24 @@ public static class TileKernels
                     int windowRow = c * inPlane + (top + y) * stride * inWidth + left * stride;
                     for (int x = 0; x < width; x++, o++)
                     {
-                        if (gate != null && !(gate[at + x] > T.Zero))
+                        // The winner lies in its window: offset dy·W + dx from the window's corner, dy < kernel. Written
+                        // without data-dependent branches (a 2-wide window's dy, the gate and the tile's edge are 0/1
+                        // factors): which candidate wins, and whether the ReLU passes it, is a coin toss per output.
+                        int offset = winners[at + x] - (windowRow + x * stride), dy;
+                        if (kernel == 2)
                         {
-                            values[o] = T.Zero;
-                            continue;
+                            dy = offset >= inWidth ? 1 : 0;
+                            offset -= dy * inWidth;
                         }
-
-                        // The winner lies in its window: offset dy·W + dx from the window's corner, dy < kernel.
-                        int offset = winners[at + x] - (windowRow + x * stride), dy = 0;
-                        while (offset >= inWidth && dy < kernel)
+                        else
                         {
-                            offset -= inWidth;
-                            dy++;
+                            for (dy = 0; offset >= inWidth && dy < kernel; dy++) offset -= inWidth;
                         }
 
                         int iy = y0 + y * stride + dy, ix = x0 + x * stride + offset;
-                        values[o] = (uint)iy < (uint)tileHeight && (uint)ix < (uint)tileWidth ? plane[iy * tileWidth + ix] : T.Zero;
+                        int inside = (uint)iy < (uint)tileHeight && (uint)ix < (uint)tileWidth ? 1 : 0;
+                        int pass = gate == null ? inside : inside & (gate[at + x] > T.Zero ? 1 : 0);
+                        values[o] = plane[inside * (iy * tileWidth + ix)] * factors[pass];
                     }
                 }
             }
