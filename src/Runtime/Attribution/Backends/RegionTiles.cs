@@ -184,7 +184,7 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     /// <summary>Nodes whose output element j depends on input element j only (same shape).</summary>
-    private static bool IsPointwise(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh
+    internal static bool IsPointwise(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh
         or LayerKind.Gelu or LayerKind.Softplus or LayerKind.Activation or LayerKind.BatchNorm;
 
     /// <summary>The last of the nodes 1..<paramref name="layer"/> that are all affine (0 when node 1 is not).</summary>
