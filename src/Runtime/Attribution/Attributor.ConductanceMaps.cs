@@ -68,7 +68,8 @@ public sealed partial class Attributor<T>
     /// whole input the layout is dense (layer size × InputSize). Neuron j's map equals
     /// <see cref="NeuronConductance(LayerHandle, int, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, IntegrationOptions?, Span{T})"/>
     /// of neuron j, and the maps sum over the neurons to the neuron conductance of the whole layer. Each step is one
-    /// backward to the layer and one tangent per input feature that differs from the baseline (batched); the cost does
+    /// backward to the layer and one tangent per input feature that differs from the baseline (batched; with
+    /// <see cref="UseMapWindows"/>, each on its forward cone only where the model has a tiled pass); the cost does
     /// not grow with the number of neurons. <see cref="ConductanceMapView{T}"/> reads the result per neuron and filter.
     /// </summary>
     /// <param name="layer">The layer whose neurons are mapped (not the input).</param>
