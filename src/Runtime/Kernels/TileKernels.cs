@@ -66,6 +66,7 @@ public static class TileKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(tiles);
+        CheckTape(tiles, layer, argmax.Length, nameof(argmax));
         fixed (int* winners = argmax)
         {
             new PoolWork<T>(tiles, layer, layer - 1, winners, null, kernel, stride).Run();
@@ -90,9 +91,21 @@ public static class TileKernels
     {
         ArgumentNullException.ThrowIfNull(tiles);
         if (pooled.Length != argmax.Length) throw new ArgumentException($"The pooled activations hold {pooled.Length} values and the arg-max tape {argmax.Length}.", nameof(pooled));
+        CheckTape(tiles, layer, argmax.Length, nameof(argmax));
         fixed (int* winners = argmax) fixed (T* gate = pooled)
         {
             new PoolWork<T>(tiles, layer, layer - 2, winners, gate, kernel, stride).Run();
+        }
+    }
+
+    /// <summary>The pooling reads per sample its tape row of the node's outputs: every row a sample reads must be in the tape.</summary>
+    private static void CheckTape<T>(TileSet<T> tiles, int layer, int length, string name) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long size = (long)tiles.Channels(layer) * tiles.PlaneHeight(layer) * tiles.PlaneWidth(layer);
+        for (int s = 0; s < tiles.Count; s++)
+        {
+            if ((tiles.Row(s) + 1) * size > length || tiles.Row(s) < 0)
+                throw new ArgumentException($"Tile sample {s} reads tape row {tiles.Row(s)}, past the {length / Math.Max(size, 1)} rows given.", name);
         }
     }
 

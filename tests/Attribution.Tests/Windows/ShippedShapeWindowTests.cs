@@ -99,6 +99,27 @@ public class ShippedShapeWindowTests
     }
 }
 
+public class TilePoolingGuardTests
+{
+    [Fact]
+    public void TilePoolingRefusesATapeWithoutTheRowsItsSamplesRead()
+    {
+        IDifferentiableModel<double> model = new ShippedShapeCnn();
+        var tiles = new TileSet<double>(model.Layers, 3);
+        tiles.Reset(2);
+        for (int l = 0; l <= 3; l++) tiles.SetSize(l, 1, 1);
+        tiles.SetRow(0, 0);
+        tiles.SetRow(1, 1); // row 1: the tapes below hold one row only
+        int size = model.Layers[3].Size;
+        var oneRow = new int[size];
+        var pooled = new double[size];
+        var e = Assert.Throws<ArgumentException>(() => Axon.Kernels.TileKernels.MaxPool2d(tiles, 3, oneRow, 2, 2));
+        Assert.Equal("argmax", e.ParamName);
+        Assert.Throws<ArgumentException>(() => Axon.Kernels.TileKernels.ReluMaxPool2d(tiles, 3, pooled, oneRow, 2, 2));
+        Assert.Throws<ArgumentException>(() => Axon.Kernels.TileKernels.ReluMaxPool2d(tiles, 3, new double[2 * size], oneRow, 2, 2));
+    }
+}
+
 [Collection(nameof(AllocationTests))]
 public class ShippedShapeWindowAllocationTests
 {
