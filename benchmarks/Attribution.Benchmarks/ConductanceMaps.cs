@@ -43,5 +43,37 @@ internal static class ConductanceMaps
         Console.WriteLine($"  median {times[times.Count / 2]:F3} s per input (min {times[0]:F3}, max {times[^1]:F3}), process CPU time median {cpu[cpu.Count / 2]:F3} s per input; maps {maps.Length} floats (windows) = {maps.Length * 4 / 1048576.0:F2} MiB" +
                           $" (dense {width} × {n} = {(long)width * n * 4 / 1048576.0:F1} MiB);" +
                           $" managed heap after the runs {GC.GetTotalMemory(false) / 1048576.0:F1} MiB");
+
+        // The same images with one full tangent pass per feature (UseMapWindows off), alternating with the windowed
+        // path image by image, so that both see the same load.
+        var pairs = new List<(double Windowed, double Full, double WindowedCpu, double FullCpu)>();
+        var reference = new float[maps.Length];
+        double worst = 0;
+        for (int b = 0; b < test.Count; b++)
+        {
+            var (windowed, windowedCpu) = Timed(true, b, maps);
+            var (full, fullCpu) = Timed(false, b, reference);
+            pairs.Add((windowed, full, windowedCpu, fullCpu));
+            float scale = 1e-30f;
+            foreach (float v in reference) scale = Math.Max(scale, Math.Abs(v));
+            for (int i = 0; i < maps.Length; i++) worst = Math.Max(worst, Math.Abs(maps[i] - reference[i]) / scale);
+        }
+
+        double Median(Func<(double Windowed, double Full, double WindowedCpu, double FullCpu), double> pick) => pairs.Select(pick).Order().ElementAt(pairs.Count / 2);
+        Console.WriteLine($"  windowed tangents (UseMapWindows) against one full tangent pass per feature, alternating: {Median(p => p.Windowed):F3} / {Median(p => p.Full):F3} s per input" +
+                          $" (process CPU time {Median(p => p.WindowedCpu):F3} / {Median(p => p.FullCpu):F3}); max |difference| / max |map| {worst:E1}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+
+        (double Seconds, double Cpu) Timed(bool windows, int b, float[] into)
+        {
+            engine.UseMapWindows = windows;
+            process.Refresh();
+            var used = process.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            engine.NeuronConductanceMaps(FashionCnn.LayerIndex.relu2, test.Pixels.AsSpan(b * n, n), test.Labels[b], Baseline<float>.Zero, into, options);
+            double seconds = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            engine.UseMapWindows = true;
+            return (seconds, (process.TotalProcessorTime - used).TotalSeconds);
+        }
     }
 }

@@ -93,6 +93,13 @@ if (args.Contains("--row-store"))
     return;
 }
 
+if (args.Contains("--patch"))
+{
+    // --patch [--profile]: patch IG (16 regions at relu2) against IG in one process, same rule and Gauss–Legendre (issue 11).
+    PatchRatio.Run(repeats, args.Contains("--profile"));
+    return;
+}
+
 if (args.Contains("--passes"))
 {
     Bench.Passes(cnn, "CNN", repeats);

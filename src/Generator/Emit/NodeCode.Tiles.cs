@@ -66,12 +66,39 @@ namespace Axon.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// Whether node i is a ReLU whose tiles a longer pass skips: the next node of the tiled chain is a max pooling
+        /// (no padding) that reads it, which then runs both in one kernel (TileKernels.ReluMaxPool2d) from the ReLU's
+        /// input tiles. The ReLU's own tiles are written only when the pass ends at it.
+        /// </summary>
+        public static bool TileReluFusesIntoPool(ModelSpec model, NodeSpec node) =>
+            node.Kind == OpKind.ReLU && node.Index + 1 <= TiledDepth(model) && model.Nodes[node.Index + 1].Kind == OpKind.MaxPool2d;
+
         public static void WriteTileTangent(SourceWriter w, ModelSpec model, NodeSpec node)
         {
             string t = model.ElementTypeName;
             int i = node.Index, x = node.Inputs[0];
             var h = node.Hyper;
             string tx = $"tiles.Data({x})", ty = $"tiles.Data({i})";
+            if (TileReluFusesIntoPool(model, node))
+            {
+                w.Line($"// Needed only when the pass ends here: a longer pass runs this ReLU inside node {i + 1}'s pooling.");
+                using (w.Block($"if (until == {i})"))
+                {
+                    w.Line($"global::System.ReadOnlySpan<{t}> x = {GatherActivation(x)};");
+                    w.Line($"{K}ReluKernel.Tangent<{t}>(x, x, {tx}, {ty});");
+                }
+
+                return;
+            }
+
+            if (node.Kind == OpKind.MaxPool2d && TileReluFusesIntoPool(model, model.Nodes[x]))
+            {
+                w.Line($"if (startAtLayer <= {x}) {K}TileKernels.ReluMaxPool2d<{t}>(tiles, {i}, {Act(i)}, {Indices(i)}, {h[0]}, {h[1]});");
+                w.Line($"else {K}TileKernels.MaxPool2d<{t}>(tiles, {i}, {Indices(i)}, {h[0]}, {h[1]});");
+                return;
+            }
+
             switch (node.Kind)
             {
                 case OpKind.Conv2d:

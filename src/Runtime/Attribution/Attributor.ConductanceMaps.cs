@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Axon.Model;
+using Axon.Attribution.Backends;
 
 namespace Axon.Attribution;
 
@@ -10,6 +11,8 @@ namespace Axon.Attribution;
 // Features with xᵢ = x′ᵢ contribute nothing and get no tangent. Each neuron's map is kept on its receptive-field window
 // only (ConductanceMapLayout): the product ∂F/∂y_j · ∂y_j/∂xᵢ is formed for the (i, j) pairs whose window holds i,
 // and not at all for neurons whose ∂F/∂y_j is zero at the step (a ReLU that is off, a max-pool candidate that lost).
+// Where the model has a tiled pass reaching the layer (UseMapWindows), each feature's tangent is itself computed only on
+// its forward cone: the features run as a few tiled passes per step instead of one full tangent pass each.
 public sealed partial class Attributor<T>
 {
     private T[] _mapDirections = [];
@@ -17,6 +20,33 @@ public sealed partial class Attributor<T>
     private T[] _mapGradient = [];
     private int[] _mapFeatures = [];
     private ConductanceMapLayout?[] _mapLayouts = [];
+    private FeatureTiles<T>?[] _mapTiles = [];
+    private bool[] _mapTilesChecked = [];
+
+    /// <summary>
+    /// Whether <see cref="NeuronConductanceMaps"/> computes each input feature's tangent only on its forward cone (on by
+    /// default), where the model has a tiled pass (<see cref="ITiledTangent{T}"/>) that reaches the layer and the layout
+    /// is not dense; off, every feature runs a full tangent pass. The maps are the same to rounding.
+    /// </summary>
+    public bool UseMapWindows { get; set; } = true;
+
+    /// <summary>The tiles of <paramref name="node"/>'s maps, built once per layer; null where they do not apply.</summary>
+    private FeatureTiles<T>? MapTiles(int node, ConductanceMapLayout layout)
+    {
+        if (_mapTiles.Length != _layers.Length)
+        {
+            _mapTiles = new FeatureTiles<T>?[_layers.Length];
+            _mapTilesChecked = new bool[_layers.Length];
+        }
+
+        if (!_mapTilesChecked[node])
+        {
+            _mapTiles[node] = FeatureTiles<T>.Create(_model, layout, node);
+            _mapTilesChecked[node] = true;
+        }
+
+        return _mapTiles[node];
+    }
 
     /// <summary>
     /// How <see cref="NeuronConductanceMaps"/> stores the maps of <paramref name="layer"/>: per neuron its receptive-field
@@ -38,7 +68,8 @@ public sealed partial class Attributor<T>
     /// whole input the layout is dense (layer size × InputSize). Neuron j's map equals
     /// <see cref="NeuronConductance(LayerHandle, int, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, IntegrationOptions?, Span{T})"/>
     /// of neuron j, and the maps sum over the neurons to the neuron conductance of the whole layer. Each step is one
-    /// backward to the layer and one tangent per input feature that differs from the baseline (batched); the cost does
+    /// backward to the layer and one tangent per input feature that differs from the baseline (batched; with
+    /// <see cref="UseMapWindows"/>, each on its forward cone only where the model has a tiled pass); the cost does
     /// not grow with the number of neurons. <see cref="ConductanceMapView{T}"/> reads the result per neuron and filter.
     /// </summary>
     /// <param name="layer">The layer whose neurons are mapped (not the input).</param>
@@ -108,6 +139,7 @@ public sealed partial class Attributor<T>
         if (moving == 0) return;
         int chunks = (moving + HostBatch - 1) / HostBatch, rows = (moving + chunks - 1) / chunks;
         var (starts, pairs) = layout.IsDense ? (null, null) : layout.ByFeature();
+        var tiles = UseMapWindows ? MapTiles(node, layout) : null;
 
         var point = Grow(ref _mapPoints, (long)rows * n);
         var directions = Grow(ref _mapDirections, (long)rows * n);
@@ -125,6 +157,13 @@ public sealed partial class Attributor<T>
             _model.Backward(ws, _seeds.AsSpan(0, _outputSize), 1, node);
             ws.Gradient(node)[..width].CopyTo(gradient);
             if (TensorPrimitives.MaxMagnitude<T>(gradient) == T.Zero) continue; // no neuron passes anything on at this step
+            if (tiles is not null)
+            {
+                // Each moving feature's tangent on its forward cone only (FeatureTiles), from the tape of this one row.
+                tiles.Accumulate(ws, direction, maps);
+                continue;
+            }
+
             for (int r = 1; r < rows; r++) here.CopyTo(point.Slice(r * n, n));
 
             // One tape of `rows` copies of γ(αₖ) serves every chunk; one tangent per moving feature i along (xᵢ − x′ᵢ)·eᵢ:

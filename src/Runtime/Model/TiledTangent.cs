@@ -70,7 +70,8 @@ public interface ITiledTangent<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// (<see cref="TileSet{T}.Data"/>; for node 0 each sample's input tangent on its box, zero outside it), computes the
     /// tiles of nodes <paramref name="startAtLayer"/>..<paramref name="stopAtLayer"/> — exactly the tangent on each
     /// tile, when each node's tile holds the <see cref="MapWindow"/> of the previous node's. Workspace tangents are
-    /// left as they were.
+    /// left as they were. A ReLU followed by a max pooling inside the range runs within the pooling's kernel, and its
+    /// own tiles are then not written (they are when the pass ends at the ReLU).
     /// </summary>
     void TangentTiles(ModelWorkspace<T> workspace, TileSet<T> tiles, int startAtLayer, int stopAtLayer);
 }

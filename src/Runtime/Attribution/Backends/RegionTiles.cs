@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using Axon.Kernels;
 using Axon.Model;
 
 namespace Axon.Attribution.Backends;
@@ -183,7 +184,7 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     /// <summary>Nodes whose output element j depends on input element j only (same shape).</summary>
-    private static bool IsPointwise(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh
+    internal static bool IsPointwise(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh
         or LayerKind.Gelu or LayerKind.Softplus or LayerKind.Activation or LayerKind.BatchNorm;
 
     /// <summary>The last of the nodes 1..<paramref name="layer"/> that are all affine (0 when node 1 is not).</summary>
@@ -262,29 +263,38 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>
     /// Adds g ⊙ t over each sample's tile of <paramref name="layer"/> to its input's result for its region (the attributed
-    /// layer, or a node below it with its shape when point-wise nodes were folded into g).
+    /// layer, or a node below it with its shape when point-wise nodes were folded into g). The regions write disjoint
+    /// parts of the result, so they run in parallel on the compute pool.
     /// </summary>
-    private void AddProducts(ReadOnlySpan<T> gradient, ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<int> regions, int layer, Span<T> result, int resultSize)
+    private unsafe void AddProducts(ReadOnlySpan<T> gradient, ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<int> regions, int layer, Span<T> result, int resultSize)
     {
-        var tiles = _tiles;
-        int count = rows.Length, size = _sizes[layer], channels = _channels[layer];
-        int planeWidth = tiles.PlaneWidth(layer), plane = tiles.PlaneHeight(layer) * planeWidth;
-        int height = tiles.Height(layer), width = tiles.Width(layer), tile = tiles.TileSize(layer);
-        ReadOnlySpan<T> data = tiles.Data(layer);
-        for (int j = 0, s = 0; j < regions.Length; j++)
+        fixed (T* g = gradient) fixed (PathRow<T>* r = rows) fixed (int* q = regions) fixed (T* a = result) fixed (T* t = _tiles.Data(layer))
         {
-            for (int r = 0; r < count; r++, s++)
+            var work = new ProductWork(_tiles, layer, _sizes[layer], resultSize, rows.Length, g, r, q, a, t);
+            ComputePool.For(regions.Length, ref work);
+        }
+    }
+
+    /// <summary>One region's products over every row (<see cref="AddProducts"/>); the region's index in the pass is the work item.</summary>
+    private readonly unsafe struct ProductWork(TileSet<T> tiles, int layer, int size, int resultSize, int count, T* gradient, PathRow<T>* rows, int* regions, T* result, T* data)
+        : IParallelWork
+    {
+        public void Invoke(int j)
+        {
+            int channels = tiles.Channels(layer), planeWidth = tiles.PlaneWidth(layer), plane = tiles.PlaneHeight(layer) * planeWidth;
+            int height = tiles.Height(layer), width = tiles.Width(layer), tile = tiles.TileSize(layer);
+            for (int r = 0, s = j * count; r < count; r++, s++)
             {
-                var g = gradient.Slice(r * size, size);
-                var accumulator = result.Slice(rows[r].Input * resultSize + regions[j] * size, size);
-                var t = data.Slice(s * tile, tile);
+                T* g = gradient + (long)r * size;
+                T* accumulator = result + (long)rows[r].Input * resultSize + (long)regions[j] * size;
+                T* t = data + (long)s * tile;
                 int corner = tiles.Top(layer, s) * planeWidth + tiles.Left(layer, s);
                 for (int c = 0, from = 0; c < channels; c++)
                 {
                     for (int y = 0; y < height; y++, from += width)
                     {
                         int at = c * plane + corner + y * planeWidth;
-                        MultiplyAdd(g.Slice(at, width), t.Slice(from, width), accumulator.Slice(at, width));
+                        MultiplyAdd(new ReadOnlySpan<T>(g + at, width), new ReadOnlySpan<T>(t + from, width), new Span<T>(accumulator + at, width));
                     }
                 }
             }

@@ -546,13 +546,18 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         // 2: relu1 (ReLU) [8×28×28] -> [8×28×28]
         if (startAtLayer <= 2 && 2 <= until)
         {
-            global::System.ReadOnlySpan<float> x = tiles.Gather(1, ws.ActivationFor(1, batch), 0);
-            global::Axon.Kernels.ReluKernel.Tangent<float>(x, x, tiles.Data(1), tiles.Data(2));
+            // Needed only when the pass ends here: a longer pass runs this ReLU inside node 3's pooling.
+            if (until == 2)
+            {
+                global::System.ReadOnlySpan<float> x = tiles.Gather(1, ws.ActivationFor(1, batch), 0);
+                global::Axon.Kernels.ReluKernel.Tangent<float>(x, x, tiles.Data(1), tiles.Data(2));
+            }
         }
         // 3: pool1 (MaxPool2d) [8×28×28] -> [8×14×14]
         if (startAtLayer <= 3 && 3 <= until)
         {
-            global::Axon.Kernels.TileKernels.MaxPool2d<float>(tiles, 3, ws.IndicesFor(3, batch), 2, 2);
+            if (startAtLayer <= 2) global::Axon.Kernels.TileKernels.ReluMaxPool2d<float>(tiles, 3, ws.ActivationFor(3, batch), ws.IndicesFor(3, batch), 2, 2);
+            else global::Axon.Kernels.TileKernels.MaxPool2d<float>(tiles, 3, ws.IndicesFor(3, batch), 2, 2);
         }
         // 4: conv2 (Conv2d) [8×14×14] -> [16×14×14]
         if (startAtLayer <= 4 && 4 <= until)
@@ -562,13 +567,18 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         // 5: relu2 (ReLU) [16×14×14] -> [16×14×14]
         if (startAtLayer <= 5 && 5 <= until)
         {
-            global::System.ReadOnlySpan<float> x = tiles.Gather(4, ws.ActivationFor(4, batch), 0);
-            global::Axon.Kernels.ReluKernel.Tangent<float>(x, x, tiles.Data(4), tiles.Data(5));
+            // Needed only when the pass ends here: a longer pass runs this ReLU inside node 6's pooling.
+            if (until == 5)
+            {
+                global::System.ReadOnlySpan<float> x = tiles.Gather(4, ws.ActivationFor(4, batch), 0);
+                global::Axon.Kernels.ReluKernel.Tangent<float>(x, x, tiles.Data(4), tiles.Data(5));
+            }
         }
         // 6: pool2 (MaxPool2d) [16×14×14] -> [16×7×7]
         if (startAtLayer <= 6 && 6 <= until)
         {
-            global::Axon.Kernels.TileKernels.MaxPool2d<float>(tiles, 6, ws.IndicesFor(6, batch), 2, 2);
+            if (startAtLayer <= 5) global::Axon.Kernels.TileKernels.ReluMaxPool2d<float>(tiles, 6, ws.ActivationFor(6, batch), ws.IndicesFor(6, batch), 2, 2);
+            else global::Axon.Kernels.TileKernels.MaxPool2d<float>(tiles, 6, ws.IndicesFor(6, batch), 2, 2);
         }
     }
 }
