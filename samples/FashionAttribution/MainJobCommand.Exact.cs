@@ -50,8 +50,6 @@ internal sealed partial class MainJobCommand
             bool exact = result.GetValue(_exactTestSet);
             if (!exact && (result.GetResult(_from) is { Implicit: false } || result.GetResult(_to) is { Implicit: false } || result.GetResult(_csv) is { Implicit: false }))
                 result.AddError("--from, --to and --csv go with --exact-test-set.");
-            if (exact && result.GetValue(_from) >= result.GetValue(_to))
-                result.AddError($"--from ({result.GetValue(_from)}) must be below --to ({result.GetValue(_to)}).");
             if (exact && result.GetValue(_summariseExact) is not null)
                 result.AddError("--exact-test-set and --summarise-exact are separate runs; give one.");
         });
@@ -73,6 +71,8 @@ internal sealed partial class MainJobCommand
                 return ExitCodes.Done;
             }
 
+            int from = result.GetValue(_from), to = result.GetValue(_to);
+            if (from >= to) throw new JobFailure(ExitCodes.BadArguments, $"--from ({from}) must be below --to ({to}).");
             string csv = result.GetValue(_csv)!;
             OutputPath.EnsureWritable(csv, "exact-rule CSV");
             var options = Bind(result);
@@ -87,7 +87,6 @@ internal sealed partial class MainJobCommand
                 throw new JobFailure(e is InvalidDataException ? ExitCodes.InputInvalid : ExitCodes.InputMissing, $"cannot load the weights '{weights}': {e.Message}");
             }
 
-            int to = result.GetValue(_to);
             ImageSet images;
             try
             {
@@ -98,7 +97,7 @@ internal sealed partial class MainJobCommand
                 throw new JobFailure(ExitCodes.InputMissing, $"cannot read the Fashion-MNIST test set (apt-get install dataset-fashion-mnist): {e.Message}");
             }
 
-            return ExactTestSetRun.Run(model, images, result.GetValue(_from), to, csv, output);
+            return ExactTestSetRun.Run(model, images, from, to, csv, output);
         }
         catch (JobFailure failure)
         {
