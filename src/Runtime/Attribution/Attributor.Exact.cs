@@ -93,7 +93,8 @@ public sealed partial class Attributor<T>
             var layer = _layers[smooth];
             throw new NotSupportedException(
                 $"The exact rule needs a piecewise-linear network, and layer '{layer.Name}' (layer {layer.Index}, {layer.Kind}) of model '{_model.Name}' is not: " +
-                "only dense, convolution, ReLU, LeakyReLU, max and average pooling, flatten, reshape, +, concat and batch norm are, with a logit as the target. " +
+                "only affine nodes (dense, every convolution, average pooling, upsampling, batch norm, flatten, reshape, +, −, concat, identity, dropout, position tables), " +
+                "ReLU, LeakyReLU, max pooling and max over time are, with a logit as the target. " +
                 "Use Gauss–Legendre (with the adaptive mode for a chosen accuracy).");
         }
 
