@@ -8,7 +8,7 @@ namespace Axon.Samples.Fashion;
 /// The main job's command line (System.CommandLine): its options with their help, defaults and validation. Parse
 /// errors print one line each and exit with <see cref="ExitCodes.BadArguments"/>; --help prints the usage.
 /// </summary>
-internal sealed class MainJobCommand
+internal sealed partial class MainJobCommand
 {
     private readonly Option<int?> _testSet = new("--test-set")
     {
@@ -95,6 +95,7 @@ internal sealed class MainJobCommand
         {
             _testSet, _evaluate, _steps, _tolerance, _top, _report, _reportImages, _results, _weights, _device,
         };
+        AddExactTestSetOptions();
     }
 
     public RootCommand Root { get; }
@@ -111,7 +112,7 @@ internal sealed class MainJobCommand
             return ExitCodes.BadArguments;
         }
 
-        command.Root.SetAction(result => MainJob.Run(command.Bind(result), output, error));
+        command.Root.SetAction(result => command.RunExactTestSet(result, output, error) ?? MainJob.Run(command.Bind(result), output, error));
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 

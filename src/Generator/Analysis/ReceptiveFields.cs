@@ -6,7 +6,9 @@ namespace Axon.Generator.Analysis
 {
     /// <summary>
     /// Derives every node's receptive field over the input from the network alone, in topological order. Convolutions
-    /// and poolings slide a window along each spatial axis (and a convolution reads every channel); element-wise nodes,
+    /// and poolings slide a window along each spatial axis (and a convolution reads every channel, a grouped one its
+    /// group's); transposed convolutions and upsamplings read the few input positions each output position comes from
+    /// (a window with a divisor); element-wise nodes (the identity, dropout, the position tables among them),
     /// flatten and reshape keep their operand's field (element k of a flatten is element k of its operand); +, − and the
     /// gating product take a box that holds both operands' windows; a channel slice shifts the channel axis; a global
     /// pooling reads a whole axis. Anything else — a dense layer, a softmax, an embedding, a node kind this analysis does
@@ -63,6 +65,10 @@ namespace Axon.Generator.Analysis
                 case OpKind.Scale:
                 case OpKind.Flatten:
                 case OpKind.Reshape:
+                case OpKind.Identity:
+                case OpKind.Dropout:
+                case OpKind.PositionalEmbedding:
+                case OpKind.SinusoidalPositionalEncoding:
                     return field;
 
                 case OpKind.Conv2d:
@@ -73,6 +79,56 @@ namespace Axon.Generator.Analysis
                         if (!InOwnCoordinates(field, source, input) || padding >= kernel) return null;
                         var axes = new List<AxisSpec> { field.Axes[0].All(source.Shape[0]) };
                         for (int a = 1; a < input.Count; a++) axes.Add(field.Axes[a].Slide(kernel, stride, padding, source.Shape[a]));
+                        return new FieldSpec(node.Shape, axes.ToEquatableArray());
+                    }
+
+                case OpKind.GroupedConv2d:
+                    {
+                        // [inC, outC, kernel, stride, padding, bias, groups]: a sliding window on both spatial axes, and
+                        // output channel c reads its group's input channels [icg·⌊c / ocg⌋, icg·⌊c / ocg⌋ + icg).
+                        int kernel = node.Hyper[2], stride = node.Hyper[3], padding = node.Hyper[4], groups = node.Hyper[6];
+                        if (!InOwnCoordinates(field, source, input) || input.Count != 3 || padding >= kernel) return null;
+                        var axes = new List<AxisSpec> { GroupChannels(field.Axes[0], node.Hyper[0] / groups, node.Hyper[1] / groups, source.Shape[0]) };
+                        for (int a = 1; a < 3; a++) axes.Add(field.Axes[a].Slide(kernel, stride, padding, source.Shape[a]));
+                        return new FieldSpec(node.Shape, axes.ToEquatableArray());
+                    }
+
+                case OpKind.ConvTranspose2d:
+                    {
+                        // [inC, outC, kernel, stride, padding, outputPadding, bias]: every channel; output o = i·stride −
+                        // padding + k reads inputs i from ⌈(o + padding − kernel + 1) / stride⌉ to ⌊(o + padding) / stride⌋.
+                        int kernel = node.Hyper[2], stride = node.Hyper[3], padding = node.Hyper[4];
+                        if (!InOwnCoordinates(field, source, input) || input.Count != 3) return null;
+                        var axes = new List<AxisSpec> { field.Axes[0].All(source.Shape[0]) };
+                        for (int a = 1; a < 3; a++)
+                        {
+                            var axis = field.Axes[a].Gather(1, padding - kernel + stride, kernel, stride, source.Shape[a]);
+                            if (axis is null) return null;
+                            axes.Add(axis);
+                        }
+
+                        return new FieldSpec(node.Shape, axes.ToEquatableArray());
+                    }
+
+                case OpKind.Upsample:
+                    {
+                        // [scale, mode]: each channel its own. Nearest: output o reads ⌊o / scale⌋. Bilinear (PyTorch's
+                        // align_corners=False): the source point (2o + 1 − scale) / (2·scale), at least 0, reads its floor
+                        // and the next position, or only itself where it is whole (the neighbour's weight is 0):
+                        // [⌊(2o + 1 − scale) / 2scale⌋, ⌈…⌉ + 1) = [⌊(2o + 1 − scale) / 2scale⌋, ⌊(2o + 3·scale) / 2scale⌋).
+                        int scale = node.Hyper[0];
+                        bool bilinear = node.Hyper[1] == 1;
+                        if (!InOwnCoordinates(field, source, input) || input.Count != 3) return null;
+                        var axes = new List<AxisSpec> { field.Axes[0] };
+                        for (int a = 1; a < 3; a++)
+                        {
+                            var axis = bilinear
+                                ? field.Axes[a].Gather(2, 1 - scale, 4 * scale - 1, 2 * scale, source.Shape[a])
+                                : field.Axes[a].Gather(1, 0, scale, scale, source.Shape[a]);
+                            if (axis is null) return null;
+                            axes.Add(axis);
+                        }
+
                         return new FieldSpec(node.Shape, axes.ToEquatableArray());
                     }
 
@@ -117,6 +173,16 @@ namespace Axon.Generator.Analysis
                     return null;
             }
         }
+
+        /// <summary>
+        /// A grouped convolution's channel axis: output channel c reads input channels [icg·⌊c / ocg⌋, icg·⌊c / ocg⌋ + icg)
+        /// (icg, ocg: input and output channels per group) — exactly one window formula when icg or ocg is 1 (depthwise
+        /// convolutions, channel multipliers); otherwise the box of all the operand's channels, which holds it.
+        /// </summary>
+        private static AxisSpec GroupChannels(AxisSpec channel, int inPerGroup, int outPerGroup, int inChannels) =>
+            (inPerGroup == 1 ? channel.Gather(1, 0, outPerGroup, outPerGroup, inChannels)
+                : outPerGroup == 1 ? channel.Gather(inPerGroup, 0, inPerGroup, 1, inChannels)
+                : null) ?? channel.All(inChannels);
 
         /// <summary>
         /// A box per axis that holds every operand's window. + − and × have operands of one shape; a concat's channel axis

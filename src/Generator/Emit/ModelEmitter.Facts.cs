@@ -25,17 +25,19 @@ namespace Axon.Generator.Emit
             w.Line();
 
             // Neuron at coordinates p (split by the geometry) reads, along input axis a,
-            // [max(first, stride·p_a + offset), min(limit, stride·p_a + offset + extent)).
+            // [max(first, ⌊(stride·p_a + offset) / divisor⌋), min(limit, ⌊(stride·p_a + offset + extent) / divisor⌋)).
             w.Line("// Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis");
             w.Line("// (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).");
+            var fields = ReceptiveFields.Analyse(model);
+            if (fields.Any(f => f.Axes.Any(a => a.Divisor != 1)))
+                w.Line("// A sixth number is a divisor d: the window [max(first, ⌊(stride·p + offset) / d⌋), min(limit, ⌊(stride·p + offset + extent) / d⌋)).");
             w.Line($"private static readonly global::Axon.Model.ReceptiveField[] {GeneratedMembers.ReceptiveFieldsTable} =");
             w.Line("{");
-            var fields = ReceptiveFields.Analyse(model);
             var input = model.Nodes[0].Shape;
             for (int i = 0; i < fields.Count; i++)
             {
                 var field = fields[i];
-                string axes = string.Join(", ", field.Axes.Select(a => $"new({a.Stride}, {a.Offset}, {a.Extent}, {a.First}, {a.Limit})"));
+                string axes = string.Join(", ", field.Axes.Select(a => a.Divisor == 1 ? $"new({a.Stride}, {a.Offset}, {a.Extent}, {a.First}, {a.Limit})" : $"new({a.Stride}, {a.Offset}, {a.Extent}, {a.First}, {a.Limit}, {a.Divisor})"));
                 string whole = field.IsWhole(input) ? " (whole input)" : "";
                 w.Line($"    // {i}: {model.Nodes[i].Name}{whole}");
                 w.Line($"    new global::Axon.Model.ReceptiveField({IntArray(field.Geometry)}, new global::Axon.Model.FieldAxis[] {{ {axes} }}),");

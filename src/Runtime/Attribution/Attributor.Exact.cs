@@ -11,7 +11,10 @@ namespace Axon.Attribution;
 // length. Both are taken at a probe ε past α — inside the segment, so the convention at a breakpoint never matters. Ties (several units breaking at the same α) end
 // the segment once; a unit sitting at zero along a stretch (slope 0) never breaks; equal pooling candidates are ordered
 // by slope, the one that leads just after α counting as the maximum. Crossings closer than a rounding tolerance to α are
-// the breakpoint just passed, seen through rounding, and are skipped. Paths run side by side as the rows of one batch,
+// the breakpoint just passed, seen through rounding, and are skipped. A ReLU whose only reader is a max pooling is
+// walked with it as one max(0, max of the window's inputs) (ReLU commutes with max): a unit crossing zero while another
+// candidate of its window is above zero changes nothing downstream and is no breakpoint, which saves most segments of a
+// CNN; the breaks of such a window are its leader changing while positive and its maximum crossing zero. Paths run side by side as the rows of one batch,
 // each at its own α, and a finished path's row takes the next path: memory is bounded by the batch.
 public sealed partial class Attributor<T>
 {
@@ -43,6 +46,34 @@ public sealed partial class Attributor<T>
     private int[]? _breakingNodes;
 
     /// <summary>
+    /// Per node: true for a ReLU whose only reader is a max pooling (or max over time) and that is not the output — its
+    /// breaks are found by that pooling, on the ReLU's inputs (see <see cref="FusedWindowBreak"/>).
+    /// </summary>
+    private bool[] HiddenByPooling()
+    {
+        if (_hiddenByPooling is not null) return _hiddenByPooling;
+        var hidden = new bool[_layers.Length];
+        foreach (var layer in _layers)
+        {
+            if (layer.Kind != LayerKind.ReLU || layer.Index == _last) continue;
+            int readers = 0;
+            bool pooled = true;
+            foreach (var other in _layers)
+            {
+                if (!other.Inputs.Contains(layer.Index)) continue;
+                readers++;
+                pooled &= other.Kind is LayerKind.MaxPool2d or LayerKind.MaxOverTime && other.Inputs.Count == 1;
+            }
+
+            hidden[layer.Index] = readers == 1 && pooled;
+        }
+
+        return _hiddenByPooling = hidden;
+    }
+
+    private bool[]? _hiddenByPooling;
+
+    /// <summary>
     /// The first node that is not piecewise linear, or −1: the generator's decision (<see cref="INetworkFacts.SmoothNodes"/>)
     /// where the model carries it, else each node's kind.
     /// </summary>
@@ -62,7 +93,8 @@ public sealed partial class Attributor<T>
             var layer = _layers[smooth];
             throw new NotSupportedException(
                 $"The exact rule needs a piecewise-linear network, and layer '{layer.Name}' (layer {layer.Index}, {layer.Kind}) of model '{_model.Name}' is not: " +
-                "only dense, convolution, ReLU, LeakyReLU, max and average pooling, flatten, reshape, +, concat and batch norm are, with a logit as the target. " +
+                "only affine nodes (dense, every convolution, average pooling, upsampling, batch norm, flatten, reshape, +, −, concat, identity, dropout, position tables), " +
+                "ReLU, LeakyReLU, max pooling and max over time are, with a logit as the target. " +
                 "Use Gauss–Legendre (with the adaptive mode for a chosen accuracy).");
         }
 
@@ -186,10 +218,14 @@ public sealed partial class Attributor<T>
     private double NextBreakpoint(ModelWorkspace<T> ws, int row, double limit, double rounding)
     {
         double best = limit;
+        var hidden = HiddenByPooling();
         foreach (int node in BreakingNodes())
         {
             var layer = _layers[node];
+            if (hidden[node]) continue; // its pooling finds its breaks
             var source = _layers[layer.Inputs[0]];
+            bool fused = hidden[source.Index];
+            if (fused) source = _layers[source.Inputs[0]]; // the pooling reads the ReLU's inputs: max(0, max of them)
             int width = source.Size;
             var z = ws.Activation(source.Index).Slice(row * width, width);
             var t = ws.Tangent(source.Index).Slice(row * width, width);
@@ -221,7 +257,9 @@ public sealed partial class Attributor<T>
                                     int bottom = Math.Min(top + kernel, height), right = Math.Min(left + kernel, columns);
                                     top = Math.Max(top, 0);
                                     left = Math.Max(left, 0);
-                                    best = WindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding);
+                                    best = fused
+                                        ? FusedWindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding)
+                                        : WindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding);
                                 }
 
                         break;
@@ -230,7 +268,8 @@ public sealed partial class Attributor<T>
                 case LayerKind.MaxOverTime:
                     {
                         int channels = source.Shape[0], length = source.Shape[1];
-                        for (int c = 0; c < channels; c++) best = WindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding);
+                        for (int c = 0; c < channels; c++)
+                            best = fused ? FusedWindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding) : WindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding);
                         break;
                     }
             }
@@ -261,6 +300,53 @@ public sealed partial class Attributor<T>
                 double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
                 if (slope <= lead) continue;
                 double distance = (max - value) / (slope - lead);
+                if (distance > rounding && distance < best) best = distance;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The first Δ at which max(0, max of one window's inputs) breaks: while the leading input is above zero, another
+    /// overtaking it or it falling to zero; while every input is at or below zero (the output 0), the first input rising
+    /// through zero. Inputs crossing zero or each other below zero change nothing and are no breaks. Ties: the steeper
+    /// input leads, and an input at exactly zero counts as above it when it rises.
+    /// </summary>
+    private static double FusedWindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
+    {
+        double max = double.NegativeInfinity, lead = 0;
+        for (int i = 0; i < rowsInWindow; i++)
+        {
+            for (int j = 0; j < columnsInWindow; j++)
+            {
+                int at = plane + (top + i) * columns + left + j;
+                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
+                if (value > max || (value == max && slope > lead)) { max = value; lead = slope; }
+            }
+        }
+
+        if (max > 0 || (max == 0 && lead > 0))
+        {
+            // The output follows the leader: the first candidate to overtake it, or its own fall to zero, whichever comes first.
+            if (lead < 0)
+            {
+                double distance = -max / lead;
+                if (distance > rounding && distance < best) best = distance;
+            }
+
+            return WindowBreak(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns, best, rounding);
+        }
+
+        // The output is 0 until the first input rises through zero.
+        for (int i = 0; i < rowsInWindow; i++)
+        {
+            for (int j = 0; j < columnsInWindow; j++)
+            {
+                int at = plane + (top + i) * columns + left + j;
+                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
+                if (slope <= 0) continue;
+                double distance = -value / slope;
                 if (distance > rounding && distance < best) best = distance;
             }
         }

@@ -3,23 +3,33 @@ namespace Axon.Model;
 /// <summary>
 /// One input axis of a <see cref="ReceptiveField"/>: for a neuron at coordinate p (along the field's geometry axis of
 /// the same position) its window along this input axis is
-/// [max(<see cref="First"/>, <see cref="Stride"/>·p + <see cref="Offset"/>), min(<see cref="Limit"/>, Stride·p + Offset + <see cref="Extent"/>)).
+/// [max(<see cref="First"/>, ⌊(<see cref="Stride"/>·p + <see cref="Offset"/>) / <see cref="Divisor"/>⌋), min(<see cref="Limit"/>, ⌊(Stride·p + Offset + <see cref="Extent"/>) / Divisor⌋)).
 /// A stride of 0 means every neuron sees the same range (all channels after a convolution, the whole axis after a
-/// dense layer or a global pooling).
+/// dense layer or a global pooling). The divisor is 1 except after an op that reads fewer input positions than it
+/// writes (a transposed convolution, an upsampling, a grouped convolution's channel groups), where positions of the
+/// neuron share a source position.
 /// </summary>
-/// <param name="Stride">Input positions per step of the neuron's coordinate.</param>
-/// <param name="Offset">Where the window of coordinate 0 would start before clipping (negative under padding).</param>
-/// <param name="Extent">The window's length before clipping.</param>
+/// <param name="Stride">Input positions (times the divisor) per step of the neuron's coordinate.</param>
+/// <param name="Offset">Where the window of coordinate 0 would start (times the divisor) before clipping (negative under padding).</param>
+/// <param name="Extent">The window's length (times the divisor) before clipping.</param>
 /// <param name="First">The lowest input position any neuron of the layer reads.</param>
 /// <param name="Limit">One past the highest input position any neuron of the layer reads (below the axis length when
 /// a pooling's floor drops the last positions).</param>
-public readonly record struct FieldAxis(int Stride, int Offset, int Extent, int First, int Limit)
+/// <param name="Divisor">What the window's numerators are divided by, rounding down; 1 (and 0, the default value's) means none.</param>
+public readonly record struct FieldAxis(int Stride, int Offset, int Extent, int First, int Limit, int Divisor = 1)
 {
     /// <summary>The first input position of the window of coordinate <paramref name="p"/>.</summary>
-    public int Start(int p) => Math.Max(First, Stride * p + Offset);
+    public int Start(int p) => Math.Max(First, FloorDivide(Stride * p + Offset));
 
     /// <summary>One past the last input position of the window of coordinate <paramref name="p"/>.</summary>
-    public int End(int p) => Math.Min(Limit, Stride * p + Offset + Extent);
+    public int End(int p) => Math.Min(Limit, FloorDivide(Stride * p + Offset + Extent));
+
+    private int FloorDivide(int numerator)
+    {
+        if (Divisor <= 1) return numerator;
+        int quotient = Math.DivRem(numerator, Divisor, out int remainder);
+        return remainder < 0 ? quotient - 1 : quotient; // rounds down, also below zero (a padded window's start)
+    }
 }
 
 /// <summary>
@@ -88,7 +98,7 @@ public sealed class ReceptiveField
         }
     }
 
-    /// <summary>"geometry [..], axes (stride, offset, extent, first, limit) …".</summary>
+    /// <summary>"geometry [..], axes (stride, offset, extent, first, limit)[ / divisor] …".</summary>
     public override string ToString() =>
-        $"geometry [{string.Join("×", _geometry)}], axes {string.Join(", ", _axes.Select(a => $"({a.Stride}, {a.Offset}, {a.Extent}, {a.First}, {a.Limit})"))}";
+        $"geometry [{string.Join("×", _geometry)}], axes {string.Join(", ", _axes.Select(a => a.Divisor <= 1 ? $"({a.Stride}, {a.Offset}, {a.Extent}, {a.First}, {a.Limit})" : $"({a.Stride}, {a.Offset}, {a.Extent}, {a.First}, {a.Limit}) / {a.Divisor}"))}";
 }

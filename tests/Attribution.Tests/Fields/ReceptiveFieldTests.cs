@@ -7,7 +7,8 @@ namespace Axon.Attribution.Tests.Fields;
 /// The receptive fields the generator emits, against a brute-force search: perturb each input feature (both signs,
 /// large, from several random inputs) and see which neurons of each node move; the box around the features that move
 /// a neuron must be the window the layout gives it, for every node of random-weight networks with stride, padding,
-/// pooling floors, channel-wise nodes on a two-channel input, a residual +, a concat and a channel slice. A concat's
+/// pooling floors, channel-wise nodes on a two-channel input, a residual +, a concat and a channel slice, grouped,
+/// depthwise and transposed convolutions and nearest and bilinear upsampling (UpsamplingFieldModels.cs). A concat's
 /// window is one box around its parts' windows (the field has one formula per node), so there and below it the window
 /// holds the brute-force box.
 /// </summary>
@@ -21,7 +22,7 @@ public class ReceptiveFieldTests
         return model;
     }
 
-    public static TheoryData<string> Models => new() { nameof(FieldCnnFloor), nameof(FieldCnnStrided), nameof(FieldPaddedPool), nameof(FieldResidual), nameof(ReluCnn), nameof(SmoothCnn) };
+    public static TheoryData<string> Models => new() { nameof(FieldCnnFloor), nameof(FieldCnnStrided), nameof(FieldPaddedPool), nameof(FieldResidual), nameof(ReluCnn), nameof(SmoothCnn), nameof(FieldUpsampling), nameof(FieldBilinear) };
 
     private static IDifferentiableModel<double> Create(string name) => name switch
     {
@@ -30,6 +31,8 @@ public class ReceptiveFieldTests
         nameof(FieldPaddedPool) => Seeded(new FieldPaddedPool(), 6),
         nameof(FieldResidual) => Seeded(new FieldResidual(), 3),
         nameof(ReluCnn) => Seeded(new ReluCnn(), 4),
+        nameof(FieldUpsampling) => Seeded(new FieldUpsampling(), 7),
+        nameof(FieldBilinear) => Seeded(new FieldBilinear(), 8),
         _ => Seeded(new SmoothCnn(), 5),
     };
 

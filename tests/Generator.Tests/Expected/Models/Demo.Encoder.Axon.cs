@@ -85,10 +85,10 @@ namespace Demo
         /// <summary>The parameter tensors inside <see cref="Parameters"/>, named as PyTorch names them.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Model.ParameterInfo> ParameterTensors => s_parameters;
 
-        /// <summary>False: node 1 ('positions', PositionalEmbedding) is not piecewise linear.</summary>
+        /// <summary>False: node 3 ('ln1', LayerNorm) is not piecewise linear.</summary>
         public const bool IsPiecewiseLinear = false;
         private static readonly int[] s_breakingNodes = new int[] {  };
-        private static readonly int[] s_smoothNodes = new int[] { 1, 2, 3, 4, 5, 7, 9, 12 };
+        private static readonly int[] s_smoothNodes = new int[] { 3, 4, 7, 9 };
 
         // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
         // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
@@ -96,10 +96,10 @@ namespace Demo
         {
             // 0: input
             new global::Axon.Model.ReceptiveField(new int[] { 4, 8 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 4), new(1, 0, 1, 0, 8) }),
-            // 1: positions (whole input)
-            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
-            // 2: sinusoid (whole input)
-            new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
+            // 1: positions
+            new global::Axon.Model.ReceptiveField(new int[] { 4, 8 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 4), new(1, 0, 1, 0, 8) }),
+            // 2: sinusoid
+            new global::Axon.Model.ReceptiveField(new int[] { 4, 8 }, new global::Axon.Model.FieldAxis[] { new(1, 0, 1, 0, 4), new(1, 0, 1, 0, 8) }),
             // 3: ln1 (whole input)
             new global::Axon.Model.ReceptiveField(new int[] { 32, 1 }, new global::Axon.Model.FieldAxis[] { new(0, 0, 4, 0, 4), new(0, 0, 8, 0, 8) }),
             // 4: attn (whole input)

@@ -1,0 +1,144 @@
+using Axon.Samples.Fashion;
+using Xunit.Abstractions;
+
+namespace Axon.Samples.Tests;
+
+/// <summary>
+/// The exact rule's whole-test-set CSV: written in chunks, resumed without redoing or losing images (an unfinished last
+/// line is cut off), a foreign file refused untouched, the summary's figures against hand-computed ones, and a real
+/// resumed run on a few test images.
+/// </summary>
+public sealed class ExactTestSetTests(ITestOutputHelper output)
+{
+    private static ExactImageResult Result(int index, int segments, double delta, double exactMs, double glMs, int glN = 512, double glRelative = 5e-4) =>
+        new(index, index % 10, (index + 1) % 10, segments, delta, Math.Abs(delta) / 2, exactMs, glMs, glN, glRelative);
+
+    [Fact]
+    public void AResumedCsvKeepsItsLinesAndCutsOffAnUnfinishedOne()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("exact.csv");
+        using (var csv = ExactTestSetCsv.OpenForAppend(path))
+        {
+            Assert.Empty(csv.Done);
+            csv.Append([Result(0, 700, 1e-12, 900.5, 300), Result(1, 1500, -2e-11, 1900.25, 300)]);
+        }
+
+        string written = File.ReadAllText(path);
+        Assert.Equal(ExactImageResult.Header + "\n" + Result(0, 700, 1e-12, 900.5, 300).ToCsv() + "\n" + Result(1, 1500, -2e-11, 1900.25, 300).ToCsv() + "\n", written);
+
+        // A run killed while writing image 2's line left half of it.
+        File.AppendAllText(path, "2,1,1,77");
+        using (var csv = ExactTestSetCsv.OpenForAppend(path))
+        {
+            Assert.Equal([0, 1], csv.Done.Select(r => r.Index));
+            Assert.Equal(Result(1, 1500, -2e-11, 1900.25, 300), csv.Done[1]);
+            csv.Append([Result(2, 800, 0, 1000, 300)]);
+        }
+
+        Assert.Equal(written + Result(2, 800, 0, 1000, 300).ToCsv() + "\n", File.ReadAllText(path));
+        Assert.Equal([0, 1, 2], ExactTestSetCsv.Read(path).Select(r => r.Index));
+    }
+
+    [Fact]
+    public void AForeignFileIsRefusedAndLeftAsItWas()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("notes.csv");
+        File.WriteAllText(path, "name,value\nx,1\n");
+        var failure = Assert.Throws<JobFailure>(() => ExactTestSetCsv.OpenForAppend(path));
+        Assert.Equal(ExitCodes.InputInvalid, failure.ExitCode);
+        Assert.Contains("not an exact-rule CSV", failure.Message);
+        Assert.Equal("name,value\nx,1\n", File.ReadAllText(path));
+
+        File.WriteAllText(path, ExactImageResult.Header + "\n0,1,2,three,0,0,0,0,8,0\n");
+        failure = Assert.Throws<JobFailure>(() => ExactTestSetCsv.Read(path));
+        Assert.Contains("line 2", failure.Message);
+    }
+
+    [Fact]
+    public void TheSummaryAddsUpTheLinesCountingARepeatedImageOnce()
+    {
+        ExactImageResult[] results =
+        [
+            Result(4, 600, 3e-12, 500, 100, 256, 4e-4),
+            Result(5, 1200, -8e-12, 1500, 300, 1024, 9e-4),
+            Result(6, 900, 1e-13, 1000, 200, 512, 2e-3),
+            Result(5, 99_999, 1, 1e9, 1e9), // the same image again from a second run over the range: not counted
+        ];
+        var summary = ExactTestSetSummary.Of(results);
+        Assert.Equal(3, summary.Images);
+        Assert.Equal((4, 6), (summary.FirstIndex, summary.LastIndex));
+        Assert.Equal(900, summary.MeanSegments, 12);
+        Assert.Equal(1200, summary.MostSegments);
+        Assert.Equal(8e-12, summary.WorstDelta);
+        Assert.Equal(4e-12, summary.WorstRelativeDelta);
+        Assert.Equal(3.0, summary.ExactSeconds, 12);
+        Assert.Equal(0.6, summary.GaussLegendreSeconds, 12);
+        Assert.Equal(1024, summary.MostGaussLegendreNodes);
+        Assert.Equal(1, summary.GaussLegendreMisses);
+
+        var text = new StringWriter();
+        summary.Print(text);
+        Assert.Contains("Images: 3 (test-set indices 4–6)", text.ToString());
+        Assert.Contains("Segments per image: mean 900.0, max 1,200", text.ToString());
+        Assert.Contains("1000.0 ms per image", text.ToString());
+        Assert.Contains("Exact / Gauss–Legendre time: 5.00", text.ToString());
+    }
+
+    [Fact]
+    public void ARunResumesWhereTheCsvStops()
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            output.WriteLine($"Skipped: Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).");
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        string path = dir.File("exact.csv"), weights = JobRun.Asset("fashion-cnn.safetensors");
+        var first = JobRun.Start("--exact-test-set", "--from", "1", "--to", "3", "--csv", path, "--weights", weights);
+        Assert.True(first.ExitCode == ExitCodes.Done, first.Error);
+        Assert.Contains("2 to run, 0 already in", first.Output);
+        string before = File.ReadAllText(path);
+
+        var second = JobRun.Start("--exact-test-set", "--from", "0", "--to", "4", "--csv", path, "--weights", weights);
+        Assert.True(second.ExitCode == ExitCodes.Done, second.Error);
+        Assert.Contains("2 to run, 2 already in", second.Output);
+        Assert.StartsWith(before, File.ReadAllText(path)); // the first run's lines are kept as they were
+
+        var results = ExactTestSetCsv.Read(path);
+        Assert.Equal([1, 2, 0, 3], results.Select(r => r.Index));
+        foreach (var r in results)
+        {
+            Assert.True(r.Segments > 1, $"image {r.Index}: {r.Segments} segments");
+            Assert.True(r.RelativeDelta < 1e-6, $"image {r.Index}: relative delta {r.RelativeDelta:E2}");
+            Assert.True(r.ExactMilliseconds > 0 && r.GaussLegendreMilliseconds > 0);
+        }
+
+        var summary = JobRun.Start("--summarise-exact", path);
+        Assert.True(summary.ExitCode == ExitCodes.Done, summary.Error);
+        Assert.Contains("Images: 4 (test-set indices 0–3)", summary.Output);
+    }
+
+    [Theory]
+    [InlineData("--from 3", "--from, --to and --csv go with --exact-test-set")]
+    [InlineData("--exact-test-set --from 5 --to 5", "--from (5) must be below --to (5)")]
+    [InlineData("--exact-test-set --from -1", "'--from' needs a whole number >= 0, not '-1'")]
+    [InlineData("--exact-test-set --summarise-exact x.csv", "separate runs")]
+    public void MistakesAreOneLine(string args, string message)
+    {
+        var run = JobRun.Start(args.Split(' '));
+        Assert.Equal(ExitCodes.BadArguments, run.ExitCode);
+        Assert.Contains(message, run.Error);
+    }
+
+    [Fact]
+    public void SummarisingAMissingFileSaysSo()
+    {
+        using var dir = new TempDirectory();
+        var run = JobRun.Start("--summarise-exact", dir.File("none.csv"));
+        Assert.Equal(ExitCodes.InputMissing, run.ExitCode);
+        Assert.Contains("no such file", run.Error);
+    }
+}
