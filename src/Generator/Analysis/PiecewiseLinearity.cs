@@ -14,7 +14,7 @@ namespace Axon.Generator.Analysis
         {
             OpKind.Input or OpKind.Dense or OpKind.Conv1d or OpKind.Conv2d or OpKind.AvgPool2d or OpKind.GlobalAvgPool
                 or OpKind.Flatten or OpKind.Reshape or OpKind.BatchNorm or OpKind.Add or OpKind.Concat or OpKind.Subtract
-                or OpKind.Scale or OpKind.Channels => true,
+                or OpKind.Scale or OpKind.Channels or OpKind.Transpose => true,
             _ => CanBreak(kind),
         };
 

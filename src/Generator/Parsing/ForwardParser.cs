@@ -273,6 +273,12 @@ namespace Axon.Generator.Parsing
                             return input < 0 ? -1 : Add(OpKind.Flatten, "flatten", new List<int> { input }, EquatableArray<int>.Empty, "", invocation);
                         }
 
+                    case "Transpose" when receiver is not null && arguments.Count == 0:
+                        {
+                            int input = Evaluate(receiver);
+                            return input < 0 ? -1 : Add(OpKind.Transpose, "transpose", new List<int> { input }, EquatableArray<int>.Empty, "", invocation);
+                        }
+
                     case "Reshape" when receiver is not null:
                         {
                             var dims = new List<int>();
