@@ -8,6 +8,7 @@ using Axon.Samples.Fashion;
 
 try
 {
+    if (args is [TextMode.Flag, .. var words]) return TextMode.Run(words, Console.Out, Console.Error);
     return EdgeCommand.Run(args, Explain, Export, Console.Error);
 }
 catch (ImageFileException e)

@@ -8,7 +8,8 @@ internal static class ExplainRun
         var model = ShippedWeights.Load();
         var heldOut = SyntheticReviews.Generate(options.HeldOut, SyntheticReviews.HeldOutSeed);
         output.WriteLine($"model: TextClassifier, {model.Parameters.Length:N0} parameters (2 encoder blocks, width {TextClassifier.Width}, {TextClassifier.Heads} heads)");
-        output.WriteLine($"held-out accuracy: {TextTraining.Accuracy(model, heldOut):P1} on {heldOut.Count} sequences (seed {SyntheticReviews.HeldOutSeed}); label 1 iff \"very good\" occurs");
+        double accuracy = TextTraining.Accuracy(model, heldOut);
+        output.WriteLine($"held-out accuracy: {accuracy:P1} on {heldOut.Count} sequences (seed {SyntheticReviews.HeldOutSeed}); label 1 iff \"very good\" occurs");
 
         var explainer = new TextExplainer(model);
         var examples = ExampleTexts.Select(Tokenizer.Encode).ToArray();
@@ -17,6 +18,12 @@ internal static class ExplainRun
 
         var check = GroundTruthCheck.Run(explainer, heldOut);
         output.WriteLine($"ground truth: in {check.Hits} of {check.CorrectPositives} correctly classified positives ({check.HitRate:P1}) the two tokens with the largest |layer IG| are the planted \"very good\" (required {GroundTruthCheck.Required:P0})");
+
+        // The report shows the example texts and the first few held-out sequences of each class.
+        var shown = Enumerable.Range(0, Math.Min(6, heldOut.Count)).SelectMany(i => heldOut.Sequence(i).ToArray()).ToArray();
+        var report = TextReport.Build(accuracy, heldOut.Count, check, [.. explanations, .. explainer.Explain(shown)]);
+        report.Save(options.ReportPath);
+        output.WriteLine($"report: {options.ReportPath}");
         return check.Passes ? 0 : 5;
     }
 

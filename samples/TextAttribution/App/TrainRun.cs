@@ -17,7 +17,7 @@ internal static class TrainRun
         var progress = new SynchronousProgress(p =>
         {
             if (p.Batch == p.BatchesPerEpoch - 1)
-                output.WriteLine($"  epoch {p.Epoch + 1}/{p.Epochs}: last batch loss {p.Loss:F4} ({clock.Elapsed.TotalSeconds:F0} s)");
+                output.WriteLine($"  epoch {p.Epoch}/{p.Epochs}: last batch loss {p.Loss:F4} ({clock.Elapsed.TotalSeconds:F0} s)");
         });
         double loss = TextTraining.Train(model, training, options.Epochs, seed: 1, progress);
         output.WriteLine($"final epoch mean loss {loss:F4}; held-out accuracy {TextTraining.Accuracy(model, heldOut):P1} ({heldOut.Count} sequences)");
