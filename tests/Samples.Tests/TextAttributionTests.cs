@@ -165,7 +165,7 @@ public sealed class TextAttributionTests(ITestOutputHelper output)
         var rows = table.Descendants().Where(e => e.Name.LocalName == "tr").ToArray();
         Assert.Equal(3, rows.Length);
         var cells = rows[0].Elements().Where(e => e.Name.LocalName == "td").ToArray();
-        Assert.Equal(["the", "movie", "was", "very", "good", "and", "long"], cells.Select(c => c.Value));
+        Assert.Equal(new[] { "the", "movie", "was", "very", "good", "and", "long" }, cells.Select(c => c.Value));
         for (int p = 0; p < cells.Length; p++)
             Assert.Equal(explanations[0].Embedding[p], (float)double.Parse((string)cells[p].Attribute("data-value")!, CultureInfo.InvariantCulture));
         Assert.Contains("very good", html);

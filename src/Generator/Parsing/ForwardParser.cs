@@ -13,7 +13,7 @@ namespace Axon.Generator.Parsing
     /// <summary>
     /// Reads a model's <c>Tensor Forward(Tensor x)</c> method — a small dataflow language of layer applications,
     /// locals, <c>+</c>, <c>-</c>, <c>*</c> (by a constant or element-wise), <c>Tensor.Concat</c>, <c>Channels</c>,
-    /// <c>Flatten</c>, <c>Reshape</c> and <c>Apply(function)</c> — into a
+    /// <c>Flatten</c>, <c>Reshape</c>, <c>Transpose</c> and <c>Apply(function)</c> — into a
     /// list of draft nodes in topological order. Anything else is reported (AXN002) at the construct.
     /// </summary>
     internal sealed class ForwardParser
