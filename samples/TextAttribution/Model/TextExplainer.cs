@@ -11,7 +11,7 @@ namespace Axon.Samples.Text;
 public sealed class TextExplainer
 {
     /// <summary>Gauss–Legendre nodes per path.</summary>
-    public const int Steps = 32;
+    public const int Steps = 128;
 
     private readonly TextClassifier _model;
     private readonly Attributor<float> _attributor;
