@@ -18,7 +18,7 @@ public sealed class TextAttributionTests(ITestOutputHelper output)
     private const int HeldOut = 200;
 
     /// <summary>Float completeness at 512 Gauss–Legendre nodes: |Σ scores − (F(x) − F(x′))| within this share of max(1, |F(x) − F(x′)|).</summary>
-    private const double CompletenessTolerance = 5e-3;
+    private const double CompletenessTolerance = 1e-4;
 
     private static readonly Lazy<TextClassifier> Shipped = new(ShippedWeights.Load);
 
