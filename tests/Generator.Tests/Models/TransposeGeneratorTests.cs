@@ -71,7 +71,7 @@ public sealed class TransposeGeneratorTests
                 [Layer] Dense head = new(12, 2);
                 Tensor Forward(Tensor x) => head.Apply(flatten.Apply(attn.Apply(x.Transpose())));
             }
-            """, "AXN003", "attn = new(4, 2)", "it attends over [sequence, 4] (rank 2, width 4) but receives [4, 3]");
+            """, "AXN003", "attn.Apply(x.Transpose())", "it attends over [sequence, 4] (rank 2, width 4) but receives [4, 3]");
 
     [Fact]
     public void AXN002_transpose_takes_no_axes()
