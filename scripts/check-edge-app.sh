@@ -96,4 +96,10 @@ expect_error "$work/short.raw" 4 "truncated"
 # An endless file is rejected after the most a valid image file can hold, not read until the memory runs out.
 expect_error /dev/zero 4 "too long"
 
+# The text mode: the sample transformer (weights embedded in the TextModel assembly) and its per-token layer IG.
+out=$(run --text the movie was very good 2>&1) || { echo "$out" >&2; fail "--text: exit code $?"; }
+grep -q '^prediction: class 1 ' <<<"$out" && [[ $(grep -cE '^ +[0-9]+ [a-z]+ +[+-][0-9]+\.[0-9]{6}$' <<<"$out") -eq 5 ]] ||
+  { echo "$out" >&2; fail "--text: expected class 1 and five per-token scores"; }
+pass "--text: $(grep '^prediction:' <<<"$out"), very $(grep -E '^ +3 very' <<<"$out" | awk '{print $3}'), good $(grep -E '^ +4 good' <<<"$out" | awk '{print $3}')"
+
 echo "check-edge-app: all $checks checks passed"

@@ -1,6 +1,7 @@
 // Axon on the edge: a NativeAOT binary with the trained Fashion-MNIST CNN inside it. Given a 28×28 grey-scale
 // image (PGM or 784 raw bytes) it prints the predicted class, the three conv2 filters with the largest total
 // conductance, and the 4×4 input patch with the largest Integrated Gradients, each with its completeness delta.
+// `axon-edge --text WORDS…` explains a text with the sample transformer of samples/TextAttribution instead (TextMode).
 using System.Runtime.Intrinsics;
 using Axon.IO;
 using Axon.Samples.Edge;
@@ -8,6 +9,7 @@ using Axon.Samples.Fashion;
 
 try
 {
+    if (args is [TextMode.Flag, .. var words]) return TextMode.Run(words, Console.Out, Console.Error);
     return EdgeCommand.Run(args, Explain, Export, Console.Error);
 }
 catch (ImageFileException e)

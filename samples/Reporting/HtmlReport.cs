@@ -45,6 +45,14 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>Adds a token heatmap: the words of a text coloured by their scores, one row per method.</summary>
+    public HtmlReport AddTokenHeatmap(TokenHeatmap view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        _blocks.Add(ReportBlock.Tokens(view));
+        return this;
+    }
+
     /// <summary>Adds a section heading.</summary>
     public HtmlReport AddHeading(string text)
     {

@@ -6,6 +6,7 @@ internal enum ReportBlockKind
     Heading,
     Table,
     Case,
+    TokenHeatmap,
 }
 
 /// <summary>One item of a report, in the order it was added.</summary>
@@ -34,4 +35,8 @@ internal sealed class ReportBlock
     public static ReportBlock Table(ReportTable table) => new(ReportBlockKind.Table, null, table, null);
 
     public static ReportBlock Case(ReportCase reportCase) => new(ReportBlockKind.Case, null, null, reportCase);
+
+    public TokenHeatmap? TokenHeatmapValue { get; private init; }
+
+    public static ReportBlock Tokens(TokenHeatmap view) => new(ReportBlockKind.TokenHeatmap, null, null, null) { TokenHeatmapValue = view };
 }

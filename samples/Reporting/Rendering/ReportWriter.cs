@@ -66,6 +66,9 @@ internal static class ReportWriter
                     i--;
                     m.Raw("</div>").Line();
                     break;
+                case ReportBlockKind.TokenHeatmap:
+                    TokenHeatmapWriter.Write(m, block.TokenHeatmapValue!);
+                    break;
             }
         }
 

@@ -85,6 +85,13 @@ svg.bar-chart text.label { fill: var(--ink); }
 svg.bar-chart line.grid { stroke: #e6e9ed; stroke-width: 1; }
 svg.bar-chart line.zero { stroke: #4b535d; stroke-width: 1.2; }
 footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); margin-top: 28px; padding-top: 10px; }
+.token-view { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; overflow-x: auto; }
+h3.token-title { font-size: 15px; margin: 0 0 8px; }
+table.tokens { width: auto; border-collapse: separate; border-spacing: 3px; }
+table.tokens th { text-align: left; font-weight: 600; padding-right: 10px; white-space: nowrap; }
+table.tokens th .sub { font-weight: 400; color: var(--muted); font-size: 11.5px; }
+table.tokens td.token { padding: 2px 6px; border-radius: 4px; border: 1px solid var(--line); white-space: nowrap; font-variant-numeric: tabular-nums; }
+p.token-note { color: var(--muted); font-size: 12.5px; margin: 8px 0 0; }
 @media print {
   body { background: #ffffff; }
   .card { box-shadow: none; break-inside: avoid; }

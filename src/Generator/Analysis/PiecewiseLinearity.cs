@@ -11,7 +11,7 @@ namespace Axon.Generator.Analysis
     {
         /// <summary>
         /// Whether the node is piecewise linear in its inputs: the affine ops (dense, every convolution — grouped and
-        /// transposed too —, average pooling padded or not, batch norm, +, −, scaling, channel slices, reshapes, the
+        /// transposed too —, average pooling padded or not, batch norm, +, −, scaling, channel slices, reshapes, transposes, the
         /// identity, dropout at inference, upsampling nearest or bilinear — a fixed weighted sum of neighbours —, and
         /// the position tables, which add a constant), then ReLU, LeakyReLU, max pooling and max over time.
         /// </summary>
@@ -25,7 +25,7 @@ namespace Axon.Generator.Analysis
         {
             OpKind.Input or OpKind.Dense or OpKind.Conv1d or OpKind.Conv2d or OpKind.AvgPool2d or OpKind.GlobalAvgPool
                 or OpKind.Flatten or OpKind.Reshape or OpKind.BatchNorm or OpKind.Add or OpKind.Concat or OpKind.Subtract
-                or OpKind.Scale or OpKind.Channels => true,
+                or OpKind.Scale or OpKind.Channels or OpKind.Transpose => true,
             OpKind.GroupedConv2d or OpKind.ConvTranspose2d or OpKind.Upsample or OpKind.Identity or OpKind.Dropout
                 or OpKind.PositionalEmbedding or OpKind.SinusoidalPositionalEncoding => true,
             _ => false,

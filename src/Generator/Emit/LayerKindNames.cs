@@ -58,6 +58,7 @@ namespace Axon.Generator.Emit
             OpKind.Upsample => "Upsample",
             OpKind.Lstm => "LSTM",
             OpKind.Gru => "GRU",
+            OpKind.Transpose => "Transpose",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The op has no runtime LayerKind: add one to Axon.Model.LayerKind and map it here."),
         };
     }

@@ -62,6 +62,9 @@ namespace Axon.Generator.Emit
                 case OpKind.Channels:
                     w.Line($"{K}ChannelsKernel.Forward<{t}>({x}, {y}, batch, {ChannelRange(model, node)});");
                     return;
+                case OpKind.Transpose:
+                    w.Line($"{K}TransposeKernel.Forward<{t}>({x}, {y}, batch, {TransposeSizes(model, node)});");
+                    return;
                 default:
                     w.Line(ForwardCall(model, node, x, y) + ";");
                     return;
@@ -100,6 +103,10 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.Channels:
                     Guarded(w, node.Inputs[0], $"{K}ChannelsKernel.Backward<{t}>({dy}, {Grad(node.Inputs[0])}, batch, {ChannelRange(model, node)});");
+                    return;
+                case OpKind.Transpose:
+                    // Linear, so DeepLIFT's multipliers pass through it as gradients do.
+                    Guarded(w, node.Inputs[0], $"{K}TransposeKernel.Backward<{t}>({dy}, {Grad(node.Inputs[0])}, batch, {TransposeSizes(model, node)});");
                     return;
                 case OpKind.Multiply:
                     {
@@ -312,6 +319,9 @@ namespace Axon.Generator.Emit
                 case OpKind.Channels:
                     w.Line($"{K}ChannelsKernel.Forward<{t}>({Tan(node.Inputs[0])}, {ty}, batch, {ChannelRange(model, node)});");
                     return;
+                case OpKind.Transpose:
+                    w.Line($"{K}TransposeKernel.Forward<{t}>({Tan(node.Inputs[0])}, {ty}, batch, {TransposeSizes(model, node)});");
+                    return;
             }
 
             int x = node.Inputs[0];
@@ -446,6 +456,13 @@ namespace Axon.Generator.Emit
             var input = model.Nodes[node.Inputs[0]];
             int inner = input.Size / input.Shape[0];
             return $"{node.Size}, {node.Hyper[0] * inner}, {input.Size}";
+        }
+
+        /// <summary>The rows and columns of a Transpose node's input, as TransposeKernel takes them.</summary>
+        private static string TransposeSizes(ModelSpec model, NodeSpec node)
+        {
+            var input = model.Nodes[node.Inputs[0]].Shape;
+            return $"{input[0]}, {input[1]}";
         }
 
         private static string ElementwiseKernel(OpKind kind) => kind switch

@@ -165,5 +165,8 @@ namespace Axon.Generator.Model
 
         /// <summary>[inputSize, hiddenSize]; input [seq, inputSize], output [seq, hiddenSize]; gates r, z, n.</summary>
         Gru,
+
+        /// <summary><c>x.Transpose()</c>: a rank-2 [rows, columns] sample becomes [columns, rows]; no hyper-parameters.</summary>
+        Transpose,
     }
 }

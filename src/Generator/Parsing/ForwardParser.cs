@@ -13,7 +13,7 @@ namespace Axon.Generator.Parsing
     /// <summary>
     /// Reads a model's <c>Tensor Forward(Tensor x)</c> method — a small dataflow language of layer applications,
     /// locals, <c>+</c>, <c>-</c>, <c>*</c> (by a constant or element-wise), <c>Tensor.Concat</c>, <c>Channels</c>,
-    /// <c>Flatten</c>, <c>Reshape</c> and <c>Apply(function)</c> — into a
+    /// <c>Flatten</c>, <c>Reshape</c>, <c>Transpose</c> and <c>Apply(function)</c> — into a
     /// list of draft nodes in topological order. Anything else is reported (AXN002) at the construct.
     /// </summary>
     internal sealed class ForwardParser
@@ -271,6 +271,12 @@ namespace Axon.Generator.Parsing
                         {
                             int input = Evaluate(receiver);
                             return input < 0 ? -1 : Add(OpKind.Flatten, "flatten", new List<int> { input }, EquatableArray<int>.Empty, "", invocation);
+                        }
+
+                    case "Transpose" when receiver is not null && arguments.Count == 0:
+                        {
+                            int input = Evaluate(receiver);
+                            return input < 0 ? -1 : Add(OpKind.Transpose, "transpose", new List<int> { input }, EquatableArray<int>.Empty, "", invocation);
                         }
 
                     case "Reshape" when receiver is not null:

@@ -159,6 +159,10 @@ namespace Axon.Generator.ShapeChecking
                         return Fail(out problem, $"it attends over [sequence, {hyper[0]}] (rank 2, width {hyper[0]}) but receives [{Format(x)}]");
                     return Widen(x);
 
+                case OpKind.Transpose:
+                    if (x.Length != 2) return Fail(out problem, $"Transpose swaps the two axes of a rank-2 [rows, columns] value but receives [{Format(x)}] (rank {x.Length})");
+                    return new long[] { x[1], x[0] };
+
                 default:
                     // Element-wise activations and softmax keep the shape.
                     return Widen(x);

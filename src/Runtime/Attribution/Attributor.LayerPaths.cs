@@ -140,6 +140,12 @@ public sealed partial class Attributor<T>
                     }
 
                     _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                    if (pass == 0)
+                    {
+                        for (int r = 0; r < rows; r++) _rowInput[r] = (int)((first + q0 + r) / m);
+                        RerunBaselinesWithInputIds(ws, call.Inputs, rows, _rowInput, _outputs.AsSpan(0, rows * _outputSize));
+                    }
+
                     var y = ws.Activation(node);
                     for (int r = 0; r < rows; r++)
                     {
@@ -171,10 +177,12 @@ public sealed partial class Attributor<T>
                     long e = e0 + r;
                     int q = (int)(e / steps), k = (int)(e % steps), b = (int)((first + q) / m);
                     _rowPath[r] = q;
+                    _rowInput[r] = b;
                     TensorPrimitives.FusedMultiplyAdd(Row(_layerChange, q, width), FromDouble(alpha[k]), Row(_layerStart, q, width), Row(points, r, width));
                     call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(_seeds, r, _outputSize));
                 }
 
+                PinTokenIds(ws, call.Inputs, rows, _rowInput);
                 _model.ForwardFrom(ws, node, points, rows, _outputs.AsSpan(0, rows * _outputSize));
                 _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, node);
                 var g = ws.Gradient(node);

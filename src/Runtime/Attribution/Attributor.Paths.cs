@@ -473,6 +473,12 @@ public sealed partial class Attributor<T>
         }
 
         fr.Clear();
+        if (_tokenEmbedding > 0)
+        {
+            TokenBaselineValues(ref call, fr);
+            return;
+        }
+
         if (call.Baseline.IsSingle)
         {
             _rows[0] = new PathRow<T>(0, call.Baseline.Kind == BaselineKind.Zero ? -1 : 0, T.Zero, 0, T.Zero);

@@ -153,6 +153,7 @@ public sealed partial class Attributor<T>
                 }
 
                 var seeds = _seeds.AsSpan(0, rows * _outputSize);
+                PinTokenIds(HostWorkspace, call.Inputs, rows, _rowInput);
                 _model.ForwardFrom(HostWorkspace, a, points, rows, _outputs.AsSpan(0, rows * _outputSize));
                 _model.Backward(HostWorkspace, seeds, rows, a);
                 var g = HostWorkspace.Gradient(a);

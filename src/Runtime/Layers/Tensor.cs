@@ -3,7 +3,7 @@ namespace Axon.Layers;
 /// <summary>
 /// A symbolic value in a model's <c>Forward(Tensor x)</c> definition. The generator reads that method as a
 /// small dataflow language (layer applications, locals, <c>+</c>, <c>-</c>, <c>*</c> by a constant or by a tensor,
-/// <see cref="Concat"/>, <see cref="Channels"/>, <see cref="Flatten"/>, <see cref="Reshape"/>,
+/// <see cref="Concat"/>, <see cref="Channels"/>, <see cref="Flatten"/>, <see cref="Reshape"/>, <see cref="Transpose"/>,
 /// <see cref="Apply(System.Func{float,float})"/>); the method itself never runs.
 /// </summary>
 public readonly struct Tensor
@@ -37,6 +37,13 @@ public readonly struct Tensor
 
     /// <summary>Reinterprets the per-sample shape (row-major, without the batch); the element count must not change.</summary>
     public Tensor Reshape(params int[] shape) => throw NotExecutable();
+
+    /// <summary>
+    /// Swaps the two axes of a rank-2 per-sample shape, [rows, columns] → [columns, rows] (PyTorch
+    /// <c>x.transpose(1, 2)</c>): e.g. an <see cref="Embedding"/>'s channels-first [dim, L] to the [L, dim] that
+    /// <see cref="MultiHeadAttention"/> reads, and back to [dim, L] for <see cref="GlobalAvgPool"/> (mean over positions).
+    /// </summary>
+    public Tensor Transpose() => throw NotExecutable();
 
     /// <summary>Applies a <see cref="DifferentiableAttribute"/> scalar function element-wise.</summary>
     public Tensor Apply(Func<float, float> function) => throw NotExecutable();

@@ -93,6 +93,8 @@ public enum LayerKind
     LSTM = 63,
     /// <summary>One-layer GRU unrolled over the sequence, [seq, input] → [seq, hidden] (<see cref="Axon.Layers.GRU"/>; PyTorch <c>nn.GRU</c>).</summary>
     GRU = 64,
+    /// <summary>The two axes of a [rows, columns] sample swapped, <c>x.Transpose()</c> (PyTorch <c>x.transpose(1, 2)</c>); linear.</summary>
+    Transpose = 56,
 }
 
 /// <summary>What the runtime's algorithms need to know about each <see cref="LayerKind"/>, decided in one place.</summary>
@@ -110,7 +112,8 @@ public static class LayerKindFacts
             or LayerKind.AvgPool2d or LayerKind.GlobalAvgPool or LayerKind.BatchNorm or LayerKind.Add or LayerKind.Concat
             or LayerKind.Subtract or LayerKind.Scale or LayerKind.Channels
             or LayerKind.Identity or LayerKind.Dropout or LayerKind.PositionalEmbedding or LayerKind.SinusoidalPositionalEncoding
-            or LayerKind.GroupedConv2d or LayerKind.ConvTranspose2d or LayerKind.Upsample => true,
+            or LayerKind.GroupedConv2d or LayerKind.ConvTranspose2d or LayerKind.Upsample
+            or LayerKind.Transpose => true,
         _ => false,
     };
 

@@ -50,6 +50,7 @@ public sealed class LayerKindTests
         [LayerKind.Upsample] = true,
         [LayerKind.LSTM] = false,
         [LayerKind.GRU] = false,
+        [LayerKind.Transpose] = true,
     };
 
     [Fact]

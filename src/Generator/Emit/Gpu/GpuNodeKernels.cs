@@ -75,7 +75,7 @@ namespace Axon.Generator.Emit.Gpu
             node.Kind >= OpKind.Input && node.Kind <= LastOpWithKernels ? null : $"the GPU backend has no kernels for op '{node.Kind}' yet";
 
         /// <summary>The last op of <see cref="OpKind"/> that has GPU kernels (every op up to it has).</summary>
-        private const OpKind LastOpWithKernels = OpKind.Gru;
+        private const OpKind LastOpWithKernels = OpKind.Transpose;
 
         private static int IndexSize(NodeSpec node) => node.Kind == OpKind.MaxPool2d || node.Kind == OpKind.MaxOverTime ? node.Size : 0;
 
@@ -209,6 +209,14 @@ namespace Axon.Generator.Emit.Gpu
                 case OpKind.Dropout:
                     AddElementwise(name, pass, node, -1, Rows(node.Size), $"{buffer(y, "i")} = {buffer(node.Inputs[0], "i")};");
                     return true;
+                case OpKind.Transpose:
+                    {
+                        // One thread per output value y[b, c, r] = x[b, r, c], with the input [rows, columns].
+                        int rows = node.Shape[1], columns = node.Shape[0];
+                        AddElementwise(name, pass, node, -1, Rows(node.Size),
+                            $"int b = i / {node.Size}, e = i - b * {node.Size}, c = e / {rows}, r = e - c * {rows};\n{buffer(y, "i")} = {buffer(node.Inputs[0], $"b * {node.Size} + r * {columns} + c")};");
+                        return true;
+                    }
                 case OpKind.AvgPool2d when PoolingHyper.Padding(node.Hyper) > 0:
                     AddPaddedAvgPool(name, pass, node, buffer);
                     return true;
@@ -339,6 +347,15 @@ namespace Axon.Generator.Emit.Gpu
                         int offset = node.Hyper[0] * (x.Size / x.Shape[0]);
                         AddElementwise(name, GpuPassKind.Backward, node, x.Index, Rows(node.Size),
                             $"int b = i / {node.Size}, e = i - b * {node.Size};\n{G(x.Index, $"b * {x.Size} + {offset} + e")} += {G(y, "i")};");
+                        return;
+                    }
+                case OpKind.Transpose:
+                    {
+                        // A permutation: each input gradient receives exactly one output gradient, so no atomics.
+                        int rows = node.Shape[1], columns = node.Shape[0];
+                        int x = node.Inputs[0];
+                        AddElementwise(name, GpuPassKind.Backward, node, x, Rows(node.Size),
+                            $"int b = i / {node.Size}, e = i - b * {node.Size}, c = e / {rows}, r = e - c * {rows};\n{G(x, $"b * {node.Size} + r * {columns} + c")} += {G(y, "i")};");
                         return;
                     }
                 case OpKind.Flatten:
