@@ -9,7 +9,7 @@ public sealed partial class Attributor<T>
 {
     /// <summary>
     /// DeepLIFT (rescale rule) of one neuron: multipliers of y_j with respect to the input from a reverse pass seeded at the
-    /// neuron, with each nonlinearity passing its secant slope between the input and the reference (as <see cref="DeepLift"/>),
+    /// neuron, with each nonlinearity passing its secant slope between the input and the reference (as <see cref="DeepLift(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, Span{T}, bool, bool)"/>),
     /// times x − x′ (<paramref name="attributions"/>: inputs × InputSize). Summation-to-delta: each input's attributions add up to
     /// y_j(x) − y_j(x′) (mean over a distribution's baselines), to rounding.
     /// </summary>
