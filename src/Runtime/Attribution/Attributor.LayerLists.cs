@@ -51,9 +51,11 @@ public sealed partial class Attributor<T>
     /// <param name="target">The output explained.</param>
     /// <param name="attributions">inputs × Σ layer sizes results.</param>
     /// <param name="attributeToLayerInput">Each layer's input node instead of its output.</param>
+    /// <param name="multiplyByInputs">False gives the gradients alone (Captum's multiply_by_inputs = False): <see cref="LayerGradient(ReadOnlySpan{LayerHandle}, ReadOnlySpan{T}, AttributionTarget{T}, Span{T}, bool)"/>.</param>
     public void LayerGradientTimesActivation(
-        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false)
-        => LayerGradientPass(layers, inputs, target, attributions, attributeToLayerInput, timesActivation: true, nameof(attributions));
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false,
+        bool multiplyByInputs = true)
+        => LayerGradientPass(layers, inputs, target, attributions, attributeToLayerInput, timesActivation: multiplyByInputs, nameof(attributions));
 
     /// <summary>
     /// DeepLIFT (rescale rule) at several layers in one pass: one reference forward, one forward and one backward stopped at

@@ -56,8 +56,10 @@ public sealed partial class Attributor<T>
     /// <param name="target">The output explained.</param>
     /// <param name="attributions">inputs × layer size results.</param>
     /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
-    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false)
-        => LayerGradientTimesActivation([layer], inputs, target, attributions, attributeToLayerInput);
+    /// <param name="multiplyByInputs">False gives the gradient alone (Captum's multiply_by_inputs = False).</param>
+    public void LayerGradientTimesActivation(
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false, bool multiplyByInputs = true)
+        => LayerGradientTimesActivation([layer], inputs, target, attributions, attributeToLayerInput, multiplyByInputs);
 
     /// <summary>
     /// Gradient × difference from the reference at <paramref name="layer"/>: ∂F/∂y(x) ⊙ (y(x) − y(x′))
