@@ -51,6 +51,7 @@ public sealed partial class Attributor<T>
                     "call InternalInfluence once per layer.");
             }
 
+            RefuseSliceTokens("InternalInfluence over a list of layers");
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for a list of layers; give a fixed number of steps.", nameof(options));
             if (options.Rule == IntegrationRule.Exact) throw new ArgumentException("The exact rule is not available for a list of layers; call InternalInfluence once per layer.", nameof(options));
             int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);

@@ -291,6 +291,7 @@ public sealed partial class Attributor<T>
         {
             options ??= IntegrationOptions.Default;
             int node = CheckNeuron(layer, neuron);
+            RefuseSliceTokens("NeuronIntegratedGradients");
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for neuron IG; give a fixed number of steps.", nameof(options));
             int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));

@@ -103,6 +103,7 @@ public sealed partial class Attributor<T>
     private AttributionReport Integrate(ref PathCall call, IntegrationOptions options)
     {
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
+        if (_sliceEmbedding != 0) return IntegrateSliceTokens(ref call, options);
         bool exact = options.Rule == IntegrationRule.Exact;
         if (exact)
         {
@@ -173,6 +174,12 @@ public sealed partial class Attributor<T>
     /// </summary>
     private void CheckTokenModel(ref PathCall call)
     {
+        if (_sliceEmbedding != 0)
+        {
+            CheckSliceTokenCall(ref call);
+            return;
+        }
+
         if (_tokenEmbedding == 0)
         {
             foreach (var layer in _layers)

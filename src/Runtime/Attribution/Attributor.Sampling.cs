@@ -77,6 +77,7 @@ public sealed partial class Attributor<T>
                     $"Model '{_model.Name}' takes token ids, which cannot be interpolated or perturbed: use IntegratedGradients (per token, in embedding space).");
             }
 
+            RefuseSliceTokens("GradientShap");
             int count = ValidateInputs(inputs);
             target.Validate(count, _outputSize, nameof(target));
             baselines.Validate(count, _inputSize, nameof(baselines));

@@ -114,6 +114,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _tokenEmbedding = FindTokenEmbedding(_layers);
         // A token model's paths start at its embedding's output: there the prefix machinery integrates (below it, ids).
         _prefix = _tokenEmbedding > 0 ? _tokenEmbedding : FindAffinePrefix(_layers);
+        if (_tokenEmbedding == 0) FindSliceEmbedding();
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;
