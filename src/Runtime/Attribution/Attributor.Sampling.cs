@@ -132,6 +132,7 @@ public sealed partial class Attributor<T>
         int setCount = baselines.Kind == BaselineKind.Set ? baselines.SetCount(_inputSize) : 1;
         T perSample = T.One / T.CreateChecked(samples);
         long total = (long)count * samples;
+        var draws = baselines.Kind == BaselineKind.Set ? Grow(ref _draws, total) : default; // observable: LastBaselineDraws
         for (long first = 0; first < total; first += HostBatch)
         {
             int rows = (int)Math.Min(HostBatch, total - first);
@@ -144,7 +145,7 @@ public sealed partial class Attributor<T>
                     BaselineKind.Zero => default,
                     BaselineKind.Shared => baselines.Values,
                     BaselineKind.PerInput => baselines.Row(b, _inputSize),
-                    _ => baselines.Row(random.NextInt(setCount), _inputSize),
+                    _ => baselines.Row(draws[(int)(first + r)] = random.NextInt(setCount), _inputSize),
                 };
                 T alpha = T.CreateChecked(random.NextDouble());
                 _alphas[r] = alpha;
@@ -183,6 +184,7 @@ public sealed partial class Attributor<T>
 
             _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
             _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, lowest);
+            _lastDrawCount = draws.IsEmpty ? 0 : (int)(first + rows);
             int offset = 0;
             foreach (int node in nodes)
             {
