@@ -13,7 +13,8 @@ namespace Axon.Attribution;
 // below the stop), and a second one down to the input gives ∂F/∂x for the other inputs. The token input's attribution is
 // per token, Σ over the embedding width of Δe ⊙ ∫∂F/∂e; the other inputs' is (x − x′) ⊙ ∫∂F/∂x, and together they sum
 // to F(x) − F(x′) up to the rule's error. Integrated Gradients and internal influence (at the embedding or above) run this
-// way; methods that need a tangent through the embedding, or that perturb the ids, are refused up front.
+// way, and so does neuron conductance (for neurons at the embedding or above); methods that need a tangent through the
+// embedding, or that perturb the ids, are refused up front.
 public sealed partial class Attributor<T>
 {
     /// <summary>The Embedding reading one input of several (0: none; −1: such an Embedding the engine cannot explain, see <see cref="_sliceRefusal"/>).</summary>
@@ -103,8 +104,8 @@ public sealed partial class Attributor<T>
         if (_sliceEmbedding < 0) return $"Model '{_model.Name}' cannot be attributed along paths: {_sliceRefusal}.";
         var embedding = _layers[_sliceEmbedding];
         return $"Model '{_model.Name}' feeds one of its inputs (token ids) to the Embedding '{embedding.Name}' (layer {embedding.Index}): paths run in " +
-            $"embedding space for it, and {why}. IntegratedGradients (per token, and per value of the other inputs) and InternalInfluence at layer " +
-            $"{embedding.Index} or above run on such a model, as do DeepLift, LayerGradient and LayerGradientTimesActivation at the embedding or above, " +
+            $"embedding space for it, and {why}. IntegratedGradients and NeuronConductance (per token, and per value of the other inputs) and " +
+            $"InternalInfluence at layer {embedding.Index} or above run on such a model, as do DeepLift, LayerGradient and LayerGradientTimesActivation at the embedding or above, " +
             "and layer IG at a layer every path crosses.";
     }
 
@@ -116,6 +117,7 @@ public sealed partial class Attributor<T>
         {
             PathMethod.Gradient => !call.SelectInputs,
             PathMethod.Influence => call.Layer >= _sliceEmbedding,
+            PathMethod.Neuron => call.Layer >= _sliceEmbedding && !call.Global,
             _ => false,
         };
         if (!runs)
@@ -126,7 +128,7 @@ public sealed partial class Attributor<T>
         }
     }
 
-    /// <summary>Integrated Gradients or internal influence on a model with a token input among several (see the file's comment).</summary>
+    /// <summary>Integrated Gradients, internal influence or neuron conductance on a model with a token input among several (see the file's comment).</summary>
     private AttributionReport IntegrateSliceTokens(ref PathCall call, IntegrationOptions options)
     {
         if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available on a model with a token input among several; give a fixed number of steps.", nameof(options));
@@ -186,6 +188,12 @@ public sealed partial class Attributor<T>
 
                     ws.SetIntervention(e, mask, tap);
                     _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                    if (call.Method == PathMethod.Neuron)
+                    {
+                        SliceTokenNeuronRows(ref call, ws, rows, needDeltas, result, sums);
+                        continue;
+                    }
+
                     int stop = call.Method == PathMethod.Influence ? Math.Min(call.Layer, e) : e;
                     _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, stop);
                     var ge = ws.Gradient(e);
@@ -223,6 +231,47 @@ public sealed partial class Attributor<T>
         var completeness = CompletenessOf(ref call);
         double worstGap = completeness != Completeness.NotApplicable ? CompletenessGaps(ref call, result) : double.NaN;
         return new AttributionReport(steps, paths * steps, needDeltas ? worst : double.NaN, true, completeness, worstGap);
+    }
+
+    /// <summary>
+    /// Neuron conductance on the rows just run forward: g = ∂F/∂y at the neuron layer (a backward stopped at or above the
+    /// embedding), then reverse passes seeded there with g ⊙ 1_S give the token part at the embedding (per token, Σ Δe ⊙ ·)
+    /// and the other inputs' part at the input ((x − x′) ⊙ ·). The quadrature error needs dF/dα: ΔE·∂F/∂e + (x − x′)·∂F/∂x.
+    /// </summary>
+    private void SliceTokenNeuronRows(ref PathCall call, ModelWorkspace<T> ws, int rows, bool needDeltas, Span<T> result, Span<T> sums)
+    {
+        int e = _sliceEmbedding, sizeE = _sizes[e], layer = call.Layer, width = _sizes[layer], size = call.ResultSize;
+        var seeds = _seeds.AsSpan(0, rows * _outputSize);
+        _model.Backward(ws, seeds, rows, e);
+        var seed = Grow(ref _layerSeed, (long)rows * width);
+        var selection = _selectionWeights.AsSpan(0, width);
+        var g = ws.Gradient(layer);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(g, r, width), selection, Row(seed, r, width));
+        if (needDeltas)
+        {
+            var ge = ws.Gradient(e);
+            for (int r = 0; r < rows; r++) sums[_rowInput[r]] += TensorPrimitives.Dot<T>(_tokenChange.AsSpan(_rowPath[r] * sizeE, sizeE), Row(ge, r, sizeE));
+            _model.Backward(ws, seeds, rows, 0);
+            var g0 = ws.Gradient(0);
+            for (int r = 0; r < rows; r++) sums[_rowInput[r]] += TensorPrimitives.Dot<T>(Row(Host.Directions, r, _inputSize), Row(g0, r, _inputSize));
+        }
+
+        ReadOnlySpan<T> throughE = seed;
+        if (layer > e)
+        {
+            _model.BackwardFrom(ws, layer, seed, rows, e);
+            throughE = ws.Gradient(e);
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            var change = _tokenChange.AsSpan(_rowPath[r] * sizeE, sizeE);
+            AddPerToken(e, change, throughE.Slice(r * sizeE, sizeE), Row(result, _rowInput[r], size).Slice(_tokenOffset, _tokenLength));
+        }
+
+        _model.BackwardFrom(ws, layer, seed, rows, 0);
+        var through0 = ws.Gradient(0);
+        for (int r = 0; r < rows; r++) AddScaled(Row(Host.Directions, r, _inputSize), Row(through0, r, _inputSize), Row(result, _rowInput[r], size));
     }
 
     /// <summary>E(x′) and ΔE = E(x) − E(x′) at the embedding for a block of paths, with F(x) and the mean F(x′).</summary>

@@ -5,7 +5,7 @@ namespace Axon.Attribution.Tests.TokenInputs;
 
 /// <summary>
 /// Token ids among several inputs: Integrated Gradients runs in embedding space for the ids (one value per token) and in
-/// input space for the metadata, with the fixed mask at 0, and internal influence at the embedding. Checked against
+/// input space for the metadata, with the fixed mask at 0; so do internal influence at the embedding and neuron conductance. Checked against
 /// central differences of the network's forward along the same joint path — G(e, meta): the forward with the embedding's
 /// output set to e by a tap, no backward pass involved — integrated with a 400-step midpoint rule, and against
 /// completeness across the inputs: Σ over tokens and metadata = F(x) − F(x′).
@@ -156,6 +156,46 @@ public sealed class TokenAmongInputsTests
     }
 
     [Fact]
+    public void Neuron_conductance_through_the_token_branch_splits_its_tokens_IG_and_leaves_the_metadata_at_zero()
+    {
+        // Every token's influence flows through act, the metadata's never: conductance through all of act's neurons is the
+        // tokens' IG (checked against central differences above) and 0 on the metadata; through a split of act into two
+        // sets it adds up. Its quadrature error is the path's, as IG's.
+        var model = Seeded();
+        var engine = new Attributor<double>(model, stepBatch: 5);
+        int width = model.Layers[TokensAndMeta.LayerIndex.act].Size;
+        int[] all = [.. Enumerable.Range(0, width)], low = [.. all.Where(j => j % 3 == 0)], high = [.. all.Where(j => j % 3 != 0)];
+        var ig = new double[22];
+        var igErrors = new double[2];
+        engine.IntegratedGradients(X, 1, Baseline<double>.Shared(Reference), ig, Gauss, igErrors);
+        var through = new double[22];
+        var errors = new double[2];
+        engine.NeuronConductance(TokensAndMeta.LayerIndex.act, all, X, 1, Baseline<double>.Shared(Reference), through, Gauss, errors);
+        for (int b = 0; b < 2; b++)
+        {
+            Check.Close(ig.AsSpan(b * 11, Tokens), through.AsSpan(b * 11, Tokens), 1e-12, "tokens");
+            Check.Close(new double[6], through.AsSpan(b * 11 + Tokens, 6), 1e-15, "metadata and mask");
+        }
+
+        Check.Close(igErrors, errors, 1e-12, "quadrature error");
+        var first = new double[22];
+        var second = new double[22];
+        engine.NeuronConductance(TokensAndMeta.LayerIndex.act, low, X, 1, Baseline<double>.Shared(Reference), first, Gauss);
+        engine.NeuronConductance(TokensAndMeta.LayerIndex.act, high, X, 1, Baseline<double>.Shared(Reference), second, Gauss);
+        Check.Close(through, first.Zip(second, (a, c) => a + c).ToArray(), 1e-12, "additive over neuron sets");
+        Assert.Contains(first, v => Math.Abs(v) > 1e-6);
+
+        // Through meta_fc only the metadata flows.
+        var meta = new double[22];
+        engine.NeuronConductance(TokensAndMeta.LayerIndex.meta_fc, [0, 1], X, 1, Baseline<double>.Shared(Reference), meta, Gauss);
+        for (int b = 0; b < 2; b++)
+        {
+            Check.Close(new double[Tokens], meta.AsSpan(b * 11, Tokens), 1e-15, "no token");
+            Check.Close(ig.AsSpan(b * 11 + Tokens, 3), meta.AsSpan(b * 11 + Tokens, 3), 1e-12, "the metadata's IG");
+        }
+    }
+
+    [Fact]
     public void The_float_model_gives_the_double_models_values()
     {
         var model = Seeded();
@@ -168,6 +208,12 @@ public sealed class TokenAmongInputsTests
         new Attributor<float>(twin).IntegratedGradients(Cast<float>(X), 0, Baseline<float>.Shared(Cast<float>(Reference)), single, Gauss, errors);
         Check.Close(ig, Double<float>(single), 2e-5, "float");
         Assert.All(errors, e => Assert.True(Math.Abs(e) < 1e-4, $"{e}"));
+
+        var neuron = new double[22];
+        new Attributor<double>(model).NeuronConductance(TokensAndMeta.LayerIndex.act, [1, 4, 6], X, 0, Baseline<double>.Shared(Reference), neuron, Gauss);
+        var neuronSingle = new float[22];
+        new Attributor<float>(twin).NeuronConductance(TokensAndMetaF.LayerIndex.act, [1, 4, 6], Cast<float>(X), 0, Baseline<float>.Shared(Cast<float>(Reference)), neuronSingle, Gauss);
+        Check.Close(neuron, Double<float>(neuronSingle), 2e-5, "float neuron conductance");
     }
 
     [Fact]
@@ -178,7 +224,7 @@ public sealed class TokenAmongInputsTests
         var result = new double[11];
         var error = Assert.Throws<NotSupportedException>(() => engine.LayerConductance(TokensAndMeta.LayerIndex.conv, x, 0, Baseline<double>.Shared(Reference), new double[8], Gauss));
         Assert.Contains("IntegratedGradients", error.Message);
-        Assert.Throws<NotSupportedException>(() => engine.NeuronConductance(TokensAndMeta.LayerIndex.conv, 1, x, 0, Baseline<double>.Shared(Reference), result, Gauss));
+        Assert.Throws<NotSupportedException>(() => engine.NeuronConductance(TokensAndMeta.LayerIndex.conv, 1, x, 0, Baseline<double>.Shared(Reference), result, multiplyByInputs: false, Gauss));
         Assert.Throws<NotSupportedException>(() => engine.GradientShap(x, 0, Baseline<double>.Shared(Reference), result, samples: 2));
         Assert.Throws<NotSupportedException>(() => engine.NeuronIntegratedGradients(TokensAndMeta.LayerIndex.conv, 1, x, Baseline<double>.Shared(Reference), result));
         Assert.Throws<NotSupportedException>(() => engine.IntegratedGradients(x, 0, Baseline<double>.Shared(Reference), result, multiplyByInputs: false));
