@@ -39,7 +39,7 @@ namespace Axon.Generator.ShapeChecking
                 }
                 else
                 {
-                    bool readsModelInput = node.Inputs.Count == 1 && node.Inputs[0] == 0;
+                    bool readsModelInput = node.Inputs.Count == 1 && HoldsInputValues(drafts, node.Inputs[0]);
                     shape = ShapeRules.Infer(node.Kind, node.Hyper, inputShapes, readsModelInput, out string? problem);
                     if (shape is not null && node.Kind == OpKind.MultiHeadAttention) shape = ShapeRules.PaddingMask(node.Hyper, shapes[0], shape, out problem);
                     if (shape is null)
@@ -105,5 +105,21 @@ namespace Axon.Generator.ShapeChecking
         internal static void TooLarge(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, BigInteger count, string unit)
             => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, location,
                 what, ElementCount.Format(count), unit, ElementCount.Format(ElementCount.Limit)));
+
+        /// <summary>
+        /// Whether node <paramref name="index"/> holds model input values as given: the input itself, or one Forward parameter
+        /// of a several-input model (its slice of the packed row, reshaped or not). An Embedding may read token ids only there.
+        /// </summary>
+        private static bool HoldsInputValues(IReadOnlyList<DraftNode> drafts, int index)
+        {
+            while (index != 0)
+            {
+                var node = drafts[index];
+                if ((node.Kind != OpKind.Channels && node.Kind != OpKind.Reshape) || node.Inputs.Count != 1) return false;
+                index = node.Inputs[0];
+            }
+
+            return true;
+        }
     }
 }

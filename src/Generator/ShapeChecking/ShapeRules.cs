@@ -101,7 +101,7 @@ namespace Axon.Generator.ShapeChecking
                     }
 
                 case OpKind.Embedding:
-                    if (!readsModelInput) return Fail(out problem, "an Embedding reads token ids, so it must be applied to the model input");
+                    if (!readsModelInput) return Fail(out problem, "an Embedding reads token ids, so it must be applied to the model input (or to one of the Forward parameters of a model with several inputs)");
                     if (x.Length != 1) return Fail(out problem, $"it expects [length] token ids (rank 1), not rank {x.Length}");
                     return new long[] { hyper[1], x[0] };
                 case OpKind.BatchNorm:

@@ -27,9 +27,10 @@ public sealed partial class Attributor<T>
     private int _lastDrawCount;
 
     /// <summary>
-    /// The baselines the last call drew from a sampled distribution (<see cref="Baseline{T}.Distribution"/> with samples):
-    /// for input b and draw p, the set row at [b × samples + p]. Empty when the last call drew none. Recompute F(x′) of
-    /// exactly these rows to check completeness by hand. Valid until the next call.
+    /// The baselines the last call drew from a sampled distribution (<see cref="Baseline{T}.Distribution"/> with samples, or
+    /// any distribution given to <see cref="GradientShap"/> and LayerGradientShap, whose samples draw from it): for input b
+    /// and draw p, the set row at [b × samples + p]. Empty when the last call drew none. Recompute F(x′) of exactly these
+    /// rows to check completeness by hand. Valid until the next call.
     /// </summary>
     public ReadOnlySpan<int> LastBaselineDraws => _draws.AsSpan(0, _lastDrawCount);
 }

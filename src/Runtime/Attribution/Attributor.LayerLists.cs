@@ -51,9 +51,49 @@ public sealed partial class Attributor<T>
     /// <param name="target">The output explained.</param>
     /// <param name="attributions">inputs × Σ layer sizes results.</param>
     /// <param name="attributeToLayerInput">Each layer's input node instead of its output.</param>
+    /// <param name="multiplyByInputs">False gives the gradients alone (Captum's multiply_by_inputs = False): <see cref="LayerGradient(ReadOnlySpan{LayerHandle}, ReadOnlySpan{T}, AttributionTarget{T}, Span{T}, bool)"/>.</param>
     public void LayerGradientTimesActivation(
-        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false)
-        => LayerGradientPass(layers, inputs, target, attributions, attributeToLayerInput, timesActivation: true, nameof(attributions));
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false,
+        bool multiplyByInputs = true)
+        => LayerGradientPass(layers, inputs, target, attributions, attributeToLayerInput, timesActivation: multiplyByInputs, nameof(attributions));
+
+    /// <summary>
+    /// DeepLIFT (rescale rule) at several layers in one pass: one reference forward, one forward and one backward stopped at
+    /// the lowest layer (<paramref name="attributions"/>: inputs × Σ layer sizes, each input's layers one after the other in
+    /// the order given). Each layer's values are what <see cref="DeepLift(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, Span{T}, bool, bool)"/> gives it.
+    /// </summary>
+    /// <param name="layers">The layers (at least one).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution: DeepLIFT-SHAP).</param>
+    /// <param name="attributions">inputs × Σ layer sizes results.</param>
+    /// <param name="completenessGaps">Empty, or one Σ attributions − (F(x) − F̄(x′)) per input and layer (input-major; only with <paramref name="multiplyByInputs"/>).</param>
+    /// <param name="attributeToLayerInput">Each layer's input node instead of its output.</param>
+    /// <param name="multiplyByInputs">False gives the multipliers alone (Captum's multiply_by_inputs = False).</param>
+    public void DeepLift(
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default,
+        bool attributeToLayerInput = false, bool multiplyByInputs = true)
+        => ReferenceMethod(layers, inputs, target, baseline, attributions, completenessGaps, ReferenceRule.Rescale, attributeToLayerInput, multiplyByInputs);
+
+    /// <summary>
+    /// Layer GradientSHAP at several layers in one pass: the same draws for every layer, one backward per chunk stopped at
+    /// the lowest (<paramref name="attributions"/>: inputs × Σ layer sizes, each input's layers one after the other). Each
+    /// layer's values are what the one-layer call with the same seed gives it.
+    /// </summary>
+    /// <param name="layers">The layers (at least one; node 0 is the input).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baselines">As for <see cref="GradientShap"/>.</param>
+    /// <param name="attributions">inputs × Σ layer sizes results.</param>
+    /// <param name="samples">Draws per input (≥ 1).</param>
+    /// <param name="stdev">Standard deviation of the Gaussian noise added to the input (0: none).</param>
+    /// <param name="seed">Seed of the draws.</param>
+    /// <param name="multiplyByInputs">False gives the mean gradient at each layer, not multiplied by the layer's change.</param>
+    /// <param name="attributeToLayerInput">Each layer's input node instead of its output.</param>
+    public void LayerGradientShap(
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50,
+        double stdev = 0, int seed = 0, bool multiplyByInputs = true, bool attributeToLayerInput = false)
+        => GradientShapAt(layers, attributeToLayerInput, inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
 
     private void LayerGradientPass(
         ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> results, bool attributeToLayerInput, bool timesActivation, string resultName)

@@ -40,54 +40,70 @@ public sealed partial class Attributor<T>
     public AttributionReport LayerIntegratedGradients(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false, bool multiplyByInputs = true)
+        => LayerIntegratedGradients([layer], inputs, target, baseline, attributions, options, quadratureErrors, attributeToLayerInput, multiplyByInputs);
+
+    /// <summary>
+    /// Layer Integrated Gradients at several layers: each layer's own layer IG, as the one-layer call gives it, each input's
+    /// results the layers' values one after the other in the order given (<paramref name="attributions"/>: inputs × Σ layer
+    /// sizes). The endpoints y(x′) and y(x) of every layer come from one forward each; the steps run per layer, because each
+    /// layer's path moves that layer alone. Captum's list form moves independent layers together instead; here the layers
+    /// are cuts, which lie on one another's paths, so each is explained on its own.
+    /// </summary>
+    /// <param name="layers">Layers every path to the output crosses (<see cref="LayerInfo.IsCut"/>), other than the input; at least one.</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′: zero, shared, per input, or a distribution (averaged over its baselines).</param>
+    /// <param name="attributions">inputs × Σ layer sizes results.</param>
+    /// <param name="options">Rule and steps (the adaptive mode is not available here).</param>
+    /// <param name="quadratureErrors">Empty, or one Σ attributions − (F(x) − F(x′)) per input and layer (input-major).</param>
+    /// <param name="attributeToLayerInput">Attribute to each layer's input node rather than its output.</param>
+    /// <param name="multiplyByInputs">False gives each layer's global attribution ∫₀¹ ∂F/∂y_j(a(α)) dα.</param>
+    public AttributionReport LayerIntegratedGradients(
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool attributeToLayerInput = false, bool multiplyByInputs = true)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
-            int node = CheckLayer(layer, nameof(layer));
-            if (attributeToLayerInput)
+            if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
+            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
+            Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
+            int total = 0;
+            for (int l = 0; l < layers.Length; l++)
             {
-                if (_layers[node].Inputs.Count != 1)
-                    throw new ArgumentException($"Layer '{_layers[node].Name}' reads {_layers[node].Inputs.Count} nodes; attribute to one of them directly.", nameof(attributeToLayerInput));
-                node = _layers[node].Inputs[0];
-            }
-
-            if (node == 0)
-            {
-                throw new ArgumentException(
-                    _tokenEmbedding > 0
-                        ? $"Node 0 holds token ids, which have no straight path between them: use IntegratedGradients (per token) or layer {_tokenEmbedding}, the embedding."
-                        : "Node 0 is the input: layer IG there is IntegratedGradients.", nameof(layer));
-            }
-
-            if (!_layers[node].IsCut)
-            {
-                throw new ArgumentException(
-                    $"Layer '{_layers[node].Name}' is bypassed by a skip connection, so the network cannot run onward from it alone and its layer IG is not defined here; " +
-                    "use LayerConductance, the path IG through it.", nameof(layer));
+                nodes[l] = LayerIgNode(layers[l], attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers));
+                total += _sizes[nodes[l]];
             }
 
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for layer IG; give a fixed number of steps.", nameof(options));
-            int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
-            int width = _sizes[node];
-            CheckResultLength(attributions.Length, count, width, nameof(attributions));
-            var staged = StagedResult(count, width);
+            int count = ValidateCommon(inputs, target, ref baseline, options, default);
+            if (!quadratureErrors.IsEmpty && quadratureErrors.Length != (long)count * layers.Length)
+            {
+                throw new ArgumentException(
+                    layers.Length == 1
+                        ? $"'quadratureErrors' has {quadratureErrors.Length} values; give one per input ({count}) or none."
+                        : $"'quadratureErrors' has {quadratureErrors.Length} values; give one per input and layer ({count} × {layers.Length}) or none.",
+                    nameof(quadratureErrors));
+            }
+
+            CheckResultLength(attributions.Length, count, total, nameof(attributions));
+            var staged = StagedResult(count, total);
             var stagedErrors = StagedDeltas(quadratureErrors);
-            var call = new PathCall(inputs, target, baseline, count, width, staged, stagedErrors) { PathsPerInput = baseline.PathsPerInput(_inputSize), Layer = node };
+            var call = new PathCall(inputs, target, baseline, count, total, staged, stagedErrors) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
             double worst;
             try
             {
-                worst = RunLayerPath(ref call, options, multiplyByInputs);
+                worst = RunLayerPath(ref call, nodes, options, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
                 throw Overflowed(e, _model.Name);
             }
 
-            Publish(staged, attributions, width, "attributions");
-            Publish(stagedErrors, quadratureErrors, 1, "quadrature error");
-            long evaluations = (long)count * call.PathsPerInput * options.Steps;
+            Publish(staged, attributions, total, "attributions");
+            Publish(stagedErrors, quadratureErrors, layers.Length, "quadrature error");
+            long evaluations = (long)count * call.PathsPerInput * options.Steps * layers.Length;
             return new AttributionReport(options.Steps, evaluations, worst, true, multiplyByInputs ? Completeness.Holds : Completeness.NotApplicable, multiplyByInputs ? worst : double.NaN);
         }
         finally
@@ -96,10 +112,42 @@ public sealed partial class Attributor<T>
         }
     }
 
-    /// <summary>Integrates ∂F/∂y along the layer-space path of every (input, baseline) pair; returns the largest relative error.</summary>
-    private double RunLayerPath(ref PathCall call, IntegrationOptions options, bool multiplyByInputs)
+    /// <summary>The node layer IG runs at for <paramref name="layer"/>: a cut other than the input, on the chosen side.</summary>
+    private int LayerIgNode(LayerHandle layer, bool attributeToLayerInput, string parameterName)
     {
-        int node = call.Layer, width = _sizes[node], m = call.PathsPerInput, steps = options.Steps, count = call.Count;
+        int node = CheckLayer(layer, parameterName);
+        if (attributeToLayerInput)
+        {
+            if (_layers[node].Inputs.Count != 1)
+                throw new ArgumentException($"Layer '{_layers[node].Name}' reads {_layers[node].Inputs.Count} nodes; attribute to one of them directly.", nameof(attributeToLayerInput));
+            node = _layers[node].Inputs[0];
+        }
+
+        if (node == 0)
+        {
+            throw new ArgumentException(
+                _tokenEmbedding > 0
+                    ? $"Node 0 holds token ids, which have no straight path between them: use IntegratedGradients (per token) or layer {_tokenEmbedding}, the embedding."
+                    : "Node 0 is the input: layer IG there is IntegratedGradients.", parameterName);
+        }
+
+        if (!_layers[node].IsCut)
+        {
+            throw new ArgumentException(
+                $"Layer '{_layers[node].Name}' is bypassed by a skip connection, so the network cannot run onward from it alone and its layer IG is not defined here; " +
+                "use LayerConductance, the path IG through it.", parameterName);
+        }
+
+        return node;
+    }
+
+    /// <summary>
+    /// Integrates ∂F/∂y along the layer-space path of every (input, baseline) pair at each node; returns the largest relative
+    /// error. The errors go to <c>call.Deltas</c> per input and node.
+    /// </summary>
+    private double RunLayerPath(ref PathCall call, scoped ReadOnlySpan<int> nodes, IntegrationOptions options, bool multiplyByInputs)
+    {
+        int width = call.ResultSize, layerCount = nodes.Length, m = call.PathsPerInput, steps = options.Steps, count = call.Count;
         if (call.Baseline.IsSampled) DrawBaselines(ref call);
         var alpha = Grow(ref _alpha, steps);
         var weight = Grow(ref _weight, steps);
@@ -109,23 +157,25 @@ public sealed partial class Attributor<T>
         var fx = Grow(ref _inputValue, count);
         var fr = Grow(ref _referenceValue, count);
         fr.Clear();
-        var sums = Grow(ref _passSums, count); // Q[dF/dα] per input: Σ Δy · ∫ g
+        var sums = Grow(ref _passSums, (long)count * layerCount); // Q[dF/dα] per input and layer: Σ Δy · ∫ g
         sums.Clear();
         var ws = HostWorkspace;
         T perPath = T.One / T.CreateChecked(m);
         long paths = (long)count * m;
+        int widest = 0;
+        foreach (int node in nodes) widest = Math.Max(widest, _sizes[node]);
         int block = (int)Math.Clamp(LayerPathBudgetElements / (3L * width), 1, Math.Min(paths, int.MaxValue));
         Grow(ref _layerStart, (long)block * width);
         Grow(ref _layerChange, (long)block * width);
         Grow(ref _layerIntegral, (long)block * width);
-        Grow(ref _layerPoints, (long)HostBatch * width);
+        Grow(ref _layerPoints, (long)HostBatch * widest);
         Grow(ref _rowPath, HostBatch);
 
         for (long first = 0; first < paths; first += block)
         {
             int blockPaths = (int)Math.Min(block, paths - first);
 
-            // Endpoints: y(x′) and Δy = y(x) − y(x′) per path, with F at both ends.
+            // Endpoints: y(x′) and Δy = y(x) − y(x′) per path at every layer, with F at both ends.
             for (int q0 = 0; q0 < blockPaths; q0 += HostBatch)
             {
                 int rows = Math.Min(HostBatch, blockPaths - q0);
@@ -146,68 +196,82 @@ public sealed partial class Attributor<T>
                         RerunBaselinesWithInputIds(ws, call.Inputs, rows, _rowInput, _outputs.AsSpan(0, rows * _outputSize));
                     }
 
-                    var y = ws.Activation(node);
                     for (int r = 0; r < rows; r++)
                     {
                         int q = q0 + r, b = (int)((first + q) / m);
                         T score = call.Target.Evaluate(b, Row(_outputs, r, _outputSize));
-                        if (pass == 0)
-                        {
-                            Row(y, r, width).CopyTo(Row(_layerStart, q, width));
-                            fr[b] += perPath * score;
-                        }
-                        else
-                        {
-                            TensorPrimitives.Subtract(Row(y, r, width), Row(_layerStart, q, width), Row(_layerChange, q, width));
-                            fx[b] = score;
-                        }
+                        if (pass == 0) fr[b] += perPath * score;
+                        else fx[b] = score;
                     }
+
+                    var destination = (pass == 0 ? _layerStart : _layerChange).AsSpan(q0 * width, rows * width);
+                    CopyLayers(ws, nodes, rows, width, destination);
+                    if (pass == 1) TensorPrimitives.Subtract(destination, _layerStart.AsSpan(q0 * width, rows * width), destination);
                 }
             }
 
-            // Steps: every (path, node) row runs onward from the layer and back to it.
+            // Steps, layer by layer: every (path, node) row runs onward from the layer and back to it.
             _layerIntegral.AsSpan(0, blockPaths * width).Clear();
-            long total = (long)blockPaths * steps;
-            for (long e0 = 0; e0 < total; e0 += HostBatch)
+            int offset = 0;
+            foreach (int node in nodes)
             {
-                int rows = (int)Math.Min(HostBatch, total - e0);
-                var points = _layerPoints.AsSpan(0, rows * width);
-                for (int r = 0; r < rows; r++)
+                int size = _sizes[node];
+                long total = (long)blockPaths * steps;
+                for (long e0 = 0; e0 < total; e0 += HostBatch)
                 {
-                    long e = e0 + r;
-                    int q = (int)(e / steps), k = (int)(e % steps), b = (int)((first + q) / m);
-                    _rowPath[r] = q;
-                    _rowInput[r] = b;
-                    TensorPrimitives.FusedMultiplyAdd(Row(_layerChange, q, width), FromDouble(alpha[k]), Row(_layerStart, q, width), Row(points, r, width));
-                    call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(_seeds, r, _outputSize));
+                    int rows = (int)Math.Min(HostBatch, total - e0);
+                    var points = _layerPoints.AsSpan(0, rows * size);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        long e = e0 + r;
+                        int q = (int)(e / steps), k = (int)(e % steps), b = (int)((first + q) / m);
+                        _rowPath[r] = q;
+                        _rowInput[r] = b;
+                        TensorPrimitives.FusedMultiplyAdd(_layerChange.AsSpan(q * width + offset, size), FromDouble(alpha[k]), _layerStart.AsSpan(q * width + offset, size), Row(points, r, size));
+                        call.Target.WriteSeed(b, FromDouble(weight[k]) * perPath, Row(_seeds, r, _outputSize));
+                    }
+
+                    PinTokenIds(ws, call.Inputs, rows, _rowInput);
+                    _model.ForwardFrom(ws, node, points, rows, _outputs.AsSpan(0, rows * _outputSize));
+                    _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, node);
+                    var g = ws.Gradient(node);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var integral = _layerIntegral.AsSpan(_rowPath[r] * width + offset, size);
+                        TensorPrimitives.Add(integral, Row(g, r, size), integral);
+                    }
                 }
 
-                PinTokenIds(ws, call.Inputs, rows, _rowInput);
-                _model.ForwardFrom(ws, node, points, rows, _outputs.AsSpan(0, rows * _outputSize));
-                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, node);
-                var g = ws.Gradient(node);
-                for (int r = 0; r < rows; r++)
-                {
-                    var integral = Row(_layerIntegral, _rowPath[r], width);
-                    TensorPrimitives.Add(integral, Row(g, r, width), integral);
-                }
+                offset += size;
             }
 
             for (int q = 0; q < blockPaths; q++)
             {
                 int b = (int)((first + q) / m);
-                sums[b] += TensorPrimitives.Dot<T>(Row(_layerChange, q, width), Row(_layerIntegral, q, width));
-                if (multiplyByInputs) AddScaled(Row(_layerChange, q, width), Row(_layerIntegral, q, width), result.Slice(b * width, width));
-                else TensorPrimitives.Add(result.Slice(b * width, width), Row(_layerIntegral, q, width), result.Slice(b * width, width));
+                offset = 0;
+                for (int l = 0; l < layerCount; l++)
+                {
+                    int size = _sizes[nodes[l]];
+                    var change = _layerChange.AsSpan(q * width + offset, size);
+                    var integral = _layerIntegral.AsSpan(q * width + offset, size);
+                    var accumulator = result.Slice(b * width + offset, size);
+                    sums[b * layerCount + l] += TensorPrimitives.Dot<T>(change, integral);
+                    if (multiplyByInputs) AddScaled(change, integral, accumulator);
+                    else TensorPrimitives.Add(accumulator, integral, accumulator);
+                    offset += size;
+                }
             }
         }
 
         double worst = 0;
         for (int b = 0; b < count; b++)
         {
-            T error = sums[b] - (fx[b] - fr[b]);
-            if (!call.Deltas.IsEmpty) call.Deltas[b] = error;
-            worst = Math.Max(worst, Relative(error, fx[b] - fr[b]));
+            for (int l = 0; l < layerCount; l++)
+            {
+                T error = sums[b * layerCount + l] - (fx[b] - fr[b]);
+                if (!call.Deltas.IsEmpty) call.Deltas[b * layerCount + l] = error;
+                worst = Math.Max(worst, Relative(error, fx[b] - fr[b]));
+            }
         }
 
         return worst;
@@ -235,6 +299,7 @@ public sealed partial class Attributor<T>
         {
             options ??= IntegrationOptions.Default;
             int node = CheckNeuron(layer, neuron);
+            RefuseSliceTokens("NeuronIntegratedGradients");
             if (options.Tolerance > 0) throw new ArgumentException("The adaptive mode is not available for neuron IG; give a fixed number of steps.", nameof(options));
             int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));

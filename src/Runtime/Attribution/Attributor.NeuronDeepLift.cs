@@ -9,7 +9,7 @@ public sealed partial class Attributor<T>
 {
     /// <summary>
     /// DeepLIFT (rescale rule) of one neuron: multipliers of y_j with respect to the input from a reverse pass seeded at the
-    /// neuron, with each nonlinearity passing its secant slope between the input and the reference (as <see cref="DeepLift"/>),
+    /// neuron, with each nonlinearity passing its secant slope between the input and the reference (as <see cref="DeepLift(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, Span{T}, bool, bool)"/>),
     /// times x − x′ (<paramref name="attributions"/>: inputs × InputSize). Summation-to-delta: each input's attributions add up to
     /// y_j(x) − y_j(x′) (mean over a distribution's baselines), to rounding.
     /// </summary>
@@ -18,21 +18,28 @@ public sealed partial class Attributor<T>
     /// <param name="inputs">inputs × InputSize values.</param>
     /// <param name="baseline">x′: zero, shared, per input, or a distribution (averaged over its baselines: DeepLIFT-SHAP).</param>
     /// <param name="attributions">inputs × InputSize results.</param>
-    /// <param name="completenessGaps">Empty, or one Σ attributions − (y_j(x) − y_j(x′)) per input.</param>
-    public void NeuronDeepLift(LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default)
+    /// <param name="completenessGaps">Empty, or one Σ attributions − (y_j(x) − y_j(x′)) per input (only with <paramref name="multiplyByInputs"/>).</param>
+    /// <param name="multiplyByInputs">
+    /// False gives the multipliers alone (averaged over a distribution's baselines), not multiplied by x − x′: Captum's
+    /// multiply_by_inputs = False.
+    /// </param>
+    public void NeuronDeepLift(
+        LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, Baseline<T> baseline, Span<T> attributions, Span<T> completenessGaps = default, bool multiplyByInputs = true)
     {
         Enter();
         try
         {
             int node = CheckNeuron(layer, neuron);
             CheckDeepLiftRules(1, node);
+            if (!multiplyByInputs && !completenessGaps.IsEmpty)
+                throw new ArgumentException("Multipliers alone (multiplyByInputs: false) do not sum to the neuron's change: ask for no completeness gaps.", nameof(completenessGaps));
             int count = ValidateCommon(inputs, AttributionTarget<T>.Class(0), ref baseline, IntegrationOptions.Default, completenessGaps, nodesPerPath: 2, perInputName: nameof(completenessGaps));
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
             var staged = StagedResult(count, _inputSize);
             var stagedGaps = StagedDeltas(completenessGaps);
             try
             {
-                NeuronDeepLift(node, neuron, inputs, baseline, count, staged, stagedGaps);
+                NeuronDeepLift(node, neuron, inputs, baseline, count, staged, stagedGaps, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -48,7 +55,7 @@ public sealed partial class Attributor<T>
         }
     }
 
-    private void NeuronDeepLift(int node, int neuron, ReadOnlySpan<T> inputs, Baseline<T> baseline, int count, Span<T> attributions, Span<T> gaps)
+    private void NeuronDeepLift(int node, int neuron, ReadOnlySpan<T> inputs, Baseline<T> baseline, int count, Span<T> attributions, Span<T> gaps, bool multiplyByInputs)
     {
         int width = _sizes[node];
         var call = new PathCall(inputs, AttributionTarget<T>.Class(0), baseline, count, _inputSize, attributions, gaps) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
@@ -94,8 +101,10 @@ public sealed partial class Attributor<T>
                 {
                     int b = _rowInput[r];
                     var direction = Row(Host.Directions, r, _inputSize);
+                    var accumulator = attributions.Slice(b * _inputSize, _inputSize);
                     TensorPrimitives.Subtract(Row(Host.Points, r, _inputSize), direction, direction); // x − x′
-                    AddScaled(direction, Row(multipliers, r, _inputSize), attributions.Slice(b * _inputSize, _inputSize));
+                    if (multiplyByInputs) AddScaled(direction, Row(multipliers, r, _inputSize), accumulator);
+                    else TensorPrimitives.Add(accumulator, Row(multipliers, r, _inputSize), accumulator); // the seed carries 1/m
                     change[b] += perPath * (y[r * width + neuron] - y0[r * width + neuron]);
                 }
             }

@@ -36,6 +36,8 @@ public sealed partial class Attributor<T>
         /// <summary>The inputs this pass runs: all of them, then those the adaptive mode has not finished.</summary>
         public ReadOnlySpan<int> Active;
         public bool SelectInputs; // neuron conductance through input neurons: IG restricted to the selection
+        public bool Global;       // neuron conductance's global form: the integral alone, not multiplied by x − x′
+        public bool ZeroFixed;    // a global form at the input: [Fixed] inputs get 0, as they do in the multiplied form
 
         public PathCall(ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, int resultSize, Span<T> result, Span<T> deltas)
         {
@@ -85,6 +87,13 @@ public sealed partial class Attributor<T>
             }
         }
 
+        if (call.ZeroFixed)
+        {
+            // The global form's gradient at a fixed input is not an attribution: fixed inputs are not attributed.
+            for (int b = 0; b < call.Count; b++)
+                foreach (var (offset, size) in FixedSlices) call.Result.Slice(b * _inputSize + offset, size).Clear();
+        }
+
         Publish(call.Result, destination, call.ResultSize, "attributions");
         Publish(call.Deltas, deltaDestination, 1, "quadrature error");
         Publish(call.Gaps, gapDestination, Math.Max(call.LayerCount, 1), "completeness gap");
@@ -94,6 +103,7 @@ public sealed partial class Attributor<T>
     private AttributionReport Integrate(ref PathCall call, IntegrationOptions options)
     {
         call.PathsPerInput = call.Baseline.PathsPerInput(_inputSize);
+        if (_sliceEmbedding != 0) return IntegrateSliceTokens(ref call, options);
         bool exact = options.Rule == IntegrationRule.Exact;
         if (exact)
         {
@@ -164,6 +174,12 @@ public sealed partial class Attributor<T>
     /// </summary>
     private void CheckTokenModel(ref PathCall call)
     {
+        if (_sliceEmbedding != 0)
+        {
+            CheckSliceTokenCall(ref call);
+            return;
+        }
+
         if (_tokenEmbedding == 0)
         {
             foreach (var layer in _layers)
@@ -190,6 +206,15 @@ public sealed partial class Attributor<T>
             throw new NotSupportedException(
                 $"Model '{_model.Name}' takes token ids: its paths run in embedding space, which this backend does not support yet (use the CPU backend, with UseAffinePrefix on).");
         }
+    }
+
+    /// <summary>Refuses a global form at the input on a token model: its ids have no gradient, and per-token sums need x − x′.</summary>
+    private void RefuseGlobalOnTokens(string method)
+    {
+        if (_tokenEmbedding == 0) return;
+        throw new NotSupportedException(
+            $"Model '{_model.Name}' takes token ids, which have no gradient: the global form of {method} (multiplyByInputs: false) has no meaning on them. " +
+            $"Use InternalInfluence at layer {_tokenEmbedding} (the embedding) for the mean gradient in embedding space.");
     }
 
     private NotSupportedException TokenModelRefusal(LayerInfo embedding, string why) => new(
@@ -422,7 +447,7 @@ public sealed partial class Attributor<T>
                 backend.Backward(rows, call.Layer);
                 AccumulateDeltas(plan, call.Layer, rows);
                 backend.BackwardFromSelection(call.Layer, rows);
-                backend.AccumulateProduct(RowTerm.Direction, RowTerm.Gradient, 0, rows, 0);
+                backend.AccumulateProduct(call.Global ? RowTerm.One : RowTerm.Direction, RowTerm.Gradient, 0, rows, 0);
                 break;
 
             case PathMethod.Patch:

@@ -478,7 +478,11 @@ public sealed partial class Attributor<T>
     private void AddInputTerms(ref PathCall call, ReadOnlySpan<T> directions, ReadOnlySpan<T> gradient, int rows)
     {
         for (int r = 0; r < rows; r++)
-            AddScaled(directions.Slice(r * _inputSize, _inputSize), gradient.Slice(r * _inputSize, _inputSize), Row(Host.Result, _rowInput[r], call.ResultSize));
+        {
+            var accumulator = Row(Host.Result, _rowInput[r], call.ResultSize);
+            if (call.Global) TensorPrimitives.Add(accumulator, gradient.Slice(r * _inputSize, _inputSize), accumulator); // the global form: ∫ alone
+            else AddScaled(directions.Slice(r * _inputSize, _inputSize), gradient.Slice(r * _inputSize, _inputSize), accumulator);
+        }
     }
 
     private void PreparePrefixBuffers(ref PathCall call)

@@ -56,8 +56,10 @@ public sealed partial class Attributor<T>
     /// <param name="target">The output explained.</param>
     /// <param name="attributions">inputs × layer size results.</param>
     /// <param name="attributeToLayerInput">At the layer's input node instead of its output.</param>
-    public void LayerGradientTimesActivation(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false)
-        => LayerGradientTimesActivation([layer], inputs, target, attributions, attributeToLayerInput);
+    /// <param name="multiplyByInputs">False gives the gradient alone (Captum's multiply_by_inputs = False).</param>
+    public void LayerGradientTimesActivation(
+        LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> attributions, bool attributeToLayerInput = false, bool multiplyByInputs = true)
+        => LayerGradientTimesActivation([layer], inputs, target, attributions, attributeToLayerInput, multiplyByInputs);
 
     /// <summary>
     /// Gradient × difference from the reference at <paramref name="layer"/>: ∂F/∂y(x) ⊙ (y(x) − y(x′))
@@ -104,32 +106,60 @@ public sealed partial class Attributor<T>
     private void ReferenceMethod(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas, ReferenceRule rule,
         bool attributeToLayerInput = false, bool multiplyByInputs = true)
+        => ReferenceMethod([layer], inputs, target, baseline, attributions, deltas, rule, attributeToLayerInput, multiplyByInputs);
+
+    /// <summary>
+    /// A reference method at several layers in one pass: one reference forward, one forward and one backward stopped at the
+    /// lowest layer give every layer's multipliers. Each input's results are the layers' values one after the other;
+    /// <paramref name="deltas"/> holds one gap per input and layer.
+    /// </summary>
+    private void ReferenceMethod(
+        ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, Span<T> deltas,
+        ReferenceRule rule, bool attributeToLayerInput, bool multiplyByInputs)
     {
         Enter();
         try
         {
-            int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
-            if (rule != ReferenceRule.GradientTimesDelta) CheckDeepLiftRules(node + 1, _model.Layers.Count - 1);
+            if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
+            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
+            Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
+            int total = 0, lowest = int.MaxValue;
+            for (int l = 0; l < layers.Length; l++)
+            {
+                nodes[l] = LayerSide(layers[l], attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers));
+                total += _sizes[nodes[l]];
+                lowest = Math.Min(lowest, nodes[l]);
+            }
+
+            if (rule != ReferenceRule.GradientTimesDelta) CheckDeepLiftRules(lowest + 1, _model.Layers.Count - 1);
             if (!multiplyByInputs && !deltas.IsEmpty)
                 throw new ArgumentException("Multipliers alone (multiplyByInputs: false) do not sum to F(x) − F(x′): ask for no completeness gaps.", "completenessGaps");
 
-            // Two evaluations per path: the input and the reference.
-            int count = ValidateCommon(inputs, target, ref baseline, IntegrationOptions.Default, deltas, nodesPerPath: 2, perInputName: "completenessGaps");
-            int width = _sizes[node];
-            CheckResultLength(attributions.Length, count, width, nameof(attributions));
-            var staged = StagedResult(count, width);
+            // Two evaluations per path: the input and the reference. The gaps are checked here: one per input and layer.
+            int count = ValidateCommon(inputs, target, ref baseline, IntegrationOptions.Default, default, nodesPerPath: 2);
+            if (!deltas.IsEmpty && deltas.Length != (long)count * layers.Length)
+            {
+                throw new ArgumentException(
+                    layers.Length == 1
+                        ? $"'completenessGaps' has {deltas.Length} values; give one per input ({count}) or none."
+                        : $"'completenessGaps' has {deltas.Length} values; give one per input and layer ({count} × {layers.Length}) or none.",
+                    "completenessGaps");
+            }
+
+            CheckResultLength(attributions.Length, count, total, nameof(attributions));
+            var staged = StagedResult(count, total);
             var stagedDeltas = StagedDeltas(deltas);
             try
             {
-                ReferenceMethod(node, inputs, target, baseline, count, staged, stagedDeltas, rule, multiplyByInputs);
+                ReferenceMethod(nodes, lowest, inputs, target, baseline, count, staged, stagedDeltas, rule, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
                 throw Overflowed(e, _model.Name);
             }
 
-            Publish(staged, attributions, width, "attributions");
-            Publish(stagedDeltas, deltas, 1, "completeness gap");
+            Publish(staged, attributions, total, "attributions");
+            Publish(stagedDeltas, deltas, layers.Length, "completeness gap");
         }
         finally
         {
@@ -138,11 +168,12 @@ public sealed partial class Attributor<T>
     }
 
     private void ReferenceMethod(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas, ReferenceRule rule,
-        bool multiplyByInputs = true)
+        ReadOnlySpan<int> nodes, int lowest, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, int count, Span<T> attributions, Span<T> deltas,
+        ReferenceRule rule, bool multiplyByInputs)
     {
-        int width = _sizes[layer];
-        var call = new PathCall(inputs, target, baseline, count, width, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
+        int total = 0;
+        foreach (int node in nodes) total += _sizes[node];
+        var call = new PathCall(inputs, target, baseline, count, total, attributions, deltas) { PathsPerInput = baseline.PathsPerInput(_inputSize) };
         if (baseline.IsSampled) DrawBaselines(ref call);
 
         var ws = HostWorkspace;
@@ -165,10 +196,10 @@ public sealed partial class Attributor<T>
                 for (int b = 0; b < count; b++) fr[b] = target.Evaluate(b, _referenceOutputs.AsSpan(0, _outputSize));
             }
 
-            long total = (long)count * m;
-            for (long first = 0; first < total; first += HostBatch)
+            long paths = (long)count * m;
+            for (long first = 0; first < paths; first += HostBatch)
             {
-                int rows = (int)Math.Min(HostBatch, total - first);
+                int rows = (int)Math.Min(HostBatch, paths - first);
                 for (int r = 0; r < rows; r++)
                 {
                     int path = (int)(first + r), b = path / m;
@@ -187,26 +218,33 @@ public sealed partial class Attributor<T>
                 ws.RescaleReference = rule == ReferenceRule.GradientTimesDelta ? null : reference;
                 ws.RevealCancel = rule == ReferenceRule.RevealCancel;
                 _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
+                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, lowest);
                 ws.RescaleReference = null;
                 ws.RevealCancel = false;
-                var g = ws.Gradient(layer);
-                var y = ws.Activation(layer);
-                var yReference = reference.Activation(layer);
-                var difference = Grow(ref _difference, width);
-                for (int r = 0; r < rows; r++)
+                for (int r = 0; r < rows; r++) fx[_rowInput[r]] = target.Evaluate(_rowInput[r], Row(_outputs, r, _outputSize));
+                int offset = 0;
+                foreach (int layer in nodes)
                 {
-                    int b = _rowInput[r];
-                    fx[b] = target.Evaluate(b, Row(_outputs, r, _outputSize));
-                    if (!multiplyByInputs)
+                    int width = _sizes[layer];
+                    var g = ws.Gradient(layer);
+                    var y = ws.Activation(layer);
+                    var yReference = reference.Activation(layer);
+                    var difference = Grow(ref _difference, width);
+                    for (int r = 0; r < rows; r++)
                     {
-                        // The seed carries 1/m, so the multipliers average over the paths.
-                        TensorPrimitives.Add(Row(g, r, width), attributions.Slice(b * width, width), attributions.Slice(b * width, width));
-                        continue;
+                        var accumulator = attributions.Slice(_rowInput[r] * total + offset, width);
+                        if (!multiplyByInputs)
+                        {
+                            // The seed carries 1/m, so the multipliers average over the paths.
+                            TensorPrimitives.Add(Row(g, r, width), accumulator, accumulator);
+                            continue;
+                        }
+
+                        TensorPrimitives.Subtract(Row(y, r, width), baseline.IsSingle ? yReference[..width] : Row(yReference, r, width), difference);
+                        AddScaled(Row(g, r, width), difference, accumulator);
                     }
 
-                    TensorPrimitives.Subtract(Row(y, r, width), baseline.IsSingle ? yReference[..width] : Row(yReference, r, width), difference);
-                    AddScaled(Row(g, r, width), difference, attributions.Slice(b * width, width));
+                    offset += width;
                 }
             }
         }
@@ -216,9 +254,16 @@ public sealed partial class Attributor<T>
             ws.RevealCancel = false;
         }
 
-        if (!deltas.IsEmpty)
+        if (deltas.IsEmpty) return;
+        for (int b = 0; b < count; b++)
         {
-            for (int b = 0; b < count; b++) deltas[b] = TensorPrimitives.Sum<T>(attributions.Slice(b * width, width)) - (fx[b] - fr[b]);
+            int offset = 0;
+            for (int l = 0; l < nodes.Length; l++)
+            {
+                int width = _sizes[nodes[l]];
+                deltas[b * nodes.Length + l] = TensorPrimitives.Sum<T>(attributions.Slice(b * total + offset, width)) - (fx[b] - fr[b]);
+                offset += width;
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ public sealed partial class Attributor<T>
     /// its positive and negative terms, each with its own multiplier), the rescale rule everywhere else (after
     /// convolutions, in pooling, softmax), times y(x) − y(x′) at <paramref name="layer"/> (inputs × layer size). The
     /// multipliers at the nonlinearity and its dense input are the rescale rule's, so only layers below a dense layer
-    /// differ from <see cref="DeepLift"/>. Summation-to-delta holds as for <see cref="DeepLift"/>: the completeness
+    /// differ from <see cref="DeepLift(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, Span{T}, bool, bool)"/>. Summation-to-delta holds as for <see cref="DeepLift(LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Baseline{T}, Span{T}, Span{T}, bool, bool)"/>: the completeness
     /// gaps vanish to rounding on every layer that all paths cross.
     /// </summary>
     /// <param name="layer">The layer (node 0: the input).</param>

@@ -26,7 +26,7 @@ public sealed partial class Attributor<T>
     public void GradientShap(
         ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0, int seed = 0,
         bool multiplyByInputs = true)
-        => GradientShapAt(0, inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
+        => GradientShapAt([0], false, inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
 
     /// <summary>
     /// Layer GradientSHAP (Captum's LayerGradientShap): the draws of <see cref="GradientShap"/>, with the gradient taken at
@@ -46,15 +46,29 @@ public sealed partial class Attributor<T>
     public void LayerGradientShap(
         LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples = 50, double stdev = 0,
         int seed = 0, bool multiplyByInputs = true, bool attributeToLayerInput = false)
-        => GradientShapAt(LayerSide(layer, attributeToLayerInput, nameof(layer)), inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
+        => GradientShapAt([layer], attributeToLayerInput, inputs, target, baselines, attributions, samples, stdev, seed, multiplyByInputs);
 
+    /// <summary>
+    /// GradientSHAP at the nodes <paramref name="layers"/> name (their input nodes with <paramref name="attributeToLayerInput"/>),
+    /// each input's results the layers' values one after the other: every layer sees the same draws.
+    /// </summary>
     private void GradientShapAt(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions, int samples, double stdev, int seed,
-        bool multiplyByInputs)
+        ReadOnlySpan<LayerHandle> layers, bool attributeToLayerInput, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> attributions,
+        int samples, double stdev, int seed, bool multiplyByInputs)
     {
         Enter();
         try
         {
+            if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
+            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
+            Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
+            int width = 0;
+            for (int l = 0; l < layers.Length; l++)
+            {
+                nodes[l] = LayerSide(layers[l], attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers));
+                width += _sizes[nodes[l]];
+            }
+
             if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Give at least one sample per input.");
             if (!double.IsFinite(stdev) || stdev < 0) throw new ArgumentOutOfRangeException(nameof(stdev), stdev, "The noise's standard deviation must be finite and ≥ 0.");
             if (_tokenEmbedding > 0)
@@ -63,19 +77,19 @@ public sealed partial class Attributor<T>
                     $"Model '{_model.Name}' takes token ids, which cannot be interpolated or perturbed: use IntegratedGradients (per token, in embedding space).");
             }
 
+            RefuseSliceTokens("GradientShap");
             int count = ValidateInputs(inputs);
             target.Validate(count, _outputSize, nameof(target));
             baselines.Validate(count, _inputSize, nameof(baselines));
             if (stdev > 0) RefuseFixedInputs("GradientShap with noise", "the noise would move them along the path; give stdev = 0, or leave them out of the noise by attributing with IntegratedGradients");
             baselines = PinFixedInputs(inputs, baselines, count);
             PathLimits.CheckPaths(count, samples, 1);
-            int width = _sizes[layer];
             CheckResultLength(attributions.Length, count, width, nameof(attributions));
             var staged = StagedResult(count, width);
             staged.Clear();
             try
             {
-                RunGradientShap(layer, inputs, target, baselines, staged, count, samples, stdev, seed, multiplyByInputs);
+                RunGradientShap(nodes, inputs, target, baselines, staged, count, samples, stdev, seed, multiplyByInputs);
             }
             catch (ArgumentException e) when (e.ParamName is "input" or "activation" or "layerGradient")
             {
@@ -93,12 +107,21 @@ public sealed partial class Attributor<T>
     private T[] _alphas = [];
 
     private void RunGradientShap(
-        int layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> result, int count, int samples, double stdev, int seed, bool multiplyByInputs)
+        ReadOnlySpan<int> nodes, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baselines, Span<T> result, int count, int samples, double stdev, int seed,
+        bool multiplyByInputs)
     {
-        int width = _sizes[layer];
+        int width = 0, lowest = int.MaxValue;
+        bool above = false; // a layer above the input: its change y(x̃) − y(x′) takes two forwards per chunk
+        foreach (int node in nodes)
+        {
+            width += _sizes[node];
+            lowest = Math.Min(lowest, node);
+            above |= node > 0;
+        }
+
         var ws = HostWorkspace;
         Grow(ref _alphas, HostBatch);
-        if (layer > 0)
+        if (above && multiplyByInputs)
         {
             Grow(ref _layerStart, (long)HostBatch * width);
             Grow(ref _layerChange, (long)HostBatch * width);
@@ -109,6 +132,7 @@ public sealed partial class Attributor<T>
         int setCount = baselines.Kind == BaselineKind.Set ? baselines.SetCount(_inputSize) : 1;
         T perSample = T.One / T.CreateChecked(samples);
         long total = (long)count * samples;
+        var draws = baselines.Kind == BaselineKind.Set ? Grow(ref _draws, total) : default; // observable: LastBaselineDraws
         for (long first = 0; first < total; first += HostBatch)
         {
             int rows = (int)Math.Min(HostBatch, total - first);
@@ -121,7 +145,7 @@ public sealed partial class Attributor<T>
                     BaselineKind.Zero => default,
                     BaselineKind.Shared => baselines.Values,
                     BaselineKind.PerInput => baselines.Row(b, _inputSize),
-                    _ => baselines.Row(random.NextInt(setCount), _inputSize),
+                    _ => baselines.Row(draws[(int)(first + r)] = random.NextInt(setCount), _inputSize),
                 };
                 T alpha = T.CreateChecked(random.NextDouble());
                 _alphas[r] = alpha;
@@ -137,9 +161,9 @@ public sealed partial class Attributor<T>
                 target.WriteSeed(b, perSample, Row(_seeds, r, _outputSize));
             }
 
-            if (layer > 0 && multiplyByInputs)
+            if (above && multiplyByInputs)
             {
-                // y(x̃) − y(x′) at the layer: x̃ = x′ + direction, x′ = point − α·direction is rebuilt from the draws' rows.
+                // y(x̃) − y(x′) at each layer: x̃ = x′ + direction, x′ = point − α·direction is rebuilt from the draws' rows.
                 var noisy = _layerPoints.AsSpan(0, rows * _inputSize);
                 for (int r = 0; r < rows; r++)
                 {
@@ -147,26 +171,48 @@ public sealed partial class Attributor<T>
                 }
 
                 _model.Forward(ws, noisy, rows, _outputs.AsSpan(0, rows * _outputSize));
-                ws.Activation(layer).CopyTo(_layerStart.AsSpan(0, rows * width));
+                CopyLayers(ws, nodes, rows, width, _layerStart);
                 for (int r = 0; r < rows; r++)
                 {
                     TensorPrimitives.FusedMultiplyAdd(Row(Host.Directions, r, _inputSize), -_alphas[r], Row(Host.Points, r, _inputSize), Row(noisy, r, _inputSize));
                 }
 
                 _model.Forward(ws, noisy, rows, _outputs.AsSpan(0, rows * _outputSize));
-                TensorPrimitives.Subtract(_layerStart.AsSpan(0, rows * width), ws.Activation(layer), _layerChange.AsSpan(0, rows * width));
+                CopyLayers(ws, nodes, rows, width, _layerChange);
+                TensorPrimitives.Subtract(_layerStart.AsSpan(0, rows * width), _layerChange.AsSpan(0, rows * width), _layerChange.AsSpan(0, rows * width));
             }
 
             _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, layer);
-            var g = ws.Gradient(layer);
-            for (int r = 0; r < rows; r++)
+            _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, lowest);
+            _lastDrawCount = draws.IsEmpty ? 0 : (int)(first + rows);
+            int offset = 0;
+            foreach (int node in nodes)
             {
-                var accumulator = result.Slice(_rowInput[r] * width, width);
-                if (!multiplyByInputs) TensorPrimitives.Add(accumulator, Row(g, r, width), accumulator); // the seed carries 1/samples
-                else if (layer == 0) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), accumulator);
-                else AddScaled(Row(_layerChange, r, width), Row(g, r, width), accumulator);
+                int size = _sizes[node];
+                var g = ws.Gradient(node);
+                for (int r = 0; r < rows; r++)
+                {
+                    var accumulator = result.Slice(_rowInput[r] * width + offset, size);
+                    if (!multiplyByInputs) TensorPrimitives.Add(accumulator, Row(g, r, size), accumulator); // the seed carries 1/samples
+                    else if (node == 0) AddScaled(Row(Host.Directions, r, _inputSize), Row(g, r, _inputSize), accumulator);
+                    else AddScaled(_layerChange.AsSpan(r * width + offset, size), Row(g, r, size), accumulator);
+                }
+
+                offset += size;
             }
+        }
+    }
+
+    /// <summary>Each row's activations at <paramref name="nodes"/>, one after the other, into rows of <paramref name="width"/>.</summary>
+    private void CopyLayers(ModelWorkspace<T> ws, ReadOnlySpan<int> nodes, int rows, int width, Span<T> destination)
+    {
+        int offset = 0;
+        foreach (int node in nodes)
+        {
+            int size = _sizes[node];
+            var y = ws.Activation(node);
+            for (int r = 0; r < rows; r++) Row(y, r, size).CopyTo(destination.Slice(r * width + offset, size));
+            offset += size;
         }
     }
 
@@ -183,45 +229,76 @@ public sealed partial class Attributor<T>
     /// <param name="relu">Keep only the positive evidence (the paper's ReLU); false gives the signed map.</param>
     /// <param name="attributeToLayerInput">The map of the layer's input node (which must have channels) instead of its output.</param>
     public void LayerGradCam(LayerHandle layer, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> maps, bool relu = true, bool attributeToLayerInput = false)
+        => LayerGradCam([layer], inputs, target, maps, relu, attributeToLayerInput);
+
+    /// <summary>
+    /// Grad-CAM at several layers in one pass (one forward, one backward stopped at the lowest): each input's maps are the
+    /// layers' maps one after the other, in the order given (<paramref name="maps"/>: inputs × Σ the layers' positions).
+    /// </summary>
+    /// <param name="layers">Layers with a channel axis and positions (at least one).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="maps">inputs × Σ positions results.</param>
+    /// <param name="relu">Keep only the positive evidence (the paper's ReLU); false gives the signed maps.</param>
+    /// <param name="attributeToLayerInput">The maps of the layers' input nodes instead of their outputs.</param>
+    public void LayerGradCam(ReadOnlySpan<LayerHandle> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> maps, bool relu = true, bool attributeToLayerInput = false)
     {
         Enter();
         try
         {
-            int node = LayerSide(layer, attributeToLayerInput, nameof(layer));
-            var shape = _layers[node].Shape;
-            if (shape.Count < 2)
-                throw new ArgumentException($"Layer '{_layers[node].Name}' has shape [{string.Join("×", shape)}]: Grad-CAM needs channels and positions ([C, H, W] or [C, L]).", nameof(layer));
-            if (node == 0 && _tokenEmbedding > 0) throw new ArgumentException("Node 0 holds token ids, which receive no gradient: use the embedding or a layer above it.", nameof(layer));
-            int count = ValidateInputs(inputs), width = _sizes[node], channels = shape[0], positions = width / channels;
+            if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
+            string parameterName = layers.Length == 1 ? "layer" : nameof(layers);
+            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
+            Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
+            int total = 0, lowest = int.MaxValue;
+            for (int l = 0; l < layers.Length; l++)
+            {
+                int node = nodes[l] = LayerSide(layers[l], attributeToLayerInput, parameterName);
+                var shape = _layers[node].Shape;
+                if (shape.Count < 2)
+                    throw new ArgumentException($"Layer '{_layers[node].Name}' has shape [{string.Join("×", shape)}]: Grad-CAM needs channels and positions ([C, H, W] or [C, L]).", parameterName);
+                if (node == 0 && _tokenEmbedding > 0) throw new ArgumentException("Node 0 holds token ids, which receive no gradient: use the embedding or a layer above it.", parameterName);
+                total += _sizes[node] / shape[0];
+                lowest = Math.Min(lowest, node);
+            }
+
+            int count = ValidateInputs(inputs);
             target.Validate(count, _outputSize, nameof(target));
-            CheckResultLength(maps.Length, count, positions, nameof(maps));
-            var staged = StagedResult(count, positions);
+            CheckResultLength(maps.Length, count, total, nameof(maps));
+            var staged = StagedResult(count, total);
             var ws = HostWorkspace;
-            T perPosition = T.One / T.CreateChecked(positions);
             for (int first = 0; first < count; first += HostBatch)
             {
                 int rows = Math.Min(HostBatch, count - first);
                 _model.Forward(ws, inputs.Slice(first * _inputSize, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
                 for (int r = 0; r < rows; r++) target.WriteSeed(first + r, T.One, Row(_seeds, r, _outputSize));
-                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, node);
-                var g = ws.Gradient(node);
-                var a = ws.Activation(node);
-                for (int r = 0; r < rows; r++)
+                _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, lowest);
+                int offset = 0;
+                foreach (int node in nodes)
                 {
-                    var map = staged.Slice((first + r) * positions, positions);
-                    map.Clear();
-                    for (int c = 0; c < channels; c++)
+                    int width = _sizes[node], channels = _layers[node].Shape[0], positions = width / channels;
+                    T perPosition = T.One / T.CreateChecked(positions);
+                    var g = ws.Gradient(node);
+                    var a = ws.Activation(node);
+                    for (int r = 0; r < rows; r++)
                     {
-                        int at = r * width + c * positions;
-                        T w = TensorPrimitives.Sum<T>(g.Slice(at, positions)) * perPosition;
-                        TensorPrimitives.FusedMultiplyAdd(a.Slice(at, positions), w, map, map);
+                        var map = staged.Slice((first + r) * total + offset, positions);
+                        map.Clear();
+                        for (int c = 0; c < channels; c++)
+                        {
+                            int at = r * width + c * positions;
+                            T w = TensorPrimitives.Sum<T>(g.Slice(at, positions)) * perPosition;
+                            TensorPrimitives.FusedMultiplyAdd(a.Slice(at, positions), w, map, map);
+                        }
+
+                        if (relu) TensorPrimitives.Max(map, T.Zero, map);
                     }
 
-                    if (relu) TensorPrimitives.Max(map, T.Zero, map);
+                    offset += positions;
                 }
             }
 
-            Publish(staged, maps, positions, "maps");
+            Publish(staged, maps, total, "maps");
         }
         finally
         {

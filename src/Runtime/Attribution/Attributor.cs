@@ -114,6 +114,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _tokenEmbedding = FindTokenEmbedding(_layers);
         // A token model's paths start at its embedding's output: there the prefix machinery integrates (below it, ids).
         _prefix = _tokenEmbedding > 0 ? _tokenEmbedding : FindAffinePrefix(_layers);
+        if (_tokenEmbedding == 0) FindSliceEmbedding();
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;
@@ -172,17 +173,26 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// Empty, or one value per input: Q[dF/dα] − (F(x) − F(x′)), the rule's error on the path integral. For IG it is also the
     /// completeness gap Σ attributions − (F(x) − F(x′)).
     /// </param>
+    /// <param name="multiplyByInputs">
+    /// False gives the global form ∫₀¹ ∂F/∂xᵢ(γ(α)) dα, not multiplied by x − x′ (Captum's multiply_by_inputs = False; internal
+    /// influence at the input). [Fixed] inputs get 0 there too. Not on token models, whose ids have no gradient.
+    /// </param>
     public AttributionReport IntegratedGradients(
         ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default, bool multiplyByInputs = true)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
+            if (!multiplyByInputs) RefuseGlobalOnTokens("IntegratedGradients");
             int count = ValidateCommon(inputs, target, ref baseline, options, quadratureErrors);
             CheckResultLength(attributions.Length, count, _inputSize, nameof(attributions));
-            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors) { Method = PathMethod.Gradient };
+            var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors)
+            {
+                Method = multiplyByInputs ? PathMethod.Gradient : PathMethod.Influence,
+                ZeroFixed = !multiplyByInputs,
+            };
             return RunPath(ref call, options);
         }
         finally
@@ -286,25 +296,61 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         ReadOnlySpan<int> neurons = [neuron];
-        return NeuronConductance(layer, neurons, inputs, target, baseline, attributions, options, quadratureErrors);
+        return NeuronConductance(layer, neurons, inputs, target, baseline, attributions, multiplyByInputs: true, options, quadratureErrors);
     }
+
+    /// <summary>
+    /// Neuron conductance of one neuron, or with <paramref name="multiplyByInputs"/> false its global form (Captum's
+    /// multiply_by_inputs = False); see the set overload.
+    /// </summary>
+    public AttributionReport NeuronConductance(
+        LayerHandle layer, int neuron, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions, bool multiplyByInputs,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+    {
+        ReadOnlySpan<int> neurons = [neuron];
+        return NeuronConductance(layer, neurons, inputs, target, baseline, attributions, multiplyByInputs, options, quadratureErrors);
+    }
+
+    /// <summary>Neuron conductance of a set of neurons; see the overload with <c>multiplyByInputs</c>.</summary>
+    public AttributionReport NeuronConductance(
+        LayerHandle layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
+        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+        => NeuronConductance(layer, neurons, inputs, target, baseline, attributions, multiplyByInputs: true, options, quadratureErrors);
 
     /// <summary>
     /// Neuron conductance: the conductance of every input feature i through the selected neurons S of
     /// <paramref name="layer"/>, (xᵢ − x′ᵢ)·∫₀¹ Σ_{j∈S} ∂F/∂y_j · ∂y_j/∂xᵢ dα (<paramref name="attributions"/>:
     /// inputs × InputSize). Summed over i it is the total conductance of S (at every node of the rule, so to
     /// rounding). Each step is one forward, one backward to the layer (g = ∂F/∂y) and one reverse pass seeded at the
-    /// layer with g ⊙ 1_S down to the input — together one full backward.
+    /// layer with g ⊙ 1_S down to the input — together one full backward. With <paramref name="multiplyByInputs"/> false it
+    /// gives the global form ∫₀¹ Σ_{j∈S} ∂F/∂y_j · ∂y_j/∂xᵢ dα (Captum's multiply_by_inputs = False), [Fixed] inputs 0; not on
+    /// token models, nor with the exact rule.
     /// </summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="neurons">The selected neurons S (flat indices within the layer; at least one).</param>
+    /// <param name="inputs">inputs × InputSize values.</param>
+    /// <param name="target">The output explained.</param>
+    /// <param name="baseline">x′ (zero, shared, per input, or a distribution).</param>
+    /// <param name="attributions">inputs × InputSize results.</param>
+    /// <param name="multiplyByInputs">False: the global form, not multiplied by x − x′.</param>
+    /// <param name="options">Rule, steps and adaptive mode; <see cref="IntegrationOptions.Default"/> when null.</param>
+    /// <param name="quadratureErrors">Empty, or one value per input.</param>
     public AttributionReport NeuronConductance(
         LayerHandle layer, ReadOnlySpan<int> neurons, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
-        IntegrationOptions? options = null, Span<T> quadratureErrors = default)
+        bool multiplyByInputs, IntegrationOptions? options = null, Span<T> quadratureErrors = default)
     {
         Enter();
         try
         {
             options ??= IntegrationOptions.Default;
             CheckLayer(layer, nameof(layer));
+            if (!multiplyByInputs)
+            {
+                RefuseGlobalOnTokens("NeuronConductance");
+                if (options.Rule == IntegrationRule.Exact && layer != 0)
+                    throw new ArgumentException("The global form of neuron conductance is not available with the exact rule; give a quadrature rule.", nameof(options));
+            }
+
             int size = _sizes[layer];
             if (neurons.IsEmpty) throw new ArgumentException("Select at least one neuron.", nameof(neurons));
             foreach (int j in neurons)
@@ -320,9 +366,12 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
             foreach (int j in neurons) selection[j] = T.One;
             var call = new PathCall(inputs, target, baseline, count, _inputSize, attributions, quadratureErrors)
             {
-                Method = layer == 0 ? PathMethod.Gradient : PathMethod.Neuron,
+                // Through input neurons, the global form is internal influence at the input restricted to the selection.
+                Method = layer == 0 ? (multiplyByInputs ? PathMethod.Gradient : PathMethod.Influence) : PathMethod.Neuron,
                 Layer = layer,
                 SelectInputs = layer == 0,
+                Global = !multiplyByInputs,
+                ZeroFixed = !multiplyByInputs,
             };
             return RunPath(ref call, options);
         }

@@ -10,7 +10,7 @@ public enum UpsampleMode
     Bilinear,
 }
 
-/// <summary>Helpers for Grad-CAM maps (<see cref="Attributor{T}.LayerGradCam"/>).</summary>
+/// <summary>Helpers for Grad-CAM maps (<see cref="Attributor{T}.LayerGradCam(Model.LayerHandle, ReadOnlySpan{T}, AttributionTarget{T}, Span{T}, bool, bool)"/>).</summary>
 public static class GradCam
 {
     /// <summary>
