@@ -70,7 +70,7 @@ namespace Demo
         /// <summary>False: node 1 ('tokens', Embedding) is not piecewise linear.</summary>
         public const bool IsPiecewiseLinear = false;
         private static readonly int[] s_breakingNodes = new int[] {  };
-        private static readonly int[] s_smoothNodes = new int[] { 1, 3, 4 };
+        private static readonly int[] s_smoothNodes = new int[] { 1, 4 };
 
         // Receptive fields: geometry (how a neuron index splits, one axis per input axis), then per input axis
         // (stride, offset, extent, first, limit): the window [max(first, stride·p + offset), min(limit, stride·p + offset + extent)).
