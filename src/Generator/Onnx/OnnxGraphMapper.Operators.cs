@@ -405,20 +405,13 @@ namespace Axon.Generator.Onnx
         {
             int x = Value(node, 0);
             if (node.Outputs.Skip(1).Any(o => o.Length > 0)) throw Unsupported(node, "the Mean or InvStdDev output");
-            var shape = _shapes[x];
-            long axis = Int(node, "axis", -1);
-            int first = axis < 0 ? (int)(shape.Length + axis) : (int)axis - 1;
-            if (first < 0 || first >= shape.Length) throw Unsupported(node, $"axis = {axis} (the normalised dimensions must lie within a sample)");
-            var normalized = shape.Skip(first).ToArray();
-            int count = normalized.Aggregate(1, (a, d) => a * d);
-            var scale = Weight(node, 1, "scale");
-            if (scale.ElementCount != count) throw Unsupported(node, $"'{scale.Name}' of {scale.ElementCount} values for {count} normalised values");
+            var (normalized, scale) = NormalizedDimensions(node, x);
             var weights = new List<(string, double[])> { ("weight", scale.Values) };
             bool bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0;
             if (bias)
             {
                 var shift = Weight(node, 2, "bias");
-                if (shift.ElementCount != count) throw Unsupported(node, $"'{shift.Name}' of {shift.ElementCount} values for {count} normalised values");
+                if (shift.ElementCount != scale.ElementCount) throw Unsupported(node, $"'{shift.Name}' of {shift.ElementCount} values for {scale.ElementCount} normalised values");
                 weights.Add(("bias", shift.Values));
             }
 

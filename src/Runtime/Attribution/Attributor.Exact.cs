@@ -278,8 +278,8 @@ public sealed partial class Attributor<T>
         return best;
     }
 
-    /// <summary>The first Δ at which another candidate of one pooling window overtakes its maximum (ties: the steeper one leads).</summary>
-    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
+    /// <summary>One pooling window's largest value and its slope (ties: the steeper candidate leads).</summary>
+    private static (double Max, double Lead) WindowLeader(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns)
     {
         double max = double.NegativeInfinity, lead = 0;
         for (int i = 0; i < rowsInWindow; i++)
@@ -291,6 +291,14 @@ public sealed partial class Attributor<T>
                 if (value > max || (value == max && slope > lead)) { max = value; lead = slope; }
             }
         }
+
+        return (max, lead);
+    }
+
+    /// <summary>The first Δ at which another candidate of one pooling window overtakes its maximum (ties: the steeper one leads).</summary>
+    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
+    {
+        var (max, lead) = WindowLeader(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns);
 
         for (int i = 0; i < rowsInWindow; i++)
         {
@@ -315,16 +323,7 @@ public sealed partial class Attributor<T>
     /// </summary>
     private static double FusedWindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
     {
-        double max = double.NegativeInfinity, lead = 0;
-        for (int i = 0; i < rowsInWindow; i++)
-        {
-            for (int j = 0; j < columnsInWindow; j++)
-            {
-                int at = plane + (top + i) * columns + left + j;
-                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
-                if (value > max || (value == max && slope > lead)) { max = value; lead = slope; }
-            }
-        }
+        var (max, lead) = WindowLeader(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns);
 
         if (max > 0 || (max == 0 && lead > 0))
         {
