@@ -172,7 +172,7 @@ public sealed class TextAttributionTests(ITestOutputHelper output)
         var check = new GroundTruthCheck(10, 9, 9);
         string html = TextReport.Build(1.0, 10, check, explanations).ToHtml();
         var doc = XDocument.Parse(html);
-        var table = Assert.Single(doc.Descendants().Where(e => e.Name.LocalName == "table" && (string?)e.Attribute("class") == "tokens"));
+        var table = Assert.Single(doc.Descendants(), e => e.Name.LocalName == "table" && (string?)e.Attribute("class") == "tokens");
         var rows = table.Descendants().Where(e => e.Name.LocalName == "tr").ToArray();
         Assert.Equal(3, rows.Length);
         var cells = rows[0].Elements().Where(e => e.Name.LocalName == "td").ToArray();
