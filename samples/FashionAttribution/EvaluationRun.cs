@@ -25,6 +25,8 @@ internal static class EvaluationRun
     public static List<ReportTable> Run(IAnsiConsole console, FashionCnn model, ImageSet images, Options options, IReadOnlyList<ReportTable> measuredBefore)
     {
         double load = ResultsMarkdown.LoadAverage();
+        // Read before the long evaluation, so that a missing or foreign CSV fails at once.
+        var exactTestSet = options.ExactResultsPath is { } exactCsv ? ExactTestSetSummary.Of(ReadExactResults(exactCsv)).Table(exactCsv) : null;
         int count = images.Count;
         var evaluator = new AblationEvaluator<float>(model);
         var logits = Logits(model, images);
@@ -114,11 +116,18 @@ internal static class EvaluationRun
             exactRule,
             maps,
         };
+        if (exactTestSet is not null) tables.Add(exactTestSet);
 
         Print(console, tables);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Evaluation took {watch.Elapsed.TotalSeconds:F1} s."));
         if (options.ResultsPath is { } path) ResultsMarkdown.Write(console, path, [.. measuredBefore, .. tables], count, options, load);
         return tables;
+    }
+
+    private static IReadOnlyList<ExactImageResult> ReadExactResults(string path)
+    {
+        var results = ExactTestSetCsv.Read(path);
+        return results.Count > 0 ? results : throw new JobFailure(ExitCodes.InputInvalid, $"'{path}' holds no exact-rule results yet.");
     }
 
     private static void Step(IAnsiConsole console, string what) =>

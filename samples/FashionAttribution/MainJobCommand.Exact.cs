@@ -5,7 +5,8 @@ namespace Axon.Samples.Fashion;
 
 // The whole-test-set measurement of the exact rule, run in resumable chunks: --exact-test-set [--from A] [--to B]
 // [--csv PATH] appends one line per image to the CSV (images already there are skipped), and --summarise-exact PATH
-// prints what a CSV adds up to. Both replace the main job's work.
+// prints what a CSV adds up to. Both replace the main job's work. --exact-results PATH puts a CSV's summary into the
+// evaluation's tables (and so into --results).
 internal sealed partial class MainJobCommand
 {
     private readonly Option<bool> _exactTestSet = new("--exact-test-set")
@@ -42,9 +43,15 @@ internal sealed partial class MainJobCommand
         HelpName = "PATH",
     };
 
+    private readonly Option<string?> _exactResults = new("--exact-results")
+    {
+        Description = "With --evaluate: an --exact-test-set CSV whose summary joins the results (the exact rule on the whole test set)",
+        HelpName = "PATH",
+    };
+
     private void AddExactTestSetOptions()
     {
-        foreach (var option in new Option[] { _exactTestSet, _from, _to, _csv, _summariseExact }) Root.Options.Add(option);
+        foreach (var option in new Option[] { _exactTestSet, _from, _to, _csv, _summariseExact, _exactResults }) Root.Options.Add(option);
         Root.Validators.Add(result =>
         {
             bool exact = result.GetValue(_exactTestSet);
@@ -52,6 +59,8 @@ internal sealed partial class MainJobCommand
                 result.AddError("--from, --to and --csv go with --exact-test-set.");
             if (exact && result.GetValue(_summariseExact) is not null)
                 result.AddError("--exact-test-set and --summarise-exact are separate runs; give one.");
+            if (result.GetValue(_exactResults) is not null && result.GetResult(_evaluate) is null)
+                result.AddError("--exact-results goes with --evaluate.");
         });
     }
 

@@ -131,6 +131,7 @@ internal sealed partial class MainJobCommand
             ReportPath = result.GetValue(_report) ?? Options.DefaultReportPath,
             ReportImages = result.GetValue(_reportImages),
             ResultsPath = result.GetValue(_results),
+            ExactResultsPath = result.GetValue(_exactResults),
             WeightsPath = result.GetValue(_weights),
             Device = result.GetValue(_device),
         };

@@ -26,6 +26,12 @@ internal sealed record Options
 
     public string? ResultsPath { get; init; }
 
+    /// <summary>
+    /// With <see cref="Evaluate"/>: an --exact-test-set CSV whose summary joins the evaluation's tables (the exact
+    /// rule on the whole test set, measured in resumable chunks beforehand); null for none.
+    /// </summary>
+    public string? ExactResultsPath { get; init; }
+
     /// <summary>Safetensors weights to explain; null: the shipped ones.</summary>
     public string? WeightsPath { get; init; }
 

@@ -17,7 +17,8 @@ internal static class ResultsMarkdown
     public static string Command(Options options, int evaluated, string path)
     {
         string testSet = options.TestSet ? " --test-set" + (options.Limit is { } limit ? " " + limit.ToString(CultureInfo.InvariantCulture) : "") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project samples/FashionAttribution -- --evaluate {evaluated} --steps {options.Steps}{testSet} --results {path}");
+        string exact = options.ExactResultsPath is { } csv ? " --exact-results " + csv : "";
+        return string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project samples/FashionAttribution -- --evaluate {evaluated} --steps {options.Steps}{testSet}{exact} --results {path}");
     }
 
     public static void Write(IAnsiConsole console, string path, IReadOnlyList<ReportTable> tables, int evaluated, Options options, double loadAtStart)
@@ -26,6 +27,8 @@ internal static class ResultsMarkdown
         text.AppendLine("# Paper evaluations on Fashion-MNIST");
         text.AppendLine();
         text.AppendLine($"Every number below comes from one command: `{Command(options, evaluated, path)}`");
+        if (options.ExactResultsPath is { } exactCsv)
+            text.AppendLine($"(the whole-test-set exact-rule table summarises `{exactCsv}`, written beforehand in resumable chunks by `-- --exact-test-set --csv {exactCsv}`)");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"(shipped weights, first {evaluated} test images, black baseline, predicted class as target unless a table says otherwise). ") +
             string.Create(CultureInfo.InvariantCulture,

@@ -126,6 +126,7 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
     [InlineData("--exact-test-set --from 5 --to 5", "--from (5) must be below --to (5)")]
     [InlineData("--exact-test-set --from -1", "'--from' needs a whole number >= 0, not '-1'")]
     [InlineData("--exact-test-set --summarise-exact x.csv", "separate runs")]
+    [InlineData("--exact-results x.csv", "--exact-results goes with --evaluate")]
     public void MistakesAreOneLine(string args, string message)
     {
         var run = JobRun.Start(args.Split(' '));
@@ -140,5 +141,41 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         var run = JobRun.Start("--summarise-exact", dir.File("none.csv"));
         Assert.Equal(ExitCodes.InputMissing, run.ExitCode);
         Assert.Contains("no such file", run.Error);
+    }
+
+    [Fact]
+    public void TheSummaryBecomesOneResultsTableNamingItsCsv()
+    {
+        var summary = ExactTestSetSummary.Of([Result(0, 600, 3e-12, 500, 100, 256, 4e-4), Result(1, 1200, -8e-12, 1500, 300, 1024, 2e-3)]);
+        var table = summary.Table(Path.Combine("docs", "data", "exact.csv"));
+        Assert.Equal("The exact rule on the whole test set (2 images)", table.Title);
+        var row = Assert.Single(table.Rows);
+        Assert.Equal(table.Headers.Count, row.Count);
+        string[] cells = row.Select(c => c.ToString()).ToArray();
+        Assert.Equal("2", cells[0]);
+        Assert.Equal("900", cells[1]);         // mean segments
+        Assert.Equal("1200", cells[2]);        // max segments
+        Assert.Equal("1000", cells[5]);        // exact ms per image: 2 s over 2 images
+        Assert.Equal("200", cells[6]);         // Gauss–Legendre ms per image
+        Assert.Equal("1", cells[8]);           // one image left above 1e-3
+        Assert.Equal("5", cells[9]);           // 2 s against 0.4 s
+        Assert.Contains("'exact.csv'", table.Caption);
+        Assert.Contains("test-set indices 0–1", table.Caption);
+    }
+
+    [Fact]
+    public void AnEvaluationWithAMissingExactCsvFailsBeforeItStarts()
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            output.WriteLine($"Skipped: Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).");
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        var run = JobRun.Start("--evaluate", "5", "--exact-results", dir.File("none.csv"), "--report", dir.File("report.html"));
+        Assert.Equal(ExitCodes.InputMissing, run.ExitCode);
+        Assert.Contains("no such file", run.Error);
+        Assert.DoesNotContain("Evaluation took", run.Output);
     }
 }
