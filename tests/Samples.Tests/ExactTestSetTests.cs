@@ -112,7 +112,7 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         foreach (var r in results)
         {
             Assert.True(r.Segments > 1, $"image {r.Index}: {r.Segments} segments");
-            Assert.True(r.RelativeDelta < 1e-6, $"image {r.Index}: relative delta {r.RelativeDelta:E2}");
+            Assert.True(r.RelativeDelta < 1e-12, $"image {r.Index}: relative delta {r.RelativeDelta:E2}");
             Assert.True(r.ExactMilliseconds > 0 && r.GaussLegendreMilliseconds > 0);
         }
 
@@ -177,5 +177,30 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         Assert.Equal(ExitCodes.InputMissing, run.ExitCode);
         Assert.Contains("no such file", run.Error);
         Assert.DoesNotContain("Evaluation took", run.Output);
+    }
+
+    [Fact]
+    public void TheWorstImagesOfTheFirstWholeSetRunAreExactToRounding()
+    {
+        // Images 5614, 5720 and 5377 had relative deltas of 1.1e-7, 6.9e-8 and 7.8e-8 when each segment's gradient was
+        // taken at the probe just past its start, where two pooling candidates can tie to the last bit; at the
+        // segment's midpoint they are exact to rounding.
+        if (!FashionMnist.IsInstalled())
+        {
+            output.WriteLine($"Skipped: Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).");
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        string path = dir.File("worst.csv"), weights = JobRun.Asset("fashion-cnn.safetensors");
+        foreach (int image in new[] { 5614, 5720, 5377 })
+        {
+            var run = JobRun.Start("--exact-test-set", "--from", image.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--to", (image + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--csv", path, "--weights", weights);
+            Assert.True(run.ExitCode == ExitCodes.Done, run.Error);
+        }
+
+        foreach (var r in ExactTestSetCsv.Read(path))
+            Assert.True(r.RelativeDelta < 1e-12, $"image {r.Index}: relative delta {r.RelativeDelta:E2}");
     }
 }

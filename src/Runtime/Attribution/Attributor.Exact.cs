@@ -152,8 +152,14 @@ public sealed partial class Attributor<T>
                 step[s] = ahead + NextBreakpoint(ws, r, 1 - alpha[s] - ahead, probe / 8);
             }
 
-            // 2. The segment's constant gradient, from the same tape: the probe lies inside the segment (or within ε of
-            // its end, when a breakpoint is that close), weighted by the segment's length.
+            // 2. The segment's constant gradient, weighted by its length, from a tape at the segment's midpoint. The
+            // probe's own tape would do in exact arithmetic, but just past a breakpoint two pooling candidates can be
+            // equal to the last bit at the probe while their slopes differ: the forward's arg-max (first index) then
+            // routes the whole segment's gradient through the one the walk knows to fall behind. At the midpoint every
+            // unit is strictly on its segment's side (when the segment is longer than rounding).
+            FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 0.5, step);
+            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
             for (int r = 0; r < rows; r++)
             {
                 int s = slotOfRow[r], b = slotPath[s] / m;
