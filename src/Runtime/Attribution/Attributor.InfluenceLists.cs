@@ -35,14 +35,8 @@ public sealed partial class Attributor<T>
         {
             options ??= IntegrationOptions.Default;
             if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
-            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
             Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
-            int total = 0;
-            for (int l = 0; l < layers.Length; l++)
-            {
-                nodes[l] = LayerSide(layers[l], attributeToLayerInput, nameof(layers));
-                total += _sizes[nodes[l]];
-            }
+            int total = LayerSides(layers, attributeToLayerInput, nameof(layers), nodes).Total;
 
             if (_tokenEmbedding > 0)
             {

@@ -11,6 +11,24 @@ namespace Axon.Attribution;
 public sealed partial class Attributor<T>
 {
     /// <summary>
+    /// Every layer's <see cref="LayerSide"/> node, written into <paramref name="nodes"/> (which the caller keeps on its
+    /// stack: a scratch field could be overwritten by a concurrent call before that call is refused), with the nodes'
+    /// total size and the lowest node.
+    /// </summary>
+    private (int Total, int Lowest) LayerSides(ReadOnlySpan<LayerHandle> layers, bool attributeToLayerInput, string parameterName, Span<int> nodes)
+    {
+        int total = 0, lowest = int.MaxValue;
+        for (int l = 0; l < layers.Length; l++)
+        {
+            nodes[l] = LayerSide(layers[l], attributeToLayerInput, parameterName);
+            total += _sizes[nodes[l]];
+            lowest = Math.Min(lowest, nodes[l]);
+        }
+
+        return (total, lowest);
+    }
+
+    /// <summary>
     /// The node a layer method explains: <paramref name="layer"/> itself, or with <paramref name="attributeToLayerInput"/>
     /// the one node it reads (a layer that reads several — add, concat, a product — names the one meant by its handle).
     /// </summary>

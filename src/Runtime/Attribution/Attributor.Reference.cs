@@ -121,15 +121,8 @@ public sealed partial class Attributor<T>
         try
         {
             if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
-            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
             Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
-            int total = 0, lowest = int.MaxValue;
-            for (int l = 0; l < layers.Length; l++)
-            {
-                nodes[l] = LayerSide(layers[l], attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers));
-                total += _sizes[nodes[l]];
-                lowest = Math.Min(lowest, nodes[l]);
-            }
+            var (total, lowest) = LayerSides(layers, attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers), nodes);
 
             if (rule != ReferenceRule.GradientTimesDelta) CheckDeepLiftRules(lowest + 1, _model.Layers.Count - 1);
             if (!multiplyByInputs && !deltas.IsEmpty)

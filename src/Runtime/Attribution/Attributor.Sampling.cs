@@ -60,14 +60,8 @@ public sealed partial class Attributor<T>
         try
         {
             if (layers.IsEmpty) throw new ArgumentException("Give at least one layer.", nameof(layers));
-            // On the stack: a scratch field could be overwritten by a concurrent call before that call is refused.
             Span<int> nodes = layers.Length <= 64 ? stackalloc int[layers.Length] : new int[layers.Length];
-            int width = 0;
-            for (int l = 0; l < layers.Length; l++)
-            {
-                nodes[l] = LayerSide(layers[l], attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers));
-                width += _sizes[nodes[l]];
-            }
+            int width = LayerSides(layers, attributeToLayerInput, layers.Length == 1 ? "layer" : nameof(layers), nodes).Total;
 
             if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Give at least one sample per input.");
             if (!double.IsFinite(stdev) || stdev < 0) throw new ArgumentOutOfRangeException(nameof(stdev), stdev, "The noise's standard deviation must be finite and ≥ 0.");
