@@ -33,7 +33,7 @@ internal static class ExactRuleRun
             rows,
             "IG of the predicted class's logit, black baseline, the first images of the evaluation. The exact rule walks α from 0 to 1 through every " +
             "point where the network's slope along the path changes, and adds each segment's constant gradient times its length; each segment costs a " +
-            "forward, a tangent and a backward. Both ReLUs of the convolutions are read only by a max pooling, so the walk takes each pair as " +
+            "forward and a tangent to find its end, another forward and tangent at its midpoint and a backward there. Both ReLUs of the convolutions are read only by a max pooling, so the walk takes each pair as " +
             "max(0, max of the window's inputs): its 1,568 + 784 windows break when their leader changes while above zero or their maximum crosses " +
             "zero, and a ReLU input crossing zero under a positive neighbour is no breakpoint; the 64 ReLUs of the dense layer break at zero. " +
             "Gauss–Legendre starts at n = 8 and doubles n until the relative quadrature error |Σ attributions − ΔF| / |ΔF| is at most 10⁻³ " +

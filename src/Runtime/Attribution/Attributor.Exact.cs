@@ -7,8 +7,9 @@ namespace Axon.Attribution;
 // breakpoints every ReLU keeps its side and every max-pool its arg-max, so every unit's value is linear in α and the
 // gradient is constant. Each path is walked from α = 0: one forward and one tangent at α give every breaking unit's value
 // and slope, hence the next α at which any of them breaks (a ReLU input reaching zero, a pooling candidate overtaking
-// the window's maximum); one backward on the same tape gives the segment's constant gradient, added times the segment's
-// length. Both are taken at a probe ε past α — inside the segment, so the convention at a breakpoint never matters. Ties (several units breaking at the same α) end
+// the window's maximum), taken at a probe ε past α; then a forward and tangent at the segment's midpoint, where every
+// unit is strictly on its side, and one backward on that tape give the segment's constant gradient, added times the
+// segment's length, so the convention at a breakpoint never matters. Ties (several units breaking at the same α) end
 // the segment once; a unit sitting at zero along a stretch (slope 0) never breaks; equal pooling candidates are ordered
 // by slope, the one that leads just after α counting as the maximum. Crossings closer than a rounding tolerance to α are
 // the breakpoint just passed, seen through rounding, and are skipped. A ReLU whose only reader is a max pooling is
