@@ -16,18 +16,24 @@ namespace Axon.Samples.Fashion;
 /// <param name="GaussLegendreMilliseconds">The image's share of its chunk's adaptive Gauss–Legendre wall time (an equal share).</param>
 /// <param name="GaussLegendreNodes">The n adaptive Gauss–Legendre reached on the chunk.</param>
 /// <param name="GaussLegendreRelativeDelta">Gauss–Legendre's relative quadrature error on this image.</param>
+/// <param name="ExactCpuMilliseconds">
+/// The image's share of the process's CPU time (all threads) during its chunk's exact rule, split as the wall time is.
+/// Unlike wall time it barely moves when other programs share the cores, so runs under load stay comparable.
+/// </param>
+/// <param name="GaussLegendreCpuMilliseconds">The same for adaptive Gauss–Legendre.</param>
 internal sealed record ExactImageResult(
     int Index, int Label, int Predicted, int Segments, double Delta, double RelativeDelta,
-    double ExactMilliseconds, double GaussLegendreMilliseconds, int GaussLegendreNodes, double GaussLegendreRelativeDelta)
+    double ExactMilliseconds, double GaussLegendreMilliseconds, int GaussLegendreNodes, double GaussLegendreRelativeDelta,
+    double ExactCpuMilliseconds, double GaussLegendreCpuMilliseconds)
 {
     /// <summary>The CSV's first line: the column names in order.</summary>
-    public const string Header = "index,label,predicted,segments,delta,relative_delta,exact_ms,gl_ms,gl_n,gl_relative_delta";
+    public const string Header = "index,label,predicted,segments,delta,relative_delta,exact_ms,gl_ms,gl_n,gl_relative_delta,exact_cpu_ms,gl_cpu_ms";
 
     private static readonly int Columns = Header.Split(',').Length;
 
     /// <summary>The result as one CSV line (no line end), numbers round-tripping under the invariant culture.</summary>
     public string ToCsv() => string.Create(CultureInfo.InvariantCulture,
-        $"{Index},{Label},{Predicted},{Segments},{Delta:R},{RelativeDelta:R},{ExactMilliseconds:F3},{GaussLegendreMilliseconds:F3},{GaussLegendreNodes},{GaussLegendreRelativeDelta:R}");
+        $"{Index},{Label},{Predicted},{Segments},{Delta:R},{RelativeDelta:R},{ExactMilliseconds:F3},{GaussLegendreMilliseconds:F3},{GaussLegendreNodes},{GaussLegendreRelativeDelta:R},{ExactCpuMilliseconds:F3},{GaussLegendreCpuMilliseconds:F3}");
 
     /// <summary>Reads one CSV line written by <see cref="ToCsv"/>; false for anything else (a cut-off line, another file's).</summary>
     public static bool TryParse(string line, out ExactImageResult result)
@@ -42,9 +48,10 @@ internal sealed record ExactImageResult(
             !int.TryParse(cells[2], Whole, c, out int predicted) || !int.TryParse(cells[3], Whole, c, out int segments) ||
             !double.TryParse(cells[4], Real, c, out double delta) || !double.TryParse(cells[5], Real, c, out double relative) ||
             !double.TryParse(cells[6], Real, c, out double exactMs) || !double.TryParse(cells[7], Real, c, out double glMs) ||
-            !int.TryParse(cells[8], Whole, c, out int glNodes) || !double.TryParse(cells[9], Real, c, out double glRelative))
+            !int.TryParse(cells[8], Whole, c, out int glNodes) || !double.TryParse(cells[9], Real, c, out double glRelative) ||
+            !double.TryParse(cells[10], Real, c, out double exactCpuMs) || !double.TryParse(cells[11], Real, c, out double glCpuMs))
             return false;
-        result = new ExactImageResult(index, label, predicted, segments, delta, relative, exactMs, glMs, glNodes, glRelative);
+        result = new ExactImageResult(index, label, predicted, segments, delta, relative, exactMs, glMs, glNodes, glRelative, exactCpuMs, glCpuMs);
         return true;
     }
 }

@@ -36,7 +36,7 @@ internal static class ExactTestSetRun
             var results = measure.Run(images, indices);
             csv.Append(results);
             output.WriteLine(Invariant(
-                $"  {first + indices.Length}/{pending.Length}: images {images.SourceIndices[indices[0]]}–{images.SourceIndices[indices[^1]]}, segments ≤ {results.Max(r => r.Segments)}, max relative delta {results.Max(r => r.RelativeDelta):E1}, {results.Sum(r => r.ExactMilliseconds) / indices.Length:F0} ms/image exact, {results.Sum(r => r.GaussLegendreMilliseconds) / indices.Length:F0} ms/image Gauss–Legendre ({total.Elapsed.TotalMinutes:F1} min)"));
+                $"  {first + indices.Length}/{pending.Length}: images {images.SourceIndices[indices[0]]}–{images.SourceIndices[indices[^1]]}, segments ≤ {results.Max(r => r.Segments)}, max relative delta {results.Max(r => r.RelativeDelta):E1}, {results.Sum(r => r.ExactMilliseconds) / indices.Length:F0} ms/image exact, {results.Sum(r => r.GaussLegendreMilliseconds) / indices.Length:F0} ms/image Gauss–Legendre, CPU time exact / GL {results.Sum(r => r.ExactCpuMilliseconds) / results.Sum(r => r.GaussLegendreCpuMilliseconds):F2} ({total.Elapsed.TotalMinutes:F1} min)"));
         }
 
         return ExitCodes.Done;
@@ -78,13 +78,20 @@ internal static class ExactTestSetRun
             }
 
             var target = AttributionTarget<double>.Classes(_classes.AsSpan(0, rows));
+            var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             engine.IntegratedGradients(x, target, Baseline<double>.Zero, _ig.AsSpan(0, rows * n), Exact, _deltas.AsSpan(0, rows));
             double exactMs = watch.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            double exactCpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
             var segments = engine.LastSegmentCounts.ToArray();
+            cpu = process.TotalProcessorTime;
             watch.Restart();
             var gl = engine.IntegratedGradients(x, target, Baseline<double>.Zero, _ig.AsSpan(0, rows * n), Adaptive, _glDeltas.AsSpan(0, rows));
             double glMs = watch.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            double glCpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
 
             long allSegments = segments.Sum(s => (long)s);
             var results = new ExactImageResult[rows];
@@ -93,7 +100,8 @@ internal static class ExactTestSetRun
                 double change = Math.Abs(_logits[r * k + _classes[r]] - _zeroLogits[_classes[r]]);
                 results[r] = new ExactImageResult(
                     images.SourceIndices[indices[r]], images.Labels[indices[r]], _classes[r], segments[r], _deltas[r], Math.Abs(_deltas[r]) / change,
-                    exactMs * segments[r] / allSegments, glMs / rows, gl.Steps, Math.Abs(_glDeltas[r]) / change);
+                    exactMs * segments[r] / allSegments, glMs / rows, gl.Steps, Math.Abs(_glDeltas[r]) / change,
+                    exactCpuMs * segments[r] / allSegments, glCpuMs / rows);
             }
 
             return results;

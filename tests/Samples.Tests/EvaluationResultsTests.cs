@@ -17,7 +17,7 @@ public class EvaluationResultsTests
         File.WriteAllText(results, "# old tables\n\n| stale |\n\n<!-- an old marker -->\n\n" + kept);
         string exactCsv = Path.Combine(directory.Path, "exact.csv");
         using (var csv = ExactTestSetCsv.OpenForAppend(exactCsv))
-            csv.Append([new ExactImageResult(0, 9, 9, 1000, 1e-12, 1e-13, 150, 50, 512, 9e-4), new ExactImageResult(1, 2, 2, 2000, -3e-12, 2e-13, 250, 50, 1024, 8e-4)]);
+            csv.Append([new ExactImageResult(0, 9, 9, 1000, 1e-12, 1e-13, 150, 50, 512, 9e-4, 290, 100), new ExactImageResult(1, 2, 2, 2000, -3e-12, 2e-13, 250, 50, 1024, 8e-4, 490, 100)]);
 
         var run = JobRun.Start("--evaluate", "12", "--steps", "8", "--report-images", "1", "--top", "1", "--device", "cpu",
             "--report", Path.Combine(directory.Path, "report.html"), "--results", results, "--exact-results", exactCsv);

@@ -11,7 +11,7 @@ namespace Axon.Samples.Tests;
 public sealed class ExactTestSetTests(ITestOutputHelper output)
 {
     private static ExactImageResult Result(int index, int segments, double delta, double exactMs, double glMs, int glN = 512, double glRelative = 5e-4) =>
-        new(index, index % 10, (index + 1) % 10, segments, delta, Math.Abs(delta) / 2, exactMs, glMs, glN, glRelative);
+        new(index, index % 10, (index + 1) % 10, segments, delta, Math.Abs(delta) / 2, exactMs, glMs, glN, glRelative, 2 * exactMs - 100, 2 * glMs);
 
     [Fact]
     public void AResumedCsvKeepsItsLinesAndCutsOffAnUnfinishedOne()
@@ -51,7 +51,7 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         Assert.Contains("not an exact-rule CSV", failure.Message);
         Assert.Equal("name,value\nx,1\n", File.ReadAllText(path));
 
-        File.WriteAllText(path, ExactImageResult.Header + "\n0,1,2,three,0,0,0,0,8,0\n");
+        File.WriteAllText(path, ExactImageResult.Header + "\n0,1,2,three,0,0,0,0,8,0,0,0\n");
         failure = Assert.Throws<JobFailure>(() => ExactTestSetCsv.Read(path));
         Assert.Contains("line 2", failure.Message);
     }
@@ -75,6 +75,8 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         Assert.Equal(4e-12, summary.WorstRelativeDelta);
         Assert.Equal(3.0, summary.ExactSeconds, 12);
         Assert.Equal(0.6, summary.GaussLegendreSeconds, 12);
+        Assert.Equal(5.7, summary.ExactCpuSeconds, 12);         // 2 × 3 s − 3 × 0.1 s
+        Assert.Equal(1.2, summary.GaussLegendreCpuSeconds, 12);
         Assert.Equal(1024, summary.MostGaussLegendreNodes);
         Assert.Equal(1, summary.GaussLegendreMisses);
 
@@ -84,6 +86,7 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         Assert.Contains("Segments per image: mean 900.0, max 1,200", text.ToString());
         Assert.Contains("1000.0 ms per image", text.ToString());
         Assert.Contains("Exact / Gauss–Legendre time: 5.00", text.ToString());
+        Assert.Contains("CPU time (both cores): exact 1900.0 ms per image, Gauss–Legendre 400.0 ms per image, exact / Gauss–Legendre 4.75", text.ToString());
     }
 
     [Fact]
@@ -114,6 +117,7 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
             Assert.True(r.Segments > 1, $"image {r.Index}: {r.Segments} segments");
             Assert.True(r.RelativeDelta < 1e-12, $"image {r.Index}: relative delta {r.RelativeDelta:E2}");
             Assert.True(r.ExactMilliseconds > 0 && r.GaussLegendreMilliseconds > 0);
+            Assert.True(r.ExactCpuMilliseconds > 0 && r.GaussLegendreCpuMilliseconds > 0);
         }
 
         var summary = JobRun.Start("--summarise-exact", path);
@@ -159,6 +163,9 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
         Assert.Equal("200", cells[6]);         // Gauss–Legendre ms per image
         Assert.Equal("1", cells[8]);           // one image left above 1e-3
         Assert.Equal("5", cells[9]);           // 2 s against 0.4 s
+        Assert.Equal("1900", cells[10]);       // exact CPU ms per image: 2 × 2 s − 0.2 s over 2 images
+        Assert.Equal("400", cells[11]);        // Gauss–Legendre CPU ms per image
+        Assert.Equal("4.75", cells[12]);       // CPU-time ratio
         Assert.Contains("'exact.csv'", table.Caption);
         Assert.Contains("test-set indices 0–1", table.Caption);
     }
