@@ -9,7 +9,9 @@ namespace Axon.Attribution;
 // and slope, hence the next α at which any of them breaks (a ReLU input reaching zero, a pooling candidate overtaking
 // the window's maximum), taken at a probe ε past α; then a forward and tangent at the segment's midpoint, where every
 // unit is strictly on its side, and one backward on that tape give the segment's constant gradient, added times the
-// segment's length, so the convention at a breakpoint never matters. Ties (several units breaking at the same α) end
+// segment's length, so the convention at a breakpoint never matters. The midpoint's tape also checks the segment: the
+// breaks nearest to the midpoint, behind and ahead, must be the segment's ends; a nearer one (a break the probe's
+// slopes missed) shortens the segment, which is then checked again at its own midpoint. Ties (several units breaking at the same α) end
 // the segment once; a unit sitting at zero along a stretch (slope 0) never breaks; equal pooling candidates are ordered
 // by slope, the one that leads just after α counting as the maximum. Crossings closer than a rounding tolerance to α are
 // the breakpoint just passed, seen through rounding, and are skipped. A ReLU whose only reader is a max pooling is
@@ -21,6 +23,9 @@ public sealed partial class Attributor<T>
 {
     /// <summary>A path taking more segments than this is refused rather than walked for ever (a network with far more units than any test).</summary>
     private const int MaxSegmentsPerPath = 1 << 22;
+
+    /// <summary>How many times one segment is shortened and checked again at its new midpoint before its tape is kept.</summary>
+    private const int MaxSegmentChecks = 60;
 
     private double[] _exactAlpha = [];
     private double[] _exactStep = [];
@@ -150,7 +155,7 @@ public sealed partial class Attributor<T>
             {
                 int s = slotOfRow[r];
                 double ahead = step[s];
-                step[s] = ahead + NextBreakpoint(ws, r, 1 - alpha[s] - ahead, probe / 8);
+                step[s] = ahead + NextBreakpoint(ws, r, 1 - alpha[s] - ahead, probe / 8, direction: 1);
             }
 
             // 2. The segment's constant gradient, weighted by its length, from a tape at the segment's midpoint. The
@@ -158,9 +163,39 @@ public sealed partial class Attributor<T>
             // equal to the last bit at the probe while their slopes differ: the forward's arg-max (first index) then
             // routes the whole segment's gradient through the one the walk knows to fall behind. At the midpoint every
             // unit is strictly on its segment's side (when the segment is longer than rounding).
-            FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 0.5, step);
-            _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
-            _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
+            //
+            // The probe's tape also gave the slopes the segment's end was found with, and the same tie can make those
+            // slopes wrong downstream of a pooling, so a break can be missed. The midpoint's tape checks the segment:
+            // its slopes hold on the whole linear piece around the midpoint, so the breaks nearest to it behind and
+            // ahead bound that piece. A piece ending before the segment's end shortens the segment (the tape still
+            // holds); a piece starting after α means a break was missed before the midpoint: the segment ends where
+            // the piece starts, and is checked again at its own midpoint.
+            for (int check = 0; ; check++)
+            {
+                FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 0.5, step);
+                _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
+                _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
+                if (check == MaxSegmentChecks) break; // rounding at its worst: keep the last tape rather than loop on
+                bool again = false;
+                for (int r = 0; r < rows; r++)
+                {
+                    int s = slotOfRow[r];
+                    double half = step[s] / 2;
+                    double behind = NextBreakpoint(ws, r, half, probe / 8, direction: -1);
+                    if (behind < half - probe)
+                    {
+                        step[s] = half - behind;
+                        again = true;
+                        continue;
+                    }
+
+                    double ahead = NextBreakpoint(ws, r, half, probe / 8, direction: 1);
+                    if (ahead < half - probe) step[s] = half + ahead;
+                }
+
+                if (!again) break;
+            }
+
             for (int r = 0; r < rows; r++)
             {
                 int s = slotOfRow[r], b = slotPath[s] / m;
@@ -218,11 +253,12 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>
-    /// The distance in α from the row's probe point to the first breakpoint ahead (at most <paramref name="limit"/>):
+    /// The distance in α from the row's point to the first breakpoint ahead (at most <paramref name="limit"/>):
     /// for each ReLU/LeakyReLU input z + Δ·t = 0, for each pooling window the first Δ at which a candidate overtakes the
-    /// maximum. Crossings within <paramref name="rounding"/> are rounding, not breakpoints.
+    /// maximum. Crossings within <paramref name="rounding"/> are rounding, not breakpoints. With
+    /// <paramref name="direction"/> −1 the slopes are negated: the distance to the first breakpoint behind the point.
     /// </summary>
-    private double NextBreakpoint(ModelWorkspace<T> ws, int row, double limit, double rounding)
+    private double NextBreakpoint(ModelWorkspace<T> ws, int row, double limit, double rounding, double direction)
     {
         double best = limit;
         var hidden = HiddenByPooling();
@@ -242,7 +278,7 @@ public sealed partial class Attributor<T>
                 case LayerKind.LeakyReLU:
                     for (int i = 0; i < width; i++)
                     {
-                        double value = double.CreateTruncating(z[i]), slope = double.CreateTruncating(t[i]);
+                        double value = double.CreateTruncating(z[i]), slope = direction * double.CreateTruncating(t[i]);
                         if (value * slope >= 0) continue; // moving away from zero, or not moving
                         double distance = -value / slope;
                         if (distance > rounding && distance < best) best = distance;
@@ -265,8 +301,8 @@ public sealed partial class Attributor<T>
                                     top = Math.Max(top, 0);
                                     left = Math.Max(left, 0);
                                     best = fused
-                                        ? FusedWindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding)
-                                        : WindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding);
+                                        ? FusedWindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding, direction)
+                                        : WindowBreak(z, t, c * height * columns, top, left, bottom - top, right - left, columns, best, rounding, direction);
                                 }
 
                         break;
@@ -276,7 +312,7 @@ public sealed partial class Attributor<T>
                     {
                         int channels = source.Shape[0], length = source.Shape[1];
                         for (int c = 0; c < channels; c++)
-                            best = fused ? FusedWindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding) : WindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding);
+                            best = fused ? FusedWindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding, direction) : WindowBreak(z, t, c * length, 0, 0, 1, length, length, best, rounding, direction);
                         break;
                     }
             }
@@ -285,17 +321,23 @@ public sealed partial class Attributor<T>
         return best;
     }
 
-    /// <summary>One pooling window's largest value and its slope (ties: the steeper candidate leads).</summary>
-    private static (double Max, double Lead) WindowLeader(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns)
+    /// <summary>
+    /// The candidate that leads one pooling window just past the rounding horizon: its value at the probe and its slope.
+    /// Leading at the probe itself is not enough: a window's candidates have just crossed at the segment's start, so at
+    /// the probe the new leader can trail the old one by rounding. A candidate overtaking within the horizon is skipped
+    /// as rounding by the break search, so it has to be the one followed, or the walk tracks the old leader and misses
+    /// the breaks of the new one (ties at the horizon: the steeper leads).
+    /// </summary>
+    private static (double Max, double Lead) WindowLeader(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double horizon, double direction)
     {
-        double max = double.NegativeInfinity, lead = 0;
+        double ahead = double.NegativeInfinity, max = double.NegativeInfinity, lead = 0;
         for (int i = 0; i < rowsInWindow; i++)
         {
             for (int j = 0; j < columnsInWindow; j++)
             {
                 int at = plane + (top + i) * columns + left + j;
-                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
-                if (value > max || (value == max && slope > lead)) { max = value; lead = slope; }
+                double value = double.CreateTruncating(z[at]), slope = direction * double.CreateTruncating(t[at]), later = value + slope * horizon;
+                if (later > ahead || (later == ahead && slope > lead)) { ahead = later; max = value; lead = slope; }
             }
         }
 
@@ -303,16 +345,16 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>The first Δ at which another candidate of one pooling window overtakes its maximum (ties: the steeper one leads).</summary>
-    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
+    private static double WindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding, double direction)
     {
-        var (max, lead) = WindowLeader(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns);
+        var (max, lead) = WindowLeader(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns, rounding, direction);
 
         for (int i = 0; i < rowsInWindow; i++)
         {
             for (int j = 0; j < columnsInWindow; j++)
             {
                 int at = plane + (top + i) * columns + left + j;
-                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
+                double value = double.CreateTruncating(z[at]), slope = direction * double.CreateTruncating(t[at]);
                 if (slope <= lead) continue;
                 double distance = (max - value) / (slope - lead);
                 if (distance > rounding && distance < best) best = distance;
@@ -328,11 +370,14 @@ public sealed partial class Attributor<T>
     /// through zero. Inputs crossing zero or each other below zero change nothing and are no breaks. Ties: the steeper
     /// input leads, and an input at exactly zero counts as above it when it rises.
     /// </summary>
-    private static double FusedWindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding)
+    private static double FusedWindowBreak(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int plane, int top, int left, int rowsInWindow, int columnsInWindow, int columns, double best, double rounding, double direction)
     {
-        var (max, lead) = WindowLeader(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns);
+        var (max, lead) = WindowLeader(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns, rounding, direction);
 
-        if (max > 0 || (max == 0 && lead > 0))
+        // Which side of zero the output is on, also judged at the horizon: a leader falling through zero within it has
+        // already fallen, as far as the break search goes.
+        double later = max + lead * rounding;
+        if (later > 0 || (later == 0 && lead > 0))
         {
             // The output follows the leader: the first candidate to overtake it, or its own fall to zero, whichever comes first.
             if (lead < 0)
@@ -341,7 +386,7 @@ public sealed partial class Attributor<T>
                 if (distance > rounding && distance < best) best = distance;
             }
 
-            return WindowBreak(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns, best, rounding);
+            return WindowBreak(z, t, plane, top, left, rowsInWindow, columnsInWindow, columns, best, rounding, direction);
         }
 
         // The output is 0 until the first input rises through zero.
@@ -350,7 +395,7 @@ public sealed partial class Attributor<T>
             for (int j = 0; j < columnsInWindow; j++)
             {
                 int at = plane + (top + i) * columns + left + j;
-                double value = double.CreateTruncating(z[at]), slope = double.CreateTruncating(t[at]);
+                double value = double.CreateTruncating(z[at]), slope = direction * double.CreateTruncating(t[at]);
                 if (slope <= 0) continue;
                 double distance = -value / slope;
                 if (distance > rounding && distance < best) best = distance;
