@@ -209,8 +209,9 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         }
         else
         {
+            // Adding +0 turns a product of -0 (a blocked negative gradient) into +0, as accumulating onto zeros gives.
             for (; i <= n - w; i += w)
-                TS.Store(TS.Multiply(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i)), dx + i);
+                TS.Store(TS.MultiplyAdd(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i), TS.Zero), dx + i);
         }
 
         return i;
