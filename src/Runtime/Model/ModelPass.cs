@@ -79,6 +79,9 @@ public static class ModelPass
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBackward(workspace, layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, parameterCount);
+        ArgumentNullException.ThrowIfNull(firstWriters);
+        if (firstWriters.Length != layers.Length)
+            throw new ArgumentException($"'firstWriters' has {firstWriters.Length} entries; the model has {layers.Length} nodes.", nameof(firstWriters));
         bool overwrites = GradientWriteSwitch.FirstWriterOverwrites && workspace.RescaleReference is null;
         for (int i = stopAtLayer; i < layer; i++)
         {

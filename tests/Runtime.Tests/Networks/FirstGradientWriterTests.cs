@@ -147,6 +147,21 @@ public sealed class FirstGradientWriterTests
         Assert.True(checkedPasses >= last);
     }
 
+    [Fact]
+    public void A_first_writer_table_of_the_wrong_length_throws_and_clears_nothing()
+    {
+        var model = new SkipReluPoolNet();
+        var ws = model.CreateWorkspace(1);
+        model.Forward(ws, new double[SkipReluPoolNet.InputSize], 1, new double[SkipReluPoolNet.OutputSize]);
+        ws.Gradient(1).Fill(3.0);
+        var layers = model.Layers.ToArray();
+        int last = layers.Length - 1;
+        var e = Assert.Throws<ArgumentException>(() =>
+            ModelPass.BeginBackward<double>(ws, layers, last, new double[SkipReluPoolNet.OutputSize], 1, 0, default, model.Parameters.Length, new int[layers.Length - 1]));
+        Assert.Equal("firstWriters", e.ParamName);
+        Assert.All(ws.Gradient(1).ToArray(), v => Assert.Equal(3.0, v));
+    }
+
     [Theory]
     [InlineData(nameof(SkipReluPoolNet))]
     [InlineData(nameof(ReluReusedNet))]
