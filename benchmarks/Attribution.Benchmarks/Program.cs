@@ -87,6 +87,12 @@ if (args.Contains("--relu-pool"))
     return;
 }
 
+if (args.Contains("--first-writer"))
+{
+    FirstWriterComparison.Run(repeats);
+    return;
+}
+
 if (args.Contains("--row-store"))
 {
     RowStoreComparison.Run(repeats);

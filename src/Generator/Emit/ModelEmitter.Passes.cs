@@ -70,7 +70,7 @@ namespace Axon.Generator.Emit
             using (w.Block($"public void BackwardFrom(global::Axon.Model.ModelWorkspace<{t}> workspace, int layer, global::System.ReadOnlySpan<{t}> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<{t}> parameterGradient = default)"))
             {
                 w.Line($"global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, {Quote(model.ClassName)});");
-                w.Line($"{Pass}.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);");
+                w.Line($"{Pass}.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, {GeneratedMembers.FirstGradientWriters});");
                 w.Line("RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);");
             }
 

@@ -214,6 +214,8 @@ namespace Axon.Generator.Emit
             // Arrays, not ReadOnlySpan properties over array literals: those allocate on every read in Debug builds.
             w.Line($"private static readonly int[] {GeneratedMembers.LayerSizes} = " + IntArray(model.Nodes.Select(n => n.Size).ToEquatableArray()) + ";");
             w.Line($"private static readonly int[] {GeneratedMembers.IndexSizes} = " + IntArray(model.Nodes.Select(NodeCode.IndexSize).ToEquatableArray()) + ";");
+            w.Line("// Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.");
+            w.Line($"private static readonly int[] {GeneratedMembers.FirstGradientWriters} = " + IntArray(NodeCode.FirstGradientWriters(model)) + ";");
             w.Line();
             w.Line("/// <summary>Buffers for up to <paramref name=\"maxBatch\"/> samples; reuse it so that calls allocate nothing.</summary>");
             using (w.Block($"public global::Axon.Model.ModelWorkspace<{t}> {GeneratedMembers.CreateWorkspace}(int maxBatch)"))

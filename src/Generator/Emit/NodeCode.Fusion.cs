@@ -91,7 +91,7 @@ namespace Axon.Generator.Emit
             using (w.Block($"if ({FusedBackwardFlag(relu)})"))
             {
                 w.Line($"// Fused with {relu.Index} ({relu.Name}): the pooling's and the ReLU's backward in one call; {relu.Index}'s is done.");
-                w.Line($"{K}ReluMaxPoolKernel.Backward<{t}>({Grad(pool.Index)}, {Indices(pool.Index)}, {Act(relu.Inputs[0])}, {Grad(relu.Index)}, {Grad(relu.Inputs[0])}, batch, {s[0]}, {s[1]}, {s[2]});");
+                w.Line($"{K}ReluMaxPoolKernel.Backward<{t}>({Grad(pool.Index)}, {Indices(pool.Index)}, {Act(relu.Inputs[0])}, {Grad(relu.Index)}, {Grad(relu.Inputs[0])}, batch, {s[0]}, {s[1]}, {s[2]}, {GradientWrite(model, pool, relu.Index)}, {GradientWrite(model, relu, relu.Inputs[0])});");
             }
 
             using (w.Block("else"))

@@ -88,8 +88,12 @@ namespace Axon.Generator.Emit
                 case OpKind.Identity:
                 case OpKind.Dropout:
                 case OpKind.SinusoidalPositionalEncoding:
-                    Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
-                    return;
+                    {
+                        // The first writer of the input's gradient copies (the buffer was not cleared); others add.
+                        string pass = OverwritesGradient(model, node, node.Inputs[0]) ? "Copy" : "Accumulate";
+                        Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.{pass}<{t}>({dy}, {Grad(node.Inputs[0])});");
+                        return;
+                    }
                 case OpKind.PositionalEmbedding:
                     Guarded(w, node.Inputs[0], $"{K}ElementwiseKernel.Accumulate<{t}>({dy}, {Grad(node.Inputs[0])});");
                     w.Line($"if (!pg.IsEmpty) {K}PositionalKernel.TableGradient<{t}>({dy}, {ParamGrad(model, node, 0)}, batch, {node.Size});");
@@ -199,7 +203,7 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.MaxPool2d:
                     WriteWithReferenceRule(w, x, MaxRescale(t, node, x),
-                        $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
+                        $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Indices(node.Index)}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)}{OverwriteArgument(model, node, x)});");
                     return;
                 case OpKind.AvgPool2d:
                     Guarded(w, x, $"{K}{PoolKernel(node)}.Backward<{t}>({dy}, {Grad(x)}, batch, {s[0]}, {s[1]}, {s[2]}, {PoolWindow(node)});");
@@ -220,8 +224,9 @@ namespace Axon.Generator.Emit
                 default:
                     using (w.Block($"if (stopAtLayer <= {x})"))
                     {
+                        // Only the ordinary backward into the gradient buffer may overwrite it; DeepLIFT's buffers are cleared.
                         WriteRescalable(w, model, node, x, $"RescaleBuffer({node.Index}, batch)", target =>
-                            w.Line($"{K}{ElementwiseKernel(node.Kind)}.Backward<{t}>({act}, {Act(node.Index)}, {dy}, {target}{SlopeArgument(model, node)});"));
+                            w.Line($"{K}{ElementwiseKernel(node.Kind)}.Backward<{t}>({act}, {Act(node.Index)}, {dy}, {target}{SlopeArgument(model, node)}{(target == Grad(x) ? OverwriteArgument(model, node, x) : "")});"));
                     }
 
                     return;

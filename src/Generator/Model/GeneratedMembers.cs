@@ -23,6 +23,7 @@ namespace Axon.Generator.Model
         public const string CreateInitialParameters = nameof(CreateInitialParameters);
         public const string LayerSizes = "s_layerSizes";
         public const string IndexSizes = "s_indexSizes";
+        public const string FirstGradientWriters = "s_firstGradientWriters";
         public const string CreateWorkspace = nameof(CreateWorkspace);
         public const string Forward = nameof(Forward);
         public const string ForwardFrom = nameof(ForwardFrom);
@@ -59,7 +60,7 @@ namespace Axon.Generator.Model
         public static readonly ImmutableArray<string> All = ImmutableArray.Create(
             InputSize, OutputSize, ParameterCount, LayerIndex, LayersTable, ParametersTable, Layers, GetLayerDescriptors,
             ParameterTensors, ParameterStorage, Parameters, ResetParameters, CreateInitialParameters, LayerSizes, IndexSizes,
-            CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
+            FirstGradientWriters, CreateWorkspace, Forward, ForwardFrom, RunForward, Backward, BackwardFrom, RunBackward, Tangent, TangentFrom, RunTangent, ScalarActivations,
             Inputs, InputsTable, InputLayout, IsPiecewiseLinear, BreakingNodesTable, SmoothNodesTable, ReceptiveFieldsTable);
     }
 }

@@ -195,8 +195,9 @@ internal static unsafe class ActivationDriver
         }
         else
         {
+            // Adding +0 turns a product of -0 into +0: an overwriting backward stores what accumulating onto zeros gives.
             for (; i <= n - w; i += w)
-                TS.Store(TS.Multiply(op.Derivative<TVec, TS>(TS.Load(x + i), TS.Load(y + i)), TS.Load(v + i)), output + i);
+                TS.Store(TS.MultiplyAdd(op.Derivative<TVec, TS>(TS.Load(x + i), TS.Load(y + i)), TS.Load(v + i), TS.Zero), output + i);
         }
 
         return i;

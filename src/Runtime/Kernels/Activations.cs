@@ -84,6 +84,10 @@ public static class ReluKernel
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(ReluOp<T>), x, y, dy, dx, true, nameof(dy), nameof(dx));
 
+    /// <summary>dx += (x &gt; 0)·dy, or dx = (x &gt; 0)·dy with <see cref="GradientMode.Overwrite"/>.</summary>
+    public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, GradientMode mode) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ActivationDriver.Scale(default(ReluOp<T>), x, y, dy, dx, GradientModes.Accumulates(mode, nameof(mode)), nameof(dy), nameof(dx));
+
     /// <summary>ty = (x &gt; 0)·tx. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty) where T : unmanaged, IFloatingPointIeee754<T> =>
         ActivationDriver.Scale(default(ReluOp<T>), x, y, tx, ty, false, nameof(tx), nameof(ty));

@@ -72,16 +72,17 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
-    /// <summary>dx[argmax] += dy (backward) for every output.</summary>
-    public static void MaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx)
+    /// <summary>dx[argmax] += dy (backward) for every output; with <see cref="GradientMode.Overwrite"/> each sample's dx is zeroed first.</summary>
+    public static void MaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, GradientMode mode)
     {
+        bool accumulate = GradientModes.Accumulates(mode, nameof(mode));
         s.Validate();
         s.ValidateOutput(dy.Length, nameof(dy));
         KernelGuard.Length(argmax.Length, dy.Length, nameof(argmax));
         s.ValidateInput(dx.Length, nameof(dx));
         fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* pdx = dx)
         {
-            var range = new SelectedRange(s, pdy, pa, pdx, scatter: true);
+            var range = new SelectedRange(s, pdy, pa, pdx, scatter: true, clearInput: !accumulate);
             ComputePool.ForRanges(s.Batch, SamplesPerSelection(s), ref range);
         }
     }
@@ -95,7 +96,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         KernelGuard.Length(argmax.Length, ty.Length, nameof(argmax));
         fixed (T* ptx = tx) fixed (int* pa = argmax) fixed (T* pty = ty)
         {
-            var range = new SelectedRange(s, pty, pa, ptx, scatter: false);
+            var range = new SelectedRange(s, pty, pa, ptx, scatter: false, clearInput: false);
             ComputePool.ForRanges(s.Batch, SamplesPerSelection(s), ref range);
         }
     }
@@ -131,10 +132,13 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>
     /// The reverse of <see cref="ReluMaxForward"/> through the recorded arg-max: dRelu[argmax[o]] += dy[o] for every
     /// output o, then dx += (x &gt; 0 ? 1 : 0)·dRelu over the map — the pooling's backward and ReLU's, a sample at a
-    /// time.
+    /// time. <see cref="GradientMode.Overwrite"/> for dRelu zeroes each sample's part before the scatter; for dx it
+    /// stores the product instead of adding it.
     /// </summary>
-    public static void ReluMaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx)
+    public static void ReluMaxBackward(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx, GradientMode reluGradient, GradientMode inputGradient)
     {
+        bool accumulateRelu = GradientModes.Accumulates(reluGradient, nameof(reluGradient));
+        bool accumulateInput = GradientModes.Accumulates(inputGradient, nameof(inputGradient));
         ValidateReluPair(s);
         s.ValidateOutput(dy.Length, nameof(dy));
         KernelGuard.Length(argmax.Length, dy.Length, nameof(argmax));
@@ -143,7 +147,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         s.ValidateInput(dx.Length, nameof(dx));
         fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* px = x) fixed (T* pr = dRelu) fixed (T* pdx = dx)
         {
-            var range = new ReluSelectedRange(s, pdy, pa, px, pr, pdx);
+            var range = new ReluSelectedRange(s, pdy, pa, px, pr, pdx, accumulateRelu, accumulateInput);
             ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
         }
     }
@@ -158,9 +162,11 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>
     /// <see cref="ReluMaxBackward"/> over a range of samples, one sample at a time while it is in cache: the pooling's
     /// scatter into dRelu (every index checked), then ReLU's backward over the sample with the widest vectors,
-    /// dx += (x &gt; 0 ? 1 : 0)·dRelu — exact, so equal to the unfused kernels bit for bit.
+    /// dx += (x &gt; 0 ? 1 : 0)·dRelu — exact, so equal to the unfused kernels bit for bit. Unless they accumulate,
+    /// the sample's dRelu is zeroed before the scatter and dx is stored rather than added to: the same values as
+    /// clearing the buffers first, without a separate pass over them.
     /// </summary>
-    private readonly struct ReluSelectedRange(PoolShape s, T* dy, int* argmax, T* x, T* dRelu, T* dx) : IRangeWork
+    private readonly struct ReluSelectedRange(PoolShape s, T* dy, int* argmax, T* x, T* dRelu, T* dx, bool accumulateRelu, bool accumulateInput) : IRangeWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int count)
@@ -172,6 +178,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 T* values = dy + o0;
                 int* winners = argmax + o0;
                 T* gradient = dRelu + i0;
+                if (!accumulateRelu) new Span<T>(gradient, inSize).Clear();
                 for (int o = 0; o < outSize; o++)
                 {
                     int index = winners[o];
@@ -180,23 +187,33 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 }
 
                 int done = 0;
-                if (Vector512.IsHardwareAccelerated) done = ReluBackward<Vector512<T>, Simd512<T>>(x + i0, gradient, dx + i0, inSize);
-                else if (Vector256.IsHardwareAccelerated) done = ReluBackward<Vector256<T>, Simd256<T>>(x + i0, gradient, dx + i0, inSize);
-                else if (Vector128.IsHardwareAccelerated) done = ReluBackward<Vector128<T>, Simd128<T>>(x + i0, gradient, dx + i0, inSize);
-                ReluBackward<T, ScalarSimd<T>>(x + i0 + done, gradient + done, dx + i0 + done, inSize - done);
+                if (Vector512.IsHardwareAccelerated) done = ReluBackward<Vector512<T>, Simd512<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
+                else if (Vector256.IsHardwareAccelerated) done = ReluBackward<Vector256<T>, Simd256<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
+                else if (Vector128.IsHardwareAccelerated) done = ReluBackward<Vector128<T>, Simd128<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
+                ReluBackward<T, ScalarSimd<T>>(x + i0 + done, gradient + done, dx + i0 + done, inSize - done, accumulateInput);
             }
         }
     }
 
-    /// <summary>dx += ReLU'(x)·g over whole vectors (the derivative from <see cref="ReluOp{T}"/>); returns how many elements it did.</summary>
+    /// <summary>dx (+)= ReLU'(x)·g over whole vectors (the derivative from <see cref="ReluOp{T}"/>); returns how many elements it did.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ReluBackward<TVec, TS>(T* x, T* g, T* dx, int n)
+    private static int ReluBackward<TVec, TS>(T* x, T* g, T* dx, int n, bool accumulate)
         where TVec : struct
         where TS : ISimd<TVec, T>
     {
         int w = TS.Count, i = 0;
-        for (; i <= n - w; i += w)
-            TS.Store(TS.MultiplyAdd(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i), TS.Load(dx + i)), dx + i);
+        if (accumulate)
+        {
+            for (; i <= n - w; i += w)
+                TS.Store(TS.MultiplyAdd(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i), TS.Load(dx + i)), dx + i);
+        }
+        else
+        {
+            // Adding +0 turns a product of -0 (a blocked negative gradient) into +0, as accumulating onto zeros gives.
+            for (; i <= n - w; i += w)
+                TS.Store(TS.MultiplyAdd(default(ReluOp<T>).Derivative<TVec, TS>(TS.Load(x + i), TS.Zero), TS.Load(g + i), TS.Zero), dx + i);
+        }
+
         return i;
     }
 
@@ -210,7 +227,7 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
     /// The arg-max's scatter (<c>input[argmax] += output</c>, backward) or gather (<c>output = input[argmax]</c>,
     /// tangent) over a range of samples; every index is checked against the sample's input.
     /// </summary>
-    private readonly struct SelectedRange(PoolShape s, T* output, int* argmax, T* input, bool scatter) : IRangeWork
+    private readonly struct SelectedRange(PoolShape s, T* output, int* argmax, T* input, bool scatter, bool clearInput) : IRangeWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int count)
@@ -224,6 +241,8 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 int* winners = argmax + o0;
                 if (scatter)
                 {
+                    // Overwrite mode: the sample's gradient is zeroed here, in cache, instead of by a pass over the whole buffer.
+                    if (clearInput) new Span<T>(sample, inSize).Clear();
                     for (int o = 0; o < outSize; o++)
                     {
                         int index = winners[o];

@@ -17,7 +17,15 @@ public static class MaxPool2dKernel
     /// <summary>dx[winner] += dy.</summary>
     public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int batch, int channels, int height, int width, int kernel, int stride)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        PoolCore<T>.MaxBackward(new PoolShape(batch, channels, height, width, kernel, kernel, stride, stride), dy, argmax, dx);
+        PoolCore<T>.MaxBackward(new PoolShape(batch, channels, height, width, kernel, kernel, stride, stride), dy, argmax, dx, GradientMode.Accumulate);
+
+    /// <summary>
+    /// dx[winner] += dy with <see cref="GradientMode.Accumulate"/>; with <see cref="GradientMode.Overwrite"/> each
+    /// sample's dx is zeroed first (while it is in cache), so dx is the pooling's gradient alone.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int batch, int channels, int height, int width, int kernel, int stride, GradientMode mode)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.MaxBackward(new PoolShape(batch, channels, height, width, kernel, kernel, stride, stride), dy, argmax, dx, mode);
 
     /// <summary>ty = tx[winner]. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> ty, int batch, int channels, int height, int width, int kernel, int stride)
@@ -77,7 +85,7 @@ public static class MaxOverTimeKernel
     /// <summary>dx[winner] += dy, the winner read from the argmax that Forward recorded (an index outside the sample throws <see cref="ArgumentException"/>).</summary>
     public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int batch, int channels, int length)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        PoolCore<T>.MaxBackward(new PoolShape(batch, channels, 1, length, 1, length, 1, 1), dy, argmax, dx);
+        PoolCore<T>.MaxBackward(new PoolShape(batch, channels, 1, length, 1, length, 1, 1), dy, argmax, dx, GradientMode.Accumulate);
 
     /// <summary>ty = tx[winner], the winner read from the argmax that Forward recorded. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> ty, int batch, int channels, int length)

@@ -22,13 +22,23 @@ public static class ReluMaxPoolKernel
 
     /// <summary>
     /// dRelu[argmax[o]] += dy[o] for every output o, then dx += (x &gt; 0 ? 1 : 0)·dRelu: the same results as
-    /// <see cref="MaxPool2dKernel.Backward"/> into dRelu followed by <see cref="ReluKernel.Backward"/> from dRelu into
+    /// <see cref="MaxPool2dKernel.Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, Span{T}, int, int, int, int, int, int)"/> into dRelu followed by <see cref="ReluKernel.Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> from dRelu into
     /// dx. x is the ReLU's input (the tape). An arg-max outside its sample, wrong span lengths or an odd height or
     /// width throw <see cref="ArgumentException"/>.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx, int batch, int channels, int height, int width)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        PoolCore<T>.ReluMaxBackward(Shape(batch, channels, height, width), dy, argmax, x, dRelu, dx);
+        PoolCore<T>.ReluMaxBackward(Shape(batch, channels, height, width), dy, argmax, x, dRelu, dx, GradientMode.Accumulate, GradientMode.Accumulate);
+
+    /// <summary>
+    /// <see cref="Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, ReadOnlySpan{T}, Span{T}, Span{T}, int, int, int, int)"/>
+    /// with each gradient's write chosen: <see cref="GradientMode.Overwrite"/> for dRelu zeroes each sample's part
+    /// before the scatter; for dx it stores (x &gt; 0 ? 1 : 0)·dRelu instead of adding it. Equal, bit for bit, to
+    /// clearing those buffers and accumulating.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> x, Span<T> dRelu, Span<T> dx, int batch, int channels, int height, int width, GradientMode reluGradient, GradientMode inputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxBackward(Shape(batch, channels, height, width), dy, argmax, x, dRelu, dx, reluGradient, inputGradient);
 
     private static PoolShape Shape(int batch, int channels, int height, int width) => new(batch, channels, height, width, 2, 2, 2, 2);
 }

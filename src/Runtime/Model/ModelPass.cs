@@ -61,6 +61,41 @@ public static class ModelPass
     public static void BeginBackward<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, int layer, ReadOnlySpan<T> layerGradient, int batch, int stopAtLayer, Span<T> parameterGradient, int parameterCount)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        CheckBackward(workspace, layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, parameterCount);
+
+        // Nodes below the seed accumulate from every consumer, so they start at zero; the seed is the seed.
+        for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();
+        layerGradient.CopyTo(workspace.GradientFor(layer, batch));
+    }
+
+    /// <summary>
+    /// <see cref="BeginBackward{T}(ModelWorkspace{T}, LayerInfo[], int, ReadOnlySpan{T}, int, int, Span{T}, int)"/> for
+    /// a pass whose first writers overwrite: node i's gradient is left as it is when <paramref name="firstWriters"/>[i]
+    /// names a node that runs in this pass (at most <paramref name="layer"/>) and whose backward stores into it
+    /// instead of adding. DeepLIFT's rules (a <see cref="ModelWorkspace{T}.RescaleReference"/>) always add, so then
+    /// every gradient is cleared.
+    /// </summary>
+    public static void BeginBackward<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, int layer, ReadOnlySpan<T> layerGradient, int batch, int stopAtLayer, Span<T> parameterGradient, int parameterCount, int[] firstWriters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckBackward(workspace, layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, parameterCount);
+        ArgumentNullException.ThrowIfNull(firstWriters);
+        if (firstWriters.Length != layers.Length)
+            throw new ArgumentException($"'firstWriters' has {firstWriters.Length} entries; the model has {layers.Length} nodes.", nameof(firstWriters));
+        bool overwrites = GradientWriteSwitch.FirstWriterOverwrites && workspace.RescaleReference is null;
+        for (int i = stopAtLayer; i < layer; i++)
+        {
+            int writer = firstWriters[i];
+            if (overwrites && writer > i && writer <= layer) continue;
+            workspace.GradientFor(i, batch).Clear();
+        }
+
+        layerGradient.CopyTo(workspace.GradientFor(layer, batch));
+    }
+
+    private static void CheckBackward<T>(ModelWorkspace<T> workspace, LayerInfo[] layers, int layer, ReadOnlySpan<T> layerGradient, int batch, int stopAtLayer, Span<T> parameterGradient, int parameterCount)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ArgumentNullException.ThrowIfNull(workspace);
         workspace.RequireTape(batch);
         ModelGuard.CheckLayer(layer, layers.Length, nameof(layer));
@@ -74,10 +109,6 @@ public static class ModelPass
             throw new ArgumentException($"'parameterGradient' has {parameterGradient.Length} values; the model has {parameterCount} parameters.", nameof(parameterGradient));
         if (!parameterGradient.IsEmpty && stopAtLayer != 0)
             throw new ArgumentException("Parameter gradients need the pass to reach the input: use stopAtLayer = 0.", nameof(stopAtLayer));
-
-        // Nodes below the seed accumulate from every consumer, so they start at zero; the seed is the seed.
-        for (int i = stopAtLayer; i < layer; i++) workspace.GradientFor(i, batch).Clear();
-        layerGradient.CopyTo(workspace.GradientFor(layer, batch));
     }
 
     /// <summary>
@@ -123,4 +154,13 @@ public static class ModelPass
         workspace.MaskDerivative(layer, seed, batch);
         return until;
     }
+}
+
+/// <summary>
+/// For A/B timing (benchmarks/Attribution.Benchmarks <c>--first-writer</c>): off, every backward pass clears all its
+/// gradient buffers first and the kernels asked to overwrite add instead — the behaviour before first writers.
+/// </summary>
+internal static class GradientWriteSwitch
+{
+    public static bool FirstWriterOverwrites = true;
 }

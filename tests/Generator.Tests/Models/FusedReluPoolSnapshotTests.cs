@@ -40,7 +40,11 @@ public sealed class FusedReluPoolSnapshotTests
         Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
         string source = run.Source("FashionCnn.Axon.g.cs");
         Assert.Contains("ReluMaxPoolKernel.Forward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.ActivationFor(3, batch), ws.IndicesFor(3, batch), batch, 8, 28, 28);", source);
-        Assert.Contains("ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14);", source);
+        Assert.Contains("ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);", source);
+        // First writers: relu1 and relu2 (their inputs, conv1's and conv2's outputs), the poolings (the ReLUs'),
+        // relu3 (fc1's) and the flatten (pool2's, a copy); the input and the dense inputs are cleared.
+        Assert.Contains("s_firstGradientWriters = new int[] { -1, 2, 3, -1, 5, 6, 7, -1, 9, -1, -1 };", source);
+        Assert.Contains("ElementwiseKernel.Copy<float>(ws.GradientFor(7, batch), ws.GradientFor(6, batch));", source);
         SnapshotFiles.AssertMatches(source, "Models", "FashionCnn.Axon.cs");
     }
 }

@@ -118,6 +118,8 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
 
     private static readonly int[] s_layerSizes = new int[] { 784, 6272, 6272, 6272, 1568, 1568, 10, 10 };
     private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 1568, 0, 0, 0 };
+    // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+    private static readonly int[] s_firstGradientWriters = new int[] { -1, -1, -1, 4, 5, -1, -1, -1 };
 
     /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
     public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -203,7 +205,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
         global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Cnn");
-        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
         RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
     }
 
@@ -236,7 +238,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
         if (stopAtLayer < 5 && 5 <= from)
         {
             ws.MaskDerivative(5, ws.GradientFor(5, batch), batch);
-            if (stopAtLayer <= 4) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(5, batch), ws.GradientFor(4, batch));
+            if (stopAtLayer <= 4) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(5, batch), ws.GradientFor(4, batch));
         }
         // 4: Pool1 (MaxPool2d) [8×28×28] -> [8×14×14]
         if (stopAtLayer < 4 && 4 <= from)
@@ -250,7 +252,7 @@ partial class Cnn : global::Axon.Model.IDifferentiableModel<float>, global::Axon
                 }
                 else
                 {
-                    global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 8, 28, 28, 2, 2);
+                    global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(4, batch), ws.IndicesFor(4, batch), ws.GradientFor(3, batch), batch, 8, 28, 28, 2, 2, global::Axon.Kernels.GradientMode.Overwrite);
                 }
             }
         }

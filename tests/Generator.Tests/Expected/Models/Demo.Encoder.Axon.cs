@@ -159,6 +159,8 @@ namespace Demo
 
         private static readonly int[] s_layerSizes = new int[] { 32, 32, 32, 32, 32, 32, 32, 32, 64, 64, 32, 32, 32, 32, 2 };
         private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+        // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+        private static readonly int[] s_firstGradientWriters = new int[] { -1, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, 12, 13, -1, -1 };
 
         /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
         public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -286,7 +288,7 @@ namespace Demo
         public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
         {
             global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "Encoder");
-            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
             RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
         }
 
@@ -303,13 +305,13 @@ namespace Demo
             if (stopAtLayer < 13 && 13 <= from)
             {
                 ws.MaskDerivative(13, ws.GradientFor(13, batch), batch);
-                if (stopAtLayer <= 12) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(13, batch), ws.GradientFor(12, batch));
+                if (stopAtLayer <= 12) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(13, batch), ws.GradientFor(12, batch));
             }
             // 12: keep (Identity) [4×8] -> [4×8]
             if (stopAtLayer < 12 && 12 <= from)
             {
                 ws.MaskDerivative(12, ws.GradientFor(12, batch), batch);
-                if (stopAtLayer <= 11) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(12, batch), ws.GradientFor(11, batch));
+                if (stopAtLayer <= 11) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(12, batch), ws.GradientFor(11, batch));
             }
             // 11: add2 (Add) [4×8] + [4×8] -> [4×8]
             if (stopAtLayer < 11 && 11 <= from)
@@ -368,7 +370,7 @@ namespace Demo
             if (stopAtLayer < 5 && 5 <= from)
             {
                 ws.MaskDerivative(5, ws.GradientFor(5, batch), batch);
-                if (stopAtLayer <= 4) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(5, batch), ws.GradientFor(4, batch));
+                if (stopAtLayer <= 4) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(5, batch), ws.GradientFor(4, batch));
             }
             // 4: attn (MultiHeadAttention) [4×8] -> [4×8]
             if (stopAtLayer < 4 && 4 <= from)

@@ -138,6 +138,8 @@ namespace Demo
 
         private static readonly int[] s_layerSizes = new int[] { 20, 30, 30, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 2 };
         private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+        // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+        private static readonly int[] s_firstGradientWriters = new int[] { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 12, -1, -1 };
 
         /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
         public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -259,7 +261,7 @@ namespace Demo
         public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
         {
             global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "GatedOps");
-            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
             RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
         }
 
@@ -276,7 +278,7 @@ namespace Demo
             if (stopAtLayer < 12 && 12 <= from)
             {
                 ws.MaskDerivative(12, ws.GradientFor(12, batch), batch);
-                if (stopAtLayer <= 11) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(12, batch), ws.GradientFor(11, batch));
+                if (stopAtLayer <= 11) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(12, batch), ws.GradientFor(11, batch));
             }
             // 11: sub2 (Subtract) [3×5] + [3×5] -> [3×5]
             if (stopAtLayer < 11 && 11 <= from)

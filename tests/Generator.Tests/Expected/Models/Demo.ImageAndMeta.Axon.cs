@@ -162,6 +162,8 @@ namespace Demo
 
         private static readonly int[] s_layerSizes = new int[] { 24, 16, 16, 4, 4, 32, 32, 32, 3, 4, 3, 3, 3, 2 };
         private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+        // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+        private static readonly int[] s_firstGradientWriters = new int[] { -1, 2, -1, -1, -1, 6, 7, -1, -1, -1, -1, -1, -1, -1 };
 
         /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
         public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -283,7 +285,7 @@ namespace Demo
         public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
         {
             global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ImageAndMeta");
-            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
             RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
         }
 
@@ -354,7 +356,7 @@ namespace Demo
             if (stopAtLayer < 7 && 7 <= from)
             {
                 ws.MaskDerivative(7, ws.GradientFor(7, batch), batch);
-                if (stopAtLayer <= 6) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(7, batch), ws.GradientFor(6, batch));
+                if (stopAtLayer <= 6) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(7, batch), ws.GradientFor(6, batch));
             }
             // 6: relu (ReLU) [2×4×4] -> [2×4×4]
             if (stopAtLayer < 6 && 6 <= from)
@@ -373,7 +375,7 @@ namespace Demo
                     }
                     else
                     {
-                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(5, batch), ws.ActivationFor(6, batch), ws.GradientFor(6, batch), ws.GradientFor(5, batch));
+                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(5, batch), ws.ActivationFor(6, batch), ws.GradientFor(6, batch), ws.GradientFor(5, batch), global::Axon.Kernels.GradientMode.Overwrite);
                     }
                 }
             }
@@ -399,7 +401,7 @@ namespace Demo
             if (stopAtLayer < 2 && 2 <= from)
             {
                 ws.MaskDerivative(2, ws.GradientFor(2, batch), batch);
-                if (stopAtLayer <= 1) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(2, batch), ws.GradientFor(1, batch));
+                if (stopAtLayer <= 1) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(2, batch), ws.GradientFor(1, batch));
             }
             // 1: image_packed (Channels) [24] -> [16]
             if (stopAtLayer < 1 && 1 <= from)

@@ -118,6 +118,8 @@ namespace Demo.Nested
 
             private static readonly int[] s_layerSizes = new int[] { 16, 16, 16, 16, 16, 16, 32, 4 };
             private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 0, 0, 0, 0 };
+            // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+            private static readonly int[] s_firstGradientWriters = new int[] { -1, -1, -1, -1, -1, -1, -1, -1 };
 
             /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
             public global::Axon.Model.ModelWorkspace<double> CreateWorkspace(int maxBatch)
@@ -203,7 +205,7 @@ namespace Demo.Nested
             public void BackwardFrom(global::Axon.Model.ModelWorkspace<double> workspace, int layer, global::System.ReadOnlySpan<double> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<double> parameterGradient = default)
             {
                 global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ResidualNet");
-                global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+                global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
                 RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
             }
 

@@ -124,6 +124,8 @@ namespace Demo
 
         private static readonly int[] s_layerSizes = new int[] { 5, 40, 40, 40, 40, 40, 40, 8, 2 };
         private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+        // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+        private static readonly int[] s_firstGradientWriters = new int[] { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 
         /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
         public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -215,7 +217,7 @@ namespace Demo
         public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
         {
             global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TokenEncoder");
-            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
             RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
         }
 

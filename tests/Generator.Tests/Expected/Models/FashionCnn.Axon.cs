@@ -132,6 +132,8 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
 
     private static readonly int[] s_layerSizes = new int[] { 784, 6272, 6272, 1568, 3136, 3136, 784, 784, 64, 64, 10 };
     private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 1568, 0, 0, 784, 0, 0, 0, 0 };
+    // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+    private static readonly int[] s_firstGradientWriters = new int[] { -1, 2, 3, -1, 5, 6, 7, -1, 9, -1, -1 };
 
     /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
     public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -258,7 +260,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
         global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "FashionCnn");
-        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
         RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
     }
 
@@ -304,7 +306,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                 }
                 else
                 {
-                    global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(8, batch), ws.ActivationFor(9, batch), ws.GradientFor(9, batch), ws.GradientFor(8, batch));
+                    global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(8, batch), ws.ActivationFor(9, batch), ws.GradientFor(9, batch), ws.GradientFor(8, batch), global::Axon.Kernels.GradientMode.Overwrite);
                 }
             }
         }
@@ -318,7 +320,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         if (stopAtLayer < 7 && 7 <= from)
         {
             ws.MaskDerivative(7, ws.GradientFor(7, batch), batch);
-            if (stopAtLayer <= 6) global::Axon.Kernels.ElementwiseKernel.Accumulate<float>(ws.GradientFor(7, batch), ws.GradientFor(6, batch));
+            if (stopAtLayer <= 6) global::Axon.Kernels.ElementwiseKernel.Copy<float>(ws.GradientFor(7, batch), ws.GradientFor(6, batch));
         }
         // 6: pool2 (MaxPool2d) [16×14×14] -> [16×7×7]
         if (stopAtLayer < 6 && 6 <= from)
@@ -327,7 +329,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
             if (reluPool5)
             {
                 // Fused with 5 (relu2): the pooling's and the ReLU's backward in one call; 5's is done.
-                global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14);
+                global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);
             }
             else
             {
@@ -339,7 +341,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                     }
                     else
                     {
-                        global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.GradientFor(5, batch), batch, 16, 14, 14, 2, 2);
+                        global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.GradientFor(5, batch), batch, 16, 14, 14, 2, 2, global::Axon.Kernels.GradientMode.Overwrite);
                     }
                 }
             }
@@ -363,7 +365,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                     }
                     else
                     {
-                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch));
+                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), global::Axon.Kernels.GradientMode.Overwrite);
                     }
                 }
             }
@@ -381,7 +383,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
             if (reluPool2)
             {
                 // Fused with 2 (relu1): the pooling's and the ReLU's backward in one call; 2's is done.
-                global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), batch, 8, 28, 28);
+                global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), batch, 8, 28, 28, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);
             }
             else
             {
@@ -393,7 +395,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                     }
                     else
                     {
-                        global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.GradientFor(2, batch), batch, 8, 28, 28, 2, 2);
+                        global::Axon.Kernels.MaxPool2dKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.GradientFor(2, batch), batch, 8, 28, 28, 2, 2, global::Axon.Kernels.GradientMode.Overwrite);
                     }
                 }
             }
@@ -417,7 +419,7 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                     }
                     else
                     {
-                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch));
+                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), global::Axon.Kernels.GradientMode.Overwrite);
                     }
                 }
             }

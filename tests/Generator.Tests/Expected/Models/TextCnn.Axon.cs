@@ -106,6 +106,8 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>, global::
 
     private static readonly int[] s_layerSizes = new int[] { 12, 96, 60, 60, 6, 2 };
     private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0, 6, 0 };
+    // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+    private static readonly int[] s_firstGradientWriters = new int[] { -1, -1, -1, -1, -1, -1 };
 
     /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
     public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -179,7 +181,7 @@ partial class TextCnn : global::Axon.Model.IDifferentiableModel<float>, global::
     public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
     {
         global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "TextCnn");
-        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+        global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
         RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
     }
 

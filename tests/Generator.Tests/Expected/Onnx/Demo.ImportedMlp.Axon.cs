@@ -98,6 +98,8 @@ namespace Demo
 
         private static readonly int[] s_layerSizes = new int[] { 6, 8, 8, 3 };
         private static readonly int[] s_indexSizes = new int[] { 0, 0, 0, 0 };
+        // Per node, the node whose backward overwrites its gradient (so BeginBackward need not clear it), or -1.
+        private static readonly int[] s_firstGradientWriters = new int[] { -1, 2, -1, -1 };
 
         /// <summary>Buffers for up to <paramref name="maxBatch"/> samples; reuse it so that calls allocate nothing.</summary>
         public global::Axon.Model.ModelWorkspace<float> CreateWorkspace(int maxBatch)
@@ -158,7 +160,7 @@ namespace Demo
         public void BackwardFrom(global::Axon.Model.ModelWorkspace<float> workspace, int layer, global::System.ReadOnlySpan<float> layerGradient, int batch, int stopAtLayer = 0, global::System.Span<float> parameterGradient = default)
         {
             global::Axon.Model.ModelGuard.CheckWorkspace(workspace, s_layerSizes, "ImportedMlp");
-            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount);
+            global::Axon.Model.ModelPass.BeginBackward(workspace, s_layers, layer, layerGradient, batch, stopAtLayer, parameterGradient, ParameterCount, s_firstGradientWriters);
             RunBackward(workspace, batch, layer, stopAtLayer, parameterGradient);
         }
 
@@ -201,7 +203,7 @@ namespace Demo
                     }
                     else
                     {
-                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch));
+                        global::Axon.Kernels.ReluKernel.Backward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), global::Axon.Kernels.GradientMode.Overwrite);
                     }
                 }
             }
