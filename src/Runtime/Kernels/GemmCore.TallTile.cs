@@ -48,7 +48,7 @@ internal static unsafe partial class GemmCore<T>
 
     /// <summary>The packed algorithm with the 12 × 2-vector tile on rows [i0, i1) and columns [j0, j1) of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlockedTall<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
+    private static void BlockedTall<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate, SharedPanels shared)
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
     {
@@ -64,24 +64,34 @@ internal static unsafe partial class GemmCore<T>
             {
                 int kCur = Math.Min(KC, k - pc);
                 bool load = accumulate || pc > 0;
-                for (int jr = 0; jr < nCur; jr += nr)
-                    b.Pack(packedB + (long)jr * kCur, jc + jr, Math.Min(nr, nCur - jr), pc, kCur, nr);
+                T* blockB = packedB;
+                if (shared.B != null) blockB = shared.B + (long)pc * shared.BWidth + (long)jc * kCur;
+                else
+                {
+                    for (int jr = 0; jr < nCur; jr += nr)
+                        b.Pack(blockB + (long)jr * kCur, jc + jr, Math.Min(nr, nCur - jr), pc, kCur, nr);
+                }
 
                 for (int ic = i0; ic < i1; ic += TallMC)
                 {
                     int mCur = Math.Min(TallMC, i1 - ic);
-                    for (int ir = 0; ir < mCur; ir += TallMR)
-                        a.Pack(packedA + (long)ir * kCur, ic + ir, Math.Min(TallMR, mCur - ir), pc, kCur, TallMR);
+                    T* blockA = packedA;
+                    if (shared.A != null) blockA = shared.A + (long)pc * shared.AWidth + (long)ic * kCur;
+                    else
+                    {
+                        for (int ir = 0; ir < mCur; ir += TallMR)
+                            a.Pack(blockA + (long)ir * kCur, ic + ir, Math.Min(TallMR, mCur - ir), pc, kCur, TallMR);
+                    }
 
                     for (int ir = 0; ir < mCur; ir += TallMR)
                     {
                         int rows = Math.Min(TallMR, mCur - ir);
-                        T* aPanel = packedA + (long)ir * kCur;
+                        T* aPanel = blockA + (long)ir * kCur;
                         T* cRow = c + (long)(ic + ir) * ldc + jc;
                         for (int jr = 0; jr < nCur; jr += nr)
                         {
                             int cols = Math.Min(nr, nCur - jr);
-                            T* bPanel = packedB + (long)jr * kCur;
+                            T* bPanel = blockB + (long)jr * kCur;
                             if (rows == TallMR && cols == nr) Tall2(aPanel, bPanel, kCur, cRow + jr, ldc, load);
                             else if (rows == TallMR && cols == w) Tall1(aPanel, bPanel, kCur, nr, cRow + jr, ldc, load);
                             else

@@ -95,6 +95,7 @@ internal static unsafe partial class GemmCore<T> where T : unmanaged, IFloatingP
                 {
                     A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
                     SplitColumns = splitColumns, Unit = unit, Units = units, Pieces = pieces, Extent = extent,
+                    Shared = PackShared(a, b, m, n, k, splitColumns),
                 };
                 ComputePool.For(pieces, ref work);
                 return;
@@ -112,6 +113,7 @@ internal static unsafe partial class GemmCore<T> where T : unmanaged, IFloatingP
         public TB B;
         public int M, N, K, Ldc, Unit, Units, Pieces, Extent;
         public T* C;
+        public SharedPanels Shared;
         public bool Accumulate, SplitColumns;
 
         /// <summary>Piece <paramref name="index"/>: tiles [index·units / pieces, (index + 1)·units / pieces).</summary>
@@ -119,17 +121,17 @@ internal static unsafe partial class GemmCore<T> where T : unmanaged, IFloatingP
         {
             int start = (int)((long)index * Units / Pieces) * Unit;
             int end = Math.Min(Extent, (int)((long)(index + 1) * Units / Pieces) * Unit);
-            if (SplitColumns) Blocked(A, B, 0, M, start, end, K, C, Ldc, Accumulate);
-            else Blocked(A, B, start, end, 0, N, K, C, Ldc, Accumulate);
+            if (SplitColumns) Blocked(A, B, 0, M, start, end, K, C, Ldc, Accumulate, Shared);
+            else Blocked(A, B, start, end, 0, N, K, C, Ldc, Accumulate, Shared);
         }
     }
 
     /// <summary>The packed algorithm on rows [i0, i1) and columns [j0, j1) of C, on the calling thread.</summary>
-    private static void Blocked<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
+    private static void Blocked<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate, SharedPanels shared = default)
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
     {
-        if (UseTall) { BlockedTall(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
+        if (UseTall) { BlockedTall(a, b, i0, i1, j0, j1, k, c, ldc, accumulate, shared); return; }
         if (Simd.IsVectorizable<T>())
         {
             if (Vector512.IsHardwareAccelerated) { Blocked<Vector512<T>, Simd512<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
