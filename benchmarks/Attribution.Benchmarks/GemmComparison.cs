@@ -49,12 +49,14 @@ internal static class GemmComparison
             (false, false, 4096, 128, 384, "encoder dx 4096×384·384×128"),
             (false, true, 4096, 512, 128, "encoder MLP up 4096×128·(512×128)ᵀ"),
             (true, false, 128, 384, 4096, "encoder dW (4096×128)ᵀ·4096×384"),
+            (false, true, 64, 64, 32, "attention scores 64×32·(64×32)ᵀ (one head)"),
+            (false, false, 64, 32, 64, "attention output 64×64·64×32 (one head)"),
         ];
         var random = new Random(11);
         foreach (var (ta, tb, m, n, k, label) in shapes)
         {
             float[] a = Values(random, m * k), b = Values(random, k * n), c = new float[m * n];
-            int calls = (int)Math.Clamp(2e8 / ((double)m * n * k), 1, 2000);
+            int calls = (int)Math.Clamp(2e8 / ((double)m * n * k), 1, 20000);
             var (off, on, offCpu, onCpu) = Alternate(() => Gemm.Multiply<float>(ta, tb, m, n, k, a, b, c, accumulate: false), rounds, calls);
             double gflop = 2.0 * m * n * k / 1e9;
             Console.WriteLine($"{label,-52} {gflop / off * 1e3,6:0} GF {gflop / on * 1e3,6:0} GF {offCpu,9:0.000} {onCpu,9:0.000} {off / on,8:0.00}×");
