@@ -16,7 +16,7 @@ internal static class GemmSwitch
 // registers it keeps 24 accumulators, and per step of depth does 2 loads of B, 12 broadcasts of A and 24 FMAs, where
 // the 4 × 3 tile does 3 loads and 4 broadcasts per 12 FMAs. Its width, 2 vectors, divides the widths of the layers it
 // serves (128, 256 and 384 columns, the 32 of an attention head), so no tile runs half empty; a column remainder of
-// one vector has a 12 × 1 kernel, anything else goes through the scratch tile. A panels of 12 rows pack as an 8 × 8
+// one vector has a 12 × 1 kernel, a row remainder a 4 × 2-vector kernel, anything else goes through the scratch tile. A panels of 12 rows pack as an 8 × 8
 // and a 4 × 8 register transpose per 8 depth steps (PanelSources.cs).
 internal static unsafe partial class GemmCore<T>
 {
@@ -94,6 +94,13 @@ internal static unsafe partial class GemmCore<T>
                             T* bPanel = blockB + (long)jr * kCur;
                             if (rows == TallMR && cols == nr) Tall2(aPanel, bPanel, kCur, cRow + jr, ldc, load);
                             else if (rows == TallMR && cols == w) Tall1(aPanel, bPanel, kCur, nr, cRow + jr, ldc, load);
+                            else if (cols == nr)
+                            {
+                                // The last rows of a product (4 of a batch of 64): 4 rows at a time, straight into C,
+                                // rather than a whole tile through the scratch tile.
+                                for (int r0 = 0; r0 < rows; r0 += 4)
+                                    Part2(aPanel + r0, bPanel, kCur, Math.Min(4, rows - r0), cRow + jr + (long)r0 * ldc, ldc, load);
+                            }
                             else
                             {
                                 // A part tile: whole vectors into the scratch tile, then the rows and columns that exist.
@@ -163,6 +170,37 @@ internal static unsafe partial class GemmCore<T>
         Store2(c + 9L * ldc, w, load, c90, c91);
         Store2(c + 10L * ldc, w, load, ca0, ca1);
         Store2(c + 11L * ldc, w, load, cb0, cb1);
+    }
+
+    /// <summary>
+    /// C[rows × 2W] (+)= rows ≤ 4 consecutive lanes of a 12-lane A panel (from <paramref name="a"/>, 12 apart per step
+    /// of k) times a B panel: 8 accumulators; the lanes past <paramref name="rows"/> are computed and dropped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Part2(T* a, T* b, int k, int rows, T* c, int ldc, bool load)
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < k; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b), b1 = Vector512.Load(b + w);
+            Vector512<T> av = Vector512.Create(a[0]);
+            c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Fma(av, b0, c10); c11 = Fma(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Fma(av, b0, c20); c21 = Fma(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Fma(av, b0, c30); c31 = Fma(av, b1, c31);
+            a += TallMR;
+            b += 2 * w;
+        }
+
+        Store2(c, w, load, c00, c01);
+        if (rows > 1) Store2(c + ldc, w, load, c10, c11);
+        if (rows > 2) Store2(c + 2L * ldc, w, load, c20, c21);
+        if (rows > 3) Store2(c + 3L * ldc, w, load, c30, c31);
     }
 
     /// <summary>C[12 × W] (+)= Apanel[k × 12]ᵀ · the first vector of each row of a B panel <paramref name="bStride"/> wide.</summary>
