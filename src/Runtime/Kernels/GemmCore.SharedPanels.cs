@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace Axon.Kernels;
 
 // A product split over the pool cuts one side (rows or columns) into pieces; every piece needs all of the other
@@ -35,7 +33,7 @@ internal static unsafe partial class GemmCore<T>
     {
         if (!UseTall) return default;
         int lanes = splitColumns ? m : n;
-        int unit = splitColumns ? TallMR : TallNV * Vector512<T>.Count;
+        int unit = splitColumns ? TallMR : TallNR;
         int width = (lanes + unit - 1) / unit * unit;
         if ((long)width * k > SharedCapacity) return default;
 

@@ -36,15 +36,18 @@ internal static unsafe partial class GemmCore<T>
     private static int TileRows => UseTall ? TallMR : MR;
 
     /// <summary>Columns of the register tile in use.</summary>
-    private static int TileColumns => UseTall ? TallNV * Vector512<T>.Count : NR;
+    private static int TileColumns => UseTall ? TallNR : NR;
 
-    private static int TallNC => Math.Max(TallNV * Vector512<T>.Count, PackedBBytes / (KC * sizeof(T)) / (TallNV * Vector512<T>.Count) * (TallNV * Vector512<T>.Count));
+    /// <summary>Columns of the tall tile: 2 vectors of 512 bits (for an element type with no vector form, where it never runs, 2).</summary>
+    private static int TallNR => TallNV * (Simd.IsVectorizable<T>() ? Vector512<T>.Count : 1);
+
+    private static int TallNC => Math.Max(TallNR, PackedBBytes / (KC * sizeof(T)) / TallNR * TallNR);
 
     /// <summary>
     /// Elements of the per-thread packing buffer, the same for both tiles (B block, A block, scratch tile), so that
     /// switching tiles never grows the buffer, which would allocate.
     /// </summary>
-    private static int PackElements => Math.Max(KC * NC + KC * MC + MR * NR, KC * TallNC + KC * TallMC + TallMR * TallNV * Vector512<T>.Count);
+    private static int PackElements => Math.Max(KC * NC + KC * MC + MR * NR, KC * TallNC + KC * TallMC + TallMR * TallNR);
 
     /// <summary>The packed algorithm with the 12 × 2-vector tile on rows [i0, i1) and columns [j0, j1) of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
