@@ -12,7 +12,7 @@ namespace Axon.Kernels;
 /// <item>dot products, for A·Bᵀ with both operands contiguous along a long k and a small m×n (the weight
 /// gradient of a convolution): no packing, 4 × 3 rows at a time, vectorised along k.</item>
 /// </list>
-/// Big products are split over the <see cref="ComputePool"/> by row (or, for few rows, column) ranges aligned to the
+/// Big products are split over the <see cref="ComputePool"/> by row or column ranges (the longer side) aligned to the
 /// register tiles; each thread packs into its own buffers, and every output is summed in the same order however the
 /// work is split, so the results do not depend on the number of threads.
 /// </summary>
