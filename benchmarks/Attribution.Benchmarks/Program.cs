@@ -93,6 +93,21 @@ if (args.Contains("--first-writer"))
     return;
 }
 
+if (args.Contains("--gemm"))
+{
+    // --gemm: the matrix products of the MLP rows and the encoder block, and MLP IG / conductance, 4 × 3 tile vs 12 × 2.
+    GemmComparison.Run(repeats);
+    return;
+}
+
+if (args.Contains("--mlp-loop"))
+{
+    // --mlp-loop [seconds]: MLP IG and layer conductance in a loop, for a profiler.
+    int at = Array.IndexOf(args, "--mlp-loop");
+    GemmComparison.Loop(at + 1 < args.Length && double.TryParse(args[at + 1], CultureInfo.InvariantCulture, out double s) ? s : 20);
+    return;
+}
+
 if (args.Contains("--row-store"))
 {
     RowStoreComparison.Run(repeats);

@@ -7,15 +7,16 @@ namespace Axon.Kernels;
 /// row-major C (leading dimension <c>ldc</c>). Two algorithms:
 /// <list type="bullet">
 /// <item>packed and cache-blocked (BLIS style): blocks of op(B) and op(A) are packed into panels that a
-/// 4 × 3-vector register-tiled micro-kernel streams with FMAs;</item>
+/// register-tiled micro-kernel streams with FMAs: 12 × 2 vectors with AVX-512 (GemmCore.TallTile.cs), 4 × 3
+/// vectors otherwise;</item>
 /// <item>dot products, for A·Bᵀ with both operands contiguous along a long k and a small m×n (the weight
 /// gradient of a convolution): no packing, 4 × 3 rows at a time, vectorised along k.</item>
 /// </list>
-/// Big products are split over the <see cref="ComputePool"/> by column (or row) ranges aligned to the register
-/// tiles; each thread packs into its own buffers, and every output is summed in the same order however the
+/// Big products are split over the <see cref="ComputePool"/> by row or column ranges (the longer side) aligned to the
+/// register tiles; each thread packs into its own buffers, and every output is summed in the same order however the
 /// work is split, so the results do not depend on the number of threads.
 /// </summary>
-internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe partial class GemmCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Rows of the register tile.</summary>
     public const int MR = 4;
@@ -77,8 +78,13 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         int tasks = parallel && (long)m * n * k >= ParallelThreshold ? ComputePool.Concurrency : 1;
         if (tasks > 1)
         {
+            // Each piece packs all of the operand that is not split, so split the longer side: the packing then
+            // copies less (split by rows, a 128 × 384 weight gradient over k = 4096 packs its 4096 × 384 B in each of the
+            // four pieces). The pieces are as even as the tiles allow: whole tiles,
+            // ⌊i·units / pieces⌋ apart (a 256-wide product cut into chunks of two 48-column tiles gave pieces of 96,
+            // 96 and 64 columns to two threads).
             bool splitColumns = n >= m;
-            int unit = splitColumns ? NR : MR;
+            int unit = splitColumns ? TileColumns : TileRows;
             int extent = splitColumns ? n : m;
             int units = (extent + unit - 1) / unit;
             // A couple of pieces per thread so a thread slowed by other load does not hold up the rest.
@@ -88,9 +94,10 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
                 var work = new BlockedWork<TA, TB>
                 {
                     A = a, B = b, M = m, N = n, K = k, C = c, Ldc = ldc, Accumulate = accumulate,
-                    SplitColumns = splitColumns, Chunk = (units + pieces - 1) / pieces * unit,
+                    SplitColumns = splitColumns, Unit = unit, Units = units, Pieces = pieces, Extent = extent,
+                    Shared = PackShared(a, b, m, n, k, splitColumns),
                 };
-                ComputePool.For((extent + work.Chunk - 1) / work.Chunk, ref work);
+                ComputePool.For(pieces, ref work);
                 return;
             }
         }
@@ -104,23 +111,27 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
     {
         public TA A;
         public TB B;
-        public int M, N, K, Ldc, Chunk;
+        public int M, N, K, Ldc, Unit, Units, Pieces, Extent;
         public T* C;
+        public SharedPanels Shared;
         public bool Accumulate, SplitColumns;
 
+        /// <summary>Piece <paramref name="index"/>: tiles [index·units / pieces, (index + 1)·units / pieces).</summary>
         public readonly void Invoke(int index)
         {
-            int start = index * Chunk;
-            if (SplitColumns) Blocked(A, B, 0, M, start, Math.Min(N, start + Chunk), K, C, Ldc, Accumulate);
-            else Blocked(A, B, start, Math.Min(M, start + Chunk), 0, N, K, C, Ldc, Accumulate);
+            int start = (int)((long)index * Units / Pieces) * Unit;
+            int end = Math.Min(Extent, (int)((long)(index + 1) * Units / Pieces) * Unit);
+            if (SplitColumns) Blocked(A, B, 0, M, start, end, K, C, Ldc, Accumulate, Shared);
+            else Blocked(A, B, start, end, 0, N, K, C, Ldc, Accumulate, Shared);
         }
     }
 
     /// <summary>The packed algorithm on rows [i0, i1) and columns [j0, j1) of C, on the calling thread.</summary>
-    private static void Blocked<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate)
+    private static void Blocked<TA, TB>(TA a, TB b, int i0, int i1, int j0, int j1, int k, T* c, int ldc, bool accumulate, SharedPanels shared = default)
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
     {
+        if (UseTall) { BlockedTall(a, b, i0, i1, j0, j1, k, c, ldc, accumulate, shared); return; }
         if (Simd.IsVectorizable<T>())
         {
             if (Vector512.IsHardwareAccelerated) { Blocked<Vector512<T>, Simd512<T>, TA, TB>(a, b, i0, i1, j0, j1, k, c, ldc, accumulate); return; }
@@ -142,10 +153,11 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
         int nc = NC;
         int kc = Math.Min(KC, k);
 
-        // The buffer is taken at the size of the deepest block (KC), whatever this product's k: sized to k, a thread
-        // that first meets a shallow product (a 3×3 convolution on one channel) would grow it, and allocate, the
-        // first time a deeper one lands on it — which, with the pool's work split by timing, can be any later call.
-        T* packedB = PackBuffer<T>.Get(KC * nc + KC * MC + MR * nr, out T* packedA, kc * nc, out T* tile, kc * nc + kc * MC);
+        // The buffer is taken at the size of the deepest block (KC), whatever this product's k and for either tile:
+        // sized to k, a thread that first meets a shallow product (a 3×3 convolution on one channel) would grow it,
+        // and allocate, the first time a deeper one lands on it — which, with the pool's work split by timing, can be
+        // any later call.
+        T* packedB = PackBuffer<T>.Get(PackElements, out T* packedA, kc * nc, out T* tile, kc * nc + kc * MC);
         for (int jc = j0; jc < j1; jc += nc)
         {
             int nCur = Math.Min(nc, j1 - jc);
@@ -302,9 +314,13 @@ internal static unsafe class GemmCore<T> where T : unmanaged, IFloatingPointIeee
     /// the rows stream straight from memory with no packing, at the price of one horizontal sum per output.
     /// Measured: worth it for long rows (k ≥ 32 vectors: dense layers), or for a few columns that would leave
     /// the packed tiles mostly empty (n &lt; 2 tiles: small convolution weight gradients); the packed product wins
-    /// on wide, short products (64×288×196: 75 against 57 GFLOP/s).
+    /// on wide, short products (64×288×196: 75 against 57 GFLOP/s). The tall AVX-512 tile takes long rows too
+    /// when there are at least a tile of rows and two of columns (a dense layer's 784 → 256 at a batch of 64).
     /// </summary>
-    private static bool PreferDotProducts(int m, int n, int k) => k >= 8 * Width && (k >= 32 * Width || n < 2 * NR);
+    private static bool PreferDotProducts(int m, int n, int k) =>
+        UseTall
+            ? k >= 8 * Width && (n < 2 * TileColumns || m < TallMR)
+            : k >= 8 * Width && (k >= 32 * Width || n < 2 * NR);
 
     /// <summary>C[i,j] (+)= Σ_p A[i,p]·B[j,p] with A m×k and B n×k, both row-major.</summary>
     public static void DotProducts(T* a, T* b, int m, int n, int k, T* c, int ldc, bool accumulate, bool parallel) =>

@@ -54,8 +54,9 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
         }
 
         // Depth contiguous along each lane (A plain, B transposed): a transpose. Float with AVX: 4 × 8 blocks in
-        // registers for an A panel of 4 rows, 8 × 8 blocks for a wide B panel (48 lanes of a dense layer's weight);
-        // the rest element by element below.
+        // registers for an A panel of 4 rows, 8 × 8 blocks for wider panels (an A panel of 12 rows, a B panel of 32
+        // or 48 lanes of a dense layer's weight) and a 4 × 8 block for 4 lanes left over; the rest element by element
+        // below.
         int lanesDone = 0;
         if (typeof(T) == typeof(float) && Avx.IsSupported && depthStride == 1 && lanes == 4 && width == 4 && depth >= 8)
         {
@@ -73,12 +74,15 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
 
         if (typeof(T) == typeof(float) && Avx.IsSupported && depthStride == 1 && lanes >= 8 && depth >= 8)
         {
-            lanesDone = lanes & ~7;
+            int eights = lanes & ~7;
+            lanesDone = lanes - eights >= 4 ? eights + 4 : eights;
             int depthDone = depth & ~7;
             for (int d0 = 0; d0 < depthDone; d0 += 8)
             {
-                for (int l0 = 0; l0 < lanesDone; l0 += 8)
+                for (int l0 = 0; l0 < eights; l0 += 8)
                     Transpose8((float*)source + (long)l0 * laneStride + d0, laneStride, (float*)destination + (long)d0 * width + l0, width);
+                if (lanesDone > eights)
+                    Transpose4x8((float*)source + (long)eights * laneStride + d0, laneStride, (float*)destination + (long)d0 * width + eights, width);
             }
 
             // The depth steps past the last whole block, for these lanes.
@@ -104,6 +108,25 @@ internal unsafe readonly struct StridedSource<T>(T* data, int laneStride, int de
                 for (int d = 0; d < steps; d++) to[(long)d * width] = from[(long)d * depthStride];
             }
         }
+    }
+
+    /// <summary>to[j·toStride + i] = from[i·fromStride + j] for i &lt; 4, j &lt; 8, in 4-lane stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x8(float* from, int fromStride, float* to, int toStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(from), r1 = Avx.LoadVector256(from + fromStride);
+        Vector256<float> r2 = Avx.LoadVector256(from + 2L * fromStride), r3 = Avx.LoadVector256(from + 3L * fromStride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        // Depth steps j and j + 4 in the two halves of u_j.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        u0.GetLower().Store(to);
+        u1.GetLower().Store(to + toStride);
+        u2.GetLower().Store(to + 2L * toStride);
+        u3.GetLower().Store(to + 3L * toStride);
+        u0.GetUpper().Store(to + 4L * toStride);
+        u1.GetUpper().Store(to + 5L * toStride);
+        u2.GetUpper().Store(to + 6L * toStride);
+        u3.GetUpper().Store(to + 7L * toStride);
     }
 
     /// <summary>to[4j + i] = from[i·fromStride + j] for i &lt; 4, j &lt; 8: the first two steps of <see cref="Transpose8"/>.</summary>
