@@ -129,6 +129,7 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     private int[] _rows = [];
     private int[] _origins = []; // [node][sample] (top, left)
     private T[] _padded = [];
+    private T[] _strips = [];
     private T[] _scratch = [];
     private T[] _gathered = [];
     private T[] _gatheredOther = [];
@@ -263,6 +264,9 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Room for the zero-padded input tiles of a convolution.</summary>
     internal Span<T> Padded(long length) => Grow(ref _padded, length);
+
+    /// <summary>Room for a convolution's outputs before they are copied to the tiles.</summary>
+    internal Span<T> Strips(long length) => Grow(ref _strips, length);
 
     /// <summary>Room for a kernel's scratch.</summary>
     internal Span<T> Scratch(long length) => Grow(ref _scratch, length);
