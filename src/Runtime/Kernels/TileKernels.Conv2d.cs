@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Axon.Model;
 
 namespace Axon.Kernels;
@@ -41,7 +42,7 @@ public static partial class TileKernels
     /// the box this is the convolution of the full plane: outside it the input tangent is zero or is padding, and the
     /// gaps between boxes are zeros as wide as the padding, so each output reads its own box only.
     /// </summary>
-    private static void Conv2dOnStrips<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int padding)
+    private static unsafe void Conv2dOnStrips<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int padding)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int from = layer - 1, count = tiles.Count;
@@ -55,40 +56,72 @@ public static partial class TileKernels
         int inPlane = height * stripWidth, outPlane = height * stripWidth;
         var input = tiles.Padded((long)strips * channels * inPlane);
         input.Clear(); // one pass of zeros (gaps, the last strip's empty boxes, the boxes' parts outside the input tiles)
-        ReadOnlySpan<T> source = tiles.Data(from);
-        for (int s = 0; s < count; s++)
+        var output = tiles.Strips((long)strips * outChannels * outPlane);
+        fixed (T* source = tiles.Data(from)) fixed (T* strip0 = input)
         {
-            // Row y of the box is input-tile row y0 + y; column x is input-tile column x0 + x.
-            int y0 = tiles.Top(layer, s) - tiles.Top(from, s), x0 = tiles.Left(layer, s) - tiles.Left(from, s);
-            int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
-            int rowFirst = Math.Max(0, -y0), rowEnd = Math.Min(height, inHeight - y0);
-            if (end <= first || rowEnd <= rowFirst) continue;
-            var sample = source.Slice(s * inTile, inTile);
-            int strip = s / perStrip, column = s % perStrip * pitch;
-            for (int c = 0; c < channels; c++)
+            for (int s = 0; s < count; s++)
             {
-                var plane = input.Slice((strip * channels + c) * inPlane, inPlane);
-                for (int y = rowFirst; y < rowEnd; y++)
+                // Row y of the box is input-tile row y0 + y; column x is input-tile column x0 + x.
+                int y0 = tiles.Top(layer, s) - tiles.Top(from, s), x0 = tiles.Left(layer, s) - tiles.Left(from, s);
+                int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
+                int rowFirst = Math.Max(0, -y0), rowEnd = Math.Min(height, inHeight - y0);
+                if (end <= first || rowEnd <= rowFirst) continue;
+                T* sample = source + (long)s * inTile;
+                T* box = strip0 + (long)s / perStrip * channels * inPlane + s % perStrip * pitch;
+                for (int c = 0; c < channels; c++)
                 {
-                    sample.Slice((c * inHeight + y0 + y) * inWidth + x0 + first, end - first).CopyTo(plane.Slice(y * stripWidth + column + first, end - first));
+                    for (int y = rowFirst; y < rowEnd; y++) CopyRow(sample + (c * inHeight + y0 + y) * inWidth + x0 + first, box + c * inPlane + y * stripWidth + first, end - first);
                 }
             }
         }
 
-        var output = tiles.Strips((long)strips * outChannels * outPlane);
         long scratch = Conv2dKernel.ScratchLength(strips, channels, height, stripWidth, outChannels, kernel, 1, padding);
         Conv2dKernel.Tangent(input, weight, output, tiles.Scratch(scratch), strips, channels, height, stripWidth, outChannels, kernel, 1, padding);
-        var data = tiles.Data(layer);
-        for (int s = 0; s < count; s++)
+        fixed (T* strip0 = output) fixed (T* data = tiles.Data(layer))
         {
-            int strip = s / perStrip, column = s % perStrip * pitch;
-            var values = data.Slice(s * outTile, outTile);
-            for (int c = 0, to = 0; c < outChannels; c++)
+            for (int s = 0; s < count; s++)
             {
-                var plane = output.Slice((strip * outChannels + c) * outPlane, outPlane);
-                for (int y = 0; y < height; y++, to += width) plane.Slice(y * stripWidth + column, width).CopyTo(values.Slice(to, width));
+                T* box = strip0 + (long)s / perStrip * outChannels * outPlane + s % perStrip * pitch;
+                T* values = data + (long)s * outTile;
+                for (int c = 0; c < outChannels; c++)
+                {
+                    for (int y = 0; y < height; y++, values += width) CopyRow(box + c * outPlane + y * stripWidth, values, width);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Copies a short run (a tile row: a call of a general copy per row costs more than the copy). A run of one to two
+    /// vectors takes two overlapping vectors, both loaded before either is stored.
+    /// </summary>
+    private static unsafe void CopyRow<T>(T* from, T* to, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported && length >= Vector128<T>.Count && length <= 2 * Vector128<T>.Count)
+        {
+            var head = Vector128.Load(from);
+            var tail = Vector128.Load(from + length - Vector128<T>.Count);
+            head.Store(to);
+            tail.Store(to + length - Vector128<T>.Count);
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count && length <= 2 * Vector256<T>.Count)
+        {
+            var head = Vector256.Load(from);
+            var tail = Vector256.Load(from + length - Vector256<T>.Count);
+            head.Store(to);
+            tail.Store(to + length - Vector256<T>.Count);
+            return;
+        }
+
+        if (length > 2 * Vector256<T>.Count)
+        {
+            new ReadOnlySpan<T>(from, length).CopyTo(new Span<T>(to, length));
+            return;
+        }
+
+        for (int i = 0; i < length; i++) to[i] = from[i];
     }
 
     /// <summary>

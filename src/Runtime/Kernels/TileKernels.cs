@@ -77,6 +77,7 @@ public static partial class TileKernels
         private readonly int* _argmax;
         private readonly T* _gate;
         private T* _input, _output;
+        private int* _sourceOf; // shared source tiles (TileSet.Share): sample s reads source tile _sourceOf[s]; null: tile s
 
         public PoolWork(TileSet<T> tiles, int layer, int source, int* argmax, T* gate, int kernel, int stride)
         {
@@ -91,12 +92,14 @@ public static partial class TileKernels
             _pieces = elements < ParallelElements ? 1 : Math.Min(tiles.Count, ComputePool.Concurrency * 4);
         }
 
-        /// <summary>Pins the two nodes' tiles and runs every sample.</summary>
+        /// <summary>Pins the two nodes' tiles (the source's where they are, when shared) and runs every sample.</summary>
         public void Run()
         {
-            fixed (T* input = _tiles.Data(_source)) fixed (T* output = _tiles.Data(_layer))
+            bool shared = _tiles.SharedTiles(_source, out var sharedValues, out var sourceOf);
+            fixed (T* input = shared ? sharedValues.AsSpan() : _tiles.Data(_source)) fixed (int* map = sourceOf) fixed (T* output = _tiles.Data(_layer))
             {
                 _input = input;
+                _sourceOf = shared ? map : null;
                 _output = output;
                 ComputePool.For(_pieces, ref this);
             }
@@ -122,7 +125,7 @@ public static partial class TileKernels
             T* gate = _gate == null ? null : _gate + row;
             int top = tiles.Top(layer, s), left = tiles.Left(layer, s);
             int y0 = top * stride - tiles.Top(from, s), x0 = left * stride - tiles.Left(from, s);
-            T* sample = _input + (long)s * inTile;
+            T* sample = _input + (long)(_sourceOf == null ? s : _sourceOf[s]) * inTile;
             T* factors = stackalloc T[2];
             factors[0] = T.Zero;
             factors[1] = T.One;

@@ -130,6 +130,9 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     private int[] _origins = []; // [node][sample] (top, left)
     private T[] _padded = [];
     private T[] _strips = [];
+    private int _sharedLayer = -1;
+    private T[] _sharedValues = [];
+    private int[] _sharedOf = [];
     private T[] _scratch = [];
     private T[] _gathered = [];
     private T[] _gatheredOther = [];
@@ -180,6 +183,7 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         Count = count;
+        _sharedLayer = -1;
     }
 
     /// <summary>Sets node <paramref name="layer"/>'s tile size (every sample) and makes room for its values.</summary>
@@ -187,6 +191,7 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if ((uint)height > (uint)_planeHeights[layer] || (uint)width > (uint)_planeWidths[layer])
             throw new ArgumentOutOfRangeException(nameof(height), $"A {height}×{width} tile does not fit node {layer}'s {_planeHeights[layer]}×{_planeWidths[layer]} plane.");
+        if (layer == _sharedLayer) _sharedLayer = -1;
         _heights[layer] = height;
         _widths[layer] = width;
         long length = (long)Count * _channels[layer] * height * width;
@@ -234,7 +239,50 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int TileSize(int layer) => _channels[layer] * _heights[layer] * _widths[layer];
 
     /// <summary>The values of node <paramref name="layer"/>'s tiles: Count × C × height × width.</summary>
-    public Span<T> Data(int layer) => _data[layer].AsSpan(0, Count * TileSize(layer));
+    public Span<T> Data(int layer)
+    {
+        if (layer == _sharedLayer) Unshare();
+        return _data[layer].AsSpan(0, Count * TileSize(layer));
+    }
+
+    /// <summary>
+    /// Holds node <paramref name="layer"/>'s tiles once per group of samples whose tiles are equal (a node whose
+    /// tangent depends on the direction only, while the samples are steps of a few paths): sample s's tile is tile
+    /// <paramref name="sourceOf"/>[s] of <paramref name="values"/>. A kernel that reads shared tiles where they are
+    /// (<see cref="SharedTiles"/>) saves copying one to every sample; <see cref="Data"/> copies them out. The arrays are
+    /// the caller's and must stay unchanged until <see cref="Reset"/> or the next <see cref="SetSize"/> of the node.
+    /// </summary>
+    internal void Share(int layer, T[] values, int[] sourceOf)
+    {
+        int tile = TileSize(layer);
+        for (int s = 0; s < Count; s++)
+        {
+            if ((long)(sourceOf[s] + 1) * tile > values.Length || sourceOf[s] < 0)
+                throw new ArgumentException($"Sample {s} reads shared tile {sourceOf[s]}, past the {values.Length / Math.Max(tile, 1)} given.", nameof(sourceOf));
+        }
+
+        _sharedLayer = layer;
+        _sharedValues = values;
+        _sharedOf = sourceOf;
+    }
+
+    /// <summary>Node <paramref name="layer"/>'s shared tiles and each sample's (see <see cref="Share"/>), when they are shared.</summary>
+    internal bool SharedTiles(int layer, out T[] values, out int[] sourceOf)
+    {
+        bool shared = layer == _sharedLayer;
+        values = shared ? _sharedValues : [];
+        sourceOf = shared ? _sharedOf : [];
+        return shared;
+    }
+
+    /// <summary>Copies the shared tiles to every sample's place in the node's values.</summary>
+    private void Unshare()
+    {
+        int layer = _sharedLayer, tile = TileSize(layer);
+        _sharedLayer = -1;
+        var data = _data[layer].AsSpan(0, Count * tile);
+        for (int s = 0; s < Count; s++) _sharedValues.AsSpan(_sharedOf[s] * tile, tile).CopyTo(data.Slice(s * tile, tile));
+    }
 
     /// <summary>
     /// Copies the part of a per-row buffer of node <paramref name="layer"/> (tape rows × the node's size, e.g. its

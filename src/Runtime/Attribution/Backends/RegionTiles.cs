@@ -44,6 +44,7 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     private int[] _directionOf = [];
     private int[] _distinctRows = [];
     private T[] _stage = [];
+    private int[] _sourceOf = [];           // per sample of a tiled pass: its shared tile of the affine nodes
 
     private const int Full = -1;
     private const int Zero = -2;
@@ -160,15 +161,17 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
                     FillInputTiles(directions, indicators, regions, representatives);
                     _tiled.TangentTiles(workspace, _tiles, 1, shared);
                     int tile = _tiles.TileSize(shared);
-                    var stage = Grow(ref _stage, (long)regions.Length * distinct * tile);
-                    _tiles.Data(shared).CopyTo(stage);
+                    _tiles.Data(shared).CopyTo(Grow(ref _stage, (long)regions.Length * distinct * tile));
                     Prepare(regions, top + 1, all);
-                    var data = _tiles.Data(shared);
+                    // Every row of a direction has the same tiles here: they stay shared (a pooling reads them where
+                    // they are), and are copied to each row only if the next kernel reads the node's values in full.
+                    var sourceOf = Grow(ref _sourceOf, (long)regions.Length * count);
                     for (int j = 0, s = 0; j < regions.Length; j++)
                     {
-                        for (int r = 0; r < count; r++, s++) stage.Slice((j * distinct + _directionOf[r]) * tile, tile).CopyTo(data.Slice(s * tile, tile));
+                        for (int r = 0; r < count; r++, s++) sourceOf[s] = j * distinct + _directionOf[r];
                     }
 
+                    _tiles.Share(shared, _stage, _sourceOf);
                     if (shared < top) _tiled.TangentTiles(workspace, _tiles, shared + 1, top);
                 }
                 else
