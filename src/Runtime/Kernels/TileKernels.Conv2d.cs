@@ -77,18 +77,8 @@ public static partial class TileKernels
 
         long scratch = Conv2dKernel.ScratchLength(strips, channels, height, stripWidth, outChannels, kernel, 1, padding);
         Conv2dKernel.Tangent(input, weight, output, tiles.Scratch(scratch), strips, channels, height, stripWidth, outChannels, kernel, 1, padding);
-        fixed (T* strip0 = output) fixed (T* data = tiles.Data(layer))
-        {
-            for (int s = 0; s < count; s++)
-            {
-                T* box = strip0 + (long)s / perStrip * outChannels * outPlane + s % perStrip * pitch;
-                T* values = data + (long)s * outTile;
-                for (int c = 0; c < outChannels; c++)
-                {
-                    for (int y = 0; y < height; y++, values += width) CopyRow(box + c * outPlane + y * stripWidth, values, width);
-                }
-            }
-        }
+        // The outputs stay in the strips: patch IG's products read them there, any other reader copies them out.
+        tiles.HoldInStrips(layer, perStrip, pitch, stripWidth);
     }
 
     /// <summary>

@@ -131,6 +131,7 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[] _padded = [];
     private T[] _strips = [];
     private int _sharedLayer = -1;
+    private int _stripLayer = -1, _perStrip, _stripPitch, _stripWidth;
     private T[] _sharedValues = [];
     private int[] _sharedOf = [];
     private T[] _scratch = [];
@@ -184,6 +185,7 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         Count = count;
         _sharedLayer = -1;
+        _stripLayer = -1;
     }
 
     /// <summary>Sets node <paramref name="layer"/>'s tile size (every sample) and makes room for its values.</summary>
@@ -192,6 +194,7 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
         if ((uint)height > (uint)_planeHeights[layer] || (uint)width > (uint)_planeWidths[layer])
             throw new ArgumentOutOfRangeException(nameof(height), $"A {height}×{width} tile does not fit node {layer}'s {_planeHeights[layer]}×{_planeWidths[layer]} plane.");
         if (layer == _sharedLayer) _sharedLayer = -1;
+        if (layer == _stripLayer) _stripLayer = -1;
         _heights[layer] = height;
         _widths[layer] = width;
         long length = (long)Count * _channels[layer] * height * width;
@@ -242,7 +245,52 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Span<T> Data(int layer)
     {
         if (layer == _sharedLayer) Unshare();
+        if (layer == _stripLayer) Unstrip();
         return _data[layer].AsSpan(0, Count * TileSize(layer));
+    }
+
+    /// <summary>
+    /// Node <paramref name="layer"/>'s tiles were computed in the strips buffer (<see cref="Strips"/>) and stay there:
+    /// sample s's tile starts at (s / <paramref name="perStrip"/>)·C·height·<paramref name="stripWidth"/> + (s mod
+    /// perStrip)·<paramref name="pitch"/>, its rows stripWidth apart. A reader that knows the layout (patch IG's
+    /// products) reads them there; <see cref="Data"/> copies them out. Ends at <see cref="Reset"/>, the node's next
+    /// <see cref="SetSize"/>, or the next use of the strips buffer.
+    /// </summary>
+    internal void HoldInStrips(int layer, int perStrip, int pitch, int stripWidth)
+    {
+        _stripLayer = layer;
+        _perStrip = perStrip;
+        _stripPitch = pitch;
+        _stripWidth = stripWidth;
+    }
+
+    /// <summary>Whether node <paramref name="layer"/>'s tiles are held in the strips (see <see cref="HoldInStrips"/>), and their layout.</summary>
+    internal bool InStrips(int layer, out T[] strips, out int perStrip, out int pitch, out int stripWidth)
+    {
+        bool held = layer == _stripLayer;
+        strips = held ? _strips : [];
+        perStrip = held ? _perStrip : 0;
+        pitch = held ? _stripPitch : 0;
+        stripWidth = held ? _stripWidth : 0;
+        return held;
+    }
+
+    /// <summary>Copies the tiles held in the strips to the node's values.</summary>
+    private void Unstrip()
+    {
+        int layer = _stripLayer, channels = _channels[layer], height = _heights[layer], width = _widths[layer], tile = TileSize(layer);
+        int plane = height * _stripWidth;
+        _stripLayer = -1;
+        var data = _data[layer].AsSpan(0, Count * tile);
+        for (int s = 0; s < Count; s++)
+        {
+            var strip = _strips.AsSpan((s / _perStrip) * channels * plane + s % _perStrip * _stripPitch);
+            var values = data.Slice(s * tile, tile);
+            for (int c = 0, to = 0; c < channels; c++)
+            {
+                for (int y = 0; y < height; y++, to += width) strip.Slice(c * plane + y * _stripWidth, width).CopyTo(values.Slice(to, width));
+            }
+        }
     }
 
     /// <summary>
@@ -314,7 +362,11 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal Span<T> Padded(long length) => Grow(ref _padded, length);
 
     /// <summary>Room for a convolution's outputs before they are copied to the tiles.</summary>
-    internal Span<T> Strips(long length) => Grow(ref _strips, length);
+    internal Span<T> Strips(long length)
+    {
+        if (_stripLayer >= 0) Unstrip();
+        return Grow(ref _strips, length);
+    }
 
     /// <summary>Room for a kernel's scratch.</summary>
     internal Span<T> Scratch(long length) => Grow(ref _scratch, length);
