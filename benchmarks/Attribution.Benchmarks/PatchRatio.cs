@@ -9,7 +9,9 @@ namespace Axon.Attribution.Benchmarks;
 /// Patch IG against IG in one process (issue 11's target: 16 regions of 7×7 at relu2 ≤ 2.5× IG), as Peer.Compare
 /// measures them (batch 64, n = 50, zero baseline, target 0, random weights and inputs), with the same rule
 /// (riemann_right) and with Gauss–Legendre; the calls alternate so that a change of the machine's load hits all of
-/// them alike. Also patch IG with every region as a full tangent pass (UseRegionWindows off), for the windows' gain.
+/// them alike. Also patch IG with every region as a full tangent pass (UseRegionWindows off), for the windows' gain, and
+/// with the tile convolutions and result copies as they were before the strips (TileKernels.UseStrips and
+/// Attributor.PublishFromBackend off), for that change's gain.
 /// </summary>
 internal static class PatchRatio
 {

@@ -37,10 +37,11 @@ public static partial class TileKernels
 
     /// <summary>
     /// A same-size convolution on strips: each output tile's box of the input plane (the input tile's values there,
-    /// zero elsewhere: outside the input tile the tangent is zero) goes into a strip beside the others, one convolution
-    /// with the layer's own padding runs over every strip, and each sample's outputs are copied back to its tile. Inside
-    /// the box this is the convolution of the full plane: outside it the input tangent is zero or is padding, and the
-    /// gaps between boxes are zeros as wide as the padding, so each output reads its own box only.
+    /// zero elsewhere: outside the input tile the tangent is zero) goes into a strip beside the others, and one
+    /// convolution with the layer's own padding runs over every strip; the outputs stay there
+    /// (<see cref="TileSet{T}.HoldInStrips"/>). Inside the box this is the convolution of the full plane: outside it the
+    /// input tangent is zero or is padding, and the gaps between boxes are zeros as wide as the padding, so each output
+    /// reads its own box only.
     /// </summary>
     private static unsafe void Conv2dOnStrips<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int padding)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -48,7 +49,7 @@ public static partial class TileKernels
         int from = layer - 1, count = tiles.Count;
         int channels = tiles.Channels(from), outChannels = tiles.Channels(layer);
         int inHeight = tiles.Height(from), inWidth = tiles.Width(from), inTile = tiles.TileSize(from);
-        int height = tiles.Height(layer), width = tiles.Width(layer), outTile = tiles.TileSize(layer);
+        int height = tiles.Height(layer), width = tiles.Width(layer);
         if (count == 0) return;
         int pitch = width + padding; // a box and the gap after it
         int perStrip = Math.Clamp((StripColumns + padding) / pitch, 1, count);
