@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Axon.Attribution.Backends;
+using Axon.Kernels;
 using Axon.Samples.Fashion;
 
 namespace Axon.Attribution.Benchmarks;
@@ -8,7 +9,9 @@ namespace Axon.Attribution.Benchmarks;
 /// Patch IG against IG in one process (issue 11's target: 16 regions of 7×7 at relu2 ≤ 2.5× IG), as Peer.Compare
 /// measures them (batch 64, n = 50, zero baseline, target 0, random weights and inputs), with the same rule
 /// (riemann_right) and with Gauss–Legendre; the calls alternate so that a change of the machine's load hits all of
-/// them alike. Also patch IG with every region as a full tangent pass (UseRegionWindows off), for the windows' gain.
+/// them alike. Also patch IG with every region as a full tangent pass (UseRegionWindows off), for the windows' gain, and
+/// with the tile convolutions and result copies as they were before the strips (TileKernels.UseStrips and
+/// Attributor.PublishFromBackend off), for that change's gain.
 /// </summary>
 internal static class PatchRatio
 {
@@ -48,7 +51,26 @@ internal static class PatchRatio
                     backend.UseRegionWindows = true;
                 }
             }),
+            ("patch IG, rr, before strips", () => Before(() => engine.PatchIntegratedGradients(layer, regions, inputs, Target, Baseline<float>.Zero, patchResult, same))),
+            ("patch IG, GL, before strips", () => Before(() => engine.PatchIntegratedGradients(layer, regions, inputs, Target, Baseline<float>.Zero, patchResult, gauss))),
         };
+
+        // The state before the strips and the in-place result (2026-12-01): same-size tile convolutions one tile per
+        // image, and the result copied from the backend through the pass and staged buffers.
+        void Before(Action call)
+        {
+            TileKernels.UseStrips = false;
+            engine.PublishFromBackend = false;
+            try
+            {
+                call();
+            }
+            finally
+            {
+                TileKernels.UseStrips = true;
+                engine.PublishFromBackend = true;
+            }
+        }
 
         if (profileOnly)
         {
@@ -87,5 +109,7 @@ internal static class PatchRatio
         for (int c = 0; c < calls.Length; c++) Console.WriteLine($"  {calls[c].Label,-28} {Median(c),8:0.000} ms/input, process CPU time {Cpu(c),8:0.000} ms/input");
         Console.WriteLine($"  patch IG / IG: {Median(1) / Median(0):0.00} (riemann_right), {Median(3) / Median(2):0.00} (Gauss–Legendre); full passes / windows: {Median(4) / Median(3):0.00}");
         Console.WriteLine($"  by CPU time: {Cpu(1) / Cpu(0):0.00} (riemann_right), {Cpu(3) / Cpu(2):0.00} (Gauss–Legendre); full passes / windows: {Cpu(4) / Cpu(3):0.00}");
+        Console.WriteLine($"  before strips and in-place result, patch IG / IG: {Median(5) / Median(0):0.00} (riemann_right), {Median(6) / Median(2):0.00} (Gauss–Legendre); by CPU time {Cpu(5) / Cpu(0):0.00}, {Cpu(6) / Cpu(2):0.00}");
+        Console.WriteLine($"  before / now, patch IG: wall {Median(5) / Median(1):0.00} (riemann_right), {Median(6) / Median(3):0.00} (Gauss–Legendre); CPU time {Cpu(5) / Cpu(1):0.00}, {Cpu(6) / Cpu(3):0.00}");
     }
 }

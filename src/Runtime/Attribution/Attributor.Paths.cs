@@ -127,18 +127,31 @@ public sealed partial class Attributor<T>
         var active = Grow(ref _active, call.Count);
         for (int b = 0; b < call.Count; b++) active[b] = b;
         call.Active = active;
-        var passResult = Grow(ref _passResult, (long)call.Count * call.ResultSize);
         var passSums = Grow(ref _passSums, call.Count);
         int steps = options.Steps;
         long evaluations = 0;
         double worst = double.NaN;
         while (true)
         {
+            // The first pass runs every input, so its result is the call's: the CPU backend's accumulator is then
+            // published as it is when no later pass can clear it (no adaptive mode), and otherwise read straight into
+            // the staged result. Only a re-run of some inputs goes through a pass buffer (a 16-region patch IG result
+            // is millions of values: each copy of it costs a few per cent of the call).
+            bool everyInput = call.Active.Length == call.Count;
+            bool inBackend = PublishFromBackend && everyInput && !adaptive && _host is not null && ReferenceEquals(_host, _backend);
+            bool inPlace = inBackend || (everyInput && PublishFromBackend);
+            var passResult = inBackend ? default : inPlace ? result : Grow(ref _passResult, (long)call.Count * call.ResultSize);
             evaluations += RunPass(ref call, options.Rule, steps, needDeltas, passResult, passSums);
+            if (inBackend)
+            {
+                result = _host!.Result;
+                call.Result = result;
+            }
+
             int remaining = 0;
             foreach (int b in call.Active)
             {
-                passResult.Slice(b * call.ResultSize, call.ResultSize).CopyTo(result.Slice(b * call.ResultSize, call.ResultSize));
+                if (!inPlace) passResult.Slice(b * call.ResultSize, call.ResultSize).CopyTo(result.Slice(b * call.ResultSize, call.ResultSize));
                 if (!needDeltas) continue;
                 deltas[b] = passSums[b] - (_inputValue[b] - _referenceValue[b]);
                 if (adaptive && !(RelativeDelta(deltas, b) <= options.Tolerance)) active[remaining++] = b;
@@ -268,7 +281,10 @@ public sealed partial class Attributor<T>
     private double RelativeDelta(ReadOnlySpan<T> deltas, int b) =>
         Relative(deltas[b], _inputValue[b] - _referenceValue[b]);
 
-    /// <summary>One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated.</summary>
+    /// <summary>
+    /// One pass over every (input, baseline, node) row with a fixed n; returns the rows evaluated. The result is read into
+    /// <paramref name="result"/>, or left in the CPU backend's accumulator when it is empty.
+    /// </summary>
     private long RunPass(ref PathCall call, IntegrationRule rule, int steps, bool needDeltas, Span<T> result, Span<T> pathSum)
     {
         // The affine prefix runs every input; a re-run of some inputs takes the step-by-step path (same results to rounding).
@@ -277,7 +293,7 @@ public sealed partial class Attributor<T>
         {
             var (prefixRule, prefixNodes) = call.Difference ? DifferenceRule(rule, steps) : (rule, steps);
             long prefixRows = RunPrefixPass(ref call, prefixRule, prefixNodes);
-            _backend.ReadResult(result);
+            if (!result.IsEmpty) _backend.ReadResult(result);
             _backend.ReadPathSums(pathSum);
             return prefixRows;
         }
@@ -317,7 +333,8 @@ public sealed partial class Attributor<T>
             ProcessChunk(ref call, rows, plan, rule);
         }
 
-        _backend.ReadResult(result);
+        if (result.IsEmpty) result = Host.Result; // left in the CPU backend's accumulator (see Integrate)
+        else _backend.ReadResult(result);
         _backend.ReadPathSums(pathSum);
         if (plan == DeltaPlan.FromResult)
         {

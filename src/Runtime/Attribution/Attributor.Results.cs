@@ -12,6 +12,12 @@ public sealed partial class Attributor<T>
     private T[] _stagedDeltas = [];
     private T[] _stagedGaps = [];
 
+    /// <summary>
+    /// Whether a one-pass call on the CPU backend publishes its result from the backend's accumulator (on by default)
+    /// rather than through the pass and staged buffers; the values are the same. Off for A/B timing in one process.
+    /// </summary>
+    internal bool PublishFromBackend { get; set; } = true;
+
     /// <summary>The engine's buffer for a call's results (inputs × per-input values).</summary>
     private Span<T> StagedResult(int count, int perInput) => Grow(ref _stagedResult, (long)count * perInput);
 

@@ -8,54 +8,8 @@ namespace Axon.Kernels;
 /// as zero. Element-wise nodes and batch norm need none of these: their tiles are their input's, and the ordinary
 /// tangent kernels run on them (<see cref="TileSet{T}.Gather"/> brings the activations they read).
 /// </summary>
-public static class TileKernels
+public static partial class TileKernels
 {
-    /// <summary>
-    /// A convolution's tangent (no bias) on tiles: each sample's input tile is copied with zeros around it onto the
-    /// part of the input plane that its output tile reads, and one convolution runs over all samples.
-    /// </summary>
-    public static void Conv2d<T>(TileSet<T> tiles, int layer, ReadOnlySpan<T> weight, int kernel, int stride, int padding)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(tiles);
-        int from = layer - 1, count = tiles.Count;
-        int channels = tiles.Channels(from), outChannels = tiles.Channels(layer);
-        int inHeight = tiles.Height(from), inWidth = tiles.Width(from), inTile = tiles.TileSize(from);
-        // A stride-1 convolution that keeps the plane's size runs on the output tile's box with its own padding: outside
-        // the box the input tangent is zero (beyond the input tile) or is padding. Others run without padding on the
-        // part of the padded plane that the output tile reads.
-        bool same = stride == 1 && 2 * padding == kernel - 1;
-        int shift = same ? 0 : padding;
-        int height = same ? tiles.Height(layer) : (tiles.Height(layer) - 1) * stride + kernel;
-        int width = same ? tiles.Width(layer) : (tiles.Width(layer) - 1) * stride + kernel;
-        int paddedTile = channels * height * width;
-        var padded = tiles.Padded((long)count * paddedTile);
-        ReadOnlySpan<T> input = tiles.Data(from);
-        padded.Clear(); // one pass of zeros, then only the input tiles' rows are copied in
-        for (int s = 0; s < count; s++)
-        {
-            // Row y of the padded tile is input-tile row y0 + y; column x is input-tile column x0 + x.
-            int y0 = tiles.Top(layer, s) * stride - shift - tiles.Top(from, s);
-            int x0 = tiles.Left(layer, s) * stride - shift - tiles.Left(from, s);
-            int first = Math.Max(0, -x0), end = Math.Min(width, inWidth - x0);
-            int rowFirst = Math.Max(0, -y0), rowEnd = Math.Min(height, inHeight - y0);
-            if (end <= first || rowEnd <= rowFirst) continue;
-            var sample = input.Slice(s * inTile, inTile);
-            var destination = padded.Slice(s * paddedTile, paddedTile);
-            for (int c = 0; c < channels; c++)
-            {
-                for (int y = rowFirst; y < rowEnd; y++)
-                {
-                    sample.Slice((c * inHeight + y0 + y) * inWidth + x0 + first, end - first).CopyTo(destination.Slice((c * height + y) * width + first, end - first));
-                }
-            }
-        }
-
-        int pad = same ? padding : 0;
-        long scratch = Conv2dKernel.ScratchLength(count, channels, height, width, outChannels, kernel, stride, pad);
-        Conv2dKernel.Tangent(padded, weight, tiles.Data(layer), tiles.Scratch(scratch), count, channels, height, width, outChannels, kernel, stride, pad);
-    }
-
     /// <summary>Max pooling's tangent on tiles: each output takes its recorded winner's tangent (zero outside the input tile).</summary>
     /// <param name="tiles">The tiles; node <paramref name="layer"/>'s are written.</param>
     /// <param name="layer">The pooling node.</param>
@@ -123,6 +77,7 @@ public static class TileKernels
         private readonly int* _argmax;
         private readonly T* _gate;
         private T* _input, _output;
+        private int* _sourceOf; // shared source tiles (TileSet.Share): sample s reads source tile _sourceOf[s]; null: tile s
 
         public PoolWork(TileSet<T> tiles, int layer, int source, int* argmax, T* gate, int kernel, int stride)
         {
@@ -137,12 +92,14 @@ public static class TileKernels
             _pieces = elements < ParallelElements ? 1 : Math.Min(tiles.Count, ComputePool.Concurrency * 4);
         }
 
-        /// <summary>Pins the two nodes' tiles and runs every sample.</summary>
+        /// <summary>Pins the two nodes' tiles (the source's where they are, when shared) and runs every sample.</summary>
         public void Run()
         {
-            fixed (T* input = _tiles.Data(_source)) fixed (T* output = _tiles.Data(_layer))
+            bool shared = _tiles.SharedTiles(_source, out var sharedValues, out var sourceOf);
+            fixed (T* input = shared ? sharedValues.AsSpan() : _tiles.Data(_source)) fixed (int* map = sourceOf) fixed (T* output = _tiles.Data(_layer))
             {
                 _input = input;
+                _sourceOf = shared ? map : null;
                 _output = output;
                 ComputePool.For(_pieces, ref this);
             }
@@ -168,7 +125,7 @@ public static class TileKernels
             T* gate = _gate == null ? null : _gate + row;
             int top = tiles.Top(layer, s), left = tiles.Left(layer, s);
             int y0 = top * stride - tiles.Top(from, s), x0 = left * stride - tiles.Left(from, s);
-            T* sample = _input + (long)s * inTile;
+            T* sample = _input + (long)(_sourceOf == null ? s : _sourceOf[s]) * inTile;
             T* factors = stackalloc T[2];
             factors[0] = T.Zero;
             factors[1] = T.One;

@@ -129,6 +129,11 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     private int[] _rows = [];
     private int[] _origins = []; // [node][sample] (top, left)
     private T[] _padded = [];
+    private T[] _strips = [];
+    private int _sharedLayer = -1;
+    private int _stripLayer = -1, _perStrip, _stripPitch, _stripWidth;
+    private T[] _sharedValues = [];
+    private int[] _sharedOf = [];
     private T[] _scratch = [];
     private T[] _gathered = [];
     private T[] _gatheredOther = [];
@@ -179,6 +184,8 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         Count = count;
+        _sharedLayer = -1;
+        _stripLayer = -1;
     }
 
     /// <summary>Sets node <paramref name="layer"/>'s tile size (every sample) and makes room for its values.</summary>
@@ -186,6 +193,8 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if ((uint)height > (uint)_planeHeights[layer] || (uint)width > (uint)_planeWidths[layer])
             throw new ArgumentOutOfRangeException(nameof(height), $"A {height}×{width} tile does not fit node {layer}'s {_planeHeights[layer]}×{_planeWidths[layer]} plane.");
+        if (layer == _sharedLayer) _sharedLayer = -1;
+        if (layer == _stripLayer) _stripLayer = -1;
         _heights[layer] = height;
         _widths[layer] = width;
         long length = (long)Count * _channels[layer] * height * width;
@@ -233,7 +242,95 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int TileSize(int layer) => _channels[layer] * _heights[layer] * _widths[layer];
 
     /// <summary>The values of node <paramref name="layer"/>'s tiles: Count × C × height × width.</summary>
-    public Span<T> Data(int layer) => _data[layer].AsSpan(0, Count * TileSize(layer));
+    public Span<T> Data(int layer)
+    {
+        if (layer == _sharedLayer) Unshare();
+        if (layer == _stripLayer) Unstrip();
+        return _data[layer].AsSpan(0, Count * TileSize(layer));
+    }
+
+    /// <summary>
+    /// Node <paramref name="layer"/>'s tiles were computed in the strips buffer (<see cref="Strips"/>) and stay there:
+    /// sample s's tile starts at (s / <paramref name="perStrip"/>)·C·height·<paramref name="stripWidth"/> + (s mod
+    /// perStrip)·<paramref name="pitch"/>, its rows stripWidth apart. A reader that knows the layout (patch IG's
+    /// products) reads them there; <see cref="Data"/> copies them out. Ends at <see cref="Reset"/>, the node's next
+    /// <see cref="SetSize"/>, or the next use of the strips buffer.
+    /// </summary>
+    internal void HoldInStrips(int layer, int perStrip, int pitch, int stripWidth)
+    {
+        _stripLayer = layer;
+        _perStrip = perStrip;
+        _stripPitch = pitch;
+        _stripWidth = stripWidth;
+    }
+
+    /// <summary>Whether node <paramref name="layer"/>'s tiles are held in the strips (see <see cref="HoldInStrips"/>), and their layout.</summary>
+    internal bool InStrips(int layer, out T[] strips, out int perStrip, out int pitch, out int stripWidth)
+    {
+        bool held = layer == _stripLayer;
+        strips = held ? _strips : [];
+        perStrip = held ? _perStrip : 0;
+        pitch = held ? _stripPitch : 0;
+        stripWidth = held ? _stripWidth : 0;
+        return held;
+    }
+
+    /// <summary>Copies the tiles held in the strips to the node's values.</summary>
+    private void Unstrip()
+    {
+        int layer = _stripLayer, channels = _channels[layer], height = _heights[layer], width = _widths[layer], tile = TileSize(layer);
+        int plane = height * _stripWidth;
+        _stripLayer = -1;
+        var data = _data[layer].AsSpan(0, Count * tile);
+        for (int s = 0; s < Count; s++)
+        {
+            var strip = _strips.AsSpan((s / _perStrip) * channels * plane + s % _perStrip * _stripPitch);
+            var values = data.Slice(s * tile, tile);
+            for (int c = 0, to = 0; c < channels; c++)
+            {
+                for (int y = 0; y < height; y++, to += width) strip.Slice(c * plane + y * _stripWidth, width).CopyTo(values.Slice(to, width));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds node <paramref name="layer"/>'s tiles once per group of samples whose tiles are equal (a node whose
+    /// tangent depends on the direction only, while the samples are steps of a few paths): sample s's tile is tile
+    /// <paramref name="sourceOf"/>[s] of <paramref name="values"/>. A kernel that reads shared tiles where they are
+    /// (<see cref="SharedTiles"/>) saves copying one to every sample; <see cref="Data"/> copies them out. The arrays are
+    /// the caller's and must stay unchanged until <see cref="Reset"/> or the next <see cref="SetSize"/> of the node.
+    /// </summary>
+    internal void Share(int layer, T[] values, int[] sourceOf)
+    {
+        int tile = TileSize(layer);
+        for (int s = 0; s < Count; s++)
+        {
+            if ((long)(sourceOf[s] + 1) * tile > values.Length || sourceOf[s] < 0)
+                throw new ArgumentException($"Sample {s} reads shared tile {sourceOf[s]}, past the {values.Length / Math.Max(tile, 1)} given.", nameof(sourceOf));
+        }
+
+        _sharedLayer = layer;
+        _sharedValues = values;
+        _sharedOf = sourceOf;
+    }
+
+    /// <summary>Node <paramref name="layer"/>'s shared tiles and each sample's (see <see cref="Share"/>), when they are shared.</summary>
+    internal bool SharedTiles(int layer, out T[] values, out int[] sourceOf)
+    {
+        bool shared = layer == _sharedLayer;
+        values = shared ? _sharedValues : [];
+        sourceOf = shared ? _sharedOf : [];
+        return shared;
+    }
+
+    /// <summary>Copies the shared tiles to every sample's place in the node's values.</summary>
+    private void Unshare()
+    {
+        int layer = _sharedLayer, tile = TileSize(layer);
+        _sharedLayer = -1;
+        var data = _data[layer].AsSpan(0, Count * tile);
+        for (int s = 0; s < Count; s++) _sharedValues.AsSpan(_sharedOf[s] * tile, tile).CopyTo(data.Slice(s * tile, tile));
+    }
 
     /// <summary>
     /// Copies the part of a per-row buffer of node <paramref name="layer"/> (tape rows × the node's size, e.g. its
@@ -263,6 +360,13 @@ public sealed class TileSet<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Room for the zero-padded input tiles of a convolution.</summary>
     internal Span<T> Padded(long length) => Grow(ref _padded, length);
+
+    /// <summary>Room for a convolution's outputs before they are copied to the tiles.</summary>
+    internal Span<T> Strips(long length)
+    {
+        if (_stripLayer >= 0) Unstrip();
+        return Grow(ref _strips, length);
+    }
 
     /// <summary>Room for a kernel's scratch.</summary>
     internal Span<T> Scratch(long length) => Grow(ref _scratch, length);

@@ -44,6 +44,7 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     private int[] _directionOf = [];
     private int[] _distinctRows = [];
     private T[] _stage = [];
+    private int[] _sourceOf = [];           // per sample of a tiled pass: its shared tile of the affine nodes
 
     private const int Full = -1;
     private const int Zero = -2;
@@ -160,15 +161,17 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
                     FillInputTiles(directions, indicators, regions, representatives);
                     _tiled.TangentTiles(workspace, _tiles, 1, shared);
                     int tile = _tiles.TileSize(shared);
-                    var stage = Grow(ref _stage, (long)regions.Length * distinct * tile);
-                    _tiles.Data(shared).CopyTo(stage);
+                    _tiles.Data(shared).CopyTo(Grow(ref _stage, (long)regions.Length * distinct * tile));
                     Prepare(regions, top + 1, all);
-                    var data = _tiles.Data(shared);
+                    // Every row of a direction has the same tiles here: they stay shared (a pooling reads them where
+                    // they are), and are copied to each row only if the next kernel reads the node's values in full.
+                    var sourceOf = Grow(ref _sourceOf, (long)regions.Length * count);
                     for (int j = 0, s = 0; j < regions.Length; j++)
                     {
-                        for (int r = 0; r < count; r++, s++) stage.Slice((j * distinct + _directionOf[r]) * tile, tile).CopyTo(data.Slice(s * tile, tile));
+                        for (int r = 0; r < count; r++, s++) sourceOf[s] = j * distinct + _directionOf[r];
                     }
 
+                    _tiles.Share(shared, _stage, _sourceOf);
                     if (shared < top) _tiled.TangentTiles(workspace, _tiles, shared + 1, top);
                 }
                 else
@@ -268,33 +271,40 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     private unsafe void AddProducts(ReadOnlySpan<T> gradient, ReadOnlySpan<PathRow<T>> rows, ReadOnlySpan<int> regions, int layer, Span<T> result, int resultSize)
     {
-        fixed (T* g = gradient) fixed (PathRow<T>* r = rows) fixed (int* q = regions) fixed (T* a = result) fixed (T* t = _tiles.Data(layer))
+        // A convolution's tiles may still be in the strips it computed them in (TileSet.HoldInStrips): read there.
+        bool strips = _tiles.InStrips(layer, out var stripValues, out int perStrip, out int pitch, out int stripWidth);
+        fixed (T* g = gradient) fixed (PathRow<T>* r = rows) fixed (int* q = regions) fixed (T* a = result)
+        fixed (T* t = strips ? stripValues.AsSpan() : _tiles.Data(layer))
         {
-            var work = new ProductWork(_tiles, layer, _sizes[layer], resultSize, rows.Length, g, r, q, a, t);
+            var layout = strips ? new TileLayout(perStrip, pitch, stripWidth) : new TileLayout(1, 0, _tiles.Width(layer));
+            var work = new ProductWork(_tiles, layer, _sizes[layer], resultSize, rows.Length, g, r, q, a, t, layout);
             ComputePool.For(regions.Length, ref work);
         }
     }
 
+    /// <summary>Where sample s's tile lies: strip s / PerStrip, at column (s mod PerStrip)·Pitch, rows RowStride apart (one tile per strip, pitch 0, rows its width apart: the tiles' own layout).</summary>
+    private readonly record struct TileLayout(int PerStrip, int Pitch, int RowStride);
+
     /// <summary>One region's products over every row (<see cref="AddProducts"/>); the region's index in the pass is the work item.</summary>
-    private readonly unsafe struct ProductWork(TileSet<T> tiles, int layer, int size, int resultSize, int count, T* gradient, PathRow<T>* rows, int* regions, T* result, T* data)
+    private readonly unsafe struct ProductWork(TileSet<T> tiles, int layer, int size, int resultSize, int count, T* gradient, PathRow<T>* rows, int* regions, T* result, T* data, TileLayout layout)
         : IParallelWork
     {
         public void Invoke(int j)
         {
             int channels = tiles.Channels(layer), planeWidth = tiles.PlaneWidth(layer), plane = tiles.PlaneHeight(layer) * planeWidth;
-            int height = tiles.Height(layer), width = tiles.Width(layer), tile = tiles.TileSize(layer);
+            int height = tiles.Height(layer), width = tiles.Width(layer), rowStride = layout.RowStride, channelStride = height * rowStride;
             for (int r = 0, s = j * count; r < count; r++, s++)
             {
                 T* g = gradient + (long)r * size;
                 T* accumulator = result + (long)rows[r].Input * resultSize + (long)regions[j] * size;
-                T* t = data + (long)s * tile;
+                T* t = data + (long)(s / layout.PerStrip) * channels * channelStride + s % layout.PerStrip * layout.Pitch;
                 int corner = tiles.Top(layer, s) * planeWidth + tiles.Left(layer, s);
-                for (int c = 0, from = 0; c < channels; c++)
+                for (int c = 0; c < channels; c++)
                 {
-                    for (int y = 0; y < height; y++, from += width)
+                    for (int y = 0; y < height; y++)
                     {
                         int at = c * plane + corner + y * planeWidth;
-                        MultiplyAdd(new ReadOnlySpan<T>(g + at, width), new ReadOnlySpan<T>(t + from, width), new Span<T>(accumulator + at, width));
+                        MultiplyAdd(new ReadOnlySpan<T>(g + at, width), new ReadOnlySpan<T>(t + c * channelStride + y * rowStride, width), new Span<T>(accumulator + at, width));
                     }
                 }
             }
