@@ -55,8 +55,8 @@ if (encoderOnly)
 {
     // Only Axon's encoder block on its own weights, so that a profile of this process shows nothing else.
     Console.WriteLine($"Axon encoder block only: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {Machine.LoadAverage()}; {Environment.ProcessorCount} threads");
-    var (ms, minMs, _) = EncoderBenchmark.Run(null, reps);
-    Console.WriteLine($"encoder block forward + backward, batch {EncoderBenchmark.Batch}: median {ms:0.00} ms, fastest {minMs:0.00} ms; load average at end: {Machine.LoadAverage()}");
+    var (ms, minMs, cpuMs, _) = EncoderBenchmark.Run(null, reps);
+    Console.WriteLine($"encoder block forward + backward, batch {EncoderBenchmark.Batch}: median {ms:0.00} ms, fastest {minMs:0.00} ms, process CPU {cpuMs:0.00} ms per call; load average at end: {Machine.LoadAverage()}");
     return 0;
 }
 
@@ -170,7 +170,7 @@ foreach (string note in notes) Console.WriteLine(note);
 
 {
     // The transformer encoder block (docs/benchmarks.md): forward + backward per batch of 64 sequences.
-    var (axonMs, axonMinMs, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps);
+    var (axonMs, axonMinMs, _, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps);
     double? torchMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var encoder) ? encoder.MedianMs * EncoderBenchmark.Batch : null;
     double? torchMinMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var fastest) ? fastest.MinMs * EncoderBenchmark.Batch : null;
     Console.WriteLine();
