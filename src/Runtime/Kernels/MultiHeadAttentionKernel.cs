@@ -71,7 +71,6 @@ public static class MultiHeadAttentionKernel
         KernelGuard.OptionalLength(dOutWeight.Length, (long)embed * embed, nameof(dOutWeight));
         KernelGuard.OptionalLength(dOutBias.Length, embed, nameof(dOutBias));
         bool throughAttention = !dx.IsEmpty || !dInWeight.IsEmpty || !dInBias.IsEmpty;
-        int n = length * embed;
         fixed (T* px = x, pids = ids, pinW = inWeight, pinB = inBias, poutW = outWeight, pdy = dy, pdx = dx, pscratch = scratch)
         {
             var work = new SampleWork<T>(throughAttention ? SampleMode.Backward : SampleMode.Attend, shape, scratch.Length, padTokenId, causal)
