@@ -3,6 +3,7 @@
 //
 //   dotnet Axon.Peer.Compare.dll --peer /tmp/peer/artifacts/.../peer-libtorch.dll [--reps 7] [--threads 2] [--dump DIR] [--untuned]
 //   dotnet Axon.Peer.Compare.dll [--reps 7]          (no --peer: Axon's side only, on its own random weights)
+//   dotnet Axon.Peer.Compare.dll --encoder-only [--reps 7]   (Axon's encoder block only, nothing else: for profiling it)
 //
 // 1. Runs the libtorch program (benchmarks/Peer.Libtorch --compare) as a child process, with libtorch at its best here
 //    (DNNL_MAX_CPU_ISA=AVX2 unless the environment says otherwise, DEFAULT for oneDNN's own choice; glibc malloc
@@ -33,7 +34,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const int Batch = 64, Steps = 50, Target = 0, InputSize = 784;
 string? peerPath = null, dumpDir = null;
 int reps = 7, threads = 2;
-bool tuned = true;
+bool tuned = true, encoderOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -43,10 +44,20 @@ for (int i = 0; i < args.Length; i++)
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--untuned": tuned = false; break;
+        case "--encoder-only": encoderOnly = true; break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; see the top of benchmarks/Peer.Compare/Program.cs");
             return 2;
     }
+}
+
+if (encoderOnly)
+{
+    // Only Axon's encoder block on its own weights, so that a profile of this process shows nothing else.
+    Console.WriteLine($"Axon encoder block only: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {Machine.LoadAverage()}; {Environment.ProcessorCount} threads");
+    var (ms, minMs, cpuMs, _) = EncoderBenchmark.Run(null, reps);
+    Console.WriteLine($"encoder block forward + backward, batch {EncoderBenchmark.Batch}: median {ms:0.00} ms, fastest {minMs:0.00} ms, process CPU {cpuMs:0.00} ms per call; load average at end: {Machine.LoadAverage()}");
+    return 0;
 }
 
 var started = DateTime.UtcNow;
@@ -159,7 +170,7 @@ foreach (string note in notes) Console.WriteLine(note);
 
 {
     // The transformer encoder block (docs/benchmarks.md): forward + backward per batch of 64 sequences.
-    var (axonMs, axonMinMs, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps);
+    var (axonMs, axonMinMs, _, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps);
     double? torchMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var encoder) ? encoder.MedianMs * EncoderBenchmark.Batch : null;
     double? torchMinMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var fastest) ? fastest.MinMs * EncoderBenchmark.Batch : null;
     Console.WriteLine();

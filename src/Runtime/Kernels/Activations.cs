@@ -69,8 +69,7 @@ internal readonly struct GeluOp : IActivation<double>
         TS.Multiply(x, SpecialFunctions.NormalCdf<TVec, TS>(x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Derivative<TVec, TS>(TVec x, TVec y) where TVec : struct where TS : ISimd<TVec, double> =>
-        TS.MultiplyAdd(x, SpecialFunctions.NormalPdf<TVec, TS>(x), SpecialFunctions.NormalCdf<TVec, TS>(x));
+    public TVec Derivative<TVec, TS>(TVec x, TVec y) where TVec : struct where TS : ISimd<TVec, double> => GeluForm.Derivative<TVec, TS>(x, SpecialFunctions.ErfcTerms);
 }
 
 /// <summary>ReLU over a flat span (n = batch·size).</summary>
@@ -157,7 +156,10 @@ public static class SoftplusKernel
         ActivationDriver.Scale(default(SoftplusOp<T>), x, y, tx, ty, false, nameof(tx), nameof(ty));
 }
 
-/// <summary>Exact GELU x·Φ(x) = ½x(1 + erf(x/√2)) over a flat span, evaluated in double for every element type.</summary>
+/// <summary>
+/// Exact GELU x·Φ(x) = ½x(1 + erf(x/√2)) over a flat span, evaluated in double for every element type (for float and
+/// smaller types with the shorter erfc series that a float result needs, <see cref="GeluForSingleOp"/>).
+/// </summary>
 public static class GeluKernel
 {
     /// <summary>y = x·Φ(x), Φ the standard normal CDF (computed in double, rounded to T). Overwrites y; x and y have the same length, otherwise <see cref="ArgumentException"/>.</summary>
@@ -166,7 +168,7 @@ public static class GeluKernel
         if (typeof(T) == typeof(double))
             ActivationDriver.Forward(default(GeluOp), MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
         else
-            ActivationDriver.ForwardInDouble(default(GeluOp), x, y);
+            ActivationDriver.ForwardInDouble(default(GeluForSingleOp), x, y);
     }
 
     /// <summary>dx += (Φ(x) + x·φ(x))·dy; the derivative is taken from x, not y.</summary>
@@ -187,7 +189,7 @@ public static class GeluKernel
         }
         else
         {
-            ActivationDriver.ScaleInDouble(default(GeluOp), x, y, v, output, accumulate, vName, outputName);
+            ActivationDriver.ScaleInDouble(default(GeluForSingleOp), x, y, v, output, accumulate, vName, outputName);
         }
     }
 }

@@ -13,9 +13,9 @@ namespace Axon.Kernels;
 /// </summary>
 /// <remarks>
 /// Samples run in parallel on the <see cref="ComputePool"/>, one per scratch slot, in waves of as many samples as
-/// there are slots; the projections are matrix products (<see cref="DenseKernel"/>). The parameter gradients are
-/// summed after each wave on the calling thread, sample by sample in order, so every result is the same whatever
-/// the number of threads.
+/// there are slots; the projections are matrix products (<see cref="DenseKernel"/>). Each sample's parameter
+/// gradients are computed in parallel into its slot, then added to the caller's after each wave on the calling
+/// thread, sample by sample in order, so every result is the same whatever the number of threads.
 /// </remarks>
 public static class MultiHeadAttentionKernel
 {
@@ -28,8 +28,9 @@ public static class MultiHeadAttentionKernel
     /// </summary>
     public static long ScratchLength(int length, int embed, int heads) => Math.Min(ComputePool.Concurrency, MaxSlots) * SampleScratchLength(length, embed, heads);
 
-    /// <summary>One sample's scratch: [q|k|v], P, o, d[q|k|v], dO and one head's score gradients.</summary>
-    internal static long SampleScratchLength(int length, int embed, int heads) => 8L * length * embed + (long)(heads + 1) * length * length;
+    /// <summary>One sample's scratch: [q|k|v], P, o, d[q|k|v], dO, one head's score gradients and the sample's parameter gradients.</summary>
+    internal static long SampleScratchLength(int length, int embed, int heads) =>
+        8L * length * embed + (long)(heads + 1) * length * length + AttentionScratch<float>.ParameterGradientLength(embed);
 
     /// <summary>Overwrites y. <paramref name="ids"/> is empty (no padding mask) or holds batch × length token ids.</summary>
     public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ids, int padTokenId, bool causal, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias,
@@ -70,13 +71,13 @@ public static class MultiHeadAttentionKernel
         KernelGuard.OptionalLength(dOutWeight.Length, (long)embed * embed, nameof(dOutWeight));
         KernelGuard.OptionalLength(dOutBias.Length, embed, nameof(dOutBias));
         bool throughAttention = !dx.IsEmpty || !dInWeight.IsEmpty || !dInBias.IsEmpty;
-        int n = length * embed;
         fixed (T* px = x, pids = ids, pinW = inWeight, pinB = inBias, poutW = outWeight, pdy = dy, pdx = dx, pscratch = scratch)
         {
             var work = new SampleWork<T>(throughAttention ? SampleMode.Backward : SampleMode.Attend, shape, scratch.Length, padTokenId, causal)
             {
                 X = px, Ids = pids, HasIds = !ids.IsEmpty, InWeight = pinW, InBias = pinB, InBiasLength = inBias.Length,
                 OutWeight = poutW, Source = pdy, Target = pdx, HasTarget = !dx.IsEmpty, Scratch = pscratch,
+                Wanted = new WantedGradients(!dInWeight.IsEmpty, !dInBias.IsEmpty, !dOutWeight.IsEmpty, !dOutBias.IsEmpty),
             };
             for (int first = 0; first < batch; first += work.Slots)
             {
@@ -84,13 +85,15 @@ public static class MultiHeadAttentionKernel
                 work.First = first;
                 ComputePool.For(count, ref work);
 
-                // The parameter gradients, sample by sample in order: the same sums as on one thread.
+                // Each sample's parameter gradients (computed in parallel, in its slot) added in sample order: the same
+                // sums as on one thread.
                 for (int slot = 0; slot < count; slot++)
                 {
-                    int b = first + slot;
                     var sample = new AttentionScratch<T>(work.Slot(slot), shape);
-                    DenseKernel.Backward(sample.Output, outWeight, dy.Slice(b * n, n), default, dOutWeight, dOutBias, length, embed, embed);
-                    if (throughAttention) DenseKernel.Backward(x.Slice(b * n, n), inWeight, sample.ProjectionGradient, default, dInWeight, dInBias, length, embed, 3 * embed);
+                    if (!dOutWeight.IsEmpty) TensorPrimitives.Add(dOutWeight, sample.OutWeightGradient, dOutWeight);
+                    if (!dOutBias.IsEmpty) TensorPrimitives.Add(dOutBias, sample.OutBiasGradient, dOutBias);
+                    if (!dInWeight.IsEmpty) TensorPrimitives.Add(dInWeight, sample.InWeightGradient, dInWeight);
+                    if (!dInBias.IsEmpty) TensorPrimitives.Add(dInBias, sample.InBiasGradient, dInBias);
                 }
             }
         }
@@ -145,6 +148,7 @@ public static class MultiHeadAttentionKernel
         public T* X, Ids, InWeight, InBias, OutWeight, OutBias, Source, Target, Scratch;
         public int InBiasLength, OutBiasLength, First;
         public bool HasIds, HasTarget;
+        public WantedGradients Wanted;
         private readonly SampleMode _mode;
         private readonly AttentionShape _shape;
         private readonly int _padTokenId;
@@ -188,6 +192,10 @@ public static class MultiHeadAttentionKernel
                     work.ProjectionGradient.Clear();
                     AttendBackward(mask, work, s);
                     if (HasTarget) DenseKernel.Backward(x, inWeight, work.ProjectionGradient, target, default, default, s.Length, e, 3 * e);
+                    SampleParameterGradients(x, inWeight, outWeight, new ReadOnlySpan<T>(Source + (long)b * n, n), work, s, throughAttention: true);
+                    return;
+                case SampleMode.Attend:
+                    SampleParameterGradients(x, inWeight, outWeight, new ReadOnlySpan<T>(Source + (long)b * n, n), work, s, throughAttention: false);
                     return;
                 case SampleMode.Tangent:
                     // The projection's tangent goes where its gradient would: the backward buffers are free here.
@@ -200,7 +208,32 @@ public static class MultiHeadAttentionKernel
                     return;
             }
         }
+
+        /// <summary>This sample's share of the parameter gradients that are wanted, into its slot (overwritten).</summary>
+        private readonly void SampleParameterGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> outWeight, ReadOnlySpan<T> dy, AttentionScratch<T> work, AttentionShape s, bool throughAttention)
+        {
+            int e = s.Embed;
+            var w = Wanted;
+            if (w.OutWeight || w.OutBias)
+            {
+                Span<T> dWeight = w.OutWeight ? work.OutWeightGradient : default, dBias = w.OutBias ? work.OutBiasGradient : default;
+                dWeight.Clear();
+                dBias.Clear();
+                DenseKernel.Backward(work.Output, outWeight, dy, default, dWeight, dBias, s.Length, e, e);
+            }
+
+            if (throughAttention && (w.InWeight || w.InBias))
+            {
+                Span<T> dWeight = w.InWeight ? work.InWeightGradient : default, dBias = w.InBias ? work.InBiasGradient : default;
+                dWeight.Clear();
+                dBias.Clear();
+                DenseKernel.Backward(x, inWeight, work.ProjectionGradient, default, dWeight, dBias, s.Length, e, 3 * e);
+            }
+        }
     }
+
+    /// <summary>Which parameter gradients the caller asked for (non-empty spans).</summary>
+    private readonly record struct WantedGradients(bool InWeight, bool InBias, bool OutWeight, bool OutBias);
 
     /// <summary>One sample: [q|k|v] into work.Projection, the attention weights into work.Weights, o into work.Output.</summary>
     private static unsafe void Attend<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inWeight, ReadOnlySpan<T> inBias, AttentionMask<T> mask, AttentionScratch<T> work, AttentionShape s)
@@ -216,33 +249,12 @@ public static class MultiHeadAttentionKernel
                 // Scores q_h·k_hᵀ [L, L] (one product per head), then each row's softmax over the allowed keys.
                 T* p = weights + (long)h * l * l, q = projection + h * d, k = projection + e + h * d, v = projection + 2 * e + h * d;
                 GemmCore<T>.Run(new StridedSource<T>(q, e3, 1), new StridedSource<T>(k, e3, 1), l, l, d, p, l, accumulate: false, parallel: false);
-                for (int i = 0; i < l; i++) Softmax(new Span<T>(p + (long)i * l, l), mask, i, scale);
+                for (int i = 0; i < l; i++) AttentionSoftmax.Forward(new Span<T>(p + (long)i * l, l), mask, i, scale);
 
                 // o_h = P_h·v_h, into o's columns of the head.
                 GemmCore<T>.Run(new StridedSource<T>(p, l, 1), new StridedSource<T>(v, 1, e3), l, d, l, output + h * d, e, accumulate: false, parallel: false);
             }
         }
-    }
-
-    /// <summary>Row i of P from its raw scores: scaled, masked, softmax over the allowed keys (all zero when none is).</summary>
-    private static void Softmax<T>(Span<T> row, AttentionMask<T> mask, int i, T scale) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T top = T.NegativeInfinity;
-        for (int j = 0; j < row.Length; j++)
-        {
-            if (!mask.Allows(i, j)) continue;
-            row[j] *= scale;
-            top = T.Max(top, row[j]);
-        }
-
-        T sum = T.Zero;
-        for (int j = 0; j < row.Length; j++)
-        {
-            row[j] = mask.Allows(i, j) ? T.Exp(row[j] - top) : T.Zero;
-            sum += row[j];
-        }
-
-        if (sum != T.Zero) TensorPrimitives.Divide(row, sum, row);
     }
 
     /// <summary>From dO (work.OutputGradient) to d[q|k|v] (work.ProjectionGradient, cleared by the caller), through the softmax.</summary>
@@ -256,15 +268,9 @@ public static class MultiHeadAttentionKernel
             for (int h = 0; h < s.Heads; h++)
             {
                 T* p = weights + (long)h * l * l, q = projection + h * d, k = projection + e + h * d, v = projection + 2 * e + h * d, dO = dOutput + h * d;
-                // G = dO_h·v_hᵀ, then dS = P ⊙ (G − rowsum(P ⊙ G))·scale in place (zero where P is: the masked keys).
+                // G = dO_h·v_hᵀ, then dS = P ⊙ (G·scale − rowsum(P ⊙ G·scale)) in place (zero where P is: the masked keys).
                 GemmCore<T>.Run(new StridedSource<T>(dO, e, 1), new StridedSource<T>(v, e3, 1), l, l, d, dScores, l, accumulate: false, parallel: false);
-                for (int i = 0; i < l; i++)
-                {
-                    var pi = new ReadOnlySpan<T>(p + (long)i * l, l);
-                    var gi = new Span<T>(dScores + (long)i * l, l);
-                    T dot = TensorPrimitives.Dot(pi, gi);
-                    for (int j = 0; j < l; j++) gi[j] = pi[j] == T.Zero ? T.Zero : pi[j] * (gi[j] - dot) * scale;
-                }
+                for (int i = 0; i < l; i++) AttentionSoftmax.Jacobian(new ReadOnlySpan<T>(p + (long)i * l, l), new Span<T>(dScores + (long)i * l, l), scale);
 
                 // dq_h += dS·k_h, dk_h += dSᵀ·q_h, dv_h += Pᵀ·dO_h.
                 GemmCore<T>.Run(new StridedSource<T>(dScores, l, 1), new StridedSource<T>(k, 1, e3), l, d, l, dProjection + h * d, e3, accumulate: true, parallel: false);
@@ -290,14 +296,7 @@ public static class MultiHeadAttentionKernel
                 // tS = tq·kᵀ + q·tkᵀ, then tP = P ⊙ (tS·scale − rowsum(P ⊙ tS·scale)) in place (zero where P is).
                 GemmCore<T>.Run(new StridedSource<T>(tq, e3, 1), new StridedSource<T>(k, e3, 1), l, l, d, tScores, l, accumulate: false, parallel: false);
                 GemmCore<T>.Run(new StridedSource<T>(q, e3, 1), new StridedSource<T>(tk, e3, 1), l, l, d, tScores, l, accumulate: true, parallel: false);
-                for (int i = 0; i < l; i++)
-                {
-                    var pi = new ReadOnlySpan<T>(p + (long)i * l, l);
-                    var ti = new Span<T>(tScores + (long)i * l, l);
-                    TensorPrimitives.Multiply(ti, scale, ti);
-                    T dot = TensorPrimitives.Dot(pi, ti);
-                    for (int j = 0; j < l; j++) ti[j] = pi[j] == T.Zero ? T.Zero : pi[j] * (ti[j] - dot);
-                }
+                for (int i = 0; i < l; i++) AttentionSoftmax.Jacobian(new ReadOnlySpan<T>(p + (long)i * l, l), new Span<T>(tScores + (long)i * l, l), scale);
 
                 // tO_h = tP·v_h + P·tv_h.
                 GemmCore<T>.Run(new StridedSource<T>(tScores, l, 1), new StridedSource<T>(v, 1, e3), l, d, l, tOutput + h * d, e, accumulate: false, parallel: false);
@@ -322,6 +321,12 @@ internal readonly ref struct AttentionMask<T> where T : unmanaged, IFloatingPoin
     }
 
     public bool Allows(int query, int key) => (!_causal || key <= query) && (_ids.IsEmpty || _ids[key] != _pad);
+
+    /// <summary>
+    /// How many keys the query may attend to when they are the first ones of the row (no mask: all; causal only: keys
+    /// 0..query), or −1 under a padding mask, which can hide any key.
+    /// </summary>
+    public int AllowedPrefix(int query, int length) => !_ids.IsEmpty ? -1 : _causal ? Math.Min(query + 1, length) : length;
 }
 
 /// <summary>The sizes of one attention call, checked once.</summary>
@@ -351,7 +356,8 @@ internal readonly struct AttentionShape(int batch, int length, int embed, int he
 
 /// <summary>
 /// One sample's views of the scratch: [q|k|v] [L, 3E], the weights [heads, L, L], o [L, E], then the gradients
-/// (or tangents) d[q|k|v] [L, 3E] and dO [L, E], and the score gradients (or tangents) of one head [L, L].
+/// (or tangents) d[q|k|v] [L, 3E] and dO [L, E], the score gradients (or tangents) of one head [L, L], and the
+/// sample's parameter gradients: the out projection's weight [E, E] and bias [E], the in projection's [3E, E] and [3E].
 /// </summary>
 internal readonly ref struct AttentionScratch<T>
 {
@@ -365,7 +371,15 @@ internal readonly ref struct AttentionScratch<T>
         ProjectionGradient = scratch.Slice(4 * n + weights, 3 * n);
         OutputGradient = scratch.Slice(7 * n + weights, n);
         Scores = scratch.Slice(8 * n + weights, s.Length * s.Length);
+        int e = s.Embed, parameters = 8 * n + weights + s.Length * s.Length;
+        OutWeightGradient = scratch.Slice(parameters, e * e);
+        OutBiasGradient = scratch.Slice(parameters + e * e, e);
+        InWeightGradient = scratch.Slice(parameters + e * e + e, 3 * e * e);
+        InBiasGradient = scratch.Slice(parameters + 4 * e * e + e, 3 * e);
     }
+
+    /// <summary>The parameter gradients' share of a slot: 4E² + 4E.</summary>
+    public static long ParameterGradientLength(int embed) => 4L * embed * embed + 4L * embed;
 
     public Span<T> Projection { get; }
     public Span<T> Weights { get; }
@@ -373,4 +387,8 @@ internal readonly ref struct AttentionScratch<T>
     public Span<T> ProjectionGradient { get; }
     public Span<T> OutputGradient { get; }
     public Span<T> Scores { get; }
+    public Span<T> OutWeightGradient { get; }
+    public Span<T> OutBiasGradient { get; }
+    public Span<T> InWeightGradient { get; }
+    public Span<T> InBiasGradient { get; }
 }

@@ -99,6 +99,31 @@ public sealed class MultiHeadAttentionKernelTests
     }
 
     [Fact]
+    public void Each_parameter_gradient_asked_for_alone_is_the_one_of_the_full_call()
+    {
+        // The out projection's alone runs without the attention's backward; the others each with only their own span.
+        var c = new Case();
+        var (_, _, dIn, dInBias, dOut, dOutBias, _) = Run(c, parallel: true);
+        var alone = new[] { new double[dIn.Length], new double[dInBias.Length], new double[dOut.Length], new double[dOutBias.Length] };
+        MultiHeadAttentionKernel.Backward<double>(c.X, c.Ids, Pad, true, c.InWeight, c.InBias, c.OutWeight, c.Dy, default, alone[0], default, default, default, Scratch(parallel: true), Batch, Length, Embed, Heads);
+        MultiHeadAttentionKernel.Backward<double>(c.X, c.Ids, Pad, true, c.InWeight, c.InBias, c.OutWeight, c.Dy, default, default, alone[1], default, default, Scratch(parallel: true), Batch, Length, Embed, Heads);
+        MultiHeadAttentionKernel.Backward<double>(c.X, c.Ids, Pad, true, c.InWeight, c.InBias, c.OutWeight, c.Dy, default, default, default, alone[2], default, Scratch(parallel: true), Batch, Length, Embed, Heads);
+        MultiHeadAttentionKernel.Backward<double>(c.X, c.Ids, Pad, true, c.InWeight, c.InBias, c.OutWeight, c.Dy, default, default, default, default, alone[3], Scratch(parallel: true), Batch, Length, Embed, Heads);
+        Assert.Equal(dIn, alone[0]);
+        Assert.Equal(dInBias, alone[1]);
+        Assert.Equal(dOut, alone[2]);
+        Assert.Equal(dOutBias, alone[3]);
+
+        // dOutBias is Σ dy over every position of every sample, written here as a loop.
+        for (int r = 0; r < Embed; r++)
+        {
+            double sum = 0;
+            for (int row = 0; row < Batch * Length; row++) sum += c.Dy[row * Embed + r];
+            Assert.Equal(sum, dOutBias[r], 1e-12);
+        }
+    }
+
+    [Fact]
     public void A_scratch_shorter_than_one_sample_is_refused_by_name()
     {
         var c = new Case();
