@@ -121,23 +121,39 @@ namespace Axon.Generator.Onnx
 
         private bool IsProductOfComputedValues(OnnxNode matMul) => matMul.Inputs.Count == 2 && matMul.Inputs.All(Computed);
 
-        /// <summary>The documented form, with every node it replaces in <paramref name="plan"/>; null and what differs otherwise.</summary>
+        /// <summary>The accepted form (see the class comment), with every node it replaces in <paramref name="plan"/>; null and what differs otherwise.</summary>
         private OnnxAttentionMatch? Match(OnnxNode scores, OnnxNode softmax, OnnxNode context, List<OnnxNode> plan, out string why)
         {
             why = "";
-            var reshapes = new List<(OnnxNode, long[])>();
-            var q = Projection(scores.Inputs[0], new long[] { 0, 2, 1, 3 }, "queries", plan, reshapes, ref why);
-            var k = q is null ? null : Projection(scores.Inputs[1], new long[] { 0, 2, 3, 1 }, "keys", plan, reshapes, ref why);
-            var v = k is null ? null : Projection(context.Inputs[1], new long[] { 0, 2, 1, 3 }, "values", plan, reshapes, ref why);
+            var q = Path(scores.Inputs[0], "queries", ref why);
+            var k = q is null ? null : Path(scores.Inputs[1], "keys", ref why);
+            var v = k is null ? null : Path(context.Inputs[1], "values", ref why);
             if (q is null || k is null || v is null) return null;
-            if (q.Value.Input != k.Value.Input || q.Value.Input != v.Value.Input) return Fail("the queries, keys and values project different inputs (not self-attention)", out why);
-            long embed = q.Value.Weight.Dims[0];
-            int heads = q.Value.Heads;
-            if (k.Value.Heads != heads || v.Value.Heads != heads) return Fail("the queries, keys and values are split into different numbers of heads", out why);
+            if (q.Input != k.Input || q.Input != v.Input) return Fail("the queries, keys and values project different inputs (not self-attention)", out why);
+            if (v.Scale != 1) return Fail("the values are scaled", out why);
+            bool packed = q.MatMul == k.MatMul && k.MatMul == v.MatMul;
+            if (!packed && (q.MatMul == k.MatMul || k.MatMul == v.MatMul || q.MatMul == v.MatMul))
+                return Fail("two of the queries, keys and values share a projection and the third has its own", out why);
+            long embed = q.Weight.Dims[0];
+            long columns = packed ? 3 * embed : embed;
+            foreach (var path in new[] { q, k, v })
+            {
+                if (path.Weight.Dims[0] != embed || path.Weight.Dims[1] != columns)
+                    return Fail($"the {path.Role} are projected by a [{string.Join(", ", path.Weight.Dims)}] weight, not [{embed}, {columns}]", out why);
+            }
+
+            if (!SequenceSizes(out long batch, out long length)) return Fail("the model input gives no [batch, L, …] sequence length", out why);
+            var qHeads = Heads(q, batch, length, embed, columns, 0, false, ref why);
+            var kHeads = qHeads is null ? null : Heads(k, batch, length, embed, columns, packed ? embed : 0, true, ref why);
+            var vHeads = kHeads is null ? null : Heads(v, batch, length, embed, columns, packed ? 2 * embed : 0, false, ref why);
+            if (qHeads is null || kHeads is null || vHeads is null) return null;
+            if (!qHeads.SameAs(kHeads) || !qHeads.SameAs(vHeads)) return Fail("the queries, keys and values are not split into the same heads in the same order", out why);
+            if (!qHeads.CoversEveryHead(batch, embed)) return Fail("the heads of the queries do not cover every sample and head once", out why);
+            foreach (var path in new[] { q, k, v }) path.AddTo(plan);
 
             // Scores → scale (and mask) → Softmax over the keys.
             plan.Add(scores);
-            double scale = 1;
+            double scale = q.Scale * k.Scale;
             OnnxTensor? mask = null;
             string value = scores.Outputs[0];
             while (SoleConsumer(value) is { } step && step != softmax)
@@ -164,10 +180,11 @@ namespace Axon.Generator.Onnx
             }
 
             if (SoleConsumer(value) != softmax) return Fail("the scores have another reader than the Softmax", out why);
+            int rank = qHeads.Leading.Length + 2;
             long softmaxAxis = Int(softmax, "axis", -1);
-            if (softmaxAxis != -1 && softmaxAxis != 3) return Fail($"the Softmax runs over axis {softmaxAxis}, not over the keys (−1)", out why);
-            double d = embed / heads;
-            if (!(Math.Abs(scale * Math.Sqrt(d) - 1) <= 1e-6)) return Fail($"the scores are scaled by {scale:R}, not 1/√{d}", out why);
+            if (softmaxAxis != -1 && softmaxAxis != rank - 1) return Fail($"the Softmax runs over axis {softmaxAxis}, not over the keys (−1)", out why);
+            double d = qHeads.HeadWidth;
+            if (!(Math.Abs(scale * Math.Sqrt(d) - 1) <= 1e-6)) return Fail($"the scores are scaled by {scale:R} in all, not 1/√{d}", out why);
             plan.Add(softmax);
             string weights = softmax.Outputs[0];
             while (SoleConsumer(weights) is { } pass && pass != context && (pass.OpType == "Dropout" || pass.OpType == "Identity"))
@@ -179,86 +196,60 @@ namespace Axon.Generator.Onnx
             if (SoleConsumer(weights) != context || context.Inputs[0] != weights) return Fail("the attention weights are read otherwise than by the product with the values", out why);
             plan.Add(context);
 
-            // Heads merged: Transpose[0,2,1,3] → Reshape[b, L, E] → MatMul(Wo) → Add(bo).
-            if (SoleConsumer(context.Outputs[0]) is not { OpType: "Transpose" } merge || !Perm(merge, 0, 2, 1, 3)) return Fail("the heads are not merged by Transpose(perm = [0, 2, 1, 3])", out why);
-            plan.Add(merge);
-            if (SoleConsumer(merge.Outputs[0]) is not { OpType: "Reshape" } merged || merged.Inputs.Count < 2 || ConstantOperand(merged.Inputs[1]) is not { } mergedShape || mergedShape.Integers.Length != 3)
-                return Fail("the merged heads are not reshaped to [batch, L, E] by a constant shape", out why);
-            plan.Add(merged);
-            reshapes.Add((merged, mergedShape.Integers));
-            if (SoleConsumer(merged.Outputs[0]) is not { OpType: "MatMul" } outProjection || outProjection.Inputs[0] != merged.Outputs[0]
-                || ConstantOperand(outProjection.Inputs[1]) is not { } outWeight || !outWeight.Dims.SequenceEqual(new[] { embed, embed }))
-                return Fail("the merged heads are not projected by a MatMul with a constant [E, E] weight", out why);
-            plan.Add(outProjection);
-            var output = outProjection;
-            OnnxTensor? outBias = null;
-            if (SoleConsumer(outProjection.Outputs[0]) is { OpType: "Add" } add && add.Inputs.Count == 2
-                && add.Inputs.Where(i => i != outProjection.Outputs[0]).Select(ConstantOperand).FirstOrDefault() is { } bias && bias.ElementCount == embed)
-            {
-                plan.Add(add);
-                output = add;
-                outBias = bias;
-            }
+            var output = Merge(context, qHeads, batch, length, embed, plan, out var outWeightTensor, out bool outTransposed, out var outBiasTensor, ref why);
+            if (output is null || outWeightTensor is null) return null;
+            var outWeight = outTransposed ? outWeightTensor.Values : Transpose(outWeightTensor.Values, (int)embed, (int)embed);
+            var unread = Escaping(plan, output);
+            if (unread is not null) return Fail($"the intermediate value '{unread}' is also read outside the attention", out why);
 
-            var anchor = _graph.Nodes.First(n => n == q.Value.MatMul || n == k.Value.MatMul || n == v.Value.MatMul);
-            return new OnnxAttentionMatch(anchor, scores, output, q.Value.Input, heads, mask,
-                new[] { q.Value.Weight, k.Value.Weight, v.Value.Weight, outWeight }, new[] { q.Value.Bias, k.Value.Bias, v.Value.Bias, outBias }, reshapes.ToArray());
+            var inProjection = packed
+                ? Transpose(q.Weight.Values, (int)embed, (int)columns)
+                : new[] { q, k, v }.SelectMany(p => Transpose(p.Weight.Values, (int)embed, (int)embed)).ToArray();
+            double[]? inBias = null;
+            if (packed && q.Bias is not null) inBias = q.Bias.Values;
+            else if (!packed && new[] { q, k, v }.Any(p => p.Bias is not null)) inBias = new[] { q, k, v }.SelectMany(p => p.Bias?.Values ?? new double[embed]).ToArray();
+            var inPlan = new HashSet<OnnxNode>(plan);
+            var anchor = _graph.Nodes.First(inPlan.Contains);
+            return new OnnxAttentionMatch(anchor, scores, output, q.Input, (int)length, (int)embed, (int)(embed / qHeads.HeadWidth), packed,
+                inProjection, inBias, outWeight, outBiasTensor?.Values, mask, ModuleOf(q.Bias, ".in_proj_bias") ?? ModuleOf(outBiasTensor, ".out_proj.bias") ?? ModuleOf(outWeightTensor, ".out_proj.weight") ?? "");
         }
 
-        /// <summary>Transpose(perm) ← Reshape[b, L, H, d] ← (Add of a constant bias) ← MatMul(x, constant [E, E]), each read once.</summary>
-        private (OnnxNode MatMul, string Input, OnnxTensor Weight, OnnxTensor? Bias, int Heads)? Projection(string value, long[] perm, string role, List<OnnxNode> plan, List<(OnnxNode, long[])> reshapes, ref string why)
+        private static OnnxAttentionMatch? Fail(string reason, out string why)
         {
-            string permText = "[" + string.Join(", ", perm) + "]";
-            if (!_producers.TryGetValue(value, out var transpose) || transpose.OpType != "Transpose" || !Perm(transpose, perm) || SoleConsumer(value) is null)
-                return NoProjection($"the {role} do not come from Transpose(perm = {permText}) of their heads", ref why);
-            string split = transpose.Inputs[0];
-            if (!_producers.TryGetValue(split, out var reshape) || reshape.OpType != "Reshape" || SoleConsumer(split) is null || reshape.Inputs.Count < 2
-                || ConstantOperand(reshape.Inputs[1]) is not { } shape || shape.Integers.Length != 4 || shape.Integers[2] <= 0 || shape.Integers[3] <= 0)
-                return NoProjection($"the {role} are not split into heads by a Reshape to a constant [batch, L, H, d]", ref why);
-            string projected = reshape.Inputs[0];
-            if (!_producers.TryGetValue(projected, out var node) || SoleConsumer(projected) is null) return NoProjection($"the {role} are not a projection read once", ref why);
-            OnnxTensor? bias = null;
-            OnnxNode? add = null;
-            if (node.OpType == "Add" && node.Inputs.Count == 2)
-            {
-                string other = node.Inputs.FirstOrDefault(i => _producers.TryGetValue(i, out var p) && p.OpType == "MatMul") ?? "";
-                bias = node.Inputs.Where(i => i != other).Select(ConstantOperand).FirstOrDefault();
-                if (other.Length == 0 || bias is null || SoleConsumer(other) is null) return NoProjection($"the {role} projection's Add is not a constant bias after a MatMul", ref why);
-                add = node;
-                node = _producers[other];
-            }
-
-            if (node.OpType != "MatMul" || node.Inputs.Count != 2 || ConstantOperand(node.Inputs[1]) is not { } weight || weight.Dims.Count != 2 || weight.Dims[0] != weight.Dims[1])
-                return NoProjection($"the {role} are not projected by a MatMul with a constant [E, E] weight", ref why);
-            long embed = weight.Dims[0];
-            if (bias is not null && bias.ElementCount != embed) return NoProjection($"the {role} projection's bias has {bias.ElementCount} values for {embed}", ref why);
-            if (weight.DataType != 1 && weight.DataType != 11) return NoProjection($"the {role} projection's weight is not float or double", ref why);
-            long heads = shape.Integers[2];
-            if (heads * shape.Integers[3] != embed || heads > int.MaxValue) return NoProjection($"the {role} are split into {heads} heads of {shape.Integers[3]}, not E = {embed}", ref why);
-            plan.Add(node);
-            if (add is not null) plan.Add(add);
-            plan.Add(reshape);
-            plan.Add(transpose);
-            reshapes.Add((reshape, shape.Integers));
-            return (node, node.Inputs[0], weight, bias, (int)heads);
+            why = reason;
+            return null;
         }
 
-        /// <summary>The matched attention as one MultiHeadAttention(E, H, bias, causal, separateProjections: true) layer.</summary>
+        /// <summary>"layers.0.self_attn" from "layers.0.self_attn.in_proj_bias", or null when the name has another ending.</summary>
+        private static string? ModuleOf(OnnxTensor? tensor, string suffix)
+            => tensor is not null && tensor.Name.Length > suffix.Length && tensor.Name.EndsWith(suffix, StringComparison.Ordinal) ? tensor.Name.Substring(0, tensor.Name.Length - suffix.Length) : null;
+
+        /// <summary>The first value computed inside the attention (before its output) that a node outside it, or the graph, reads; null if none.</summary>
+        private string? Escaping(List<OnnxNode> plan, OnnxNode output)
+        {
+            var inPlan = new HashSet<OnnxNode>(plan);
+            foreach (var node in plan)
+            {
+                if (node == output) continue;
+                foreach (var value in node.Outputs)
+                {
+                    if (_graph.Outputs.Any(o => o.Name == value)) return value;
+                    if (_consumers.TryGetValue(value, out var readers) && readers.Any(r => !inPlan.Contains(r))) return value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The matched attention as one MultiHeadAttention layer (packed, or with separate q/k/v projections).</summary>
         private void MapAttention(OnnxAttentionMatch match)
         {
-            var anchor = match.Anchor;
-            if (!_values.TryGetValue(match.Input, out int x)) x = Value(anchor, 0);
+            if (!_values.TryGetValue(match.Input, out int x) || (x == 0 && _tokenInput))
+                throw Stop(DiagnosticDescriptors.OnnxUnsupportedGraph, _request.Identity.ClassName, $"uses the value '{match.Input}' in the attention '{match.Scores.DisplayName}' before any supported operator computes it as [N, L, E] values");
             var shape = _shapes[x];
-            int embed = (int)match.Projections[0].Dims[0];
-            if (shape.Length != 2 || shape[1] != embed) throw Unsupported(match.Scores, $"attention over an input of shape [N, {string.Join(", ", shape)}] (Axon's MultiHeadAttention reads [N, L, {embed}])");
-            int length = shape[0];
-            foreach (var (node, dims) in match.Reshapes)
-            {
-                bool batchKept = dims[0] == 0 || dims[0] == -1 || (_batch.HasValue && dims[0] == _batch.Value);
-                bool lengthKept = dims[1] == length || dims[1] == 0 || (dims[1] == -1 && dims[0] != -1);
-                bool rest = dims.Length == 4 || dims[2] == embed;
-                if (!batchKept || !lengthKept || !rest) throw Unsupported(node, $"the target shape [{string.Join(", ", dims)}] for the attention's [N, {length}, {embed}]");
-            }
+            int embed = match.Embed, length = match.Length;
+            if (shape.Length != 2 || shape[0] != length || shape[1] != embed)
+                throw Unsupported(match.Scores, $"attention over an input of shape [N, {string.Join(", ", shape)}] (its layout was checked for [N, {length}, {embed}])");
 
             bool causal = false;
             if (match.Mask is { } mask)
@@ -270,29 +261,28 @@ namespace Axon.Generator.Onnx
                 if (!zero && !causal) throw Unsupported(match.Scores, $"the attention mask '{mask.Name}', neither zero nor causal (0 on and below the diagonal, ≤ −10⁴ above)");
             }
 
-            bool bias = match.Biases.Any(b => b is not null);
+            bool bias = match.InBias is not null || match.OutBias is not null;
             var weights = new List<(string, double[])>();
-            string[] roles = { "q_proj_weight", "k_proj_weight", "v_proj_weight" };
-            for (int i = 0; i < 3; i++) weights.Add((roles[i], Transpose(match.Projections[i].Values, embed, embed)));
-            if (bias) weights.Add(("in_proj_bias", match.Biases.Take(3).SelectMany(b => b?.Values ?? new double[embed]).ToArray()));
-            weights.Add(("out_proj.weight", Transpose(match.Projections[3].Values, embed, embed)));
-            if (bias) weights.Add(("out_proj.bias", match.Biases[3]?.Values ?? new double[embed]));
-            var hyper = new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, -1, 1 };
-            Bind(match.Output, ApplyLayer(match.Scores, OpKind.MultiHeadAttention, LayerName(match.Scores, null, "attention"), hyper, 0, x, weights.ToArray()));
-        }
+            int block = embed * embed;
+            if (match.Packed)
+            {
+                weights.Add(("in_proj_weight", match.InProjection));
+            }
+            else
+            {
+                string[] roles = { "q_proj_weight", "k_proj_weight", "v_proj_weight" };
+                for (int i = 0; i < 3; i++) weights.Add((roles[i], match.InProjection.Skip(i * block).Take(block).ToArray()));
+            }
 
-        private bool Perm(OnnxNode transpose, params long[] expected) => Ints(transpose, "perm") is { } perm && perm.SequenceEqual(expected);
-
-        private static (OnnxNode, string, OnnxTensor, OnnxTensor?, int)? NoProjection(string reason, ref string why)
-        {
-            why = reason;
-            return null;
-        }
-
-        private static OnnxAttentionMatch? Fail(string reason, out string why)
-        {
-            why = reason;
-            return null;
+            if (bias) weights.Add(("in_proj_bias", match.InBias ?? new double[3 * embed]));
+            weights.Add(("out_proj.weight", match.OutWeight));
+            if (bias) weights.Add(("out_proj.bias", match.OutBias ?? new double[embed]));
+            var hyper = match.Packed
+                ? new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, -1 }
+                : new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, -1, 1 };
+            string module = Sanitize(match.Module);
+            string name = module.Length == 0 ? LayerName(match.Scores, null, "attention") : _taken.Add(module) ? module : Numbered(module + "_");
+            Bind(match.Output, ApplyLayer(match.Scores, OpKind.MultiHeadAttention, name, hyper, 0, x, weights.ToArray()));
         }
 
         /// <summary>

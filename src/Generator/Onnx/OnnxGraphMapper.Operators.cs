@@ -166,13 +166,6 @@ namespace Axon.Generator.Onnx
         private void MatMul(OnnxNode node)
         {
             int x = Value(node, 0);
-            // The first projection of a recognised self-attention applies the whole layer (OnnxGraphMapper.Attention.cs).
-            if (_attentions.TryGetValue(node, out var attention))
-            {
-                MapAttention(attention);
-                return;
-            }
-
             // [N, K] × [K, M], or [N, ..., K] × [K, M] row by row (nn.Linear over a sequence): a Dense either way.
 
             var b = Weight(node, 1, "weight", 2);

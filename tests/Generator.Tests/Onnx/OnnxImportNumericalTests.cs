@@ -17,6 +17,8 @@ public sealed class OnnxImportNumericalTests
     {
         "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating", "layernorm",
         "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
+        "packed-split", "packed-slice", "packed-sdpa", "packed-bmm", "packed-split-causal", "packed-sdpa-causal",
+        "encoder-postnorm-relu", "encoder-prenorm-relu", "encoder-postnorm-gelu", "encoder-prenorm-gelu",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -38,6 +40,10 @@ public sealed class OnnxImportNumericalTests
         "attention" => OnnxTestNetwork.SelfAttention(),
         "attention-causal" => OnnxTestNetwork.SelfAttention(mask: "causal", multiply: true),
         "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
+        "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
+        "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
+        _ when name.StartsWith("packed-", StringComparison.Ordinal) => OnnxTestNetwork.PackedAttention(name.Substring("packed-".Length)),
+        _ when name.StartsWith("encoder-", StringComparison.Ordinal) => OnnxTestNetwork.EncoderLayer(normFirst: name.Contains("prenorm"), gelu: name.EndsWith("gelu", StringComparison.Ordinal)),
         _ => OnnxTestNetwork.BatchNormPool(),
     };
 

@@ -40,6 +40,13 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>A rank-0 int64 initializer: a Gather index as torch.onnx.export writes proj[0].</summary>
+    public OnnxModelBuilder Int64Scalar(string name, long value)
+    {
+        _initializers.Add(w => w.Varint(2, 7).PackedVarints(7, new[] { value }).String(8, name));
+        return this;
+    }
+
     public OnnxModelBuilder Node(string opType, string name, string[] inputs, string[] outputs, params OnnxAttributeValue[] attributes)
     {
         _nodes.Add(w =>

@@ -1,0 +1,298 @@
+using static Axon.Generator.Tests.Onnx.OnnxAttributeValue;
+
+namespace Axon.Generator.Tests.Onnx;
+
+/// <summary>
+/// nn.MultiheadAttention with its packed in-projection and nn.TransformerEncoderLayer, written node by node as
+/// torch.onnx.export emits them at opset 17–20 with fixed sizes. The attention comes in four forms:
+/// <list type="bullet">
+/// <item>"split": batch first — MatMul by the [E, 3E] transposed in_proj_weight, Add of in_proj_bias, Split along the
+/// last axis, per chunk Reshape [0, L, H, d] + Transpose (keys [0, 2, 3, 1]), Div of the scores by √d, Softmax, the
+/// product with the values, Transpose + Reshape [0, L, E], MatMul + Add of the out projection.</item>
+/// <item>"slice": the same with one Slice per chunk instead of the Split.</item>
+/// <item>"sdpa": what nn.MultiheadAttention(batch_first=True) exports when it calls scaled_dot_product_attention
+/// (need_weights=False, as TransformerEncoderLayer calls it): Transpose [1, 0, 2] to sequence first, MatMul + Add,
+/// unflatten (Reshape [L, B, 3, E]) → Unsqueeze(0) → Transpose [3, 1, 2, 0, 4] → Squeeze(3) → Gather(0, i), per chunk
+/// Reshape [L, B·H, d] → Transpose [1, 0, 2] → Reshape [B, H, L, d]; keys Transpose [0, 1, 3, 2]; q and kᵀ each
+/// multiplied by 1/√√d; Softmax, product; Transpose [2, 0, 1, 3] → Reshape [L·B, E] → Gemm(out_proj, transB = 1)
+/// → Reshape [L, B, E] → Transpose [1, 0, 2].</item>
+/// <item>"bmm": the need_weights=True path — chunks as in "sdpa" but kept as [B·H, L, d], q multiplied by 1/√d once,
+/// keys Transpose [0, 2, 1], product with the values, Transpose [1, 0, 2] → Reshape [L·B, E] → Gemm → Reshape →
+/// Transpose.</item>
+/// </list>
+/// The sequence-first forms fix the batch size in the file (their Reshapes name B·H), as an export with a fixed example does.
+/// </summary>
+public sealed partial class OnnxTestNetwork
+{
+    /// <summary>x [B, 3, 4] → packed self-attention (2 heads) → Flatten → Gemm head.</summary>
+    public static OnnxTestNetwork PackedAttention(string form, bool causal = false)
+    {
+        const int e = 4, length = 3, batch = 2;
+        var w = new Dictionary<string, float[]>
+        {
+            ["head.weight"] = Values(141, 2 * length * e),
+            ["head.bias"] = Values(142, 2),
+        };
+        bool fixedBatch = form is "sdpa" or "bmm";
+        var builder = new OnnxModelBuilder { Opset = 17 }
+            .Input("x", 1, new long?[] { fixedBatch ? batch : null, length, e })
+            .Output("y", fixedBatch ? batch : null, 2)
+            .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 2 }, w["head.bias"]);
+        Attention(builder, w, "attn", "x", "a", form, batch, length, e, 2, 150, causal);
+        var model = builder
+            .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
+            .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "packed-" + form,
+            Model = model,
+            InputShape = $"{length}, {e}",
+            InputSize = length * e,
+            HandBody = $"[Layer] readonly MultiHeadAttention attn = new({e}, 2, causal: {(causal ? "true" : "false")}); [Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({length * e}, 2);",
+            Weights = w,
+        };
+    }
+
+    /// <summary>
+    /// nn.TransformerEncoderLayer(d_model = 4, nhead = 2, dim_feedforward = 8, batch_first = True) in eval mode (its
+    /// dropouts Identity nodes), post-LN (x → norm1(x + sa(x)) → norm2(h + ff(h))) or <paramref name="normFirst"/>
+    /// (x + sa(norm1(x)), then h + ff(norm2(h))), ReLU (opset 17) or GELU (opset 20's Gelu), its attention in the
+    /// "sdpa" form; then Flatten and a Gemm head.
+    /// </summary>
+    public static OnnxTestNetwork EncoderLayer(bool normFirst, bool gelu)
+    {
+        const int e = 4, length = 3, batch = 2, hidden = 8;
+        var w = new Dictionary<string, float[]>
+        {
+            ["linear1.weight"] = Values(161, hidden * e, 0.7),
+            ["linear1.bias"] = Values(162, hidden, 0.3),
+            ["linear2.weight"] = Values(163, e * hidden, 0.5),
+            ["linear2.bias"] = Values(164, e, 0.3),
+            ["norm1.weight"] = Values(165, e, 0.3).Select(v => 1 + v).ToArray(),
+            ["norm1.bias"] = Values(166, e, 0.2),
+            ["norm2.weight"] = Values(167, e, 0.3).Select(v => 1 + v).ToArray(),
+            ["norm2.bias"] = Values(168, e, 0.2),
+            ["head.weight"] = Values(169, 2 * length * e),
+            ["head.bias"] = Values(170, 2),
+        };
+        var builder = new OnnxModelBuilder { Opset = gelu ? 20 : 17 }
+            .Input("x", 1, new long?[] { batch, length, e })
+            .Output("y", batch, 2);
+        foreach (var name in new[] { "norm1", "norm2" })
+        {
+            builder.Initializer(name + ".weight", new long[] { e }, w[name + ".weight"]).Initializer(name + ".bias", new long[] { e }, w[name + ".bias"]);
+        }
+
+        builder
+            .Initializer("onnx::MatMul_l1", new long[] { e, hidden }, Transposed(w["linear1.weight"], hidden, e))
+            .Initializer("linear1.bias", new long[] { hidden }, w["linear1.bias"])
+            .Initializer("onnx::MatMul_l2", new long[] { hidden, e }, Transposed(w["linear2.weight"], e, hidden))
+            .Initializer("linear2.bias", new long[] { e }, w["linear2.bias"])
+            .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 2 }, w["head.bias"]);
+
+        void Norm(string name, string input, string output)
+            => builder.Node("LayerNormalization", $"/{name}/LayerNormalization", new[] { input, name + ".weight", name + ".bias" }, new[] { output }, Int("axis", -1), Float("epsilon", 1e-5f));
+
+        void FeedForward(string input, string output)
+        {
+            builder
+                .Node("MatMul", "/linear1/MatMul", new[] { input, "onnx::MatMul_l1" }, new[] { "l1m" })
+                .Node("Add", "/linear1/Add", new[] { "linear1.bias", "l1m" }, new[] { "l1" })
+                .Node(gelu ? "Gelu" : "Relu", gelu ? "/activation/Gelu" : "/activation/Relu", new[] { "l1" }, new[] { "act" })
+                .Node("Identity", "/dropout/Identity", new[] { "act" }, new[] { "actd" })
+                .Node("MatMul", "/linear2/MatMul", new[] { "actd", "onnx::MatMul_l2" }, new[] { "l2m" })
+                .Node("Add", "/linear2/Add", new[] { "linear2.bias", "l2m" }, new[] { "l2" })
+                .Node("Identity", "/dropout2/Identity", new[] { "l2" }, new[] { output });
+        }
+
+        if (normFirst)
+        {
+            Norm("norm1", "x", "n1");
+            Attention(builder, w, "self_attn", "n1", "sa", "sdpa", batch, length, e, 2, 180, false);
+            builder.Node("Identity", "/dropout1/Identity", new[] { "sa" }, new[] { "sad" }).Node("Add", "/Add", new[] { "x", "sad" }, new[] { "h" });
+            Norm("norm2", "h", "n2");
+            FeedForward("n2", "ff");
+            builder.Node("Add", "/Add_1", new[] { "h", "ff" }, new[] { "z" });
+        }
+        else
+        {
+            Attention(builder, w, "self_attn", "x", "sa", "sdpa", batch, length, e, 2, 180, false);
+            builder.Node("Identity", "/dropout1/Identity", new[] { "sa" }, new[] { "sad" }).Node("Add", "/Add", new[] { "x", "sad" }, new[] { "r1" });
+            Norm("norm1", "r1", "h");
+            FeedForward("h", "ff");
+            builder.Node("Add", "/Add_1", new[] { "h", "ff" }, new[] { "r2" });
+            Norm("norm2", "r2", "z");
+        }
+
+        var model = builder
+            .Node("Flatten", "/flatten/Flatten", new[] { "z" }, new[] { "f" }, Int("axis", 1))
+            .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        string layers = $"""
+            [Layer] readonly MultiHeadAttention self_attn = new({e}, 2); [Layer] readonly LayerNorm norm1 = new({e}, epsilon: 1e-5f); [Layer] readonly LayerNorm norm2 = new({e}, epsilon: 1e-5f);
+            [Layer] readonly Dense linear1 = new({e}, {hidden}); [Layer] readonly {(gelu ? "Gelu" : "ReLU")} activation = new(); [Layer] readonly Dense linear2 = new({hidden}, {e});
+            [Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({length * e}, 2);
+            """;
+        string forward = normFirst
+            ? """
+              Tensor Forward(Tensor x)
+              {
+                  var h = x + self_attn.Apply(norm1.Apply(x));
+                  var z = h + linear2.Apply(activation.Apply(linear1.Apply(norm2.Apply(h))));
+                  return head.Apply(flatten.Apply(z));
+              }
+              """
+            : """
+              Tensor Forward(Tensor x)
+              {
+                  var h = norm1.Apply(x + self_attn.Apply(x));
+                  var z = norm2.Apply(h + linear2.Apply(activation.Apply(linear1.Apply(h))));
+                  return head.Apply(flatten.Apply(z));
+              }
+              """;
+        return new OnnxTestNetwork
+        {
+            Name = $"encoder-{(normFirst ? "prenorm" : "postnorm")}-{(gelu ? "gelu" : "relu")}",
+            Model = model,
+            InputShape = $"{length}, {e}",
+            InputSize = length * e,
+            HandBody = layers + "\n" + forward,
+            Weights = w,
+        };
+    }
+
+    /// <summary>
+    /// Writes one packed self-attention of module <paramref name="module"/> (its nodes under "/module/…") from
+    /// <paramref name="x"/> to <paramref name="y"/> in the given form (see the class comment), adding its PyTorch
+    /// weights to <paramref name="w"/>; <paramref name="causal"/> adds a constant −∞-above-the-diagonal mask to the scores.
+    /// </summary>
+    private static void Attention(OnnxModelBuilder b, Dictionary<string, float[]> w, string module, string x, string y, string form,
+        int batch, int length, int e, int heads, int seed, bool causal)
+    {
+        int d = e / heads;
+        w[module + ".in_proj_weight"] = Values(seed, 3 * e * e, 0.8);
+        w[module + ".in_proj_bias"] = Values(seed + 1, 3 * e, 0.3);
+        w[module + ".out_proj.weight"] = Values(seed + 2, e * e, 0.8);
+        w[module + ".out_proj.bias"] = Values(seed + 3, e, 0.3);
+        string N(string op) => $"/{module}/{op}";
+        string V(string op) => $"/{module}/{op}_output_0";
+        b.Initializer($"onnx::MatMul_{module}_in", new long[] { e, 3 * e }, Transposed(w[module + ".in_proj_weight"], 3 * e, e))
+            .Initializer(module + ".in_proj_bias", new long[] { 3 * e }, w[module + ".in_proj_bias"]);
+        string[] chunks = { V("q"), V("k"), V("v") };
+        bool sequenceFirst = form is "sdpa" or "bmm";
+        if (!sequenceFirst)
+        {
+            b.Node("MatMul", N("MatMul"), new[] { x, $"onnx::MatMul_{module}_in" }, new[] { V("MatMul") })
+                .Node("Add", N("Add"), new[] { module + ".in_proj_bias", V("MatMul") }, new[] { V("Add") });
+            if (form == "split")
+            {
+                b.Int64Initializer(V("split"), new long[] { e, e, e })
+                    .Node("Split", N("Split"), new[] { V("Add"), V("split") }, chunks, Int("axis", -1));
+            }
+            else
+            {
+                b.Int64Initializer(V("axes"), new long[] { -1 });
+                for (int i = 0; i < 3; i++)
+                {
+                    b.Int64Initializer(V("start" + i), new long[] { i * e }).Int64Initializer(V("end" + i), new long[] { (i + 1) * e })
+                        .Node("Slice", N("Slice_" + i), new[] { V("Add"), V("start" + i), V("end" + i), V("axes") }, new[] { chunks[i] });
+                }
+            }
+
+            b.Int64Initializer(V("heads"), new long[] { 0, length, heads, d }).Int64Initializer(V("merged"), new long[] { 0, length, e });
+            for (int i = 0; i < 3; i++)
+            {
+                b.Node("Reshape", N("Reshape_" + i), new[] { chunks[i], V("heads") }, new[] { chunks[i] + "r" })
+                    .Node("Transpose", N("Transpose_" + i), new[] { chunks[i] + "r" }, new[] { chunks[i] + "t" }, i == 1 ? Ints("perm", 0, 2, 3, 1) : Ints("perm", 0, 2, 1, 3));
+            }
+
+            b.Initializer(V("sqrt_d"), new long[0], new[] { MathF.Sqrt(d) })
+                .Node("MatMul", N("MatMul_1"), new[] { chunks[0] + "t", chunks[1] + "t" }, new[] { V("scores") })
+                .Node("Div", N("Div"), new[] { V("scores"), V("sqrt_d") }, new[] { V("scaled") });
+            string scores = Mask(b, V("scaled"), module, length, causal);
+            b.Node("Softmax", N("Softmax"), new[] { scores }, new[] { V("p") }, Int("axis", -1))
+                .Node("MatMul", N("MatMul_2"), new[] { V("p"), chunks[2] + "t" }, new[] { V("c") })
+                .Node("Transpose", N("Transpose_3"), new[] { V("c") }, new[] { V("ct") }, Ints("perm", 0, 2, 1, 3))
+                .Node("Reshape", N("Reshape_3"), new[] { V("ct"), V("merged") }, new[] { V("cr") })
+                .Initializer($"onnx::MatMul_{module}_out", new long[] { e, e }, Transposed(w[module + ".out_proj.weight"], e, e))
+                .Initializer(module + ".out_proj.bias", new long[] { e }, w[module + ".out_proj.bias"])
+                .Node("MatMul", $"/{module}/out_proj/MatMul", new[] { V("cr"), $"onnx::MatMul_{module}_out" }, new[] { V("o") })
+                .Node("Add", $"/{module}/out_proj/Add", new[] { module + ".out_proj.bias", V("o") }, new[] { y });
+            return;
+        }
+
+        // Sequence first, as F.multi_head_attention_forward computes it after batch_first's transpose.
+        b.Node("Transpose", N("Transpose"), new[] { x }, new[] { V("xt") }, Ints("perm", 1, 0, 2))
+            .Node("MatMul", N("MatMul"), new[] { V("xt"), $"onnx::MatMul_{module}_in" }, new[] { V("MatMul") })
+            .Node("Add", N("Add"), new[] { module + ".in_proj_bias", V("MatMul") }, new[] { V("Add") })
+            .Int64Initializer(V("unflat"), new long[] { length, batch, 3, e })
+            .Int64Initializer(V("zero"), new long[] { 0 })
+            .Int64Initializer(V("three"), new long[] { 3 })
+            .Node("Reshape", N("Reshape"), new[] { V("Add"), V("unflat") }, new[] { V("u") })
+            .Node("Unsqueeze", N("Unsqueeze"), new[] { V("u"), V("zero") }, new[] { V("us") })
+            .Node("Transpose", N("Transpose_1"), new[] { V("us") }, new[] { V("ut") }, Ints("perm", 3, 1, 2, 0, 4))
+            .Node("Squeeze", N("Squeeze"), new[] { V("ut"), V("three") }, new[] { V("proj") })
+            .Int64Initializer(V("flat"), new long[] { length, batch * heads, d })
+            .Int64Initializer(V("split_heads"), new long[] { batch, heads, length, d });
+        for (int i = 0; i < 3; i++)
+        {
+            b.Int64Scalar(V("index" + i), i)
+                .Node("Gather", N("Gather_" + i), new[] { V("proj"), V("index" + i) }, new[] { chunks[i] }, Int("axis", 0))
+                .Node("Reshape", N("Reshape_" + (i + 1)), new[] { chunks[i], V("flat") }, new[] { chunks[i] + "f" })
+                .Node("Transpose", N("Transpose_" + (i + 2)), new[] { chunks[i] + "f" }, new[] { chunks[i] + "t" }, Ints("perm", 1, 0, 2));
+            if (form == "sdpa") b.Node("Reshape", N("Reshape_" + (i + 4)), new[] { chunks[i] + "t", V("split_heads") }, new[] { chunks[i] + "h" });
+        }
+
+        string q, k, v = chunks[2] + (form == "sdpa" ? "h" : "t");
+        if (form == "sdpa")
+        {
+            // scaled_dot_product_attention's export: Sqrt(scale) on both q and kᵀ, folded to one constant.
+            b.Initializer(V("sqrt_scale"), new long[0], new[] { MathF.Sqrt(1 / MathF.Sqrt(d)) })
+                .Node("Transpose", N("Transpose_5"), new[] { chunks[1] + "h" }, new[] { V("kT") }, Ints("perm", 0, 1, 3, 2))
+                .Node("Mul", N("Mul"), new[] { chunks[0] + "h", V("sqrt_scale") }, new[] { V("qs") })
+                .Node("Mul", N("Mul_1"), new[] { V("kT"), V("sqrt_scale") }, new[] { V("ks") });
+            q = V("qs");
+            k = V("ks");
+        }
+        else
+        {
+            b.Initializer(V("scale"), new long[0], new[] { 1 / MathF.Sqrt(d) })
+                .Node("Mul", N("Mul"), new[] { chunks[0] + "t", V("scale") }, new[] { V("qs") })
+                .Node("Transpose", N("Transpose_5"), new[] { chunks[1] + "t" }, new[] { V("kT") }, Ints("perm", 0, 2, 1));
+            q = V("qs");
+            k = V("kT");
+        }
+
+        b.Node("MatMul", N("MatMul_1"), new[] { q, k }, new[] { V("scores") });
+        string masked = Mask(b, V("scores"), module, length, causal);
+        b.Node("Softmax", N("Softmax"), new[] { masked }, new[] { V("p") }, Int("axis", -1))
+            .Node("MatMul", N("MatMul_2"), new[] { V("p"), v }, new[] { V("c") })
+            .Node("Transpose", N("Transpose_6"), new[] { V("c") }, new[] { V("ct") }, form == "sdpa" ? Ints("perm", 2, 0, 1, 3) : Ints("perm", 1, 0, 2))
+            .Int64Initializer(V("rows"), new long[] { length * batch, e })
+            .Int64Initializer(V("back"), new long[] { length, batch, e })
+            .Node("Reshape", N("Reshape_7"), new[] { V("ct"), V("rows") }, new[] { V("cr") })
+            .Initializer(module + ".out_proj.weight", new long[] { e, e }, w[module + ".out_proj.weight"])
+            .Initializer(module + ".out_proj.bias", new long[] { e }, w[module + ".out_proj.bias"])
+            .Node("Gemm", $"/{module}/out_proj/Gemm", new[] { V("cr"), module + ".out_proj.weight", module + ".out_proj.bias" }, new[] { V("o") }, Float("alpha", 1), Float("beta", 1), Int("transB", 1))
+            .Node("Reshape", N("Reshape_8"), new[] { V("o"), V("back") }, new[] { V("ob") })
+            .Node("Transpose", N("Transpose_7"), new[] { V("ob") }, new[] { y }, Ints("perm", 1, 0, 2));
+    }
+
+    /// <summary>Adds a constant causal mask (0 on and below the diagonal, −∞ above) to the scores when asked; the masked scores.</summary>
+    private static string Mask(OnnxModelBuilder b, string scores, string module, int length, bool causal)
+    {
+        if (!causal) return scores;
+        var values = new float[length * length];
+        for (int i = 0; i < length; i++)
+        {
+            for (int j = 0; j < length; j++) values[i * length + j] = j > i ? float.NegativeInfinity : 0;
+        }
+
+        b.Initializer($"/{module}/causal_mask", new long[] { length, length }, values)
+            .Node("Add", $"/{module}/Add_mask", new[] { scores, $"/{module}/causal_mask" }, new[] { scores + "_masked" });
+        return scores + "_masked";
+    }
+}
