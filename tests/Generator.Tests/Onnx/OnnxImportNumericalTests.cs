@@ -42,6 +42,7 @@ public sealed class OnnxImportNumericalTests
         "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
         "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
         "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
+        "packed-bmm-causal" => OnnxTestNetwork.PackedAttention("bmm", causal: true),
         _ when name.StartsWith("packed-", StringComparison.Ordinal) => OnnxTestNetwork.PackedAttention(name.Substring("packed-".Length)),
         _ when name.StartsWith("encoder-", StringComparison.Ordinal) => OnnxTestNetwork.EncoderLayer(normFirst: name.Contains("prenorm"), gelu: name.EndsWith("gelu", StringComparison.Ordinal)),
         _ => OnnxTestNetwork.BatchNormPool(),
@@ -163,6 +164,10 @@ public sealed class OnnxImportNumericalTests
     [InlineData("rmsnorm")]
     [InlineData("attention")]
     [InlineData("attention-causal")]
+    [InlineData("packed-sdpa")]
+    [InlineData("packed-bmm-causal")]
+    [InlineData("encoder-postnorm-gelu")]
+    [InlineData("encoder-prenorm-relu")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);
@@ -262,6 +267,73 @@ public sealed class OnnxImportNumericalTests
         {
             double s = 0;
             for (int i = 0; i < 8; i++) s += w["w2.weight"][o * 8 + i] * gated[i];
+            Assert.Equal(s, output[o], 1e-12);
+        }
+    }
+
+    [Theory]
+    [InlineData("split", false)]
+    [InlineData("sdpa", false)]
+    [InlineData("bmm", true)]
+    public void Packed_attention_output_matches_a_brute_force_multi_head_attention_of_the_exported_weights(string form, bool causal)
+    {
+        // nn.MultiheadAttention written out from PyTorch's in_proj_weight [3E, E] (q, k, v rows), in_proj_bias and
+        // out_proj, so the import's reading of the packed, transposed MatMul weight is checked without Axon's layer.
+        const int e = 4, length = 3, heads = 2, d = e / heads;
+        var network = OnnxTestNetwork.PackedAttention(form, causal);
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(10, length * e, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+        var w = network.Weights;
+        var qkv = new double[length, 3 * e];
+        for (int i = 0; i < length; i++)
+        {
+            for (int r = 0; r < 3 * e; r++)
+            {
+                double s = w["attn.in_proj_bias"][r];
+                for (int c = 0; c < e; c++) s += w["attn.in_proj_weight"][r * e + c] * x[i * e + c];
+                qkv[i, r] = s;
+            }
+        }
+
+        var context = new double[length, e];
+        for (int h = 0; h < heads; h++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                var scores = new double[length];
+                for (int j = 0; j < length; j++)
+                {
+                    double dot = 0;
+                    for (int c = 0; c < d; c++) dot += qkv[i, h * d + c] * qkv[j, e + h * d + c];
+                    scores[j] = causal && j > i ? double.NegativeInfinity : dot / Math.Sqrt(d);
+                }
+
+                double max = scores.Max();
+                var p = scores.Select(s => Math.Exp(s - max)).ToArray();
+                double sum = p.Sum();
+                for (int c = 0; c < d; c++)
+                {
+                    for (int j = 0; j < length; j++) context[i, h * d + c] += p[j] / sum * qkv[j, 2 * e + h * d + c];
+                }
+            }
+        }
+
+        var attended = new double[length * e];
+        for (int i = 0; i < length; i++)
+        {
+            for (int o = 0; o < e; o++)
+            {
+                double s = w["attn.out_proj.bias"][o];
+                for (int c = 0; c < e; c++) s += w["attn.out_proj.weight"][o * e + c] * context[i, c];
+                attended[i * e + o] = s;
+            }
+        }
+
+        for (int o = 0; o < 2; o++)
+        {
+            double s = w["head.bias"][o];
+            for (int c = 0; c < length * e; c++) s += w["head.weight"][o * length * e + c] * attended[c];
             Assert.Equal(s, output[o], 1e-12);
         }
     }

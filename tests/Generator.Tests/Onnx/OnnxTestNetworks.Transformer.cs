@@ -25,7 +25,8 @@ namespace Axon.Generator.Tests.Onnx;
 public sealed partial class OnnxTestNetwork
 {
     /// <summary>x [B, 3, 4] → packed self-attention (2 heads) → Flatten → Gemm head.</summary>
-    public static OnnxTestNetwork PackedAttention(string form, bool causal = false)
+    /// <paramref name="defect"/>: "swap" splits the chunks in the order k, q, v; "half-scale" scales only q by 1/√√d (both unsupported).
+    public static OnnxTestNetwork PackedAttention(string form, bool causal = false, string defect = "")
     {
         const int e = 4, length = 3, batch = 2;
         var w = new Dictionary<string, float[]>
@@ -39,7 +40,7 @@ public sealed partial class OnnxTestNetwork
             .Output("y", fixedBatch ? batch : null, 2)
             .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
             .Initializer("head.bias", new long[] { 2 }, w["head.bias"]);
-        Attention(builder, w, "attn", "x", "a", form, batch, length, e, 2, 150, causal);
+        Attention(builder, w, "attn", "x", "a", form, batch, length, e, 2, 150, causal, defect);
         var model = builder
             .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
             .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
@@ -170,7 +171,7 @@ public sealed partial class OnnxTestNetwork
     /// weights to <paramref name="w"/>; <paramref name="causal"/> adds a constant −∞-above-the-diagonal mask to the scores.
     /// </summary>
     private static void Attention(OnnxModelBuilder b, Dictionary<string, float[]> w, string module, string x, string y, string form,
-        int batch, int length, int e, int heads, int seed, bool causal)
+        int batch, int length, int e, int heads, int seed, bool causal, string defect = "")
     {
         int d = e / heads;
         w[module + ".in_proj_weight"] = Values(seed, 3 * e * e, 0.8);
@@ -190,7 +191,7 @@ public sealed partial class OnnxTestNetwork
             if (form == "split")
             {
                 b.Int64Initializer(V("split"), new long[] { e, e, e })
-                    .Node("Split", N("Split"), new[] { V("Add"), V("split") }, chunks, Int("axis", -1));
+                    .Node("Split", N("Split"), new[] { V("Add"), V("split") }, defect == "swap" ? new[] { chunks[1], chunks[0], chunks[2] } : chunks, Int("axis", -1));
             }
             else
             {
@@ -255,7 +256,7 @@ public sealed partial class OnnxTestNetwork
                 .Node("Mul", N("Mul"), new[] { chunks[0] + "h", V("sqrt_scale") }, new[] { V("qs") })
                 .Node("Mul", N("Mul_1"), new[] { V("kT"), V("sqrt_scale") }, new[] { V("ks") });
             q = V("qs");
-            k = V("ks");
+            k = defect == "half-scale" ? V("kT") : V("ks");
         }
         else
         {
