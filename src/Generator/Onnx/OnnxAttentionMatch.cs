@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Axon.Generator.Onnx
 {
     /// <summary>
@@ -60,6 +62,15 @@ namespace Axon.Generator.Onnx
 
         /// <summary>The constant added to the scores, if any: zeros, or a causal mask (checked when the layer is applied).</summary>
         public OnnxTensor? Mask { get; }
+
+        /// <summary>Whether a mask computed in the graph hides later positions (a constant mask is read from <see cref="Mask"/> instead).</summary>
+        public bool ComputedCausal { get; set; }
+
+        /// <summary>The pad id whose keys a mask computed from the token ids hides, or −1.</summary>
+        public int PadTokenId { get; set; } = -1;
+
+        /// <summary>The nodes that compute the mask from the token ids; they need no mapping, and several attentions may share them.</summary>
+        public IReadOnlyCollection<OnnxNode> MaskNodes { get; set; } = new OnnxNode[0];
 
         /// <summary>The module its weights' names give ("layers.0.self_attn" from "layers.0.self_attn.in_proj_bias"), or empty.</summary>
         public string Module { get; }

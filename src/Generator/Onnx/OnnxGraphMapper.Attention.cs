@@ -56,6 +56,7 @@ namespace Axon.Generator.Onnx
                 {
                     _attentions[match.Anchor] = match;
                     foreach (var node in plan.Where(n => n != match.Anchor)) _fused.Add(node);
+                    foreach (var node in match.MaskNodes) _fused.Add(node);
                     continue;
                 }
 
@@ -80,17 +81,17 @@ namespace Axon.Generator.Onnx
         }
 
         /// <summary>The MatMul of two computed values that feeds the Softmax through scale and mask steps, or null.</summary>
-        private OnnxNode? ScoresProduct(OnnxNode softmax)
+        private OnnxNode? ScoresProduct(OnnxNode softmax) => ScoresProduct(softmax.Inputs[0], 0);
+
+        /// <summary>Searches the computed operands (the scores, or a mask computed beside them) for the product, a few steps deep.</summary>
+        private OnnxNode? ScoresProduct(string value, int depth)
         {
-            string value = softmax.Inputs[0];
-            for (int step = 0; step < 8 && _producers.TryGetValue(value, out var node); step++)
+            if (depth >= 8 || !_producers.TryGetValue(value, out var node)) return null;
+            if (node.OpType == "MatMul") return IsProductOfComputedValues(node) ? node : null;
+            if (!ScoreSteps.Contains(node.OpType)) return null;
+            foreach (var operand in node.Inputs.Where(i => Computed(i) && _producers.ContainsKey(i)))
             {
-                if (node.OpType == "MatMul") return IsProductOfComputedValues(node) ? node : null;
-                if (!ScoreSteps.Contains(node.OpType)) return null;
-                // Follow the computed operand (the scores), not the constant scale or a mask initializer.
-                var operands = node.Inputs.Where(i => Computed(i) && _producers.ContainsKey(i)).ToList();
-                if (operands.Count == 0) return null;
-                value = operands.FirstOrDefault(i => _producers[i].OpType == "MatMul") ?? operands[0];
+                if (ScoresProduct(operand, depth + 1) is { } product) return product;
             }
 
             return null;
@@ -155,9 +156,29 @@ namespace Axon.Generator.Onnx
             plan.Add(scores);
             double scale = q.Scale * k.Scale;
             OnnxTensor? mask = null;
+            var terms = new List<(string Value, MaskUse Use)>();
             string value = scores.Outputs[0];
             while (SoleConsumer(value) is { } step && step != softmax)
             {
+                if (step.OpType == "Where" && step.Inputs.Count == 3 && step.Inputs[0] != value && (step.Inputs[1] == value ^ step.Inputs[2] == value))
+                {
+                    // masked_fill: a constant large negative where the condition says (true in input 1's place, false in input 2's).
+                    var fill = ConstantOperand(step.Inputs[1] == value ? step.Inputs[2] : step.Inputs[1]);
+                    if (fill is null || fill.Values.Length != 1 || !(fill.Values[0] <= -1e4)) return Fail($"'{step.DisplayName}' (Where) fills the scores with something other than a constant ≤ −10⁴", out why);
+                    terms.Add((step.Inputs[0], step.Inputs[1] == value ? MaskUse.FilledWhereFalse : MaskUse.FilledWhereTrue));
+                    plan.Add(step);
+                    value = step.Outputs[0];
+                    continue;
+                }
+
+                if (step.OpType == "Add" && step.Inputs.Count == 2 && step.Inputs.Count(i => i == value) == 1 && ConstantOperand(step.Inputs.First(i => i != value)) is null)
+                {
+                    terms.Add((step.Inputs.First(i => i != value), MaskUse.Added));
+                    plan.Add(step);
+                    value = step.Outputs[0];
+                    continue;
+                }
+
                 var constant = step.Inputs.Where(i => i != value).Select(ConstantOperand).FirstOrDefault();
                 if (step.Inputs.Count != 2 || constant is null) return Fail($"'{step.DisplayName}' ({step.OpType}) between the scores and the Softmax is not a constant scale or mask", out why);
                 if ((step.OpType == "Div" || step.OpType == "Mul") && constant.ElementCount == 1 && constant.Values.Length == 1)
@@ -169,6 +190,7 @@ namespace Axon.Generator.Onnx
                 else if (step.OpType == "Add" && mask is null)
                 {
                     mask = constant;
+                    terms.Add((step.Inputs.First(i => i != value), MaskUse.Added));
                 }
                 else
                 {
@@ -208,10 +230,27 @@ namespace Axon.Generator.Onnx
             double[]? inBias = null;
             if (packed && q.Bias is not null) inBias = q.Bias.Values;
             else if (!packed && new[] { q, k, v }.Any(p => p.Bias is not null)) inBias = new[] { q, k, v }.SelectMany(p => p.Bias?.Values ?? new double[embed]).ToArray();
+            // A mask computed in the graph (or a constant beside one) is checked by evaluation; a lone constant when the layer is applied.
+            bool computedCausal = false;
+            int padTokenId = -1;
+            var maskNodes = new HashSet<OnnxNode>();
+            if (terms.Count > (mask is null ? 0 : 1))
+            {
+                var computed = ComputedMask(terms, qHeads, batch, length, ref why);
+                if (computed is null) return null;
+                (computedCausal, padTokenId, maskNodes) = computed.Value;
+                mask = null;
+            }
+
             var inPlan = new HashSet<OnnxNode>(plan);
             var anchor = _graph.Nodes.First(inPlan.Contains);
             return new OnnxAttentionMatch(anchor, scores, output, q.Input, (int)length, (int)embed, (int)(embed / qHeads.HeadWidth), packed,
-                inProjection, inBias, outWeight, outBiasTensor?.Values, mask, ModuleOf(q.Bias, ".in_proj_bias") ?? ModuleOf(outBiasTensor, ".out_proj.bias") ?? ModuleOf(outWeightTensor, ".out_proj.weight") ?? "");
+                inProjection, inBias, outWeight, outBiasTensor?.Values, mask, ModuleOf(q.Bias, ".in_proj_bias") ?? ModuleOf(outBiasTensor, ".out_proj.bias") ?? ModuleOf(outWeightTensor, ".out_proj.weight") ?? "")
+            {
+                ComputedCausal = computedCausal,
+                PadTokenId = padTokenId,
+                MaskNodes = maskNodes,
+            };
         }
 
         private static OnnxAttentionMatch? Fail(string reason, out string why)
@@ -251,7 +290,7 @@ namespace Axon.Generator.Onnx
             if (shape.Length != 2 || shape[0] != length || shape[1] != embed)
                 throw Unsupported(match.Scores, $"attention over an input of shape [N, {string.Join(", ", shape)}] (its layout was checked for [N, {length}, {embed}])");
 
-            bool causal = false;
+            bool causal = match.ComputedCausal;
             if (match.Mask is { } mask)
             {
                 if (mask.ElementCount != (long)length * length || mask.Values.Length != length * length)
@@ -278,8 +317,8 @@ namespace Axon.Generator.Onnx
             weights.Add(("out_proj.weight", match.OutWeight));
             if (bias) weights.Add(("out_proj.bias", match.OutBias ?? new double[embed]));
             var hyper = match.Packed
-                ? new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, -1 }
-                : new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, -1, 1 };
+                ? new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, match.PadTokenId }
+                : new[] { embed, match.Heads, bias ? 1 : 0, causal ? 1 : 0, match.PadTokenId, 1 };
             string module = Sanitize(match.Module);
             string name = module.Length == 0 ? LayerName(match.Scores, null, "attention") : _taken.Add(module) ? module : Numbered(module + "_");
             Bind(match.Output, ApplyLayer(match.Scores, OpKind.MultiHeadAttention, name, hyper, 0, x, weights.ToArray()));

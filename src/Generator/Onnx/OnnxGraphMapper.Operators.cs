@@ -423,14 +423,19 @@ namespace Axon.Generator.Onnx
             if (node.Inputs.Count < 2 || node.Inputs[1] != _inputName) throw Unsupported(node, "indices other than the model input (Axon's Embedding reads the input's token ids)");
             if (Int(node, "axis", 0) != 0) throw Unsupported(node, $"axis = {Int(node, "axis", 0)}");
             var transpose = SoleConsumer(node.Outputs[0]);
-            if (transpose is not { OpType: "Transpose" } || Ints(transpose, "perm") is not { Count: 3 } perm || perm[0] != 0 || perm[1] != 2 || perm[2] != 1)
-                throw Unsupported(node, "an output read as [N, L, dim]: Axon's Embedding is channels first, [dim, L], so it imports a Gather followed by Transpose(perm = [0, 2, 1]), as x.transpose(1, 2) exports");
-
             int x = Value(node, 1);
             var hyper = new[] { (int)table.Dims[0], (int)table.Dims[1] };
             int embedding = ApplyLayer(node, OpKind.Embedding, LayerName(node, table, "embedding"), hyper, 0, x, ("weight", table.Values));
-            _fused.Add(transpose);
-            Bind(transpose, embedding);
+            if (transpose is { OpType: "Transpose" } && Ints(transpose, "perm") is { Count: 3 } perm && perm[0] == 0 && perm[1] == 2 && perm[2] == 1)
+            {
+                // x.transpose(1, 2) after the embedding: Axon's Embedding is already channels first, [dim, L].
+                _fused.Add(transpose);
+                Bind(transpose, embedding);
+                return;
+            }
+
+            // Read as [N, L, dim], as a transformer reads it: the channels-first embedding transposed back (embedding.Transpose()).
+            Bind(node, Structural(node, OpKind.Transpose, "transpose", new int[0], embedding));
         }
 
         private static double[] Transpose(double[] values, int rows, int columns)

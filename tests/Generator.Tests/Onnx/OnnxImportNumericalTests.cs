@@ -277,14 +277,56 @@ public sealed class OnnxImportNumericalTests
     [InlineData("bmm", true)]
     public void Packed_attention_output_matches_a_brute_force_multi_head_attention_of_the_exported_weights(string form, bool causal)
     {
-        // nn.MultiheadAttention written out from PyTorch's in_proj_weight [3E, E] (q, k, v rows), in_proj_bias and
-        // out_proj, so the import's reading of the packed, transposed MatMul weight is checked without Axon's layer.
-        const int e = 4, length = 3, heads = 2, d = e / heads;
         var network = OnnxTestNetwork.PackedAttention(form, causal);
         using var pair = new Pair<double>(network, "Double");
-        var x = OnnxTestNetwork.Values(10, length * e, 1.0).Select(v => (double)v).ToArray();
+        var x = OnnxTestNetwork.Values(10, 3 * 4, 1.0).Select(v => (double)v).ToArray();
         var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
-        var w = network.Weights;
+        var expected = BruteForceAttentionHead(network.Weights, x, 3, (i, j) => causal && j > i);
+        for (int o = 0; o < 2; o++) Assert.Equal(expected[o], output[o], 1e-12);
+    }
+
+    [Theory]
+    [InlineData("where")]
+    [InlineData("hf")]
+    [InlineData("fill")]
+    [InlineData("causal")]
+    public void A_padding_mask_computed_from_the_token_ids_becomes_the_pad_id_and_masks_those_keys(string spelling)
+    {
+        // Position 0 is never the pad, so that every query keeps a key even under the causal mask (PyTorch gives NaN otherwise).
+        var network = OnnxTestNetwork.PaddedAttention(spelling);
+        var tokens = new double[] { 3, 0, 9, 0, 4, 0, 0, 1, 7, 2, 0, 5 };
+        using (var pair = new Pair<double>(network, "Double"))
+        {
+            Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
+            var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 3, 1);
+            var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 3, 1);
+            AssertClose(handOut, importedOut, 1e-12);
+            AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
+            for (int sample = 0; sample < 3; sample++)
+            {
+                var ids = tokens.Skip(sample * 4).Take(4).ToArray();
+                var x = ids.SelectMany(t => network.Weights["emb.weight"].Skip((int)t * 4).Take(4).Select(v => (double)v)).ToArray();
+                var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => ids[j] == 0 || (spelling == "causal" && j > i));
+                for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
+            }
+        }
+
+        using var single = new Pair<float>(network, "Float");
+        var floatTokens = tokens.Select(t => (float)t).ToArray();
+        var (imported, _, imported1) = ForwardBackward(single.Imported, floatTokens, 3, 1);
+        var (hand, _, hand1) = ForwardBackward(single.Hand, floatTokens, 3, 1);
+        AssertClose(hand, imported, 1e-5);
+        AssertClose(hand1.Gradient(1).ToArray(), imported1.Gradient(1).ToArray(), 1e-5);
+    }
+
+    /// <summary>
+    /// nn.MultiheadAttention (E = 4, 2 heads) written out from PyTorch's attn.in_proj_weight [3E, E] (q, k, v rows),
+    /// in_proj_bias and out_proj over one sample x [L, E], keys hidden where <paramref name="hidden"/>(query, key), then
+    /// Flatten and the Gemm head: the import's reading of the packed, transposed weights checked without Axon's layer.
+    /// </summary>
+    private static double[] BruteForceAttentionHead(Dictionary<string, float[]> w, double[] x, int length, Func<int, int, bool> hidden)
+    {
+        const int e = 4, heads = 2, d = e / heads;
         var qkv = new double[length, 3 * e];
         for (int i = 0; i < length; i++)
         {
@@ -306,7 +348,7 @@ public sealed class OnnxImportNumericalTests
                 {
                     double dot = 0;
                     for (int c = 0; c < d; c++) dot += qkv[i, h * d + c] * qkv[j, e + h * d + c];
-                    scores[j] = causal && j > i ? double.NegativeInfinity : dot / Math.Sqrt(d);
+                    scores[j] = hidden(i, j) ? double.NegativeInfinity : dot / Math.Sqrt(d);
                 }
 
                 double max = scores.Max();
@@ -330,12 +372,14 @@ public sealed class OnnxImportNumericalTests
             }
         }
 
+        var output = new double[2];
         for (int o = 0; o < 2; o++)
         {
-            double s = w["head.bias"][o];
-            for (int c = 0; c < length * e; c++) s += w["head.weight"][o * length * e + c] * attended[c];
-            Assert.Equal(s, output[o], 1e-12);
+            output[o] = w["head.bias"][o];
+            for (int c = 0; c < length * e; c++) output[o] += w["head.weight"][o * length * e + c] * attended[c];
         }
+
+        return output;
     }
 
     [Fact]

@@ -57,6 +57,78 @@ public sealed partial class OnnxTestNetwork
     }
 
     /// <summary>
+    /// Token ids [B, 4] (pad id 0) → Gather of emb.weight [10, 4] read as [B, L, E] → packed self-attention ("split") whose
+    /// scores get a key-padding mask computed from the ids, spelled as <paramref name="spelling"/>:
+    /// "where" — Equal(ids, 0) → Where(·, −∞, 0) → Unsqueeze(1, 2) → Add (PyTorch's float key_padding_mask);
+    /// "hf" — Not(Equal(ids, 0)) → Cast → Unsqueeze(1, 2) → Sub(1, ·) → Mul(−10000) → Add (HuggingFace's extended mask);
+    /// "fill" — Equal(ids, 0) → Unsqueeze(1, 2) → Where(·, −∞, scores) (masked_fill on the scores);
+    /// "causal" — "where" plus a constant causal mask added before it.
+    /// Then Flatten and a Gemm head.
+    /// </summary>
+    public static OnnxTestNetwork PaddedAttention(string spelling)
+    {
+        const int e = 4, length = 4, vocabulary = 10;
+        var w = new Dictionary<string, float[]>
+        {
+            ["emb.weight"] = Values(191, vocabulary * e, 0.9),
+            ["head.weight"] = Values(192, 2 * length * e),
+            ["head.bias"] = Values(193, 2),
+        };
+        var b = new OnnxModelBuilder { Opset = 17 }
+            .Input("ids", 7, new long?[] { null, length })
+            .Output("y", null, 2)
+            .Initializer("emb.weight", new long[] { vocabulary, e }, w["emb.weight"])
+            .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 2 }, w["head.bias"])
+            .Node("Gather", "/emb/Gather", new[] { "emb.weight", "ids" }, new[] { "x" })
+            .Int64Scalar("/pad", 0)
+            .Int64Initializer("/mask_axes", new long[] { 1, 2 })
+            .Initializer("/minus_inf", new long[0], new[] { float.NegativeInfinity })
+            .Initializer("/zero", new long[0], new[] { 0f })
+            .Initializer("/one", new long[0], new[] { 1f })
+            .Initializer("/minus_ten_thousand", new long[0], new[] { -10000f });
+        switch (spelling)
+        {
+            case "hf":
+                b.Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
+                    .Node("Not", "/Not", new[] { "is_pad" }, new[] { "keep" })
+                    .Node("Cast", "/Cast", new[] { "keep" }, new[] { "keep_f" }, Int("to", 1))
+                    .Node("Unsqueeze", "/Unsqueeze", new[] { "keep_f", "/mask_axes" }, new[] { "keep_4d" })
+                    .Node("Sub", "/Sub", new[] { "/one", "keep_4d" }, new[] { "drop" })
+                    .Node("Mul", "/Mul", new[] { "drop", "/minus_ten_thousand" }, new[] { "mask" });
+                break;
+            case "fill":
+                b.Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
+                    .Node("Unsqueeze", "/Unsqueeze", new[] { "is_pad", "/mask_axes" }, new[] { "mask" });
+                break;
+            default:
+                b.Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
+                    .Node("Where", "/Where", new[] { "is_pad", "/minus_inf", "/zero" }, new[] { "mask_2d" })
+                    .Node("Unsqueeze", "/Unsqueeze", new[] { "mask_2d", "/mask_axes" }, new[] { "mask" });
+                break;
+        }
+
+        Attention(b, w, "attn", "x", "a", "split", 2, length, e, 2, 195, spelling == "causal", padMask: spelling == "fill" ? "fill:mask" : "add:mask");
+        var model = b
+            .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
+            .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "padded-" + spelling,
+            Model = model,
+            InputShape = $"{length}",
+            InputSize = length,
+            HandBody = $$"""
+                [Layer] readonly Embedding emb = new({{vocabulary}}, {{e}}); [Layer] readonly MultiHeadAttention attn = new({{e}}, 2, causal: {{(spelling == "causal" ? "true" : "false")}}, padTokenId: 0);
+                [Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({{length * e}}, 2);
+                Tensor Forward(Tensor x) => head.Apply(flatten.Apply(attn.Apply(emb.Apply(x).Transpose())));
+                """,
+            Weights = w,
+        };
+    }
+
+    /// <summary>
     /// nn.TransformerEncoderLayer(d_model = 4, nhead = 2, dim_feedforward = 8, batch_first = True) in eval mode (its
     /// dropouts Identity nodes), post-LN (x → norm1(x + sa(x)) → norm2(h + ff(h))) or <paramref name="normFirst"/>
     /// (x + sa(norm1(x)), then h + ff(norm2(h))), ReLU (opset 17) or GELU (opset 20's Gelu), its attention in the
@@ -171,7 +243,7 @@ public sealed partial class OnnxTestNetwork
     /// weights to <paramref name="w"/>; <paramref name="causal"/> adds a constant −∞-above-the-diagonal mask to the scores.
     /// </summary>
     private static void Attention(OnnxModelBuilder b, Dictionary<string, float[]> w, string module, string x, string y, string form,
-        int batch, int length, int e, int heads, int seed, bool causal, string defect = "")
+        int batch, int length, int e, int heads, int seed, bool causal, string defect = "", string padMask = "")
     {
         int d = e / heads;
         w[module + ".in_proj_weight"] = Values(seed, 3 * e * e, 0.8);
@@ -214,6 +286,18 @@ public sealed partial class OnnxTestNetwork
                 .Node("MatMul", N("MatMul_1"), new[] { chunks[0] + "t", chunks[1] + "t" }, new[] { V("scores") })
                 .Node("Div", N("Div"), new[] { V("scores"), V("sqrt_d") }, new[] { V("scaled") });
             string scores = Mask(b, V("scaled"), module, length, causal);
+            if (padMask.StartsWith("add:", StringComparison.Ordinal))
+            {
+                b.Node("Add", N("Add_pad"), new[] { scores, padMask.Substring(4) }, new[] { V("padded") });
+                scores = V("padded");
+            }
+            else if (padMask.StartsWith("fill:", StringComparison.Ordinal))
+            {
+                b.Node("Where", N("Where_pad"), new[] { padMask.Substring(5), V("minus_inf"), scores }, new[] { V("padded") })
+                    .Initializer(V("minus_inf"), new long[0], new[] { float.NegativeInfinity });
+                scores = V("padded");
+            }
+
             b.Node("Softmax", N("Softmax"), new[] { scores }, new[] { V("p") }, Int("axis", -1))
                 .Node("MatMul", N("MatMul_2"), new[] { V("p"), chunks[2] + "t" }, new[] { V("c") })
                 .Node("Transpose", N("Transpose_3"), new[] { V("c") }, new[] { V("ct") }, Ints("perm", 0, 2, 1, 3))
