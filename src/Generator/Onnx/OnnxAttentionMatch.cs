@@ -30,7 +30,7 @@ namespace Axon.Generator.Onnx
         /// <summary>The first of the attention's nodes in the file's order: where the layer is applied.</summary>
         public OnnxNode Anchor { get; }
 
-        /// <summary>The product of queries and keys, named in diagnostics.</summary>
+        /// <summary>The node that combines the attention weights with the values (a MatMul, or the Attention operator): named in diagnostics, its module names the layer.</summary>
         public OnnxNode Scores { get; }
 
         /// <summary>The node whose first output is the attention's [N, L, E] result.</summary>

@@ -67,7 +67,73 @@ namespace Axon.Generator.Onnx
                 clean = false;
             }
 
+            // Opset 23's Attention operator over projected queries, keys and values.
+            foreach (var attention in _graph.Nodes.Where(n => n.OpType == "Attention" && (n.Domain.Length == 0 || n.Domain == "ai.onnx")))
+            {
+                var plan = new List<OnnxNode>();
+                var match = MatchOperator(attention, plan, out string why);
+                if (match is not null)
+                {
+                    _attentions[match.Anchor] = match;
+                    foreach (var node in plan.Where(n => n != match.Anchor)) _fused.Add(node);
+                    continue;
+                }
+
+                Report(DiagnosticDescriptors.OnnxAttentionUnsupported, attention.DisplayName, attention.OpType,
+                    $"the Attention operator maps to MultiHeadAttention when it reads self-attention projections (MatMul by constants) with as many key/value heads as query heads, but {why}");
+                clean = false;
+            }
+
             return clean;
+        }
+
+        /// <summary>
+        /// Opset 23's Attention(Q, K, V): Q, K and V traced to their projections like a decomposed attention's (rank 3,
+        /// split into q_num_heads by the operator, or rank 4 already split), is_causal for the causal mask, scale
+        /// 1/√d (the default) in all; then the out projection.
+        /// </summary>
+        private OnnxAttentionMatch? MatchOperator(OnnxNode attention, List<OnnxNode> plan, out string why)
+        {
+            why = "";
+            if (attention.Inputs.Count < 3 || attention.Inputs.Take(3).Any(i => i.Length == 0)) return Fail("it lacks queries, keys or values", out why);
+            string[] optional = { "attn_mask", "past_key", "past_value", "nonpad_kv_seqlen" };
+            OnnxTensor? mask = null;
+            for (int i = 3; i < attention.Inputs.Count && i < 3 + optional.Length; i++)
+            {
+                if (attention.Inputs[i].Length == 0) continue;
+                if (i == 3 && ConstantOperand(attention.Inputs[3]) is { DataType: 1 or 11 } constant)
+                {
+                    mask = constant;
+                    continue;
+                }
+
+                return Fail($"it has the input {optional[i - 3]} '{attention.Inputs[i]}' (Axon takes no mask other than a constant float one, and no key/value cache)", out why);
+            }
+
+            for (int o = 1; o < attention.Outputs.Count; o++)
+            {
+                string output = attention.Outputs[o];
+                if (output.Length > 0 && (_consumers.ContainsKey(output) || _graph.Outputs.Any(g => g.Name == output)))
+                    return Fail($"its output {o} '{output}' is read (present_key, present_value and the raw scores are not computed)", out why);
+            }
+
+            long queryHeads = Int(attention, "q_num_heads", 0), keyValueHeads = Int(attention, "kv_num_heads", 0);
+            if (queryHeads != keyValueHeads)
+                return Fail($"it is grouped-query attention (q_num_heads = {queryHeads}, kv_num_heads = {keyValueHeads}), and Axon's MultiHeadAttention has as many key/value heads as query heads", out why);
+            if (queryHeads < 0 || queryHeads > int.MaxValue) return Fail($"q_num_heads = {queryHeads}", out why);
+            if (Float(attention, "softcap", 0f) != 0f) return Fail($"softcap = {Format(Float(attention, "softcap", 0f))}", out why);
+            var core = Projections(attention.Inputs[0], attention.Inputs[1], attention.Inputs[2], false, (int)queryHeads, plan, ref why);
+            if (core is null) return null;
+            var (q, k, _, heads, _, _, _) = core.Value;
+            double d = heads.HeadWidth;
+            double scale = (attention.Attributes.ContainsKey("scale") ? Float(attention, "scale", 0f) : 1 / Math.Sqrt(d)) * q.Scale * k.Scale;
+            if (!(Math.Abs(scale * Math.Sqrt(d) - 1) <= 1e-6)) return Fail($"the scores are scaled by {scale:R} in all, not 1/√{d}", out why);
+            plan.Add(attention);
+            var terms = new List<(string Value, MaskUse Use)>();
+            if (mask is not null) terms.Add((attention.Inputs[3], MaskUse.Added));
+            var match = Finish(core.Value, attention, plan, mask, terms, ref why);
+            if (match is not null && Int(attention, "is_causal", 0) != 0) match.ComputedCausal = true;
+            return match;
         }
 
         private bool Computed(string value) => value.Length > 0 && !_graph.Initializers.ContainsKey(value) && !(_producers.TryGetValue(value, out var p) && p.OpType == "Constant");
@@ -126,31 +192,9 @@ namespace Axon.Generator.Onnx
         private OnnxAttentionMatch? Match(OnnxNode scores, OnnxNode softmax, OnnxNode context, List<OnnxNode> plan, out string why)
         {
             why = "";
-            var q = Path(scores.Inputs[0], "queries", ref why);
-            var k = q is null ? null : Path(scores.Inputs[1], "keys", ref why);
-            var v = k is null ? null : Path(context.Inputs[1], "values", ref why);
-            if (q is null || k is null || v is null) return null;
-            if (q.Input != k.Input || q.Input != v.Input) return Fail("the queries, keys and values project different inputs (not self-attention)", out why);
-            if (v.Scale != 1) return Fail("the values are scaled", out why);
-            bool packed = q.MatMul == k.MatMul && k.MatMul == v.MatMul;
-            if (!packed && (q.MatMul == k.MatMul || k.MatMul == v.MatMul || q.MatMul == v.MatMul))
-                return Fail("two of the queries, keys and values share a projection and the third has its own", out why);
-            long embed = q.Weight.Dims[0];
-            long columns = packed ? 3 * embed : embed;
-            foreach (var path in new[] { q, k, v })
-            {
-                if (path.Weight.Dims[0] != embed || path.Weight.Dims[1] != columns)
-                    return Fail($"the {path.Role} are projected by a [{string.Join(", ", path.Weight.Dims)}] weight, not [{embed}, {columns}]", out why);
-            }
-
-            if (!SequenceSizes(out long batch, out long length)) return Fail("the model input gives no [batch, L, …] sequence length", out why);
-            var qHeads = Heads(q, batch, length, embed, columns, 0, false, ref why);
-            var kHeads = qHeads is null ? null : Heads(k, batch, length, embed, columns, packed ? embed : 0, true, ref why);
-            var vHeads = kHeads is null ? null : Heads(v, batch, length, embed, columns, packed ? 2 * embed : 0, false, ref why);
-            if (qHeads is null || kHeads is null || vHeads is null) return null;
-            if (!qHeads.SameAs(kHeads) || !qHeads.SameAs(vHeads)) return Fail("the queries, keys and values are not split into the same heads in the same order", out why);
-            if (!qHeads.CoversEveryHead(batch, embed)) return Fail("the heads of the queries do not cover every sample and head once", out why);
-            foreach (var path in new[] { q, k, v }) path.AddTo(plan);
+            var core = Projections(scores.Inputs[0], scores.Inputs[1], context.Inputs[1], true, 0, plan, ref why);
+            if (core is null) return null;
+            var (q, k, _, qHeads, batch, length, embed) = core.Value;
 
             // Scores → scale (and mask) → Softmax over the keys.
             plan.Add(scores);
@@ -218,6 +262,61 @@ namespace Axon.Generator.Onnx
             if (SoleConsumer(weights) != context || context.Inputs[0] != weights) return Fail("the attention weights are read otherwise than by the product with the values", out why);
             plan.Add(context);
 
+            return Finish(core.Value, context, plan, mask, terms, ref why);
+        }
+
+        /// <summary>
+        /// The queries, keys and values traced back to their projections (three [E, E] MatMuls, or one [E, 3E] split in
+        /// three) and checked head by head, their nodes added to <paramref name="plan"/>; null and why otherwise.
+        /// <paramref name="keysTransposed"/>: the keys arrive as […, d, L] (a MatMul computes the scores);
+        /// <paramref name="operatorHeads"/> &gt; 0: rank-3 operands that the Attention operator splits into that many heads itself.
+        /// </summary>
+        private (ProjectionPath Q, ProjectionPath K, ProjectionPath V, HeadLayout Heads, long Batch, long Length, long Embed)? Projections(string queries, string keys, string values, bool keysTransposed, int operatorHeads, List<OnnxNode> plan, ref string why)
+        {
+            var q = Path(queries, "queries", ref why);
+            var k = q is null ? null : Path(keys, "keys", ref why);
+            var v = k is null ? null : Path(values, "values", ref why);
+            if (q is null || k is null || v is null) return null;
+            if (q.Input != k.Input || q.Input != v.Input) return NoProjections("the queries, keys and values project different inputs (not self-attention)", ref why);
+            if (v.Scale != 1) return NoProjections("the values are scaled", ref why);
+            bool packed = q.MatMul == k.MatMul && k.MatMul == v.MatMul;
+            if (!packed && (q.MatMul == k.MatMul || k.MatMul == v.MatMul || q.MatMul == v.MatMul))
+                return NoProjections("two of the queries, keys and values share a projection and the third has its own", ref why);
+            long embed = q.Weight.Dims[0];
+            long columns = packed ? 3 * embed : embed;
+            foreach (var path in new[] { q, k, v })
+            {
+                if (path.Weight.Dims[0] != embed || path.Weight.Dims[1] != columns)
+                    return NoProjections($"the {path.Role} are projected by a [{string.Join(", ", path.Weight.Dims)}] weight, not [{embed}, {columns}]", ref why);
+            }
+
+            if (!SequenceSizes(out long batch, out long length)) return NoProjections("the model input gives no [batch, L, …] sequence length", ref why);
+            var qHeads = Heads(q, batch, length, embed, columns, 0, false, operatorHeads, ref why);
+            var kHeads = qHeads is null ? null : Heads(k, batch, length, embed, columns, packed ? embed : 0, keysTransposed, operatorHeads, ref why);
+            var vHeads = kHeads is null ? null : Heads(v, batch, length, embed, columns, packed ? 2 * embed : 0, false, operatorHeads, ref why);
+            if (qHeads is null || kHeads is null || vHeads is null) return null;
+            if (!qHeads.SameAs(kHeads) || !qHeads.SameAs(vHeads)) return NoProjections("the queries, keys and values are not split into the same heads in the same order", ref why);
+            if (!qHeads.CoversEveryHead(batch, embed)) return NoProjections("the heads of the queries do not cover every sample and head once", ref why);
+            foreach (var path in new[] { q, k, v }) path.AddTo(plan);
+            return (q, k, v, qHeads, batch, length, embed);
+        }
+
+        private static (ProjectionPath, ProjectionPath, ProjectionPath, HeadLayout, long, long, long)? NoProjections(string reason, ref string why)
+        {
+            why = reason;
+            return null;
+        }
+
+        /// <summary>
+        /// From the heads' product with the values (<paramref name="context"/>'s output) to the layer: the out projection
+        /// and the way back to [batch, L, E], the mask, the weights in PyTorch's layout; null and why otherwise.
+        /// </summary>
+        private OnnxAttentionMatch? Finish((ProjectionPath Q, ProjectionPath K, ProjectionPath V, HeadLayout Heads, long Batch, long Length, long Embed) core, OnnxNode context,
+            List<OnnxNode> plan, OnnxTensor? mask, List<(string Value, MaskUse Use)> terms, ref string why)
+        {
+            var (q, k, v, qHeads, batch, length, embed) = core;
+            bool packed = q.MatMul == v.MatMul;
+            long columns = packed ? 3 * embed : embed;
             var output = Merge(context, qHeads, batch, length, embed, plan, out var outWeightTensor, out bool outTransposed, out var outBiasTensor, ref why);
             if (output is null || outWeightTensor is null) return null;
             var outWeight = outTransposed ? outWeightTensor.Values : Transpose(outWeightTensor.Values, (int)embed, (int)embed);
@@ -230,6 +329,7 @@ namespace Axon.Generator.Onnx
             double[]? inBias = null;
             if (packed && q.Bias is not null) inBias = q.Bias.Values;
             else if (!packed && new[] { q, k, v }.Any(p => p.Bias is not null)) inBias = new[] { q, k, v }.SelectMany(p => p.Bias?.Values ?? new double[embed]).ToArray();
+
             // A mask computed in the graph (or a constant beside one) is checked by evaluation; a lone constant when the layer is applied.
             bool computedCausal = false;
             int padTokenId = -1;
@@ -244,7 +344,7 @@ namespace Axon.Generator.Onnx
 
             var inPlan = new HashSet<OnnxNode>(plan);
             var anchor = _graph.Nodes.First(inPlan.Contains);
-            return new OnnxAttentionMatch(anchor, scores, output, q.Input, (int)length, (int)embed, (int)(embed / qHeads.HeadWidth), packed,
+            return new OnnxAttentionMatch(anchor, context, output, q.Input, (int)length, (int)embed, (int)(embed / qHeads.HeadWidth), packed,
                 inProjection, inBias, outWeight, outBiasTensor?.Values, mask, ModuleOf(q.Bias, ".in_proj_bias") ?? ModuleOf(outBiasTensor, ".out_proj.bias") ?? ModuleOf(outWeightTensor, ".out_proj.weight") ?? "")
             {
                 ComputedCausal = computedCausal,
@@ -293,11 +393,13 @@ namespace Axon.Generator.Onnx
             bool causal = match.ComputedCausal;
             if (match.Mask is { } mask)
             {
+                bool alsoCausal = causal;
                 if (mask.ElementCount != (long)length * length || mask.Values.Length != length * length)
                     throw Unsupported(match.Scores, $"an attention mask '{mask.Name}' of shape [{string.Join(", ", mask.Dims)}] for {length} positions");
                 bool zero = mask.Values.All(m => m == 0);
                 causal = !zero && Enumerable.Range(0, length * length).All(i => i % length <= i / length ? mask.Values[i] == 0 : mask.Values[i] <= -1e4);
                 if (!zero && !causal) throw Unsupported(match.Scores, $"the attention mask '{mask.Name}', neither zero nor causal (0 on and below the diagonal, ≤ −10⁴ above)");
+                causal |= alsoCausal;
             }
 
             bool bias = match.InBias is not null || match.OutBias is not null;

@@ -77,6 +77,9 @@ namespace Axon.Generator.Onnx
 
             public long[] Leading { get; }
 
+            /// <summary>Whether the Attention operator split rank-3 operands into heads (and merges its result back to [B, L, E] itself).</summary>
+            public bool SplitByOperator { get; set; }
+
             public long HeadWidth { get; }
 
             public int[] Samples { get; }
@@ -84,7 +87,7 @@ namespace Axon.Generator.Onnx
             public int[] Heads { get; }
 
             public bool SameAs(HeadLayout other)
-                => Leading.SequenceEqual(other.Leading) && HeadWidth == other.HeadWidth && Samples.SequenceEqual(other.Samples) && Heads.SequenceEqual(other.Heads);
+                => SplitByOperator == other.SplitByOperator && Leading.SequenceEqual(other.Leading) && HeadWidth == other.HeadWidth && Samples.SequenceEqual(other.Samples) && Heads.SequenceEqual(other.Heads);
 
             /// <summary>Whether every (sample, head) pair appears exactly once.</summary>
             public bool CoversEveryHead(long batch, long embed)
@@ -182,7 +185,7 @@ namespace Axon.Generator.Onnx
         /// ([…, L, d], or […, d, L] for transposed keys), the sample and head it holds; null and why if any element is
         /// not row i, column <paramref name="columnBase"/> + h·d + j of its projection.
         /// </summary>
-        private HeadLayout? Heads(ProjectionPath path, long batch, long length, long embed, long columns, long columnBase, bool keys, ref string why)
+        private HeadLayout? Heads(ProjectionPath path, long batch, long length, long embed, long columns, long columnBase, bool keys, int operatorHeads, ref string why)
         {
             var trace = OnnxLayoutTrace.Contiguous(batch, length, embed);
             foreach (var step in path.InputSteps)
@@ -198,6 +201,15 @@ namespace Axon.Generator.Onnx
                 var dims = trace.Dims;
                 trace = Replay(step.Node, step.Output, trace);
                 if (trace is null) return NoHeads($"'{step.Node.DisplayName}' ({step.Node.OpType}) on the {path.Role} does not apply to [{string.Join(", ", dims)}]", ref why);
+            }
+
+            bool split = operatorHeads > 0 && trace.Rank == 3;
+            if (split)
+            {
+                // The Attention operator's rank-3 form: [B, L, H·d] split into H heads as [B, H, L, d].
+                var heads4 = trace.Reshape(new long[] { 0, 0, operatorHeads, -1 })?.Transpose(new long[] { 0, 2, 1, 3 });
+                if (heads4 is null) return NoHeads($"the {path.Role} [{string.Join(", ", trace.Dims)}] do not split into {operatorHeads} heads", ref why);
+                trace = heads4;
             }
 
             int rank = trace.Rank;
@@ -234,7 +246,7 @@ namespace Axon.Generator.Onnx
                 }
             }
 
-            return new HeadLayout(trace.Dims.Take(rank - 2).ToArray(), d, samples, heads);
+            return new HeadLayout(trace.Dims.Take(rank - 2).ToArray(), d, samples, heads) { SplitByOperator = split };
         }
 
         private static HeadLayout? NoHeads(string reason, ref string why)
@@ -268,6 +280,8 @@ namespace Axon.Generator.Onnx
             }
 
             OnnxLayoutTrace? trace = new OnnxLayoutTrace(layout.Leading.Concat(new[] { length, d }).ToArray(), source);
+            if (layout.SplitByOperator) trace = trace.Transpose(new long[] { 0, 2, 1, 3 })?.Reshape(new long[] { 0, 0, -1 });
+            if (trace is null) return NoMerge("the Attention operator's heads do not merge back to [batch, L, E]", ref why);
             string value = context.Outputs[0];
             OnnxNode? projection = null;
             for (int n = 0; n < 16 && projection is null; n++)

@@ -81,8 +81,8 @@ namespace Axon.Generator.Onnx
                             bool expected = isPad[b, j] || (j > i && causal == true);
                             if (masked != expected)
                             {
-                                string rule = pad >= 0 ? $"keys holding the pad id {pad}" : "no keys";
-                                return NoMask($"the mask hides query {i}'s key {j} {(masked ? "" : "not ")}where MultiHeadAttention would hide {rule}{(causal == true ? " and later positions" : "")}", ref why);
+                                string layer = (pad >= 0 ? $"padTokenId: {pad}" : "no padding mask") + (causal == true ? ", causal" : "");
+                                return NoMask($"the mask {(masked ? "hides" : "keeps")} key {j} for query {i} of sample {b} where MultiHeadAttention({layer}) would {(expected ? "hide" : "keep")} it", ref why);
                             }
                         }
                     }

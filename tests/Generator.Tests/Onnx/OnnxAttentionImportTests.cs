@@ -88,6 +88,29 @@ public sealed class OnnxAttentionImportTests
         Assert.Contains("'/attn/Softmax'", message);
     }
 
+    [Theory]
+    [InlineData("queries", "where MultiHeadAttention(padTokenId: 0")]
+    [InlineData("small", "adds -1 to a score, neither 0 nor ≤ −10⁴")]
+    public void AXN128_a_computed_mask_that_is_not_a_key_padding_mask(string spelling, string expected)
+    {
+        var run = OnnxHarness.Run(Source, OnnxHarness.Base64File("net.onnx", OnnxTestNetwork.PaddedAttention(spelling).Model));
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AXN128", diagnostic.Id);
+        Assert.Contains(expected, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void AXN128_grouped_query_attention_is_named_at_the_attention_operator()
+    {
+        var run = OnnxHarness.Run(Source, OnnxHarness.Base64File("net.onnx", OnnxTestNetwork.AttentionOperator("gqa").Model));
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AXN128", diagnostic.Id);
+        Assert.StartsWith("The ONNX node '/attn/Attention' (Attention)", diagnostic.GetMessage());
+        Assert.Contains("grouped-query attention (q_num_heads = 2, kv_num_heads = 1)", diagnostic.GetMessage());
+    }
+
     private const string Source = """
         using Axon;
         namespace Imported;

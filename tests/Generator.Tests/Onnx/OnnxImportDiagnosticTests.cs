@@ -121,7 +121,7 @@ public sealed class OnnxImportDiagnosticTests
         var model = new OnnxModelBuilder()
             .Input("x", 1, new long?[] { null, 6 })
             .Output("y", null, 6)
-            .Node("Attention", "/attn/Attention", new[] { "x", "x", "x" }, new[] { "n" })
+            .Node("MultiHeadAttention", "/attn/MultiHeadAttention", new[] { "x", "x", "x" }, new[] { "n" })
             .Node("Erf", "/Erf", new[] { "n" }, new[] { "y" })
             .Build();
         var run = RunWith(model);

@@ -19,6 +19,7 @@ public sealed class OnnxImportNumericalTests
         "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
         "packed-split", "packed-slice", "packed-sdpa", "packed-bmm", "packed-split-causal", "packed-sdpa-causal",
         "encoder-postnorm-relu", "encoder-prenorm-relu", "encoder-postnorm-gelu", "encoder-prenorm-gelu",
+        "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -43,6 +44,7 @@ public sealed class OnnxImportNumericalTests
         "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
         "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
         "packed-bmm-causal" => OnnxTestNetwork.PackedAttention("bmm", causal: true),
+        _ when name.StartsWith("operator-", StringComparison.Ordinal) => OnnxTestNetwork.AttentionOperator(name.Substring("operator-".Length)),
         _ when name.StartsWith("packed-", StringComparison.Ordinal) => OnnxTestNetwork.PackedAttention(name.Substring("packed-".Length)),
         _ when name.StartsWith("encoder-", StringComparison.Ordinal) => OnnxTestNetwork.EncoderLayer(normFirst: name.Contains("prenorm"), gelu: name.EndsWith("gelu", StringComparison.Ordinal)),
         _ => OnnxTestNetwork.BatchNormPool(),
@@ -168,6 +170,7 @@ public sealed class OnnxImportNumericalTests
     [InlineData("packed-bmm-causal")]
     [InlineData("encoder-postnorm-gelu")]
     [InlineData("encoder-prenorm-relu")]
+    [InlineData("operator-3d-causal")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);

@@ -57,6 +57,97 @@ public sealed partial class OnnxTestNetwork
     }
 
     /// <summary>
+    /// Opset 23's Attention operator (E = 4, 2 heads, L = 3) over q/k/v projections (MatMul + Add each), then the out
+    /// projection (MatMul + Add), Flatten and a Gemm head. <paramref name="form"/>: "3d" (rank-3 operands, q_num_heads =
+    /// kv_num_heads = 2), "3d-causal" (is_causal = 1), "4d" (each operand Reshape [0, 3, 2, 2] + Transpose [0, 2, 1, 3],
+    /// the result Transpose + Reshape back), "packed" (one [4, 12] MatMul + Add, Split into the three operands),
+    /// "gqa" (kv_num_heads = 1: refused).
+    /// </summary>
+    public static OnnxTestNetwork AttentionOperator(string form)
+    {
+        const int e = 4, length = 3, heads = 2, d = 2;
+        bool packed = form == "packed";
+        var w = new Dictionary<string, float[]>
+        {
+            ["attn.out_proj.weight"] = Values(201, e * e, 0.8),
+            ["attn.out_proj.bias"] = Values(202, e, 0.3),
+            ["attn.in_proj_bias"] = Values(203, 3 * e, 0.3),
+            ["head.weight"] = Values(204, 2 * length * e),
+            ["head.bias"] = Values(205, 2),
+        };
+        if (packed) w["attn.in_proj_weight"] = Values(206, 3 * e * e, 0.8);
+        else foreach (var (r, seed) in new[] { ("q", 207), ("k", 208), ("v", 209) }) w[$"attn.{r}_proj_weight"] = Values(seed, e * e, 0.8);
+        var b = new OnnxModelBuilder { Opset = 23 }
+            .Input("x", 1, new long?[] { null, length, e })
+            .Output("y", null, 2)
+            .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
+            .Initializer("head.bias", new long[] { 2 }, w["head.bias"])
+            .Initializer("onnx::MatMul_o", new long[] { e, e }, Transposed(w["attn.out_proj.weight"], e, e))
+            .Initializer("attn.out_proj.bias", new long[] { e }, w["attn.out_proj.bias"])
+            .Int64Initializer("/attn/heads", new long[] { 0, length, heads, d })
+            .Int64Initializer("/attn/merged", new long[] { 0, length, e });
+        string[] roles = { "q", "k", "v" };
+        var operands = new string[3];
+        if (packed)
+        {
+            b.Initializer("onnx::MatMul_in", new long[] { e, 3 * e }, Transposed(w["attn.in_proj_weight"], 3 * e, e))
+                .Initializer("attn.in_proj_bias", new long[] { 3 * e }, w["attn.in_proj_bias"])
+                .Int64Initializer("/attn/split", new long[] { e, e, e })
+                .Node("MatMul", "/attn/MatMul", new[] { "x", "onnx::MatMul_in" }, new[] { "p0" })
+                .Node("Add", "/attn/Add", new[] { "p0", "attn.in_proj_bias" }, new[] { "p" })
+                .Node("Split", "/attn/Split", new[] { "p", "/attn/split" }, new[] { "q", "k", "v" }, Int("axis", 2));
+            operands = roles;
+        }
+        else
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                string r = roles[i];
+                b.Initializer("onnx::MatMul_" + r, new long[] { e, e }, Transposed(w[$"attn.{r}_proj_weight"], e, e))
+                    .Initializer($"attn.{r}_proj.bias", new long[] { e }, w["attn.in_proj_bias"].Skip(i * e).Take(e).ToArray())
+                    .Node("MatMul", $"/attn/{r}_proj/MatMul", new[] { "x", "onnx::MatMul_" + r }, new[] { r + "0" })
+                    .Node("Add", $"/attn/{r}_proj/Add", new[] { r + "0", $"attn.{r}_proj.bias" }, new[] { r });
+                operands[i] = r;
+                if (form == "4d")
+                {
+                    b.Node("Reshape", $"/attn/Reshape_{i}", new[] { r, "/attn/heads" }, new[] { r + "r" })
+                        .Node("Transpose", $"/attn/Transpose_{i}", new[] { r + "r" }, new[] { r + "t" }, Ints("perm", 0, 2, 1, 3));
+                    operands[i] = r + "t";
+                }
+            }
+        }
+
+        var attributes = new List<OnnxAttributeValue>();
+        if (form != "4d") attributes.AddRange(new[] { Int("q_num_heads", heads), Int("kv_num_heads", form == "gqa" ? 1 : heads) });
+        if (form == "3d-causal") attributes.Add(Int("is_causal", 1));
+        b.Node("Attention", "/attn/Attention", operands, new[] { "c" }, attributes.ToArray());
+        string merged = "c";
+        if (form == "4d")
+        {
+            b.Node("Transpose", "/attn/Transpose_3", new[] { "c" }, new[] { "ct" }, Ints("perm", 0, 2, 1, 3))
+                .Node("Reshape", "/attn/Reshape_3", new[] { "ct", "/attn/merged" }, new[] { "cm" });
+            merged = "cm";
+        }
+
+        var model = b
+            .Node("MatMul", "/attn/out_proj/MatMul", new[] { merged, "onnx::MatMul_o" }, new[] { "o" })
+            .Node("Add", "/attn/out_proj/Add", new[] { "o", "attn.out_proj.bias" }, new[] { "a" })
+            .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
+            .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
+            .Build();
+        return new OnnxTestNetwork
+        {
+            Name = "operator-" + form,
+            Model = model,
+            InputShape = $"{length}, {e}",
+            InputSize = length * e,
+            HandBody = $"[Layer] readonly MultiHeadAttention attn = new({e}, {heads}, causal: {(form == "3d-causal" ? "true" : "false")}{(packed ? "" : ", separateProjections: true")}); " +
+                       $"[Layer] readonly Flatten flatten = new(); [Layer] readonly Dense head = new({length * e}, 2);",
+            Weights = w,
+        };
+    }
+
+    /// <summary>
     /// Token ids [B, 4] (pad id 0) → Gather of emb.weight [10, 4] read as [B, L, E] → packed self-attention ("split") whose
     /// scores get a key-padding mask computed from the ids, spelled as <paramref name="spelling"/>:
     /// "where" — Equal(ids, 0) → Where(·, −∞, 0) → Unsqueeze(1, 2) → Add (PyTorch's float key_padding_mask);
@@ -102,9 +193,12 @@ public sealed partial class OnnxTestNetwork
                     .Node("Unsqueeze", "/Unsqueeze", new[] { "is_pad", "/mask_axes" }, new[] { "mask" });
                 break;
             default:
-                b.Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
-                    .Node("Where", "/Where", new[] { "is_pad", "/minus_inf", "/zero" }, new[] { "mask_2d" })
-                    .Node("Unsqueeze", "/Unsqueeze", new[] { "mask_2d", "/mask_axes" }, new[] { "mask" });
+                // "queries" hides query rows instead of key columns, "small" adds −1 instead of −∞ (both refused).
+                b.Int64Initializer("/query_axes", new long[] { 1, 3 })
+                    .Initializer("/minus_one", new long[0], new[] { -1f })
+                    .Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
+                    .Node("Where", "/Where", new[] { "is_pad", spelling == "small" ? "/minus_one" : "/minus_inf", "/zero" }, new[] { "mask_2d" })
+                    .Node("Unsqueeze", "/Unsqueeze", new[] { "mask_2d", spelling == "queries" ? "/query_axes" : "/mask_axes" }, new[] { "mask" });
                 break;
         }
 
