@@ -288,13 +288,17 @@ namespace Axon.Generator.Onnx
             if (kernelShape.Count != 2 || kernelShape[0] != kernelShape[1]) throw Unsupported(node, $"kernel_shape = [{string.Join(", ", kernelShape)}] (Axon pools with square 2-D windows)");
             if (Int(node, "ceil_mode", 0) != 0) throw Unsupported(node, "ceil_mode = 1");
             RequireAll(node, "dilations", 1);
-            RequireAll(node, "pads", 0);
+            // Padding the same on every side (nn.MaxPool2d / nn.AvgPool2d's padding): Axon's padded pooling.
+            int padding = Uniform(node, "pads", 0);
+            if (padding > 0 && kind == OpKind.AvgPool2d && Int(node, "count_include_pad", 0) == 0)
+                throw Unsupported(node, "pads with count_include_pad = 0 (Axon's AvgPool2d divides every window by kernel², counting the zero padding, as nn.AvgPool2d's default count_include_pad=True exports count_include_pad = 1)");
             string autoPad = String(node, "auto_pad", "NOTSET");
             if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad.Length > 0) throw Unsupported(node, $"auto_pad = {autoPad}");
             if (kernelShape[0] < 1 || kernelShape[0] > int.MaxValue) throw Unsupported(node, $"kernel_shape = [{string.Join(", ", kernelShape)}]");
             int kernel = (int)kernelShape[0];
             int stride = Uniform(node, "strides", 1);
-            Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), new[] { kernel, stride }, 0, x));
+            var hyper = padding > 0 ? new[] { kernel, stride, padding } : new[] { kernel, stride };
+            Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), hyper, 0, x));
         }
 
         /// <summary>ONNX keeps the pooled axes as ones ([N, C, 1, 1]); Axon's GlobalAvgPool gives [C], so a reshape restores them.</summary>

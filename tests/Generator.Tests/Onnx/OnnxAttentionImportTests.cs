@@ -111,6 +111,17 @@ public sealed class OnnxAttentionImportTests
         Assert.Contains("grouped-query attention (q_num_heads = 2, kv_num_heads = 1)", diagnostic.GetMessage());
     }
 
+    [Fact]
+    public void AXN123_average_pooling_with_pads_that_leaves_the_padding_out_of_the_mean()
+    {
+        var run = OnnxHarness.Run(Source, OnnxHarness.Base64File("net.onnx", OnnxTestNetwork.PaddedPooling(countIncludePad: false).Model));
+        Assert.Null(run.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AXN123", diagnostic.Id);
+        Assert.Contains("'/avgpool/AveragePool'", diagnostic.GetMessage());
+        Assert.Contains("count_include_pad = 0", diagnostic.GetMessage());
+    }
+
     private const string Source = """
         using Axon;
         namespace Imported;

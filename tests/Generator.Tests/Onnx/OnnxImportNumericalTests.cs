@@ -19,7 +19,7 @@ public sealed class OnnxImportNumericalTests
         "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
         "packed-split", "packed-slice", "packed-sdpa", "packed-bmm", "packed-split-causal", "packed-sdpa-causal",
         "encoder-postnorm-relu", "encoder-prenorm-relu", "encoder-postnorm-gelu", "encoder-prenorm-gelu",
-        "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed",
+        "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed", "padded-pooling",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -41,6 +41,7 @@ public sealed class OnnxImportNumericalTests
         "attention" => OnnxTestNetwork.SelfAttention(),
         "attention-causal" => OnnxTestNetwork.SelfAttention(mask: "causal", multiply: true),
         "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
+        "padded-pooling" => OnnxTestNetwork.PaddedPooling(),
         "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
         "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
         "packed-bmm-causal" => OnnxTestNetwork.PackedAttention("bmm", causal: true),
@@ -171,6 +172,7 @@ public sealed class OnnxImportNumericalTests
     [InlineData("encoder-postnorm-gelu")]
     [InlineData("encoder-prenorm-relu")]
     [InlineData("operator-3d-causal")]
+    [InlineData("padded-pooling")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);
@@ -383,6 +385,53 @@ public sealed class OnnxImportNumericalTests
         }
 
         return output;
+    }
+
+    [Fact]
+    public void Padded_pooling_output_matches_a_brute_force_forward()
+    {
+        // Max over the window's real pixels (the −∞ padding never wins), then the mean over kernel² = 9 with the zero
+        // padding counted (count_include_pad = 1), then the head.
+        var network = OnnxTestNetwork.PaddedPooling();
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(12, 50, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+        var max = new double[2, 3, 3];
+        var mean = new double[2, 3, 3];
+        for (int c = 0; c < 2; c++)
+        {
+            for (int r = 0; r < 3; r++)
+            {
+                for (int q = 0; q < 3; q++)
+                {
+                    double m = double.NegativeInfinity;
+                    for (int i = 2 * r - 1; i <= 2 * r + 1; i++)
+                        for (int j = 2 * q - 1; j <= 2 * q + 1; j++)
+                            if (i >= 0 && i < 5 && j >= 0 && j < 5) m = Math.Max(m, x[c * 25 + i * 5 + j]);
+                    max[c, r, q] = m;
+                }
+            }
+
+            for (int r = 0; r < 3; r++)
+            {
+                for (int q = 0; q < 3; q++)
+                {
+                    double sum = 0;
+                    for (int i = r - 1; i <= r + 1; i++)
+                        for (int j = q - 1; j <= q + 1; j++)
+                            if (i >= 0 && i < 3 && j >= 0 && j < 3) sum += max[c, i, j];
+                    mean[c, r, q] = sum / 9;
+                }
+            }
+        }
+
+        var w = network.Weights;
+        for (int o = 0; o < 2; o++)
+        {
+            double s = w["head.bias"][o];
+            for (int f = 0; f < 18; f++) s += w["head.weight"][o * 18 + f] * mean[f / 9, f % 9 / 3, f % 3];
+            Assert.Equal(s, output[o], 1e-12);
+        }
     }
 
     [Fact]
