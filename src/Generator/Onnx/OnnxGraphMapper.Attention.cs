@@ -7,29 +7,34 @@ using Axon.Generator.Model;
 namespace Axon.Generator.Onnx
 {
     /// <summary>
-    /// Self-attention. torch.onnx.export writes scaled dot-product attention as a subgraph; one form of it is mapped to
-    /// MultiHeadAttention(separateProjections: true), the form a module with separate nn.Linear projections exports
-    /// (HuggingFace's q_proj/k_proj/v_proj/out_proj, BERT's query/key/value/dense) with fixed sizes:
-    /// <code>
-    /// q = Transpose[0,2,1,3](Reshape[b, L, H, d](Add(MatMul(x, Wq), bq)))      (the Adds optional: bias=False)
-    /// k = Transpose[0,2,3,1](Reshape[b, L, H, d](Add(MatMul(x, Wk), bk)))      (keys transposed for the product)
-    /// v = Transpose[0,2,1,3](Reshape[b, L, H, d](Add(MatMul(x, Wv), bv)))
-    /// s = MatMul(q, k), then Div by √d or Mul by 1/√d, then optionally Add of a constant mask (zeros, or causal:
-    ///     0 on and below the diagonal, ≤ −10⁴ above)
-    /// y = Add(MatMul(Reshape[b, L, E](Transpose[0,2,1,3](MatMul(Softmax[axis −1](s), v))), Wo), bo)
-    /// </code>
-    /// with b ∈ {0, −1, the batch}, H·d = E, every intermediate read once. Any other attention — the packed in-projection
-    /// nn.MultiheadAttention exports (MatMul by [E, 3E], then Split or Gather of the chunks), a scale split between q and
-    /// k, a computed mask — is recognised by its MatMul(queries, keys) → Softmax → MatMul(·, values) core and reported
-    /// once (AXN128) at the first node of its module, naming the part that did not match, instead of failing at
-    /// whichever operator inside it comes first.
+    /// Self-attention. torch.onnx.export writes scaled dot-product attention as a subgraph whose shape depends on the
+    /// module and the exporter version; it is recognised by its core — MatMul(queries, keys) → constant scales and masks
+    /// → Softmax(axis −1) → (Dropout) → MatMul(·, values), or opset 23's Attention operator — and mapped to one
+    /// MultiHeadAttention when:
+    /// <list type="bullet">
+    /// <item>queries, keys and values come from projections of the same value x (MatMul by a constant [E, E] each,
+    /// HuggingFace/BERT style, → separateProjections: true; or one MatMul by [E, 3E], nn.MultiheadAttention's
+    /// transposed in_proj_weight, → in_proj_weight), each with an optional constant bias Add, perhaps after a Transpose
+    /// of x (batch_first's swap to sequence first);</item>
+    /// <item>from there to the product, only layout operators (Reshape, Transpose, Split, Slice, Gather, Squeeze,
+    /// Unsqueeze, Identity) and constant scales (Mul, Div) — replayed on concrete sizes (OnnxGraphMapper.AttentionLayout.cs),
+    /// so every element must be the query, key or value column of one head at its own position, whatever order the
+    /// exporter chose; the scales together (on q, on k, on the scores) are 1/√d;</item>
+    /// <item>the mask is a constant (zeros or causal) or is computed from the token ids and constants and hides exactly
+    /// the pad keys (and later positions): OnnxGraphMapper.AttentionMask.cs;</item>
+    /// <item>the result reaches a MatMul by a constant [E, E] (+ Add of its bias) or a Gemm through layout operators,
+    /// and layout operators after it bring it back to [batch, L, E];</item>
+    /// <item>no value computed inside is read outside.</item>
+    /// </list>
+    /// An attention core that fails any of these is reported once (AXN128) at the first node of its module, naming what
+    /// did not match, instead of failing at whichever operator inside it comes first.
     /// </summary>
     internal sealed partial class OnnxGraphMapper
     {
         /// <summary>Operators that may sit between the scores product and the Softmax: the scale, a mask, a cast.</summary>
         private static readonly HashSet<string> ScoreSteps = new HashSet<string> { "Div", "Mul", "Add", "Where", "Cast" };
 
-        /// <summary>Recognised attentions by their anchor (first projection MatMul).</summary>
+        /// <summary>Recognised attentions by their anchor (their first node in the file's order).</summary>
         private readonly Dictionary<OnnxNode, OnnxAttentionMatch> _attentions = new Dictionary<OnnxNode, OnnxAttentionMatch>();
 
         private Dictionary<string, OnnxNode> _producers = new Dictionary<string, OnnxNode>();
@@ -62,7 +67,7 @@ namespace Axon.Generator.Onnx
 
                 var start = ModuleStart(scores);
                 string what = $"the product of queries and keys '{scores.DisplayName}', the Softmax '{softmax.DisplayName}' and the product with the values '{context.DisplayName}' "
-                    + $"are a scaled dot-product attention, but {why}, so it is not the form Axon maps to MultiHeadAttention (separate q, k, v projections; docs/own-model.md)";
+                    + $"are a scaled dot-product attention, but {why}, so it is not a form Axon maps to MultiHeadAttention (docs/own-model.md, Self-attention)";
                 Report(DiagnosticDescriptors.OnnxAttentionUnsupported, start.DisplayName, start.OpType, what);
                 clean = false;
             }

@@ -26,7 +26,7 @@ namespace Axon.Generator.Onnx
         /// <summary>What to do about an operator Axon cannot import.</summary>
         private static string Advice(string op) => op switch
         {
-            "Attention" => " (opset 23's Attention takes projected queries, keys and values; Axon's MultiHeadAttention owns its projections: declare the model by hand)",
+            "Attention" => " (opset 23's Attention maps to MultiHeadAttention only over q, k, v projections of one value; declare the model by hand otherwise)",
             "MultiHeadAttention" => " (declare the model by hand with a MultiHeadAttention layer and load its weights by name)",
             "Shape" or "Unsqueeze" or "Squeeze" or "Cast"
                 => " (a shape computed at run time: export with do_constant_folding=True and fixed input sizes)",

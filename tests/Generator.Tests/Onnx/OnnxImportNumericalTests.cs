@@ -19,7 +19,7 @@ public sealed class OnnxImportNumericalTests
         "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
         "packed-split", "packed-slice", "packed-sdpa", "packed-bmm", "packed-split-causal", "packed-sdpa-causal",
         "encoder-postnorm-relu", "encoder-prenorm-relu", "encoder-postnorm-gelu", "encoder-prenorm-gelu",
-        "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed", "padded-pooling",
+        "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed", "padded-pooling", "packed-sdpa-wherecausal",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -42,6 +42,7 @@ public sealed class OnnxImportNumericalTests
         "attention-causal" => OnnxTestNetwork.SelfAttention(mask: "causal", multiply: true),
         "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
         "padded-pooling" => OnnxTestNetwork.PaddedPooling(),
+        "packed-sdpa-wherecausal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true, causalAsWhere: true),
         "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
         "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
         "packed-bmm-causal" => OnnxTestNetwork.PackedAttention("bmm", causal: true),
@@ -295,6 +296,7 @@ public sealed class OnnxImportNumericalTests
     [InlineData("hf")]
     [InlineData("fill")]
     [InlineData("causal")]
+    [InlineData("mha")]
     public void A_padding_mask_computed_from_the_token_ids_becomes_the_pad_id_and_masks_those_keys(string spelling)
     {
         // Position 0 is never the pad, so that every query keeps a key even under the causal mask (PyTorch gives NaN otherwise).

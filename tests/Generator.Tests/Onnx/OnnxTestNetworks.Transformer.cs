@@ -25,8 +25,9 @@ namespace Axon.Generator.Tests.Onnx;
 public sealed partial class OnnxTestNetwork
 {
     /// <summary>x [B, 3, 4] → packed self-attention (2 heads) → Flatten → Gemm head.</summary>
+    /// <paramref name="causalAsWhere"/>: the causal mask as Where(constant boolean, −∞, scores) instead of an Add.
     /// <paramref name="defect"/>: "swap" splits the chunks in the order k, q, v; "half-scale" scales only q by 1/√√d (both unsupported).
-    public static OnnxTestNetwork PackedAttention(string form, bool causal = false, string defect = "")
+    public static OnnxTestNetwork PackedAttention(string form, bool causal = false, string defect = "", bool causalAsWhere = false)
     {
         const int e = 4, length = 3, batch = 2;
         var w = new Dictionary<string, float[]>
@@ -40,7 +41,7 @@ public sealed partial class OnnxTestNetwork
             .Output("y", fixedBatch ? batch : null, 2)
             .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
             .Initializer("head.bias", new long[] { 2 }, w["head.bias"]);
-        Attention(builder, w, "attn", "x", "a", form, batch, length, e, 2, 150, causal, defect);
+        Attention(builder, w, "attn", "x", "a", form, batch, length, e, 2, 150, causal, defect, causalAsWhere: causalAsWhere);
         var model = builder
             .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
             .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
@@ -166,8 +167,8 @@ public sealed partial class OnnxTestNetwork
             ["head.bias"] = Values(193, 2),
         };
         var b = new OnnxModelBuilder { Opset = 17 }
-            .Input("ids", 7, new long?[] { null, length })
-            .Output("y", null, 2)
+            .Input("ids", 7, new long?[] { spelling == "mha" ? 2 : null, length })
+            .Output("y", spelling == "mha" ? 2 : null, 2)
             .Initializer("emb.weight", new long[] { vocabulary, e }, w["emb.weight"])
             .Initializer("head.weight", new long[] { 2, length * e }, w["head.weight"])
             .Initializer("head.bias", new long[] { 2 }, w["head.bias"])
@@ -188,6 +189,20 @@ public sealed partial class OnnxTestNetwork
                     .Node("Sub", "/Sub", new[] { "/one", "keep_4d" }, new[] { "drop" })
                     .Node("Mul", "/Mul", new[] { "drop", "/minus_ten_thousand" }, new[] { "mask" });
                 break;
+            case "mha":
+                // F.multi_head_attention_forward: the float key_padding_mask viewed [B, 1, 1, L], expanded over the heads,
+                // merged to [B·H, 1, L], then viewed [B, H, 1, L] for scaled_dot_product_attention.
+                b.Int64Initializer("/kpm_view", new long[] { 2, 1, 1, length })
+                    .Int64Initializer("/kpm_expand", new long[] { 2, 2, 1, length })
+                    .Int64Initializer("/kpm_merge", new long[] { 4, 1, length })
+                    .Int64Initializer("/kpm_split", new long[] { 2, 2, 1, length })
+                    .Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
+                    .Node("Where", "/Where", new[] { "is_pad", "/minus_inf", "/zero" }, new[] { "kpm" })
+                    .Node("Reshape", "/Reshape", new[] { "kpm", "/kpm_view" }, new[] { "kpm_v" })
+                    .Node("Expand", "/Expand", new[] { "kpm_v", "/kpm_expand" }, new[] { "kpm_e" })
+                    .Node("Reshape", "/Reshape_1", new[] { "kpm_e", "/kpm_merge" }, new[] { "kpm_m" })
+                    .Node("Reshape", "/Reshape_2", new[] { "kpm_m", "/kpm_split" }, new[] { "mask" });
+                break;
             case "fill":
                 b.Node("Equal", "/Equal", new[] { "ids", "/pad" }, new[] { "is_pad" })
                     .Node("Unsqueeze", "/Unsqueeze", new[] { "is_pad", "/mask_axes" }, new[] { "mask" });
@@ -202,7 +217,7 @@ public sealed partial class OnnxTestNetwork
                 break;
         }
 
-        Attention(b, w, "attn", "x", "a", "split", 2, length, e, 2, 195, spelling == "causal", padMask: spelling == "fill" ? "fill:mask" : "add:mask");
+        Attention(b, w, "attn", "x", "a", spelling == "mha" ? "sdpa" : "split", 2, length, e, 2, 195, spelling == "causal", padMask: spelling == "fill" ? "fill:mask" : "add:mask");
         var model = b
             .Node("Flatten", "/flatten/Flatten", new[] { "a" }, new[] { "f" }, Int("axis", 1))
             .Node("Gemm", "/head/Gemm", new[] { "f", "head.weight", "head.bias" }, new[] { "y" }, Int("transB", 1))
@@ -337,7 +352,7 @@ public sealed partial class OnnxTestNetwork
     /// weights to <paramref name="w"/>; <paramref name="causal"/> adds a constant −∞-above-the-diagonal mask to the scores.
     /// </summary>
     private static void Attention(OnnxModelBuilder b, Dictionary<string, float[]> w, string module, string x, string y, string form,
-        int batch, int length, int e, int heads, int seed, bool causal, string defect = "", string padMask = "")
+        int batch, int length, int e, int heads, int seed, bool causal, string defect = "", string padMask = "", bool causalAsWhere = false)
     {
         int d = e / heads;
         w[module + ".in_proj_weight"] = Values(seed, 3 * e * e, 0.8);
@@ -379,7 +394,7 @@ public sealed partial class OnnxTestNetwork
             b.Initializer(V("sqrt_d"), new long[0], new[] { MathF.Sqrt(d) })
                 .Node("MatMul", N("MatMul_1"), new[] { chunks[0] + "t", chunks[1] + "t" }, new[] { V("scores") })
                 .Node("Div", N("Div"), new[] { V("scores"), V("sqrt_d") }, new[] { V("scaled") });
-            string scores = Mask(b, V("scaled"), module, length, causal);
+            string scores = Mask(b, V("scaled"), module, length, causal, causalAsWhere);
             if (padMask.StartsWith("add:", StringComparison.Ordinal))
             {
                 b.Node("Add", N("Add_pad"), new[] { scores, padMask.Substring(4) }, new[] { V("padded") });
@@ -446,7 +461,13 @@ public sealed partial class OnnxTestNetwork
         }
 
         b.Node("MatMul", N("MatMul_1"), new[] { q, k }, new[] { V("scores") });
-        string masked = Mask(b, V("scores"), module, length, causal);
+        string masked = Mask(b, V("scores"), module, length, causal, causalAsWhere);
+        if (padMask.StartsWith("add:", StringComparison.Ordinal))
+        {
+            b.Node("Add", N("Add_pad"), new[] { masked, padMask.Substring(4) }, new[] { V("padded") });
+            masked = V("padded");
+        }
+
         b.Node("Softmax", N("Softmax"), new[] { masked }, new[] { V("p") }, Int("axis", -1))
             .Node("MatMul", N("MatMul_2"), new[] { V("p"), v }, new[] { V("c") })
             .Node("Transpose", N("Transpose_6"), new[] { V("c") }, new[] { V("ct") }, form == "sdpa" ? Ints("perm", 2, 0, 1, 3) : Ints("perm", 1, 0, 2))
@@ -460,10 +481,23 @@ public sealed partial class OnnxTestNetwork
             .Node("Transpose", N("Transpose_7"), new[] { V("ob") }, new[] { y }, Ints("perm", 1, 0, 2));
     }
 
-    /// <summary>Adds a constant causal mask (0 on and below the diagonal, −∞ above) to the scores when asked; the masked scores.</summary>
-    private static string Mask(OnnxModelBuilder b, string scores, string module, int length, bool causal)
+    /// <summary>
+    /// Adds a constant causal mask (0 on and below the diagonal, −∞ above) to the scores when asked, or with
+    /// <paramref name="asWhere"/> selects −∞ above the diagonal with Where of a constant boolean mask; the masked scores.
+    /// </summary>
+    private static string Mask(OnnxModelBuilder b, string scores, string module, int length, bool causal, bool asWhere)
     {
         if (!causal) return scores;
+        if (asWhere)
+        {
+            var above = new bool[length * length];
+            for (int i = 0; i < length; i++) for (int j = 0; j < length; j++) above[i * length + j] = j > i;
+            b.BoolInitializer($"/{module}/above_diagonal", new long[] { length, length }, above)
+                .Initializer($"/{module}/minus_inf_causal", new long[0], new[] { float.NegativeInfinity })
+                .Node("Where", $"/{module}/Where_causal", new[] { $"/{module}/above_diagonal", $"/{module}/minus_inf_causal", scores }, new[] { scores + "_masked" });
+            return scores + "_masked";
+        }
+
         var values = new float[length * length];
         for (int i = 0; i < length; i++)
         {
