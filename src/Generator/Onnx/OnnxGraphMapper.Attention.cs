@@ -296,6 +296,9 @@ namespace Axon.Generator.Onnx
             }
 
             if (!SequenceSizes(out long batch, out long length)) return NoProjections("the model input gives no [batch, L, …] sequence length", ref why);
+            // The layout is checked element by element; a bound on that work keeps a corrupt or huge file from exhausting memory.
+            if (embed <= 0 || (double)batch * length * columns > 1 << 24 || (double)batch * length * length * embed > 1 << 26)
+                return NoProjections($"it is too large to check its layout ({batch} × {length} positions × {columns} columns)", ref why);
             var qHeads = Heads(q, batch, length, embed, columns, 0, false, operatorHeads, ref why);
             var kHeads = qHeads is null ? null : Heads(k, batch, length, embed, columns, packed ? embed : 0, keysTransposed, operatorHeads, ref why);
             var vHeads = kHeads is null ? null : Heads(v, batch, length, embed, columns, packed ? 2 * embed : 0, false, operatorHeads, ref why);

@@ -401,11 +401,12 @@ namespace Axon.Generator.Onnx
             {
                 // Equal parts: one per output (opset 18 names the count num_outputs; the last part may be smaller).
                 long parts = Int(node, "num_outputs", node.Outputs.Count);
+                if (parts <= 0 || parts > trace.Dims[axis]) return null;
                 long part = (trace.Dims[axis] + parts - 1) / parts;
                 sizes = Enumerable.Range(0, (int)parts).Select(p => Math.Min(part, trace.Dims[axis] - p * part)).ToArray();
             }
 
-            if (output >= sizes.Count || sizes.Sum() != trace.Dims[axis]) return null;
+            if (output >= sizes.Count || sizes.Any(size => size < 0 || size > trace.Dims[axis]) || sizes.Sum() != trace.Dims[axis]) return null;
             return trace.Narrow(axis, sizes.Take(output).Sum(), sizes[output]);
         }
 

@@ -69,9 +69,11 @@ namespace Axon.Generator.Onnx
                     continue;
                 }
 
-                if (d <= 0) return null;
+                // Every dimension is at least 1, so a product past the element count can never come back to it.
+                if (d <= 0 || d > Source.Length) return null;
                 dims[i] = d;
                 known *= d;
+                if (known > Source.Length) return null;
             }
 
             if (inferred >= 0)

@@ -121,7 +121,7 @@ namespace Axon.Generator.Onnx
                 case "Expand":
                     if (second is null) return null;
                     var shape = BroadcastShape(x.Dims, second.ToArray());
-                    return shape is null ? null : Broadcast(new List<(long[] Dims, double[] Values)> { x, (shape, new double[Count(shape)]) }, v => v[0]);
+                    return shape is null || Count(shape) < 0 ? null : Broadcast(new List<(long[] Dims, double[] Values)> { x, (shape, new double[Count(shape)]) }, v => v[0]);
                 default:
                     return null;
             }
@@ -136,7 +136,7 @@ namespace Axon.Generator.Onnx
             foreach (var operand in operands) shape = shape is null ? null : BroadcastShape(shape, operand.Dims);
             if (shape is null) return null;
             long count = Count(shape);
-            if (count > 1 << 22) return null;
+            if (count < 0) return null;
             var values = new double[count];
             var index = new long[shape.Length];
             var arguments = new double[operands.Count];
@@ -171,7 +171,7 @@ namespace Axon.Generator.Onnx
         public static double[]? BroadcastTo((long[] Dims, double[] Values) value, long[] shape)
         {
             var joint = BroadcastShape(value.Dims, shape);
-            if (joint is null || !joint.SequenceEqual(shape)) return null;
+            if (joint is null || !joint.SequenceEqual(shape) || Count(shape) < 0) return null;
             return Broadcast(new List<(long[] Dims, double[] Values)> { value, (shape, new double[Count(shape)]) }, v => v[0])?.Values;
         }
 
@@ -191,7 +191,21 @@ namespace Axon.Generator.Onnx
             return shape;
         }
 
-        private static long Count(long[] shape) => shape.Aggregate(1L, (p, d) => p * d);
+        /// <summary>The element count, or −1 for a negative dimension or more than <see cref="Limit"/> elements.</summary>
+        private static long Count(long[] shape)
+        {
+            long count = 1;
+            foreach (long d in shape)
+            {
+                if (d < 0 || (d > 0 && count > Limit / d)) return -1;
+                count *= d;
+            }
+
+            return count;
+        }
+
+        /// <summary>The most elements a mask value may have (the scores of a small batch).</summary>
+        private const long Limit = 1 << 22;
 
         private static (long[], double[])? Fail(string reason, ref string why)
         {

@@ -4,7 +4,8 @@ namespace Axon.Generator.Tests.Onnx;
 
 /// <summary>
 /// The layout replay that attention matching rests on (OnnxLayoutTrace), checked element by element against index
-/// arithmetic written here, and the packed attentions it refuses, each named where its module starts (AXN128).
+/// arithmetic written here; the attentions the importer refuses, each named where its module starts or at the
+/// Attention operator (AXN128); and the one padded pooling it refuses (AXN123).
 /// </summary>
 public sealed class OnnxAttentionImportTests
 {

@@ -92,9 +92,19 @@ public sealed class OnnxImportDiagnosticTests
     [Theory]
     [InlineData("mlp")]
     [InlineData("cnn")]
+    [InlineData("packed-sdpa")]
+    [InlineData("padded-mha")]
+    [InlineData("operator-4d")]
     public void Corrupted_bytes_give_diagnostics_or_a_valid_model_never_a_crash(string name)
     {
-        var bytes = name == "mlp" ? OnnxTestNetwork.Mlp().Model : OnnxTestNetwork.Cnn().Model;
+        var bytes = name switch
+        {
+            "mlp" => OnnxTestNetwork.Mlp().Model,
+            "packed-sdpa" => OnnxTestNetwork.PackedAttention("sdpa").Model,
+            "padded-mha" => OnnxTestNetwork.PaddedAttention("mha").Model,
+            "operator-4d" => OnnxTestNetwork.AttentionOperator("4d").Model,
+            _ => OnnxTestNetwork.Cnn().Model,
+        };
         var random = new Random(2024);
         for (int trial = 0; trial < 40; trial++)
         {
