@@ -26,7 +26,7 @@ namespace Axon.Generator.Onnx
         /// <summary>What to do about an operator Axon cannot import.</summary>
         private static string Advice(string op) => op switch
         {
-            "Attention" => " (opset 23's Attention takes projected queries, keys and values; Axon's MultiHeadAttention owns its projections: declare the model by hand)",
+            "Attention" => " (opset 23's Attention maps to MultiHeadAttention only over q, k, v projections of one value; declare the model by hand otherwise)",
             "MultiHeadAttention" => " (declare the model by hand with a MultiHeadAttention layer and load its weights by name)",
             "Shape" or "Unsqueeze" or "Squeeze" or "Cast"
                 => " (a shape computed at run time: export with do_constant_folding=True and fixed input sizes)",
@@ -166,13 +166,6 @@ namespace Axon.Generator.Onnx
         private void MatMul(OnnxNode node)
         {
             int x = Value(node, 0);
-            // The first projection of a recognised self-attention applies the whole layer (OnnxGraphMapper.Attention.cs).
-            if (_attentions.TryGetValue(node, out var attention))
-            {
-                MapAttention(attention);
-                return;
-            }
-
             // [N, K] × [K, M], or [N, ..., K] × [K, M] row by row (nn.Linear over a sequence): a Dense either way.
 
             var b = Weight(node, 1, "weight", 2);
@@ -295,13 +288,17 @@ namespace Axon.Generator.Onnx
             if (kernelShape.Count != 2 || kernelShape[0] != kernelShape[1]) throw Unsupported(node, $"kernel_shape = [{string.Join(", ", kernelShape)}] (Axon pools with square 2-D windows)");
             if (Int(node, "ceil_mode", 0) != 0) throw Unsupported(node, "ceil_mode = 1");
             RequireAll(node, "dilations", 1);
-            RequireAll(node, "pads", 0);
+            // Padding the same on every side (nn.MaxPool2d / nn.AvgPool2d's padding): Axon's padded pooling.
+            int padding = Uniform(node, "pads", 0);
+            if (padding > 0 && kind == OpKind.AvgPool2d && Int(node, "count_include_pad", 0) == 0)
+                throw Unsupported(node, "pads with count_include_pad = 0 (Axon's AvgPool2d divides every window by kernel², counting the zero padding, as nn.AvgPool2d's default count_include_pad=True exports count_include_pad = 1)");
             string autoPad = String(node, "auto_pad", "NOTSET");
             if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad.Length > 0) throw Unsupported(node, $"auto_pad = {autoPad}");
             if (kernelShape[0] < 1 || kernelShape[0] > int.MaxValue) throw Unsupported(node, $"kernel_shape = [{string.Join(", ", kernelShape)}]");
             int kernel = (int)kernelShape[0];
             int stride = Uniform(node, "strides", 1);
-            Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), new[] { kernel, stride }, 0, x));
+            var hyper = padding > 0 ? new[] { kernel, stride, padding } : new[] { kernel, stride };
+            Bind(node, ApplyLayer(node, kind, LayerName(node, null, fallback), hyper, 0, x));
         }
 
         /// <summary>ONNX keeps the pooled axes as ones ([N, C, 1, 1]); Axon's GlobalAvgPool gives [C], so a reshape restores them.</summary>
@@ -430,14 +427,19 @@ namespace Axon.Generator.Onnx
             if (node.Inputs.Count < 2 || node.Inputs[1] != _inputName) throw Unsupported(node, "indices other than the model input (Axon's Embedding reads the input's token ids)");
             if (Int(node, "axis", 0) != 0) throw Unsupported(node, $"axis = {Int(node, "axis", 0)}");
             var transpose = SoleConsumer(node.Outputs[0]);
-            if (transpose is not { OpType: "Transpose" } || Ints(transpose, "perm") is not { Count: 3 } perm || perm[0] != 0 || perm[1] != 2 || perm[2] != 1)
-                throw Unsupported(node, "an output read as [N, L, dim]: Axon's Embedding is channels first, [dim, L], so it imports a Gather followed by Transpose(perm = [0, 2, 1]), as x.transpose(1, 2) exports");
-
             int x = Value(node, 1);
             var hyper = new[] { (int)table.Dims[0], (int)table.Dims[1] };
             int embedding = ApplyLayer(node, OpKind.Embedding, LayerName(node, table, "embedding"), hyper, 0, x, ("weight", table.Values));
-            _fused.Add(transpose);
-            Bind(transpose, embedding);
+            if (transpose is { OpType: "Transpose" } && Ints(transpose, "perm") is { Count: 3 } perm && perm[0] == 0 && perm[1] == 2 && perm[2] == 1)
+            {
+                // x.transpose(1, 2) after the embedding: Axon's Embedding is already channels first, [dim, L].
+                _fused.Add(transpose);
+                Bind(transpose, embedding);
+                return;
+            }
+
+            // Read as [N, L, dim], as a transformer reads it: the channels-first embedding transposed back (embedding.Transpose()).
+            Bind(node, Structural(node, OpKind.Transpose, "transpose", new int[0], embedding));
         }
 
         private static double[] Transpose(double[] values, int rows, int columns)

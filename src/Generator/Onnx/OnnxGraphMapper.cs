@@ -87,7 +87,9 @@ namespace Axon.Generator.Onnx
 
             foreach (var node in _graph.Nodes)
             {
-                if (!_fused.Contains(node)) MapNode(node);
+                // The first node of a recognised self-attention applies the whole layer (OnnxGraphMapper.Attention.cs).
+                if (_attentions.TryGetValue(node, out var attention)) MapAttention(attention);
+                else if (!_fused.Contains(node)) MapNode(node);
             }
 
             if (!_values.TryGetValue(output, out int outputIndex))
@@ -110,7 +112,7 @@ namespace Axon.Generator.Onnx
             foreach (var node in _graph.Nodes)
             {
                 // Nodes folded into a recognised attention (its Div, head Transposes) need no mapping of their own.
-                if (_fused.Contains(node)) continue;
+                if (_fused.Contains(node) || _attentions.ContainsKey(node)) continue;
                 bool known = (node.Domain.Length == 0 || node.Domain == "ai.onnx") && (Supported.Contains(node.OpType) || FoldedOnly.Contains(node.OpType));
                 if (known) continue;
                 string op = node.Domain.Length == 0 || node.Domain == "ai.onnx" ? node.OpType : node.Domain + "." + node.OpType;

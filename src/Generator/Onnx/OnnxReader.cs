@@ -173,7 +173,8 @@ namespace Axon.Generator.Onnx
 
         private static void Decode(OnnxTensor tensor, int count, byte[]? raw, List<float> floats, List<double> doubles, List<long> ints)
         {
-            int width = tensor.DataType switch { 1 => 4, 6 => 4, 7 => 8, 11 => 8, _ => 0 };
+            // Booleans (9) are read as 0 and 1: attention masks compare or select with them.
+            int width = tensor.DataType switch { 1 => 4, 6 => 4, 7 => 8, 11 => 8, 9 => 1, _ => 0 };
             if (width == 0)
             {
                 // Other element types (float16, bool, strings, ...) are not weights Axon can use; the mapper says which
@@ -198,6 +199,7 @@ namespace Axon.Generator.Onnx
                         case 1: values[i] = BitConverter.ToSingle(little, 0); break;
                         case 11: values[i] = BitConverter.ToDouble(little, 0); break;
                         case 6: integers[i] = BitConverter.ToInt32(little, 0); values[i] = integers[i]; break;
+                        case 9: values[i] = little[0] != 0 ? 1 : 0; break;
                         default: integers[i] = BitConverter.ToInt64(little, 0); values[i] = integers[i]; break;
                     }
                 }
@@ -212,6 +214,7 @@ namespace Axon.Generator.Onnx
                     {
                         case 1: values[i] = floats[i]; break;
                         case 11: values[i] = doubles[i]; break;
+                        case 9: values[i] = ints[i] != 0 ? 1 : 0; break;
                         default: integers[i] = ints[i]; values[i] = ints[i]; break;
                     }
                 }

@@ -17,6 +17,9 @@ public sealed class OnnxImportNumericalTests
     {
         "mlp", "mlp-float-data", "cnn", "residual", "bnpool", "branches", "gating", "layernorm",
         "grouped", "decoder", "swiglu", "lstm", "gru", "rmsnorm", "attention", "attention-causal", "attention-nobias",
+        "packed-split", "packed-slice", "packed-sdpa", "packed-bmm", "packed-split-causal", "packed-sdpa-causal",
+        "encoder-postnorm-relu", "encoder-prenorm-relu", "encoder-postnorm-gelu", "encoder-prenorm-gelu",
+        "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed", "padded-pooling", "packed-sdpa-wherecausal",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -38,6 +41,14 @@ public sealed class OnnxImportNumericalTests
         "attention" => OnnxTestNetwork.SelfAttention(),
         "attention-causal" => OnnxTestNetwork.SelfAttention(mask: "causal", multiply: true),
         "attention-nobias" => OnnxTestNetwork.SelfAttention(mask: "none", bias: false),
+        "padded-pooling" => OnnxTestNetwork.PaddedPooling(),
+        "packed-sdpa-wherecausal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true, causalAsWhere: true),
+        "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
+        "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
+        "packed-bmm-causal" => OnnxTestNetwork.PackedAttention("bmm", causal: true),
+        _ when name.StartsWith("operator-", StringComparison.Ordinal) => OnnxTestNetwork.AttentionOperator(name.Substring("operator-".Length)),
+        _ when name.StartsWith("packed-", StringComparison.Ordinal) => OnnxTestNetwork.PackedAttention(name.Substring("packed-".Length)),
+        _ when name.StartsWith("encoder-", StringComparison.Ordinal) => OnnxTestNetwork.EncoderLayer(normFirst: name.Contains("prenorm"), gelu: name.EndsWith("gelu", StringComparison.Ordinal)),
         _ => OnnxTestNetwork.BatchNormPool(),
     };
 
@@ -157,6 +168,12 @@ public sealed class OnnxImportNumericalTests
     [InlineData("rmsnorm")]
     [InlineData("attention")]
     [InlineData("attention-causal")]
+    [InlineData("packed-sdpa")]
+    [InlineData("packed-bmm-causal")]
+    [InlineData("encoder-postnorm-gelu")]
+    [InlineData("encoder-prenorm-relu")]
+    [InlineData("operator-3d-causal")]
+    [InlineData("padded-pooling")]
     public void Imported_input_gradients_match_central_finite_differences(string name)
     {
         var network = Network(name);
@@ -256,6 +273,165 @@ public sealed class OnnxImportNumericalTests
         {
             double s = 0;
             for (int i = 0; i < 8; i++) s += w["w2.weight"][o * 8 + i] * gated[i];
+            Assert.Equal(s, output[o], 1e-12);
+        }
+    }
+
+    [Theory]
+    [InlineData("split", false)]
+    [InlineData("sdpa", false)]
+    [InlineData("bmm", true)]
+    public void Packed_attention_output_matches_a_brute_force_multi_head_attention_of_the_exported_weights(string form, bool causal)
+    {
+        var network = OnnxTestNetwork.PackedAttention(form, causal);
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(10, 3 * 4, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+        var expected = BruteForceAttentionHead(network.Weights, x, 3, (i, j) => causal && j > i);
+        for (int o = 0; o < 2; o++) Assert.Equal(expected[o], output[o], 1e-12);
+    }
+
+    [Theory]
+    [InlineData("where")]
+    [InlineData("hf")]
+    [InlineData("fill")]
+    [InlineData("causal")]
+    [InlineData("mha")]
+    public void A_padding_mask_computed_from_the_token_ids_becomes_the_pad_id_and_masks_those_keys(string spelling)
+    {
+        // Position 0 is never the pad, so that every query keeps a key even under the causal mask (PyTorch gives NaN otherwise).
+        var network = OnnxTestNetwork.PaddedAttention(spelling);
+        var tokens = new double[] { 3, 0, 9, 0, 4, 0, 0, 1, 7, 2, 0, 5 };
+        using (var pair = new Pair<double>(network, "Double"))
+        {
+            Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
+            var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 3, 1);
+            var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 3, 1);
+            AssertClose(handOut, importedOut, 1e-12);
+            AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
+            for (int sample = 0; sample < 3; sample++)
+            {
+                var ids = tokens.Skip(sample * 4).Take(4).ToArray();
+                var x = ids.SelectMany(t => network.Weights["emb.weight"].Skip((int)t * 4).Take(4).Select(v => (double)v)).ToArray();
+                var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => ids[j] == 0 || (spelling == "causal" && j > i));
+                for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
+            }
+        }
+
+        using var single = new Pair<float>(network, "Float");
+        var floatTokens = tokens.Select(t => (float)t).ToArray();
+        var (imported, _, imported1) = ForwardBackward(single.Imported, floatTokens, 3, 1);
+        var (hand, _, hand1) = ForwardBackward(single.Hand, floatTokens, 3, 1);
+        AssertClose(hand, imported, 1e-5);
+        AssertClose(hand1.Gradient(1).ToArray(), imported1.Gradient(1).ToArray(), 1e-5);
+    }
+
+    /// <summary>
+    /// nn.MultiheadAttention (E = 4, 2 heads) written out from PyTorch's attn.in_proj_weight [3E, E] (q, k, v rows),
+    /// in_proj_bias and out_proj over one sample x [L, E], keys hidden where <paramref name="hidden"/>(query, key), then
+    /// Flatten and the Gemm head: the import's reading of the packed, transposed weights checked without Axon's layer.
+    /// </summary>
+    private static double[] BruteForceAttentionHead(Dictionary<string, float[]> w, double[] x, int length, Func<int, int, bool> hidden)
+    {
+        const int e = 4, heads = 2, d = e / heads;
+        var qkv = new double[length, 3 * e];
+        for (int i = 0; i < length; i++)
+        {
+            for (int r = 0; r < 3 * e; r++)
+            {
+                double s = w["attn.in_proj_bias"][r];
+                for (int c = 0; c < e; c++) s += w["attn.in_proj_weight"][r * e + c] * x[i * e + c];
+                qkv[i, r] = s;
+            }
+        }
+
+        var context = new double[length, e];
+        for (int h = 0; h < heads; h++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                var scores = new double[length];
+                for (int j = 0; j < length; j++)
+                {
+                    double dot = 0;
+                    for (int c = 0; c < d; c++) dot += qkv[i, h * d + c] * qkv[j, e + h * d + c];
+                    scores[j] = hidden(i, j) ? double.NegativeInfinity : dot / Math.Sqrt(d);
+                }
+
+                double max = scores.Max();
+                var p = scores.Select(s => Math.Exp(s - max)).ToArray();
+                double sum = p.Sum();
+                for (int c = 0; c < d; c++)
+                {
+                    for (int j = 0; j < length; j++) context[i, h * d + c] += p[j] / sum * qkv[j, 2 * e + h * d + c];
+                }
+            }
+        }
+
+        var attended = new double[length * e];
+        for (int i = 0; i < length; i++)
+        {
+            for (int o = 0; o < e; o++)
+            {
+                double s = w["attn.out_proj.bias"][o];
+                for (int c = 0; c < e; c++) s += w["attn.out_proj.weight"][o * e + c] * context[i, c];
+                attended[i * e + o] = s;
+            }
+        }
+
+        var output = new double[2];
+        for (int o = 0; o < 2; o++)
+        {
+            output[o] = w["head.bias"][o];
+            for (int c = 0; c < length * e; c++) output[o] += w["head.weight"][o * length * e + c] * attended[c];
+        }
+
+        return output;
+    }
+
+    [Fact]
+    public void Padded_pooling_output_matches_a_brute_force_forward()
+    {
+        // Max over the window's real pixels (the −∞ padding never wins), then the mean over kernel² = 9 with the zero
+        // padding counted (count_include_pad = 1), then the head.
+        var network = OnnxTestNetwork.PaddedPooling();
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(12, 50, 1.0).Select(v => (double)v).ToArray();
+        var (output, _, _) = ForwardBackward(pair.Imported, x, 1);
+        var max = new double[2, 3, 3];
+        var mean = new double[2, 3, 3];
+        for (int c = 0; c < 2; c++)
+        {
+            for (int r = 0; r < 3; r++)
+            {
+                for (int q = 0; q < 3; q++)
+                {
+                    double m = double.NegativeInfinity;
+                    for (int i = 2 * r - 1; i <= 2 * r + 1; i++)
+                        for (int j = 2 * q - 1; j <= 2 * q + 1; j++)
+                            if (i >= 0 && i < 5 && j >= 0 && j < 5) m = Math.Max(m, x[c * 25 + i * 5 + j]);
+                    max[c, r, q] = m;
+                }
+            }
+
+            for (int r = 0; r < 3; r++)
+            {
+                for (int q = 0; q < 3; q++)
+                {
+                    double sum = 0;
+                    for (int i = r - 1; i <= r + 1; i++)
+                        for (int j = q - 1; j <= q + 1; j++)
+                            if (i >= 0 && i < 3 && j >= 0 && j < 3) sum += max[c, i, j];
+                    mean[c, r, q] = sum / 9;
+                }
+            }
+        }
+
+        var w = network.Weights;
+        for (int o = 0; o < 2; o++)
+        {
+            double s = w["head.bias"][o];
+            for (int f = 0; f < 18; f++) s += w["head.weight"][o * 18 + f] * mean[f / 9, f % 9 / 3, f % 3];
             Assert.Equal(s, output[o], 1e-12);
         }
     }

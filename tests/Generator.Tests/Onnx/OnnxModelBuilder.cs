@@ -40,6 +40,24 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>A BOOL initializer (one byte per element in raw_data), as a constant attention mask is stored.</summary>
+    public OnnxModelBuilder BoolInitializer(string name, long[] dims, bool[] values)
+    {
+        _initializers.Add(w =>
+        {
+            foreach (long d in dims) w.Varint(1, d);
+            w.Varint(2, 9).String(8, name).Bytes(9, values.Select(v => v ? (byte)1 : (byte)0).ToArray());
+        });
+        return this;
+    }
+
+    /// <summary>A rank-0 int64 initializer: a Gather index as torch.onnx.export writes proj[0].</summary>
+    public OnnxModelBuilder Int64Scalar(string name, long value)
+    {
+        _initializers.Add(w => w.Varint(2, 7).PackedVarints(7, new[] { value }).String(8, name));
+        return this;
+    }
+
     public OnnxModelBuilder Node(string opType, string name, string[] inputs, string[] outputs, params OnnxAttributeValue[] attributes)
     {
         _nodes.Add(w =>

@@ -257,7 +257,7 @@ public sealed partial class OnnxTestNetwork
     /// the values, Transpose and Reshape [0, 3, 4] back, the out projection (MatMul + Add); then a Linear over the
     /// sequence (MatMul + Add on [N, 3, 4]), Flatten and a Gemm head.
     /// <paramref name="mask"/>: "none", "zero", "causal" (−inf above the diagonal) or "random" (unsupported);
-    /// <paramref name="packed"/>: one in-projection MatMul by [4, 12] and a Split, as nn.MultiheadAttention exports (unsupported);
+    /// <paramref name="packed"/>: one in-projection MatMul by [4, 12] and a Split, as nn.MultiheadAttention exports (imported as in_proj_weight);
     /// <paramref name="scale"/>: the divisor of the scores (√2 is the attention's).
     /// </summary>
     public static OnnxTestNetwork SelfAttention(string mask = "zero", bool packed = false, float scale = 1.4142135f, bool multiply = false, bool bias = true)
