@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Axon.Kernels;
 using Axon.Model;
 
 namespace Axon.Attribution;
@@ -32,6 +33,7 @@ public sealed partial class Attributor<T>
     private int[] _exactPath = [];
     private int[] _exactSegments = [];
     private int[] _slotOfRow = [];
+    private int[] _exactRetry = [];
     private T[] _exactDirections = [];
     private int _lastSegmentCount;
 
@@ -129,6 +131,9 @@ public sealed partial class Attributor<T>
         var slotOfRow = Grow(ref _slotOfRow, rowsMax);
         var directions = Grow(ref _exactDirections, (long)rowsMax * _inputSize);
         if (call.Method == PathMethod.Neuron) Grow(ref _layerSeed, (long)rowsMax * _sizes[call.Layer]);
+        var retry = Grow(ref _exactRetry, rowsMax);
+        _ = HiddenByPooling(); // built here, before the rows' scans read it in parallel
+        _ = BreakingNodes();
         int lowest = LowestLayer(ref call);
         double probe = typeof(T) == typeof(double) ? 1e-12 : 1e-5; // ε: well above the rounding of a unit at its breakpoint
         T perPath = T.One / T.CreateChecked(m);
@@ -151,12 +156,8 @@ public sealed partial class Attributor<T>
             FillExactRows(ref call, rows, slotOfRow, slotPath, alpha, directions, offset: 1.0, step);
             _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
             _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
-            for (int r = 0; r < rows; r++)
-            {
-                int s = slotOfRow[r];
-                double ahead = step[s];
-                step[s] = ahead + NextBreakpoint(ws, r, 1 - alpha[s] - ahead, probe / 8, direction: 1);
-            }
+            var findEnds = new BreakScan(this, ws, _slotOfRow, _exactAlpha, _exactStep, _exactRetry, probe, check: false);
+            ComputePool.For(rows, ref findEnds);
 
             // 2. The segment's constant gradient, weighted by its length, from a tape at the segment's midpoint. The
             // probe's own tape would do in exact arithmetic, but just past a breakpoint two pooling candidates can be
@@ -176,24 +177,9 @@ public sealed partial class Attributor<T>
                 _model.Forward(ws, Host.Points.AsSpan(0, rows * _inputSize), rows, _outputs.AsSpan(0, rows * _outputSize));
                 _model.Tangent(ws, directions[..(rows * _inputSize)], rows);
                 if (check == MaxSegmentChecks) break; // rounding at its worst: keep the last tape rather than loop on
-                bool again = false;
-                for (int r = 0; r < rows; r++)
-                {
-                    int s = slotOfRow[r];
-                    double half = step[s] / 2;
-                    double behind = NextBreakpoint(ws, r, half, probe / 8, direction: -1);
-                    if (behind < half - probe)
-                    {
-                        step[s] = half - behind;
-                        again = true;
-                        continue;
-                    }
-
-                    double ahead = NextBreakpoint(ws, r, half, probe / 8, direction: 1);
-                    if (ahead < half - probe) step[s] = half + ahead;
-                }
-
-                if (!again) break;
+                var checkSegments = new BreakScan(this, ws, _slotOfRow, _exactAlpha, _exactStep, _exactRetry, probe, check: true);
+                ComputePool.For(rows, ref checkSegments);
+                if (retry[..rows].IndexOf(1) < 0) break;
             }
 
             for (int r = 0; r < rows; r++)
@@ -234,6 +220,42 @@ public sealed partial class Attributor<T>
         var completeness = CompletenessOf(ref call);
         double worstGap = completeness != Completeness.NotApplicable ? CompletenessGaps(ref call, result) : double.NaN;
         return new AttributionReport(most, evaluations, worst, true, completeness, worstGap);
+    }
+
+    /// <summary>
+    /// One row's break search on the current tape, rows in parallel (each writes only its own slot). Without
+    /// <paramref name="check"/>: the tape is the probe's, and the segment's end is the first break ahead. With it: the
+    /// tape is the segment's midpoint's, and the breaks nearest behind and ahead must be the segment's ends — a piece
+    /// starting after α sets <c>retry</c> (the segment ends where the piece starts and is checked again), one ending
+    /// early shortens the segment (the tape still holds).
+    /// </summary>
+    private readonly struct BreakScan(Attributor<T> owner, ModelWorkspace<T> ws, int[] slotOfRow, double[] alpha, double[] step, int[] retry, double probe, bool check)
+        : IParallelWork
+    {
+        public void Invoke(int row)
+        {
+            int s = slotOfRow[row];
+            double rounding = probe / 8;
+            if (!check)
+            {
+                double ahead = step[s];
+                step[s] = ahead + owner.NextBreakpoint(ws, row, 1 - alpha[s] - ahead, rounding, direction: 1);
+                return;
+            }
+
+            double half = step[s] / 2;
+            double behind = owner.NextBreakpoint(ws, row, half, rounding, direction: -1);
+            if (behind < half - probe)
+            {
+                step[s] = half - behind;
+                retry[row] = 1;
+                return;
+            }
+
+            retry[row] = 0;
+            double next = owner.NextBreakpoint(ws, row, half, rounding, direction: 1);
+            if (next < half - probe) step[s] = half + next;
+        }
     }
 
     /// <summary>Row points x′ + (α + offset·step)(x − x′) and directions x − x′.</summary>
