@@ -29,18 +29,28 @@ internal sealed record ExactImageResult(
     /// <summary>The CSV's first line: the column names in order.</summary>
     public const string Header = "index,label,predicted,segments,delta,relative_delta,exact_ms,gl_ms,gl_n,gl_relative_delta,exact_cpu_ms,gl_cpu_ms";
 
+    /// <summary>
+    /// The first line of CSVs written before the CPU-time columns: still read (their CPU times are NaN, "not
+    /// recorded"), never appended to.
+    /// </summary>
+    public const string HeaderWithoutCpuTimes = "index,label,predicted,segments,delta,relative_delta,exact_ms,gl_ms,gl_n,gl_relative_delta";
+
     private static readonly int Columns = Header.Split(',').Length;
+    private static readonly int ColumnsWithoutCpuTimes = HeaderWithoutCpuTimes.Split(',').Length;
 
     /// <summary>The result as one CSV line (no line end), numbers round-tripping under the invariant culture.</summary>
     public string ToCsv() => string.Create(CultureInfo.InvariantCulture,
         $"{Index},{Label},{Predicted},{Segments},{Delta:R},{RelativeDelta:R},{ExactMilliseconds:F3},{GaussLegendreMilliseconds:F3},{GaussLegendreNodes},{GaussLegendreRelativeDelta:R},{ExactCpuMilliseconds:F3},{GaussLegendreCpuMilliseconds:F3}");
 
-    /// <summary>Reads one CSV line written by <see cref="ToCsv"/>; false for anything else (a cut-off line, another file's).</summary>
-    public static bool TryParse(string line, out ExactImageResult result)
+    /// <summary>
+    /// Reads one CSV line written by <see cref="ToCsv"/> (or, with <paramref name="withCpuTimes"/> false, one of a CSV
+    /// under <see cref="HeaderWithoutCpuTimes"/>); false for anything else (a cut-off line, another file's).
+    /// </summary>
+    public static bool TryParse(string line, out ExactImageResult result, bool withCpuTimes = true)
     {
         result = null!;
         var cells = line.Split(',');
-        if (cells.Length != Columns) return false;
+        if (cells.Length != (withCpuTimes ? Columns : ColumnsWithoutCpuTimes)) return false;
         const NumberStyles Whole = NumberStyles.None;
         const NumberStyles Real = NumberStyles.Float;
         var c = CultureInfo.InvariantCulture;
@@ -48,8 +58,10 @@ internal sealed record ExactImageResult(
             !int.TryParse(cells[2], Whole, c, out int predicted) || !int.TryParse(cells[3], Whole, c, out int segments) ||
             !double.TryParse(cells[4], Real, c, out double delta) || !double.TryParse(cells[5], Real, c, out double relative) ||
             !double.TryParse(cells[6], Real, c, out double exactMs) || !double.TryParse(cells[7], Real, c, out double glMs) ||
-            !int.TryParse(cells[8], Whole, c, out int glNodes) || !double.TryParse(cells[9], Real, c, out double glRelative) ||
-            !double.TryParse(cells[10], Real, c, out double exactCpuMs) || !double.TryParse(cells[11], Real, c, out double glCpuMs))
+            !int.TryParse(cells[8], Whole, c, out int glNodes) || !double.TryParse(cells[9], Real, c, out double glRelative))
+            return false;
+        double exactCpuMs = double.NaN, glCpuMs = double.NaN;
+        if (withCpuTimes && (!double.TryParse(cells[10], Real, c, out exactCpuMs) || !double.TryParse(cells[11], Real, c, out glCpuMs)))
             return false;
         result = new ExactImageResult(index, label, predicted, segments, delta, relative, exactMs, glMs, glNodes, glRelative, exactCpuMs, glCpuMs);
         return true;

@@ -27,7 +27,9 @@ internal sealed class ExactTestSetCsv : IDisposable
     /// <exception cref="JobFailure">The file holds something other than this CSV (exit code <see cref="ExitCodes.InputInvalid"/>).</exception>
     public static ExactTestSetCsv OpenForAppend(string path)
     {
-        var (done, keep) = File.Exists(path) ? Parse(path, File.ReadAllText(path)) : (new List<ExactImageResult>(), 0L);
+        var (done, keep, withCpuTimes) = File.Exists(path) ? Parse(path, File.ReadAllText(path)) : (new List<ExactImageResult>(), 0L, true);
+        if (!withCpuTimes)
+            throw new JobFailure(ExitCodes.InputInvalid, $"'{path}' was written before the CPU-time columns (exact_cpu_ms, gl_cpu_ms) and is read-only: run into a new CSV.");
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
         stream.SetLength(keep); // drops an unfinished last line
         stream.Position = keep;
@@ -46,31 +48,33 @@ internal sealed class ExactTestSetCsv : IDisposable
     public static IReadOnlyList<ExactImageResult> Read(string path)
     {
         if (!File.Exists(path)) throw new JobFailure(ExitCodes.InputMissing, $"cannot summarise '{path}': there is no such file.");
-        var (results, complete) = Parse(path, File.ReadAllText(path));
+        var (results, complete, _) = Parse(path, File.ReadAllText(path));
         if (complete == 0) throw new JobFailure(ExitCodes.InputInvalid, $"'{path}' is empty, not an exact-rule CSV.");
         return results;
     }
 
     /// <summary>
-    /// The results of the file's complete lines and the byte length of those lines (0: no header yet). The file is
-    /// ASCII, so characters and bytes count alike.
+    /// The results of the file's complete lines, the byte length of those lines (0: no header yet) and whether the file
+    /// has the CPU-time columns (a CSV from before them is read too). The file is ASCII, so characters and bytes count alike.
     /// </summary>
-    private static (List<ExactImageResult> Results, long Complete) Parse(string path, string text)
+    private static (List<ExactImageResult> Results, long Complete, bool WithCpuTimes) Parse(string path, string text)
     {
         int complete = text.LastIndexOf('\n') + 1; // what follows the last line end is an unfinished line
         var lines = text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var results = new List<ExactImageResult>();
-        if (lines.Length == 0) return (results, 0);
-        if (lines[0].TrimEnd('\r') != ExactImageResult.Header)
+        if (lines.Length == 0) return (results, 0, true);
+        string header = lines[0].TrimEnd('\r');
+        bool withCpuTimes = header == ExactImageResult.Header;
+        if (!withCpuTimes && header != ExactImageResult.HeaderWithoutCpuTimes)
             throw new JobFailure(ExitCodes.InputInvalid, $"'{path}' is not an exact-rule CSV: its first line is not '{ExactImageResult.Header}'.");
         for (int i = 1; i < lines.Length; i++)
         {
-            if (!ExactImageResult.TryParse(lines[i].TrimEnd('\r'), out var result))
+            if (!ExactImageResult.TryParse(lines[i].TrimEnd('\r'), out var result, withCpuTimes))
                 throw new JobFailure(ExitCodes.InputInvalid, $"'{path}' line {i + 1} is not a result line: '{lines[i].TrimEnd('\r')}'.");
             results.Add(result);
         }
 
-        return (results, complete);
+        return (results, complete, withCpuTimes);
     }
 
     /// <summary>Appends the results of one chunk and flushes them to the file.</summary>

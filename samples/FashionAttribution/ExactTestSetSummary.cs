@@ -40,10 +40,15 @@ internal sealed record ExactTestSetSummary(
             $"Gauss–Legendre to relative delta ≤ 1e-3: {GaussLegendreSeconds:F1} s in all, {1000 * GaussLegendreSeconds / Images:F1} ms per image, n up to {MostGaussLegendreNodes:N0}, " +
             $"max relative delta {WorstGaussLegendreRelativeDelta:E2} ({GaussLegendreMisses:N0} images above 1e-3 at n = 4,096)"));
         output.WriteLine(string.Create(c, $"Exact / Gauss–Legendre time: {ExactSeconds / GaussLegendreSeconds:F2}"));
-        output.WriteLine(string.Create(c,
-            $"CPU time (both cores): exact {1000 * ExactCpuSeconds / Images:F1} ms per image, Gauss–Legendre {1000 * GaussLegendreCpuSeconds / Images:F1} ms per image, " +
-            $"exact / Gauss–Legendre {ExactCpuSeconds / GaussLegendreCpuSeconds:F2}"));
+        output.WriteLine(double.IsNaN(ExactCpuSeconds)
+            ? "CPU time: not recorded (a CSV from before the CPU-time columns)"
+            : string.Create(c,
+                $"CPU time (both cores): exact {1000 * ExactCpuSeconds / Images:F1} ms per image, Gauss–Legendre {1000 * GaussLegendreCpuSeconds / Images:F1} ms per image, " +
+                $"exact / Gauss–Legendre {ExactCpuSeconds / GaussLegendreCpuSeconds:F2}"));
     }
+
+    /// <summary>A CPU-time figure, or "not recorded" for a CSV from before the CPU-time columns (NaN).</summary>
+    private static TableCell CpuCell(double value) => double.IsNaN(value) ? "not recorded" : value;
 
     /// <summary>The summary as one row of the evaluation's tables (docs/results.md), naming the CSV it comes from.</summary>
     /// <param name="source">The CSV's path as given on the command line.</param>
@@ -54,7 +59,7 @@ internal sealed record ExactTestSetSummary(
          "Exact: CPU ms per image", "GL: CPU ms per image", "Exact / GL CPU time"],
         [[Images, MeanSegments, MostSegments, WorstDelta, WorstRelativeDelta, 1000 * ExactSeconds / Images,
           1000 * GaussLegendreSeconds / Images, MostGaussLegendreNodes, GaussLegendreMisses, ExactSeconds / GaussLegendreSeconds,
-          1000 * ExactCpuSeconds / Images, 1000 * GaussLegendreCpuSeconds / Images, ExactCpuSeconds / GaussLegendreCpuSeconds]],
+          CpuCell(1000 * ExactCpuSeconds / Images), CpuCell(1000 * GaussLegendreCpuSeconds / Images), CpuCell(ExactCpuSeconds / GaussLegendreCpuSeconds)]],
         string.Create(CultureInfo.InvariantCulture,
             $"From '{Path.GetFileName(source)}', written in resumable chunks by --exact-test-set (test-set indices {FirstIndex}–{LastIndex}; ") +
             "double, IG of the predicted class's logit, black baseline) and summarised here. Times are per image within chunks of 16 images: wall time " +

@@ -57,6 +57,34 @@ public sealed class ExactTestSetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ACsvFromBeforeTheCpuTimesIsReadButNotAppendedTo()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("old.csv");
+        string text = ExactImageResult.HeaderWithoutCpuTimes + "\n7,1,1,900,1E-12,5E-13,200.5,90.25,2048,0.0004\n8,2,2,1100,-2E-12,1E-12,300.5,90.25,2048,0.0002\n";
+        File.WriteAllText(path, text);
+
+        var results = ExactTestSetCsv.Read(path);
+        Assert.Equal([7, 8], results.Select(r => r.Index));
+        Assert.Equal(300.5, results[1].ExactMilliseconds);
+        Assert.True(double.IsNaN(results[0].ExactCpuMilliseconds) && double.IsNaN(results[0].GaussLegendreCpuMilliseconds));
+
+        var summary = ExactTestSetSummary.Of(results);
+        Assert.Equal(1000, summary.MeanSegments, 12);
+        var printed = new StringWriter();
+        summary.Print(printed);
+        Assert.Contains("CPU time: not recorded", printed.ToString());
+        var row = Assert.Single(summary.Table(path).Rows);
+        Assert.Equal("not recorded", row[10].ToString());
+        Assert.Equal("2.776", row[9].ToString()); // wall-time ratio still there: 501 ms against 180.5 ms
+
+        var failure = Assert.Throws<JobFailure>(() => ExactTestSetCsv.OpenForAppend(path));
+        Assert.Equal(ExitCodes.InputInvalid, failure.ExitCode);
+        Assert.Contains("before the CPU-time columns", failure.Message);
+        Assert.Equal(text, File.ReadAllText(path));
+    }
+
+    [Fact]
     public void TheSummaryAddsUpTheLinesCountingARepeatedImageOnce()
     {
         ExactImageResult[] results =
