@@ -32,25 +32,7 @@ public sealed class GemmTests
             {
                 foreach (bool accumulate in new[] { false, true })
                 {
-                    // The reference in double, with |A|·|B| to scale the rounding allowance.
-                    double[] expected = new double[m * n], magnitude = new double[m * n];
-                    for (int i = 0; i < m; i++)
-                    {
-                        for (int j = 0; j < n; j++)
-                        {
-                            double sum = accumulate ? c0[i * n + j] : 0, abs = Math.Abs(sum);
-                            for (int p = 0; p < k; p++)
-                            {
-                                double x = transA ? a[p * m + i] : a[i * k + p];
-                                double y = transB ? b[j * k + p] : b[p * n + j];
-                                sum += x * y;
-                                abs += Math.Abs(x * y);
-                            }
-
-                            expected[i * n + j] = sum;
-                            magnitude[i * n + j] = abs;
-                        }
-                    }
+                    var (expected, magnitude) = GemmReference.Loop(a, b, c0, m, n, k, transA, transB, accumulate);
 
                     T[] c = c0.Select(T.CreateTruncating).ToArray();
                     if (!accumulate) Array.Fill(c, T.NaN); // must be overwritten, not read

@@ -86,7 +86,7 @@ public sealed class GemmTileTests
             {
                 foreach (bool accumulate in new[] { false, true })
                 {
-                    var (expected, magnitude) = Loop(a, b, c0, m, n, k, transA, transB, accumulate);
+                    var (expected, magnitude) = GemmReference.Loop(a, b, c0, m, n, k, transA, transB, accumulate);
                     T[] c = c0.Select(T.CreateTruncating).ToArray();
                     if (!accumulate) Array.Fill(c, T.NaN); // must be overwritten, not read
                     bool before = GemmSwitch.Tall;
@@ -133,7 +133,7 @@ public sealed class GemmTileTests
         {
             foreach (bool accumulate in new[] { false, true })
             {
-                var (expected, magnitude) = Loop(a, transposedB ? bT : b, c0, m, n, k, false, false, accumulate);
+                var (expected, magnitude) = GemmReference.Loop(a, transposedB ? bT : b, c0, m, n, k, false, false, accumulate);
                 T[] aT = Convert<T>(aBig), bSource = Convert<T>(transposedB ? bTBig : bBig), c = Convert<T>(cBig);
                 bool before = GemmSwitch.Tall;
                 GemmSwitch.Tall = tall;
@@ -171,31 +171,6 @@ public sealed class GemmTileTests
                 }
             }
         }
-    }
-
-    /// <summary>The product by three loops in double, and Σ|terms| to scale the rounding allowance.</summary>
-    private static (double[] Expected, double[] Magnitude) Loop(double[] a, double[] b, double[] c0, int m, int n, int k, bool transA, bool transB, bool accumulate)
-    {
-        double[] expected = new double[m * n], magnitude = new double[m * n];
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = accumulate ? c0[i * n + j] : 0, abs = Math.Abs(sum);
-                for (int p = 0; p < k; p++)
-                {
-                    double x = transA ? a[p * m + i] : a[i * k + p];
-                    double y = transB ? b[j * k + p] : b[p * n + j];
-                    sum += x * y;
-                    abs += Math.Abs(x * y);
-                }
-
-                expected[i * n + j] = sum;
-                magnitude[i * n + j] = abs;
-            }
-        }
-
-        return (expected, magnitude);
     }
 
     private static double[] Values(int n, Random random)
