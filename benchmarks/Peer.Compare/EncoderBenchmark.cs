@@ -5,7 +5,7 @@ namespace Axon.Benchmarks.Peer;
 
 /// <summary>
 /// The encoder block's forward + backward (input gradient and every parameter gradient, as one training step needs)
-/// at batch 64, on Axon, timed as the attribution works are (warm-up of at least 2 calls and 0.5 s, median of reps).
+/// at batch 64, on Axon, timed as the attribution works are (warm-up of at least 2 calls and the given seconds, median of reps).
 /// With the libtorch program's dump it runs on the same weights, input and seed and compares the output and the
 /// input gradient with libtorch's.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class EncoderBenchmark
     /// shared machine it says how much of the wall time was this process's work), and (with a dump) the agreement
     /// of y and dx with libtorch's.
     /// </summary>
-    public static (double Ms, double MinMs, double CpuMs, string Agreement) Run(string? dumpDir, int reps)
+    public static (double Ms, double MinMs, double CpuMs, string Agreement) Run(string? dumpDir, int reps, double warmSeconds)
     {
         var model = new EncoderBlock();
         int size = EncoderBlock.InputSize;
@@ -50,7 +50,7 @@ internal static class EncoderBenchmark
 
         var warm = Stopwatch.StartNew();
         int calls = 0;
-        do { Step(); calls++; } while (calls < 2 || warm.ElapsedMilliseconds < 500);
+        do { Step(); calls++; } while (calls < 2 || warm.Elapsed.TotalSeconds < warmSeconds);
         var times = new double[reps];
         var stopwatch = new Stopwatch();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;

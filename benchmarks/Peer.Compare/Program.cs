@@ -1,7 +1,7 @@
 // Axon against libtorch on the same attribution work, from one run on this machine (docs/benchmarks.md, "Against
 // libtorch"). scripts/bench-vs-libtorch.sh builds both programs and runs this one:
 //
-//   dotnet Axon.Peer.Compare.dll --peer /tmp/peer/artifacts/.../peer-libtorch.dll [--reps 7] [--threads 2] [--dump DIR] [--untuned]
+//   dotnet Axon.Peer.Compare.dll --peer /tmp/peer/artifacts/.../peer-libtorch.dll [--reps 7] [--threads 2] [--dump DIR] [--untuned] [--warm-seconds 2]
 //   dotnet Axon.Peer.Compare.dll [--reps 7]          (no --peer: Axon's side only, on its own random weights)
 //   dotnet Axon.Peer.Compare.dll --encoder-only [--reps 7]   (Axon's encoder block only, nothing else: for profiling it)
 //
@@ -9,8 +9,10 @@
 //    (DNNL_MAX_CPU_ISA=AVX2 unless the environment says otherwise, DEFAULT for oneDNN's own choice; glibc malloc
 //    keeping freed memory, unless --untuned), and reads its PEER / PEERCHECK lines (PeerOutput).
 // 2. Loads the weights and inputs that program used (its --dump), so both sides run the same networks on the same
-//    64 inputs, and times Axon here: a warm-up of at least 2 calls and 0.5 s, then the median of --reps calls, as the
-//    libtorch program does (2 warm-up calls, median of --reps).
+//    64 inputs, and times Axon here: a warm-up of at least 2 calls and --warm-seconds (default 2 s), then the median of
+//    --reps calls, as the libtorch program does (the same warm-up, median of --reps). The warm-up is long because .NET's
+//    tiered JIT compiles the hot kernels again, optimised, on a background thread that shares the 2 cores: with 0.5 s
+//    the first work measured (FashionCnn IG) could still run some first-tier code, up to 1.7× slower than later calls.
 // 3. Prints one table: libtorch ms/input, Axon ms/input with the rule libtorch uses and the speed-up, Axon's default
 //    (Gauss–Legendre) and its speed-up, and how far Axon's attributions are from libtorch's (same rule).
 //
@@ -34,6 +36,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const int Batch = 64, Steps = 50, Target = 0, InputSize = 784;
 string? peerPath = null, dumpDir = null;
 int reps = 7, threads = 2;
+double warmSeconds = 2;
 bool tuned = true, encoderOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
@@ -42,6 +45,7 @@ for (int i = 0; i < args.Length; i++)
         case "--peer": peerPath = args[++i]; break;
         case "--dump": dumpDir = args[++i]; break;
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--warm-seconds": warmSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--untuned": tuned = false; break;
         case "--encoder-only": encoderOnly = true; break;
@@ -55,7 +59,7 @@ if (encoderOnly)
 {
     // Only Axon's encoder block on its own weights, so that a profile of this process shows nothing else.
     Console.WriteLine($"Axon encoder block only: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {Machine.LoadAverage()}; {Environment.ProcessorCount} threads");
-    var (ms, minMs, cpuMs, _) = EncoderBenchmark.Run(null, reps);
+    var (ms, minMs, cpuMs, _) = EncoderBenchmark.Run(null, reps, warmSeconds);
     Console.WriteLine($"encoder block forward + backward, batch {EncoderBenchmark.Batch}: median {ms:0.00} ms, fastest {minMs:0.00} ms, process CPU {cpuMs:0.00} ms per call; load average at end: {Machine.LoadAverage()}");
     return 0;
 }
@@ -66,7 +70,7 @@ Console.WriteLine($"Axon vs libtorch: {started:yyyy-MM-dd HH:mm} UTC; load avera
 Console.WriteLine($"machine: {Machine.CpuName()}, {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}; Axon uses {Environment.ProcessorCount} threads, libtorch {threads}");
 if (Environment.ProcessorCount != threads)
     Console.WriteLine($"warning: Axon's compute pool follows the processor count ({Environment.ProcessorCount}); set DOTNET_PROCESSOR_COUNT={threads} for {threads} threads");
-Console.WriteLine($"work: batch {Batch}, n = {Steps}, zero baseline, target {Target}, inputs uniform in [0, 1); median of {reps} calls after warm-up");
+Console.WriteLine($"work: batch {Batch}, n = {Steps}, zero baseline, target {Target}, inputs uniform in [0, 1); median of {reps} calls after a warm-up of at least 2 calls and {warmSeconds:0.#} s");
 
 PeerReport? peer = null;
 string? ownDump = null;
@@ -74,7 +78,7 @@ if (peerPath is not null)
 {
     dumpDir ??= ownDump = Path.Combine(Path.GetTempPath(), $"axon-peer-compare-{Environment.ProcessId}");
     Console.WriteLine();
-    peer = Child.RunPeer(peerPath, threads, reps, dumpDir, tuned);
+    peer = Child.RunPeer(peerPath, threads, reps, warmSeconds, dumpDir, tuned);
     foreach (string work in PeerOutput.Works)
         if (!peer.Works.ContainsKey(work)) throw new InvalidOperationException($"The libtorch program printed no PEER line for '{work}'.");
 }
@@ -125,7 +129,7 @@ foreach (var (key, label, model, layer, isIg) in works)
     Func<IntegrationOptions, AttributionReport> call = isIg
         ? o => engine.IntegratedGradients(x, Target, Baseline<float>.Zero, result, o)
         : o => engine.LayerConductance(layer, x, Target, Baseline<float>.Zero, result, o);
-    var (sameMs, sameMin, sameRows) = Timing.Measure(() => call(same), reps, Batch);
+    var (sameMs, sameMin, sameRows) = Timing.Measure(() => call(same), reps, Batch, warmSeconds);
     string agreement = "—";
     if (peer is not null)
     {
@@ -133,7 +137,7 @@ foreach (var (key, label, model, layer, isIg) in works)
         agreement = $"{relative:0.0E+0} ({off} of {result.Length})";
     }
 
-    var (defaultMs, _, _) = Timing.Measure(() => call(axonDefault), reps, Batch);
+    var (defaultMs, _, _) = Timing.Measure(() => call(axonDefault), reps, Batch, warmSeconds);
     if (key == "cnn-ig") (cnnIgSame, cnnIgDefault) = (sameMs, defaultMs);
 
     double? torch = peer?.Works[key].MedianMs;
@@ -149,8 +153,8 @@ foreach (var (key, label, model, layer, isIg) in works)
     int layer = FashionCnn.LayerIndex.relu2;
     var result = new float[Batch * regions.Length * cnn.Layers[layer].Size];
     Func<IntegrationOptions, AttributionReport> call = o => engine.PatchIntegratedGradients(layer, regions, inputs, Target, Baseline<float>.Zero, result, o);
-    var (sameMs, _, _) = Timing.Measure(() => call(sameIg), reps, Batch);
-    var (defaultMs, _, _) = Timing.Measure(() => call(axonDefault), reps, Batch);
+    var (sameMs, _, _) = Timing.Measure(() => call(sameIg), reps, Batch, warmSeconds);
+    var (defaultMs, _, _) = Timing.Measure(() => call(axonDefault), reps, Batch, warmSeconds);
     rows.Add(["FashionCnn patch IG, 16 regions of 7×7, at relu2", "—", $"{Format.Ms(sameMs)} ({sameMs / cnnIgSame:0.0}× IG)", "—",
               $"{Format.Ms(defaultMs)} ({defaultMs / cnnIgDefault:0.0}× IG)", "—", "—"]);
 }
@@ -170,7 +174,7 @@ foreach (string note in notes) Console.WriteLine(note);
 
 {
     // The transformer encoder block (docs/benchmarks.md): forward + backward per batch of 64 sequences.
-    var (axonMs, axonMinMs, _, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps);
+    var (axonMs, axonMinMs, _, agreement) = EncoderBenchmark.Run(peer is null ? null : dumpDir, reps, warmSeconds);
     double? torchMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var encoder) ? encoder.MedianMs * EncoderBenchmark.Batch : null;
     double? torchMinMs = peer is not null && peer.Works.TryGetValue("encoder-fb", out var fastest) ? fastest.MinMs * EncoderBenchmark.Batch : null;
     Console.WriteLine();
@@ -197,15 +201,15 @@ return peer is null || peer.CheckPassed ? 0 : 1;
 internal static class Timing
 {
     /// <summary>
-    /// Median and fastest ms per input over <paramref name="reps"/> calls after a warm-up (at least 2 calls and 0.5 s,
-    /// for the tiered JIT), and the model rows per input of a call.
+    /// Median and fastest ms per input over <paramref name="reps"/> calls after a warm-up (at least 2 calls and
+    /// <paramref name="warmSeconds"/>, for the tiered JIT), and the model rows per input of a call.
     /// </summary>
-    public static (double Ms, double MinMs, double RowsPerInput) Measure(Func<AttributionReport> call, int reps, int batch)
+    public static (double Ms, double MinMs, double RowsPerInput) Measure(Func<AttributionReport> call, int reps, int batch, double warmSeconds)
     {
         var warm = Stopwatch.StartNew();
         AttributionReport report;
         int calls = 0;
-        do { report = call(); calls++; } while (calls < 2 || warm.ElapsedMilliseconds < 500);
+        do { report = call(); calls++; } while (calls < 2 || warm.Elapsed.TotalSeconds < warmSeconds);
         var times = new double[reps];
         var stopwatch = new Stopwatch();
         for (int i = 0; i < reps; i++)
@@ -293,7 +297,7 @@ internal static class Machine
 internal static class Child
 {
     /// <summary>Runs the libtorch program with --compare and --dump, echoes its output, and parses it.</summary>
-    public static PeerReport RunPeer(string path, int threads, int reps, string dumpDir, bool tuned)
+    public static PeerReport RunPeer(string path, int threads, int reps, double warmSeconds, string dumpDir, bool tuned)
     {
         var start = new ProcessStartInfo(path.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : path)
         {
@@ -302,7 +306,7 @@ internal static class Child
             UseShellExecute = false,
         };
         if (path.EndsWith(".dll", StringComparison.Ordinal)) start.ArgumentList.Add(path);
-        foreach (string a in new[] { "--compare", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--reps", reps.ToString(CultureInfo.InvariantCulture), "--dump", dumpDir })
+        foreach (string a in new[] { "--compare", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--reps", reps.ToString(CultureInfo.InvariantCulture), "--warm-seconds", warmSeconds.ToString(CultureInfo.InvariantCulture), "--dump", dumpDir })
             start.ArgumentList.Add(a);
 
         // oneDNN's AVX-512 convolution gives wrong input gradients for the 1-channel convolution on this CPU; AVX2 is right.

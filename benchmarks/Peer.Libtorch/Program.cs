@@ -31,6 +31,7 @@ using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 int threads = 2, reps = 7, warm = 2, batch = 64, nSteps = 50, target = 0;
+double warmSeconds = 0; // --warm-seconds: warm up for at least this long too (Peer.Compare passes its own, so both sides warm up alike)
 bool doAttr = true, doGemm = true, doConv = false, doCompare = false;
 string dumpDir = null;
 for (int i = 0; i < args.Length; i++)
@@ -39,6 +40,7 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--threads": threads = int.Parse(args[++i]); break;
         case "--reps": reps = int.Parse(args[++i]); break;
+        case "--warm-seconds": warmSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--batch": batch = int.Parse(args[++i]); break;
         case "--no-attr": doAttr = false; break;
         case "--no-gemm": doGemm = false; break;
@@ -54,7 +56,7 @@ for (int i = 0; i < args.Length; i++)
 Console.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, " +
                   $".NET {Environment.Version}, {Environment.ProcessorCount} logical CPUs");
 torch.set_num_threads(threads);
-Console.WriteLine($"torch.get_num_threads() = {torch.get_num_threads()}, reps = {reps} (median reported), warmup = {warm}");
+Console.WriteLine($"torch.get_num_threads() = {torch.get_num_threads()}, reps = {reps} (median reported), warmup = {warm} calls and {warmSeconds} s");
 
 if (doCompare)
 {
@@ -267,7 +269,8 @@ void Report(string model, string method, double medMs, double minMs, Tensor sums
 
 (double median, double min) Time(Action body)
 {
-    for (int i = 0; i < warm; i++) { using var s = torch.NewDisposeScope(); body(); }
+    var warmClock = Stopwatch.StartNew();
+    for (int i = 0; i < warm || warmClock.Elapsed.TotalSeconds < warmSeconds; i++) { using var s = torch.NewDisposeScope(); body(); }
     var t = new double[reps];
     for (int i = 0; i < reps; i++)
     {
