@@ -209,13 +209,41 @@ namespace Axon.Generator.Onnx
         private void Add(OnnxNode node)
         {
             if (node.Inputs.Count != 2) throw Unsupported(node, $"{node.Inputs.Count} inputs");
-            foreach (var input in node.Inputs)
+            for (int i = 0; i < 2; i++)
             {
-                if (_constants.ContainsKey(input) && !_values.ContainsKey(input))
-                    throw Unsupported(node, $"the constant operand '{input}' (Axon adds a constant only as the bias of the MatMul right before it)");
+                string name = node.Inputs[i];
+                if (_values.ContainsKey(name) || !_constants.TryGetValue(name, out var constant)) continue;
+                string other = node.Inputs[1 - i];
+                if (!_values.ContainsKey(other) && _constants.ContainsKey(other)) throw Unsupported(node, "two constant operands");
+                Bind(node, PositionTable(node, Value(node, 1 - i), name, constant));
+                return;
             }
 
             Bind(node, Structural(node, OpKind.Add, "add", new int[0], Value(node, 0), Value(node, 1)));
+        }
+
+        /// <summary>
+        /// x + a constant of x's per-sample shape [sequence, width] (with leading 1s for the batch): a learned position
+        /// table — an nn.Parameter of [1, L, E] added to the embeddings, or nn.Embedding(L, E)(arange(L)) folded to a
+        /// constant by the exporter — imported as a PositionalEmbedding whose weight is the table. Any other constant
+        /// operand of an Add is refused (a bias is taken only with the MatMul right before it).
+        /// </summary>
+        private int PositionTable(OnnxNode node, int x, string operand, OnnxTensor table)
+        {
+            var shape = _shapes[x];
+            var dims = table.Dims.ToList();
+            while (dims.Count > 2 && dims[0] == 1) dims.RemoveAt(0);
+            if (shape.Length != 2 || dims.Count != 2 || dims[0] != shape[0] || dims[1] != shape[1])
+            {
+                throw Unsupported(node,
+                    $"the constant operand '{operand}' of shape [{string.Join(", ", table.Dims)}] added to a sample of [{string.Join(", ", shape)}] " +
+                    "(Axon adds a constant only as the bias of the MatMul right before it, or as a [sequence, width] position table added to [sequence, width])");
+            }
+
+            // An initializer names the module ("pos_embed", "pos.weight"); a folded constant only says where it came from.
+            string stem = operand.EndsWith(".weight", StringComparison.Ordinal) ? operand.Substring(0, operand.Length - ".weight".Length) : operand;
+            string name = _graph.Initializers.ContainsKey(operand) ? LayerNameFrom(stem, "pos_embedding") : LayerName(node, null, "pos_embedding");
+            return ApplyLayer(node, OpKind.PositionalEmbedding, name, new[] { shape[0], shape[1] }, 0, x, ("weight", table.Values));
         }
 
         /// <summary>a − b of two computed values of the same shape (no broadcasting, no constants).</summary>

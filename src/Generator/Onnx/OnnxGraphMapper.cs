@@ -291,6 +291,15 @@ namespace Axon.Generator.Onnx
             return Numbered(candidate + "_");
         }
 
+        /// <summary>A layer named after a module path such as "pos_embed" (sanitised), or numbered from <paramref name="fallback"/>.</summary>
+        private string LayerNameFrom(string path, string fallback)
+        {
+            string candidate = Sanitize(path);
+            if (candidate.Length == 0) return Numbered(fallback);
+            if (_taken.Add(candidate)) return candidate;
+            return Numbered(candidate + "_");
+        }
+
         private static string Sanitize(string name)
         {
             var chars = name.Select(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_') ? c : '_').ToArray();

@@ -154,6 +154,17 @@ public sealed class OnnxImportDiagnosticTests
         Assert.Contains("'/conv/Conv'", diagnostic.GetMessage());
     }
 
+    [Theory]
+    [InlineData(new long[] { 4 })]          // a bias over the width alone: not after a MatMul, not a position table
+    [InlineData(new long[] { 1, 2, 4 })]    // a position table for 2 positions added to 3
+    [InlineData(new long[] { 2, 3, 4 })]    // one table per sample of a batch of 2
+    public void AXN123_a_constant_added_that_is_neither_a_matmul_bias_nor_a_position_table(long[] dims)
+    {
+        var diagnostic = Single(RunWith(OnnxTestNetwork.ConstantAdd(dims)), "AXN123");
+        Assert.Contains($"'offset' of shape [{string.Join(", ", dims)}] added to a sample of [3, 4]", diagnostic.GetMessage());
+        Assert.Contains("[sequence, width] position table", diagnostic.GetMessage());
+    }
+
     [Fact]
     public void AXN003_grouped_convolution_whose_channels_do_not_divide_is_a_diagnostic()
     {

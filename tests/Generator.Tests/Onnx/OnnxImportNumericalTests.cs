@@ -20,6 +20,7 @@ public sealed class OnnxImportNumericalTests
         "packed-split", "packed-slice", "packed-sdpa", "packed-bmm", "packed-split-causal", "packed-sdpa-causal",
         "encoder-postnorm-relu", "encoder-prenorm-relu", "encoder-postnorm-gelu", "encoder-prenorm-gelu",
         "operator-3d", "operator-3d-causal", "operator-4d", "operator-packed", "padded-pooling", "packed-sdpa-wherecausal",
+        "positional-param", "positional-folded",
     };
 
     private static OnnxTestNetwork Network(string name) => name switch
@@ -46,6 +47,7 @@ public sealed class OnnxImportNumericalTests
         "packed-split-causal" => OnnxTestNetwork.PackedAttention("split", causal: true),
         "packed-sdpa-causal" => OnnxTestNetwork.PackedAttention("sdpa", causal: true),
         "packed-bmm-causal" => OnnxTestNetwork.PackedAttention("bmm", causal: true),
+        _ when name.StartsWith("positional-", StringComparison.Ordinal) => OnnxTestNetwork.Positional(name.Substring("positional-".Length)),
         _ when name.StartsWith("operator-", StringComparison.Ordinal) => OnnxTestNetwork.AttentionOperator(name.Substring("operator-".Length)),
         _ when name.StartsWith("packed-", StringComparison.Ordinal) => OnnxTestNetwork.PackedAttention(name.Substring("packed-".Length)),
         _ when name.StartsWith("encoder-", StringComparison.Ordinal) => OnnxTestNetwork.EncoderLayer(normFirst: name.Contains("prenorm"), gelu: name.EndsWith("gelu", StringComparison.Ordinal)),
@@ -152,6 +154,30 @@ public sealed class OnnxImportNumericalTests
             for (int i = 0; i < 8; i++) s += w["fc2.weight"][o * 8 + i] * hidden[i];
             Assert.Equal(s, output[o], 1e-12);
         }
+    }
+
+    [Theory]
+    [InlineData("param")]
+    [InlineData("folded")]
+    public void Position_table_output_and_gradient_match_a_brute_force_forward_of_the_exported_weights(string form)
+    {
+        // y = head · flatten(x + table) + bias, so ∂y₀/∂x = head row 0 whatever the table: the table must shift the
+        // output and leave the gradient alone.
+        var network = OnnxTestNetwork.Positional(form);
+        using var pair = new Pair<double>(network, "Double");
+        var x = OnnxTestNetwork.Values(8, 12, 1.0).Select(v => (double)v).ToArray();
+        var (output, gradient, _) = ForwardBackward(pair.Imported, x, 1);
+
+        var w = network.Weights;
+        var table = w[form == "folded" ? "pos_embedding1.weight" : "pos_embed.weight"];
+        for (int o = 0; o < 2; o++)
+        {
+            double s = w["head.bias"][o];
+            for (int i = 0; i < 12; i++) s += w["head.weight"][o * 12 + i] * (x[i] + table[i]);
+            Assert.Equal(s, output[o], 1e-12);
+        }
+
+        for (int i = 0; i < 12; i++) Assert.Equal(w["head.weight"][i], gradient[i], 1e-12);
     }
 
     [Theory]

@@ -130,5 +130,12 @@ public sealed class OnnxAttributeValue
 
     public static OnnxAttributeValue String(string name, string value) => new(w => w.String(1, name).String(4, value).Varint(20, 3));
 
+    /// <summary>A float tensor attribute (t = 5, type TENSOR = 4): the "value" of a Constant node, as an exporter's folded constants are written.</summary>
+    public static OnnxAttributeValue FloatTensor(string name, long[] dims, float[] values) => new(w => w.String(1, name).Message(5, t =>
+    {
+        foreach (long d in dims) t.Varint(1, d);
+        t.Varint(2, 1).Bytes(9, values.SelectMany(BitConverter.GetBytes).ToArray());
+    }).Varint(20, 4));
+
     internal void Write(ProtoWriter w) => _write(w);
 }
