@@ -352,6 +352,40 @@ public sealed class OnnxImportNumericalTests
         AssertClose(hand1.Gradient(1).ToArray(), imported1.Gradient(1).ToArray(), 1e-5);
     }
 
+    [Fact]
+    public void A_token_transformer_with_learned_positions_imports_and_matches_a_brute_force_forward()
+    {
+        var network = OnnxTestNetwork.TokenTransformer();
+        var tokens = new double[] { 3, 1, 9, 4, 4, 0, 6, 1, 7, 2, 8, 5 };
+        using (var pair = new Pair<double>(network, "Double"))
+        {
+            Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
+            var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 3, 1);
+            var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 3, 1);
+            AssertClose(handOut, importedOut, 1e-12);
+            AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
+            var table = network.Weights["pos_embedding1.weight"];
+            for (int sample = 0; sample < 3; sample++)
+            {
+                var ids = tokens.Skip(sample * 4).Take(4).ToArray();
+                var x = new double[16];
+                for (int p = 0; p < 4; p++)
+                {
+                    for (int c = 0; c < 4; c++) x[p * 4 + c] = network.Weights["emb.weight"][(int)ids[p] * 4 + c] + (double)table[p * 4 + c];
+                }
+
+                var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => false);
+                for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
+            }
+        }
+
+        using var single = new Pair<float>(network, "Float");
+        var floatTokens = tokens.Select(t => (float)t).ToArray();
+        var (imported, _, _) = ForwardBackward(single.Imported, floatTokens, 3, 1);
+        var (hand, _, _) = ForwardBackward(single.Hand, floatTokens, 3, 1);
+        AssertClose(hand, imported, 1e-5);
+    }
+
     /// <summary>
     /// nn.MultiheadAttention (E = 4, 2 heads) written out from PyTorch's attn.in_proj_weight [3E, E] (q, k, v rows),
     /// in_proj_bias and out_proj over one sample x [L, E], keys hidden where <paramref name="hidden"/>(query, key), then
