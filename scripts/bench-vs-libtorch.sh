@@ -9,7 +9,8 @@
 # how far Axon's output and input gradient are from libtorch's. A few minutes on 2 cores. Measure on a
 # quiet machine: the load average is printed with the table. Not part of CI or of Generator.sln's tests.
 #
-# Usage: scripts/bench-vs-libtorch.sh [--no-build] [--axon-only] [Peer.Compare options: --reps N --untuned --dump DIR]
+# Usage: scripts/bench-vs-libtorch.sh [--no-build] [--axon-only] [Peer.Compare options: --reps N --rounds N --warm-seconds S --untuned --dump DIR]
+#   --rounds N   N libtorch/Axon pairs of the same-rule works, each round's speed-ups and their median (the VM's timing drifts)
 #   --no-build   run what was built last time
 #   --axon-only  Axon's side only (no libtorch: nothing to restore), on Axon's own random weights
 # Environment: THREADS (default 2: libtorch's threads and Axon's DOTNET_PROCESSOR_COUNT), DNNL_MAX_CPU_ISA (default

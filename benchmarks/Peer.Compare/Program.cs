@@ -1,7 +1,7 @@
 // Axon against libtorch on the same attribution work, from one run on this machine (docs/benchmarks.md, "Against
 // libtorch"). scripts/bench-vs-libtorch.sh builds both programs and runs this one:
 //
-//   dotnet Axon.Peer.Compare.dll --peer /tmp/peer/artifacts/.../peer-libtorch.dll [--reps 7] [--threads 2] [--dump DIR] [--untuned] [--warm-seconds 2]
+//   dotnet Axon.Peer.Compare.dll --peer /tmp/peer/artifacts/.../peer-libtorch.dll [--reps 7] [--threads 2] [--dump DIR] [--untuned] [--warm-seconds 2] [--rounds 1]
 //   dotnet Axon.Peer.Compare.dll [--reps 7]          (no --peer: Axon's side only, on its own random weights)
 //   dotnet Axon.Peer.Compare.dll --encoder-only [--reps 7]   (Axon's encoder block only, nothing else: for profiling it)
 //
@@ -15,6 +15,9 @@
 //    the first work measured (FashionCnn IG) could still run some first-tier code, up to 1.7× slower than later calls.
 // 3. Prints one table: libtorch ms/input, Axon ms/input with the rule libtorch uses and the speed-up, Axon's default
 //    (Gauss–Legendre) and its speed-up, and how far Axon's attributions are from libtorch's (same rule).
+// 4. With --rounds N (N > 1), runs the libtorch program and Axon's same-rule calls N − 1 more times, one after the
+//    other, and prints each round's speed-ups and their median: on this virtual machine the same code moves by up to
+//    ±30 % from minute to minute, so a ratio from one pair of runs is good to about that.
 //
 // Same work on both sides (Captum's definitions, as the libtorch program implements them):
 //  * IG: riemann_right, α = k/n for k = 1..n, weights 1/n: n = 50 model rows per input. Axon: RiemannRight, n = 50.
@@ -35,7 +38,7 @@ using Axon.Samples.Fashion;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const int Batch = 64, Steps = 50, Target = 0, InputSize = 784;
 string? peerPath = null, dumpDir = null;
-int reps = 7, threads = 2;
+int reps = 7, threads = 2, rounds = 1;
 double warmSeconds = 2;
 bool tuned = true, encoderOnly = false;
 for (int i = 0; i < args.Length; i++)
@@ -45,6 +48,7 @@ for (int i = 0; i < args.Length; i++)
         case "--peer": peerPath = args[++i]; break;
         case "--dump": dumpDir = args[++i]; break;
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--rounds": rounds = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
         case "--warm-seconds": warmSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--untuned": tuned = false; break;
@@ -119,6 +123,7 @@ var works = new (string Key, string Label, IDifferentiableModel<float> Model, in
 
 var rows = new List<string[]>();
 var notes = new List<string>();
+var sameRuleCalls = new List<(string Key, string Label, Func<AttributionReport> Call, double? TorchMs, double AxonMs)>();
 double cnnIgSame = 0, cnnIgDefault = 0;
 foreach (var (key, label, model, layer, isIg) in works)
 {
@@ -139,6 +144,7 @@ foreach (var (key, label, model, layer, isIg) in works)
 
     var (defaultMs, _, _) = Timing.Measure(() => call(axonDefault), reps, Batch, warmSeconds);
     if (key == "cnn-ig") (cnnIgSame, cnnIgDefault) = (sameMs, defaultMs);
+    sameRuleCalls.Add((key, label, () => call(same), peer?.Works[key].MedianMs, sameMs));
 
     double? torch = peer?.Works[key].MedianMs;
     rows.Add([label, Format.Ms(torch), Format.Ms(sameMs), Format.Ratio(torch, sameMs), Format.Ms(defaultMs), Format.Ratio(torch, defaultMs), agreement]);
@@ -193,6 +199,36 @@ if (peer is not null)
 else
 {
     Console.WriteLine("libtorch: not run (no --peer); Axon ran on its own random weights (seed 0) and inputs (seed 1234)");
+}
+
+if (rounds > 1)
+{
+    // More rounds of the same-rule works, each a fresh libtorch run followed by Axon's calls, as close in time as can be.
+    var ratios = sameRuleCalls.Select(w => new List<double?> { w.TorchMs is double t ? t / w.AxonMs : null }).ToList();
+    for (int round = 2; round <= rounds; round++)
+    {
+        var again = peerPath is null ? null : Child.RunPeer(peerPath, threads, reps, warmSeconds, dumpDir!, tuned, echo: false);
+        for (int w = 0; w < sameRuleCalls.Count; w++)
+        {
+            var (ms, _, _) = Timing.Measure(sameRuleCalls[w].Call, reps, Batch, warmSeconds);
+            ratios[w].Add(again is null ? null : again.Works[sameRuleCalls[w].Key].MedianMs / ms);
+        }
+
+        Console.WriteLine($"round {round} of {rounds} done, load average {Machine.LoadAverage()}");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"Speed-ups with the same rule over {rounds} rounds (each round: the libtorch program, then Axon's calls; median of {reps} calls each), load average {Machine.LoadAverage()} at end");
+    Console.WriteLine();
+    Console.WriteLine("| work | " + string.Join(" | ", Enumerable.Range(1, rounds).Select(r => $"round {r}")) + " | median |");
+    Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", rounds + 1)));
+    for (int w = 0; w < sameRuleCalls.Count; w++)
+    {
+        var values = ratios[w];
+        var known = values.OfType<double>().Order().ToArray();
+        string median = known.Length == 0 ? "—" : (known.Length % 2 == 1 ? known[known.Length / 2] : (known[known.Length / 2 - 1] + known[known.Length / 2]) / 2).ToString("0.0", CultureInfo.InvariantCulture) + "×";
+        Console.WriteLine($"| {sameRuleCalls[w].Label} | " + string.Join(" | ", values.Select(v => v is double r ? r.ToString("0.0", CultureInfo.InvariantCulture) + "×" : "—")) + $" | {median} |");
+    }
 }
 
 if (ownDump is not null) Directory.Delete(ownDump, recursive: true);
@@ -297,7 +333,7 @@ internal static class Machine
 internal static class Child
 {
     /// <summary>Runs the libtorch program with --compare and --dump, echoes its output, and parses it.</summary>
-    public static PeerReport RunPeer(string path, int threads, int reps, double warmSeconds, string dumpDir, bool tuned)
+    public static PeerReport RunPeer(string path, int threads, int reps, double warmSeconds, string dumpDir, bool tuned, bool echo = true)
     {
         var start = new ProcessStartInfo(path.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : path)
         {
@@ -322,12 +358,12 @@ internal static class Child
             start.Environment["MALLOC_TOP_PAD_"] = "1073741824";
         }
 
-        Console.WriteLine($"libtorch program: {path} (DNNL_MAX_CPU_ISA={isa}, {(tuned ? "TUNED malloc: MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64GiB MALLOC_TOP_PAD_=1GiB" : "untuned malloc")})");
+        if (echo) Console.WriteLine($"libtorch program: {path} (DNNL_MAX_CPU_ISA={isa}, {(tuned ? "TUNED malloc: MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64GiB MALLOC_TOP_PAD_=1GiB" : "untuned malloc")})");
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{path}'.");
         var error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine("  libtorch| " + line.TrimEnd('\r'));
+        if (echo) foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Console.WriteLine("  libtorch| " + line.TrimEnd('\r'));
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"The libtorch program exited with {process.ExitCode}:{Environment.NewLine}{error.Result}");
         return PeerOutput.Parse(output);
