@@ -81,6 +81,13 @@ if (args.Contains("--lanes"))
     return;
 }
 
+if (args.Contains("--peak"))
+{
+    // --peak: the cores' float multiply-add throughput, the denominator of "share of peak" in docs/benchmarks.md.
+    MachinePeak.Run();
+    return;
+}
+
 if (args.Contains("--relu-pool"))
 {
     ReluPoolFusion.Run(repeats);
