@@ -279,8 +279,8 @@ public sealed class VectorActivationKernelTests(Xunit.Abstractions.ITestOutputHe
         Check("exp double [-700, 700]", MaxUlpsDouble<ExpFn>(Spread(-700, 700, Points, 2)), ExpDoubleUlps);
         Check("log float (0, 1e30]", MaxUlpsFloat<LogFn>([.. Spread(-30, 30, Points, 3).Select(Math.Exp)]), LogFloatUlps);
         Check("log double (0, 1e300]", MaxUlpsDouble<LogFn>([.. Spread(-300, 300, Points, 4).Select(Math.Exp)]), LogDoubleUlps);
-        Check("log2 float", MaxUlpsFloat<Log2Fn>([.. Spread(-30, 30, Points, 5).Select(Math.Exp)]), LogFloatUlps);
-        Check("log2 double", MaxUlpsDouble<Log2Fn>([.. Spread(-300, 300, Points, 6).Select(Math.Exp)]), LogDoubleUlps);
+        Check("log2 float", MaxUlpsFloat<Log2Fn>([.. Spread(-30, 30, Points, 5).Select(Math.Exp)]), Log2FloatUlps);
+        Check("log2 double", MaxUlpsDouble<Log2Fn>([.. Spread(-300, 300, Points, 6).Select(Math.Exp)]), Log2DoubleUlps);
         Check("sin float [-100, 100]", MaxUlpsFloat<SinFn>(Spread(-100, 100, Points, 7)), TrigFloatUlps);
         Check("sin double [-100, 100]", MaxUlpsDouble<SinFn>(Spread(-100, 100, Points, 8)), TrigDoubleUlps);
         Check("cos float [-100, 100]", MaxUlpsFloat<CosFn>(Spread(-100, 100, Points, 9)), TrigFloatUlps);
@@ -290,8 +290,9 @@ public sealed class VectorActivationKernelTests(Xunit.Abstractions.ITestOutputHe
         foreach (var line in report) output.WriteLine(line);
     }
 
-    private const long ExpFloatUlps = 1000, ExpDoubleUlps = 1000, LogFloatUlps = 1000, LogDoubleUlps = 1000;
-    private const long TrigFloatUlps = 1000, TrigDoubleUlps = 1000, TanhFloatUlps = 1000, TanhDoubleUlps = 1000;
+    // Measured 2026-12-01 (AVX-512): exp 1 / 1, log 2 / 2, log2 4 / 3, sin and cos 1 / 1, tanh 5 / 5 (float / double).
+    private const long ExpFloatUlps = 2, ExpDoubleUlps = 2, LogFloatUlps = 3, LogDoubleUlps = 3, Log2FloatUlps = 5, Log2DoubleUlps = 4;
+    private const long TrigFloatUlps = 2, TrigDoubleUlps = 2, TanhFloatUlps = 6, TanhDoubleUlps = 6;
 
     [Fact]
     public void Special_values_through_exp_log_and_tanh_are_the_scalar_ones()
