@@ -15,6 +15,10 @@ public static partial class VectorActivations
         return x > 0 ? x * Math.Tanh(s) : s * Math.Exp(x) - 0.25 * x;
     }
 
+    /// <summary>Only IEEE operations (+ − × ÷ and a select): its vector form must give the scalar code's bits.</summary>
+    [Differentiable]
+    public static double Rational(double x) => x > 0 ? x * x / (1 + x) : x / (1 - x);
+
     [Differentiable]
     public static float SoftTanhF(float x)
     {
@@ -30,6 +34,14 @@ public partial class VectorActivationNet
     [Layer] private readonly Dense fc1 = new(5, 13);
     [Layer] private readonly Activation act = new(nameof(VectorActivations.SoftTanh));
     [Layer] private readonly Dense fc2 = new(13, 3);
+}
+
+/// <summary>The generated vector form of <see cref="VectorActivations.Rational"/> on 39 activations per batch of 3.</summary>
+[Differentiable(ElementType = ElementType.Double), InputShape(5)]
+public partial class RationalActivationNet
+{
+    [Layer] private readonly Dense fc1 = new(5, 13);
+    [Layer] private readonly Activation act = new(nameof(VectorActivations.Rational));
 }
 
 /// <summary>The float twin of <see cref="VectorActivationNet"/>.</summary>
@@ -104,6 +116,34 @@ public sealed class VectorActivationModelTests(Xunit.Abstractions.ITestOutputHel
         var pre = ws.Activation(1).ToArray();
         var act = ws.Activation(2).ToArray();
         for (int i = 0; i < pre.Length; i++) Assert.True(Math.Abs(act[i] - F(pre[i])) <= 1e-14 * Math.Max(1, Math.Abs(F(pre[i]))), $"f({pre[i]}) = {act[i]}, expected {F(pre[i])}");
+    }
+
+    [Fact]
+    public void Generated_vector_form_of_exact_operations_gives_the_scalar_functions_bits()
+    {
+        AssertVectorForm(typeof(RationalActivationNet), typeof(double));
+        var model = new RationalActivationNet();
+        var random = new Random(17);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = random.NextDouble() * 3 - 1.5;
+        double[] x = [.. Enumerable.Range(0, Batch * 5).Select(_ => random.NextDouble() * 4 - 2)];
+        double[] v = [.. Enumerable.Range(0, x.Length).Select(_ => random.NextDouble() * 2 - 1)];
+        var ws = model.CreateWorkspace(Batch);
+        var y = new double[Batch * 13];
+        model.Forward(ws, x, Batch, y);
+        model.Tangent(ws, v, Batch);
+
+        // The user's function and the generated scalar derivative, called here element by element.
+        var pre = ws.Activation(1).ToArray();
+        var preTangent = ws.Tangent(1).ToArray();
+        var act = ws.Activation(2).ToArray();
+        var tangent = ws.Tangent(2).ToArray();
+        Assert.Contains(pre, p => p > 0);
+        Assert.Contains(pre, p => p < 0);
+        for (int i = 0; i < pre.Length; i++)
+        {
+            Assert.Equal(VectorActivations.Rational(pre[i]), act[i]);
+            Assert.Equal(VectorActivations.RationalDerivative(pre[i]) * preTangent[i], tangent[i]);
+        }
     }
 
     [Fact]
