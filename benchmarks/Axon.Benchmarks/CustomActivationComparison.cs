@@ -39,7 +39,7 @@ internal static class CustomActivationComparison
 
     public static int Run(TextWriter log)
     {
-        log.WriteLine($"custom activations, float, {Environment.ProcessorCount} logical CPUs, compute pool of {ComputePool.Concurrency}; {Rounds} alternating rounds, best round per variant");
+        log.WriteLine($"custom activations, float, {Environment.ProcessorCount} logical CPUs; {Rounds} alternating rounds, best round per variant");
         log.WriteLine($"{"function",-9} {"op",-9} {"elements",9} {"scalar ms",10} {"(cpu)",8} {"vector ms",10} {"(cpu)",8} {"speed-up",9}");
         var holder = typeof(CustomActivationModel).GetNestedType("ScalarActivations", BindingFlags.NonPublic)!;
         foreach (string name in new[] { "Swish", "Softplus", "Mish" })
