@@ -191,6 +191,46 @@ public sealed class VectorActivationKernelTests(Xunit.Abstractions.ITestOutputHe
         AssertExactlyTheScalarLoops<double, Conditions<double>>(length, length + 1000);
     }
 
+    /// <summary>
+    /// Each width's operations on their own (the kernel picks only this machine's widest): every lane of the 128-, 256-
+    /// and 512-bit forms is the scalar code's, bit for bit, for the exact operations, on the specials and random values.
+    /// </summary>
+    [Fact]
+    public void Every_vector_width_gives_the_scalar_codes_bits_for_exact_operations()
+    {
+        AssertEveryWidth<float, Rational<float>>();
+        AssertEveryWidth<float, Conditions<float>>();
+        AssertEveryWidth<double, Rational<double>>();
+        AssertEveryWidth<double, Conditions<double>>();
+    }
+
+    private static void AssertEveryWidth<T, TOp>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IVectorActivation<T>
+    {
+        var op = default(TOp);
+        T[] x = Inputs<T>(Vector512<T>.Count * 4, 21);
+        for (int start = 0; start + Vector512<T>.Count <= x.Length; start += Vector512<T>.Count)
+        {
+            var v512 = Vector512.Create(new ReadOnlySpan<T>(x, start, Vector512<T>.Count));
+            var v256 = v512.GetLower();
+            var v128 = v256.GetLower();
+            var value512 = op.Value<Vector512<T>, VectorMath<Vector512<T>, Simd512<T>, T>>(v512);
+            var value256 = op.Value<Vector256<T>, VectorMath<Vector256<T>, Simd256<T>, T>>(v256);
+            var value128 = op.Value<Vector128<T>, VectorMath<Vector128<T>, Simd128<T>, T>>(v128);
+            var derivative512 = op.Derivative<Vector512<T>, VectorMath<Vector512<T>, Simd512<T>, T>>(v512);
+            var derivative256 = op.Derivative<Vector256<T>, VectorMath<Vector256<T>, Simd256<T>, T>>(v256);
+            var derivative128 = op.Derivative<Vector128<T>, VectorMath<Vector128<T>, Simd128<T>, T>>(v128);
+            for (int lane = 0; lane < Vector512<T>.Count; lane++)
+            {
+                T xi = x[start + lane], f = op.Value(xi), d = op.Derivative(xi);
+                Assert.True(Same(f, value512[lane]) && Same(d, derivative512[lane]), $"512-bit lane {lane} at {xi}");
+                if (lane < Vector256<T>.Count) Assert.True(Same(f, value256[lane]) && Same(d, derivative256[lane]), $"256-bit lane {lane} at {xi}");
+                if (lane < Vector128<T>.Count) Assert.True(Same(f, value128[lane]) && Same(d, derivative128[lane]), $"128-bit lane {lane} at {xi}");
+            }
+        }
+    }
+
     [Fact]
     public void Conditions_on_NaN_infinities_and_signed_zeros_select_as_the_scalar_code_does()
     {
