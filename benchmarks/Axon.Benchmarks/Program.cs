@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --filter '*' --job short  (BenchmarkDotNet's short job)
 //   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --verify                   (reference == generated?)
 //   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --allocations              (exact steady-state bytes)
+//   dotnet run -c Release --project benchmarks/Axon.Benchmarks -- --custom-activation        (custom activations: scalar vs vector kernel)
 using Axon.Benchmarks;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -15,6 +16,7 @@ using Perfolizer.Horology;
 
 if (args.Contains("--verify")) return ReferenceCheck.Run(Console.Out) ? 0 : 1;
 if (args.Contains("--allocations")) return AllocationCheck.Run(Console.Out) ? 0 : 1;
+if (args.Contains("--custom-activation")) return CustomActivationComparison.Run(Console.Out);
 
 // The default job, used when no --job is given: one launch (BenchmarkDotNet's own child process, so that the
 // Allocated column sees only the benchmark), 3 warm-up and 10 measured iterations of at least 250 ms — about

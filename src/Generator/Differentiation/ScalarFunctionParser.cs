@@ -71,6 +71,35 @@ namespace Axon.Generator.Differentiation
             return parser.Parse(body) is not null && parser.Diagnostics.Count == 0;
         }
 
+        /// <summary>
+        /// The vector form of an in-source function and of its derivative (the derivative program the scalar pipeline
+        /// prints), or null when the function is from metadata, does not parse, or uses an operation without a vector
+        /// form (<see cref="VectorFormPrinter"/>): such a function keeps the scalar kernel.
+        /// </summary>
+        public static VectorForm? VectorFormOf(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (method.DeclaringSyntaxReferences.Length == 0) return null;
+            if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration) return null;
+            var elementType = ToScalarType(method.ReturnType);
+            if (elementType is null || method.Parameters.Length != 1) return null;
+            var canonical = method.PartialDefinitionPart ?? method;
+            var (body, bodyOwner) = FindBody(method, canonical, declaration, cancellationToken);
+            if (body is null) return null;
+            var parser = new BodyParser(compilation.GetSemanticModel(body.SyntaxTree), bodyOwner.Parameters[0], elementType.Value, DisplayName(method), cancellationToken);
+            var primal = parser.Parse(body);
+            if (primal is null || parser.Diagnostics.Count > 0) return null;
+            return VectorFormPrinter.TryPrint(primal, Derive(primal, parser.DeclaredNames));
+        }
+
+        /// <summary>The optimised derivative program of <paramref name="primal"/>, its locals named clear of the body's.</summary>
+        private static ScalarProgram Derive(ScalarProgram primal, IEnumerable<string> declaredNames)
+        {
+            var names = new NameAllocator();
+            names.Reserve(primal.Parameter.Name);
+            foreach (var name in declaredNames) names.Reserve(name);
+            return ScalarProgramOptimizer.Optimize(SymbolicDifferentiator.Differentiate(primal, names), names);
+        }
+
         /// <summary>The parse step of the pipeline: never throws for any syntax; problems become diagnostics.</summary>
         public static ScalarFunctionResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -121,10 +150,7 @@ namespace Axon.Generator.Differentiation
             var primal = parser.Parse(body);
             if (primal is null || parser.Diagnostics.Count > 0) return Failure(parser.Diagnostics);
 
-            var names = new NameAllocator();
-            names.Reserve(primal.Parameter.Name);
-            foreach (var name in parser.DeclaredNames) names.Reserve(name);
-            var derivative = ScalarProgramOptimizer.Optimize(SymbolicDifferentiator.Differentiate(primal, names), names);
+            var derivative = Derive(primal, parser.DeclaredNames);
 
             var lines = new List<string>();
             foreach (var binding in derivative.Bindings)

@@ -69,12 +69,31 @@ namespace Axon.Generator.Emit
             for (int i = 0; i < functions.Count; i++)
             {
                 if (i > 0) w.Line();
-                w.Open($"public readonly struct {functions[i].Name} : global::Axon.Kernels.IScalarActivation<{t}>");
+                var vector = NodeCode.VectorFormOf(model, functions[i].Function);
+                w.Open($"public readonly struct {functions[i].Name} : global::Axon.Kernels.{(vector is null ? "IScalarActivation" : "IVectorActivation")}<{t}>");
                 w.Line($"public {t} Value({t} x) => {functions[i].Function}(x);");
                 w.Line($"public {t} Derivative({t} x) => {NodeCode.Derivative(functions[i].Function)}(x);");
+                if (vector is not null) WriteVectorForm(w, vector, t);
                 w.Close();
             }
 
+            w.Close();
+        }
+
+        /// <summary>
+        /// The function and its derivative over whole vectors, printed from the same programs as the scalar code (so the
+        /// same operations in the same order); <c>VectorActivationKernel</c> instantiates them per hardware width.
+        /// </summary>
+        private static void WriteVectorForm(SourceWriter w, Differentiation.VectorForm vector, string t)
+        {
+            string signature = $"<{vector.VectorType}, {vector.MathType}>({vector.VectorType} {vector.Parameter}) where {vector.VectorType} : struct where {vector.MathType} : global::Axon.Kernels.IVectorMath<{vector.VectorType}, {t}>";
+            w.Line();
+            w.Open($"public {vector.VectorType} Value{signature}");
+            foreach (var line in vector.Value) w.Line(line);
+            w.Close();
+            w.Line();
+            w.Open($"public {vector.VectorType} Derivative{signature}");
+            foreach (var line in vector.Derivative) w.Line(line);
             w.Close();
         }
 

@@ -76,7 +76,7 @@ namespace Axon.Generator.Emit
         /// <summary>The forward call of an element-wise nonlinearity on other spans than its activations.</summary>
         private static string ActivationForward(ModelSpec model, NodeSpec node, string x, string y) =>
             node.Kind == OpKind.Activation
-                ? $"{K}ScalarActivationKernel.Forward<{model.ElementTypeName}, {ScalarActivation(model, node)}>({x}, {y})"
+                ? $"{K}{ActivationKernel(model, node)}.Forward<{model.ElementTypeName}, {ScalarActivation(model, node)}>({x}, {y})"
                 : ForwardCall(model, node, x, y);
 
         /// <summary>The dense layer's input-gradient argument: none while RevealCancel writes it instead.</summary>

@@ -115,7 +115,7 @@ namespace Axon.Generator.Emit
                     return;
                 case OpKind.Activation:
                     w.Line($"global::System.ReadOnlySpan<{t}> x = {GatherActivation(x)};");
-                    w.Line($"{K}ScalarActivationKernel.Tangent<{t}, {ScalarActivation(model, node)}>(x, {tx}, {ty});");
+                    w.Line($"{K}{ActivationKernel(model, node)}.Tangent<{t}, {ScalarActivation(model, node)}>(x, {tx}, {ty});");
                     return;
                 default:
                     {

@@ -50,7 +50,7 @@ namespace Axon.Generator.Emit
                     ForEachPart(model, node, (part, size, offset) => w.Line($"{K}ConcatKernel.Forward<{t}>({Act(part)}, {y}, batch, {size}, {offset}, {node.Size});"));
                     return;
                 case OpKind.Activation:
-                    w.Line($"{K}ScalarActivationKernel.Forward<{t}, {ScalarActivation(model, node)}>({x}, {y});");
+                    w.Line($"{K}{ActivationKernel(model, node)}.Forward<{t}, {ScalarActivation(model, node)}>({x}, {y});");
                     return;
                 case OpKind.Subtract:
                 case OpKind.Multiply:
@@ -136,7 +136,7 @@ namespace Axon.Generator.Emit
                         using (w.Block($"if (stopAtLayer <= {input})"))
                         {
                             WriteRescalable(w, model, node, input, $"RescaleBuffer({node.Index}, batch)", target =>
-                                w.Line($"{K}ScalarActivationKernel.Backward<{t}, {ScalarActivation(model, node)}>({Act(input)}, {dy}, {target});"));
+                                w.Line($"{K}{ActivationKernel(model, node)}.Backward<{t}, {ScalarActivation(model, node)}>({Act(input)}, {dy}, {target});"));
                         }
 
                         return;
@@ -310,7 +310,7 @@ namespace Axon.Generator.Emit
                     w.Line($"{ty}.Clear();");
                     return;
                 case OpKind.Activation:
-                    w.Line($"{K}ScalarActivationKernel.Tangent<{t}, {ScalarActivation(model, node)}>({Act(node.Inputs[0])}, {Tan(node.Inputs[0])}, {ty});");
+                    w.Line($"{K}{ActivationKernel(model, node)}.Tangent<{t}, {ScalarActivation(model, node)}>({Act(node.Inputs[0])}, {Tan(node.Inputs[0])}, {ty});");
                     return;
                 case OpKind.Subtract:
                     w.Line($"{K}ArithmeticKernel.Subtract<{t}>({Tan(node.Inputs[0])}, {Tan(node.Inputs[1])}, {ty});");
@@ -627,6 +627,17 @@ namespace Axon.Generator.Emit
         /// <summary>The struct that runs an Activation node's function, as the kernels' type argument.</summary>
         private static string ScalarActivation(ModelSpec model, NodeSpec node) =>
             GeneratedMembers.ScalarActivations + "." + ScalarActivations(model).First(entry => entry.Function == node.Function).Name;
+
+        /// <summary>
+        /// The kernel class that runs an Activation node's function: <c>VectorActivationKernel</c> when the function has a
+        /// vector form (its struct is then an <c>IVectorActivation</c>), else <c>ScalarActivationKernel</c>.
+        /// </summary>
+        private static string ActivationKernel(ModelSpec model, NodeSpec node) =>
+            VectorFormOf(model, node.Function) is null ? "ScalarActivationKernel" : "VectorActivationKernel";
+
+        /// <summary>The vector form of one of the model's scalar functions (every node that calls it carries the same one), or null.</summary>
+        public static Differentiation.VectorForm? VectorFormOf(ModelSpec model, string function) =>
+            model.Nodes.First(n => n.Kind == OpKind.Activation && n.Function == function).VectorForm;
 
         /// <summary>Function + "Derivative": the method the generator derives next to a [Differentiable] scalar function.</summary>
         public static string Derivative(string function) => function + "Derivative";

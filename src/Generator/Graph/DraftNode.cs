@@ -21,6 +21,9 @@ namespace Axon.Generator.Graph
         public static DraftNode Input(string name) => new DraftNode(OpKind.Input, name, EquatableArray<int>.Empty, EquatableArray<int>.Empty, 0, "", null, null);
 
         public static DraftNode Apply(LayerDeclaration layer, string name, int input, LocationInfo? location)
-            => new DraftNode(layer.Kind, name, new[] { input }.ToEquatableArray(), layer.Hyper, layer.Scalar, layer.Function, layer, location);
+            => new DraftNode(layer.Kind, name, new[] { input }.ToEquatableArray(), layer.Hyper, layer.Scalar, layer.Function, layer, location) { VectorForm = layer.VectorForm };
+
+        /// <summary>For an Activation node: its function's vector form, or null when the function keeps the scalar kernel.</summary>
+        public Differentiation.VectorForm? VectorForm { get; init; }
     }
 }

@@ -12,5 +12,9 @@ namespace Axon.Generator.Graph
         EquatableArray<int> Hyper,
         double Scalar,
         string Function,
-        LocationInfo? Location);
+        LocationInfo? Location)
+    {
+        /// <summary>For an Activation layer: its function's vector form, or null when the function keeps the scalar kernel.</summary>
+        public Differentiation.VectorForm? VectorForm { get; init; }
+    }
 }

@@ -55,6 +55,9 @@ namespace Axon.Generator.Model
         string Function,
         bool IsCut)
     {
+        /// <summary>For an Activation node: its function's vector form, or null when the function keeps the scalar kernel.</summary>
+        public Differentiation.VectorForm? VectorForm { get; init; }
+
         public int Size
         {
             get

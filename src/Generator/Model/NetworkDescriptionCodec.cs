@@ -15,7 +15,8 @@ namespace Axon.Generator.Model
     /// Format, version 1: <c>1;Float|Double;node;node;…;#;parameter;…</c>. A node is
     /// <c>index|name|kind|inputs|shape|hyper|scalar|firstParameter|function|cut</c> (kinds by name), a parameter
     /// <c>name|node|shape|offset|length|trainable|init|bound</c>; lists are comma-separated, reals round-trip ("R").
-    /// Identifiers and qualified names never contain the separators.
+    /// Identifiers and qualified names never contain the separators. A custom activation's vector form
+    /// (<see cref="NodeSpec.VectorForm"/>) is CPU code and not part of the description: decoded nodes have none.
     /// </remarks>
     internal static class NetworkDescriptionCodec
     {

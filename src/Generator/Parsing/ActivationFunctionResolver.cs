@@ -15,9 +15,10 @@ namespace Axon.Generator.Parsing
     /// </summary>
     internal static class ActivationFunctionResolver
     {
-        /// <summary>Resolves the argument of <c>new Activation(...)</c>.</summary>
-        public static string? Resolve(ExpressionSyntax argument, IOperation value, INamedTypeSymbol modelType, SemanticModel model, ElementKind element, string display, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        /// <summary>Resolves the argument of <c>new Activation(...)</c>; <paramref name="vectorForm"/> is the function's vector form, if it has one.</summary>
+        public static string? Resolve(ExpressionSyntax argument, IOperation value, INamedTypeSymbol modelType, SemanticModel model, ElementKind element, string display, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out Differentiation.VectorForm? vectorForm)
         {
+            vectorForm = null;
             var candidates = new List<IMethodSymbol>();
             if (argument is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf && nameOf.ArgumentList.Arguments.Count == 1)
             {
@@ -39,21 +40,22 @@ namespace Axon.Generator.Parsing
                 return null;
             }
 
-            return Choose(candidates, element, argument, argument.ToString(), model.Compilation, diagnostics, cancellationToken);
+            return Choose(candidates, element, argument, argument.ToString(), model.Compilation, diagnostics, cancellationToken, out vectorForm);
         }
 
         /// <summary>Resolves the method group passed to <c>x.Apply(...)</c> in a Forward definition.</summary>
-        public static string? ResolveMethodGroup(ExpressionSyntax argument, SemanticModel model, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static string? ResolveMethodGroup(ExpressionSyntax argument, SemanticModel model, ElementKind element, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out Differentiation.VectorForm? vectorForm)
         {
             var info = model.GetSymbolInfo(argument, cancellationToken);
             var candidates = new List<IMethodSymbol>();
             if (info.Symbol is IMethodSymbol m) candidates.Add(m);
             candidates.AddRange(info.CandidateSymbols.OfType<IMethodSymbol>());
-            return Choose(candidates, element, argument, argument.ToString(), model.Compilation, diagnostics, cancellationToken);
+            return Choose(candidates, element, argument, argument.ToString(), model.Compilation, diagnostics, cancellationToken, out vectorForm);
         }
 
-        private static string? Choose(List<IMethodSymbol> candidates, ElementKind element, SyntaxNode where, string display, Compilation compilation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static string? Choose(List<IMethodSymbol> candidates, ElementKind element, SyntaxNode where, string display, Compilation compilation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out Differentiation.VectorForm? vectorForm)
         {
+            vectorForm = null;
             if (candidates.Count == 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationFunctionNotUsable, where, display, "does not name a method the generator can find"));
@@ -83,6 +85,8 @@ namespace Axon.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationFunctionNotUsable, where, display, "has a body the generator cannot differentiate (see AXN005 on the function), so it has no derivative to call"));
                 return null;
             }
+
+            vectorForm = Differentiation.ScalarFunctionParser.VectorFormOf(method, compilation, cancellationToken);
 
             // The fully qualified format escapes keywords in the type; the method name is escaped here (a function named @int).
             string name = SyntaxFacts.GetKeywordKind(method.Name) != SyntaxKind.None ? "@" + method.Name : method.Name;

@@ -335,7 +335,7 @@ namespace Axon.Generator.Parsing
 
                     case "Apply" when receiver is not null && arguments.Count == 1:
                         {
-                            var function = ActivationFunctionResolver.ResolveMethodGroup(arguments[0].Expression, _model, _element, _diagnostics, _cancellationToken);
+                            var function = ActivationFunctionResolver.ResolveMethodGroup(arguments[0].Expression, _model, _element, _diagnostics, _cancellationToken, out var vectorForm);
                             if (function is null)
                             {
                                 _failed = true;
@@ -344,7 +344,9 @@ namespace Axon.Generator.Parsing
 
                             int input = Evaluate(receiver);
                             string name = function.Substring(function.LastIndexOf('.') + 1).TrimStart('@');
-                            return input < 0 ? -1 : Add(OpKind.Activation, char.ToLowerInvariant(name[0]) + name.Substring(1), new List<int> { input }, EquatableArray<int>.Empty, function, invocation);
+                            if (input < 0) return -1;
+                            var node = new DraftNode(OpKind.Activation, _names.Structural(char.ToLowerInvariant(name[0]) + name.Substring(1)), new[] { input }.ToEquatableArray(), EquatableArray<int>.Empty, 0, function, null, LocationInfo.From(invocation)) { VectorForm = vectorForm };
+                            return AddNode(node, invocation);
                         }
                 }
             }

@@ -66,6 +66,7 @@ namespace Axon.Generator.Parsing
             var normalizedShape = new List<int>();
             double scalar = entry.ScalarDefault;
             string function = "";
+            Differentiation.VectorForm? vectorForm = null;
             foreach (var argument in creation.Arguments)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -97,7 +98,7 @@ namespace Axon.Generator.Parsing
 
                 if (entry.Kind == OpKind.Activation && name == "function")
                 {
-                    var resolved = ActivationFunctionResolver.Resolve(argumentSyntax, value, member.ContainingType, semanticModel, element, member.Name, diagnostics, cancellationToken);
+                    var resolved = ActivationFunctionResolver.Resolve(argumentSyntax, value, member.ContainingType, semanticModel, element, member.Name, diagnostics, cancellationToken, out vectorForm);
                     if (resolved is null) return null;
                     function = resolved;
                     continue;
@@ -148,7 +149,7 @@ namespace Axon.Generator.Parsing
                 else kind = OpKind.GroupedConv2d;
             }
 
-            var declaration = new LayerDeclaration(member.Name, kind, hyper.ToEquatableArray(), scalar, function, LocationInfo.From(syntax));
+            var declaration = new LayerDeclaration(member.Name, kind, hyper.ToEquatableArray(), scalar, function, LocationInfo.From(syntax)) { VectorForm = vectorForm };
             string? problem = HyperParameterRules.Check(declaration, element);
             if (problem is not null)
             {

@@ -85,7 +85,7 @@ namespace Axon.Generator.ShapeChecking
             {
                 var d = drafts[i];
                 int first = d.Layer is not null && firstParameter.TryGetValue(d.Layer.Name, out int f) ? f : -1;
-                nodes.Add(new NodeSpec(i, d.Name, d.Kind, d.Inputs, shapes[i].ToEquatableArray(), d.Hyper, d.Scalar, first, d.Function, cuts[i]));
+                nodes.Add(new NodeSpec(i, d.Name, d.Kind, d.Inputs, shapes[i].ToEquatableArray(), d.Hyper, d.Scalar, first, d.Function, cuts[i]) { VectorForm = d.VectorForm });
             }
 
             var identity = draft.Identity;

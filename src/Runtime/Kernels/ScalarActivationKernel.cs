@@ -15,8 +15,9 @@ public interface IScalarActivation<T> where T : unmanaged, IFloatingPointIeee754
 
 /// <summary>
 /// Runs an <see cref="IScalarActivation{T}"/> over flat spans: long spans in pieces over the compute pool, each piece a
-/// plain loop in which the struct's calls are inlined (no delegate, no bounds checks). The user's function is scalar
-/// code (MathF calls), so there is no vector path. Forward may run in place (<c>y</c> = <c>x</c>).
+/// plain loop in which the struct's calls are inlined (no delegate, no bounds checks). The generator uses it for functions
+/// that have no vector form (see <see cref="VectorActivationKernel"/> for those that do). Forward may run in place
+/// (<c>y</c> = <c>x</c>).
 /// </summary>
 public static unsafe class ScalarActivationKernel
 {

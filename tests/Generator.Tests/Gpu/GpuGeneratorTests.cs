@@ -154,7 +154,8 @@ public sealed class GpuGeneratorTests
 
         Assert.NotNull(decoded);
         Assert.Equal(spec.Element, decoded.Element);
-        Assert.Equal(spec.Nodes, decoded.Nodes);
+        // Custom activations' vector forms are CPU code, not part of the description the GPU pipeline reads.
+        Assert.Equal(spec.Nodes.Select(n => n with { VectorForm = null }), decoded.Nodes);
         Assert.Equal(spec.Parameters, decoded.Parameters);
     }
 

@@ -159,7 +159,7 @@ namespace Demo.Nested
                 // 2: act (Activation) [16] -> [16]
                 if (from <= 2)
                 {
-                    global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch));
+                    global::Axon.Kernels.VectorActivationKernel.Forward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch));
                     ws.ApplyIntervention(2, batch);
                 }
                 // 3: b (Dense) [16] -> [16]
@@ -177,7 +177,7 @@ namespace Demo.Nested
                 // 5: swish1 (Activation) [16] -> [16]
                 if (from <= 5)
                 {
-                    global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.ActivationFor(5, batch));
+                    global::Axon.Kernels.VectorActivationKernel.Forward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.ActivationFor(5, batch));
                     ws.ApplyIntervention(5, batch);
                 }
                 // 6: concat1 (Concat) [16] + [16] -> [32]
@@ -236,13 +236,13 @@ namespace Demo.Nested
                             global::System.Span<double> derivative = ws.RescaleBuffer(5, batch);
                             derivative.Clear();
                             {
-                                global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.GradientFor(5, batch), derivative);
+                                global::Axon.Kernels.VectorActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.GradientFor(5, batch), derivative);
                             }
                             global::Axon.Model.RescaleRule.Apply<double>(ws.ActivationFor(0, batch), ws.ActivationFor(5, batch), reference.Activation(0), reference.Activation(5), ws.GradientFor(5, batch), derivative, ws.GradientFor(0, batch));
                         }
                         else
                         {
-                            global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.GradientFor(5, batch), ws.GradientFor(0, batch));
+                            global::Axon.Kernels.VectorActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.GradientFor(5, batch), ws.GradientFor(0, batch));
                         }
                     }
                 }
@@ -270,7 +270,7 @@ namespace Demo.Nested
                             global::System.Span<double> derivative = ws.RescaleBuffer(2, batch);
                             derivative.Clear();
                             {
-                                global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), derivative);
+                                global::Axon.Kernels.VectorActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), derivative);
                             }
                             global::Axon.Model.RescaleRule.Apply<double>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), reference.Activation(1), reference.Activation(2), ws.GradientFor(2, batch), derivative, ws.GradientFor(1, batch));
                             if (stopAtLayer <= 0 && ws.RevealCancel && ws.RescaleReference is not null && 2 <= from && !ws.HasIntervention(1))
@@ -282,14 +282,14 @@ namespace Demo.Nested
                                 global::System.Span<double> fPlus = ws.RevealCancelBuffer(4, 2, batch);
                                 global::System.Span<double> fMinus = ws.RevealCancelBuffer(5, 2, batch);
                                 global::Axon.Model.RevealCancelRule.Split<double>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 256), reference.Activation(1), deltaPlus, deltaMinus, pointPlus, pointMinus, batch, 16, 16);
-                                global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(pointPlus, fPlus);
-                                global::Axon.Kernels.ScalarActivationKernel.Forward<double, ScalarActivations.Swish>(pointMinus, fMinus);
+                                global::Axon.Kernels.VectorActivationKernel.Forward<double, ScalarActivations.Swish>(pointPlus, fPlus);
+                                global::Axon.Kernels.VectorActivationKernel.Forward<double, ScalarActivations.Swish>(pointMinus, fMinus);
                                 global::Axon.Model.RevealCancelRule.Apply<double>(ws.ActivationFor(0, batch), reference.Activation(0), p.Slice(0, 256), ws.ActivationFor(2, batch), reference.Activation(2), fPlus, fMinus, deltaPlus, deltaMinus, ws.GradientFor(2, batch), derivative, ws.GradientFor(0, batch), batch, 16, 16);
                             }
                         }
                         else
                         {
-                            global::Axon.Kernels.ScalarActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch));
+                            global::Axon.Kernels.VectorActivationKernel.Backward<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch));
                         }
                     }
                 }
@@ -330,7 +330,7 @@ namespace Demo.Nested
                 // 2: act (Activation) [16] -> [16]
                 if (from <= 2 && until >= 2)
                 {
-                    global::Axon.Kernels.ScalarActivationKernel.Tangent<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.TangentFor(1, batch), ws.TangentFor(2, batch));
+                    global::Axon.Kernels.VectorActivationKernel.Tangent<double, ScalarActivations.Swish>(ws.ActivationFor(1, batch), ws.TangentFor(1, batch), ws.TangentFor(2, batch));
                     ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
                 }
                 // 3: b (Dense) [16] -> [16]
@@ -348,7 +348,7 @@ namespace Demo.Nested
                 // 5: swish1 (Activation) [16] -> [16]
                 if (from <= 5 && until >= 5)
                 {
-                    global::Axon.Kernels.ScalarActivationKernel.Tangent<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.TangentFor(0, batch), ws.TangentFor(5, batch));
+                    global::Axon.Kernels.VectorActivationKernel.Tangent<double, ScalarActivations.Swish>(ws.ActivationFor(0, batch), ws.TangentFor(0, batch), ws.TangentFor(5, batch));
                     ws.MaskDerivative(5, ws.TangentFor(5, batch), batch);
                 }
                 // 6: concat1 (Concat) [16] + [16] -> [32]
@@ -369,10 +369,22 @@ namespace Demo.Nested
             /// <summary>The model's [Differentiable] scalar functions as element-wise ops for the kernels.</summary>
             private static class ScalarActivations
             {
-                public readonly struct Swish : global::Axon.Kernels.IScalarActivation<double>
+                public readonly struct Swish : global::Axon.Kernels.IVectorActivation<double>
                 {
                     public double Value(double x) => global::Demo.Nested.Acts.Swish(x);
                     public double Derivative(double x) => global::Demo.Nested.Acts.SwishDerivative(x);
+
+                    public TVec Value<TVec, TMath>(TVec x) where TVec : struct where TMath : global::Axon.Kernels.IVectorMath<TVec, double>
+                    {
+                        return TMath.Divide(x, TMath.Add(TMath.Create(1.0), TMath.Exp(TMath.Negate(x))));
+                    }
+
+                    public TVec Derivative<TVec, TMath>(TVec x) where TVec : struct where TMath : global::Axon.Kernels.IVectorMath<TVec, double>
+                    {
+                        TVec t0 = TMath.Exp(TMath.Negate(x));
+                        TVec t1 = TMath.Add(TMath.Create(1.0), t0);
+                        return TMath.Divide(TMath.Add(t1, TMath.Multiply(x, t0)), TMath.Multiply(t1, t1));
+                    }
                 }
             }
         }
