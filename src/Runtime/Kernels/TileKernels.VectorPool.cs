@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Axon.Kernels;
+
+// Max pooling's tile tangent for 2 × 2 windows at stride 2 (FashionCnn's), a row of outputs per step with AVX-512.
+// Each output takes one of its window's four values: the recorded winner's offset from the window's corner says which
+// row (dy) and column (dx). A vector of outputs reads the two input rows under it as they are (2 columns per output),
+// picks column 2·lane + dx of each row with a two-register permute, and row dy with a blend, so no gather is needed.
+// Everything the scalar path does per output is done per lane, in the same way, so the results are bit for bit its
+// own: a winner outside the input tile reads the channel plane's first value, and the gate (inside the tile, and the
+// pooled value > 0 when a ReLU is fused) multiplies by 1 or 0. Tiles are small (a 7 × 7 region's cone at FashionCnn's
+// first pooling is 5 × 5 outputs), so rows are short and their ends, and the input rows' parts outside the tile, are
+// handled with masked loads and stores rather than a scalar tail.
+public static partial class TileKernels
+{
+    /// <summary>Off: every tiled max pooling runs the scalar path (for A/B timing in one process, and for tests).</summary>
+    internal static bool UseVectorPooling = true;
+
+    private unsafe partial struct PoolWork<T>
+    {
+        /// <summary>Whether this pooling runs on vectors: a 2 × 2 window at stride 2, float or double, on a CPU with AVX-512F.</summary>
+        private static bool VectorFits(int kernel, int stride) =>
+            UseVectorPooling && kernel == 2 && stride == 2 && Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+
+        /// <summary>Sample s on vectors (see <see cref="Sample"/> for the scalar path it matches).</summary>
+        private readonly void VectorSample(int s)
+        {
+            var tiles = _tiles;
+            int from = _source, layer = _layer, channels = tiles.Channels(layer);
+            int inWidth = tiles.PlaneWidth(from), inPlane = tiles.PlaneHeight(from) * inWidth;
+            int outWidth = tiles.PlaneWidth(layer), outPlane = tiles.PlaneHeight(layer) * outWidth, outSize = channels * outPlane;
+            int tileHeight = tiles.Height(from), tileWidth = tiles.Width(from), inTile = tiles.TileSize(from);
+            int height = tiles.Height(layer), width = tiles.Width(layer), outTile = tiles.TileSize(layer);
+            long row = (long)tiles.Row(s) * outSize;
+            int top = tiles.Top(layer, s), left = tiles.Left(layer, s);
+            var window = new Window(inWidth, tileHeight, tileWidth, 2 * left - tiles.Left(from, s), width);
+            int y0 = 2 * top - tiles.Top(from, s);
+            T* sample = _input + (long)(_sourceOf == null ? s : _sourceOf[s]) * inTile;
+            T* values = _output + (long)s * outTile;
+            for (int c = 0; c < channels; c++)
+            {
+                T* plane = sample + c * tileHeight * tileWidth;
+                for (int y = 0; y < height; y++, values += width)
+                {
+                    int at = c * outPlane + (top + y) * outWidth + left;
+                    int corner = c * inPlane + (top + y) * 2 * inWidth + 2 * left;
+                    int* winners = _argmax + row + at;
+                    T* gate = _gate == null ? null : _gate + row + at;
+                    if (typeof(T) == typeof(float)) window.Floats((float*)plane, y0 + 2 * y, corner, winners, (float*)gate, (float*)values);
+                    else window.Doubles((double*)plane, y0 + 2 * y, corner, winners, (double*)gate, (double*)values);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One sample's geometry for a row of 2 × 2 pooling outputs: the full input plane's width (the tape's winners are
+    /// indices there), the input tile's size, the input-tile column under output 0's window, and the outputs per row.
+    /// </summary>
+    private readonly unsafe struct Window(int inWidth, int tileHeight, int tileWidth, int x0, int width)
+    {
+        /// <summary>
+        /// A row of float outputs, 16 per vector: <paramref name="top"/> is the input-tile row of the windows' first row
+        /// (either row may lie outside the tile), <paramref name="corner"/> the plane index of output 0's window.
+        /// </summary>
+        public void Floats(float* plane, int top, int corner, int* winners, float* gate, float* values)
+        {
+            var lane = Vector512<int>.Indices;
+            var twice = lane + lane;
+            var fill = Vector512.Create(plane[0]);
+            bool upperInside = (uint)top < (uint)tileHeight, lowerInside = (uint)(top + 1) < (uint)tileHeight;
+            for (int x = 0; x < width; x += Vector512<float>.Count)
+            {
+                var active = Vector512.LessThan(lane, Vector512.Create(width - x));
+                var offset = Avx512F.MaskLoad(winners + x, active, Vector512<int>.Zero) - (Vector512.Create(corner + 2 * x) + twice);
+                var down = Vector512.GreaterThanOrEqual(offset, Vector512.Create(inWidth)); // dy = 1: all ones
+                var pick = twice + offset - (down & Vector512.Create(inWidth)); // 2·lane + dx: the column among the 32 read
+                int first = x0 + 2 * x;
+                var inside = Vector512.LessThan((Vector512.Create(first) + pick).AsUInt32(), Vector512.Create((uint)tileWidth))
+                    & Vector512.LessThan((Vector512.Create(top) - down).AsUInt32(), Vector512.Create((uint)tileHeight)).AsUInt32();
+                var upper = upperInside ? Pick(plane + top * tileWidth, first, pick) : Vector512<float>.Zero;
+                var lower = lowerInside ? Pick(plane + (top + 1) * tileWidth, first, pick) : Vector512<float>.Zero;
+                var value = Vector512.ConditionalSelect(inside.AsSingle(), Vector512.ConditionalSelect(down.AsSingle(), lower, upper), fill);
+                var pass = inside.AsSingle();
+                if (gate != null) pass &= Vector512.GreaterThan(Avx512F.MaskLoad(gate + x, active.AsSingle(), Vector512<float>.Zero), Vector512<float>.Zero);
+                Avx512F.MaskStore(values + x, active.AsSingle(), value * Vector512.ConditionalSelect(pass, Vector512<float>.One, Vector512<float>.Zero));
+            }
+        }
+
+        /// <summary>A row of double outputs, 8 per vector (as <see cref="Floats"/>; the indices widened to 64 bits).</summary>
+        public void Doubles(double* plane, int top, int corner, int* winners, double* gate, double* values)
+        {
+            var lane = Vector512<long>.Indices;
+            var twice = lane + lane;
+            var fill = Vector512.Create(plane[0]);
+            bool upperInside = (uint)top < (uint)tileHeight, lowerInside = (uint)(top + 1) < (uint)tileHeight;
+            for (int x = 0; x < width; x += Vector512<double>.Count)
+            {
+                var active = Vector512.LessThan(lane, Vector512.Create((long)(width - x)));
+                var won = Avx512F.ConvertToVector512Int64(Avx512F.VL.MaskLoad(winners + x, Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(width - x)), Vector256<int>.Zero));
+                var offset = won - (Vector512.Create((long)corner + 2 * x) + twice);
+                var down = Vector512.GreaterThanOrEqual(offset, Vector512.Create((long)inWidth));
+                var pick = twice + offset - (down & Vector512.Create((long)inWidth));
+                int first = x0 + 2 * x;
+                var inside = Vector512.LessThan((Vector512.Create((long)first) + pick).AsUInt64(), Vector512.Create((ulong)tileWidth))
+                    & Vector512.LessThan((Vector512.Create((long)top) - down).AsUInt64(), Vector512.Create((ulong)tileHeight));
+                var upper = upperInside ? Pick(plane + top * tileWidth, first, pick) : Vector512<double>.Zero;
+                var lower = lowerInside ? Pick(plane + (top + 1) * tileWidth, first, pick) : Vector512<double>.Zero;
+                var value = Vector512.ConditionalSelect(inside.AsDouble(), Vector512.ConditionalSelect(down.AsDouble(), lower, upper), fill);
+                var pass = inside.AsDouble();
+                if (gate != null) pass &= Vector512.GreaterThan(Avx512F.MaskLoad(gate + x, active.AsDouble(), Vector512<double>.Zero), Vector512<double>.Zero);
+                Avx512F.MaskStore(values + x, active.AsDouble(), value * Vector512.ConditionalSelect(pass, Vector512<double>.One, Vector512<double>.Zero));
+            }
+        }
+
+        /// <summary>
+        /// Column <paramref name="first"/> + pick[lane] of an input-tile row, per lane: 32 columns from
+        /// <paramref name="first"/> read with the ones outside the tile masked off (0), then permuted.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<float> Pick(float* row, int first, Vector512<int> pick)
+        {
+            var columns = Vector512.Create(first) + Vector512<int>.Indices;
+            var limit = Vector512.Create((uint)tileWidth);
+            var low = Avx512F.MaskLoad(row + first, Vector512.LessThan(columns.AsUInt32(), limit).AsSingle(), Vector512<float>.Zero);
+            var high = Avx512F.MaskLoad(row + first + 16, Vector512.LessThan((columns + Vector512.Create(16)).AsUInt32(), limit).AsSingle(), Vector512<float>.Zero);
+            return Avx512F.PermuteVar16x32x2(low, pick, high);
+        }
+
+        /// <summary>As the float <see cref="Pick(float*, int, Vector512{int})"/>: 16 columns, 8 lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<double> Pick(double* row, int first, Vector512<long> pick)
+        {
+            var columns = Vector512.Create((long)first) + Vector512<long>.Indices;
+            var limit = Vector512.Create((ulong)tileWidth);
+            var low = Avx512F.MaskLoad(row + first, Vector512.LessThan(columns.AsUInt64(), limit).AsDouble(), Vector512<double>.Zero);
+            var high = Avx512F.MaskLoad(row + first + 8, Vector512.LessThan((columns + Vector512.Create(8L)).AsUInt64(), limit).AsDouble(), Vector512<double>.Zero);
+            return Avx512F.PermuteVar8x64x2(low, pick, high);
+        }
+    }
+}
