@@ -39,17 +39,30 @@ public static partial class TileKernels
             int y0 = 2 * top - tiles.Top(from, s);
             T* sample = _input + (long)(_sourceOf == null ? s : _sourceOf[s]) * inTile;
             T* values = _output + (long)s * outTile;
+            int* winners = _argmax + row + top * outWidth + left;
+            T* gate = _gate == null ? null : _gate + row + top * outWidth + left;
+            int corner = 2 * top * inWidth + 2 * left;
+            if (typeof(T) == typeof(float) && width <= Vector256<float>.Count)
+            {
+                // Short rows (FashionCnn's tiles are 4–5 outputs wide): two rows per vector.
+                for (int c = 0; c < channels; c++)
+                {
+                    window.FloatRowPairs((float*)(sample + c * tileHeight * tileWidth), y0, height, c * inPlane + corner, winners + c * outPlane, outWidth, (float*)(gate == null ? null : gate + c * outPlane), (float*)values);
+                    values += height * width;
+                }
+
+                return;
+            }
+
             for (int c = 0; c < channels; c++)
             {
                 T* plane = sample + c * tileHeight * tileWidth;
                 for (int y = 0; y < height; y++, values += width)
                 {
-                    int at = c * outPlane + (top + y) * outWidth + left;
-                    int corner = c * inPlane + (top + y) * 2 * inWidth + 2 * left;
-                    int* winners = _argmax + row + at;
-                    T* gate = _gate == null ? null : _gate + row + at;
-                    if (typeof(T) == typeof(float)) window.Floats((float*)plane, y0 + 2 * y, corner, winners, (float*)gate, (float*)values);
-                    else window.Doubles((double*)plane, y0 + 2 * y, corner, winners, (double*)gate, (double*)values);
+                    int at = c * outPlane + y * outWidth, first = c * inPlane + corner + 2 * y * inWidth;
+                    T* rowGate = gate == null ? null : gate + at;
+                    if (typeof(T) == typeof(float)) window.Floats((float*)plane, y0 + 2 * y, first, winners + at, (float*)rowGate, (float*)values);
+                    else window.Doubles((double*)plane, y0 + 2 * y, first, winners + at, (double*)rowGate, (double*)values);
                 }
             }
         }
@@ -61,6 +74,69 @@ public static partial class TileKernels
     /// </summary>
     private readonly unsafe struct Window(int inWidth, int tileHeight, int tileWidth, int x0, int width)
     {
+
+        /// <summary>
+        /// One channel's rows of float outputs, two rows per vector when a row has at most 8 outputs: lanes 0–7 row y,
+        /// lanes 8–15 row y + 1, whose windows read input-tile rows top + 2y … top + 2y + 3; the lanes' patterns (which
+        /// column of which loaded row each candidate is) are the same for every pair and are set up once.
+        /// </summary>
+        /// <param name="plane">The channel's input tile.</param>
+        /// <param name="top">The input-tile row of output row 0's windows.</param>
+        /// <param name="height">Output rows.</param>
+        /// <param name="corner">The plane index (in the tape's terms) of output (0, 0)'s window.</param>
+        /// <param name="winners">The channel's tape entry of output (0, 0); rows <paramref name="outWidth"/> apart.</param>
+        /// <param name="outWidth">The pooled plane's width.</param>
+        /// <param name="gate">The pooled values, laid out as <paramref name="winners"/>; null without a fused ReLU.</param>
+        /// <param name="values">The channel's output tile.</param>
+        public void FloatRowPairs(float* plane, int top, int height, int corner, int* winners, int outWidth, float* gate, float* values)
+        {
+            var lane = Vector512<int>.Indices;
+            var half = lane & Vector512.Create(7);
+            var second = Vector512.GreaterThanOrEqual(lane, Vector512.Create(8)); // all ones in the second row's lanes
+            var twice = half + half;
+            var cornerOf = twice + (second & Vector512.Create(2 * inWidth)); // each lane's window corner from output (0, 0)'s
+            var pickOf = twice + (second & Vector512.Create(16)); // the candidate's column: first operand for row y, second for y + 1
+            var rowOf = second & Vector512.Create(2); // the window's first row, from row y's
+            var fill = Vector512.Create(plane[0]);
+            var active = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(width));
+            var columns = Vector512.LessThan((Vector512.Create(x0) + lane).AsUInt32(), Vector512.Create((uint)tileWidth)).AsSingle();
+            var columnBound = Vector512.Create((uint)tileWidth);
+            var rowBound = Vector512.Create((uint)tileHeight);
+            for (int y = 0; y < height; y += 2, values += 2 * width)
+            {
+                bool pair = y + 1 < height;
+                var activeSecond = pair ? active : Vector256<int>.Zero;
+                int* row = winners + y * outWidth;
+                var won = Vector512.Create(Avx512F.VL.MaskLoad(row, active, Vector256<int>.Zero), Avx512F.VL.MaskLoad(row + outWidth, activeSecond, Vector256<int>.Zero));
+                var offset = won - (Vector512.Create(corner + 2 * y * inWidth) + cornerOf);
+                var down = Vector512.GreaterThanOrEqual(offset, Vector512.Create(inWidth));
+                var dx = offset - (down & Vector512.Create(inWidth));
+                int first = top + 2 * y;
+                var inside = Vector512.LessThan((Vector512.Create(x0) + twice + dx).AsUInt32(), columnBound)
+                    & Vector512.LessThan((Vector512.Create(first) + rowOf - down).AsUInt32(), rowBound);
+                var pick = pickOf + dx;
+                var upper = Avx512F.PermuteVar16x32x2(Row(plane, first, columns), pick, Row(plane, first + 2, columns));
+                var lower = Avx512F.PermuteVar16x32x2(Row(plane, first + 1, columns), pick, Row(plane, first + 3, columns));
+                var value = Vector512.ConditionalSelect(inside.AsSingle(), Vector512.ConditionalSelect(down.AsSingle(), lower, upper), fill);
+                var pass = inside.AsSingle();
+                if (gate != null)
+                {
+                    float* rowGate = gate + y * outWidth;
+                    var pooled = Vector512.Create(Avx512F.VL.MaskLoad(rowGate, active.AsSingle(), Vector256<float>.Zero), Avx512F.VL.MaskLoad(rowGate + outWidth, activeSecond.AsSingle(), Vector256<float>.Zero));
+                    pass &= Vector512.GreaterThan(pooled, Vector512<float>.Zero);
+                }
+
+                var result = value * Vector512.ConditionalSelect(pass, Vector512<float>.One, Vector512<float>.Zero);
+                Avx512F.VL.MaskStore(values, active.AsSingle(), result.GetLower());
+                Avx512F.VL.MaskStore(values + width, activeSecond.AsSingle(), result.GetUpper());
+            }
+        }
+
+        /// <summary>Input-tile row <paramref name="y"/>'s 16 columns from x0 (those outside the tile 0), or zeros when the row is outside the tile.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<float> Row(float* plane, int y, Vector512<float> columns) =>
+            (uint)y < (uint)tileHeight ? Avx512F.MaskLoad(plane + y * tileWidth + x0, columns, Vector512<float>.Zero) : Vector512<float>.Zero;
+
         /// <summary>
         /// A row of float outputs, 16 per vector: <paramref name="top"/> is the input-tile row of the windows' first row
         /// (either row may lie outside the tile), <paramref name="corner"/> the plane index of output 0's window.

@@ -13,22 +13,27 @@ namespace Axon.Attribution.Tests.Windows;
 /// </summary>
 public class VectorTilePoolingTests
 {
-    /// <summary>Input plane (height, width), pooling (kernel, stride): 2 × 2 at stride 2 runs on vectors, the others not.</summary>
-    public static TheoryData<int, int, int, int, bool, bool> Cases()
+    /// <summary>
+    /// Input plane (height, width), pooling (kernel, stride), output tile (height, width): 2 × 2 at stride 2 runs on
+    /// vectors (float rows of up to 8 outputs two rows per vector, wider ones a row at a time), the others not.
+    /// </summary>
+    public static TheoryData<int, int, int, int, int, int, bool, bool> Cases()
     {
-        var data = new TheoryData<int, int, int, int, bool, bool>();
+        var data = new TheoryData<int, int, int, int, int, int, bool, bool>();
         foreach (bool gated in new[] { false, true })
         {
             foreach (bool shared in new[] { false, true })
             {
-                data.Add(28, 28, 2, 2, gated, shared); // FashionCnn's first pooling
-                data.Add(13, 11, 2, 2, gated, shared); // odd sides: the last row and column are never read
-                data.Add(9, 71, 2, 2, gated, shared);  // 35 outputs a row: several vectors and a part-full one
-                data.Add(3, 3, 2, 2, gated, shared);   // one output
+                data.Add(28, 28, 2, 2, 5, 5, gated, shared);  // FashionCnn's first pooling, an interior region's cone
+                data.Add(28, 28, 2, 2, 4, 5, gated, shared);  // an edge region's
+                data.Add(28, 28, 2, 2, 3, 12, gated, shared); // rows wider than 8 outputs
+                data.Add(13, 11, 2, 2, 5, 5, gated, shared);  // odd sides: the last row and column are never read
+                data.Add(9, 71, 2, 2, 3, 35, gated, shared);  // several vectors a row and a part-full one
+                data.Add(3, 3, 2, 2, 1, 1, gated, shared);    // one output
             }
 
-            data.Add(15, 13, 3, 2, gated, false); // the scalar path's other windows
-            data.Add(10, 9, 2, 1, gated, false);
+            data.Add(15, 13, 3, 2, 4, 3, gated, false); // the scalar path's other windows
+            data.Add(10, 9, 2, 1, 3, 8, gated, false);
         }
 
         return data;
@@ -36,32 +41,32 @@ public class VectorTilePoolingTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void DoubleMatchesTheWinnersLookedUpInTheTile(int planeHeight, int planeWidth, int kernel, int stride, bool gated, bool shared) =>
-        Check<double>(planeHeight, planeWidth, kernel, stride, gated, shared, special: false);
+    public void DoubleMatchesTheWinnersLookedUpInTheTile(int planeHeight, int planeWidth, int kernel, int stride, int height, int width, bool gated, bool shared) =>
+        Check<double>(planeHeight, planeWidth, kernel, stride, height, width, gated, shared, special: false);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void FloatMatchesTheWinnersLookedUpInTheTile(int planeHeight, int planeWidth, int kernel, int stride, bool gated, bool shared) =>
-        Check<float>(planeHeight, planeWidth, kernel, stride, gated, shared, special: false);
+    public void FloatMatchesTheWinnersLookedUpInTheTile(int planeHeight, int planeWidth, int kernel, int stride, int height, int width, bool gated, bool shared) =>
+        Check<float>(planeHeight, planeWidth, kernel, stride, height, width, gated, shared, special: false);
 
     /// <summary>NaN, ±∞ and −0 in the tangents and the gate: the vector rows still give the scalar path's bits (NaN · 0, −x · 0).</summary>
     [Theory]
-    [InlineData(28, 28, true)]
-    [InlineData(13, 11, true)]
-    [InlineData(9, 71, false)]
-    public void SpecialValuesGiveTheScalarPathsBits(int planeHeight, int planeWidth, bool gated)
+    [InlineData(28, 28, 5, 5, true)]
+    [InlineData(13, 11, 3, 4, true)]
+    [InlineData(9, 71, 4, 30, false)]
+    public void SpecialValuesGiveTheScalarPathsBits(int planeHeight, int planeWidth, int height, int width, bool gated)
     {
-        Check<double>(planeHeight, planeWidth, 2, 2, gated, shared: false, special: true);
-        Check<float>(planeHeight, planeWidth, 2, 2, gated, shared: true, special: true);
+        Check<double>(planeHeight, planeWidth, 2, 2, height, width, gated, shared: false, special: true);
+        Check<float>(planeHeight, planeWidth, 2, 2, height, width, gated, shared: true, special: true);
     }
 
-    private static void Check<T>(int planeHeight, int planeWidth, int kernel, int stride, bool gated, bool shared, bool special)
+    private static void Check<T>(int planeHeight, int planeWidth, int kernel, int stride, int height, int width, bool gated, bool shared, bool special)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int channels = 3, rows = 4, count = 37;
         int outHeight = (planeHeight - kernel) / stride + 1, outWidth = (planeWidth - kernel) / stride + 1;
         int inPlane = planeHeight * planeWidth, outPlane = outHeight * outWidth, outSize = channels * outPlane;
-        var random = new Random(planeHeight * 1000 + planeWidth * 10 + kernel + (gated ? 7 : 0) + (shared ? 3 : 0));
+        var random = new Random(planeHeight * 1000 + planeWidth * 10 + kernel + height * 100 + width + (gated ? 7 : 0) + (shared ? 3 : 0));
         LayerInfo Node(int index, LayerKind kind, int height, int width) =>
             new($"n{index}", kind, index, [channels, height, width], 0, index == 0 ? Array.Empty<int>() : new[] { index - 1 }, false);
         LayerInfo[] layers = [Node(0, LayerKind.Input, planeHeight, planeWidth), Node(1, LayerKind.ReLU, planeHeight, planeWidth), Node(2, LayerKind.MaxPool2d, outHeight, outWidth)];
@@ -83,13 +88,17 @@ public class VectorTilePoolingTests
             }
         }
 
-        // Tiles: an output tile of random size at random origins; its input tile a random box around the windows under
-        // it, so that windows are cut at the top, bottom, left and right edges, or lie wholly inside.
-        int height = 1 + random.Next(Math.Min(outHeight, 6)), width = outWidth > 16 ? outWidth - random.Next(3) : 1 + random.Next(outWidth);
+        // Tiles: output tiles at random origins; the input tile a box around the windows under them, up to two rows and
+        // columns smaller or one larger, at a random shift, so that windows are cut at every edge or lie wholly inside.
         int inHeight = Math.Min(planeHeight, stride * (height - 1) + kernel + random.Next(-2, 2)), inWidth = Math.Min(planeWidth, stride * (width - 1) + kernel + random.Next(-2, 2));
         inHeight = Math.Max(inHeight, 1);
         inWidth = Math.Max(inWidth, 1);
         var tiles = new TileSet<T>(layers, 2);
+        var sentinel = T.CreateChecked(-777);
+        tiles.Reset(count + 1); // room for one more output tile, which must keep its sentinel: nothing is written past the tiles
+        tiles.SetSize(source, inHeight, inWidth);
+        tiles.SetSize(2, height, width);
+        tiles.Data(2).Fill(sentinel);
         tiles.Reset(count);
         tiles.SetSize(source, inHeight, inWidth);
         tiles.SetSize(2, height, width);
@@ -130,7 +139,11 @@ public class VectorTilePoolingTests
         var scalars = Run(vector: false);
         for (int i = 0; i < vectors.Length; i++)
             Assert.True(Bits(vectors[i]) == Bits(scalars[i]), $"element {i}: vector path {vectors[i]}, scalar path {scalars[i]}");
-        if (special) return;
+        if (special)
+        {
+            CheckTail();
+            return;
+        }
 
         for (int s = 0; s < count; s++)
         {
@@ -152,6 +165,15 @@ public class VectorTilePoolingTests
                     }
                 }
             }
+        }
+
+        CheckTail();
+
+        void CheckTail()
+        {
+            tiles.Reset(count + 1);
+            tiles.SetSize(2, height, width);
+            foreach (var value in tiles.Data(2)[vectors.Length..].ToArray()) Assert.Equal(sentinel, value);
         }
     }
 
