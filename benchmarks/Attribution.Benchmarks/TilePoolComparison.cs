@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Axon.Attribution.Backends;
 using Axon.Kernels;
 using Axon.Model;
 using Axon.Samples.Fashion;
@@ -7,11 +8,12 @@ namespace Axon.Attribution.Benchmarks;
 
 /// <summary>
 /// <c>--tile-pool [rounds]</c>: the tiled max pooling's tangent on AVX-512 rows against the scalar gather per output it
-/// replaces (<see cref="TileKernels.UseVectorPooling"/> off). First the fused ReLU + pooling kernel alone, as patch IG
-/// calls it at FashionCnn's pool1 (16 regions of 7 × 7 × 20 step rows = 320 samples, 5 × 5 output tiles over 9 × 9
-/// conv1 tiles, the tape of a real forward), then patch IG (16 regions at relu2, batch 64, n = 50) with Captum's rule and
-/// with Gauss–Legendre, beside IG with the same rules for the ratios. Off and on alternate in one process, the order
-/// swapped every round; the median wall and process CPU time of each.
+/// replaces (<see cref="TileKernels.UseVectorPooling"/> off), and patch IG's region products on masked vector rows
+/// against the short runs (<see cref="RegionProductSwitch.Masked"/> off). First the fused ReLU + pooling kernel alone, as
+/// patch IG calls it at FashionCnn's pool1 (16 regions of 7 × 7 × 20 step rows = 320 samples, 5 × 5 output tiles over
+/// 9 × 9 conv1 tiles, the tape of a real forward), then patch IG (16 regions at relu2, batch 64, n = 50) with Captum's
+/// rule and with Gauss–Legendre, each change alone (the other on) and both, beside IG with the same rules for the ratios. Off and on
+/// alternate in one process, the order swapped every round; the median wall and process CPU time of each.
 /// </summary>
 internal static class TilePoolComparison
 {
@@ -19,8 +21,8 @@ internal static class TilePoolComparison
 
     public static void Run(int rounds)
     {
-        Console.WriteLine($"Tiled max pooling: scalar (off) vs AVX-512 rows (on), float, median of {rounds} alternating rounds; load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine($"{"work",-50} {"off wall",9} {"on wall",9} {"speed-up",9} {"off cpu",9} {"on cpu",9} {"speed-up",9}");
+        Console.WriteLine($"Tiled max pooling scalar / AVX-512 rows, region products short runs / masked rows (off / on), float, median of {rounds} alternating rounds; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"{"work",-46} {"off wall",9} {"on wall",9} {"speed-up",9} {"off cpu",9} {"on cpu",9} {"speed-up",9}");
         try
         {
             Kernel(rounds);
@@ -28,7 +30,7 @@ internal static class TilePoolComparison
         }
         finally
         {
-            TileKernels.UseVectorPooling = true;
+            Both(true);
         }
 
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -57,7 +59,7 @@ internal static class TilePoolComparison
 
         var data = tiles.Data(conv);
         for (int i = 0; i < data.Length; i++) data[i] = random.NextSingle() * 2 - 1;
-        Compare("ReLU + pool1 tangent on 320 tiles, µs per call", () => TileKernels.ReluMaxPool2d<float>(tiles, pool, ws.ActivationFor(pool, rows), ws.IndicesFor(pool, rows), 2, 2), rounds, 200, 1000);
+        Compare("ReLU + pool1 tangent on 320 tiles, µs per call", () => TileKernels.ReluMaxPool2d<float>(tiles, pool, ws.ActivationFor(pool, rows), ws.IndicesFor(pool, rows), 2, 2), rounds, 200, 1000, Pooling);
     }
 
     private static void Attributions(int rounds)
@@ -76,17 +78,30 @@ internal static class TilePoolComparison
         foreach (var (rule, name) in new[] { (IntegrationRule.RiemannRight, "riemann_right"), (IntegrationRule.GaussLegendre, "Gauss–Legendre") })
         {
             var options = new IntegrationOptions { Rule = rule, Steps = Steps };
-            var (igWall, igCpu) = Compare($"IG, {name} (no pooling tile), ms per input", () => engine.IntegratedGradients(inputs, 0, Baseline<float>.Zero, ig, options), rounds, 1, perInput);
-            var (patchWall, patchCpu) = Compare($"patch IG 16 regions at relu2, {name}, ms per input", () => engine.PatchIntegratedGradients(layer, regions, inputs, 0, Baseline<float>.Zero, patch, options), rounds, 1, perInput);
+            void Call() => engine.PatchIntegratedGradients(layer, regions, inputs, 0, Baseline<float>.Zero, patch, options);
+            var (igWall, igCpu) = Compare($"IG, {name} (neither), ms per input", () => engine.IntegratedGradients(inputs, 0, Baseline<float>.Zero, ig, options), rounds, 1, perInput, Both);
+            Compare($"patch IG, {name}, pooling, ms per input", Call, rounds, 1, perInput, Pooling);
+            Compare($"patch IG, {name}, products, ms per input", Call, rounds, 1, perInput, Products);
+            var (patchWall, patchCpu) = Compare($"patch IG, {name}, both, ms per input", Call, rounds, 1, perInput, Both);
             Console.WriteLine($"  patch IG / IG, {name}: wall {patchWall.Off / igWall.Off:0.00} (off), {patchWall.On / igWall.On:0.00} (on); CPU {patchCpu.Off / igCpu.Off:0.00} (off), {patchCpu.On / igCpu.On:0.00} (on)");
         }
     }
 
+    private static void Pooling(bool on) => TileKernels.UseVectorPooling = on;
+
+    private static void Products(bool on) => RegionProductSwitch.Masked = on;
+
+    private static void Both(bool on)
+    {
+        Pooling(on);
+        Products(on);
+    }
+
     /// <summary>
-    /// Runs <paramref name="call"/> (<paramref name="calls"/> times per measurement) with the vector pooling off and on,
+    /// Runs <paramref name="call"/> (<paramref name="calls"/> times per measurement) with <paramref name="change"/> off and on,
     /// alternating (off first in even rounds), after one warm-up round; prints and returns the medians, scaled.
     /// </summary>
-    private static ((double Off, double On) Wall, (double Off, double On) Cpu) Compare(string work, Action call, int rounds, int calls, double scale)
+    private static ((double Off, double On) Wall, (double Off, double On) Cpu) Compare(string work, Action call, int rounds, int calls, double scale, Action<bool> change)
     {
         var wall = new[] { new List<double>(), new List<double>() };
         var cpu = new[] { new List<double>(), new List<double>() };
@@ -96,7 +111,7 @@ internal static class TilePoolComparison
         {
             foreach (bool on in round % 2 == 0 ? [false, true] : new[] { true, false })
             {
-                TileKernels.UseVectorPooling = on;
+                change(on);
                 process.Refresh();
                 var used = process.TotalProcessorTime;
                 stopwatch.Restart();
@@ -110,9 +125,10 @@ internal static class TilePoolComparison
             }
         }
 
+        change(true); // the other comparisons run with this change on
         static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         var result = ((Median(wall[0]), Median(wall[1])), (Median(cpu[0]), Median(cpu[1])));
-        Console.WriteLine($"{work,-50} {result.Item1.Item1,9:0.000} {result.Item1.Item2,9:0.000} {result.Item1.Item1 / result.Item1.Item2,8:0.00}× {result.Item2.Item1,9:0.000} {result.Item2.Item2,9:0.000} {result.Item2.Item1 / result.Item2.Item2,8:0.00}×");
+        Console.WriteLine($"{work,-46} {result.Item1.Item1,9:0.000} {result.Item1.Item2,9:0.000} {result.Item1.Item1 / result.Item1.Item2,8:0.00}× {result.Item2.Item1,9:0.000} {result.Item2.Item2,9:0.000} {result.Item2.Item1 / result.Item2.Item2,8:0.00}×");
         return result;
     }
 }
