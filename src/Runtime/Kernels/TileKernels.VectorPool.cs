@@ -102,18 +102,24 @@ public static partial class TileKernels
             var columns = Vector512.LessThan((Vector512.Create(x0) + lane).AsUInt32(), Vector512.Create((uint)tileWidth)).AsSingle();
             var columnBound = Vector512.Create((uint)tileWidth);
             var rowBound = Vector512.Create((uint)tileHeight);
-            for (int y = 0; y < height; y += 2, values += 2 * width)
+            var inWidths = Vector512.Create(inWidth);
+            var columnOf = Vector512.Create(x0) + twice; // each lane's window column in the tile, from its winner's dx
+            // Per pair of rows, moved on by two rows of windows: the lanes' window corners (tape) and first rows (tile).
+            var corners = Vector512.Create(corner) + cornerOf;
+            var cornerStep = Vector512.Create(4 * inWidth);
+            var firstRows = Vector512.Create(top) + rowOf;
+            var rowStep = Vector512.Create(4);
+            for (int y = 0; y < height; y += 2, values += 2 * width, corners += cornerStep, firstRows += rowStep)
             {
                 bool pair = y + 1 < height;
                 var activeSecond = pair ? active : Vector256<int>.Zero;
                 int* row = winners + y * outWidth;
                 var won = Vector512.Create(Avx512F.VL.MaskLoad(row, active, Vector256<int>.Zero), Avx512F.VL.MaskLoad(row + outWidth, activeSecond, Vector256<int>.Zero));
-                var offset = won - (Vector512.Create(corner + 2 * y * inWidth) + cornerOf);
-                var down = Vector512.GreaterThanOrEqual(offset, Vector512.Create(inWidth));
-                var dx = offset - (down & Vector512.Create(inWidth));
+                var offset = won - corners;
+                var down = Vector512.GreaterThanOrEqual(offset, inWidths);
+                var dx = offset - (down & inWidths);
                 int first = top + 2 * y;
-                var inside = Vector512.LessThan((Vector512.Create(x0) + twice + dx).AsUInt32(), columnBound)
-                    & Vector512.LessThan((Vector512.Create(first) + rowOf - down).AsUInt32(), rowBound);
+                var inside = Vector512.LessThan((columnOf + dx).AsUInt32(), columnBound) & Vector512.LessThan((firstRows - down).AsUInt32(), rowBound);
                 var pick = pickOf + dx;
                 var upper = Avx512F.PermuteVar16x32x2(Row(plane, first, columns), pick, Row(plane, first + 2, columns));
                 var lower = Avx512F.PermuteVar16x32x2(Row(plane, first + 1, columns), pick, Row(plane, first + 3, columns));
