@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Axon.Kernels;
 
-// Max pooling's tile tangent for 2 × 2 windows at stride 2 (FashionCnn's), a row of outputs per step with AVX-512.
+// Max pooling's tile tangent for 2 × 2 windows at stride 2 (FashionCnn's) with AVX-512: a row of outputs per vector, or
+// two rows when they are short (float rows of up to 8 outputs).
 // Each output takes one of its window's four values: the recorded winner's offset from the window's corner says which
 // row (dy) and column (dx). A vector of outputs reads the two input rows under it as they are (2 columns per output),
 // picks column 2·lane + dx of each row with a two-register permute, and row dy with a blend, so no gather is needed.
