@@ -121,6 +121,13 @@ if (args.Contains("--row-store"))
     return;
 }
 
+if (args.Contains("--tile-pool"))
+{
+    // --tile-pool: the tiled max pooling's tangent, scalar vs AVX-512 rows, alone and in patch IG (issue 11).
+    TilePoolComparison.Run(repeats);
+    return;
+}
+
 if (args.Contains("--patch"))
 {
     // --patch [--profile]: patch IG (16 regions at relu2) against IG in one process, same rule and Gauss–Legendre (issue 11).

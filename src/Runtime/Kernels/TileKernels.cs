@@ -67,13 +67,14 @@ public static partial class TileKernels
     /// Max pooling's tile tangent over the samples, in pieces on the compute pool: sample s's output tiles from its
     /// source tiles (the pooling's input, or the ReLU's input when a gate is given).
     /// </summary>
-    private unsafe struct PoolWork<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe partial struct PoolWork<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>
     {
         /// <summary>Output elements below which the pooling stays on the calling thread (a few microseconds of work).</summary>
         private const int ParallelElements = 1 << 12;
 
         private readonly TileSet<T> _tiles;
         private readonly int _layer, _source, _kernel, _stride, _pieces;
+        private readonly bool _vector; // rows on AVX-512 (TileKernels.VectorPool.cs), read once so that a call runs one path
         private readonly int* _argmax;
         private readonly T* _gate;
         private T* _input, _output;
@@ -88,6 +89,7 @@ public static partial class TileKernels
             _gate = gate;
             _kernel = kernel;
             _stride = stride;
+            _vector = VectorFits(kernel, stride);
             long elements = (long)tiles.Count * tiles.TileSize(layer);
             _pieces = elements < ParallelElements ? 1 : Math.Min(tiles.Count, ComputePool.Concurrency * 4);
         }
@@ -108,7 +110,11 @@ public static partial class TileKernels
         public readonly void Invoke(int piece)
         {
             int count = _tiles.Count, first = (int)((long)count * piece / _pieces), end = (int)((long)count * (piece + 1) / _pieces);
-            for (int s = first; s < end; s++) Sample(s);
+            for (int s = first; s < end; s++)
+            {
+                if (_vector) VectorSample(s);
+                else Sample(s);
+            }
         }
 
         /// <summary>Sample s: output (top + y, left + x) reads the window at input-tile row y·stride + y0, column x·stride + x0.</summary>

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Axon.Kernels;
 using Axon.Model;
 
@@ -293,6 +294,12 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         {
             int channels = tiles.Channels(layer), planeWidth = tiles.PlaneWidth(layer), plane = tiles.PlaneHeight(layer) * planeWidth;
             int height = tiles.Height(layer), width = tiles.Width(layer), rowStride = layout.RowStride, channelStride = height * rowStride;
+            if (RegionProductSwitch.Masked && MaskedRows.Fit(width))
+            {
+                InvokeMasked(j, new MaskedRows(width), channels, planeWidth, plane, height, rowStride, channelStride);
+                return;
+            }
+
             for (int r = 0, s = j * count; r < count; r++, s++)
             {
                 T* g = gradient + (long)r * size;
@@ -307,6 +314,64 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
                         MultiplyAdd(new ReadOnlySpan<T>(g + at, width), new ReadOnlySpan<T>(t + c * channelStride + y * rowStride, width), new Span<T>(accumulator + at, width));
                     }
                 }
+            }
+        }
+
+        /// <summary>Region j's products with one masked vector per tile row (<see cref="MaskedRows"/>).</summary>
+        private void InvokeMasked(int j, MaskedRows rowsOf, int channels, int planeWidth, int plane, int height, int rowStride, int channelStride)
+        {
+            for (int r = 0, s = j * count; r < count; r++, s++)
+            {
+                T* g = gradient + (long)r * size;
+                T* accumulator = result + (long)rows[r].Input * resultSize + (long)regions[j] * size;
+                T* t = data + (long)(s / layout.PerStrip) * channels * channelStride + s % layout.PerStrip * layout.Pitch;
+                int corner = tiles.Top(layer, s) * planeWidth + tiles.Left(layer, s);
+                for (int c = 0; c < channels; c++)
+                {
+                    for (int y = 0; y < height; y++)
+                    {
+                        int at = c * plane + corner + y * planeWidth;
+                        rowsOf.Add(g + at, t + c * channelStride + y * rowStride, accumulator + at);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// a += x ⊙ y over tile rows of at most one vector's width, each row one masked load of each operand and one masked
+    /// store (AVX-512): the same multiply and add per element as <see cref="MultiplyAdd"/>, so the same results, with
+    /// about half its instructions for FashionCnn's 7-wide tiles. The row mask is set up once per region.
+    /// </summary>
+    private readonly unsafe struct MaskedRows
+    {
+        private readonly Vector256<float> _floats;
+        private readonly Vector512<double> _doubles;
+
+        public MaskedRows(int width)
+        {
+            _floats = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(width)).AsSingle();
+            _doubles = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)width)).AsDouble();
+        }
+
+        /// <summary>Whether rows of <paramref name="width"/> elements of T fit one masked vector on this CPU (float: 8, double: 8).</summary>
+        public static bool Fit(int width) => width <= 8 && Avx512F.VL.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+
+        /// <summary>a[i] += x[i]·y[i] for the row's elements.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(T* x, T* y, T* a)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var sum = Avx512F.VL.MaskLoad((float*)a, _floats, Vector256<float>.Zero)
+                    + Avx512F.VL.MaskLoad((float*)x, _floats, Vector256<float>.Zero) * Avx512F.VL.MaskLoad((float*)y, _floats, Vector256<float>.Zero);
+                Avx512F.VL.MaskStore((float*)a, _floats, sum);
+            }
+            else
+            {
+                var sum = Avx512F.MaskLoad((double*)a, _doubles, Vector512<double>.Zero)
+                    + Avx512F.MaskLoad((double*)x, _doubles, Vector512<double>.Zero) * Avx512F.MaskLoad((double*)y, _doubles, Vector512<double>.Zero);
+                Avx512F.MaskStore((double*)a, _doubles, sum);
             }
         }
     }
@@ -405,4 +470,11 @@ internal sealed class RegionTiles<T> where T : unmanaged, IFloatingPointIeee754<
         _cursor[_groupCount] = q;
         return _groupCount++;
     }
+}
+
+/// <summary>Off: patch IG's region products use the scalar-width runs instead of masked vector rows (for A/B timing in one process, and for tests).</summary>
+internal static class RegionProductSwitch
+{
+    /// <summary>Whether tile rows of up to 8 elements take one masked AVX-512 vector each.</summary>
+    internal static bool Masked = true;
 }
