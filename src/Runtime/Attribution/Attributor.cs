@@ -248,7 +248,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// Node 0, the input, may be listed: its conductance is Integrated Gradients, so [0, L] gives IG and the conductance
     /// of L from the same path points in one pass, at about the cost of L's conductance alone (the main job's test set:
     /// IG and relu2). Each block equals its one-layer call to rounding. <paramref name="quadratureErrors"/> is the rule's
-    /// error on the path integral, Q[dF/dα] − (F(x) − F(x′)), one per input for all the blocks (IG's quadrature error);
+    /// error on the path integral, Q[dF/dα] − (F(x) − F(x′)), one per input for all the blocks (with the input listed, IG's);
     /// <paramref name="completenessGaps"/> gives each block's Σ − (F(x) − F(x′)), which for IG and for a cut layer equals, to
     /// rounding, what its one-layer call returns as its quadrature error.
     /// </remarks>
