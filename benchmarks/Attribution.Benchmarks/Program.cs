@@ -42,6 +42,15 @@ if (args.Contains("--maps"))
     return;
 }
 
+if (args.Contains("--test-set-pass"))
+{
+    // --test-set-pass [images]: the test set's IG + relu2 conductance as two calls and as one pass, alternating (issue 11).
+    int at = Array.IndexOf(args, "--test-set-pass");
+    int images = at + 1 < args.Length && int.TryParse(args[at + 1], out int count) ? count : 640;
+    TestSetPass.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), images, repeats);
+    return;
+}
+
 if (args.Contains("--ablation"))
 {
     Ablations.Run(repeats);

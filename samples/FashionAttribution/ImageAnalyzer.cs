@@ -36,8 +36,9 @@ internal sealed record ImageAnalysis(
 }
 
 /// <summary>
-/// Explains one prediction of the Fashion-MNIST CNN against a black baseline: Integrated Gradients on the pixels,
-/// the total conductance of every filter of the second convolution block (after its ReLU), each filter's ablation
+/// Explains one prediction of the Fashion-MNIST CNN against a black baseline: Integrated Gradients on the pixels and
+/// the total conductance of every filter of the second convolution block (after its ReLU), both from one path pass
+/// (layer conductance over [input, relu2]: the input's conductance is IG), each filter's ablation
 /// drop, the patch IG of the top filters over a 7×7 grid of 4×4-pixel patches, and the top filters' conductance maps
 /// over the pixels (every neuron's map in one call, on its receptive-field window).
 /// </summary>
@@ -55,6 +56,8 @@ internal sealed class ImageAnalyzer
     private readonly float[] _logits = new float[FashionCnn.OutputSize];
     private readonly float[] _ig = new float[FashionCnn.InputSize];
     private readonly float[] _conductance;
+    private readonly float[] _onePass;
+    private readonly float[] _gaps = new float[2];
     private readonly float[] _filterConductance;
     private readonly float[] _drops;
     private readonly float[] _patch;
@@ -72,10 +75,11 @@ internal sealed class ImageAnalyzer
         _options = new IntegrationOptions { Rule = IntegrationRule.GaussLegendre, Steps = steps, Tolerance = tolerance, MaxSteps = Math.Max(steps, 800) };
         _patchOptions = _options with { Tolerance = 0 };
         TopFilters = topFilters;
-        Layer = FashionCnn.LayerIndex.relu2;
+        Layer = PathLayers[1];
         FilterCount = _evaluator.FilterCount(Layer);
         int size = model.Layers[Layer].Size;
         _conductance = new float[size];
+        _onePass = new float[FashionCnn.InputSize + size];
         _filterConductance = new float[FilterCount];
         _drops = new float[FilterCount];
         _regions = new InputRegion[PatchGrid * PatchGrid];
@@ -100,6 +104,13 @@ internal sealed class ImageAnalyzer
 
     /// <summary>The layer whose filters are scored.</summary>
     public int Layer { get; }
+
+    /// <summary>
+    /// The nodes one path pass explains: the input, whose conductance is Integrated Gradients, and <see cref="Layer"/>.
+    /// Layer conductance over this list gives each image's IG and then the layer's conductances, with each block's
+    /// completeness gap, from the same path points.
+    /// </summary>
+    public Axon.Model.LayerHandle[] PathLayers { get; } = [FashionCnn.LayerIndex.input, FashionCnn.LayerIndex.relu2];
 
     public string LayerName => _model.Layers[Layer].Name;
 
@@ -153,10 +164,13 @@ internal sealed class ImageAnalyzer
         _attributor.TargetScores(_black, target, _baselineScore);
         double change = _logits[predicted] - _baselineScore[0];
 
-        var ig = PathRun.Of(_attributor.IntegratedGradients(image, target, zero, _ig, _options, _delta));
-        double igDelta = _delta[0];
-        var conductance = PathRun.Of(_attributor.LayerConductance(Layer, image, target, zero, _conductance, _options, _delta));
-        double conductanceDelta = _delta[0];
+        // IG and the layer's conductance from one pass; each block's completeness gap is its delta (IG's is always its
+        // quadrature error; the layer's is when it is a cut, and otherwise the pass's quadrature error is).
+        var run = PathRun.Of(_attributor.LayerConductance(PathLayers, image, target, zero, _onePass, _options, _delta, _gaps));
+        _onePass.AsSpan(0, FashionCnn.InputSize).CopyTo(_ig);
+        _onePass.AsSpan(FashionCnn.InputSize).CopyTo(_conductance);
+        double igDelta = _gaps[0];
+        double conductanceDelta = run.DeltaIsCompletenessGap ? _gaps[1] : _delta[0];
         _evaluator.FilterScores(Layer, _conductance, _filterConductance);
         _evaluator.FilterAblationDrops(Layer, image, target, zero, _drops);
         var filters = Enumerable.Range(0, FilterCount)
@@ -193,7 +207,7 @@ internal sealed class ImageAnalyzer
             filterMaps.Add((filter.Filter, map));
         }
 
-        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, ig.Steps, conductance.Steps, conductance.DeltaIsCompletenessGap, change, filters, maps, watch.Elapsed.TotalMilliseconds)
+        return new ImageAnalysis(sourceIndex, label, predicted, confidence, image.ToArray(), (float[])_ig.Clone(), igDelta, conductanceDelta, run.Steps, run.Steps, run.DeltaIsCompletenessGap, change, filters, maps, watch.Elapsed.TotalMilliseconds)
         {
             FilterMaps = filterMaps,
         };

@@ -42,11 +42,15 @@ internal static class ReportBuilder
     /// Why IG's and conductance's deltas and step counts agree, or what conductance's delta is when they need not:
     /// on a cut layer its conductances sum to the same path integral as IG.
     /// </summary>
-    internal static string DeltaNote(string layer, ImageAnalysis a) => a.ConductanceDeltaIsCompletenessGap
+    internal static string DeltaNote(string layer, ImageAnalysis a) => OnePassNote(layer) + (a.ConductanceDeltaIsCompletenessGap
         ? $"IG and conductance have the same quadrature error and steps by construction: '{layer}' is a cut (every path from the input to the output crosses it), " +
           "so its conductances sum to the same path integral as IG; for both, the quadrature error is also the completeness gap Σ attributions − (F(x) − F(baseline))."
         : $"The conductance figure is only the quadrature rule's error: '{layer}' is not a cut (a skip connection bypasses it), " +
-          "so its conductances need not sum to F(x) − F(baseline) (completeness does not hold there); IG's quadrature error is its completeness gap.";
+          "so its conductances need not sum to F(x) − F(baseline) (completeness does not hold there); IG's quadrature error is its completeness gap.");
+
+    /// <summary>Where IG and the conductances come from: one path pass, the same path points for both.</summary>
+    internal static string OnePassNote(string layer) =>
+        $"IG and the conductances of '{layer}' come from one path pass (layer conductance over [input, '{layer}']; the input's conductance is IG), so they share the path points and n. ";
 
     private static ReportCase Case(ImageAnalyzer analyzer, ImageAnalysis a)
     {

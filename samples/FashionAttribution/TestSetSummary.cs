@@ -59,7 +59,7 @@ internal sealed record TestSetSummary(
         string.Create(CultureInfo.InvariantCulture, $"Test-set run ({Images} images, Gauss–Legendre {StepsText})"),
         ["Accuracy", "Mean |IG quadrature error|", "Mean |conductance quadrature error|", "Pearson r (conductance vs drop)", "ms per image"],
         [[TableCell.Percent(Accuracy), MeanIgDelta, MeanConductanceDelta, Pearson, MillisecondsPerImage]],
-        $"Filters of '{LayerName}'; the target is the predicted class's logit. " + (ConductanceDeltaIsCompletenessGap
+        $"Filters of '{LayerName}'; the target is the predicted class's logit. " + ReportBuilder.OnePassNote(LayerName) + (ConductanceDeltaIsCompletenessGap
             ? $"Both quadrature errors are also completeness gaps Σ attributions − (F(x) − F(baseline)); they are equal by construction, since '{LayerName}' is a cut: its conductances sum to the same path integral as IG."
             : $"IG's quadrature error is its completeness gap Σ attributions − (F(x) − F(baseline)); '{LayerName}' is not a cut, so the conductance delta is only the quadrature rule's error on its path integral."));
 }

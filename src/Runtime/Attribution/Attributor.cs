@@ -244,6 +244,14 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
     /// highest per step). Each input's results are the layers' conductances one after the other, in the order given
     /// (<paramref name="attributions"/>: inputs × Σ layer sizes).
     /// </summary>
+    /// <remarks>
+    /// Node 0, the input, may be listed: its conductance is Integrated Gradients, so [0, L] gives IG and the conductance
+    /// of L from the same path points in one pass, at about the cost of L's conductance alone (the main job's test set:
+    /// IG and relu2). Each block equals its one-layer call to rounding. <paramref name="quadratureErrors"/> is the rule's
+    /// error on the path integral, Q[dF/dα] − (F(x) − F(x′)), one per input for all the blocks (with the input listed, IG's);
+    /// <paramref name="completenessGaps"/> gives each block's Σ − (F(x) − F(x′)), which for IG and for a cut layer equals, to
+    /// rounding, what its one-layer call returns as its quadrature error.
+    /// </remarks>
     public AttributionReport LayerConductance(
         ReadOnlySpan<int> layers, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Baseline<T> baseline, Span<T> attributions,
         IntegrationOptions? options = null, Span<T> quadratureErrors = default, Span<T> completenessGaps = default)
