@@ -64,39 +64,6 @@ internal static class FirstWriterComparison
         }
     }
 
-    /// <summary>Runs <paramref name="call"/> with the switch off and on, alternating (off first in even rounds), after one warm-up round.</summary>
-    private static void Compare(string work, Action call, int rounds, int calls, double scale)
-    {
-        var wall = new[] { new List<double>(), new List<double>() };
-        var cpu = new[] { new List<double>(), new List<double>() };
-        var process = Process.GetCurrentProcess();
-        var stopwatch = new Stopwatch();
-        for (int round = 0; round <= rounds; round++)
-        {
-            foreach (bool on in round % 2 == 0 ? [false, true] : new[] { true, false })
-            {
-                GradientWriteSwitch.FirstWriterOverwrites = on;
-                process.Refresh();
-                var used = process.TotalProcessorTime;
-                stopwatch.Restart();
-                for (int i = 0; i < calls; i++) call();
-                double ms = stopwatch.Elapsed.TotalMilliseconds / calls;
-                process.Refresh();
-                double cpuMs = (process.TotalProcessorTime - used).TotalMilliseconds / calls;
-                if (round == 0) continue; // warm-up
-                wall[on ? 1 : 0].Add(ms * scale);
-                cpu[on ? 1 : 0].Add(cpuMs * scale);
-            }
-        }
-
-        double offWall = Median(wall[0]), onWall = Median(wall[1]), offCpu = Median(cpu[0]), onCpu = Median(cpu[1]);
-        Console.WriteLine($"{work,-52} {offWall,9:0.000} {onWall,9:0.000} {offWall / onWall,8:0.00}× {offCpu,9:0.000} {onCpu,9:0.000} {offCpu / onCpu,8:0.00}×");
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
+    private static void Compare(string work, Action call, int rounds, int calls, double scale) =>
+        AlternatingComparison.Compare(work, call, rounds, calls, scale, on => GradientWriteSwitch.FirstWriterOverwrites = on);
 }

@@ -22,7 +22,7 @@ internal static class TilePoolComparison
     public static void Run(int rounds)
     {
         Console.WriteLine($"Tiled max pooling scalar / AVX-512 rows, region products short runs / masked rows (off / on), float, median of {rounds} alternating rounds; load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine($"{"work",-46} {"off wall",9} {"on wall",9} {"speed-up",9} {"off cpu",9} {"on cpu",9} {"speed-up",9}");
+        Console.WriteLine($"{"work",-52} {"off wall",9} {"on wall",9} {"speed-up",9} {"off cpu",9} {"on cpu",9} {"speed-up",9}");
         try
         {
             Kernel(rounds);
@@ -59,7 +59,7 @@ internal static class TilePoolComparison
 
         var data = tiles.Data(conv);
         for (int i = 0; i < data.Length; i++) data[i] = random.NextSingle() * 2 - 1;
-        Compare("ReLU + pool1 tangent on 320 tiles, µs per call", () => TileKernels.ReluMaxPool2d<float>(tiles, pool, ws.ActivationFor(pool, rows), ws.IndicesFor(pool, rows), 2, 2), rounds, 200, 1000, Pooling);
+        AlternatingComparison.Compare("ReLU + pool1 tangent on 320 tiles, µs per call", () => TileKernels.ReluMaxPool2d<float>(tiles, pool, ws.ActivationFor(pool, rows), ws.IndicesFor(pool, rows), 2, 2), rounds, 200, 1000, Pooling);
     }
 
     private static void Attributions(int rounds)
@@ -79,10 +79,10 @@ internal static class TilePoolComparison
         {
             var options = new IntegrationOptions { Rule = rule, Steps = Steps };
             void Call() => engine.PatchIntegratedGradients(layer, regions, inputs, 0, Baseline<float>.Zero, patch, options);
-            var (igWall, igCpu) = Compare($"IG, {name} (neither), ms per input", () => engine.IntegratedGradients(inputs, 0, Baseline<float>.Zero, ig, options), rounds, 1, perInput, Both);
-            Compare($"patch IG, {name}, pooling, ms per input", Call, rounds, 1, perInput, Pooling);
-            Compare($"patch IG, {name}, products, ms per input", Call, rounds, 1, perInput, Products);
-            var (patchWall, patchCpu) = Compare($"patch IG, {name}, both, ms per input", Call, rounds, 1, perInput, Both);
+            var (igWall, igCpu) = AlternatingComparison.Compare($"IG, {name} (neither), ms per input", () => engine.IntegratedGradients(inputs, 0, Baseline<float>.Zero, ig, options), rounds, 1, perInput, Both);
+            AlternatingComparison.Compare($"patch IG, {name}, pooling, ms per input", Call, rounds, 1, perInput, Pooling);
+            AlternatingComparison.Compare($"patch IG, {name}, products, ms per input", Call, rounds, 1, perInput, Products);
+            var (patchWall, patchCpu) = AlternatingComparison.Compare($"patch IG, {name}, both, ms per input", Call, rounds, 1, perInput, Both);
             Console.WriteLine($"  patch IG / IG, {name}: wall {patchWall.Off / igWall.Off:0.00} (off), {patchWall.On / igWall.On:0.00} (on); CPU {patchCpu.Off / igCpu.Off:0.00} (off), {patchCpu.On / igCpu.On:0.00} (on)");
         }
     }
@@ -95,40 +95,5 @@ internal static class TilePoolComparison
     {
         Pooling(on);
         Products(on);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="call"/> (<paramref name="calls"/> times per measurement) with <paramref name="change"/> off and on,
-    /// alternating (off first in even rounds), after one warm-up round; prints and returns the medians, scaled.
-    /// </summary>
-    private static ((double Off, double On) Wall, (double Off, double On) Cpu) Compare(string work, Action call, int rounds, int calls, double scale, Action<bool> change)
-    {
-        var wall = new[] { new List<double>(), new List<double>() };
-        var cpu = new[] { new List<double>(), new List<double>() };
-        var process = Process.GetCurrentProcess();
-        var stopwatch = new Stopwatch();
-        for (int round = 0; round <= rounds; round++)
-        {
-            foreach (bool on in round % 2 == 0 ? [false, true] : new[] { true, false })
-            {
-                change(on);
-                process.Refresh();
-                var used = process.TotalProcessorTime;
-                stopwatch.Restart();
-                for (int i = 0; i < calls; i++) call();
-                double ms = stopwatch.Elapsed.TotalMilliseconds / calls;
-                process.Refresh();
-                double cpuMs = (process.TotalProcessorTime - used).TotalMilliseconds / calls;
-                if (round == 0) continue; // warm-up
-                wall[on ? 1 : 0].Add(ms * scale);
-                cpu[on ? 1 : 0].Add(cpuMs * scale);
-            }
-        }
-
-        change(true); // the other comparisons run with this change on
-        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-        var result = ((Median(wall[0]), Median(wall[1])), (Median(cpu[0]), Median(cpu[1])));
-        Console.WriteLine($"{work,-46} {result.Item1.Item1,9:0.000} {result.Item1.Item2,9:0.000} {result.Item1.Item1 / result.Item1.Item2,8:0.00}× {result.Item2.Item1,9:0.000} {result.Item2.Item2,9:0.000} {result.Item2.Item1 / result.Item2.Item2,8:0.00}×");
-        return result;
     }
 }

@@ -328,20 +328,31 @@ public sealed class OnnxImportNumericalTests
         // Position 0 is never the pad, so that every query keeps a key even under the causal mask (PyTorch gives NaN otherwise).
         var network = OnnxTestNetwork.PaddedAttention(spelling);
         var tokens = new double[] { 3, 0, 9, 0, 4, 0, 0, 1, 7, 2, 0, 5 };
+        var importedOut = CompareTokensWithHand(network, tokens);
+        for (int sample = 0; sample < 3; sample++)
+        {
+            var ids = tokens.Skip(sample * 4).Take(4).ToArray();
+            var x = ids.SelectMany(t => network.Weights["emb.weight"].Skip((int)t * 4).Take(4).Select(v => (double)v)).ToArray();
+            var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => ids[j] == 0 || (spelling == "causal" && j > i));
+            for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
+        }
+    }
+
+    /// <summary>
+    /// A token model's import against its hand-declared twin on 3 samples of 4 ids (target 1): the weight names, the
+    /// outputs and the gradient at the embedding (node 1), in double (1e-12) and float (1e-5); returns the imported
+    /// double outputs for the caller's own check.
+    /// </summary>
+    private static double[] CompareTokensWithHand(OnnxTestNetwork network, double[] tokens)
+    {
+        double[] importedOut;
         using (var pair = new Pair<double>(network, "Double"))
         {
             Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
-            var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 3, 1);
+            (importedOut, _, var importedWorkspace) = ForwardBackward(pair.Imported, tokens, 3, 1);
             var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 3, 1);
             AssertClose(handOut, importedOut, 1e-12);
             AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
-            for (int sample = 0; sample < 3; sample++)
-            {
-                var ids = tokens.Skip(sample * 4).Take(4).ToArray();
-                var x = ids.SelectMany(t => network.Weights["emb.weight"].Skip((int)t * 4).Take(4).Select(v => (double)v)).ToArray();
-                var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => ids[j] == 0 || (spelling == "causal" && j > i));
-                for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
-            }
         }
 
         using var single = new Pair<float>(network, "Float");
@@ -350,6 +361,7 @@ public sealed class OnnxImportNumericalTests
         var (hand, _, hand1) = ForwardBackward(single.Hand, floatTokens, 3, 1);
         AssertClose(hand, imported, 1e-5);
         AssertClose(hand1.Gradient(1).ToArray(), imported1.Gradient(1).ToArray(), 1e-5);
+        return importedOut;
     }
 
     [Fact]
@@ -357,33 +369,20 @@ public sealed class OnnxImportNumericalTests
     {
         var network = OnnxTestNetwork.TokenTransformer();
         var tokens = new double[] { 3, 1, 9, 4, 4, 0, 6, 1, 7, 2, 8, 5 };
-        using (var pair = new Pair<double>(network, "Double"))
+        var importedOut = CompareTokensWithHand(network, tokens);
+        var table = network.Weights["pos_embedding1.weight"];
+        for (int sample = 0; sample < 3; sample++)
         {
-            Assert.Equal(network.Weights.Keys.Order(), pair.Imported.ParameterTensors.Select(p => p.Name).Order());
-            var (importedOut, _, importedWorkspace) = ForwardBackward(pair.Imported, tokens, 3, 1);
-            var (handOut, _, handWorkspace) = ForwardBackward(pair.Hand, tokens, 3, 1);
-            AssertClose(handOut, importedOut, 1e-12);
-            AssertClose(handWorkspace.Gradient(1).ToArray(), importedWorkspace.Gradient(1).ToArray(), 1e-12);
-            var table = network.Weights["pos_embedding1.weight"];
-            for (int sample = 0; sample < 3; sample++)
+            var ids = tokens.Skip(sample * 4).Take(4).ToArray();
+            var x = new double[16];
+            for (int p = 0; p < 4; p++)
             {
-                var ids = tokens.Skip(sample * 4).Take(4).ToArray();
-                var x = new double[16];
-                for (int p = 0; p < 4; p++)
-                {
-                    for (int c = 0; c < 4; c++) x[p * 4 + c] = network.Weights["emb.weight"][(int)ids[p] * 4 + c] + (double)table[p * 4 + c];
-                }
-
-                var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => false);
-                for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
+                for (int c = 0; c < 4; c++) x[p * 4 + c] = network.Weights["emb.weight"][(int)ids[p] * 4 + c] + (double)table[p * 4 + c];
             }
-        }
 
-        using var single = new Pair<float>(network, "Float");
-        var floatTokens = tokens.Select(t => (float)t).ToArray();
-        var (imported, _, _) = ForwardBackward(single.Imported, floatTokens, 3, 1);
-        var (hand, _, _) = ForwardBackward(single.Hand, floatTokens, 3, 1);
-        AssertClose(hand, imported, 1e-5);
+            var expected = BruteForceAttentionHead(network.Weights, x, 4, (i, j) => false);
+            for (int o = 0; o < 2; o++) Assert.Equal(expected[o], importedOut[sample * 2 + o], 1e-12);
+        }
     }
 
     /// <summary>
