@@ -20,13 +20,7 @@ internal static class PatchRatio
     /// <summary>Prints the ratios; with <paramref name="profileOnly"/>, runs patch IG (Gauss–Legendre) only, for a profiler.</summary>
     public static void Run(int repeats, bool profileOnly)
     {
-        var cnn = new FashionCnn();
-        cnn.ResetParameters(0);
-        var random = new Random(1234);
-        var inputs = new float[Batch * FashionCnn.InputSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = random.NextSingle();
-        InputRegion[] regions = [.. Enumerable.Range(0, 16).Select(q => InputRegion.Rectangle(q / 4 * 7, q % 4 * 7, 7, 7))];
-        int layer = FashionCnn.LayerIndex.relu2;
+        var (cnn, inputs, regions, layer) = Work();
         var engine = new Attributor<float>(cnn);
         var igResult = new float[inputs.Length];
         var patchResult = new float[Batch * regions.Length * cnn.Layers[layer].Size];
@@ -111,5 +105,20 @@ internal static class PatchRatio
         Console.WriteLine($"  by CPU time: {Cpu(1) / Cpu(0):0.00} (riemann_right), {Cpu(3) / Cpu(2):0.00} (Gauss–Legendre); full passes / windows: {Cpu(4) / Cpu(3):0.00}");
         Console.WriteLine($"  before strips and in-place result, patch IG / IG: {Median(5) / Median(0):0.00} (riemann_right), {Median(6) / Median(2):0.00} (Gauss–Legendre); by CPU time {Cpu(5) / Cpu(0):0.00}, {Cpu(6) / Cpu(2):0.00}");
         Console.WriteLine($"  before / now, patch IG: wall {Median(5) / Median(1):0.00} (riemann_right), {Median(6) / Median(3):0.00} (Gauss–Legendre); CPU time {Cpu(5) / Cpu(1):0.00}, {Cpu(6) / Cpu(3):0.00}");
+    }
+
+    /// <summary>
+    /// The patch-IG work issue 11 measures, as Peer.Compare runs it: FashionCnn with seeded random weights, 64 inputs
+    /// uniform in [0, 1) (seed 1234), a 4 × 4 grid of 7 × 7 regions, at relu2. Also what --tile-pool times.
+    /// </summary>
+    public static (FashionCnn Model, float[] Inputs, InputRegion[] Regions, int Layer) Work()
+    {
+        var cnn = new FashionCnn();
+        cnn.ResetParameters(0);
+        var random = new Random(1234);
+        var inputs = new float[Batch * FashionCnn.InputSize];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = random.NextSingle();
+        InputRegion[] regions = [.. Enumerable.Range(0, 16).Select(q => InputRegion.Rectangle(q / 4 * 7, q % 4 * 7, 7, 7))];
+        return (cnn, inputs, regions, FashionCnn.LayerIndex.relu2);
     }
 }

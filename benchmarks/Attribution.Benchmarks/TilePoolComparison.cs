@@ -64,13 +64,7 @@ internal static class TilePoolComparison
 
     private static void Attributions(int rounds)
     {
-        var cnn = new FashionCnn();
-        cnn.ResetParameters(0);
-        var random = new Random(1234);
-        var inputs = new float[Batch * FashionCnn.InputSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = random.NextSingle();
-        InputRegion[] regions = [.. Enumerable.Range(0, 16).Select(q => InputRegion.Rectangle(q / 4 * 7, q % 4 * 7, 7, 7))];
-        int layer = FashionCnn.LayerIndex.relu2;
+        var (cnn, inputs, regions, layer) = PatchRatio.Work();
         var engine = new Attributor<float>(cnn);
         var ig = new float[inputs.Length];
         var patch = new float[Batch * regions.Length * cnn.Layers[layer].Size];

@@ -65,34 +65,42 @@ public static unsafe class ScalarActivationKernel
         }
     }
 
-    private enum Mode : byte
+    /// <summary>Which pass an activation kernel runs (shared with <see cref="VectorActivationKernel"/>).</summary>
+    internal enum Mode : byte
     {
         Forward,
         Backward,
         Tangent,
     }
 
+    /// <summary>
+    /// Elements [start, end) of one pass through the scalar form: forward y = f(x); backward dx += f′(x)·dy (a multiply,
+    /// then an add); tangent ty = f′(x)·tx. The whole of this kernel, and <see cref="VectorActivationKernel"/>'s tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Elements<T, TOp>(Mode mode, T* x, T* v, T* output, int start, int end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IScalarActivation<T>
+    {
+        TOp op = default;
+        switch (mode)
+        {
+            case Mode.Forward:
+                for (int i = start; i < end; i++) output[i] = op.Value(x[i]);
+                break;
+            case Mode.Backward:
+                for (int i = start; i < end; i++) output[i] += op.Derivative(x[i]) * v[i];
+                break;
+            default:
+                for (int i = start; i < end; i++) output[i] = op.Derivative(x[i]) * v[i];
+                break;
+        }
+    }
+
     private readonly struct Range<T, TOp>(T* x, T* v, T* output, Mode mode) : IRangeWork
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IScalarActivation<T>
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(int start, int count)
-        {
-            TOp op = default;
-            int end = start + count;
-            switch (mode)
-            {
-                case Mode.Forward:
-                    for (int i = start; i < end; i++) output[i] = op.Value(x[i]);
-                    break;
-                case Mode.Backward:
-                    for (int i = start; i < end; i++) output[i] += op.Derivative(x[i]) * v[i];
-                    break;
-                default:
-                    for (int i = start; i < end; i++) output[i] = op.Derivative(x[i]) * v[i];
-                    break;
-            }
-        }
+        public void Run(int start, int count) => Elements<T, TOp>(mode, x, v, output, start, start + count);
     }
 }

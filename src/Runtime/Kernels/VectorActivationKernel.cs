@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Mode = Axon.Kernels.ScalarActivationKernel.Mode;
 
 namespace Axon.Kernels;
 
@@ -54,13 +55,6 @@ public static unsafe class VectorActivationKernel
         }
     }
 
-    private enum Mode : byte
-    {
-        Forward,
-        Backward,
-        Tangent,
-    }
-
     private readonly struct Range<T, TOp>(T* x, T* v, T* output, Mode mode) : IRangeWork
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IVectorActivation<T>
@@ -76,7 +70,7 @@ public static unsafe class VectorActivationKernel
                 else if (Vector128.IsHardwareAccelerated) done = Vectors<Vector128<T>, Simd128<T>>(px, pv, po, count);
             }
 
-            Tail(px, pv, po, done, count);
+            ScalarActivationKernel.Elements<T, TOp>(mode, px, pv, po, done, count); // the tail, through the scalar form
         }
 
         /// <summary>Processes whole vectors and returns how many elements it did.</summary>
@@ -101,24 +95,6 @@ public static unsafe class VectorActivationKernel
             }
 
             return i;
-        }
-
-        /// <summary>Elements [from, n) through the scalar form: exactly what <see cref="ScalarActivationKernel"/> computes.</summary>
-        private void Tail(T* px, T* pv, T* po, int from, int n)
-        {
-            TOp op = default;
-            switch (mode)
-            {
-                case Mode.Forward:
-                    for (int i = from; i < n; i++) po[i] = op.Value(px[i]);
-                    break;
-                case Mode.Backward:
-                    for (int i = from; i < n; i++) po[i] += op.Derivative(px[i]) * pv[i];
-                    break;
-                default:
-                    for (int i = from; i < n; i++) po[i] = op.Derivative(px[i]) * pv[i];
-                    break;
-            }
         }
     }
 }
