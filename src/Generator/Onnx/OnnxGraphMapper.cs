@@ -285,10 +285,7 @@ namespace Axon.Generator.Onnx
                 else if (segments.Length == 1 && segments[0] != node.OpType && !segments[0].StartsWith(node.OpType + "_", StringComparison.Ordinal)) candidate = segments[0];
             }
 
-            candidate = Sanitize(candidate);
-            if (candidate.Length == 0) return Numbered(fallback);
-            if (_taken.Add(candidate)) return candidate;
-            return Numbered(candidate + "_");
+            return LayerNameFrom(candidate, fallback);
         }
 
         /// <summary>A layer named after a module path such as "pos_embed" (sanitised), or numbered from <paramref name="fallback"/>.</summary>
