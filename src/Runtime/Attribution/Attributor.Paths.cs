@@ -49,6 +49,27 @@ public sealed partial class Attributor<T>
             Result = result;
             Deltas = deltas;
         }
+
+        /// <summary>The same call on inputs first..first+count−1: their inputs, targets, baselines and result slices.</summary>
+        public readonly PathCall Part(int first, int count, int outputSize, int inputSize)
+        {
+            int gapsPerInput = Gaps.IsEmpty ? 0 : Gaps.Length / Count;
+            return new PathCall(
+                Inputs.Slice(first * inputSize, count * inputSize), Target.Slice(first, count, outputSize), Baseline.Slice(first, count, inputSize),
+                count, ResultSize, Result.Slice(first * ResultSize, count * ResultSize), Deltas.IsEmpty ? default : Deltas.Slice(first, count))
+            {
+                Gaps = Gaps.IsEmpty ? default : Gaps.Slice(first * gapsPerInput, count * gapsPerInput),
+                PathsPerInput = PathsPerInput,
+                Method = Method,
+                Layer = Layer,
+                LayerCount = LayerCount,
+                RegionCount = RegionCount,
+                Difference = Difference,
+                SelectInputs = SelectInputs,
+                Global = Global,
+                ZeroFixed = ZeroFixed,
+            };
+        }
     }
 
     /// <summary>
@@ -111,11 +132,17 @@ public sealed partial class Attributor<T>
             if (options.Tolerance > 0) throw new ArgumentException("The exact rule has no steps to raise: leave the tolerance at 0.", nameof(options));
         }
 
+        if (!exact && LanesFor(ref call) is int lanes and > 1) return IntegrateInLanes(ref call, options, lanes);
         bool adaptive = options.Tolerance > 0;
         bool needDeltas = exact || adaptive || !call.Deltas.IsEmpty || !call.Gaps.IsEmpty;
         var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
         var result = call.Result; // staged by RunPath: the caller's spans change only when the call succeeds
-        if (call.Baseline.IsSampled) DrawBaselines(ref call);
+        if (call.Baseline.IsSampled)
+        {
+            if (_drawsPreset) _drawsPreset = false; // a lane's group of inputs: its parent drew for the whole call
+            else DrawBaselines(ref call);
+        }
+
         _backend.BeginCall(call.Inputs, call.Count, call.Baseline.Kind == BaselineKind.Zero ? default : call.Baseline.Values, call.ResultSize);
         if (call.Method == PathMethod.Neuron) _backend.SetSelection(_selectionWeights.AsSpan(0, _sizes[call.Layer]));
         if (call.Method == PathMethod.Patch) _backend.SetRegions(_regionIndicators.AsSpan(0, call.RegionCount * _inputSize), call.RegionCount);

@@ -50,7 +50,7 @@ internal static unsafe class ComputePool
     /// threads and returns when all are done. <paramref name="state"/> must be a local of the caller (it is read
     /// through its address by the workers); items must be independent of each other.
     /// </summary>
-    public static void For<TState>(int count, ref TState state) where TState : struct, IParallelWork
+    public static void For<TState>(int count, ref TState state) where TState : struct, IParallelWork, allows ref struct
     {
         if (count <= 0) return;
         if (count == 1 || Concurrency == 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
@@ -92,6 +92,11 @@ internal static unsafe class ComputePool
     }
 
     /// <summary>
+    /// Whether a job is running now: a job started now would run inline on the calling thread (see <see cref="For{TState}"/>).
+    /// </summary>
+    public static bool IsBusy => Volatile.Read(ref s_busy) != 0;
+
+    /// <summary>
     /// Runs <c>range.Run</c> over [0, <paramref name="count"/>) in pieces of <paramref name="piece"/> indices
     /// on the pool, or in one call when the range is a single piece.
     /// </summary>
@@ -119,7 +124,7 @@ internal static unsafe class ComputePool
         }
     }
 
-    private static void Run<TState>(void* state, int index) where TState : struct, IParallelWork =>
+    private static void Run<TState>(void* state, int index) where TState : struct, IParallelWork, allows ref struct =>
         Unsafe.AsRef<TState>(state).Invoke(index);
 
     private static void Drain()

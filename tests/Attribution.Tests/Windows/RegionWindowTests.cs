@@ -80,7 +80,8 @@ public class RegionWindowTests
         IDifferentiableModel<double> model, int layer, InputRegion[] regions, double[] x, double[] baseline, bool windows, int stepBatch)
     {
         var backend = new CpuPathBackend<double>(model, stepBatch) { UseRegionWindows = windows };
-        var engine = new Attributor<double>(backend) { UseAffinePrefix = false };
+        // One lane: the test reads this backend's tile plan, and input lanes run on copies of it.
+        var engine = new Attributor<double>(backend) { UseAffinePrefix = false, InputLanes = 1 };
         int count = x.Length / model.InputSize;
         var result = new double[count * regions.Length * model.Layers[layer].Size];
         var deltas = new double[count];
@@ -319,7 +320,7 @@ public class RegionWindowAllocationTests
     public void WindowedPatchCallsAllocateNothing()
     {
         IDifferentiableModel<double> model = RegionWindowTests.Seeded(new WindowCnnPadded(), 2);
-        var engine = new Attributor<double>(model, stepBatch: 16);
+        var engine = new Attributor<double>(model, stepBatch: 16) { InputLanes = 1 }; // the test reads the engine's own backend
         int n = model.InputSize, layer = 4, size = model.Layers[layer].Size;
         var regions = RegionWindowTests.Regions(model.Layers[0].Shape, n);
         var x = BruteForce.RandomVector(3 * n, 61);

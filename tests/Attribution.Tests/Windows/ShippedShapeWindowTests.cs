@@ -18,7 +18,7 @@ public class ShippedShapeWindowTests
     private static double[] Patch(IDifferentiableModel<double> model, int layer, double[] x, bool windows, int stepBatch, bool prefix = false)
     {
         var backend = new CpuPathBackend<double>(model, stepBatch) { UseRegionWindows = windows };
-        var engine = new Attributor<double>(backend) { UseAffinePrefix = prefix };
+        var engine = new Attributor<double>(backend) { UseAffinePrefix = prefix, InputLanes = 1 }; // the test reads this backend's tile plan
         var regions = Grid();
         var result = new double[x.Length / model.InputSize * regions.Length * model.Layers[layer].Size];
         engine.PatchIntegratedGradients(layer, regions, x, Targets, Baseline<double>.Zero, result, Gauss);
@@ -130,7 +130,7 @@ public class ShippedShapeWindowAllocationTests
         var random = new Random(77);
         var p = model.Parameters;
         for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() * 2 - 1) * 0.6f;
-        var engine = new Attributor<float>(model);
+        var engine = new Attributor<float>(model) { InputLanes = 1 }; // the test reads the engine's own backend
         int layer = 5;
         var regions = ShippedShapeWindowTests.Grid();
         var x = new float[3 * model.InputSize];

@@ -256,6 +256,12 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     /// </summary>
     public bool UseRegionWindows { get; set; } = true;
 
+    /// <summary>A backend of the same model and capacity with this one's settings: an input lane's (see Attributor.Lanes.cs).</summary>
+    internal CpuPathBackend<T> LaneCopy() => new(_model, Capacity) { UseRegionWindows = UseRegionWindows };
+
+    /// <summary>Takes <paramref name="other"/>'s settings, which a user may change between calls.</summary>
+    internal void CopySettings(CpuPathBackend<T> other) => UseRegionWindows = other.UseRegionWindows;
+
     /// <summary>Patch IG's region tangents on tiles; null when the model has no tiled pass.</summary>
     internal RegionTiles<T>? RegionTiles => _regionTiles;
 
