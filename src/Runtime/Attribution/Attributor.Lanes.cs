@@ -10,8 +10,10 @@ namespace Axon.Attribution;
 // So a call with several inputs gives each core whole inputs instead: every lane is a child engine with its own backend,
 // workspace and buffers, and runs groups of inputs from start to end (endpoints, passes, adaptive re-runs) with the
 // kernels on its own thread — the compute pool runs a nested job inline. Each input's rows, their order and every sum
-// are the same as in one lane, so the results are the same bit for bit (Attribution.Tests' InputLaneTests); groups are
-// handed out one at a time, so a lane whose core is taken by another process does less of the call.
+// are the same as in one lane, so on ReLU networks the results are the same bit for bit (InputLaneTests); where a
+// function's vector and scalar forms differ in the last bit (GELU, tanh), a row can round differently depending on where
+// a pass's vector tail falls, as it already does in one lane between calls with different inputs. Groups after each
+// lane's first are handed out as lanes come free, so a lane whose core is taken by another process does less of the call.
 public sealed partial class Attributor<T>
 {
     /// <summary>Groups handed out per lane: enough for a lane that falls behind to do less of the call.</summary>
@@ -34,12 +36,16 @@ public sealed partial class Attributor<T>
 
     private int _inputLanes;
 
+    /// <summary>The lanes the last path call ran in (1 when it ran in one): for tests.</summary>
+    internal int LastInputLanes { get; private set; } = 1;
+
     /// <summary>The lanes this call runs in: 1 unless it has several inputs on the CPU backend and the pool is free.</summary>
     private int LanesFor(ref PathCall call)
     {
         int lanes = _inputLanes == 0 ? ComputePool.Concurrency : _inputLanes;
         lanes = Math.Min(lanes, call.Count);
-        if (lanes < 2 || _host is null || !ReferenceEquals(_host, _backend) || ComputePool.IsBusy) return 1;
+        if (lanes < 2 || _host is null || !ReferenceEquals(_host, _backend) || ComputePool.IsBusy) lanes = 1;
+        LastInputLanes = lanes;
         return lanes;
     }
 
