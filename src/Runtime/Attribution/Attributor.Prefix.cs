@@ -23,7 +23,6 @@ public sealed partial class Attributor<T>
     /// <summary>The Embedding node that reads the input (token ids), when it is a cut; 0 for other models.</summary>
     private readonly int _tokenEmbedding;
 
-    private T[] _prefixPoints = [];
     private T[] _prefixStart = [];
     private T[] _prefixChange = [];
     private T[] _prefixIntegral = [];
@@ -115,7 +114,6 @@ public sealed partial class Attributor<T>
         long paths = (long)call.Count * m;
         long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange;
         int block = (int)Math.Clamp(PrefixBudgetElements / perPath, 1, Math.Min(paths, int.MaxValue));
-        Grow(ref _prefixPoints, (long)StepBatch * sizeA);
         Grow(ref _prefixStart, (long)block * sizeA);
         Grow(ref _prefixChange, (long)block * sizeA);
         Grow(ref _prefixIntegral, (long)block * sizeA);
@@ -140,7 +138,9 @@ public sealed partial class Attributor<T>
             for (long e0 = 0; e0 < total; e0 += StepBatch)
             {
                 int rows = (int)Math.Min(StepBatch, total - e0);
-                var points = _prefixPoints.AsSpan(0, rows * sizeA);
+                // The points go straight into node A's activation: ForwardFrom's copy of them onto themselves is then
+                // no copy at all (a span copied onto itself returns at once), one stream of sizeA values per row saved.
+                var points = HostWorkspace.ActivationFor(a, rows);
                 for (int r = 0; r < rows; r++)
                 {
                     long e = e0 + r;
