@@ -29,7 +29,6 @@ public sealed partial class Attributor<T>
     private T[] _prefixNeuron = [];
     private T[] _prefixLayerChange = [];
     private T[] _prefixGradient = [];
-    private T[] _prefixTangent = [];
     private int[] _rowPath = [];
 
     /// <summary>
@@ -120,7 +119,6 @@ public sealed partial class Attributor<T>
         if (neuronAbove) Grow(ref _prefixNeuron, (long)block * sizeA);
         if (layerChange > 0) Grow(ref _prefixLayerChange, (long)block * layerChange);
         Grow(ref _rowPath, StepBatch);
-        if (conductanceTop > a) Grow(ref _prefixTangent, (long)StepBatch * sizeA);
         int largest = 0;
         foreach (int size in _sizes) largest = Math.Max(largest, size);
         Grow(ref _prefixGradient, (long)StepBatch * largest);
@@ -222,7 +220,7 @@ public sealed partial class Attributor<T>
     private void AccumulateConductanceAbove(ref PathCall call, int rows, int top)
     {
         int a = _prefix, sizeA = _sizes[a];
-        var directions = _prefixTangent.AsSpan(0, rows * sizeA);
+        var directions = HostWorkspace.TangentFor(a, rows); // in place: TangentFrom's copy onto itself is no copy
         for (int r = 0; r < rows; r++) Row(_prefixChange, _rowPath[r], sizeA).CopyTo(Row(directions, r, sizeA));
         _model.TangentFrom(HostWorkspace, a, directions, rows, top);
         for (int i = 0; i < call.LayerCount; i++)
