@@ -59,34 +59,8 @@ if (args.Contains("--ablation"))
 
 if (args.Contains("--lanes"))
 {
-    foreach (var (m, label) in new (IDifferentiableModel<float>, string)[] { (cnn, "CNN"), (mlp, "MLP") })
-    {
-        var x = new float[64 * m.InputSize];
-        var rnd = new Random(1);
-        for (int i = 0; i < x.Length; i++) x[i] = (float)rnd.NextDouble();
-        var e1 = new Attributor<float>(m);
-        var e2 = new Attributor<float>(m);
-        var r1 = new float[x.Length];
-        var r2 = new float[x.Length];
-        var o = new IntegrationOptions { Steps = 50 };
-        int half = 32 * m.InputSize;
-        double one = double.MaxValue, two = double.MaxValue;
-        for (int rep = 0; rep < repeats + 1; rep++)
-        {
-            var sw = Stopwatch.StartNew();
-            e1.IntegratedGradients(x, 0, Baseline<float>.Zero, r1, o);
-            one = Math.Min(one, sw.Elapsed.TotalMilliseconds);
-            sw.Restart();
-            var t = new Thread(() => e2.IntegratedGradients(x.AsSpan(half), 0, Baseline<float>.Zero, r2.AsSpan(half), o));
-            t.Start();
-            e1.IntegratedGradients(x.AsSpan(0, half), 0, Baseline<float>.Zero, r1.AsSpan(0, half), o);
-            t.Join();
-            two = Math.Min(two, sw.Elapsed.TotalMilliseconds);
-        }
-
-        Console.WriteLine($"{label}: one lane {one / 64:0.000} ms/input, two lanes {two / 64:0.000} ms/input");
-    }
-
+    // --lanes: input lanes (a child engine per core) against one lane with the kernels split over the cores, alternating.
+    InputLaneComparison.Run(Math.Max(repeats, 3));
     return;
 }
 
