@@ -24,6 +24,10 @@ namespace Axon.Attribution;
 /// matrix product.
 /// </para>
 /// <para>
+/// A call with several inputs runs them in lanes, one per core (<see cref="InputLanes"/>): child engines that each run
+/// whole inputs on their own thread; per input the results are those of one lane.
+/// </para>
+/// <para>
 /// The engine owns its workspaces and buffers; they grow on first use and are reused, so repeated calls with the
 /// same sizes allocate nothing. An engine is not thread-safe: use one per thread; a call made while another is
 /// running (from another thread, or re-entered from a callback) throws <see cref="InvalidOperationException"/>
