@@ -11,11 +11,12 @@ namespace Axon.Attribution.Benchmarks;
 /// The exact rule on the shipped CNN over the Fashion-MNIST test set (target: the predicted class's logit), in double and
 /// in float: time, segments per image, the largest relative quadrature error; beside it, in the same run, the adaptive
 /// Gauss–Legendre IG that reaches a relative error of 1e-3 on every image. With <c>every</c> &gt; 1 only every
-/// <c>every</c>-th image of the first <c>limit</c> is run (a fixed, evenly spread subset of the test set).
+/// <c>every</c>-th image of the first <c>limit</c> is run (a fixed, evenly spread subset of the test set); <c>lanes</c> is the
+/// engines' <see cref="Attributor{T}.InputLanes"/> (0: one per core).
 /// </summary>
 internal static class ExactRule
 {
-    public static void Run(string weights, int limit, int every)
+    public static void Run(string weights, int limit, int every, int lanes = 0)
     {
         var all = FashionMnist.LoadTest(limit: limit);
         int n = FashionCnn.InputSize, count = (all.Count + every - 1) / every;
@@ -37,8 +38,8 @@ internal static class ExactRule
 
         for (int b = 0; b < count; b++) predicted[b] = TensorPrimitives.IndexOfMax<float>(logits.AsSpan(b * 10, 10));
         Console.WriteLine($"Exact rule vs adaptive Gauss–Legendre, shipped FashionCnn, {count} test images (every {every}. of the first {all.Count}), IG of the predicted class's logit, zero baseline, {Environment.ProcessorCount} cores");
-        Measure("double", new Attributor<double>(twin), pixelsDouble, predicted, count);
-        Measure("float", new Attributor<float>(single), pixels, predicted, count);
+        Measure("double", new Attributor<double>(twin) { InputLanes = lanes }, pixelsDouble, predicted, count);
+        Measure("float", new Attributor<float>(single) { InputLanes = lanes }, pixels, predicted, count);
     }
 
     private static void Measure<T>(string type, Attributor<T> engine, T[] pixels, int[] predicted, int count)

@@ -24,12 +24,12 @@ var mlp = new FashionMlp();
 mlp.ResetParameters(1);
 if (args.Contains("--exact"))
 {
-    // --exact [limit] [--every k]: the exact rule over the test set (all 10,000 images unless a limit follows; with
-    // --every k, every k-th of them).
+    // --exact [limit] [--every k] [--one-lane]: the exact rule over the test set (all 10,000 images unless a limit follows;
+    // with --every k, every k-th of them; --one-lane: no input lanes, the kernels split over the cores instead).
     int at = Array.IndexOf(args, "--exact");
     int limit = at + 1 < args.Length && int.TryParse(args[at + 1], out int l) ? l : 10_000;
     int every = Array.IndexOf(args, "--every") is int e and >= 0 && e + 1 < args.Length && int.TryParse(args[e + 1], out int k) && k > 0 ? k : 1;
-    ExactRule.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), limit, every);
+    ExactRule.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "Assets", "fashion-cnn.safetensors"), limit, every, args.Contains("--one-lane") ? 1 : 0);
     return;
 }
 

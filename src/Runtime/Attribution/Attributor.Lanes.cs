@@ -56,6 +56,14 @@ public sealed partial class Attributor<T>
     private AttributionReport IntegrateInLanes(ref PathCall call, IntegrationOptions options, int lanes)
     {
         if (call.Baseline.IsSampled) DrawBaselines(ref call); // drawn once for the call, so LastBaselineDraws is the call's
+        if (options.Rule == IntegrationRule.Exact)
+        {
+            // The lanes write their groups' segment counts here, at their paths' places.
+            long paths = (long)call.Count * call.PathsPerInput;
+            Grow(ref _exactSegments, paths);
+            _lastSegmentCount = (int)paths;
+        }
+
         if (_laneEngines.Length < lanes) Array.Resize(ref _laneEngines, lanes);
         for (int i = 0; i < lanes; i++) _laneEngines[i] ??= new Attributor<T>(_host!.LaneCopy());
 
@@ -117,7 +125,8 @@ public sealed partial class Attributor<T>
 
     /// <summary>
     /// A lane engine's run of one group: the parent's per-call state (layer list, neuron selection, regions, drawn
-    /// baselines, switches) copied in, then the usual integration, its result left in the group's slice.
+    /// baselines, switches) copied in, then the usual integration, its result left in the group's slice (and, with the
+    /// exact rule, its segment counts in the parent's).
     /// </summary>
     private AttributionReport IntegratePart(ref PathCall part, IntegrationOptions options, Attributor<T> parent, int first)
     {
@@ -138,6 +147,7 @@ public sealed partial class Attributor<T>
         var report = Integrate(ref part, options);
         // A one-pass call leaves its result in this engine's backend (see Integrate): copy it to the group's slice.
         if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(part.Result), ref MemoryMarshal.GetReference(slice))) part.Result.CopyTo(slice);
+        if (options.Rule == IntegrationRule.Exact) LastSegmentCounts.CopyTo(parent._exactSegments.AsSpan(first * part.PathsPerInput));
         return report;
     }
 }

@@ -132,7 +132,7 @@ public sealed partial class Attributor<T>
             if (options.Tolerance > 0) throw new ArgumentException("The exact rule has no steps to raise: leave the tolerance at 0.", nameof(options));
         }
 
-        if (!exact && LanesFor(ref call) is int lanes and > 1) return IntegrateInLanes(ref call, options, lanes);
+        if (LanesFor(ref call) is int lanes and > 1) return IntegrateInLanes(ref call, options, lanes);
         bool adaptive = options.Tolerance > 0;
         bool needDeltas = exact || adaptive || !call.Deltas.IsEmpty || !call.Gaps.IsEmpty;
         var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
