@@ -58,9 +58,12 @@ public class ConcurrentUseTests
 
         var inside = new List<Exception>();
         var intruder = new double[8];
+        int fired = 0;
         model.OnForward = () =>
         {
-            model.OnForward = null; // once
+            // Once: the call's input lanes run forward passes on two threads at once.
+            if (Interlocked.Exchange(ref fired, 1) != 0) return;
+            model.OnForward = null;
             Call(() => engine.IntegratedGradients(x, 1, Baseline<double>.Zero, intruder), inside);
             Call(() => engine.LayerConductance(1, x, 1, Baseline<double>.Zero, new double[10]), inside);
             Call(() => engine.DeepLift(2, x, 1, Baseline<double>.Zero, new double[10]), inside);

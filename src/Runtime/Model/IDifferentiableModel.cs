@@ -4,6 +4,11 @@ namespace Axon.Model;
 /// The interface every generated model implements. Algorithms (attribution, training, evaluation) are written
 /// once against it. All buffers are batch-major: sample b's values are contiguous, channels first.
 /// </summary>
+/// <remarks>
+/// A pass keeps all of its state in the workspace it is given, so one model can run passes on several workspaces at
+/// once: the attribution engine's input lanes do (<c>Attributor.InputLanes</c>). A hand-written implementation must
+/// allow that too, or be used with <c>InputLanes = 1</c>.
+/// </remarks>
 public interface IDifferentiableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The model class's name (e.g. <c>"TinyNet"</c>), used in messages and reports.</summary>
