@@ -9,6 +9,7 @@ namespace Axon.Attribution.Tests;
 /// Per-filter ablation drops start each ablated pass at the layer when it is a cut (FilterAblationDrops): the drops must
 /// be, bit for bit, those of a whole forward with the replace tap, written out here — for each filter, each input.
 /// </summary>
+[Collection(nameof(AllocationTests))] // alone: with the compute pool free, the filters run in lanes
 public class FilterAblationTests
 {
     /// <summary>F(x) − F(x with filter c's neurons of <paramref name="layer"/> replaced), by whole forward passes with a tap.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Axon.Attribution;
+using Axon.Kernels;
 using Axon.Model;
 
 namespace Axon.Evaluation;
@@ -39,13 +40,11 @@ public sealed record AblationError(string Method, int Steps, double MeanError, d
 public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IDifferentiableModel<T> _model;
-    private readonly ModelWorkspace<T> _workspace;
     private readonly int[] _sizes;
     private readonly int _inputSize;
     private readonly int _outputSize;
     private readonly int _batch;
-    private readonly T[] _outputs;
-    private T[] _values = [];
+    private AblationLane[] _lanes;
 
     /// <param name="model">The generated model.</param>
     /// <param name="stepBatch">Rows per model pass (0: automatic), also for the owned <see cref="Attributor{T}"/>.</param>
@@ -68,11 +67,10 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         _model = model;
         Attributor = attributor;
         _batch = ablationBatch > 0 ? ablationBatch : Math.Min(attributor.StepBatch, 512);
-        _workspace = model.CreateWorkspace(_batch);
         _sizes = [.. model.Layers.Select(layer => layer.Size)];
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
-        _outputs = new T[_batch * _outputSize];
+        _lanes = [new AblationLane(model.CreateWorkspace(_batch), _batch * _outputSize)];
     }
 
     /// <summary>The engine that computes the scores.</summary>
@@ -149,9 +147,14 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         // network can run on from the layer alone (a cut), its clean activation is computed once per input and each
         // filter's ablated pass starts there: the same values as a whole forward with the tap, without the layers below
         // (for the Fashion CNN at relu2, both convolutions) once per filter.
+        // The filters' passes are independent: they run in lanes, one per core, each with its own workspace (as the
+        // attribution engine's input lanes do), rather than one after another with each pass split over the cores.
         bool fromLayer = _model.Layers[layer].IsCut;
         int chunk = fromLayer ? Math.Min(count, CleanChunk) : count;
         var clean = fromLayer ? new T[(long)chunk * size] : null;
+        var byFilter = new T[(long)filters * chunk];
+        int lanes = ComputePool.IsBusy ? 1 : Math.Min(ComputePool.Concurrency, filters);
+        EnsureLanes(lanes);
         for (int first = 0; first < count; first += chunk)
         {
             int n = Math.Min(chunk, count - first);
@@ -159,12 +162,53 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
             var part = target.Slice(first, n, _outputSize);
             ReadOnlySpan<T> values = shared ? reference : reference.AsSpan(first * size, n * size);
             if (clean is not null) Attributor.LayerActivation(layer, x, clean.AsSpan(0, n * size));
+            var work = new FilterLanes(this, layer, perFilter, values, shared, x, part, clean is null ? default : clean.AsSpan(0, n * size), byFilter.AsSpan(0, filters * n), filters, lanes);
+            ComputePool.For(lanes, ref work);
             for (int c = 0; c < filters; c++)
+                for (int b = 0; b < n; b++) drops[(first + b) * filters + c] = scores[first + b] - byFilter[c * n + b];
+        }
+    }
+
+    /// <summary>The workspace, outputs and tap values of one lane of ablation passes.</summary>
+    private sealed class AblationLane(ModelWorkspace<T> workspace, int outputs)
+    {
+        public ModelWorkspace<T> Workspace { get; } = workspace;
+        public T[] Outputs { get; } = new T[outputs];
+        public T[] Values = [];
+        public bool[] Mask = [];
+    }
+
+    private void EnsureLanes(int lanes)
+    {
+        if (_lanes.Length >= lanes) return;
+        int old = _lanes.Length;
+        Array.Resize(ref _lanes, lanes);
+        for (int i = old; i < lanes; i++) _lanes[i] = new AblationLane(_model.CreateWorkspace(_batch), _batch * _outputSize);
+    }
+
+    /// <summary>One lane's share of the filters of <see cref="FilterAblationDrops"/>: filters taken in turn until none is left.</summary>
+    private ref struct FilterLanes(
+        AblationEvaluator<T> owner, int layer, int perFilter, ReadOnlySpan<T> values, bool shared, ReadOnlySpan<T> inputs, AttributionTarget<T> target,
+        ReadOnlySpan<T> clean, Span<T> byFilter, int filters, int lanes) : IParallelWork
+    {
+        private readonly ReadOnlySpan<T> _values = values;
+        private readonly ReadOnlySpan<T> _inputs = inputs;
+        private readonly AttributionTarget<T> _target = target;
+        private readonly ReadOnlySpan<T> _clean = clean;
+        private readonly Span<T> _byFilter = byFilter;
+        private int _next;
+
+        public void Invoke(int index)
+        {
+            var lane = owner._lanes[index];
+            int n = _inputs.Length / owner._inputSize, size = owner._sizes[layer];
+            if (lane.Mask.Length < size) lane.Mask = new bool[size];
+            var mask = lane.Mask.AsSpan(0, size);
+            for (int c = index; c < filters; c = lanes + Interlocked.Increment(ref _next) - 1)
             {
-                Array.Clear(mask);
-                mask.AsSpan(c * perFilter, perFilter).Fill(true);
-                AblatedScores(layer, mask, values, shared, x, part, ablated.AsSpan(first, n), clean is null ? default : clean.AsSpan(0, n * size));
-                for (int b = first; b < first + n; b++) drops[b * filters + c] = scores[b] - ablated[b];
+                mask.Clear();
+                mask.Slice(c * perFilter, perFilter).Fill(true);
+                owner.AblatedScores(lane, layer, mask, _values, shared, _inputs, _target, _byFilter.Slice(c * n, n), _clean);
             }
         }
     }
@@ -331,20 +375,26 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         return new AblationAgreement(method, used > 0 ? sum / used : double.NaN, pooled, used);
     }
 
-    /// <summary>Target scores with a Replace tap on <paramref name="layer"/> (shared or per-input values).</summary>
     /// <summary>
     /// The target scores with <paramref name="mask"/>'s neurons of <paramref name="layer"/> replaced by <paramref name="values"/>
-    /// (one shared row, or one row per input). With <paramref name="clean"/> (the inputs' activations at the layer, which must
-    /// be a cut) each pass starts at the layer instead of the input: the tap applies there the same way.
+    /// (one shared row, or one row per input), by whole passes on the first lane.
     /// </summary>
-    private void AblatedScores(int layer, ReadOnlySpan<bool> mask, ReadOnlySpan<T> values, bool shared, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> scores, ReadOnlySpan<T> clean = default)
+    private void AblatedScores(int layer, ReadOnlySpan<bool> mask, ReadOnlySpan<T> values, bool shared, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> scores) =>
+        AblatedScores(_lanes[0], layer, mask, values, shared, inputs, target, scores, default);
+
+    /// <summary>
+    /// The same on <paramref name="lane"/>. With <paramref name="clean"/> (the inputs' activations at the layer, which must be
+    /// a cut) each pass starts at the layer instead of the input: the tap applies there the same way.
+    /// </summary>
+    private void AblatedScores(AblationLane lane, int layer, ReadOnlySpan<bool> mask, ReadOnlySpan<T> values, bool shared, ReadOnlySpan<T> inputs, AttributionTarget<T> target, Span<T> scores, ReadOnlySpan<T> clean)
     {
         int size = _sizes[layer], count = inputs.Length / _inputSize;
-        var ws = _workspace;
+        var ws = lane.Workspace;
         try
         {
             if (shared) ws.SetIntervention(layer, mask, values, InterventionKind.Replace);
-            var perSample = shared ? default : GrowValues(size * _batch);
+            if (!shared && lane.Values.Length < size * _batch) lane.Values = new T[size * _batch];
+            var perSample = shared ? default : lane.Values.AsSpan(0, size * _batch);
             for (int first = 0; first < count; first += _batch)
             {
                 int rows = Math.Min(_batch, count - first);
@@ -354,7 +404,7 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
                     ws.SetIntervention(layer, mask, perSample, InterventionKind.Replace);
                 }
 
-                var outputs = _outputs.AsSpan(0, rows * _outputSize);
+                var outputs = lane.Outputs.AsSpan(0, rows * _outputSize);
                 if (clean.IsEmpty) _model.Forward(ws, inputs.Slice(first * _inputSize, rows * _inputSize), rows, outputs);
                 else _model.ForwardFrom(ws, layer, clean.Slice(first * size, rows * size), rows, outputs);
                 for (int r = 0; r < rows; r++) scores[first + r] = target.Evaluate(first + r, outputs.Slice(r * _outputSize, _outputSize));
@@ -364,12 +414,6 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         {
             ws.ClearIntervention(layer);
         }
-    }
-
-    private Span<T> GrowValues(int length)
-    {
-        if (_values.Length < length) _values = new T[length];
-        return _values.AsSpan(0, length);
     }
 
     /// <summary>What ablated neurons are set to: zeros (one shared row), or the baseline activation.</summary>
