@@ -8,11 +8,13 @@ namespace Axon.Attribution;
 // (20 rows of the Fashion CNN: tens of µs per layer), and waking the other core for every layer costs about what it
 // saves — measured on the CNN at 20 rows, ForwardFrom + Backward took 13.1 µs per row on two cores and 14.8 on one.
 // So a call with several inputs gives each core whole inputs instead: every lane is a child engine with its own backend,
-// workspace and buffers, and runs groups of inputs from start to end (endpoints, passes, adaptive re-runs) with the
-// kernels on its own thread — the compute pool runs a nested job inline. Each input's rows, their order and every sum
-// are the same as in one lane, so on ReLU networks the results are the same bit for bit (InputLaneTests); where a
-// function's vector and scalar forms differ in the last bit (GELU, tanh), a row can round differently depending on where
-// a pass's vector tail falls, as it already does in one lane between calls with different inputs. Groups after each
+// workspace and buffers, and runs groups of inputs from start to end (endpoints, passes, adaptive re-runs, the exact
+// rule's segments) with the kernels on its own thread — the compute pool runs a nested job inline. Each input's rows,
+// their order and every sum are the same as in one lane, so on ReLU networks the results are the same bit for bit
+// (InputLaneTests); where a function's vector and scalar forms differ in the last bit (GELU, tanh), a row can round
+// differently depending on where a pass's vector tail falls, as it already does in one lane between calls with different
+// inputs, and the exact rule, which refills its rows with segments as paths finish, can sum an input's segments in
+// another order (the segments themselves are the same). Groups after each
 // lane's first are handed out as lanes come free, so a lane whose core is taken by another process does less of the call.
 public sealed partial class Attributor<T>
 {
