@@ -139,8 +139,6 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         var reference = AblatedValues(layer, baseline, count, kind);
         bool shared = reference.Length == size;
         var scores = new T[count];
-        var ablated = new T[count];
-        var mask = new bool[size];
         Attributor.TargetScores(inputs, target, scores);
 
         // Every filter is removed at the layer itself, so all below it is the same whichever filter is removed. Where the
