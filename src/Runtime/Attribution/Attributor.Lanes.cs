@@ -14,8 +14,8 @@ namespace Axon.Attribution;
 // (InputLaneTests); where a function's vector and scalar forms differ in the last bit (GELU, tanh), a row can round
 // differently depending on where a pass's vector tail falls, as it already does in one lane between calls with different
 // inputs, and the exact rule, which refills its rows with segments as paths finish, can sum an input's segments in
-// another order (the segments themselves are the same). Groups after each
-// lane's first are handed out as lanes come free, so a lane whose core is taken by another process does less of the call.
+// another order (the segments themselves are the same). Groups after each lane's first are handed out as lanes come free
+// (ComputePool.ForLanes), so a lane whose core is taken by another process does less of the call.
 public sealed partial class Attributor<T>
 {
     /// <summary>Groups handed out per lane: enough for a lane that falls behind to do less of the call.</summary>
@@ -23,7 +23,6 @@ public sealed partial class Attributor<T>
 
     private Attributor<T>[] _laneEngines = [];
     private AttributionReport[] _groupReports = [];
-    private bool _drawsPreset;
 
     /// <summary>
     /// How many lanes a path method with several inputs runs in: 0 (the default) one per core; 1 runs every pass of
@@ -57,7 +56,6 @@ public sealed partial class Attributor<T>
     /// </summary>
     private AttributionReport IntegrateInLanes(ref PathCall call, IntegrationOptions options, int lanes)
     {
-        if (call.Baseline.IsSampled) DrawBaselines(ref call); // drawn once for the call, so LastBaselineDraws is the call's
         if (options.Rule == IntegrationRule.Exact)
         {
             // The lanes write their groups' segment counts here, at their paths' places.
@@ -72,8 +70,8 @@ public sealed partial class Attributor<T>
         int group = (call.Count + lanes * GroupsPerLane - 1) / (lanes * GroupsPerLane);
         int groups = (call.Count + group - 1) / group;
         var reports = Grow(ref _groupReports, groups);
-        var work = new LaneWork(this, call, options, lanes, group, groups, reports);
-        ComputePool.For(lanes, ref work);
+        var work = new LaneWork(this, call, options, group, reports);
+        ComputePool.ForLanes(lanes, groups, ref work);
 
         var merged = reports[0];
         for (int g = 1; g < groups; g++)
@@ -93,35 +91,20 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>
-    /// One lane's part of a call: it takes groups of inputs in turn until none is left (or another lane failed) and
-    /// runs each through its child engine into the group's slice of the call's staged results.
+    /// A call's groups of inputs on the lanes: each group runs through its lane's child engine into the group's slice of
+    /// the call's staged results. Each lane's first group is its own, so every lane engine runs a whole group on every
+    /// call and its buffers stop growing after the first (steady-state calls allocate nothing).
     /// </summary>
-    private ref struct LaneWork(Attributor<T> parent, PathCall call, IntegrationOptions options, int lanes, int group, int groups, Span<AttributionReport> reports) : IParallelWork
+    private ref struct LaneWork(Attributor<T> parent, PathCall call, IntegrationOptions options, int group, Span<AttributionReport> reports) : ILaneWork
     {
         private readonly PathCall _call = call;
         private readonly Span<AttributionReport> _reports = reports;
-        private int _next;
-        private int _failed;
 
-        public void Invoke(int lane)
+        public readonly void Run(int lane, int g)
         {
-            var engine = parent._laneEngines[lane];
-            try
-            {
-                // Each lane's first group is its own, so every lane engine runs a whole group on every call and its
-                // buffers stop growing after the first (steady-state calls allocate nothing); the rest go to whoever is free.
-                for (int g = lane; g < groups && Volatile.Read(ref _failed) == 0; g = lanes + Interlocked.Increment(ref _next) - 1)
-                {
-                    int first = g * group;
-                    var part = _call.Part(first, Math.Min(group, _call.Count - first), parent._outputSize, parent._inputSize);
-                    _reports[g] = engine.IntegratePart(ref part, options, parent, first);
-                }
-            }
-            catch
-            {
-                Volatile.Write(ref _failed, 1);
-                throw;
-            }
+            int first = g * group;
+            var part = _call.Part(first, Math.Min(group, _call.Count - first), parent._outputSize, parent._inputSize);
+            _reports[g] = parent._laneEngines[lane].IntegratePart(ref part, options, parent, first);
         }
     }
 
@@ -142,11 +125,11 @@ public sealed partial class Attributor<T>
         {
             int m = part.PathsPerInput;
             parent._draws.AsSpan(first * m, part.Count * m).CopyTo(Grow(ref _draws, (long)part.Count * m));
-            _drawsPreset = true;
         }
 
+        // The parent checked the call and drew its baselines: the group goes straight to the integration.
         var slice = part.Result;
-        var report = Integrate(ref part, options);
+        var report = IntegrateDrawn(ref part, options);
         // A one-pass call leaves its result in this engine's backend (see Integrate): copy it to the group's slice.
         if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(part.Result), ref MemoryMarshal.GetReference(slice))) part.Result.CopyTo(slice);
         if (options.Rule == IntegrationRule.Exact) LastSegmentCounts.CopyTo(parent._exactSegments.AsSpan(first * part.PathsPerInput));

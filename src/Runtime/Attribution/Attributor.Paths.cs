@@ -132,17 +132,22 @@ public sealed partial class Attributor<T>
             if (options.Tolerance > 0) throw new ArgumentException("The exact rule has no steps to raise: leave the tolerance at 0.", nameof(options));
         }
 
+        if (call.Baseline.IsSampled) DrawBaselines(ref call); // once for the call, lanes or not: LastBaselineDraws is the call's
         if (LanesFor(ref call) is int lanes and > 1) return IntegrateInLanes(ref call, options, lanes);
+        return IntegrateDrawn(ref call, options);
+    }
+
+    /// <summary>
+    /// The integration of a checked call whose baselines are drawn: on this engine's backend, or, for a lane's group of
+    /// inputs, on the lane engine's with the draws its parent made for the whole call.
+    /// </summary>
+    private AttributionReport IntegrateDrawn(ref PathCall call, IntegrationOptions options)
+    {
+        bool exact = options.Rule == IntegrationRule.Exact;
         bool adaptive = options.Tolerance > 0;
         bool needDeltas = exact || adaptive || !call.Deltas.IsEmpty || !call.Gaps.IsEmpty;
         var deltas = call.Deltas.IsEmpty ? Grow(ref _deltaScratch, call.Count) : call.Deltas;
         var result = call.Result; // staged by RunPath: the caller's spans change only when the call succeeds
-        if (call.Baseline.IsSampled)
-        {
-            if (_drawsPreset) _drawsPreset = false; // a lane's group of inputs: its parent drew for the whole call
-            else DrawBaselines(ref call);
-        }
-
         _backend.BeginCall(call.Inputs, call.Count, call.Baseline.Kind == BaselineKind.Zero ? default : call.Baseline.Values, call.ResultSize);
         if (call.Method == PathMethod.Neuron) _backend.SetSelection(_selectionWeights.AsSpan(0, _sizes[call.Layer]));
         if (call.Method == PathMethod.Patch) _backend.SetRegions(_regionIndicators.AsSpan(0, call.RegionCount * _inputSize), call.RegionCount);

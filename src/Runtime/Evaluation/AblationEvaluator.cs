@@ -160,8 +160,8 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
             var part = target.Slice(first, n, _outputSize);
             ReadOnlySpan<T> values = shared ? reference : reference.AsSpan(first * size, n * size);
             if (clean is not null) Attributor.LayerActivation(layer, x, clean.AsSpan(0, n * size));
-            var work = new FilterLanes(this, layer, perFilter, values, shared, x, part, clean is null ? default : clean.AsSpan(0, n * size), byFilter.AsSpan(0, filters * n), filters, lanes);
-            ComputePool.For(lanes, ref work);
+            var work = new FilterLanes(this, layer, perFilter, values, shared, x, part, clean is null ? default : clean.AsSpan(0, n * size), byFilter.AsSpan(0, filters * n));
+            ComputePool.ForLanes(lanes, filters, ref work);
             for (int c = 0; c < filters; c++)
                 for (int b = 0; b < n; b++) drops[(first + b) * filters + c] = scores[first + b] - byFilter[c * n + b];
         }
@@ -184,30 +184,26 @@ public sealed class AblationEvaluator<T> where T : unmanaged, IFloatingPointIeee
         for (int i = old; i < lanes; i++) _lanes[i] = new AblationLane(_model.CreateWorkspace(_batch), _batch * _outputSize);
     }
 
-    /// <summary>One lane's share of the filters of <see cref="FilterAblationDrops"/>: filters taken in turn until none is left.</summary>
+    /// <summary>The filters of <see cref="FilterAblationDrops"/> on the lanes: one filter's ablated scores per item.</summary>
     private ref struct FilterLanes(
         AblationEvaluator<T> owner, int layer, int perFilter, ReadOnlySpan<T> values, bool shared, ReadOnlySpan<T> inputs, AttributionTarget<T> target,
-        ReadOnlySpan<T> clean, Span<T> byFilter, int filters, int lanes) : IParallelWork
+        ReadOnlySpan<T> clean, Span<T> byFilter) : ILaneWork
     {
         private readonly ReadOnlySpan<T> _values = values;
         private readonly ReadOnlySpan<T> _inputs = inputs;
         private readonly AttributionTarget<T> _target = target;
         private readonly ReadOnlySpan<T> _clean = clean;
         private readonly Span<T> _byFilter = byFilter;
-        private int _next;
 
-        public void Invoke(int index)
+        public readonly void Run(int lane, int filter)
         {
-            var lane = owner._lanes[index];
+            var state = owner._lanes[lane];
             int n = _inputs.Length / owner._inputSize, size = owner._sizes[layer];
-            if (lane.Mask.Length < size) lane.Mask = new bool[size];
-            var mask = lane.Mask.AsSpan(0, size);
-            for (int c = index; c < filters; c = lanes + Interlocked.Increment(ref _next) - 1)
-            {
-                mask.Clear();
-                mask.Slice(c * perFilter, perFilter).Fill(true);
-                owner.AblatedScores(lane, layer, mask, _values, shared, _inputs, _target, _byFilter.Slice(c * n, n), _clean);
-            }
+            if (state.Mask.Length < size) state.Mask = new bool[size];
+            var mask = state.Mask.AsSpan(0, size);
+            mask.Clear();
+            mask.Slice(filter * perFilter, perFilter).Fill(true);
+            owner.AblatedScores(state, layer, mask, _values, shared, _inputs, _target, _byFilter.Slice(filter * n, n), _clean);
         }
     }
 

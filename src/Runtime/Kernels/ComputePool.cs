@@ -15,6 +15,15 @@ internal interface IRangeWork
 }
 
 /// <summary>
+/// Items run in lanes (<see cref="ComputePool.ForLanes{TState}"/>): <see cref="Run"/> handles one item on one lane, whose
+/// state (a workspace, buffers) no other lane touches meanwhile.
+/// </summary>
+internal interface ILaneWork
+{
+    void Run(int lane, int item);
+}
+
+/// <summary>
 /// A small persistent pool that runs the items of one job at a time on all cores without allocating: the caller
 /// passes its work as a struct on its own stack, takes part in the work itself and returns when every item is
 /// done. When the pool is already running a job (another thread's, or the job that is calling it) the items run
@@ -95,6 +104,40 @@ internal static unsafe class ComputePool
     /// Whether a job is running now: a job started now would run inline on the calling thread (see <see cref="For{TState}"/>).
     /// </summary>
     public static bool IsBusy => Volatile.Read(ref s_busy) != 0;
+
+    /// <summary>
+    /// Runs <paramref name="items"/> items over <paramref name="lanes"/> lanes, each a job item with state of its own, so
+    /// the kernels a lane calls run inline on its thread. Lane l's first item is item l — every lane runs on every call,
+    /// so what it grows on first use stops growing after the first call — and the rest go to whichever lane is free, so
+    /// a lane whose core is taken does less. After a failure the lanes start no further items; the first error is thrown.
+    /// </summary>
+    public static void ForLanes<TState>(int lanes, int items, ref TState state) where TState : struct, ILaneWork, allows ref struct
+    {
+        var work = new LaneItems<TState>(Unsafe.AsPointer(ref state), Math.Min(lanes, items), items);
+        For(work.Lanes, ref work);
+    }
+
+    private struct LaneItems<TState>(void* state, int lanes, int items) : IParallelWork where TState : struct, ILaneWork, allows ref struct
+    {
+        public readonly int Lanes = lanes;
+        private int _next;
+        private int _failed;
+
+        public void Invoke(int lane)
+        {
+            ref TState work = ref Unsafe.AsRef<TState>(state);
+            try
+            {
+                for (int item = lane; item < items && Volatile.Read(ref _failed) == 0; item = Lanes + Interlocked.Increment(ref _next) - 1)
+                    work.Run(lane, item);
+            }
+            catch
+            {
+                Volatile.Write(ref _failed, 1);
+                throw;
+            }
+        }
+    }
 
     /// <summary>
     /// Runs <c>range.Run</c> over [0, <paramref name="count"/>) in pieces of <paramref name="piece"/> indices

@@ -256,8 +256,8 @@ public sealed class CpuPathBackend<T> : IPathBackend<T> where T : unmanaged, IFl
     /// </summary>
     public bool UseRegionWindows { get; set; } = true;
 
-    /// <summary>A backend of the same model and capacity with this one's settings: an input lane's (see Attributor.Lanes.cs).</summary>
-    internal CpuPathBackend<T> LaneCopy() => new(_model, Capacity) { UseRegionWindows = UseRegionWindows };
+    /// <summary>A backend of the same model and capacity: an input lane's (see Attributor.Lanes.cs), which takes this one's settings per call (<see cref="CopySettings"/>).</summary>
+    internal CpuPathBackend<T> LaneCopy() => new(_model, Capacity);
 
     /// <summary>Takes <paramref name="other"/>'s settings, which a user may change between calls.</summary>
     internal void CopySettings(CpuPathBackend<T> other) => UseRegionWindows = other.UseRegionWindows;
