@@ -70,6 +70,25 @@ public class FilterAblationTests
         Assert.NotEqual(0, drops.Sum(Math.Abs));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SmoothLayersBelowTheCutGiveTheWholePasses(int ablationBatch)
+    {
+        // tanh, average pooling and GELU below the cut: the clean activations feed each ablated pass as the layers below
+        // would have computed them in a whole pass.
+        IDifferentiableModel<double> model = new SmoothCnn();
+        var random = new Random(36);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = random.NextDouble() - 0.5;
+        int layer = 5, n = model.InputSize, count = 4, filters = model.Layers[layer].Shape[0]; // gelu, after conv2
+        Assert.True(model.Layers[layer].IsCut);
+        var x = BruteForce.RandomVector(count * n, 37, 1.5);
+        int[] targets = [0, 2, 1, 2];
+        var drops = new double[count * filters];
+        new AblationEvaluator<double>(new Attributor<double>(model), ablationBatch).FilterAblationDrops(layer, x, targets, Baseline<double>.Zero, drops, AblationKind.ToZero);
+        Assert.Equal(ByWholePasses(model, layer, x, targets, new double[model.Layers[layer].Size], shared: true), drops);
+    }
+
     [Fact]
     public void ALayerThatIsNotACutTakesWholePasses()
     {
