@@ -25,10 +25,14 @@ internal readonly record struct DirectGeometry(int Ci, int Hi, int Wi, int Co, i
     public int Wo => Wp - KW + 1;
 
     /// <summary>Positions computed per output plane: Ho rows of Wp, rounded up to whole blocks.</summary>
-    public int Span => (Ho * Wp + Block - 1) / Block * Block;
+    public int Span { get; } = ((Hi + 2 * PH - KH + 1) * (Wi + 2 * PW) + Block - 1) / Block * Block;
 
     /// <summary>Elements per padded input plane, with a tail that the last block's overhanging reads land in.</summary>
-    public int PlaneStride => (Hp * Wp + Block + KW + Vector - 1) / Vector * Vector;
+    /// <remarks>
+    /// Stored, as <see cref="Span"/> is: each micro-kernel call and each padded plane reads them, and computing them
+    /// there (two integer divisions) showed as 0.7 % of the test set's profile.
+    /// </remarks>
+    public int PlaneStride { get; } = ((Hi + 2 * PH) * (Wi + 2 * PW) + Block + KW + Vector - 1) / Vector * Vector;
 
     public int ChannelBlocks => (Co + Channels - 1) / Channels;
 
