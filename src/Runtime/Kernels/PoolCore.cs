@@ -36,7 +36,7 @@ internal readonly record struct PoolShape(int Batch, int C, int H, int W, int KH
 /// contiguous column and combined with vector compares or adds (no data-dependent branches). Windows wider than
 /// a vector (max over time, global average) reduce each window row with vector sums and maxima instead.
 /// </summary>
-internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Outputs gathered at once.</summary>
     private const int Chunk = 256;
@@ -299,6 +299,12 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
                 return;
             }
 
+            if (TakesNarrowReluRows(s))
+            {
+                NarrowPlanes(s, x, y, argmax, start, start + count, relu);
+                return;
+            }
+
             int plane = s.H * s.W, step = Math.Max(1, (1 << 14) / (plane * sizeof(T)));
             for (int p = start; p < start + count; p += step)
             {
@@ -312,7 +318,8 @@ internal static unsafe class PoolCore<T> where T : unmanaged, IFloatingPointIeee
         private void Pool(T* input, int p0, int p1)
         {
             int ow = s.OW;
-            if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, input, y, argmax, p0, p1);
+            if (TakesNarrowRows(ow)) NarrowPlanes(s, input, y, argmax, p0, p1);
+            else if (Vector512.IsHardwareAccelerated && ow >= Vector512<T>.Count) Planes<Vector512<T>, Simd512<T>>(s, input, y, argmax, p0, p1);
             else if (Vector256.IsHardwareAccelerated && ow >= Vector256<T>.Count) Planes<Vector256<T>, Simd256<T>>(s, input, y, argmax, p0, p1);
             else if (Vector128.IsHardwareAccelerated && ow >= Vector128<T>.Count) Planes<Vector128<T>, Simd128<T>>(s, input, y, argmax, p0, p1);
             else Planes<T, ScalarSimd<T>>(s, input, y, argmax, p0, p1);

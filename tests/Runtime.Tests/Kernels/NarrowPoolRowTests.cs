@@ -1,0 +1,114 @@
+using System.Numerics;
+using Axon.Kernels;
+
+namespace Axon.Runtime.Tests.Kernels;
+
+/// <summary>
+/// 2×2 max pooling of rows narrower than an AVX-512 vector in one masked step per row (PoolCore.NarrowRows), with the
+/// ReLU inside the row loads when every element lies in a window: the same outputs, arg-maxes and ReLU tape, bit for
+/// bit, as the narrower vectors it replaces — for every narrow width, odd heights and widths (the last row or column
+/// in no window), ties, NaN and ±0. On machines without AVX-512 both runs take the same path and still must agree.
+/// </summary>
+public sealed class NarrowPoolRowTests
+{
+    public static TheoryData<int, int> Sizes()
+    {
+        var sizes = new TheoryData<int, int>();
+        for (int width = 2; width <= 35; width++) sizes.Add(width % 3 == 0 ? 5 : 6, width);
+        return sizes;
+    }
+
+    /// <summary>Small integers (many ties, many negative windows), a few NaN and −0.</summary>
+    private static T[] Values<T>(int length, int seed) where T : IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            int kind = random.Next(40);
+            values[i] = kind == 0 ? T.NaN : kind == 1 ? T.NegativeZero : T.CreateTruncating(random.Next(-4, 5));
+        }
+
+        return values;
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void MaxPoolingIsTheSameBitForBit(int height, int width)
+    {
+        Pooling<float>(height, width);
+        Pooling<double>(height, width);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void FusedReluAndPoolingAreTheSameBitForBit(int height, int width)
+    {
+        if (height % 2 != 0 || width % 2 != 0) return; // the fused kernel takes even maps only
+        ReluPooling<float>(height, width);
+        ReluPooling<double>(height, width);
+    }
+
+    [Fact]
+    public void FashionCnnsFirstPoolingTakesTheNarrowRowsWithTheReluInside()
+    {
+        // 14 outputs per row: one AVX-512 float vector holds them, the 28 inputs fill more than one.
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return;
+        Assert.True(PoolCore<float>.TakesNarrowReluRows(new PoolShape(1, 8, 28, 28, 2, 2, 2, 2)));
+        Assert.False(PoolCore<float>.TakesNarrowReluRows(new PoolShape(1, 16, 14, 14, 2, 2, 2, 2))); // 7 per row: separate ReLU pass
+        Assert.True(PoolCore<float>.TakesNarrowRows(7));
+        Assert.False(PoolCore<float>.TakesNarrowRows(16));
+    }
+
+    private static void Pooling<T>(int height, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 2, channels = 3;
+        int oh = height / 2, ow = width / 2, outLength = batch * channels * oh * ow;
+        var x = Values<T>(batch * channels * height * width, height * 97 + width);
+        var (y, argmax) = (new T[outLength], new int[outLength]);
+        var (yWide, argmaxWide) = (new T[outLength], new int[outLength]);
+        Run(narrow: true, () => MaxPool2dKernel.Forward<T>(x, y, argmax, batch, channels, height, width, 2, 2));
+        Run(narrow: false, () => MaxPool2dKernel.Forward<T>(x, yWide, argmaxWide, batch, channels, height, width, 2, 2));
+        AssertBits(yWide, y, $"{typeof(T).Name} {height}×{width} y");
+        Assert.Equal(argmaxWide, argmax);
+    }
+
+    private static void ReluPooling<T>(int height, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 2, channels = 3;
+        int inLength = batch * channels * height * width, outLength = inLength / 4;
+        var x = Values<T>(inLength, height * 89 + width);
+        var (relu, y, argmax) = (new T[inLength], new T[outLength], new int[outLength]);
+        var (reluWide, yWide, argmaxWide) = (new T[inLength], new T[outLength], new int[outLength]);
+        Run(narrow: true, () => ReluMaxPoolKernel.Forward<T>(x, relu, y, argmax, batch, channels, height, width));
+        Run(narrow: false, () => ReluMaxPoolKernel.Forward<T>(x, reluWide, yWide, argmaxWide, batch, channels, height, width));
+        AssertBits(reluWide, relu, $"{typeof(T).Name} {height}×{width} relu");
+        AssertBits(yWide, y, $"{typeof(T).Name} {height}×{width} y");
+        Assert.Equal(argmaxWide, argmax);
+    }
+
+    private static void Run(bool narrow, Action action)
+    {
+        bool before = NarrowRowSwitch.Enabled;
+        NarrowRowSwitch.Enabled = narrow;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            NarrowRowSwitch.Enabled = before;
+        }
+    }
+
+    private static void AssertBits<T>(T[] expected, T[] actual, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            bool same = typeof(T) == typeof(float)
+                ? BitConverter.SingleToInt32Bits((float)(object)expected[i]) == BitConverter.SingleToInt32Bits((float)(object)actual[i])
+                : BitConverter.DoubleToInt64Bits((double)(object)expected[i]) == BitConverter.DoubleToInt64Bits((double)(object)actual[i]);
+            Assert.True(same, $"{what}[{i}]: {actual[i]} against {expected[i]}");
+        }
+    }
+}
