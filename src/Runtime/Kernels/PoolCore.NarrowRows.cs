@@ -79,6 +79,96 @@ internal static unsafe partial class PoolCore<T>
         }
     }
 
+    /// <summary>
+    /// The fused ReLU + pooling backward with both gradients overwritten, on narrow rows without the scatter: each
+    /// output row's gradient goes to the lane of its window that the arg-max names (as 0 + dy, what adding it onto the
+    /// cleared map gives; the other three get +0), the even and odd lanes are interleaved back into the two input rows,
+    /// stored as dRelu, and ReLU's backward runs on the same registers: dx = ReLU'(x)·dRelu + 0. Every element of the
+    /// sample is written once, with nothing cleared first and nothing read back — the values of
+    /// <see cref="ReluSelectedRange"/> bit for bit. A sample whose arg-max names a position outside its window (not one
+    /// that the forward pass records) is done again by that scatter, which overwrites the whole sample (and rejects an
+    /// index outside it).
+    /// </summary>
+    private readonly struct NarrowReluSelectedRange(PoolShape s, T* dy, int* argmax, T* x, T* dRelu, T* dx, ReluSelectedRange scatter) : IRangeWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            for (int b = start; b < start + count; b++)
+            {
+                if (!Sample(b)) scatter.Sample(b);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Sample(int b)
+        {
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
+            Vector512<int> ints = Vector512<int>.Indices;
+            Vector512<int> left = ints + ints, right = left + Vector512<int>.One;
+            Vector512<int> lowerLeft = left + Vector512.Create(width), lowerRight = right + Vector512.Create(width);
+            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            Vector512<int> keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
+            var op = default(ReluOp<T>);
+            long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < oh; r++)
+                {
+                    long row = o0 + (long)c * oh * ow + r * ow;
+                    int origin = c * plane + 2 * r * width;
+                    var at = Avx512F.MaskLoad(argmax + row, keptInts, Vector512<int>.Zero) - Vector512.Create(origin);
+                    Vector512<int> isA = Vector512.Equals(at, left), isB = Vector512.Equals(at, right), isC = Vector512.Equals(at, lowerLeft), isD = Vector512.Equals(at, lowerRight);
+                    if (!Vector512.EqualsAll((isA | isB | isC | isD) & keptInts, keptInts)) return false;
+
+                    var g = Vector512<T>.Zero + Load(dy + row, kept);
+                    Interleave(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero), out var t0, out var t1);
+                    Interleave(Vector512.ConditionalSelect(Widen(isC), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isD), g, Vector512<T>.Zero), out var b0, out var b1);
+                    long top = i0 + origin;
+                    Backward(op, t0, top, first);
+                    Backward(op, t1, top + w, second);
+                    Backward(op, b0, top + width, first);
+                    Backward(op, b1, top + width + w, second);
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Stores dRelu's vector at <paramref name="at"/> and dx = ReLU'(x)·dRelu + 0 there, in the masked lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Backward(ReluOp<T> op, Vector512<T> gradient, long at, Vector512<T> mask)
+        {
+            Store(gradient, dRelu + at, mask);
+            var derivative = op.Derivative<Vector512<T>, Simd512<T>>(Load(x + at, mask), Vector512<T>.Zero);
+            Store(Simd512<T>.MultiplyAdd(derivative, gradient, Vector512<T>.Zero), dx + at, mask);
+        }
+    }
+
+    /// <summary>The inverse of <see cref="Simd512{T}.Deinterleave"/>: lanes e0 o0 e1 o1 … in <paramref name="low"/>, then the rest in <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector512<T> even, Vector512<T> odd, out Vector512<T> low, out Vector512<T> high)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector512<float> e = even.AsSingle(), o = odd.AsSingle();
+            low = Avx512F.PermuteVar16x32x2(e, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), o).As<float, T>();
+            high = Avx512F.PermuteVar16x32x2(e, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), o).As<float, T>();
+        }
+        else
+        {
+            Vector512<double> e = even.AsDouble(), o = odd.AsDouble();
+            low = Avx512F.PermuteVar8x64x2(e, Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), o).As<double, T>();
+            high = Avx512F.PermuteVar8x64x2(e, Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), o).As<double, T>();
+        }
+    }
+
+    /// <summary>An int lane mask as a mask over T's lanes (float: the same bits; double: the low 8 lanes, each widened).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Widen(Vector512<int> mask) => typeof(T) == typeof(float)
+        ? mask.As<int, T>()
+        : Avx512F.ConvertToVector512Int64(mask.GetLower()).As<long, T>();
+
     /// <summary>The first <paramref name="count"/> lanes set (none for a count ≤ 0).</summary>
     private static Vector512<T> Lanes(int count) => Vector512.GreaterThan(Vector512.Create(T.CreateTruncating(count)), Simd512<T>.Indices);
 

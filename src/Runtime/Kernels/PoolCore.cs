@@ -148,6 +148,13 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
         fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* px = x) fixed (T* pr = dRelu) fixed (T* pdx = dx)
         {
             var range = new ReluSelectedRange(s, pdy, pa, px, pr, pdx, accumulateRelu, accumulateInput);
+            if (!accumulateRelu && !accumulateInput && TakesNarrowReluRows(s))
+            {
+                var rows = new NarrowReluSelectedRange(s, pdy, pa, px, pr, pdx, range);
+                ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref rows);
+                return;
+            }
+
             ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
         }
     }
@@ -171,8 +178,14 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int count)
         {
+            for (int b = start; b < start + count; b++) Sample(b);
+        }
+
+        /// <summary>Sample <paramref name="b"/>'s scatter and ReLU backward.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Sample(int b)
+        {
             int inSize = s.InputSize, outSize = s.OutputSize;
-            for (int b = start; b < start + count; b++)
             {
                 long i0 = (long)b * inSize, o0 = (long)b * outSize;
                 T* values = dy + o0;

@@ -5,8 +5,8 @@ namespace Axon.Runtime.Tests.Kernels;
 
 /// <summary>
 /// 2×2 max pooling of rows narrower than an AVX-512 vector in one masked step per row (PoolCore.NarrowRows), with the
-/// ReLU inside the row loads when every element lies in a window: the same outputs, arg-maxes and ReLU tape, bit for
-/// bit, as the narrower vectors it replaces — for every narrow width, odd heights and widths (the last row or column
+/// ReLU inside the row loads when every element lies in a window, and the fused backward without the scatter: the same
+/// outputs, arg-maxes, ReLU tape and gradients, bit for bit, as the narrower vectors and the scatter they replace — for every narrow width, odd heights and widths (the last row or column
 /// in no window), ties, NaN and ±0. On machines without AVX-512 both runs take the same path and still must agree.
 /// </summary>
 public sealed class NarrowPoolRowTests
@@ -49,6 +49,40 @@ public sealed class NarrowPoolRowTests
         ReluPooling<double>(height, width);
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void FusedBackwardIsTheSameBitForBit(int height, int width)
+    {
+        if (height % 2 != 0 || width % 2 != 0) return;
+        ReluPoolingBackward<float>(height, width, corruptWinner: false);
+        ReluPoolingBackward<double>(height, width, corruptWinner: false);
+    }
+
+    [Theory]
+    [InlineData(6, 28)]
+    [InlineData(4, 10)]
+    [InlineData(2, 18)]
+    public void AWinnerOutsideItsWindowGoesToTheScatter(int height, int width)
+    {
+        // Not what a forward pass records, but the scatter's contract: any index in the sample gets the gradient.
+        ReluPoolingBackward<float>(height, width, corruptWinner: true);
+        ReluPoolingBackward<double>(height, width, corruptWinner: true);
+    }
+
+    [Fact]
+    public void AWinnerOutsideTheSampleIsRejected()
+    {
+        const int height = 4, width = 28, size = 3 * height * width;
+        var dy = new float[2 * size / 4];
+        var argmax = new int[dy.Length];
+        var x = new float[2 * size];
+        ReluMaxPoolKernel.Forward<float>(x, new float[x.Length], new float[dy.Length], argmax, 2, 3, height, width);
+        argmax[dy.Length - 1] = size; // one past the second sample's input
+        var e = Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Backward<float>(
+            dy, argmax, x, new float[x.Length], new float[x.Length], 2, 3, height, width, GradientMode.Overwrite, GradientMode.Overwrite));
+        Assert.Contains("outside the sample's input", e.Message);
+    }
+
     [Fact]
     public void FashionCnnsFirstPoolingTakesTheNarrowRowsWithTheReluInside()
     {
@@ -85,6 +119,25 @@ public sealed class NarrowPoolRowTests
         AssertBits(reluWide, relu, $"{typeof(T).Name} {height}×{width} relu");
         AssertBits(yWide, y, $"{typeof(T).Name} {height}×{width} y");
         Assert.Equal(argmaxWide, argmax);
+    }
+
+    private static void ReluPoolingBackward<T>(int height, int width, bool corruptWinner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 3, channels = 2;
+        int inLength = batch * channels * height * width, outLength = inLength / 4;
+        var x = Values<T>(inLength, height * 83 + width);
+        var dy = Values<T>(outLength, height * 79 + width);
+        var (relu, y, argmax) = (new T[inLength], new T[outLength], new int[outLength]);
+        ReluMaxPoolKernel.Forward<T>(x, relu, y, argmax, batch, channels, height, width);
+        int perSample = outLength / batch;
+        if (corruptWinner) argmax[perSample + 1] = argmax[perSample]; // the second sample's second output names its first's winner: both add there
+        var (dRelu, dx) = (Enumerable.Repeat(T.CreateTruncating(9), inLength).ToArray(), Enumerable.Repeat(T.CreateTruncating(9), inLength).ToArray());
+        var (dReluScatter, dxScatter) = (new T[inLength], new T[inLength]);
+        var overwrite = GradientMode.Overwrite;
+        Run(narrow: true, () => ReluMaxPoolKernel.Backward<T>(dy, argmax, x, dRelu, dx, batch, channels, height, width, overwrite, overwrite));
+        Run(narrow: false, () => ReluMaxPoolKernel.Backward<T>(dy, argmax, x, dReluScatter, dxScatter, batch, channels, height, width, overwrite, overwrite));
+        AssertBits(dReluScatter, dRelu, $"{typeof(T).Name} {height}×{width} dRelu");
+        AssertBits(dxScatter, dx, $"{typeof(T).Name} {height}×{width} dx");
     }
 
     private static void Run(bool narrow, Action action)
