@@ -130,13 +130,24 @@ namespace Axon.Generator.Emit
             using (w.Block($"private void RunTangent(global::Axon.Model.ModelWorkspace<{t}> ws, int batch, int from, int until)"))
             {
                 w.Line($"global::System.ReadOnlySpan<{t}> p = _parameters;");
+                bool fusedPairs = false;
+                foreach (var node in model.Nodes)
+                {
+                    if (node.Index > last || NodeCode.FusedPool(model, node) is not { } pool) continue;
+                    if (!fusedPairs) w.Line("// Each ReLU + max-pooling pair runs forward mode in one call when the pass crosses both and no tap sits between them.");
+                    fusedPairs = true;
+                    NodeCode.WriteFusedTangentFlag(w, node, pool);
+                }
+
                 for (int i = 1; i <= last; i++)
                 {
                     var node = model.Nodes[i];
                     w.Line("// " + NodeCode.Describe(model, node));
                     using (w.Block($"if (from <= {i} && until >= {i})"))
                     {
-                        NodeCode.WriteTangent(w, model, node);
+                        if (NodeCode.FusedPool(model, node) is { } fusedPool) NodeCode.WriteFusedReluTangent(w, model, node, fusedPool);
+                        else if (NodeCode.FusedRelu(model, node) is { } fusedRelu) NodeCode.WriteFusedPoolTangent(w, model, fusedRelu, node);
+                        else NodeCode.WriteTangent(w, model, node);
                         w.Line($"ws.MaskDerivative({i}, ws.TangentFor({i}, batch), batch);");
                     }
                 }

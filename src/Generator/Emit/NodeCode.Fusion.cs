@@ -6,7 +6,8 @@ namespace Axon.Generator.Emit
     /// <summary>
     /// ReLU fused with the 2×2 / stride-2 max pooling that follows it (Axon.Kernels.ReluMaxPoolKernel): the forward
     /// writes both tapes a few planes at a time while they are in cache; the backward runs the pooling's scatter and
-    /// ReLU's backward a sample at a time. Each pass keeps the unfused calls for the cases where the
+    /// ReLU's backward a sample at a time; the tangent computes ReLU's tangent and picks each window's winner from it in
+    /// one pass, both tangents written. Each pass keeps the unfused calls for the cases where the
     /// two layers must run apart: a tap on the ReLU (its intervention sits between them), a run that starts or stops
     /// between them, and DeepLIFT's rescale rule.
     /// </summary>
@@ -97,6 +98,44 @@ namespace Axon.Generator.Emit
             using (w.Block("else"))
             {
                 WriteBackward(w, model, pool);
+            }
+        }
+
+        /// <summary>The local that says whether this tangent pass runs the fused pair in one call.</summary>
+        public static string FusedTangentFlag(NodeSpec relu) => $"tangentReluPool{relu.Index}";
+
+        /// <summary>
+        /// Declares the flag of a fused pair's tangent: the pass runs through both layers (starts at or below the ReLU,
+        /// ends at or above the pooling) and no tap on the ReLU masks its tangent between the two.
+        /// </summary>
+        public static void WriteFusedTangentFlag(SourceWriter w, NodeSpec relu, NodeSpec pool)
+        {
+            w.Line($"bool {FusedTangentFlag(relu)} = from <= {relu.Index} && until >= {pool.Index} && !ws.HasIntervention({relu.Index});");
+        }
+
+        /// <summary>The tangent of a fused ReLU: both layers' tangents in one call when the flag is set.</summary>
+        public static void WriteFusedReluTangent(SourceWriter w, ModelSpec model, NodeSpec relu, NodeSpec pool)
+        {
+            string t = model.ElementTypeName;
+            var s = relu.Shape;
+            using (w.Block($"if ({FusedTangentFlag(relu)})"))
+            {
+                w.Line($"// Fused with {pool.Index} ({pool.Name}): ReLU's and the pooling's tangents in one call, both written; {pool.Index}'s is done.");
+                w.Line($"{K}ReluMaxPoolKernel.Tangent<{t}>({Act(relu.Inputs[0])}, {Tan(relu.Inputs[0])}, {Indices(pool.Index)}, {Tan(relu.Index)}, {Tan(pool.Index)}, batch, {s[0]}, {s[1]}, {s[2]});");
+            }
+
+            using (w.Block("else"))
+            {
+                WriteTangent(w, model, relu);
+            }
+        }
+
+        /// <summary>The tangent of a pooling fused into the ReLU before it: only when the fused call did not run.</summary>
+        public static void WriteFusedPoolTangent(SourceWriter w, ModelSpec model, NodeSpec relu, NodeSpec pool)
+        {
+            using (w.Block($"if (!{FusedTangentFlag(relu)})"))
+            {
+                WriteTangent(w, model, pool);
             }
         }
 

@@ -145,6 +145,74 @@ internal static unsafe partial class PoolCore<T>
         }
     }
 
+    /// <summary>
+    /// The fused ReLU + pooling tangent on narrow rows: each pair of input rows is loaded once, ReLU's tangent
+    /// ReLU'(x)·tx + 0 computed and stored as tRelu, and its even and odd columns give each output's four candidates, of
+    /// which the arg-max's is kept — the values of ReLU's tangent and the gather bit for bit. A sample whose arg-max
+    /// names a position outside its window (not one that the forward pass records) is done again by those two.
+    /// </summary>
+    private readonly struct NarrowReluTangentRange(PoolShape s, T* x, T* tx, int* argmax, T* tRelu, T* ty) : IRangeWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            for (int b = start; b < start + count; b++)
+            {
+                if (Sample(b)) continue;
+                long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
+                var one = s with { Batch = 1 };
+                ReluKernel.Tangent(new ReadOnlySpan<T>(x + i0, s.InputSize), new ReadOnlySpan<T>(x + i0, s.InputSize), new ReadOnlySpan<T>(tx + i0, s.InputSize), new Span<T>(tRelu + i0, s.InputSize));
+                MaxTangent(one, new ReadOnlySpan<T>(tRelu + i0, s.InputSize), new ReadOnlySpan<int>(argmax + o0, s.OutputSize), new Span<T>(ty + o0, s.OutputSize));
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Sample(int b)
+        {
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
+            Vector512<int> ints = Vector512<int>.Indices;
+            Vector512<int> left = ints + ints, right = left + Vector512<int>.One;
+            Vector512<int> lowerLeft = left + Vector512.Create(width), lowerRight = right + Vector512.Create(width);
+            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            Vector512<int> keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
+            var op = default(ReluOp<T>);
+            long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < oh; r++)
+                {
+                    long row = o0 + (long)c * oh * ow + r * ow;
+                    int origin = c * plane + 2 * r * width;
+                    var at = Avx512F.MaskLoad(argmax + row, keptInts, Vector512<int>.Zero) - Vector512.Create(origin);
+                    Vector512<int> isA = Vector512.Equals(at, left), isB = Vector512.Equals(at, right), isC = Vector512.Equals(at, lowerLeft), isD = Vector512.Equals(at, lowerRight);
+                    if (!Vector512.EqualsAll((isA | isB | isC | isD) & keptInts, keptInts)) return false;
+
+                    long top = i0 + origin;
+                    Vector512<T> t0 = Tangent(op, top, first), t1 = Tangent(op, top + w, second);
+                    Vector512<T> b0 = Tangent(op, top + width, first), b1 = Tangent(op, top + width + w, second);
+                    Simd512<T>.Deinterleave(t0, t1, out var a, out var bb);
+                    Simd512<T>.Deinterleave(b0, b1, out var cc, out var d);
+                    var value = Vector512.ConditionalSelect(Widen(isB), bb, a);
+                    value = Vector512.ConditionalSelect(Widen(isC), cc, value);
+                    value = Vector512.ConditionalSelect(Widen(isD), d, value);
+                    Store(value, ty + row, kept);
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>ReLU's tangent at <paramref name="at"/> in the masked lanes, stored as tRelu and returned.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<T> Tangent(ReluOp<T> op, long at, Vector512<T> mask)
+        {
+            var derivative = op.Derivative<Vector512<T>, Simd512<T>>(Load(x + at, mask), Vector512<T>.Zero);
+            var t = Simd512<T>.MultiplyAdd(derivative, Load(tx + at, mask), Vector512<T>.Zero);
+            Store(t, tRelu + at, mask);
+            return t;
+        }
+    }
+
     /// <summary>The inverse of <see cref="Simd512{T}.Deinterleave"/>: lanes e0 o0 e1 o1 … in <paramref name="low"/>, then the rest in <paramref name="high"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Interleave(Vector512<T> even, Vector512<T> odd, out Vector512<T> low, out Vector512<T> high)

@@ -159,6 +159,32 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
         }
     }
 
+    /// <summary>
+    /// The tangent of <see cref="ReluMaxForward"/>: tRelu = ReLU'(x)·tx + 0 over the map and ty = tRelu[argmax]. Narrow
+    /// rows do both from the registers (<c>NarrowReluTangentRange</c>); other shapes run ReLU's tangent and the gather.
+    /// </summary>
+    public static void ReluMaxTangent(in PoolShape s, ReadOnlySpan<T> x, ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> tRelu, Span<T> ty)
+    {
+        ValidateReluPair(s);
+        s.ValidateInput(x.Length, nameof(x));
+        s.ValidateInput(tx.Length, nameof(tx));
+        s.ValidateInput(tRelu.Length, nameof(tRelu));
+        s.ValidateOutput(ty.Length, nameof(ty));
+        KernelGuard.Length(argmax.Length, ty.Length, nameof(argmax));
+        if (!TakesNarrowReluRows(s))
+        {
+            ReluKernel.Tangent(x, x, tx, tRelu);
+            MaxTangent(s, tRelu, argmax, ty);
+            return;
+        }
+
+        fixed (T* px = x) fixed (T* ptx = tx) fixed (int* pa = argmax) fixed (T* pr = tRelu) fixed (T* pty = ty)
+        {
+            var rows = new NarrowReluTangentRange(s, px, ptx, pa, pr, pty);
+            ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref rows);
+        }
+    }
+
     private static void ValidateReluPair(in PoolShape s)
     {
         s.Validate();

@@ -40,5 +40,17 @@ public static class ReluMaxPoolKernel
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.ReluMaxBackward(Shape(batch, channels, height, width), dy, argmax, x, dRelu, dx, reluGradient, inputGradient);
 
+    /// <summary>
+    /// tRelu = (x &gt; 0 ? 1 : 0)·tx + 0 and ty = tRelu[argmax]: the same results as
+    /// <see cref="ReluKernel.Tangent{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> into tRelu followed by
+    /// <see cref="MaxPool2dKernel.Tangent{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, Span{T}, int, int, int, int, int, int)"/>
+    /// from it, bit for bit. x is the ReLU's input (the tape) and argmax what <see cref="Forward{T}"/> recorded.
+    /// Overwrites tRelu and ty. An arg-max outside its sample, wrong span lengths or an odd height or width throw
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> tRelu, Span<T> ty, int batch, int channels, int height, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxTangent(Shape(batch, channels, height, width), x, tx, argmax, tRelu, ty);
+
     private static PoolShape Shape(int batch, int channels, int height, int width) => new(batch, channels, height, width, 2, 2, 2, 2);
 }

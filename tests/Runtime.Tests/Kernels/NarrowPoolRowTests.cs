@@ -69,6 +69,17 @@ public sealed class NarrowPoolRowTests
         ReluPoolingBackward<double>(height, width, corruptWinner: true);
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void FusedTangentIsReluTangentThenTheGatherBitForBit(int height, int width)
+    {
+        if (height % 2 != 0 || width % 2 != 0) return;
+        ReluPoolingTangent<float>(height, width, corruptWinner: false);
+        ReluPoolingTangent<double>(height, width, corruptWinner: false);
+        ReluPoolingTangent<float>(height, width, corruptWinner: true);
+        ReluPoolingTangent<double>(height, width, corruptWinner: true);
+    }
+
     [Fact]
     public void AWinnerOutsideTheSampleIsRejected()
     {
@@ -138,6 +149,25 @@ public sealed class NarrowPoolRowTests
         Run(narrow: false, () => ReluMaxPoolKernel.Backward<T>(dy, argmax, x, dReluScatter, dxScatter, batch, channels, height, width, overwrite, overwrite));
         AssertBits(dReluScatter, dRelu, $"{typeof(T).Name} {height}×{width} dRelu");
         AssertBits(dxScatter, dx, $"{typeof(T).Name} {height}×{width} dx");
+    }
+
+    private static void ReluPoolingTangent<T>(int height, int width, bool corruptWinner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 3, channels = 2;
+        int inLength = batch * channels * height * width, outLength = inLength / 4;
+        var x = Values<T>(inLength, height * 71 + width);
+        var tx = Values<T>(inLength, height * 67 + width);
+        var (relu, y, argmax) = (new T[inLength], new T[outLength], new int[outLength]);
+        ReluMaxPoolKernel.Forward<T>(x, relu, y, argmax, batch, channels, height, width);
+        int perSample = outLength / batch;
+        if (corruptWinner) argmax[perSample + 1] = argmax[perSample]; // not a forward pass's: the gather still reads it
+        var (tRelu, ty) = (Enumerable.Repeat(T.CreateTruncating(9), inLength).ToArray(), Enumerable.Repeat(T.CreateTruncating(9), outLength).ToArray());
+        ReluMaxPoolKernel.Tangent<T>(x, tx, argmax, tRelu, ty, batch, channels, height, width);
+        var (tReluApart, tyApart) = (new T[inLength], new T[outLength]);
+        ReluKernel.Tangent<T>(x, relu, tx, tReluApart);
+        MaxPool2dKernel.Tangent<T>(tReluApart, argmax, tyApart, batch, channels, height, width, 2, 2);
+        AssertBits(tReluApart, tRelu, $"{typeof(T).Name} {height}×{width} tRelu");
+        AssertBits(tyApart, ty, $"{typeof(T).Name} {height}×{width} ty");
     }
 
     private static void Run(bool narrow, Action action)

@@ -144,6 +144,29 @@ public sealed class FusedReluPoolTests
     }
 
     [Fact]
+    public void Tangents_stopping_at_the_fused_relu_or_starting_at_its_pooling_are_those_of_the_full_pass()
+    {
+        // A pass that ends at the ReLU or starts at the pooling crosses one layer of the pair: it runs them apart.
+        var model = new ReluPoolNet();
+        var random = new Random(12);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = random.NextDouble() - 0.5;
+        var ws = model.CreateWorkspace(Batch);
+        double[] x = Inputs(Batch * ReluPoolNet.InputSize, 13), direction = Inputs(x.Length, 14);
+        model.Forward(ws, x, Batch, new double[Batch * ReluPoolNet.OutputSize]);
+        model.Tangent(ws, direction, Batch);
+        double[] relu = ws.Tangent(Relu1).ToArray(), pool = ws.Tangent(Pool1).ToArray(), output = ws.Tangent(model.Layers.Count - 1).ToArray();
+
+        model.Tangent(ws, direction, Batch, stopAtLayer: Relu1);
+        Assert.Equal(relu, ws.Tangent(Relu1).ToArray());
+        model.TangentFrom(ws, Pool1, pool, Batch);
+        Assert.Equal(output, ws.Tangent(model.Layers.Count - 1).ToArray());
+        model.TangentFrom(ws, 1, ws.Tangent(1).ToArray(), Batch, stopAtLayer: Pool1);
+        Assert.Equal(relu, ws.Tangent(Relu1).ToArray());
+        Assert.Equal(pool, ws.Tangent(Pool1).ToArray());
+        Assert.Contains(pool, t => t != 0);
+    }
+
+    [Fact]
     public void A_tap_on_the_fused_relu_still_reaches_the_pooling()
     {
         var model = new ReluPoolNet();

@@ -452,6 +452,9 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
     private void RunTangent(global::Axon.Model.ModelWorkspace<float> ws, int batch, int from, int until)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
+        // Each ReLU + max-pooling pair runs forward mode in one call when the pass crosses both and no tap sits between them.
+        bool tangentReluPool2 = from <= 2 && until >= 3 && !ws.HasIntervention(2);
+        bool tangentReluPool5 = from <= 5 && until >= 6 && !ws.HasIntervention(5);
         // 1: conv1 (Conv2d) [1×28×28] -> [8×28×28]
         if (from <= 1 && until >= 1)
         {
@@ -461,13 +464,24 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         // 2: relu1 (ReLU) [8×28×28] -> [8×28×28]
         if (from <= 2 && until >= 2)
         {
-            global::Axon.Kernels.ReluKernel.Tangent<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.TangentFor(1, batch), ws.TangentFor(2, batch));
+            if (tangentReluPool2)
+            {
+                // Fused with 3 (pool1): ReLU's and the pooling's tangents in one call, both written; 3's is done.
+                global::Axon.Kernels.ReluMaxPoolKernel.Tangent<float>(ws.ActivationFor(1, batch), ws.TangentFor(1, batch), ws.IndicesFor(3, batch), ws.TangentFor(2, batch), ws.TangentFor(3, batch), batch, 8, 28, 28);
+            }
+            else
+            {
+                global::Axon.Kernels.ReluKernel.Tangent<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.TangentFor(1, batch), ws.TangentFor(2, batch));
+            }
             ws.MaskDerivative(2, ws.TangentFor(2, batch), batch);
         }
         // 3: pool1 (MaxPool2d) [8×28×28] -> [8×14×14]
         if (from <= 3 && until >= 3)
         {
-            global::Axon.Kernels.MaxPool2dKernel.Tangent<float>(ws.TangentFor(2, batch), ws.IndicesFor(3, batch), ws.TangentFor(3, batch), batch, 8, 28, 28, 2, 2);
+            if (!tangentReluPool2)
+            {
+                global::Axon.Kernels.MaxPool2dKernel.Tangent<float>(ws.TangentFor(2, batch), ws.IndicesFor(3, batch), ws.TangentFor(3, batch), batch, 8, 28, 28, 2, 2);
+            }
             ws.MaskDerivative(3, ws.TangentFor(3, batch), batch);
         }
         // 4: conv2 (Conv2d) [8×14×14] -> [16×14×14]
@@ -479,13 +493,24 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         // 5: relu2 (ReLU) [16×14×14] -> [16×14×14]
         if (from <= 5 && until >= 5)
         {
-            global::Axon.Kernels.ReluKernel.Tangent<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch), ws.TangentFor(4, batch), ws.TangentFor(5, batch));
+            if (tangentReluPool5)
+            {
+                // Fused with 6 (pool2): ReLU's and the pooling's tangents in one call, both written; 6's is done.
+                global::Axon.Kernels.ReluMaxPoolKernel.Tangent<float>(ws.ActivationFor(4, batch), ws.TangentFor(4, batch), ws.IndicesFor(6, batch), ws.TangentFor(5, batch), ws.TangentFor(6, batch), batch, 16, 14, 14);
+            }
+            else
+            {
+                global::Axon.Kernels.ReluKernel.Tangent<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch), ws.TangentFor(4, batch), ws.TangentFor(5, batch));
+            }
             ws.MaskDerivative(5, ws.TangentFor(5, batch), batch);
         }
         // 6: pool2 (MaxPool2d) [16×14×14] -> [16×7×7]
         if (from <= 6 && until >= 6)
         {
-            global::Axon.Kernels.MaxPool2dKernel.Tangent<float>(ws.TangentFor(5, batch), ws.IndicesFor(6, batch), ws.TangentFor(6, batch), batch, 16, 14, 14, 2, 2);
+            if (!tangentReluPool5)
+            {
+                global::Axon.Kernels.MaxPool2dKernel.Tangent<float>(ws.TangentFor(5, batch), ws.IndicesFor(6, batch), ws.TangentFor(6, batch), batch, 16, 14, 14, 2, 2);
+            }
             ws.MaskDerivative(6, ws.TangentFor(6, batch), batch);
         }
         // 7: flatten (Flatten) [16×7×7] -> [784]
