@@ -43,6 +43,34 @@ public class FailedCallsWriteNothingTests
     }
 
     [Fact]
+    public void APathWhoseChangeAtTheAffinePrefixOverflowsFailsThoughBothEndsAreFinite()
+    {
+        // fc1 doubles input 0 into neuron 0, which nothing downstream reads: F is constant, both ends of the path are
+        // finite at fc1 (∓0.6 × MaxValue), but their difference is not, so every point on the path is −∞ there. The
+        // passes skip their own scan of the points (the engine bounds each path once instead): that bound must fail.
+        var model = new AxPlain();
+        model.Parameters.Clear();
+        var w1 = model.ParameterTensors.Single(p => p.Name == "fc1.weight");
+        model.Parameters[w1.Offset] = 2;
+        var engine = new Attributor<double>(model);
+        Assert.True(engine.AffinePrefix > 0);
+        double half = 0.3 * double.MaxValue;
+        double[] x = [-half, 0, 0, 0], baseline = [half, 0, 0, 0];
+        var ig = Enumerable.Repeat(42.0, 4).ToArray();
+        var deltas = new[] { 42.0 };
+
+        var e = Assert.Throws<ArgumentException>(() => engine.IntegratedGradients(x, 0, Baseline<double>.PerInput(baseline), ig, null, deltas));
+        Assert.Contains("beyond the range of Double", e.Message);
+        Assert.Contains("path's activation at layer 1", e.Message);
+        Assert.All(ig, v => Assert.Equal(42.0, v));
+        Assert.Equal(42.0, deltas[0]);
+
+        // The engine (and its workspace) is unharmed: a path in range runs.
+        engine.IntegratedGradients([1.0, 2, 3, 4], 0, Baseline<double>.Zero, ig, null, deltas);
+        Assert.All(ig, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
     public void ANaNWeightIsNamedBeforeAnythingRuns()
     {
         var cnn = new ReluCnnFloat();

@@ -125,75 +125,116 @@ public sealed partial class Attributor<T>
         if (call.Method == PathMethod.Patch) Grow(ref _masked, (long)StepBatch * _inputSize);
 
         T perPathScale = T.One / T.CreateChecked(m);
-        for (long first = 0; first < paths; first += block)
+        T reach = T.Zero; // the largest |α|: every point is start + α·change
+        for (int k = 0; k < steps; k++) reach = T.Max(reach, T.Abs(FromDouble(alpha[k])));
+        var ws = HostWorkspace;
+        try
         {
-            int count = (int)Math.Min(block, paths - first);
-            PrefixEndpoints(ref call, first, count, layerChange);
-            _prefixIntegral.AsSpan(0, count * sizeA).Clear();
-            if (neuronAbove) _prefixNeuron.AsSpan(0, count * sizeA).Clear();
-
-            long total = (long)count * steps;
-            for (long e0 = 0; e0 < total; e0 += StepBatch)
-            {
-                int rows = (int)Math.Min(StepBatch, total - e0);
-                // The points go straight into node A's activation: ForwardFrom's copy of them onto themselves is then
-                // no copy at all (a span copied onto itself returns at once), one stream of sizeA values per row saved.
-                var points = HostWorkspace.ActivationFor(a, rows);
-                for (int r = 0; r < rows; r++)
-                {
-                    long e = e0 + r;
-                    int q = (int)(e / steps), k = (int)(e % steps);
-                    int b = (int)((first + q) / m);
-                    _rowPath[r] = q;
-                    _rowInput[r] = b;
-                    TensorPrimitives.FusedMultiplyAdd(Row(_prefixChange, q, sizeA), FromDouble(alpha[k]), Row(_prefixStart, q, sizeA), Row(points, r, sizeA));
-                    call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
-                }
-
-                var seeds = _seeds.AsSpan(0, rows * _outputSize);
-                PinTokenIds(HostWorkspace, call.Inputs, rows, _rowInput);
-                _model.ForwardFrom(HostWorkspace, a, points, rows, _outputs.AsSpan(0, rows * _outputSize));
-                _model.Backward(HostWorkspace, seeds, rows, a);
-                var g = HostWorkspace.Gradient(a);
-                for (int r = 0; r < rows; r++)
-                {
-                    var integral = Row(_prefixIntegral, _rowPath[r], sizeA);
-                    TensorPrimitives.Add(integral, Row(g, r, sizeA), integral);
-                }
-
-                if (conductanceTop > a) AccumulateConductanceAbove(ref call, rows, conductanceTop);
-
-                if (influenceAbove)
-                {
-                    int width = _sizes[call.Layer];
-                    var gl = HostWorkspace.Gradient(call.Layer);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        var accumulator = Row(Host.Result, _rowInput[r], call.ResultSize);
-                        TensorPrimitives.Add(accumulator, Row(gl, r, width), accumulator);
-                    }
-                }
-                else if (neuronAbove)
-                {
-                    int width = _sizes[call.Layer];
-                    var seed = _layerSeed.AsSpan(0, rows * width);
-                    var gl = HostWorkspace.Gradient(call.Layer);
-                    var selection = _selectionWeights.AsSpan(0, width);
-                    for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(gl, r, width), selection, Row(seed, r, width));
-                    _model.BackwardFrom(HostWorkspace, call.Layer, seed, rows, a);
-                    var ga = HostWorkspace.Gradient(a);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        var through = Row(_prefixNeuron, _rowPath[r], sizeA);
-                        TensorPrimitives.Add(through, Row(ga, r, sizeA), through);
-                    }
-                }
-            }
-
-            PrefixFinalize(ref call, first, count, layerChange);
+            ws.StartsChecked = true;
+            for (long first = 0; first < paths; first += block) PrefixBlock(ref call, first, (int)Math.Min(block, paths - first), steps, layerChange, reach, perPathScale, conductanceTop, neuronAbove, influenceAbove);
+        }
+        finally
+        {
+            ws.StartsChecked = false;
         }
 
         return paths * steps;
+    }
+
+    /// <summary>
+    /// Throws, as ForwardFrom's own scan would have, unless every point of these paths is finite: |start + α·change| is
+    /// at most max|start| + |α|·max|change|, so one bound per path stands for the scans of all its steps' points and
+    /// directions, which the passes then skip (<see cref="Model.ModelWorkspace{T}.StartsChecked"/>).
+    /// </summary>
+    private void CheckPathBounds(int count, T reach)
+    {
+        int a = _prefix, sizeA = _sizes[a];
+        for (int q = 0; q < count; q++)
+        {
+            T bound = TensorPrimitives.MaxMagnitude<T>(Row(_prefixStart, q, sizeA)) + reach * TensorPrimitives.MaxMagnitude<T>(Row(_prefixChange, q, sizeA));
+            if (!T.IsFinite(bound))
+            {
+                throw new ArgumentException(
+                    $"The path's activation at layer {a} ('{_layers[a].Name}') is not finite or reaches {bound}, beyond the range of {typeof(T).Name}.", "activation");
+            }
+        }
+    }
+
+    /// <summary>One block of paths: endpoints, every step's passes, the per-path integrals finished.</summary>
+    private void PrefixBlock(ref PathCall call, long first, int count, int steps, int layerChange, T reach, T perPathScale, int conductanceTop, bool neuronAbove, bool influenceAbove)
+    {
+        int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput;
+        var alpha = _alpha;
+        var weight = _weight;
+        PrefixEndpoints(ref call, first, count, layerChange);
+        CheckPathBounds(count, reach);
+        _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+        if (neuronAbove) _prefixNeuron.AsSpan(0, count * sizeA).Clear();
+
+        long total = (long)count * steps;
+        for (long e0 = 0; e0 < total; e0 += StepBatch)
+        {
+            int rows = (int)Math.Min(StepBatch, total - e0);
+            // The points go straight into node A's activation: ForwardFrom's copy of them onto themselves is then
+            // no copy at all (a span copied onto itself returns at once), one stream of sizeA values per row saved.
+            var points = HostWorkspace.ActivationFor(a, rows);
+            // Conductance above A: the directions go straight into node A's tangent (as the points into its
+            // activation), each row while its change is still in cache; the passes between leave tangents alone.
+            var directions = conductanceTop > a ? HostWorkspace.TangentFor(a, rows) : default;
+            for (int r = 0; r < rows; r++)
+            {
+                long e = e0 + r;
+                int q = (int)(e / steps), k = (int)(e % steps);
+                int b = (int)((first + q) / m);
+                _rowPath[r] = q;
+                _rowInput[r] = b;
+                var change = Row(_prefixChange, q, sizeA);
+                TensorPrimitives.FusedMultiplyAdd(change, FromDouble(alpha[k]), Row(_prefixStart, q, sizeA), Row(points, r, sizeA));
+                if (!directions.IsEmpty) change.CopyTo(Row(directions, r, sizeA));
+                call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
+            }
+
+            var seeds = _seeds.AsSpan(0, rows * _outputSize);
+            PinTokenIds(HostWorkspace, call.Inputs, rows, _rowInput);
+            _model.ForwardFrom(HostWorkspace, a, points, rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.Backward(HostWorkspace, seeds, rows, a);
+            var g = HostWorkspace.Gradient(a);
+            for (int r = 0; r < rows; r++)
+            {
+                var integral = Row(_prefixIntegral, _rowPath[r], sizeA);
+                TensorPrimitives.Add(integral, Row(g, r, sizeA), integral);
+            }
+
+            if (conductanceTop > a) AccumulateConductanceAbove(ref call, rows, conductanceTop);
+
+            if (influenceAbove)
+            {
+                int width = _sizes[call.Layer];
+                var gl = HostWorkspace.Gradient(call.Layer);
+                for (int r = 0; r < rows; r++)
+                {
+                    var accumulator = Row(Host.Result, _rowInput[r], call.ResultSize);
+                    TensorPrimitives.Add(accumulator, Row(gl, r, width), accumulator);
+                }
+            }
+            else if (neuronAbove)
+            {
+                int width = _sizes[call.Layer];
+                var seed = _layerSeed.AsSpan(0, rows * width);
+                var gl = HostWorkspace.Gradient(call.Layer);
+                var selection = _selectionWeights.AsSpan(0, width);
+                for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(gl, r, width), selection, Row(seed, r, width));
+                _model.BackwardFrom(HostWorkspace, call.Layer, seed, rows, a);
+                var ga = HostWorkspace.Gradient(a);
+                for (int r = 0; r < rows; r++)
+                {
+                    var through = Row(_prefixNeuron, _rowPath[r], sizeA);
+                    TensorPrimitives.Add(through, Row(ga, r, sizeA), through);
+                }
+            }
+        }
+
+        PrefixFinalize(ref call, first, count, layerChange);
     }
 
     /// <summary>
@@ -219,9 +260,8 @@ public sealed partial class Attributor<T>
     /// </summary>
     private void AccumulateConductanceAbove(ref PathCall call, int rows, int top)
     {
-        int a = _prefix, sizeA = _sizes[a];
-        var directions = HostWorkspace.TangentFor(a, rows); // in place: TangentFrom's copy onto itself is no copy
-        for (int r = 0; r < rows; r++) Row(_prefixChange, _rowPath[r], sizeA).CopyTo(Row(directions, r, sizeA));
+        int a = _prefix;
+        var directions = HostWorkspace.TangentFor(a, rows); // written with the points: TangentFrom's copy onto itself is no copy
         _model.TangentFrom(HostWorkspace, a, directions, rows, top);
         for (int i = 0; i < call.LayerCount; i++)
         {

@@ -39,7 +39,7 @@ public static class ModelPass
         ModelGuard.CheckBatch(workspace, batch);
         int size = layers[layer].Size;
         ModelGuard.CheckLength(activation.Length, batch, size, nameof(activation));
-        ModelGuard.CheckFinite(activation, size, nameof(activation));
+        if (!workspace.StartsChecked) ModelGuard.CheckFinite(activation, size, nameof(activation));
         ModelGuard.CheckLength(output.Length, batch, layers[^1].Size, nameof(output));
         workspace.BeginForward(batch);
         activation.CopyTo(workspace.ActivationFor(layer, batch));
@@ -148,7 +148,7 @@ public static class ModelPass
             throw new ArgumentOutOfRangeException(nameof(stopAtLayer), stopAtLayer, $"The pass runs from layer {layer} up, so stopAtLayer must not be below it.");
         int size = layers[layer].Size;
         ModelGuard.CheckLength(layerTangent.Length, batch, size, nameof(layerTangent));
-        ModelGuard.CheckFinite(layerTangent, size, nameof(layerTangent));
+        if (!workspace.StartsChecked) ModelGuard.CheckFinite(layerTangent, size, nameof(layerTangent));
         var seed = workspace.TangentFor(layer, batch);
         layerTangent.CopyTo(seed);
         workspace.MaskDerivative(layer, seed, batch);

@@ -37,6 +37,14 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     private T[]? _revealCancel;
     private int _activeInterventions;
 
+    /// <summary>
+    /// Set by the attribution engine, on a workspace it owns, around passes whose starting values it has checked itself:
+    /// the affine prefix's points and directions, bounded once per path (Attributor.Prefix). ForwardFrom and TangentFrom
+    /// then skip their scan for NaN and infinity, which on FashionCnn's test set was 2 % of the time. A workspace a
+    /// caller holds never has it set.
+    /// </summary>
+    internal bool StartsChecked { get; set; }
+
     /// <summary>A workspace for the model whose layout table is <paramref name="layerSizes"/> (generated code).</summary>
     /// <param name="layerSizes">
     /// The model's per-sample element count of every node: a static array of the model class, kept by reference as the
