@@ -81,15 +81,26 @@ public static class ReluKernel
 
     /// <summary>dx += (x &gt; 0)·dy.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
-        ActivationDriver.Scale(default(ReluOp<T>), x, y, dy, dx, true, nameof(dy), nameof(dx));
+        ActivationDriver.Scale(default(ReluOp<T>), x, Unread(x, y), dy, dx, true, nameof(dy), nameof(dx));
 
     /// <summary>dx += (x &gt; 0)·dy, or dx = (x &gt; 0)·dy with <see cref="GradientMode.Overwrite"/>.</summary>
     public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, GradientMode mode) where T : unmanaged, IFloatingPointIeee754<T> =>
-        ActivationDriver.Scale(default(ReluOp<T>), x, y, dy, dx, GradientModes.Accumulates(mode, nameof(mode)), nameof(dy), nameof(dx));
+        ActivationDriver.Scale(default(ReluOp<T>), x, Unread(x, y), dy, dx, GradientModes.Accumulates(mode, nameof(mode)), nameof(dy), nameof(dx));
 
     /// <summary>ty = (x &gt; 0)·tx. Overwrites ty.</summary>
     public static void Tangent<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, Span<T> ty) where T : unmanaged, IFloatingPointIeee754<T> =>
-        ActivationDriver.Scale(default(ReluOp<T>), x, y, tx, ty, false, nameof(tx), nameof(ty));
+        ActivationDriver.Scale(default(ReluOp<T>), x, Unread(x, y), tx, ty, false, nameof(tx), nameof(ty));
+
+    /// <summary>
+    /// ReLU's derivative reads x alone, but the driver loads y beside it: x goes in y's place, so the loop streams one
+    /// map fewer (y's length is still checked). relu2's tangent in FashionCnn (16 × 14 × 14, 20 rows, one thread): 0.24
+    /// against 0.34 µs per sample.
+    /// </summary>
+    private static ReadOnlySpan<T> Unread<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+    {
+        KernelGuard.Length(y.Length, x.Length, nameof(y));
+        return x;
+    }
 }
 
 /// <summary>Leaky ReLU with a negative-side <c>slope</c> over a flat span.</summary>
