@@ -65,16 +65,9 @@ internal static unsafe partial class PoolCore<T>
                 Simd512<T>.Deinterleave(t0, t1, out var a, out var b);
                 Simd512<T>.Deinterleave(b0, b1, out var c, out var d);
 
-                // b replaces a when a is a number and b is not ≤ a (greater, or NaN): the first maximum wins.
-                var upperPick = Vector512.AndNot(Vector512.Equals(a, a), Vector512.LessThanOrEqual(b, a));
-                var upper = Vector512.ConditionalSelect(upperPick, b, a);
-                var upperAt = Vector512.ConditionalSelect(upperPick, right, left);
-                var lowerPick = Vector512.AndNot(Vector512.Equals(c, c), Vector512.LessThanOrEqual(d, c));
-                var lower = Vector512.ConditionalSelect(lowerPick, d, c);
-                var lowerAt = Vector512.ConditionalSelect(lowerPick, lowerRight, lowerLeft);
-                var pick = Vector512.AndNot(Vector512.Equals(upper, upper), Vector512.LessThanOrEqual(lower, upper));
-                Store(Vector512.ConditionalSelect(pick, lower, upper), y + outputPlane + r * ow, kept);
-                StoreIndices(Vector512.ConditionalSelect(pick, lowerAt, upperAt), origin + 2 * r * width, argmax + outputPlane + r * ow, kept);
+                var (value, at) = WindowMax<Vector512<T>, Simd512<T>>(a, b, c, d, left, right, lowerLeft, lowerRight);
+                Store(value, y + outputPlane + r * ow, kept);
+                StoreIndices(at, origin + 2 * r * width, argmax + outputPlane + r * ow, kept);
             }
         }
     }
@@ -104,11 +97,8 @@ internal static unsafe partial class PoolCore<T>
         private bool Sample(int b)
         {
             int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
-            Vector512<int> ints = Vector512<int>.Indices;
-            Vector512<int> left = ints + ints, right = left + Vector512<int>.One;
-            Vector512<int> lowerLeft = left + Vector512.Create(width), lowerRight = right + Vector512.Create(width);
+            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
             Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
-            Vector512<int> keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
             var op = default(ReluOp<T>);
             long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
             for (int c = 0; c < channels; c++)
@@ -117,9 +107,7 @@ internal static unsafe partial class PoolCore<T>
                 {
                     long row = o0 + (long)c * oh * ow + r * ow;
                     int origin = c * plane + 2 * r * width;
-                    var at = Avx512F.MaskLoad(argmax + row, keptInts, Vector512<int>.Zero) - Vector512.Create(origin);
-                    Vector512<int> isA = Vector512.Equals(at, left), isB = Vector512.Equals(at, right), isC = Vector512.Equals(at, lowerLeft), isD = Vector512.Equals(at, lowerRight);
-                    if (!Vector512.EqualsAll((isA | isB | isC | isD) & keptInts, keptInts)) return false;
+                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
 
                     var g = Vector512<T>.Zero + Load(dy + row, kept);
                     Interleave(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero), out var t0, out var t1);
@@ -170,11 +158,8 @@ internal static unsafe partial class PoolCore<T>
         private bool Sample(int b)
         {
             int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
-            Vector512<int> ints = Vector512<int>.Indices;
-            Vector512<int> left = ints + ints, right = left + Vector512<int>.One;
-            Vector512<int> lowerLeft = left + Vector512.Create(width), lowerRight = right + Vector512.Create(width);
+            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
             Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
-            Vector512<int> keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
             var op = default(ReluOp<T>);
             long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
             for (int c = 0; c < channels; c++)
@@ -183,9 +168,7 @@ internal static unsafe partial class PoolCore<T>
                 {
                     long row = o0 + (long)c * oh * ow + r * ow;
                     int origin = c * plane + 2 * r * width;
-                    var at = Avx512F.MaskLoad(argmax + row, keptInts, Vector512<int>.Zero) - Vector512.Create(origin);
-                    Vector512<int> isA = Vector512.Equals(at, left), isB = Vector512.Equals(at, right), isC = Vector512.Equals(at, lowerLeft), isD = Vector512.Equals(at, lowerRight);
-                    if (!Vector512.EqualsAll((isA | isB | isC | isD) & keptInts, keptInts)) return false;
+                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
 
                     long top = i0 + origin;
                     Vector512<T> t0 = Tangent(op, top, first), t1 = Tangent(op, top + w, second);
@@ -211,6 +194,24 @@ internal static unsafe partial class PoolCore<T>
             Store(t, tRelu + at, mask);
             return t;
         }
+    }
+
+    /// <summary>
+    /// Which of its window's four positions each kept lane's arg-max names — the upper left (<paramref name="left"/>:
+    /// 2q from the row's first window at <paramref name="origin"/>), upper right, lower left or lower right; false when
+    /// one names none of them, which no forward pass records.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Winners(int* argmax, int origin, Vector512<int> kept, Vector512<int> left, int width,
+        out Vector512<int> isA, out Vector512<int> isB, out Vector512<int> isC, out Vector512<int> isD)
+    {
+        var at = Avx512F.MaskLoad(argmax, kept, Vector512<int>.Zero) - Vector512.Create(origin);
+        var lowerLeft = left + Vector512.Create(width);
+        isA = Vector512.Equals(at, left);
+        isB = Vector512.Equals(at, left + Vector512<int>.One);
+        isC = Vector512.Equals(at, lowerLeft);
+        isD = Vector512.Equals(at, lowerLeft + Vector512<int>.One);
+        return Vector512.EqualsAll((isA | isB | isC | isD) & kept, kept);
     }
 
     /// <summary>The inverse of <see cref="Simd512{T}.Deinterleave"/>: lanes e0 o0 e1 o1 … in <paramref name="low"/>, then the rest in <paramref name="high"/>.</summary>

@@ -413,17 +413,30 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
                     TS.Deinterleave(TS.Load(top + 2 * q0), TS.Load(top + 2 * q0 + w), out TVec a, out TVec b);
                     TS.Deinterleave(TS.Load(bottom + 2 * q0), TS.Load(bottom + 2 * q0 + w), out TVec c, out TVec d);
 
-                    // b replaces a when a is a number and b is not ≤ a (greater, or NaN): the first maximum wins.
-                    TVec upperPick = TS.AndNot(TS.Equal(a, a), TS.LessThanOrEqual(b, a));
-                    TVec upper = TS.Select(upperPick, b, a), upperAt = TS.Select(upperPick, right, left);
-                    TVec lowerPick = TS.AndNot(TS.Equal(c, c), TS.LessThanOrEqual(d, c));
-                    TVec lower = TS.Select(lowerPick, d, c), lowerAt = TS.Select(lowerPick, lowerRight, lowerLeft);
-                    TVec pick = TS.AndNot(TS.Equal(upper, upper), TS.LessThanOrEqual(lower, upper));
-                    TS.Store(TS.Select(pick, lower, upper), yRow + q0);
-                    TS.StoreInt32(TS.Select(pick, lowerAt, upperAt), rowOrigin + 2 * q0, aRow + q0);
+                    var (value, at) = WindowMax<TVec, TS>(a, b, c, d, left, right, lowerLeft, lowerRight);
+                    TS.Store(value, yRow + q0);
+                    TS.StoreInt32(at, rowOrigin + 2 * q0, aRow + q0);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The maxima of 2×2 windows, lane by lane, from their four elements (upper left and right, lower left and right) and
+    /// those elements' positions, and the winner's position: b replaces a when a is a number and b is not ≤ a (greater,
+    /// or NaN), the same between c and d, then between the two rows — the first maximum wins, NaN wins.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVec Value, TVec At) WindowMax<TVec, TS>(TVec a, TVec b, TVec c, TVec d, TVec left, TVec right, TVec lowerLeft, TVec lowerRight)
+        where TVec : struct
+        where TS : ISimd<TVec, T>
+    {
+        TVec upperPick = TS.AndNot(TS.Equal(a, a), TS.LessThanOrEqual(b, a));
+        TVec upper = TS.Select(upperPick, b, a), upperAt = TS.Select(upperPick, right, left);
+        TVec lowerPick = TS.AndNot(TS.Equal(c, c), TS.LessThanOrEqual(d, c));
+        TVec lower = TS.Select(lowerPick, d, c), lowerAt = TS.Select(lowerPick, lowerRight, lowerLeft);
+        TVec pick = TS.AndNot(TS.Equal(upper, upper), TS.LessThanOrEqual(lower, upper));
+        return (TS.Select(pick, lower, upper), TS.Select(pick, lowerAt, upperAt));
     }
 
     /// <summary>y = window mean. Linear, so it is also the tangent.</summary>
