@@ -17,10 +17,12 @@ internal static unsafe partial class PoolCore<T>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && outputWidth < Vector512<T>.Count;
 
     /// <summary>
-    /// Whether the fused ReLU runs inside <see cref="NarrowPlanes"/>: every input element lies in a window (even height
-    /// and width), so the row loads see each one once, and a row fills more than one vector. Rows of at most one vector
-    /// (7 outputs, FashionCnn's pool2) keep the separate ReLU pass over whole vectors: in the row loads, 0.69 against
-    /// 0.67 µs per 16 × 14 × 14 sample; 14 outputs (pool1): 0.74 against 1.05.
+    /// Whether the fused ReLU + pooling runs on narrow rows — the forward inside <see cref="NarrowPlanes"/>, the backward
+    /// and the tangent from the same row loads: every input element lies in a window (even height and width), so the
+    /// loads see each one once, and a row fills more than one vector. Rows of at most one vector (7 outputs, FashionCnn's
+    /// pool2) keep the separate ReLU pass, the scatter and the gather, which were faster there (µs per 16 × 14 × 14
+    /// sample: forward 0.67 against 0.69 in the row loads, backward 0.78 against 0.91, tangent 0.67 against 0.93); at 14
+    /// outputs (pool1) the row loads win: forward 0.74 against 1.05, backward 1.11 against 1.75, tangent 1.07 against 1.87.
     /// </summary>
     internal static bool TakesNarrowReluRows(in PoolShape s) =>
         TakesNarrowRows(s.OW) && 2 * s.OW > Vector512<T>.Count && s.W == 2 * s.OW && s.H == 2 * s.OH;
@@ -148,9 +150,8 @@ internal static unsafe partial class PoolCore<T>
             {
                 if (Sample(b)) continue;
                 long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
-                var one = s with { Batch = 1 };
-                ReluKernel.Tangent(new ReadOnlySpan<T>(x + i0, s.InputSize), new ReadOnlySpan<T>(x + i0, s.InputSize), new ReadOnlySpan<T>(tx + i0, s.InputSize), new Span<T>(tRelu + i0, s.InputSize));
-                MaxTangent(one, new ReadOnlySpan<T>(tRelu + i0, s.InputSize), new ReadOnlySpan<int>(argmax + o0, s.OutputSize), new Span<T>(ty + o0, s.OutputSize));
+                ReluTangentThenGather(s with { Batch = 1 }, new ReadOnlySpan<T>(x + i0, s.InputSize), new ReadOnlySpan<T>(tx + i0, s.InputSize),
+                    new ReadOnlySpan<int>(argmax + o0, s.OutputSize), new Span<T>(tRelu + i0, s.InputSize), new Span<T>(ty + o0, s.OutputSize));
             }
         }
 

@@ -173,8 +173,7 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
         KernelGuard.Length(argmax.Length, ty.Length, nameof(argmax));
         if (!TakesNarrowReluRows(s))
         {
-            ReluKernel.Tangent(x, x, tx, tRelu);
-            MaxTangent(s, tRelu, argmax, ty);
+            ReluTangentThenGather(s, x, tx, argmax, tRelu, ty);
             return;
         }
 
@@ -183,6 +182,13 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
             var rows = new NarrowReluTangentRange(s, px, ptx, pa, pr, pty);
             ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref rows);
         }
+    }
+
+    /// <summary>The fused tangent as its two unfused steps: ReLU's tangent over the map, then the arg-max's gather.</summary>
+    private static void ReluTangentThenGather(in PoolShape s, ReadOnlySpan<T> x, ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> tRelu, Span<T> ty)
+    {
+        ReluKernel.Tangent(x, x, tx, tRelu);
+        MaxTangent(s, tRelu, argmax, ty);
     }
 
     private static void ValidateReluPair(in PoolShape s)
@@ -212,25 +218,23 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
         public void Sample(int b)
         {
             int inSize = s.InputSize, outSize = s.OutputSize;
+            long i0 = (long)b * inSize, o0 = (long)b * outSize;
+            T* values = dy + o0;
+            int* winners = argmax + o0;
+            T* gradient = dRelu + i0;
+            if (!accumulateRelu) new Span<T>(gradient, inSize).Clear();
+            for (int o = 0; o < outSize; o++)
             {
-                long i0 = (long)b * inSize, o0 = (long)b * outSize;
-                T* values = dy + o0;
-                int* winners = argmax + o0;
-                T* gradient = dRelu + i0;
-                if (!accumulateRelu) new Span<T>(gradient, inSize).Clear();
-                for (int o = 0; o < outSize; o++)
-                {
-                    int index = winners[o];
-                    if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
-                    gradient[index] += values[o];
-                }
-
-                int done = 0;
-                if (Vector512.IsHardwareAccelerated) done = ReluBackward<Vector512<T>, Simd512<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
-                else if (Vector256.IsHardwareAccelerated) done = ReluBackward<Vector256<T>, Simd256<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
-                else if (Vector128.IsHardwareAccelerated) done = ReluBackward<Vector128<T>, Simd128<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
-                ReluBackward<T, ScalarSimd<T>>(x + i0 + done, gradient + done, dx + i0 + done, inSize - done, accumulateInput);
+                int index = winners[o];
+                if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                gradient[index] += values[o];
             }
+
+            int done = 0;
+            if (Vector512.IsHardwareAccelerated) done = ReluBackward<Vector512<T>, Simd512<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
+            else if (Vector256.IsHardwareAccelerated) done = ReluBackward<Vector256<T>, Simd256<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
+            else if (Vector128.IsHardwareAccelerated) done = ReluBackward<Vector128<T>, Simd128<T>>(x + i0, gradient, dx + i0, inSize, accumulateInput);
+            ReluBackward<T, ScalarSimd<T>>(x + i0 + done, gradient + done, dx + i0 + done, inSize - done, accumulateInput);
         }
     }
 
