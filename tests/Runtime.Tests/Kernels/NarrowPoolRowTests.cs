@@ -92,6 +92,21 @@ public sealed class NarrowPoolRowTests
         var e = Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Backward<float>(
             dy, argmax, x, new float[x.Length], new float[x.Length], 2, 3, height, width, GradientMode.Overwrite, GradientMode.Overwrite));
         Assert.Contains("outside the sample's input", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Tangent<float>(x, x, argmax, new float[x.Length], new float[dy.Length], 2, 3, height, width));
+        Assert.Contains("outside the sample's input", e.Message);
+    }
+
+    [Fact]
+    public void TheFusedTangentRejectsWrongLengthsAndOddSizesByName()
+    {
+        const int height = 4, width = 28, size = 3 * height * width;
+        var x = new float[2 * size];
+        var argmax = new int[2 * size / 4];
+        ReluMaxPoolKernel.Forward<float>(x, new float[x.Length], new float[argmax.Length], argmax, 2, 3, height, width);
+        Assert.Equal("tRelu", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Tangent<float>(x, x, argmax, new float[x.Length - 1], new float[argmax.Length], 2, 3, height, width)).ParamName);
+        Assert.Equal("ty", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Tangent<float>(x, x, argmax, new float[x.Length], new float[argmax.Length + 1], 2, 3, height, width)).ParamName);
+        Assert.Equal("tx", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Tangent<float>(x, x.AsSpan(1), argmax, new float[x.Length], new float[argmax.Length], 2, 3, height, width)).ParamName);
+        Assert.Equal("width", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.Tangent<float>(new float[2 * 3 * 4 * 27], new float[2 * 3 * 4 * 27], new int[2 * 3 * 2 * 13], new float[2 * 3 * 4 * 27], new float[2 * 3 * 2 * 13], 2, 3, 4, 27)).ParamName);
     }
 
     [Fact]
