@@ -7,7 +7,9 @@ namespace Axon.Generator.Emit
     /// ReLU fused with the 2×2 / stride-2 max pooling that follows it (Axon.Kernels.ReluMaxPoolKernel): the forward
     /// writes both tapes a few planes at a time while they are in cache; the backward runs the pooling's scatter and
     /// ReLU's backward a sample at a time; the tangent computes ReLU's tangent and picks each window's winner from it in
-    /// one pass, both tangents written. Each pass keeps the unfused calls for the cases where the
+    /// one pass, both tangents written. When the pass's caller reads neither of the ReLU's derivative maps (the
+    /// attribution engine's prefix path), backward and tangent go through the winners alone and write neither.
+    /// Each pass keeps the unfused calls for the cases where the
     /// two layers must run apart: a tap on the ReLU (its intervention sits between them), a run that starts or stops
     /// between them, and DeepLIFT's rescale rule.
     /// </summary>
@@ -40,6 +42,13 @@ namespace Axon.Generator.Emit
             var relu = model.Nodes[pool.Index - 1];
             return FusedPool(model, relu) is null ? null : relu;
         }
+
+        /// <summary>
+        /// Whether the fused pair must write the ReLU's own gradient or tangent map: the pass's caller may read it
+        /// (ModelWorkspace.Reads, true unless the attribution engine said otherwise), or a tap on the pooling changed its
+        /// output, from which the other form takes ReLU's derivative at each winner.
+        /// </summary>
+        private static string ReadsReluMaps(NodeSpec relu, NodeSpec pool) => $"ws.Reads({relu.Index}) || ws.HasIntervention({pool.Index})";
 
         /// <summary>The local that says whether this backward pass runs the fused pair in one call.</summary>
         public static string FusedBackwardFlag(NodeSpec relu) => $"reluPool{relu.Index}";
@@ -91,8 +100,28 @@ namespace Axon.Generator.Emit
             var s = relu.Shape;
             using (w.Block($"if ({FusedBackwardFlag(relu)})"))
             {
-                w.Line($"// Fused with {relu.Index} ({relu.Name}): the pooling's and the ReLU's backward in one call; {relu.Index}'s is done.");
-                w.Line($"{K}ReluMaxPoolKernel.Backward<{t}>({Grad(pool.Index)}, {Indices(pool.Index)}, {Act(relu.Inputs[0])}, {Grad(relu.Index)}, {Grad(relu.Inputs[0])}, batch, {s[0]}, {s[1]}, {s[2]}, {GradientWrite(model, pool, relu.Index)}, {GradientWrite(model, relu, relu.Inputs[0])});");
+                string call = $"{K}ReluMaxPoolKernel.Backward<{t}>({Grad(pool.Index)}, {Indices(pool.Index)}, {Act(relu.Inputs[0])}, {Grad(relu.Index)}, {Grad(relu.Inputs[0])}, batch, {s[0]}, {s[1]}, {s[2]}, {GradientWrite(model, pool, relu.Index)}, {GradientWrite(model, relu, relu.Inputs[0])});";
+                string comment = $"// Fused with {relu.Index} ({relu.Name}): the pooling's and the ReLU's backward in one call; {relu.Index}'s is done.";
+                if (!OverwritesGradient(model, relu, relu.Inputs[0]))
+                {
+                    // The winners-only form overwrites dx; a ReLU input with several consumers accumulates into it.
+                    w.Line(comment);
+                    w.Line(call);
+                }
+                else
+                {
+                    using (w.Block($"if ({ReadsReluMaps(relu, pool)})"))
+                    {
+                        w.Line(comment);
+                        w.Line(call);
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        w.Line($"// {relu.Index}'s gradient is read nowhere: the winners' ReLU derivative from {pool.Index}'s output, no map of {relu.Index}'s written or read.");
+                        w.Line($"{K}ReluMaxPoolKernel.BackwardThroughWinners<{t}>({Grad(pool.Index)}, {Indices(pool.Index)}, {Act(pool.Index)}, {Grad(relu.Inputs[0])}, batch, {s[0]}, {s[1]}, {s[2]});");
+                    }
+                }
             }
 
             using (w.Block("else"))
@@ -120,8 +149,17 @@ namespace Axon.Generator.Emit
             var s = relu.Shape;
             using (w.Block($"if ({FusedTangentFlag(relu)})"))
             {
-                w.Line($"// Fused with {pool.Index} ({pool.Name}): ReLU's and the pooling's tangents in one call, both written; {pool.Index}'s is done.");
-                w.Line($"{K}ReluMaxPoolKernel.Tangent<{t}>({Act(relu.Inputs[0])}, {Tan(relu.Inputs[0])}, {Indices(pool.Index)}, {Tan(relu.Index)}, {Tan(pool.Index)}, batch, {s[0]}, {s[1]}, {s[2]});");
+                using (w.Block($"if ({ReadsReluMaps(relu, pool)})"))
+                {
+                    w.Line($"// Fused with {pool.Index} ({pool.Name}): ReLU's and the pooling's tangents in one call, both written; {pool.Index}'s is done.");
+                    w.Line($"{K}ReluMaxPoolKernel.Tangent<{t}>({Act(relu.Inputs[0])}, {Tan(relu.Inputs[0])}, {Indices(pool.Index)}, {Tan(relu.Index)}, {Tan(pool.Index)}, batch, {s[0]}, {s[1]}, {s[2]});");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line($"// {relu.Index}'s tangent is read nowhere: {pool.Index}'s from the winners alone, ReLU's derivative from {pool.Index}'s output; {pool.Index}'s is done.");
+                    w.Line($"{K}ReluMaxPoolKernel.TangentThroughWinners<{t}>({Act(pool.Index)}, {Tan(relu.Inputs[0])}, {Indices(pool.Index)}, {Tan(pool.Index)}, batch, {s[0]}, {s[1]}, {s[2]});");
+                }
             }
 
             using (w.Block("else"))

@@ -31,6 +31,9 @@ public sealed partial class Attributor<T>
     private T[] _prefixGradient = [];
     private int[] _rowPath = [];
 
+    /// <summary>One flag per node, made on first use and refilled per prefix pass (<see cref="NodesReadAfterPasses"/>).</summary>
+    private bool[] _nodesRead = [];
+
     /// <summary>
     /// The last node A of the network's affine prefix that every path crosses, or 0 when the first operation is not
     /// affine. Path methods integrate at A and skip the prefix at every step (see <see cref="UseAffinePrefix"/>). For a
@@ -131,14 +134,35 @@ public sealed partial class Attributor<T>
         try
         {
             ws.StartsChecked = true;
+            ws.ReadOnly(NodesReadAfterPasses(ref call));
             for (long first = 0; first < paths; first += block) PrefixBlock(ref call, first, (int)Math.Min(block, paths - first), steps, layerChange, reach, perPathScale, conductanceTop, neuronAbove, influenceAbove);
         }
         finally
         {
             ws.StartsChecked = false;
+            ws.ReadOnly(null);
         }
 
         return paths * steps;
+    }
+
+    /// <summary>
+    /// The nodes whose gradients or tangents the prefix path reads after a pass: every node up to A (the finishing
+    /// passes read the input's gradient and the listed layers' below A), the output, the call's layer and its layer
+    /// list. The passes may leave the others' maps unwritten where a fused kernel can
+    /// (<see cref="Model.ModelWorkspace{T}.Reads"/>): FashionCnn's relu1, whose gradient and tangent maps are the
+    /// largest of a step.
+    /// </summary>
+    private bool[] NodesReadAfterPasses(ref PathCall call)
+    {
+        if (_nodesRead.Length != _sizes.Length) _nodesRead = new bool[_sizes.Length];
+        var read = _nodesRead;
+        Array.Clear(read);
+        read.AsSpan(0, _prefix + 1).Fill(true);
+        read[^1] = true;
+        if ((uint)call.Layer < (uint)read.Length) read[call.Layer] = true;
+        for (int i = 0; i < call.LayerCount; i++) read[_layerList[i]] = true;
+        return read;
     }
 
     /// <summary>

@@ -52,5 +52,27 @@ public static class ReluMaxPoolKernel
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PoolCore<T>.ReluMaxTangent(Shape(batch, channels, height, width), x, tx, argmax, tRelu, ty);
 
+    /// <summary>
+    /// The backward for a caller that reads the ReLU's gradient nowhere: dx = ReLU'(x)·dRelu + 0 with dRelu the scatter
+    /// of dy onto zeros, overwriting dx, and no dRelu written. The ReLU's derivative at each window's winner comes from
+    /// the pooled output <paramref name="y"/> (above zero exactly when the winner's input is), so x is not read. Equal,
+    /// bit for bit, to <see cref="Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, ReadOnlySpan{T}, Span{T}, Span{T}, int, int, int, int, GradientMode, GradientMode)"/>
+    /// with both gradients overwritten, whenever y and argmax are what <see cref="Forward{T}"/> wrote. An arg-max outside
+    /// its sample, wrong span lengths or an odd height or width throw <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void BackwardThroughWinners<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> y, Span<T> dx, int batch, int channels, int height, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxBackwardThroughWinners(Shape(batch, channels, height, width), dy, argmax, y, dx);
+
+    /// <summary>
+    /// The tangent for a caller that reads the ReLU's tangent nowhere: ty = ReLU'(x[argmax])·tx[argmax] + 0, the
+    /// derivative from the pooled output <paramref name="y"/>, and no tRelu computed. Equal, bit for bit, to the ty of
+    /// <see cref="Tangent{T}"/> whenever y and argmax are what <see cref="Forward{T}"/> wrote. An arg-max outside its
+    /// sample, wrong span lengths or an odd height or width throw <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void TangentThroughWinners<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> ty, int batch, int channels, int height, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxTangentThroughWinners(Shape(batch, channels, height, width), y, tx, argmax, ty);
+
     private static PoolShape Shape(int batch, int channels, int height, int width) => new(batch, channels, height, width, 2, 2, 2, 2);
 }

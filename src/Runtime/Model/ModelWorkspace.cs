@@ -45,6 +45,28 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     /// </summary>
     internal bool StartsChecked { get; set; }
 
+    /// <summary>
+    /// Set by the attribution engine, on a workspace it owns, around passes after which it reads the gradients and
+    /// tangents of these nodes only (Attributor.Prefix); null otherwise: every node is read.
+    /// </summary>
+    private bool[]? _readNodes;
+
+    /// <summary>
+    /// Generated code: whether the caller of the running pass may read node <paramref name="layer"/>'s gradient or
+    /// tangent afterwards. True on every workspace a caller holds; false only for nodes that the attribution engine,
+    /// around its own passes, said it does not read. A fused ReLU + max pooling then skips the ReLU's gradient and
+    /// tangent maps, which nothing else reads.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public bool Reads(int layer) => _readNodes is null || _readNodes[layer];
+
+    /// <summary>Names the nodes whose gradients and tangents the engine reads (see <see cref="Reads"/>); null: all of them.</summary>
+    internal void ReadOnly(bool[]? nodes)
+    {
+        if (nodes is not null && nodes.Length != _sizes.Length) throw new ArgumentException($"One flag per node: {_sizes.Length}, got {nodes.Length}.", nameof(nodes));
+        _readNodes = nodes;
+    }
+
     /// <summary>A workspace for the model whose layout table is <paramref name="layerSizes"/> (generated code).</summary>
     /// <param name="layerSizes">
     /// The model's per-sample element count of every node: a static array of the model class, kept by reference as the

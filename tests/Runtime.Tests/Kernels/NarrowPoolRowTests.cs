@@ -185,7 +185,8 @@ public sealed class NarrowPoolRowTests
         AssertBits(tyApart, ty, $"{typeof(T).Name} {height}×{width} ty");
     }
 
-    private static void Run(bool narrow, Action action)
+    /// <summary>Runs <paramref name="action"/> with the narrow-row kernels on or off (NarrowRowSwitch), restoring the switch.</summary>
+    internal static void Run(bool narrow, Action action)
     {
         bool before = NarrowRowSwitch.Enabled;
         NarrowRowSwitch.Enabled = narrow;
@@ -199,7 +200,7 @@ public sealed class NarrowPoolRowTests
         }
     }
 
-    private static void AssertBits<T>(T[] expected, T[] actual, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void AssertBits<T>(T[] expected, T[] actual, string what) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < expected.Length; i++)
         {

@@ -182,4 +182,70 @@ public sealed class FusedReluPoolTests
         Assert.Equal(1000, ws.Activation(Relu1)[0]);
         Assert.Equal(1000, ws.Activation(Pool1)[0]);
     }
+
+    [Fact]
+    public void A_caller_held_workspace_reads_every_node_so_the_fused_relu_maps_are_written()
+    {
+        var model = new ReluPoolNet();
+        var ws = model.CreateWorkspace(Batch);
+        for (int l = 0; l < model.Layers.Count; l++) Assert.True(ws.Reads(l));
+        var flags = new bool[model.Layers.Count];
+        ws.ReadOnly(flags);
+        Assert.False(ws.Reads(Relu1));
+        ws.ReadOnly(null);
+        Assert.True(ws.Reads(Relu1));
+        Assert.Equal("nodes", Assert.Throws<ArgumentException>(() => ws.ReadOnly(new bool[model.Layers.Count - 1])).ParamName);
+    }
+
+    [Fact]
+    public void Passes_whose_caller_reads_no_relu_map_go_through_the_winners_and_agree_bit_for_bit()
+    {
+        // The attribution engine's prefix path says it reads neither of relu1's maps: the fused pair then writes
+        // neither (they keep what they held) and every other node's gradient and tangent is the full pass's.
+        Winners(new ReluPoolNet(), v => v);
+        Winners(new ReluPoolNetFloat(), v => (float)v);
+    }
+
+    private static void Winners<T>(IDifferentiableModel<T> model, Func<double, T> convert)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(21);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = convert(random.NextDouble() - 0.5);
+        T[] x = Inputs(Batch * model.InputSize, 22).Select(convert).ToArray();
+        T[] seed = Inputs(Batch * model.OutputSize, 23).Select(convert).ToArray();
+        T[] direction = Inputs(x.Length, 24).Select(convert).ToArray();
+        int layers = model.Layers.Count;
+        var output = new T[Batch * model.OutputSize];
+
+        var full = model.CreateWorkspace(Batch);
+        model.Forward(full, x, Batch, output);
+        model.Backward(full, seed, Batch);
+        var gradients = Enumerable.Range(0, layers).Select(l => full.Gradient(l).ToArray()).ToArray();
+        model.Tangent(full, direction, Batch);
+        var tangents = Enumerable.Range(0, layers).Select(l => full.Tangent(l).ToArray()).ToArray();
+
+        var narrowed = model.CreateWorkspace(Batch);
+        var reads = Enumerable.Repeat(true, layers).ToArray();
+        reads[Relu1] = false;
+        narrowed.ReadOnly(reads);
+        var stale = Enumerable.Repeat(convert(7), narrowed.GradientFor(Relu1, Batch).Length).ToArray();
+        stale.CopyTo(narrowed.GradientFor(Relu1, Batch));
+        stale.CopyTo(narrowed.TangentFor(Relu1, Batch));
+        model.Forward(narrowed, x, Batch, output);
+        model.Backward(narrowed, seed, Batch);
+        var narrowedGradients = Enumerable.Range(0, layers).Select(l => narrowed.Gradient(l).ToArray()).ToArray();
+        model.Tangent(narrowed, direction, Batch);
+        for (int l = 0; l < layers; l++)
+        {
+            if (l == Relu1) continue;
+            Assert.Equal(gradients[l], narrowedGradients[l]);
+            Assert.Equal(tangents[l], narrowed.Tangent(l).ToArray());
+        }
+
+        // Neither relu1 map was written: the winners-only kernels ran, not the full fused ones.
+        Assert.Equal(stale, narrowedGradients[Relu1]);
+        Assert.Equal(stale, narrowed.Tangent(Relu1).ToArray());
+        Assert.Contains(gradients[0], g => g != T.Zero);
+        Assert.Contains(tangents[Pool1], t => t != T.Zero);
+    }
 }

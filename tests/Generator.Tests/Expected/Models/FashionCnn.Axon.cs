@@ -328,8 +328,16 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
             ws.MaskDerivative(6, ws.GradientFor(6, batch), batch);
             if (reluPool5)
             {
-                // Fused with 5 (relu2): the pooling's and the ReLU's backward in one call; 5's is done.
-                global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);
+                if (ws.Reads(5) || ws.HasIntervention(6))
+                {
+                    // Fused with 5 (relu2): the pooling's and the ReLU's backward in one call; 5's is done.
+                    global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(4, batch), ws.GradientFor(5, batch), ws.GradientFor(4, batch), batch, 16, 14, 14, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);
+                }
+                else
+                {
+                    // 5's gradient is read nowhere: the winners' ReLU derivative from 6's output, no map of 5's written or read.
+                    global::Axon.Kernels.ReluMaxPoolKernel.BackwardThroughWinners<float>(ws.GradientFor(6, batch), ws.IndicesFor(6, batch), ws.ActivationFor(6, batch), ws.GradientFor(4, batch), batch, 16, 14, 14);
+                }
             }
             else
             {
@@ -382,8 +390,16 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
             ws.MaskDerivative(3, ws.GradientFor(3, batch), batch);
             if (reluPool2)
             {
-                // Fused with 2 (relu1): the pooling's and the ReLU's backward in one call; 2's is done.
-                global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), batch, 8, 28, 28, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);
+                if (ws.Reads(2) || ws.HasIntervention(3))
+                {
+                    // Fused with 2 (relu1): the pooling's and the ReLU's backward in one call; 2's is done.
+                    global::Axon.Kernels.ReluMaxPoolKernel.Backward<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.ActivationFor(1, batch), ws.GradientFor(2, batch), ws.GradientFor(1, batch), batch, 8, 28, 28, global::Axon.Kernels.GradientMode.Overwrite, global::Axon.Kernels.GradientMode.Overwrite);
+                }
+                else
+                {
+                    // 2's gradient is read nowhere: the winners' ReLU derivative from 3's output, no map of 2's written or read.
+                    global::Axon.Kernels.ReluMaxPoolKernel.BackwardThroughWinners<float>(ws.GradientFor(3, batch), ws.IndicesFor(3, batch), ws.ActivationFor(3, batch), ws.GradientFor(1, batch), batch, 8, 28, 28);
+                }
             }
             else
             {
@@ -466,8 +482,16 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         {
             if (tangentReluPool2)
             {
-                // Fused with 3 (pool1): ReLU's and the pooling's tangents in one call, both written; 3's is done.
-                global::Axon.Kernels.ReluMaxPoolKernel.Tangent<float>(ws.ActivationFor(1, batch), ws.TangentFor(1, batch), ws.IndicesFor(3, batch), ws.TangentFor(2, batch), ws.TangentFor(3, batch), batch, 8, 28, 28);
+                if (ws.Reads(2) || ws.HasIntervention(3))
+                {
+                    // Fused with 3 (pool1): ReLU's and the pooling's tangents in one call, both written; 3's is done.
+                    global::Axon.Kernels.ReluMaxPoolKernel.Tangent<float>(ws.ActivationFor(1, batch), ws.TangentFor(1, batch), ws.IndicesFor(3, batch), ws.TangentFor(2, batch), ws.TangentFor(3, batch), batch, 8, 28, 28);
+                }
+                else
+                {
+                    // 2's tangent is read nowhere: 3's from the winners alone, ReLU's derivative from 3's output; 3's is done.
+                    global::Axon.Kernels.ReluMaxPoolKernel.TangentThroughWinners<float>(ws.ActivationFor(3, batch), ws.TangentFor(1, batch), ws.IndicesFor(3, batch), ws.TangentFor(3, batch), batch, 8, 28, 28);
+                }
             }
             else
             {
@@ -495,8 +519,16 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
         {
             if (tangentReluPool5)
             {
-                // Fused with 6 (pool2): ReLU's and the pooling's tangents in one call, both written; 6's is done.
-                global::Axon.Kernels.ReluMaxPoolKernel.Tangent<float>(ws.ActivationFor(4, batch), ws.TangentFor(4, batch), ws.IndicesFor(6, batch), ws.TangentFor(5, batch), ws.TangentFor(6, batch), batch, 16, 14, 14);
+                if (ws.Reads(5) || ws.HasIntervention(6))
+                {
+                    // Fused with 6 (pool2): ReLU's and the pooling's tangents in one call, both written; 6's is done.
+                    global::Axon.Kernels.ReluMaxPoolKernel.Tangent<float>(ws.ActivationFor(4, batch), ws.TangentFor(4, batch), ws.IndicesFor(6, batch), ws.TangentFor(5, batch), ws.TangentFor(6, batch), batch, 16, 14, 14);
+                }
+                else
+                {
+                    // 5's tangent is read nowhere: 6's from the winners alone, ReLU's derivative from 6's output; 6's is done.
+                    global::Axon.Kernels.ReluMaxPoolKernel.TangentThroughWinners<float>(ws.ActivationFor(6, batch), ws.TangentFor(4, batch), ws.IndicesFor(6, batch), ws.TangentFor(6, batch), batch, 16, 14, 14);
+                }
             }
             else
             {

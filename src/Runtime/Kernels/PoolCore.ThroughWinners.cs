@@ -1,0 +1,178 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// The fused ReLU + 2×2 max pooling's backward and tangent for passes whose caller reads neither the ReLU's gradient
+/// nor its tangent: only the winners matter. Each input element lies in one window; every element but the window's
+/// recorded winner w gets a zero gradient, and the pooled output y = max(x[w], 0) is above zero exactly when x[w] is
+/// (NaN and ±0 included). So ReLU'(x[w]) comes from y, one value per window, instead of from the ReLU's input map (four
+/// times larger), and no map of the ReLU's is written: on FashionCnn's first pooling each pass moves one map of 8 × 28
+/// × 28 instead of three.
+/// </summary>
+internal static unsafe partial class PoolCore<T>
+{
+    /// <summary>
+    /// dx = ReLU'(x)·dRelu + 0 with dRelu the scatter of dy through the arg-max onto zeros, overwriting dx, from y
+    /// instead of x: at a winner, (y &gt; 0 ? 1 : 0)·(0 + dy) + 0; elsewhere +0. The values of
+    /// <see cref="ReluMaxBackward"/> with both gradients overwritten, bit for bit, whenever y and argmax are what
+    /// <see cref="ReluMaxForward"/> wrote. An arg-max outside its sample throws.
+    /// </summary>
+    public static void ReluMaxBackwardThroughWinners(in PoolShape s, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, ReadOnlySpan<T> y, Span<T> dx)
+    {
+        ValidateReluPair(s);
+        s.ValidateOutput(dy.Length, nameof(dy));
+        KernelGuard.Length(argmax.Length, dy.Length, nameof(argmax));
+        KernelGuard.Length(y.Length, dy.Length, nameof(y));
+        s.ValidateInput(dx.Length, nameof(dx));
+        fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* py = y) fixed (T* pdx = dx)
+        {
+            var range = new WinnerBackwardRange(s, pdy, pa, py, pdx, TakesNarrowReluRows(s));
+            ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
+        }
+    }
+
+    /// <summary>
+    /// ty = ReLU'(x[argmax])·tx[argmax] + 0 with the derivative from y: the pooled tangent of <see cref="ReluMaxTangent"/>,
+    /// bit for bit whenever y and argmax are what <see cref="ReluMaxForward"/> wrote, without the ReLU's tangent map.
+    /// An arg-max outside its sample throws.
+    /// </summary>
+    public static void ReluMaxTangentThroughWinners(in PoolShape s, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<int> argmax, Span<T> ty)
+    {
+        ValidateReluPair(s);
+        s.ValidateInput(tx.Length, nameof(tx));
+        s.ValidateOutput(ty.Length, nameof(ty));
+        KernelGuard.Length(argmax.Length, ty.Length, nameof(argmax));
+        KernelGuard.Length(y.Length, ty.Length, nameof(y));
+        fixed (T* py = y) fixed (T* ptx = tx) fixed (int* pa = argmax) fixed (T* pty = ty)
+        {
+            var range = new WinnerTangentRange(s, py, ptx, pa, pty, TakesNarrowReluRows(s));
+            ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
+        }
+    }
+
+    /// <summary>ReLU's derivative at a window's winner, from the pooled output: 1 where y &gt; 0, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T WinnerDerivative(T y) => y > T.Zero ? T.One : T.Zero;
+
+    /// <summary>
+    /// <see cref="ReluMaxBackwardThroughWinners"/> a sample at a time: narrow rows from the registers (each row's values
+    /// placed at its winners' lanes and interleaved back into the two input rows, as <c>NarrowReluSelectedRange</c>
+    /// does), other shapes and a sample whose arg-max leaves its window by clearing the sample and adding each
+    /// window's value at its winner.
+    /// </summary>
+    private readonly struct WinnerBackwardRange(PoolShape s, T* dy, int* argmax, T* y, T* dx, bool narrow) : IRangeWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            for (int b = start; b < start + count; b++)
+            {
+                if (!narrow || !Narrow(b)) Scatter(b);
+            }
+        }
+
+        private void Scatter(int b)
+        {
+            int inSize = s.InputSize, outSize = s.OutputSize;
+            long i0 = (long)b * inSize, o0 = (long)b * outSize;
+            T* gradient = dx + i0;
+            new Span<T>(gradient, inSize).Clear();
+            for (int o = 0; o < outSize; o++)
+            {
+                int index = argmax[o0 + o];
+                if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                gradient[index] += T.FusedMultiplyAdd(WinnerDerivative(y[o0 + o]), T.Zero + dy[o0 + o], T.Zero);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Narrow(int b)
+        {
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
+            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
+            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < oh; r++)
+                {
+                    long row = o0 + (long)c * oh * ow + r * ow;
+                    int origin = c * plane + 2 * r * width;
+                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
+
+                    var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Load(y + row, kept), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero);
+                    var g = Simd512<T>.MultiplyAdd(derivative, Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
+                    Interleave(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero), out var t0, out var t1);
+                    Interleave(Vector512.ConditionalSelect(Widen(isC), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isD), g, Vector512<T>.Zero), out var b0, out var b1);
+                    T* top = dx + i0 + origin;
+                    Store(t0, top, first);
+                    Store(t1, top + w, second);
+                    Store(b0, top + width, first);
+                    Store(b1, top + width + w, second);
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReluMaxTangentThroughWinners"/> a sample at a time: narrow rows load each pair of tx rows once and
+    /// keep each window's winner (as <c>NarrowReluTangentRange</c> does, without computing or storing the ReLU's
+    /// tangent); other shapes and a sample whose arg-max leaves its window read tx at each winner.
+    /// </summary>
+    private readonly struct WinnerTangentRange(PoolShape s, T* y, T* tx, int* argmax, T* ty, bool narrow) : IRangeWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int count)
+        {
+            for (int b = start; b < start + count; b++)
+            {
+                if (!narrow || !Narrow(b)) Gather(b);
+            }
+        }
+
+        private void Gather(int b)
+        {
+            int inSize = s.InputSize, outSize = s.OutputSize;
+            long i0 = (long)b * inSize, o0 = (long)b * outSize;
+            for (int o = 0; o < outSize; o++)
+            {
+                int index = argmax[o0 + o];
+                if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
+                ty[o0 + o] = T.FusedMultiplyAdd(WinnerDerivative(y[o0 + o]), tx[i0 + index], T.Zero);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Narrow(int b)
+        {
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
+            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
+            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < oh; r++)
+                {
+                    long row = o0 + (long)c * oh * ow + r * ow;
+                    int origin = c * plane + 2 * r * width;
+                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
+
+                    T* top = tx + i0 + origin;
+                    Simd512<T>.Deinterleave(Load(top, first), Load(top + w, second), out var a, out var bb);
+                    Simd512<T>.Deinterleave(Load(top + width, first), Load(top + width + w, second), out var cc, out var d);
+                    var value = Vector512.ConditionalSelect(Widen(isB), bb, a);
+                    value = Vector512.ConditionalSelect(Widen(isC), cc, value);
+                    value = Vector512.ConditionalSelect(Widen(isD), d, value);
+                    var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Load(y + row, kept), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero);
+                    Store(Simd512<T>.MultiplyAdd(derivative, value, Vector512<T>.Zero), ty + row, kept);
+                }
+            }
+
+            return true;
+        }
+    }
+}
