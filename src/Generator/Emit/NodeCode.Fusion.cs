@@ -7,8 +7,9 @@ namespace Axon.Generator.Emit
     /// ReLU fused with the 2×2 / stride-2 max pooling that follows it (Axon.Kernels.ReluMaxPoolKernel): the forward
     /// writes both tapes a few planes at a time while they are in cache; the backward runs the pooling's scatter and
     /// ReLU's backward a sample at a time; the tangent computes ReLU's tangent and picks each window's winner from it in
-    /// one pass, both tangents written. When the pass's caller reads neither of the ReLU's derivative maps (the
-    /// attribution engine's prefix path), backward and tangent go through the winners alone and write neither.
+    /// one pass, both tangents written. When the pass's caller reads none of the ReLU's maps (the attribution engine's
+    /// prefix path), the forward writes the pooled tapes alone, and backward and tangent go through the winners alone
+    /// and write neither derivative map.
     /// Each pass keeps the unfused calls for the cases where the
     /// two layers must run apart: a tap on the ReLU (its intervention sits between them), a run that starts or stops
     /// between them, and DeepLIFT's rescale rule.
@@ -55,7 +56,8 @@ namespace Axon.Generator.Emit
 
         /// <summary>
         /// The forward of a fused ReLU: the fused kernel unless a tap on the ReLU must see its output before the
-        /// pooling does.
+        /// pooling does; without the ReLU's map where the pass's caller reads it nowhere (the backward and tangent
+        /// through the winners read the pooled tapes alone).
         /// </summary>
         public static void WriteFusedReluForward(SourceWriter w, ModelSpec model, NodeSpec relu, NodeSpec pool)
         {
@@ -67,10 +69,16 @@ namespace Axon.Generator.Emit
                 w.Line($"ws.ApplyIntervention({relu.Index}, batch);");
             }
 
-            using (w.Block("else"))
+            using (w.Block($"else if (ws.Reads({relu.Index}))"))
             {
                 w.Line($"// Fused with {pool.Index} ({pool.Name}): ReLU and 2×2 max pooling in one pass, both tapes written.");
                 w.Line($"{K}ReluMaxPoolKernel.Forward<{t}>({Act(relu.Inputs[0])}, {Act(relu.Index)}, {Act(pool.Index)}, {Indices(pool.Index)}, batch, {s[0]}, {s[1]}, {s[2]});");
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line($"// Fused with {pool.Index} ({pool.Name}), {relu.Index}'s output read nowhere: the pooled tapes, {relu.Index}'s map written only where the kernel needs it.");
+                w.Line($"{K}ReluMaxPoolKernel.ForwardPooled<{t}>({Act(relu.Inputs[0])}, {Act(relu.Index)}, {Act(pool.Index)}, {Indices(pool.Index)}, batch, {s[0]}, {s[1]}, {s[2]});");
             }
         }
 

@@ -147,10 +147,10 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>
-    /// The nodes whose gradients or tangents the prefix path reads after a pass: every node up to A (the finishing
-    /// passes read the input's gradient and the listed layers' below A), the output, the call's layer and its layer
-    /// list. The passes may leave the others' maps unwritten where a fused kernel can
-    /// (<see cref="Model.ModelWorkspace{T}.Reads"/>): FashionCnn's relu1, whose gradient and tangent maps are the
+    /// The nodes whose activations, gradients or tangents the prefix path reads after a pass: every node up to A (the
+    /// finishing passes read the input's gradient and the listed layers' below A), the output, the call's layer and its
+    /// layer list. The passes may leave the others' maps unwritten where a fused kernel can
+    /// (<see cref="Model.ModelWorkspace{T}.Reads"/>): FashionCnn's relu1, whose output, gradient and tangent maps are the
     /// largest of a step.
     /// </summary>
     private bool[] NodesReadAfterPasses(ref PathCall call)

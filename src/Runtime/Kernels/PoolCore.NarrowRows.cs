@@ -30,11 +30,12 @@ internal static unsafe partial class PoolCore<T>
     /// <summary>
     /// The pooling of planes p0..p1 of <paramref name="x"/>. With <paramref name="relu"/> (only where
     /// <see cref="TakesNarrowReluRows"/>), x is the ReLU's input: each loaded row goes through ReLU's own vector op,
-    /// is stored into <paramref name="relu"/> and pooled from the registers, instead of a ReLU pass over the planes
-    /// and the pooling reading its output back.
+    /// is stored into <paramref name="relu"/> (unless <paramref name="storeRelu"/> is false: a caller that reads only
+    /// the pooled tapes) and pooled from the registers, instead of a ReLU pass over the planes and the pooling reading
+    /// its output back.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NarrowPlanes(in PoolShape s, T* x, T* y, int* argmax, int p0, int p1, T* relu = null)
+    private static void NarrowPlanes(in PoolShape s, T* x, T* y, int* argmax, int p0, int p1, T* relu = null, bool storeRelu = true)
     {
         int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
         var indices = Simd512<T>.Indices;
@@ -57,11 +58,14 @@ internal static unsafe partial class PoolCore<T>
                 {
                     var op = default(ReluOp<T>);
                     (t0, t1, b0, b1) = (op.Value<Vector512<T>, Simd512<T>>(t0), op.Value<Vector512<T>, Simd512<T>>(t1), op.Value<Vector512<T>, Simd512<T>>(b0), op.Value<Vector512<T>, Simd512<T>>(b1));
-                    T* reluTop = relu + (top - x);
-                    Store(t0, reluTop, first);
-                    Store(t1, reluTop + w, second);
-                    Store(b0, reluTop + width, first);
-                    Store(b1, reluTop + width + w, second);
+                    if (storeRelu)
+                    {
+                        T* reluTop = relu + (top - x);
+                        Store(t0, reluTop, first);
+                        Store(t1, reluTop + w, second);
+                        Store(b0, reluTop + width, first);
+                        Store(b1, reluTop + width + w, second);
+                    }
                 }
 
                 Simd512<T>.Deinterleave(t0, t1, out var a, out var b);

@@ -105,7 +105,19 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
     /// ReLU then 2×2 / stride-2 max pooling in one pass over x: relu = max(x, 0), y = window max of relu, argmax its
     /// first maximum. H and W must be even (every element lies in one window).
     /// </summary>
-    public static void ReluMaxForward(in PoolShape s, ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax)
+    public static void ReluMaxForward(in PoolShape s, ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax) =>
+        ReluMaxPair(s, x, relu, y, argmax, storeRelu: true);
+
+    /// <summary>
+    /// <see cref="ReluMaxForward(in PoolShape, ReadOnlySpan{T}, Span{T}, Span{T}, Span{int})"/> with the ReLU map
+    /// written only where the kernel needs it: narrow rows (<see cref="TakesNarrowReluRows"/>) pool the ReLU's values
+    /// from the registers and leave <paramref name="relu"/> as it was; other shapes pool it back from there. y and
+    /// argmax are the same bit for bit.
+    /// </summary>
+    public static void ReluMaxForwardPooled(in PoolShape s, ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax) =>
+        ReluMaxPair(s, x, relu, y, argmax, storeRelu: false);
+
+    private static void ReluMaxPair(in PoolShape s, ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax, bool storeRelu)
     {
         ValidateReluPair(s);
         s.ValidateInput(x.Length, nameof(x));
@@ -124,7 +136,7 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
         fixed (T* px = x) fixed (T* pr = relu) fixed (T* py = y) fixed (int* pa = argmax)
         {
             // Smaller pieces than the pooling alone: the ReLU pass makes each plane cost more.
-            var pairs = new PairMaxRange(s, px, py, pa, pr);
+            var pairs = new PairMaxRange(s, px, py, pa, pr, storeRelu);
             ComputePool.ForRanges(s.Batch * s.C, Math.Max(1, (1 << 14) / (s.H * s.W)), ref pairs);
         }
     }
@@ -332,7 +344,7 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
     /// (<see cref="ReluPlanes"/>, about 16 KB) go through max(·, 0) into <paramref name="relu"/> with the widest
     /// vectors, and the pooling reads them back while they are still in the L1 cache.
     /// </remarks>
-    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax, T* relu = null) : IRangeWork
+    private readonly struct PairMaxRange(PoolShape s, T* x, T* y, int* argmax, T* relu = null, bool storeRelu = true) : IRangeWork
     {
         public void Run(int start, int count)
         {
@@ -344,7 +356,7 @@ internal static unsafe partial class PoolCore<T> where T : unmanaged, IFloatingP
 
             if (TakesNarrowReluRows(s))
             {
-                NarrowPlanes(s, x, y, argmax, start, start + count, relu);
+                NarrowPlanes(s, x, y, argmax, start, start + count, relu, storeRelu);
                 return;
             }
 

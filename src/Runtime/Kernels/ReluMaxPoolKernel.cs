@@ -21,6 +21,17 @@ public static class ReluMaxPoolKernel
         PoolCore<T>.ReluMaxForward(Shape(batch, channels, height, width), x, relu, y, argmax);
 
     /// <summary>
+    /// The forward for a caller that reads the ReLU's output nowhere: y and argmax as <see cref="Forward{T}"/> writes
+    /// them, bit for bit, with <paramref name="relu"/> as the ReLU map's buffer, written only where the kernel pools the
+    /// ReLU's values back from memory (without AVX-512, or unless a row's inputs fill more than one vector and its
+    /// outputs fewer); on FashionCnn's first pooling they are pooled from the registers and the map is left as it was. Read relu after <see cref="Forward{T}"/>
+    /// only. The same argument checks as Forward.
+    /// </summary>
+    public static void ForwardPooled<T>(ReadOnlySpan<T> x, Span<T> relu, Span<T> y, Span<int> argmax, int batch, int channels, int height, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolCore<T>.ReluMaxForwardPooled(Shape(batch, channels, height, width), x, relu, y, argmax);
+
+    /// <summary>
     /// dRelu[argmax[o]] += dy[o] for every output o, then dx += (x &gt; 0 ? 1 : 0)·dRelu: the same results as
     /// <see cref="MaxPool2dKernel.Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, Span{T}, int, int, int, int, int, int)"/> into dRelu followed by <see cref="ReluKernel.Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> from dRelu into
     /// dx. x is the ReLU's input (the tape). An arg-max outside its sample, wrong span lengths or an odd height or

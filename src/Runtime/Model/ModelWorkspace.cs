@@ -46,16 +46,16 @@ public sealed class ModelWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     internal bool StartsChecked { get; set; }
 
     /// <summary>
-    /// Set by the attribution engine, on a workspace it owns, around passes after which it reads the gradients and
-    /// tangents of these nodes only (Attributor.Prefix); null otherwise: every node is read.
+    /// Set by the attribution engine, on a workspace it owns, around passes after which it reads the activations,
+    /// gradients and tangents of these nodes only (Attributor.Prefix); null otherwise: every node is read.
     /// </summary>
     private bool[]? _readNodes;
 
     /// <summary>
-    /// Generated code: whether the caller of the running pass may read node <paramref name="layer"/>'s gradient or
-    /// tangent afterwards. True on every workspace a caller holds; false only for nodes that the attribution engine,
-    /// around its own passes, said it does not read. A fused ReLU + max pooling then skips the ReLU's gradient and
-    /// tangent maps, which nothing else reads.
+    /// Generated code: whether the caller of the running pass may read node <paramref name="layer"/>'s activation,
+    /// gradient or tangent afterwards. True on every workspace a caller holds; false only for nodes that the attribution
+    /// engine, around its own passes, said it does not read. A fused ReLU + max pooling then skips the ReLU's output,
+    /// gradient and tangent maps, which nothing else reads.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public bool Reads(int layer) => _readNodes is null || _readNodes[layer];

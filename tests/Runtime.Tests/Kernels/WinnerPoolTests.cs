@@ -4,7 +4,9 @@ using Axon.Kernels;
 namespace Axon.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The fused ReLU + 2×2 max pooling's backward and tangent through the winners alone
+/// The fused ReLU + 2×2 max pooling's forward without the ReLU map (<see cref="ReluMaxPoolKernel.ForwardPooled{T}"/>: the
+/// pooled tapes bit for bit, the map untouched where the rows are pooled from the registers), and its backward and
+/// tangent through the winners alone
 /// (<see cref="ReluMaxPoolKernel.BackwardThroughWinners{T}"/>, <see cref="ReluMaxPoolKernel.TangentThroughWinners{T}"/>),
 /// which take the ReLU's derivative from the pooled output instead of the ReLU's input: the dx and ty of the full fused
 /// kernels, bit for bit, for every narrow width and wider ones, on the narrow AVX-512 rows and off them, with ties,
@@ -56,6 +58,17 @@ public sealed class WinnerPoolTests
         {
             Backward<float>(height, width, narrow, corruptWinner: false);
             Backward<double>(height, width, narrow, corruptWinner: false);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void TheForwardWithoutTheReluMapGivesForwardsPooledTapesBitForBit(int height, int width)
+    {
+        foreach (bool narrow in new[] { true, false })
+        {
+            ForwardPooled<float>(height, width, narrow);
+            ForwardPooled<double>(height, width, narrow);
         }
     }
 
@@ -170,6 +183,31 @@ public sealed class WinnerPoolTests
             new float[2 * 3 * 2 * 13], new float[2 * 3 * 4 * 27], new int[2 * 3 * 2 * 13], new float[2 * 3 * 2 * 13], 2, 3, 4, 27)).ParamName);
         Assert.All(dx, v => Assert.Equal(7f, v));
         Assert.All(ty, v => Assert.Equal(7f, v));
+
+        // The forward without the map checks its arguments as Forward does, the map's length included.
+        Assert.Equal("relu", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.ForwardPooled<float>(x, new float[m - 1], new float[n], new int[n], 2, 3, height, width)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.ForwardPooled<float>(x, new float[m], new float[n + 1], new int[n], 2, 3, height, width)).ParamName);
+        Assert.Equal("relu", Assert.Throws<ArgumentException>(() => ReluMaxPoolKernel.ForwardPooled<float>(x, x, new float[n], new int[n], 2, 3, height, width)).ParamName);
+    }
+
+    private static void ForwardPooled<T>(int height, int width, bool narrow) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 3, channels = 2;
+        int inLength = batch * channels * height * width, outLength = inLength / 4;
+        var x = Values<T>(inLength, height * 61 + width, infinite: true);
+        var (relu, y, argmax) = (new T[inLength], new T[outLength], new int[outLength]);
+        var (stale, yPooled, argmaxPooled) = (Enumerable.Repeat(T.CreateTruncating(9), inLength).ToArray(), new T[outLength], new int[outLength]);
+        var reluPooled = (T[])stale.Clone();
+        Run(narrow, () => ReluMaxPoolKernel.Forward<T>(x, relu, y, argmax, batch, channels, height, width));
+        Run(narrow, () => ReluMaxPoolKernel.ForwardPooled<T>(x, reluPooled, yPooled, argmaxPooled, batch, channels, height, width));
+        string what = $"{typeof(T).Name} {height}×{width} narrow {narrow}";
+        AssertBits(y, yPooled, what + " y");
+        Assert.Equal(argmax, argmaxPooled);
+
+        // The map is left alone exactly where the rows are pooled from the registers; elsewhere it is the ReLU's output.
+        bool fromRegisters = false;
+        Run(narrow, () => fromRegisters = PoolCore<T>.TakesNarrowReluRows(new PoolShape(batch, channels, height, width, 2, 2, 2, 2)));
+        AssertBits(fromRegisters ? stale : relu, reluPooled, what + " relu");
     }
 
     private static void Backward<T>(int height, int width, bool narrow, bool corruptWinner) where T : unmanaged, IFloatingPointIeee754<T>

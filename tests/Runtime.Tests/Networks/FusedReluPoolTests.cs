@@ -1,3 +1,4 @@
+using Axon.Kernels;
 using Axon.Layers;
 using Axon.Model;
 
@@ -200,8 +201,9 @@ public sealed class FusedReluPoolTests
     [Fact]
     public void Passes_whose_caller_reads_no_relu_map_go_through_the_winners_and_agree_bit_for_bit()
     {
-        // The attribution engine's prefix path says it reads neither of relu1's maps: the fused pair then writes
-        // neither (they keep what they held) and every other node's gradient and tangent is the full pass's.
+        // The attribution engine's prefix path says it reads none of relu1's maps: the fused pair then writes neither
+        // derivative map (they keep what they held), nor its output where the rows are pooled from the registers, and
+        // every other node's activation, gradient and tangent is the full pass's.
         Winners(new ReluPoolNet(), v => v);
         Winners(new ReluPoolNetFloat(), v => (float)v);
     }
@@ -219,6 +221,7 @@ public sealed class FusedReluPoolTests
 
         var full = model.CreateWorkspace(Batch);
         model.Forward(full, x, Batch, output);
+        var activations = Enumerable.Range(0, layers).Select(l => full.Activation(l).ToArray()).ToArray();
         model.Backward(full, seed, Batch);
         var gradients = Enumerable.Range(0, layers).Select(l => full.Gradient(l).ToArray()).ToArray();
         model.Tangent(full, direction, Batch);
@@ -231,7 +234,17 @@ public sealed class FusedReluPoolTests
         var stale = Enumerable.Repeat(convert(7), narrowed.GradientFor(Relu1, Batch).Length).ToArray();
         stale.CopyTo(narrowed.GradientFor(Relu1, Batch));
         stale.CopyTo(narrowed.TangentFor(Relu1, Batch));
+        stale.CopyTo(narrowed.ActivationFor(Relu1, Batch));
         model.Forward(narrowed, x, Batch, output);
+        for (int l = 0; l < layers; l++)
+        {
+            if (l != Relu1) Assert.Equal(activations[l], narrowed.Activation(l).ToArray());
+        }
+
+        // relu1's output is left alone where the fused forward pools from the registers (narrow rows), else written.
+        var shape = model.Layers[Relu1].Shape;
+        bool fromRegisters = PoolCore<T>.TakesNarrowReluRows(new PoolShape(Batch, shape[0], shape[1], shape[2], 2, 2, 2, 2));
+        Assert.Equal(fromRegisters ? stale : activations[Relu1], narrowed.Activation(Relu1).ToArray());
         model.Backward(narrowed, seed, Batch);
         var narrowedGradients = Enumerable.Range(0, layers).Select(l => narrowed.Gradient(l).ToArray()).ToArray();
         model.Tangent(narrowed, direction, Batch);

@@ -180,10 +180,15 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                 global::Axon.Kernels.ReluKernel.Forward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch));
                 ws.ApplyIntervention(2, batch);
             }
-            else
+            else if (ws.Reads(2))
             {
                 // Fused with 3 (pool1): ReLU and 2×2 max pooling in one pass, both tapes written.
                 global::Axon.Kernels.ReluMaxPoolKernel.Forward<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.ActivationFor(3, batch), ws.IndicesFor(3, batch), batch, 8, 28, 28);
+            }
+            else
+            {
+                // Fused with 3 (pool1), 2's output read nowhere: the pooled tapes, 2's map written only where the kernel needs it.
+                global::Axon.Kernels.ReluMaxPoolKernel.ForwardPooled<float>(ws.ActivationFor(1, batch), ws.ActivationFor(2, batch), ws.ActivationFor(3, batch), ws.IndicesFor(3, batch), batch, 8, 28, 28);
             }
         }
         // 3: pool1 (MaxPool2d) [8×28×28] -> [8×14×14]
@@ -209,10 +214,15 @@ partial class FashionCnn : global::Axon.Model.IDifferentiableModel<float>, globa
                 global::Axon.Kernels.ReluKernel.Forward<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch));
                 ws.ApplyIntervention(5, batch);
             }
-            else
+            else if (ws.Reads(5))
             {
                 // Fused with 6 (pool2): ReLU and 2×2 max pooling in one pass, both tapes written.
                 global::Axon.Kernels.ReluMaxPoolKernel.Forward<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch), ws.ActivationFor(6, batch), ws.IndicesFor(6, batch), batch, 16, 14, 14);
+            }
+            else
+            {
+                // Fused with 6 (pool2), 5's output read nowhere: the pooled tapes, 5's map written only where the kernel needs it.
+                global::Axon.Kernels.ReluMaxPoolKernel.ForwardPooled<float>(ws.ActivationFor(4, batch), ws.ActivationFor(5, batch), ws.ActivationFor(6, batch), ws.IndicesFor(6, batch), batch, 16, 14, 14);
             }
         }
         // 6: pool2 (MaxPool2d) [16×14×14] -> [16×7×7]
