@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Axon.Kernels;
 using Axon.Model;
 
 namespace Axon.Attribution;
@@ -213,7 +214,7 @@ public sealed partial class Attributor<T>
                 _rowPath[r] = q;
                 _rowInput[r] = b;
                 var change = Row(_prefixChange, q, sizeA);
-                TensorPrimitives.FusedMultiplyAdd(change, FromDouble(alpha[k]), Row(_prefixStart, q, sizeA), Row(points, r, sizeA));
+                PathStreams<T>.MultiplyAdd(change, FromDouble(alpha[k]), Row(_prefixStart, q, sizeA), Row(points, r, sizeA));
                 if (!directions.IsEmpty) change.CopyTo(Row(directions, r, sizeA));
                 call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
             }
@@ -226,7 +227,7 @@ public sealed partial class Attributor<T>
             for (int r = 0; r < rows; r++)
             {
                 var integral = Row(_prefixIntegral, _rowPath[r], sizeA);
-                TensorPrimitives.Add(integral, Row(g, r, sizeA), integral);
+                PathStreams<T>.Add(Row(g, r, sizeA), integral);
             }
 
             if (conductanceTop > a) AccumulateConductanceAbove(ref call, rows, conductanceTop);
@@ -238,7 +239,7 @@ public sealed partial class Attributor<T>
                 for (int r = 0; r < rows; r++)
                 {
                     var accumulator = Row(Host.Result, _rowInput[r], call.ResultSize);
-                    TensorPrimitives.Add(accumulator, Row(gl, r, width), accumulator);
+                    PathStreams<T>.Add(Row(gl, r, width), accumulator);
                 }
             }
             else if (neuronAbove)

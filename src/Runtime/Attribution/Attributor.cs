@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Axon.Attribution.Backends;
+using Axon.Kernels;
 using Axon.Model;
 
 namespace Axon.Attribution;
@@ -554,7 +555,7 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
 
     private static T FromDouble(double value) => T.CreateChecked(value);
 
-    private static void AddScaled(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> accumulator) => TensorPrimitives.FusedMultiplyAdd(x, y, accumulator, accumulator);
+    private static void AddScaled(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> accumulator) => PathStreams<T>.MultiplyAdd(x, y, accumulator);
 
     /// <summary>|error| / max(|change|, tiny): every relative error and gap the engine reports.</summary>
     private static double Relative(T error, T change) =>
