@@ -102,18 +102,15 @@ internal static unsafe partial class PoolCore<T>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Sample(int b)
         {
-            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
-            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
-            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, channels = s.C;
+            RowMasks(s, out var left, out var keptInts, out var first, out var second, out var kept);
             var op = default(ReluOp<T>);
             long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
             for (int c = 0; c < channels; c++)
             {
                 for (int r = 0; r < oh; r++)
                 {
-                    long row = o0 + (long)c * oh * ow + r * ow;
-                    int origin = c * plane + 2 * r * width;
-                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
+                    if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
                     var g = Vector512<T>.Zero + Load(dy + row, kept);
                     Interleave(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero), out var t0, out var t1);
@@ -162,18 +159,15 @@ internal static unsafe partial class PoolCore<T>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Sample(int b)
         {
-            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
-            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
-            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, channels = s.C;
+            RowMasks(s, out var left, out var keptInts, out var first, out var second, out var kept);
             var op = default(ReluOp<T>);
             long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
             for (int c = 0; c < channels; c++)
             {
                 for (int r = 0; r < oh; r++)
                 {
-                    long row = o0 + (long)c * oh * ow + r * ow;
-                    int origin = c * plane + 2 * r * width;
-                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
+                    if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
                     long top = i0 + origin;
                     Vector512<T> t0 = Tangent(op, top, first), t1 = Tangent(op, top + w, second);
@@ -199,6 +193,37 @@ internal static unsafe partial class PoolCore<T>
             Store(t, tRelu + at, mask);
             return t;
         }
+    }
+
+    /// <summary>
+    /// What a narrow-row pass over one sample uses on every row: the even lanes' positions (<paramref name="left"/>),
+    /// the output lanes as an int mask (<paramref name="keptInts"/>) and the masks of a row's first and second input
+    /// vector and of its outputs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowMasks(in PoolShape s, out Vector512<int> left, out Vector512<int> keptInts, out Vector512<T> first, out Vector512<T> second, out Vector512<T> kept)
+    {
+        int w = Vector512<T>.Count, ow = s.OW;
+        var ints = Vector512<int>.Indices;
+        left = ints + ints;
+        keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
+        first = Lanes(Math.Min(2 * ow, w));
+        second = Lanes(2 * ow - w);
+        kept = Lanes(ow);
+    }
+
+    /// <summary>
+    /// Output row <paramref name="r"/> of channel <paramref name="c"/> in the sample whose outputs start at
+    /// <paramref name="o0"/>: its first output (<paramref name="row"/>), its windows' first input in the sample
+    /// (<paramref name="origin"/>) and which of each window's four elements the arg-max names (<see cref="Winners"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool RowWinners(in PoolShape s, int* argmax, long o0, int c, int r, Vector512<int> keptInts, Vector512<int> left, out long row, out int origin,
+        out Vector512<int> isA, out Vector512<int> isB, out Vector512<int> isC, out Vector512<int> isD)
+    {
+        row = o0 + (long)c * s.OH * s.OW + r * s.OW;
+        origin = c * s.H * s.W + 2 * r * s.W;
+        return Winners(argmax + row, origin, keptInts, left, s.W, out isA, out isB, out isC, out isD);
     }
 
     /// <summary>

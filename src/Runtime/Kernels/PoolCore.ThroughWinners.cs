@@ -90,17 +90,14 @@ internal static unsafe partial class PoolCore<T>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Narrow(int b)
         {
-            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
-            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
-            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, channels = s.C;
+            RowMasks(s, out var left, out var keptInts, out var first, out var second, out var kept);
             long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
             for (int c = 0; c < channels; c++)
             {
                 for (int r = 0; r < oh; r++)
                 {
-                    long row = o0 + (long)c * oh * ow + r * ow;
-                    int origin = c * plane + 2 * r * width;
-                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
+                    if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
                     var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Load(y + row, kept), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero);
                     var g = Simd512<T>.MultiplyAdd(derivative, Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
@@ -149,17 +146,14 @@ internal static unsafe partial class PoolCore<T>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Narrow(int b)
         {
-            int w = Vector512<T>.Count, width = s.W, oh = s.OH, ow = s.OW, plane = s.H * s.W, channels = s.C;
-            Vector512<int> ints = Vector512<int>.Indices, left = ints + ints, keptInts = Vector512.GreaterThan(Vector512.Create(ow), ints);
-            Vector512<T> first = Lanes(Math.Min(2 * ow, w)), second = Lanes(2 * ow - w), kept = Lanes(ow);
+            int w = Vector512<T>.Count, width = s.W, oh = s.OH, channels = s.C;
+            RowMasks(s, out var left, out var keptInts, out var first, out var second, out var kept);
             long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
             for (int c = 0; c < channels; c++)
             {
                 for (int r = 0; r < oh; r++)
                 {
-                    long row = o0 + (long)c * oh * ow + r * ow;
-                    int origin = c * plane + 2 * r * width;
-                    if (!Winners(argmax + row, origin, keptInts, left, width, out var isA, out var isB, out var isC, out var isD)) return false;
+                    if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
                     T* top = tx + i0 + origin;
                     Simd512<T>.Deinterleave(Load(top, first), Load(top + w, second), out var a, out var bb);
