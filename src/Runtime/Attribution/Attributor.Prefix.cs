@@ -227,7 +227,7 @@ public sealed partial class Attributor<T>
             for (int r = 0; r < rows; r++)
             {
                 var integral = Row(_prefixIntegral, _rowPath[r], sizeA);
-                PathStreams<T>.Add(Row(g, r, sizeA), integral);
+                ElementwiseKernel.Accumulate<T>(Row(g, r, sizeA), integral);
             }
 
             if (conductanceTop > a) AccumulateConductanceAbove(ref call, rows, conductanceTop);
@@ -239,7 +239,7 @@ public sealed partial class Attributor<T>
                 for (int r = 0; r < rows; r++)
                 {
                     var accumulator = Row(Host.Result, _rowInput[r], call.ResultSize);
-                    PathStreams<T>.Add(Row(gl, r, width), accumulator);
+                    ElementwiseKernel.Accumulate<T>(Row(gl, r, width), accumulator);
                 }
             }
             else if (neuronAbove)

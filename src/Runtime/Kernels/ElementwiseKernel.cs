@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Axon.Kernels;
 
@@ -13,11 +14,31 @@ public static class ElementwiseKernel
         TensorPrimitives.Add(a, b, y);
     }
 
-    /// <summary>destination += source.</summary>
+    /// <summary>
+    /// destination += source: destination + source element by element, TensorPrimitives.Add(destination, source,
+    /// destination)'s values, compiled fully optimized on first use. Generated backward passes accumulate gradients
+    /// with it and the path engine sums its integrals with it on every step, from a process's first image on, where
+    /// TensorPrimitives' loops still run as tier-0 code (see <see cref="PathStreams{T}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate<T>(ReadOnlySpan<T> source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         KernelGuard.Length(destination.Length, source.Length, nameof(destination));
-        TensorPrimitives.Add(destination, source, destination);
+        int n = source.Length;
+        nuint i = 0;
+        ref T rs = ref MemoryMarshal.GetReference(source), rd = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated && Simd.IsVectorizable<T>())
+        {
+            for (; (int)i <= n - Vector512<T>.Count; i += (nuint)Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref rd, i) + Vector512.LoadUnsafe(ref rs, i)).StoreUnsafe(ref rd, i);
+        }
+        else if (Vector256.IsHardwareAccelerated && Simd.IsVectorizable<T>())
+        {
+            for (; (int)i <= n - Vector256<T>.Count; i += (nuint)Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref rd, i) + Vector256.LoadUnsafe(ref rs, i)).StoreUnsafe(ref rd, i);
+        }
+
+        for (int j = (int)i; j < n; j++) destination[j] += source[j];
     }
 
     /// <summary>destination = source.</summary>

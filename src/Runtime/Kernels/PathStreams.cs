@@ -3,12 +3,13 @@ using System.Runtime.Intrinsics;
 namespace Axon.Kernels;
 
 /// <summary>
-/// The element-wise streams of the path engine's step loop — each step's points start + α·change, the per-path
-/// integral's sum, the conductance products — compiled fully optimized on first use. The same operations as
-/// TensorPrimitives' FusedMultiplyAdd and Add, element by element (one fused multiply-add or one addition each, so the
-/// same bits), but TensorPrimitives' loops start as tier-0 code with every vector operation a call, and a process
-/// spends its first few thousand images of the test set with them there: these methods skip tiering
-/// (<see cref="MethodImplOptions.AggressiveOptimization"/>), as the kernels do.
+/// The multiply-add streams of the path engine's step loop — each step's points start + α·change and the conductance
+/// products — compiled fully optimized on first use (the per-path integral's sums go through
+/// <see cref="ElementwiseKernel.Accumulate{T}"/>, compiled the same way). The same operations as TensorPrimitives'
+/// FusedMultiplyAdd, element by element (one fused multiply-add each, so the same bits), but TensorPrimitives' loops
+/// start as tier-0 code with every vector operation a call, and a process spends its first few thousand images of the
+/// test set with them there: these methods skip tiering (<see cref="MethodImplOptions.AggressiveOptimization"/>), as
+/// the kernels do.
 /// </summary>
 internal static class PathStreams<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -58,27 +59,5 @@ internal static class PathStreams<T> where T : unmanaged, IFloatingPointIeee754<
         }
 
         for (int j = (int)i; j < n; j++) accumulator[j] = T.FusedMultiplyAdd(x[j], y[j], accumulator[j]);
-    }
-
-    /// <summary>accumulator = accumulator + x, element by element (the order TensorPrimitives.Add(accumulator, x, accumulator) adds in).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Add(ReadOnlySpan<T> x, Span<T> accumulator)
-    {
-        KernelGuard.Length(accumulator.Length, x.Length, nameof(accumulator));
-        int n = x.Length;
-        nuint i = 0;
-        ref T rx = ref MemoryMarshal.GetReference(x), racc = ref MemoryMarshal.GetReference(accumulator);
-        if (Vector512.IsHardwareAccelerated && Simd.IsVectorizable<T>())
-        {
-            for (; (int)i <= n - Vector512<T>.Count; i += (nuint)Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref racc, i) + Vector512.LoadUnsafe(ref rx, i)).StoreUnsafe(ref racc, i);
-        }
-        else if (Vector256.IsHardwareAccelerated && Simd.IsVectorizable<T>())
-        {
-            for (; (int)i <= n - Vector256<T>.Count; i += (nuint)Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref racc, i) + Vector256.LoadUnsafe(ref rx, i)).StoreUnsafe(ref racc, i);
-        }
-
-        for (int j = (int)i; j < n; j++) accumulator[j] += x[j];
     }
 }

@@ -52,9 +52,13 @@ internal static unsafe partial class PoolCore<T>
         }
     }
 
-    /// <summary>ReLU's derivative at a window's winner, from the pooled output: 1 where y &gt; 0, else 0.</summary>
+    /// <summary>
+    /// ReLU's derivative at a window's winner, from the pooled output: ReLU′(x) is 1 exactly where x &gt; 0, which is
+    /// where y = max(x, 0) &gt; 0, so ReluOp's own derivative rule applied to y gives it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T WinnerDerivative(T y) => y > T.Zero ? T.One : T.Zero;
+    private static TVec WinnerDerivative<TVec, TS>(TVec y) where TVec : struct where TS : ISimd<TVec, T> =>
+        default(ReluOp<T>).Derivative<TVec, TS>(y, y);
 
     /// <summary>
     /// <see cref="ReluMaxBackwardThroughWinners"/> a sample at a time: narrow rows from the registers (each row's values
@@ -83,7 +87,7 @@ internal static unsafe partial class PoolCore<T>
             {
                 int index = argmax[o0 + o];
                 if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
-                gradient[index] += T.FusedMultiplyAdd(WinnerDerivative(y[o0 + o]), T.Zero + dy[o0 + o], T.Zero);
+                gradient[index] += T.FusedMultiplyAdd(WinnerDerivative<T, ScalarSimd<T>>(y[o0 + o]), T.Zero + dy[o0 + o], T.Zero);
             }
         }
 
@@ -99,7 +103,7 @@ internal static unsafe partial class PoolCore<T>
                 {
                     if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
-                    var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Load(y + row, kept), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero);
+                    var derivative = WinnerDerivative<Vector512<T>, Simd512<T>>(Load(y + row, kept));
                     var g = Simd512<T>.MultiplyAdd(derivative, Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
                     Interleave(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero), out var t0, out var t1);
                     Interleave(Vector512.ConditionalSelect(Widen(isC), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isD), g, Vector512<T>.Zero), out var b0, out var b1);
@@ -139,7 +143,7 @@ internal static unsafe partial class PoolCore<T>
             {
                 int index = argmax[o0 + o];
                 if ((uint)index >= (uint)inSize) ThrowWinner(o0 + o, index, inSize);
-                ty[o0 + o] = T.FusedMultiplyAdd(WinnerDerivative(y[o0 + o]), tx[i0 + index], T.Zero);
+                ty[o0 + o] = T.FusedMultiplyAdd(WinnerDerivative<T, ScalarSimd<T>>(y[o0 + o]), tx[i0 + index], T.Zero);
             }
         }
 
@@ -161,7 +165,7 @@ internal static unsafe partial class PoolCore<T>
                     var value = Vector512.ConditionalSelect(Widen(isB), bb, a);
                     value = Vector512.ConditionalSelect(Widen(isC), cc, value);
                     value = Vector512.ConditionalSelect(Widen(isD), d, value);
-                    var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Load(y + row, kept), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero);
+                    var derivative = WinnerDerivative<Vector512<T>, Simd512<T>>(Load(y + row, kept));
                     Store(Simd512<T>.MultiplyAdd(derivative, value, Vector512<T>.Zero), ty + row, kept);
                 }
             }
