@@ -116,6 +116,7 @@ public sealed partial class Attributor<T>
     private AttributionReport IntegratePart(ref PathCall part, IntegrationOptions options, Attributor<T> parent, int first)
     {
         UseAffinePrefix = parent.UseAffinePrefix;
+        UsePatternTracking = parent.UsePatternTracking;
         PublishFromBackend = parent.PublishFromBackend;
         _host!.CopySettings(parent._host!);
         if (part.LayerCount > 0) SetLayers(parent._layerList.AsSpan(0, part.LayerCount));

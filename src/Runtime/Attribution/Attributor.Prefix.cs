@@ -115,8 +115,10 @@ public sealed partial class Attributor<T>
         int conductanceTop = HighestLayerAbove(ref call, a);
         int layerChange = PrefixLayerChangeSize(ref call);
         long paths = (long)call.Count * m;
-        long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange;
+        bool patterns = CanTrackPatterns(ref call);
+        long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange + (patterns ? PatternStatePerPath() : 0);
         int block = (int)Math.Clamp(PrefixBudgetElements / perPath, 1, Math.Min(paths, int.MaxValue));
+        if (patterns) GrowPatternState(block);
         Grow(ref _prefixStart, (long)block * sizeA);
         Grow(ref _prefixChange, (long)block * sizeA);
         Grow(ref _prefixIntegral, (long)block * sizeA);
@@ -136,7 +138,12 @@ public sealed partial class Attributor<T>
         {
             ws.StartsChecked = true;
             ws.ReadOnly(NodesReadAfterPasses(ref call));
-            for (long first = 0; first < paths; first += block) PrefixBlock(ref call, first, (int)Math.Min(block, paths - first), steps, layerChange, reach, perPathScale, conductanceTop, neuronAbove, influenceAbove);
+            for (long first = 0; first < paths; first += block)
+            {
+                int count = (int)Math.Min(block, paths - first);
+                if (patterns) PatternBlock(ref call, first, count, steps, layerChange, reach, perPathScale, conductanceTop);
+                else PrefixBlock(ref call, first, count, steps, layerChange, reach, perPathScale, conductanceTop, neuronAbove, influenceAbove);
+            }
         }
         finally
         {

@@ -1,0 +1,274 @@
+using Axon.Kernels;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+// The pattern-tracking path: the affine prefix taken one linear layer further. Above node A the path's points reach
+// the next linear layer L (FashionCnn: relu1 → pool1 → conv2) through layers that only select (PatternPlan): L's input
+// is h = start[s] + α·change[s], with s(α) the windows' winners. Between two steps s changes at a handful of windows
+// (8 of pool1's 1,568 on average on the Fashion-MNIST test set with n = 50), so per path
+//     U = W·change[s],   V = b + W·start[s],   y_L = α·U + V,   dy_L/dα = U
+// are kept up to date by adding the changed windows' columns of W only, instead of running relu1, pool1 and conv2
+// forward and in tangent at every step. Backward, the integral at A is Σₖ P_sₖᵀ·Wᵀ·g_L(αₖ): with the running sum
+// S = Σₖ g_L(αₖ) of the weighted gradients at L, each window's winner collects (Wᵀ·S)ⱼ at the end of its run minus
+// its value at the run's start, so Wᵀ is applied at the changed windows during the path and once in full at its end
+// (LinearColumns). The identities are exact; the results agree with the step-by-step passes to rounding.
+public sealed partial class Attributor<T>
+{
+    private readonly PatternPlan<T>? _patternPlan;
+
+    // Per path of a block: U, V and S (L's size each), and per window its winner, the α interval over which the winner
+    // stands, and (Wᵀ·S)ⱼ at the start of its run.
+    private T[] _patternU = [];
+    private T[] _patternV = [];
+    private T[] _patternSum = [];
+    private int[] _patternWinner = [];
+    private T[] _patternLow = [];
+    private T[] _patternHigh = [];
+    private T[] _patternRunStart = [];
+
+    // The current step batch's changes: (window, previous winner) pairs, row r's at [_patternChangeStart[r], [r + 1]).
+    private int[] _patternChanges = [];
+    private int[] _patternChangeStart = [];
+
+    /// <summary>
+    /// Whether path methods may track the activation pattern between the affine prefix and the next linear layer (on by
+    /// default; see <see cref="UseAffinePrefix"/>, which it needs): for networks where only ReLUs and one max pooling lie
+    /// between the first two linear layers, those layers and the second linear layer are not run at every step, only
+    /// updated where a window's winner changed. Exact; off, every step runs from the affine prefix's last node.
+    /// </summary>
+    public bool UsePatternTracking { get; set; } = true;
+
+    /// <summary>Node L of the pattern-tracking path (the linear layer after A), or 0 when the network has none.</summary>
+    public int PatternLayer => _patternPlan?.Linear ?? 0;
+
+    private bool CanTrackPatterns(ref PathCall call)
+    {
+        if (!UsePatternTracking || _patternPlan is null || _tokenEmbedding > 0) return false;
+        int linear = _patternPlan.Linear;
+        if (call.Method == PathMethod.Conductance)
+        {
+            for (int i = 0; i < call.LayerCount; i++)
+            {
+                int layer = _layerList[i];
+                if (layer > _prefix && layer < linear) return false; // the selecting layers' own maps are never made
+            }
+        }
+        else if (call.Method != PathMethod.Gradient) return false;
+
+        for (int i = _prefix + 1; i <= linear; i++)
+        {
+            if (HostWorkspace.HasIntervention(i)) return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Per-path elements of the pattern-tracking state.</summary>
+    private int PatternStatePerPath() => _patternPlan is null ? 0 : 3 * _sizes[_patternPlan.Linear] + 3 * _patternPlan.WindowCount;
+
+    private void GrowPatternState(int block)
+    {
+        var plan = _patternPlan!;
+        int sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
+        Grow(ref _patternU, (long)block * sizeL);
+        Grow(ref _patternV, (long)block * sizeL);
+        Grow(ref _patternSum, (long)block * sizeL);
+        Grow(ref _patternWinner, (long)block * windows);
+        Grow(ref _patternLow, (long)block * windows);
+        Grow(ref _patternHigh, (long)block * windows);
+        Grow(ref _patternRunStart, (long)block * windows);
+        Grow(ref _patternChanges, 2L * StepBatch * windows);
+        Grow(ref _patternChangeStart, StepBatch + 1);
+        plan.Columns.Refresh(_model.Parameters);
+    }
+
+    /// <summary>
+    /// One block of paths on the pattern-tracking path: endpoints, the steps (L's output from U and V, the passes from L
+    /// up and back to L, the windows' runs closed where they changed), the integral at A finished from S, then the
+    /// prefix's per-path finish.
+    /// </summary>
+    private void PatternBlock(ref PathCall call, long first, int count, int steps, int layerChange, T reach, T perPathScale, int conductanceTop)
+    {
+        var plan = _patternPlan!;
+        int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput, linear = plan.Linear, sizeL = _sizes[linear], windows = plan.WindowCount;
+        var alpha = _alpha;
+        var weight = _weight;
+        double reachD = double.CreateTruncating(reach);
+        PrefixEndpoints(ref call, first, count, layerChange);
+        CheckPathBounds(count, reach);
+        _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+        bool tangents = conductanceTop >= linear;
+        var ws = HostWorkspace;
+
+        long total = (long)count * steps;
+        for (long e0 = 0; e0 < total; e0 += StepBatch)
+        {
+            int rows = (int)Math.Min(StepBatch, total - e0);
+            var outputsL = ws.ActivationFor(linear, rows);
+            var directions = tangents ? ws.TangentFor(linear, rows) : default;
+            int changes = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                long e = e0 + r;
+                int q = (int)(e / steps), k = (int)(e % steps);
+                int b = (int)((first + q) / m);
+                _rowPath[r] = q;
+                _rowInput[r] = b;
+                if (k == 0) StartPattern(q);
+                T at = FromDouble(alpha[k]);
+                _patternChangeStart[r] = changes;
+                changes = FollowPattern(q, at, reachD, k > 0, changes);
+                var u = Row(_patternU, q, sizeL);
+                PathStreams<T>.MultiplyAdd(u, at, Row(_patternV, q, sizeL), Row(outputsL, r, sizeL));
+                if (tangents) u.CopyTo(Row(directions, r, sizeL));
+                call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
+            }
+
+            _patternChangeStart[rows] = changes;
+            _model.ForwardFrom(ws, linear, outputsL, rows, _outputs.AsSpan(0, rows * _outputSize));
+            _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, linear);
+            var g = ws.Gradient(linear);
+            for (int r = 0; r < rows; r++)
+            {
+                int q = _rowPath[r];
+                var sum = Row(_patternSum, q, sizeL);
+                CloseRuns(q, sum, _patternChangeStart[r], _patternChangeStart[r + 1]);
+                ElementwiseKernel.Accumulate<T>(Row(g, r, sizeL), sum);
+            }
+
+            if (tangents) AccumulateConductanceFrom(ref call, linear, rows, conductanceTop);
+        }
+
+        FinishPatternIntegrals(count);
+        PrefixFinalize(ref call, first, count, layerChange);
+    }
+
+    /// <summary>A path's first step: U = 0, V = b (no window has a winner yet), S = 0, every window to be evaluated.</summary>
+    private void StartPattern(int q)
+    {
+        var plan = _patternPlan!;
+        int sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
+        Row(_patternU, q, sizeL).Clear();
+        plan.Columns.WriteBias(Row(_patternV, q, sizeL));
+        Row(_patternSum, q, sizeL).Clear();
+        _patternWinner.AsSpan(q * windows, windows).Fill(-1);
+        Row(_patternLow, q, windows).Fill(T.PositiveInfinity);
+        Row(_patternHigh, q, windows).Fill(T.NegativeInfinity);
+        Row(_patternRunStart, q, windows).Clear();
+    }
+
+    /// <summary>
+    /// Path <paramref name="q"/> at α: every window whose interval does not hold α is evaluated again, and where its
+    /// winner changed, U and V take the difference of the two columns and (when <paramref name="log"/>) the change is
+    /// logged for <see cref="CloseRuns"/>. Returns the new end of the change log.
+    /// </summary>
+    private int FollowPattern(int q, T alpha, double reach, bool log, int changes)
+    {
+        var plan = _patternPlan!;
+        int sizeA = _sizes[_prefix], sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
+        var start = Row(_prefixStart, q, sizeA);
+        var change = Row(_prefixChange, q, sizeA);
+        var u = Row(_patternU, q, sizeL);
+        var v = Row(_patternV, q, sizeL);
+        var winners = _patternWinner.AsSpan(q * windows, windows);
+        var low = Row(_patternLow, q, windows);
+        var high = Row(_patternHigh, q, windows);
+        var at = new System.Numerics.Vector<T>(alpha);
+        int width = System.Numerics.Vector<T>.Count, j0 = 0;
+        for (; j0 <= windows - width; j0 += width)
+        {
+            var outside = System.Numerics.Vector.LessThan(at, System.Numerics.Vector.Create<T>(low.Slice(j0, width)))
+                | System.Numerics.Vector.GreaterThan(at, System.Numerics.Vector.Create<T>(high.Slice(j0, width)));
+            if (outside == System.Numerics.Vector<T>.Zero) continue;
+            for (int j = j0; j < j0 + width; j++)
+            {
+                if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, log, changes);
+            }
+        }
+
+        for (int j = j0; j < windows; j++)
+        {
+            if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, log, changes);
+        }
+
+        return changes;
+    }
+
+    private int Reevaluate(int j, ReadOnlySpan<T> start, ReadOnlySpan<T> change, T alpha, double reach, Span<int> winners, Span<T> low, Span<T> high, Span<T> u, Span<T> v, bool log, int changes)
+    {
+        var plan = _patternPlan!;
+        int winner = plan.Evaluate(j, start, change, alpha, reach, out low[j], out high[j]);
+        int previous = winners[j];
+        if (winner == previous) return changes;
+        T du = (winner >= 0 ? change[winner] : T.Zero) - (previous >= 0 ? change[previous] : T.Zero);
+        T dv = (winner >= 0 ? start[winner] : T.Zero) - (previous >= 0 ? start[previous] : T.Zero);
+        plan.Columns.Scatter(j, du, dv, u, v);
+        winners[j] = winner;
+        if (!log) return changes;
+        _patternChanges[changes] = j;
+        _patternChanges[changes + 1] = previous;
+        return changes + 2;
+    }
+
+    /// <summary>
+    /// The runs that ended before this row's step: window j's previous winner collects (Wᵀ·S)ⱼ − (its value at the run's
+    /// start), S being the sum of the gradients at L over the run's steps and those before; the new run starts there.
+    /// </summary>
+    private void CloseRuns(int q, ReadOnlySpan<T> sum, int from, int to)
+    {
+        var plan = _patternPlan!;
+        int sizeA = _sizes[_prefix], windows = plan.WindowCount;
+        var integral = Row(_prefixIntegral, q, sizeA);
+        var runStart = Row(_patternRunStart, q, windows);
+        for (int c = from; c < to; c += 2)
+        {
+            int j = _patternChanges[c], previous = _patternChanges[c + 1];
+            T value = plan.Columns.Gather(j, sum);
+            if (previous >= 0) integral[previous] += value - runStart[j];
+            runStart[j] = value;
+        }
+    }
+
+    /// <summary>Every path's last runs: Wᵀ·S in full (L's backward kernel, once per path), each winner taking its share.</summary>
+    private void FinishPatternIntegrals(int count)
+    {
+        var plan = _patternPlan!;
+        int linear = plan.Linear, sizeA = _sizes[_prefix], sizeL = _sizes[linear], windows = plan.WindowCount;
+        var ws = HostWorkspace;
+        for (int q0 = 0; q0 < count; q0 += StepBatch)
+        {
+            int rows = Math.Min(StepBatch, count - q0);
+            var through = ws.GradientFor(linear - 1, rows);
+            plan.Columns.Transpose(_patternSum.AsSpan(q0 * sizeL, rows * sizeL), through, rows, ws.Scratch);
+            for (int r = 0; r < rows; r++)
+            {
+                int q = q0 + r;
+                var integral = Row(_prefixIntegral, q, sizeA);
+                var winners = _patternWinner.AsSpan(q * windows, windows);
+                var runStart = Row(_patternRunStart, q, windows);
+                var value = Row(through, r, windows);
+                for (int j = 0; j < windows; j++)
+                {
+                    int winner = winners[j];
+                    if (winner >= 0) integral[winner] += value[j] - runStart[j];
+                }
+            }
+        }
+    }
+
+    /// <summary>Conductance of the listed layers from L up at the rows just run: one tangent from L along dy_L/dα = U.</summary>
+    private void AccumulateConductanceFrom(ref PathCall call, int linear, int rows, int top)
+    {
+        var ws = HostWorkspace;
+        if (top > linear) _model.TangentFrom(ws, linear, ws.TangentFor(linear, rows), rows, top); // U written per row: no copy
+        for (int i = 0; i < call.LayerCount; i++)
+        {
+            int layer = _layerList[i], width = _sizes[layer];
+            if (layer < linear) continue;
+            var g = ws.Gradient(layer);
+            var t = ws.Tangent(layer);
+            for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(Host.Result, _rowInput[r], call.ResultSize).Slice(_layerOffsets[i], width));
+        }
+    }
+}

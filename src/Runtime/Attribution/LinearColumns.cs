@@ -1,0 +1,192 @@
+using System.Numerics.Tensors;
+using Axon.Model;
+
+namespace Axon.Attribution;
+
+/// <summary>
+/// A convolution or dense layer seen one input element at a time, for the pattern-tracking path
+/// (<see cref="PatternPlan{T}"/>): what one input element adds to every output (its column of the layer's matrix), and
+/// the transpose's value at one input element. Both touch only the outputs whose receptive field holds the element: 144
+/// products for a 3×3 convolution with 16 output channels instead of the layer's whole map.
+/// </summary>
+internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly bool _dense;
+    private readonly int _inputHeight, _inputWidth, _outputChannels, _outputHeight, _outputWidth, _kernel, _stride, _padding;
+    private readonly ParameterInfo _weight;
+    private readonly ParameterInfo? _biasTensor;
+
+    /// <summary>The weights per input element: [in channel][ky][kx][out channel] (convolution), [in][out] (dense).</summary>
+    private readonly T[] _columns;
+
+    /// <summary>The weights as the layer holds them (for the batched transpose).</summary>
+    private readonly T[] _weights;
+
+    /// <summary>The bias per output channel (zeros without one).</summary>
+    private readonly T[] _bias;
+
+    private LinearColumns(bool dense, int inputHeight, int inputWidth, int outputChannels, int outputHeight, int outputWidth, int kernel, int stride, int padding, ParameterInfo weight, ParameterInfo? bias)
+    {
+        _dense = dense;
+        _inputHeight = inputHeight;
+        _inputWidth = inputWidth;
+        _outputChannels = outputChannels;
+        _outputHeight = outputHeight;
+        _outputWidth = outputWidth;
+        _kernel = kernel;
+        _stride = stride;
+        _padding = padding;
+        _weight = weight;
+        _biasTensor = bias;
+        _columns = new T[weight.Length];
+        _weights = new T[weight.Length];
+        _bias = new T[outputChannels];
+    }
+
+    /// <summary>Output elements (the layer's size).</summary>
+    public int OutputSize => _outputChannels * _outputHeight * _outputWidth;
+
+    /// <summary>The columns of a Conv2d (one group, any stride and zero padding) or Dense node, or null for other layers.</summary>
+    public static LinearColumns<T>? TryCreate(LayerInfo layer, LayerInfo input, IReadOnlyList<ParameterInfo> parameters)
+    {
+        ParameterInfo? weight = null, bias = null;
+        foreach (var p in parameters)
+        {
+            if (p.Layer != layer.Index) continue;
+            if (p.Shape.Count == 1) bias = p;
+            else weight = p;
+        }
+
+        if (weight is null) return null;
+        var h = layer.Hyper ?? [];
+        if (layer.Kind == LayerKind.Dense)
+        {
+            if (layer.Shape.Count != 1 || weight.Shape.Count != 2 || weight.Shape[0] != layer.Shape[0] || weight.Shape[1] != input.Size) return null;
+            if (bias is not null && bias.Length != layer.Shape[0]) return null;
+            return new LinearColumns<T>(true, 1, input.Size, layer.Shape[0], 1, 1, 1, 1, 0, weight, bias);
+        }
+
+        if (layer.Kind != LayerKind.Conv2d || h.Count < 5 || (h.Count > 6 && h[6] != 1)) return null;
+        int inChannels = h[0], outChannels = h[1], kernel = h[2], stride = h[3], padding = h[4];
+        if (input.Shape.Count != 3 || input.Shape[0] != inChannels || layer.Shape.Count != 3 || layer.Shape[0] != outChannels) return null;
+        if (weight.Shape.Count != 4 || weight.Shape[0] != outChannels || weight.Shape[1] != inChannels || weight.Shape[2] != kernel || weight.Shape[3] != kernel) return null;
+        if (bias is not null && bias.Length != outChannels) return null;
+        return new LinearColumns<T>(false, input.Shape[1], input.Shape[2], outChannels, layer.Shape[1], layer.Shape[2], kernel, stride, padding, weight, bias);
+    }
+
+    /// <summary>Reads the layer's current weights (they may change between calls, e.g. in training).</summary>
+    public void Refresh(ReadOnlySpan<T> parameters)
+    {
+        var w = parameters.Slice(_weight.Offset, _weight.Length);
+        w.CopyTo(_weights);
+        int outs = _outputChannels, taps = _weight.Length / outs;
+        for (int o = 0; o < outs; o++)
+        {
+            for (int t = 0; t < taps; t++) _columns[t * outs + o] = w[o * taps + t];
+        }
+
+        if (_biasTensor is null) _bias.AsSpan().Clear();
+        else parameters.Slice(_biasTensor.Offset, _biasTensor.Length).CopyTo(_bias);
+    }
+
+    /// <summary>The bias broadcast over one sample's outputs: the layer's value at an input of zeros.</summary>
+    public void WriteBias(Span<T> output)
+    {
+        int plane = _outputHeight * _outputWidth;
+        for (int o = 0; o < _outputChannels; o++) output.Slice(o * plane, plane).Fill(_bias[o]);
+    }
+
+    /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times <paramref name="dv"/> to <paramref name="v"/>.</summary>
+    public void Scatter(int j, T du, T dv, Span<T> u, Span<T> v)
+    {
+        int outs = _outputChannels;
+        if (_dense)
+        {
+            var column = _columns.AsSpan(j * outs, outs);
+            if (du != T.Zero) TensorPrimitives.FusedMultiplyAdd(column, du, u, u);
+            if (dv != T.Zero) TensorPrimitives.FusedMultiplyAdd(column, dv, v, v);
+            return;
+        }
+
+        int plane = _outputHeight * _outputWidth;
+        var (c, y, x) = Decode(j);
+        for (int ky = 0; ky < _kernel; ky++)
+        {
+            int oy = OutputIndex(y, ky, _outputHeight);
+            if (oy < 0) continue;
+            for (int kx = 0; kx < _kernel; kx++)
+            {
+                int ox = OutputIndex(x, kx, _outputWidth);
+                if (ox < 0) continue;
+                var column = _columns.AsSpan(((c * _kernel + ky) * _kernel + kx) * outs, outs);
+                int at = oy * _outputWidth + ox;
+                for (int o = 0; o < outs; o++, at += plane)
+                {
+                    u[at] = T.FusedMultiplyAdd(column[o], du, u[at]);
+                    v[at] = T.FusedMultiplyAdd(column[o], dv, v[at]);
+                }
+            }
+        }
+    }
+
+    /// <summary>(Wᵀ·s) at input element <paramref name="j"/>: the layer's input gradient there for output gradient <paramref name="s"/>.</summary>
+    public T Gather(int j, ReadOnlySpan<T> s)
+    {
+        int outs = _outputChannels;
+        if (_dense) return TensorPrimitives.Dot<T>(_columns.AsSpan(j * outs, outs), s);
+
+        int plane = _outputHeight * _outputWidth;
+        var (c, y, x) = Decode(j);
+        T sum = T.Zero;
+        for (int ky = 0; ky < _kernel; ky++)
+        {
+            int oy = OutputIndex(y, ky, _outputHeight);
+            if (oy < 0) continue;
+            for (int kx = 0; kx < _kernel; kx++)
+            {
+                int ox = OutputIndex(x, kx, _outputWidth);
+                if (ox < 0) continue;
+                var column = _columns.AsSpan(((c * _kernel + ky) * _kernel + kx) * outs, outs);
+                int at = oy * _outputWidth + ox;
+                for (int o = 0; o < outs; o++, at += plane) sum = T.FusedMultiplyAdd(column[o], s[at], sum);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// dx = Wᵀ·dy for <paramref name="batch"/> rows at once (overwrites <paramref name="dx"/>), by the layer's own backward
+    /// kernel; <paramref name="scratch"/> is a workspace's scratch for at least that batch.
+    /// </summary>
+    public void Transpose(ReadOnlySpan<T> dy, Span<T> dx, int batch, Span<T> scratch)
+    {
+        dx.Clear(); // the kernels add into dx
+        // The kernels read their input x only for the weight gradient, which is not asked for: dx stands in for it.
+        if (_dense)
+        {
+            Kernels.DenseKernel.Backward<T>(dx, _weights, dy, dx, default, default, batch, _inputWidth, _outputChannels);
+            return;
+        }
+
+        int inChannels = _weights.Length / (_outputChannels * _kernel * _kernel);
+        Kernels.Conv2dKernel.Backward<T>(dx, _weights, dy, dx, default, default, scratch, batch, inChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
+    }
+
+    private (int C, int Y, int X) Decode(int j)
+    {
+        int plane = _inputHeight * _inputWidth;
+        int c = j / plane, rest = j - c * plane;
+        int y = rest / _inputWidth;
+        return (c, y, rest - y * _inputWidth);
+    }
+
+    /// <summary>The output row (or column) that reads input row <paramref name="position"/> at kernel tap <paramref name="tap"/>, or −1.</summary>
+    private int OutputIndex(int position, int tap, int outputs)
+    {
+        int scaled = position + _padding - tap;
+        if (scaled < 0 || scaled % _stride != 0) return -1;
+        int o = scaled / _stride;
+        return o < outputs ? o : -1;
+    }
+}
