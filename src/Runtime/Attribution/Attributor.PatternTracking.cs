@@ -31,6 +31,9 @@ public sealed partial class Attributor<T>
     private int[] _patternChanges = [];
     private int[] _patternChangeStart = [];
 
+    /// <summary>L's input at a path's first point and its change (start[s], change[s]): one window each.</summary>
+    private T[] _patternInputs = [];
+
     /// <summary>
     /// Whether path methods may track the activation pattern between the affine prefix and the next linear layer (on by
     /// default; see <see cref="UseAffinePrefix"/>, which it needs): for networks where only ReLUs and one max pooling lie
@@ -80,6 +83,7 @@ public sealed partial class Attributor<T>
         Grow(ref _patternRunStart, (long)block * windows);
         Grow(ref _patternChanges, 2L * StepBatch * windows);
         Grow(ref _patternChangeStart, StepBatch + 1);
+        Grow(ref _patternInputs, 2L * windows);
         plan.Columns.Refresh(_model.Parameters);
     }
 
@@ -115,10 +119,10 @@ public sealed partial class Attributor<T>
                 int b = (int)((first + q) / m);
                 _rowPath[r] = q;
                 _rowInput[r] = b;
-                if (k == 0) StartPattern(q);
                 T at = FromDouble(alpha[k]);
                 _patternChangeStart[r] = changes;
-                changes = FollowPattern(q, at, reachD, k > 0, changes);
+                if (k == 0) StartPattern(q, at, reachD);
+                else changes = FollowPattern(q, at, reachD, changes);
                 var u = Row(_patternU, q, sizeL);
                 PathStreams<T>.MultiplyAdd(u, at, Row(_patternV, q, sizeL), Row(outputsL, r, sizeL));
                 if (tangents) u.CopyTo(Row(directions, r, sizeL));
@@ -144,26 +148,42 @@ public sealed partial class Attributor<T>
         PrefixFinalize(ref call, first, count, layerChange);
     }
 
-    /// <summary>A path's first step: U = 0, V = b (no window has a winner yet), S = 0, every window to be evaluated.</summary>
-    private void StartPattern(int q)
+    /// <summary>
+    /// A path's first step: every window evaluated at α, then U = W·change[s] and V = b + W·start[s] in full by L's own
+    /// kernel (cheaper than adding the columns of the many windows with a winner one by one); S = 0.
+    /// </summary>
+    private void StartPattern(int q, T alpha, double reach)
     {
         var plan = _patternPlan!;
-        int sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
-        Row(_patternU, q, sizeL).Clear();
-        plan.Columns.WriteBias(Row(_patternV, q, sizeL));
+        int sizeA = _sizes[_prefix], sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
+        var start = Row(_prefixStart, q, sizeA);
+        var change = Row(_prefixChange, q, sizeA);
+        var winners = _patternWinner.AsSpan(q * windows, windows);
+        var low = Row(_patternLow, q, windows);
+        var high = Row(_patternHigh, q, windows);
+        var startInput = _patternInputs.AsSpan(0, windows);
+        var changeInput = _patternInputs.AsSpan(windows, windows);
+        for (int j = 0; j < windows; j++)
+        {
+            int winner = plan.Evaluate(j, start, change, alpha, reach, out low[j], out high[j]);
+            winners[j] = winner;
+            startInput[j] = winner >= 0 ? start[winner] : T.Zero;
+            changeInput[j] = winner >= 0 ? change[winner] : T.Zero;
+        }
+
+        var scratch = HostWorkspace.Scratch;
+        plan.Columns.Apply(changeInput, Row(_patternU, q, sizeL), withBias: false, scratch);
+        plan.Columns.Apply(startInput, Row(_patternV, q, sizeL), withBias: true, scratch);
         Row(_patternSum, q, sizeL).Clear();
-        _patternWinner.AsSpan(q * windows, windows).Fill(-1);
-        Row(_patternLow, q, windows).Fill(T.PositiveInfinity);
-        Row(_patternHigh, q, windows).Fill(T.NegativeInfinity);
         Row(_patternRunStart, q, windows).Clear();
     }
 
     /// <summary>
     /// Path <paramref name="q"/> at α: every window whose interval does not hold α is evaluated again, and where its
-    /// winner changed, U and V take the difference of the two columns and (when <paramref name="log"/>) the change is
-    /// logged for <see cref="CloseRuns"/>. Returns the new end of the change log.
+    /// winner changed, U and V take the difference of the two columns and the change is logged for
+    /// <see cref="CloseRuns"/>. Returns the new end of the change log.
     /// </summary>
-    private int FollowPattern(int q, T alpha, double reach, bool log, int changes)
+    private int FollowPattern(int q, T alpha, double reach, int changes)
     {
         var plan = _patternPlan!;
         int sizeA = _sizes[_prefix], sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
@@ -183,19 +203,19 @@ public sealed partial class Attributor<T>
             if (outside == System.Numerics.Vector<T>.Zero) continue;
             for (int j = j0; j < j0 + width; j++)
             {
-                if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, log, changes);
+                if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, changes);
             }
         }
 
         for (int j = j0; j < windows; j++)
         {
-            if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, log, changes);
+            if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, changes);
         }
 
         return changes;
     }
 
-    private int Reevaluate(int j, ReadOnlySpan<T> start, ReadOnlySpan<T> change, T alpha, double reach, Span<int> winners, Span<T> low, Span<T> high, Span<T> u, Span<T> v, bool log, int changes)
+    private int Reevaluate(int j, ReadOnlySpan<T> start, ReadOnlySpan<T> change, T alpha, double reach, Span<int> winners, Span<T> low, Span<T> high, Span<T> u, Span<T> v, int changes)
     {
         var plan = _patternPlan!;
         int winner = plan.Evaluate(j, start, change, alpha, reach, out low[j], out high[j]);
@@ -205,7 +225,6 @@ public sealed partial class Attributor<T>
         T dv = (winner >= 0 ? start[winner] : T.Zero) - (previous >= 0 ? start[previous] : T.Zero);
         plan.Columns.Scatter(j, du, dv, u, v);
         winners[j] = winner;
-        if (!log) return changes;
         _patternChanges[changes] = j;
         _patternChanges[changes + 1] = previous;
         return changes + 2;

@@ -89,13 +89,6 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         else parameters.Slice(_biasTensor.Offset, _biasTensor.Length).CopyTo(_bias);
     }
 
-    /// <summary>The bias broadcast over one sample's outputs: the layer's value at an input of zeros.</summary>
-    public void WriteBias(Span<T> output)
-    {
-        int plane = _outputHeight * _outputWidth;
-        for (int o = 0; o < _outputChannels; o++) output.Slice(o * plane, plane).Fill(_bias[o]);
-    }
-
     /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times <paramref name="dv"/> to <paramref name="v"/>.</summary>
     public void Scatter(int j, T du, T dv, Span<T> u, Span<T> v)
     {
@@ -156,6 +149,24 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>
+    /// y = W·x (+ the bias when <paramref name="withBias"/>) for one sample, by the layer's own forward kernel (overwrites
+    /// <paramref name="y"/>); <paramref name="scratch"/> is a workspace's scratch.
+    /// </summary>
+    public void Apply(ReadOnlySpan<T> x, Span<T> y, bool withBias, Span<T> scratch)
+    {
+        var bias = withBias ? _bias : default;
+        if (_dense)
+        {
+            Kernels.DenseKernel.Forward<T>(x, _weights, bias, y, 1, _inputWidth, _outputChannels);
+            return;
+        }
+
+        Kernels.Conv2dKernel.Forward<T>(x, _weights, bias, y, scratch, 1, InputChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
+    }
+
+    private int InputChannels => _weights.Length / (_outputChannels * _kernel * _kernel);
+
+    /// <summary>
     /// dx = Wᵀ·dy for <paramref name="batch"/> rows at once (overwrites <paramref name="dx"/>), by the layer's own backward
     /// kernel; <paramref name="scratch"/> is a workspace's scratch for at least that batch.
     /// </summary>
@@ -169,8 +180,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
 
-        int inChannels = _weights.Length / (_outputChannels * _kernel * _kernel);
-        Kernels.Conv2dKernel.Backward<T>(dx, _weights, dy, dx, default, default, scratch, batch, inChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
+        Kernels.Conv2dKernel.Backward<T>(dx, _weights, dy, dx, default, default, scratch, batch, InputChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
     }
 
     private (int C, int Y, int X) Decode(int j)
@@ -185,8 +195,13 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     private int OutputIndex(int position, int tap, int outputs)
     {
         int scaled = position + _padding - tap;
-        if (scaled < 0 || scaled % _stride != 0) return -1;
-        int o = scaled / _stride;
-        return o < outputs ? o : -1;
+        if (scaled < 0) return -1;
+        if (_stride != 1)
+        {
+            if (scaled % _stride != 0) return -1;
+            scaled /= _stride;
+        }
+
+        return scaled < outputs ? scaled : -1;
     }
 }
