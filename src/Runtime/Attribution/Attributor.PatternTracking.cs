@@ -88,64 +88,70 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>
-    /// One block of paths on the pattern-tracking path: endpoints, the steps (L's output from U and V, the passes from L
-    /// up and back to L, the windows' runs closed where they changed), the integral at A finished from S, then the
-    /// prefix's per-path finish.
+    /// One block of paths on the pattern-tracking path: endpoints, the step batches, the integral at A finished from S,
+    /// then the prefix's per-path finish.
     /// </summary>
     private void PatternBlock(ref PathCall call, long first, int count, int steps, int layerChange, T reach, T perPathScale, int conductanceTop)
     {
-        var plan = _patternPlan!;
-        int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput, linear = plan.Linear, sizeL = _sizes[linear], windows = plan.WindowCount;
-        var alpha = _alpha;
-        var weight = _weight;
-        double reachD = double.CreateTruncating(reach);
+        int sizeA = _sizes[_prefix];
         PrefixEndpoints(ref call, first, count, layerChange);
         CheckPathBounds(count, reach);
         _prefixIntegral.AsSpan(0, count * sizeA).Clear();
-        bool tangents = conductanceTop >= linear;
-        var ws = HostWorkspace;
-
         long total = (long)count * steps;
         for (long e0 = 0; e0 < total; e0 += StepBatch)
         {
-            int rows = (int)Math.Min(StepBatch, total - e0);
-            var outputsL = ws.ActivationFor(linear, rows);
-            var directions = tangents ? ws.TangentFor(linear, rows) : default;
-            int changes = 0;
-            for (int r = 0; r < rows; r++)
-            {
-                long e = e0 + r;
-                int q = (int)(e / steps), k = (int)(e % steps);
-                int b = (int)((first + q) / m);
-                _rowPath[r] = q;
-                _rowInput[r] = b;
-                T at = FromDouble(alpha[k]);
-                _patternChangeStart[r] = changes;
-                if (k == 0) StartPattern(q, at, reachD);
-                else changes = FollowPattern(q, at, reachD, changes);
-                var u = Row(_patternU, q, sizeL);
-                PathStreams<T>.MultiplyAdd(u, at, Row(_patternV, q, sizeL), Row(outputsL, r, sizeL));
-                if (tangents) u.CopyTo(Row(directions, r, sizeL));
-                call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
-            }
-
-            _patternChangeStart[rows] = changes;
-            _model.ForwardFrom(ws, linear, outputsL, rows, _outputs.AsSpan(0, rows * _outputSize));
-            _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, linear);
-            var g = ws.Gradient(linear);
-            for (int r = 0; r < rows; r++)
-            {
-                int q = _rowPath[r];
-                var sum = Row(_patternSum, q, sizeL);
-                CloseRuns(q, sum, _patternChangeStart[r], _patternChangeStart[r + 1]);
-                ElementwiseKernel.Accumulate<T>(Row(g, r, sizeL), sum);
-            }
-
-            if (tangents) AccumulateConductanceFrom(ref call, linear, rows, conductanceTop);
+            PatternStepBatch(ref call, first, e0, (int)Math.Min(StepBatch, total - e0), steps, double.CreateTruncating(reach), perPathScale, conductanceTop);
         }
 
         FinishPatternIntegrals(count);
         PrefixFinalize(ref call, first, count, layerChange);
+    }
+
+    /// <summary>
+    /// Rows e0.. of the block (path-major: row e is step e mod n of path e / n): L's output from U and V, the passes from L
+    /// up and back to L, the windows' runs closed where they changed.
+    /// </summary>
+    private void PatternStepBatch(ref PathCall call, long first, long e0, int rows, int steps, double reach, T perPathScale, int conductanceTop)
+    {
+        var plan = _patternPlan!;
+        int m = call.PathsPerInput, linear = plan.Linear, sizeL = _sizes[linear];
+        var alpha = _alpha;
+        var weight = _weight;
+        bool tangents = conductanceTop >= linear;
+        var ws = HostWorkspace;
+        var outputsL = ws.ActivationFor(linear, rows);
+        var directions = tangents ? ws.TangentFor(linear, rows) : default;
+        int changes = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            long e = e0 + r;
+            int q = (int)(e / steps), k = (int)(e % steps);
+            int b = (int)((first + q) / m);
+            _rowPath[r] = q;
+            _rowInput[r] = b;
+            T at = FromDouble(alpha[k]);
+            _patternChangeStart[r] = changes;
+            if (k == 0) StartPattern(q, at, reach);
+            else changes = FollowPattern(q, at, reach, changes);
+            var u = Row(_patternU, q, sizeL);
+            PathStreams<T>.MultiplyAdd(u, at, Row(_patternV, q, sizeL), Row(outputsL, r, sizeL));
+            if (tangents) u.CopyTo(Row(directions, r, sizeL));
+            call.Target.WriteSeed(b, FromDouble(weight[k]) * perPathScale, Row(_seeds, r, _outputSize));
+        }
+
+        _patternChangeStart[rows] = changes;
+        _model.ForwardFrom(ws, linear, outputsL, rows, _outputs.AsSpan(0, rows * _outputSize));
+        _model.Backward(ws, _seeds.AsSpan(0, rows * _outputSize), rows, linear);
+        var g = ws.Gradient(linear);
+        for (int r = 0; r < rows; r++)
+        {
+            int q = _rowPath[r];
+            var sum = Row(_patternSum, q, sizeL);
+            CloseRuns(q, sum, _patternChangeStart[r], _patternChangeStart[r + 1]);
+            ElementwiseKernel.Accumulate<T>(Row(g, r, sizeL), sum);
+        }
+
+        if (tangents) AccumulateConductanceFrom(ref call, linear, rows, conductanceTop);
     }
 
     /// <summary>
