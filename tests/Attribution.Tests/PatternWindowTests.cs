@@ -18,6 +18,19 @@ public partial class PrefixReluPoolNetSingle
     [Layer] private readonly Dense fc = new(16, 3);
 }
 
+/// <summary>A float CNN whose second convolution has 16 output channels: the columns' vectorized transpose.</summary>
+[Differentiable, InputShape(1, 6, 6)]
+public partial class SixteenChannelNetSingle
+{
+    [Layer] private readonly Conv2d conv1 = new(1, 2, kernel: 3, padding: 1);
+    [Layer] private readonly ReLU relu1 = new();
+    [Layer] private readonly MaxPool2d pool1 = new(2);
+    [Layer] private readonly Conv2d conv2 = new(2, 16, kernel: 3, padding: 1);
+    [Layer] private readonly ReLU relu2 = new();
+    [Layer] private readonly Flatten flatten = new();
+    [Layer] private readonly Dense fc = new(144, 2);
+}
+
 /// <summary>
 /// The pieces of the pattern-tracking path on their own: a window's winner and the α interval it stands over (checked by
 /// evaluating the window at many α inside the interval, near ties included), and a linear layer's columns and transpose
@@ -169,6 +182,41 @@ public sealed class PatternWindowTests
                 Check.Close(reference, columns.Gather(j, s.AsSpan(b * outputs, outputs)), 1e-13, $"gather {j}");
                 Check.Close(reference, full[b * inputs + j], 1e-13, $"transpose {j}");
             }
+        }
+    }
+
+    [Fact]
+    public void SixteenFloatChannelsTransposeAtOneElementAsTheLayer()
+    {
+        // 16 float output channels take the gathering form of Gather: against the transpose in double, at every element
+        // (corners and edges drop taps).
+        var model = new SixteenChannelNetSingle();
+        var random = new Random(5);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = (float)(random.NextDouble() - 0.5);
+        var plan = PatternPlan<float>.TryCreate([.. model.Layers], model.ParameterTensors, 1)!;
+        Assert.Equal(4, plan.Linear);
+        var columns = plan.Columns;
+        columns.Refresh(model.Parameters);
+        var w = model.GetParameter("conv2.weight").ToArray(); // [16, 2, 3, 3]
+        var s = BruteForce.RandomVector(16 * 9, 11).Select(v => (float)v).ToArray();
+        for (int j = 0; j < 2 * 9; j++)
+        {
+            int c = j / 9, y = j % 9 / 3, x = j % 3;
+            double reference = 0;
+            for (int o = 0; o < 16; o++)
+            {
+                for (int ky = 0; ky < 3; ky++)
+                {
+                    for (int kx = 0; kx < 3; kx++)
+                    {
+                        int oy = y + 1 - ky, ox = x + 1 - kx;
+                        if (oy < 0 || oy >= 3 || ox < 0 || ox >= 3) continue;
+                        reference += (double)w[((o * 2 + c) * 3 + ky) * 3 + kx] * s[o * 9 + oy * 3 + ox];
+                    }
+                }
+            }
+
+            Check.Close(reference, columns.Gather(j, s), 1e-5, $"gather {j}");
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
 using Axon.Model;
 
@@ -128,6 +130,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         int outs = _outputChannels;
         if (_dense) return TensorPrimitives.Dot<T>(_columns.AsSpan(j * outs, outs), s);
 
+        if (typeof(T) == typeof(float) && outs == 16 && Avx2.IsSupported) return GatherSixteen(j, s);
         int plane = _outputHeight * _outputWidth;
         var (c, y, x) = Decode(j);
         T sum = T.Zero;
@@ -181,6 +184,40 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         Kernels.Conv2dKernel.Backward<T>(dx, _weights, dy, dx, default, default, scratch, batch, InputChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
+    }
+
+    /// <summary>
+    /// <see cref="Gather"/> for 16 float output channels (FashionCnn's conv2): per tap two 8-lane gathers of the channels'
+    /// values (a plane apart) and two fused multiply-adds with the tap's column, instead of 16 scalar products.
+    /// </summary>
+    private unsafe T GatherSixteen(int j, ReadOnlySpan<T> s)
+    {
+        int plane = _outputHeight * _outputWidth;
+        var (c, y, x) = Decode(j);
+        var offsets = Vector256.CreateSequence(0, plane);
+        var low = Vector256<float>.Zero;
+        var high = Vector256<float>.Zero;
+        fixed (T* ps = s)
+        fixed (T* pc = _columns)
+        {
+            float* values = (float*)ps, columns = (float*)pc;
+            for (int ky = 0; ky < _kernel; ky++)
+            {
+                int oy = OutputIndex(y, ky, _outputHeight);
+                if (oy < 0) continue;
+                for (int kx = 0; kx < _kernel; kx++)
+                {
+                    int ox = OutputIndex(x, kx, _outputWidth);
+                    if (ox < 0) continue;
+                    float* column = columns + ((c * _kernel + ky) * _kernel + kx) * 16;
+                    float* at = values + oy * _outputWidth + ox;
+                    low = Vector256.FusedMultiplyAdd(Vector256.Load(column), Avx2.GatherVector256(at, offsets, 4), low);
+                    high = Vector256.FusedMultiplyAdd(Vector256.Load(column + 8), Avx2.GatherVector256(at + 8 * plane, offsets, 4), high);
+                }
+            }
+        }
+
+        return T.CreateTruncating(Vector256.Sum(low + high));
     }
 
     private (int C, int Y, int X) Decode(int j)
