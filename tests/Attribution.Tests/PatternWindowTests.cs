@@ -74,7 +74,7 @@ public sealed class PatternWindowTests
             for (int g = 0; g < grid; g += 97)
             {
                 T alpha = T.CreateChecked((double)g / (grid - 1));
-                int winner = plan.Evaluate(j, start, change, alpha, 1.0, out T lo, out T hi);
+                int winner = plan.Evaluate(j, start, change, alpha, new AlphaRange(0, 1), out T lo, out T hi);
                 Assert.Equal(Reference(plan, j, start, change, alpha), winner);
                 if (previous != int.MinValue && previous != winner) changes++;
                 previous = winner;

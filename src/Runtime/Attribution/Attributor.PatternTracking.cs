@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Axon.Kernels;
 using Axon.Model;
 
@@ -97,10 +98,11 @@ public sealed partial class Attributor<T>
         PrefixEndpoints(ref call, first, count, layerChange);
         CheckPathBounds(count, reach);
         _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+        var range = AlphaRange.Of(_alpha.AsSpan(0, steps));
         long total = (long)count * steps;
         for (long e0 = 0; e0 < total; e0 += StepBatch)
         {
-            PatternStepBatch(ref call, first, e0, (int)Math.Min(StepBatch, total - e0), steps, double.CreateTruncating(reach), perPathScale, conductanceTop);
+            PatternStepBatch(ref call, first, e0, (int)Math.Min(StepBatch, total - e0), steps, range, perPathScale, conductanceTop);
         }
 
         FinishPatternIntegrals(count);
@@ -111,7 +113,7 @@ public sealed partial class Attributor<T>
     /// Rows e0.. of the block (path-major: row e is step e mod n of path e / n): L's output from U and V, the passes from L
     /// up and back to L, the windows' runs closed where they changed.
     /// </summary>
-    private void PatternStepBatch(ref PathCall call, long first, long e0, int rows, int steps, double reach, T perPathScale, int conductanceTop)
+    private void PatternStepBatch(ref PathCall call, long first, long e0, int rows, int steps, AlphaRange range, T perPathScale, int conductanceTop)
     {
         var plan = _patternPlan!;
         int m = call.PathsPerInput, linear = plan.Linear, sizeL = _sizes[linear];
@@ -131,8 +133,8 @@ public sealed partial class Attributor<T>
             _rowInput[r] = b;
             T at = FromDouble(alpha[k]);
             _patternChangeStart[r] = changes;
-            if (k == 0) StartPattern(q, at, reach);
-            else changes = FollowPattern(q, at, reach, changes);
+            if (k == 0) StartPattern(q, at, range);
+            else changes = FollowPattern(q, at, range, changes);
             var u = Row(_patternU, q, sizeL);
             PathStreams<T>.MultiplyAdd(u, at, Row(_patternV, q, sizeL), Row(outputsL, r, sizeL));
             if (tangents) u.CopyTo(Row(directions, r, sizeL));
@@ -158,7 +160,7 @@ public sealed partial class Attributor<T>
     /// A path's first step: every window evaluated at α, then U = W·change[s] and V = b + W·start[s] in full by L's own
     /// kernel (cheaper than adding the columns of the many windows with a winner one by one); S = 0.
     /// </summary>
-    private void StartPattern(int q, T alpha, double reach)
+    private void StartPattern(int q, T alpha, AlphaRange range)
     {
         var plan = _patternPlan!;
         int sizeA = _sizes[_prefix], sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
@@ -171,7 +173,7 @@ public sealed partial class Attributor<T>
         var changeInput = _patternInputs.AsSpan(windows, windows);
         for (int j = 0; j < windows; j++)
         {
-            int winner = plan.Evaluate(j, start, change, alpha, reach, out low[j], out high[j]);
+            int winner = plan.Evaluate(j, start, change, alpha, range, out low[j], out high[j]);
             winners[j] = winner;
             startInput[j] = winner >= 0 ? start[winner] : T.Zero;
             changeInput[j] = winner >= 0 ? change[winner] : T.Zero;
@@ -189,7 +191,7 @@ public sealed partial class Attributor<T>
     /// winner changed, U and V take the difference of the two columns and the change is logged for
     /// <see cref="CloseRuns"/>. Returns the new end of the change log.
     /// </summary>
-    private int FollowPattern(int q, T alpha, double reach, int changes)
+    private int FollowPattern(int q, T alpha, AlphaRange range, int changes)
     {
         var plan = _patternPlan!;
         int sizeA = _sizes[_prefix], sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
@@ -202,29 +204,31 @@ public sealed partial class Attributor<T>
         var high = Row(_patternHigh, q, windows);
         var at = new System.Numerics.Vector<T>(alpha);
         int width = System.Numerics.Vector<T>.Count, j0 = 0;
+        ref T lowStart = ref MemoryMarshal.GetReference(low);
+        ref T highStart = ref MemoryMarshal.GetReference(high);
         for (; j0 <= windows - width; j0 += width)
         {
-            var outside = System.Numerics.Vector.LessThan(at, System.Numerics.Vector.Create<T>(low.Slice(j0, width)))
-                | System.Numerics.Vector.GreaterThan(at, System.Numerics.Vector.Create<T>(high.Slice(j0, width)));
+            var outside = System.Numerics.Vector.LessThan(at, System.Numerics.Vector.LoadUnsafe(ref lowStart, (nuint)j0))
+                | System.Numerics.Vector.GreaterThan(at, System.Numerics.Vector.LoadUnsafe(ref highStart, (nuint)j0));
             if (outside == System.Numerics.Vector<T>.Zero) continue;
             for (int j = j0; j < j0 + width; j++)
             {
-                if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, changes);
+                if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, range, winners, low, high, u, v, changes);
             }
         }
 
         for (int j = j0; j < windows; j++)
         {
-            if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, reach, winners, low, high, u, v, changes);
+            if (alpha < low[j] || alpha > high[j]) changes = Reevaluate(j, start, change, alpha, range, winners, low, high, u, v, changes);
         }
 
         return changes;
     }
 
-    private int Reevaluate(int j, ReadOnlySpan<T> start, ReadOnlySpan<T> change, T alpha, double reach, Span<int> winners, Span<T> low, Span<T> high, Span<T> u, Span<T> v, int changes)
+    private int Reevaluate(int j, ReadOnlySpan<T> start, ReadOnlySpan<T> change, T alpha, AlphaRange range, Span<int> winners, Span<T> low, Span<T> high, Span<T> u, Span<T> v, int changes)
     {
         var plan = _patternPlan!;
-        int winner = plan.Evaluate(j, start, change, alpha, reach, out low[j], out high[j]);
+        int winner = plan.Evaluate(j, start, change, alpha, range, out low[j], out high[j]);
         int previous = winners[j];
         if (winner == previous) return changes;
         T du = (winner >= 0 ? change[winner] : T.Zero) - (previous >= 0 ? change[previous] : T.Zero);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
@@ -92,7 +93,10 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times <paramref name="dv"/> to <paramref name="v"/>.</summary>
-    public void Scatter(int j, T du, T dv, Span<T> u, Span<T> v)
+    // Scatter and Gather run a few times per step for millions of steps: compiled fully optimized on first use (as
+    // PatternPlan.Evaluate), their index helpers inlined.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void Scatter(int j, T du, T dv, Span<T> u, Span<T> v)
     {
         int outs = _outputChannels;
         if (_dense)
@@ -103,8 +107,12 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
 
+        // Channel by channel, each channel's taps (a 3×3 neighbourhood: a few cache lines) before the next channel's.
         int plane = _outputHeight * _outputWidth;
         var (c, y, x) = Decode(j);
+        Span<int> taps = stackalloc int[_kernel * _kernel];
+        Span<int> positions = stackalloc int[_kernel * _kernel];
+        int count = 0;
         for (int ky = 0; ky < _kernel; ky++)
         {
             int oy = OutputIndex(y, ky, _outputHeight);
@@ -113,18 +121,34 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
             {
                 int ox = OutputIndex(x, kx, _outputWidth);
                 if (ox < 0) continue;
-                var column = _columns.AsSpan(((c * _kernel + ky) * _kernel + kx) * outs, outs);
-                int at = oy * _outputWidth + ox;
-                for (int o = 0; o < outs; o++, at += plane)
+                taps[count] = ((c * _kernel + ky) * _kernel + kx) * outs;
+                positions[count++] = oy * _outputWidth + ox;
+            }
+        }
+
+        if (u.Length < OutputSize || v.Length < OutputSize) throw new ArgumentException($"U and V need {OutputSize} elements each.");
+        fixed (T* pu = u)
+        fixed (T* pv = v)
+        fixed (T* pc = _columns)
+        fixed (int* pt = taps)
+        fixed (int* pp = positions)
+        {
+            for (int o = 0; o < outs; o++)
+            {
+                T* planeU = pu + o * plane, planeV = pv + o * plane, column = pc + o;
+                for (int t = 0; t < count; t++)
                 {
-                    u[at] = T.FusedMultiplyAdd(column[o], du, u[at]);
-                    v[at] = T.FusedMultiplyAdd(column[o], dv, v[at]);
+                    T w = column[pt[t]];
+                    int at = pp[t];
+                    planeU[at] = T.FusedMultiplyAdd(w, du, planeU[at]);
+                    planeV[at] = T.FusedMultiplyAdd(w, dv, planeV[at]);
                 }
             }
         }
     }
 
     /// <summary>(Wᵀ·s) at input element <paramref name="j"/>: the layer's input gradient there for output gradient <paramref name="s"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T Gather(int j, ReadOnlySpan<T> s)
     {
         int outs = _outputChannels;
@@ -190,6 +214,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     /// <see cref="Gather"/> for 16 float output channels (FashionCnn's conv2): per tap two 8-lane gathers of the channels'
     /// values (a plane apart) and two fused multiply-adds with the tap's column, instead of 16 scalar products.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe T GatherSixteen(int j, ReadOnlySpan<T> s)
     {
         int plane = _outputHeight * _outputWidth;
@@ -220,6 +245,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         return T.CreateTruncating(Vector256.Sum(low + high));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private (int C, int Y, int X) Decode(int j)
     {
         int plane = _inputHeight * _inputWidth;
@@ -229,6 +255,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>The output row (or column) that reads input row <paramref name="position"/> at kernel tap <paramref name="tap"/>, or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int OutputIndex(int position, int tap, int outputs)
     {
         int scaled = position + _padding - tap;
