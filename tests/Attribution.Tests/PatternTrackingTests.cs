@@ -165,6 +165,42 @@ public sealed class PatternTrackingTests
         Assert.True(Enumerable.Range(0, n).Max(i => Math.Abs(a[i] - unchanged[i])) > 1e-6, "the tap changed nothing: the test would not see tracking ignore it");
     }
 
+    [Theory]
+    [InlineData(new[] { 5 }, false)]
+    [InlineData(new[] { 0, 5 }, false)]
+    [InlineData(new[] { 5, 4 }, false)]
+    [InlineData(new[] { 4, 5, 8 }, false)]
+    [InlineData(new[] { 0, 5 }, true)]
+    public void TheReluOfTheLinearLayerTakesItsConductanceFromThatLayersMaps(int[] layers, bool tapOnRelu)
+    {
+        // relu2 reads conv2 (L) alone: its conductance is conv2's gradient times U, with no tangent pass and no map of its
+        // own. With a tap on relu2 the tracked path runs the tangent pass from L instead, and agrees too.
+        var model = Randomized(new PrefixReluPoolNet(), 43);
+        const int count = 3, relu2 = 5;
+        int n = PrefixReluPoolNet.InputSize, total = layers.Sum(l => model.Layers[l].Size);
+        var x = BruteForce.RandomVector(count * n, 44, 1.5);
+        int[] targets = [1, 2, 0];
+        var tracked = new Attributor<double>(model, stepBatch: 6) { InputLanes = 1 };
+        var passes = new Attributor<double>(model, stepBatch: 6) { InputLanes = 1, UsePatternTracking = false };
+        if (tapOnRelu)
+        {
+            var mask = new bool[model.Layers[relu2].Size];
+            for (int i = 0; i < mask.Length; i += 4) mask[i] = true;
+            var values = new double[mask.Length];
+            foreach (var engine in new[] { tracked, passes }) ((CpuPathBackend<double>)engine.Backend).Workspace.SetIntervention(relu2, mask, values, InterventionKind.Replace);
+        }
+
+        var a = new double[count * total];
+        var b = new double[count * total];
+        var ga = new double[count * layers.Length];
+        var gb = new double[count * layers.Length];
+        tracked.LayerConductance(layers, x, targets, Baseline<double>.Zero, a, new IntegrationOptions { Steps = 14 }, completenessGaps: ga);
+        passes.LayerConductance(layers, x, targets, Baseline<double>.Zero, b, new IntegrationOptions { Steps = 14 }, completenessGaps: gb);
+        Check.Close(b, a, 1e-12, string.Join(",", layers) + (tapOnRelu ? " tapped" : ""));
+        Check.Close(gb, ga, 1e-11, "gaps");
+        Assert.Contains(a, v => Math.Abs(v) > 1e-3);
+    }
+
     [Fact]
     public void ConductanceAtTheSelectingLayersRunsThePasses()
     {

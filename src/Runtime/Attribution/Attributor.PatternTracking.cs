@@ -153,7 +153,7 @@ public sealed partial class Attributor<T>
             ElementwiseKernel.Accumulate<T>(Row(g, r, sizeL), sum);
         }
 
-        if (tangents) AccumulateConductanceFrom(ref call, linear, rows, conductanceTop);
+        if (tangents) AccumulateConductanceFrom(ref call, linear, rows);
     }
 
     /// <summary>
@@ -286,18 +286,50 @@ public sealed partial class Attributor<T>
         }
     }
 
-    /// <summary>Conductance of the listed layers from L up at the rows just run: one tangent from L along dy_L/dα = U.</summary>
-    private void AccumulateConductanceFrom(ref PathCall call, int linear, int rows, int top)
+    /// <summary>
+    /// Conductance of the listed layers from L up at the rows just run: dy_L/dα = U (each row's copy is L's tangent row),
+    /// and above L one tangent from L, up to the highest layer that needs one (<see cref="TangentTop"/>).
+    /// </summary>
+    private void AccumulateConductanceFrom(ref PathCall call, int linear, int rows)
     {
         var ws = HostWorkspace;
+        int top = TangentTop(ref call);
         if (top > linear) _model.TangentFrom(ws, linear, ws.TangentFor(linear, rows), rows, top); // U written per row: no copy
+        var gradientL = ws.Gradient(linear);
+        var directions = ws.TangentFor(linear, rows);
         for (int i = 0; i < call.LayerCount; i++)
         {
             int layer = _layerList[i], width = _sizes[layer];
             if (layer < linear) continue;
-            var g = ws.Gradient(layer);
-            var t = ws.Tangent(layer);
+            bool fromL = layer == linear || IsReluOfLinear(layer);
+            var g = fromL ? gradientL : ws.Gradient(layer);
+            var t = fromL ? directions : ws.Tangent(layer);
             for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(Host.Result, _rowInput[r], call.ResultSize).Slice(_layerOffsets[i], width));
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="layer"/> is a ReLU of L alone (FashionCnn's relu2), untapped. Its conductance then comes
+    /// from L's maps: with r = relu′(y_L) ∈ {0, 1}, its gradient is g and its tangent r·U where L's gradient is r·g, so
+    /// g ⊙ r·U = (r·g) ⊙ U — no tangent pass above L, and the passes need not write the ReLU's own maps.
+    /// </summary>
+    private bool IsReluOfLinear(int layer)
+    {
+        int linear = _patternPlan!.Linear;
+        var info = _layers[layer];
+        return layer == linear + 1 && info.Kind == LayerKind.ReLU && info.Inputs.Count == 1 && info.Inputs[0] == linear && !HostWorkspace.HasIntervention(layer);
+    }
+
+    /// <summary>The highest listed layer above L whose conductance needs a tangent pass from L, or L when none does.</summary>
+    private int TangentTop(ref PathCall call)
+    {
+        int linear = _patternPlan!.Linear, top = linear;
+        for (int i = 0; i < call.LayerCount; i++)
+        {
+            int layer = _layerList[i];
+            if (layer > linear && !IsReluOfLinear(layer)) top = Math.Max(top, layer);
+        }
+
+        return top;
     }
 }

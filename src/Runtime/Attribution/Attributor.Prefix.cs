@@ -137,7 +137,7 @@ public sealed partial class Attributor<T>
         try
         {
             ws.StartsChecked = true;
-            ws.ReadOnly(NodesReadAfterPasses(ref call));
+            ws.ReadOnly(NodesReadAfterPasses(ref call, patterns));
             for (long first = 0; first < paths; first += block)
             {
                 int count = (int)Math.Min(block, paths - first);
@@ -159,9 +159,10 @@ public sealed partial class Attributor<T>
     /// finishing passes read the input's gradient and the listed layers' below A), the output, the call's layer and its
     /// layer list. The passes may leave the others' maps unwritten where a fused kernel can
     /// (<see cref="Model.ModelWorkspace{T}.Reads"/>): FashionCnn's relu1, whose output, gradient and tangent maps are the
-    /// largest of a step.
+    /// largest of a step. On the pattern-tracking path a listed ReLU of L is not read either: its conductance comes from
+    /// L's maps (see IsReluOfLinear).
     /// </summary>
-    private bool[] NodesReadAfterPasses(ref PathCall call)
+    private bool[] NodesReadAfterPasses(ref PathCall call, bool patterns)
     {
         if (_nodesRead.Length != _sizes.Length) _nodesRead = new bool[_sizes.Length];
         var read = _nodesRead;
@@ -169,7 +170,11 @@ public sealed partial class Attributor<T>
         read.AsSpan(0, _prefix + 1).Fill(true);
         read[^1] = true;
         if ((uint)call.Layer < (uint)read.Length) read[call.Layer] = true;
-        for (int i = 0; i < call.LayerCount; i++) read[_layerList[i]] = true;
+        for (int i = 0; i < call.LayerCount; i++)
+        {
+            if (!(patterns && IsReluOfLinear(_layerList[i]))) read[_layerList[i]] = true;
+        }
+
         return read;
     }
 
