@@ -66,6 +66,9 @@ public sealed class PatternWindowTests
             }
         }
 
+        // A still region (x = x′ there): the first channel's first two rows, i.e. its first row of windows, never move.
+        for (int i = 0; i < 16; i++) change[i] = T.Zero;
+
         const int grid = 4001;
         int checkedPoints = 0, changes = 0;
         for (int j = 0; j < plan.WindowCount; j++)

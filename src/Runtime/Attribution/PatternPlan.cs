@@ -124,9 +124,11 @@ internal sealed class PatternPlan<T> where T : unmanaged, IFloatingPointIeee754<
         var window = _members.AsSpan(j * WindowSize, WindowSize);
         int winner = -1;
         T best = T.Zero;
+        bool still = true;
         foreach (int i in window)
         {
             T value = T.FusedMultiplyAdd(change[i], alpha, start[i]);
+            still &= change[i] == T.Zero;
             if (winner < 0 || value > best)
             {
                 best = value;
@@ -135,6 +137,15 @@ internal sealed class PatternPlan<T> where T : unmanaged, IFloatingPointIeee754<
         }
 
         bool active = !Clip || best > T.Zero;
+        if (still)
+        {
+            // No element of the window moves (an input region where x = x′, e.g. a blank background): every point is
+            // start exactly, so the winner stands at every α.
+            lo = T.NegativeInfinity;
+            hi = T.PositiveInfinity;
+            return active ? winner : -1;
+        }
+
         double low = double.NegativeInfinity, high = double.PositiveInfinity;
         if (active)
         {
