@@ -22,7 +22,10 @@ namespace Axon.Attribution;
 /// that every path crosses, y_A moves linearly along the path, so the engine integrates at A and runs the prefix
 /// once per path instead of once per step (<see cref="AffinePrefix"/>, <see cref="UseAffinePrefix"/>); the results
 /// are the same to rounding. For a CNN that skips the first convolution at every step, for an MLP the widest
-/// matrix product.
+/// matrix product. Where only ReLUs and a max pooling lie between A and the next linear layer L, the engine also follows
+/// each path's activation pattern there and keeps L's output as α·U + V, updated only at the pooling windows whose
+/// winner changed (<see cref="PatternLayer"/>, <see cref="UsePatternTracking"/>): for the Fashion CNN, relu1, pool1 and
+/// conv2 no longer run at every step. The results are the same to rounding.
 /// </para>
 /// <para>
 /// A call with several inputs runs them in lanes, one per core (<see cref="InputLanes"/>): child engines that each run
