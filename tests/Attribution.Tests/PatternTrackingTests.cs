@@ -201,6 +201,35 @@ public sealed class PatternTrackingTests
         Assert.Contains(a, v => Math.Abs(v) > 1e-3);
     }
 
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(5, 2)]
+    public void PatchIgAtTheLinearLayerAndItsReluIsThePassesResult(int layer, int lanes)
+    {
+        // Eight regions of 4×2 pixels with stepBatch 5: the regions' changes and first U_S come in several chunks, and
+        // paths cross step batches. A distribution baseline gives two paths per input.
+        var model = Randomized(new PrefixReluPoolNet(), 47);
+        const int count = 3, regions = 8;
+        int n = PrefixReluPoolNet.InputSize, width = model.Layers[layer].Size;
+        var x = BruteForce.RandomVector(count * n, 48, 1.5);
+        var set = BruteForce.RandomVector(3 * n, 49, 0.5);
+        var areas = new InputRegion[regions];
+        for (int r = 0; r < regions; r++) areas[r] = InputRegion.Rectangle(r / 2 * 2, r % 2 * 4, 2, 4);
+        int[] targets = [2, 1, 0];
+        var options = new IntegrationOptions { Steps = 11 };
+        var tracked = new Attributor<double>(model, stepBatch: 5) { InputLanes = lanes };
+        var passes = new Attributor<double>(model, stepBatch: 5) { InputLanes = lanes, UsePatternTracking = false };
+        var a = new double[count * regions * width];
+        var b = new double[count * regions * width];
+        var da = new double[count];
+        var db = new double[count];
+        tracked.PatchIntegratedGradients(layer, areas, x, targets, Baseline<double>.Distribution(set, 2, seed: 5), a, options, da);
+        passes.PatchIntegratedGradients(layer, areas, x, targets, Baseline<double>.Distribution(set, 2, seed: 5), b, options, db);
+        Check.Close(b, a, 1e-12, $"patch at {layer}");
+        Check.Close(db, da, 1e-11, "deltas");
+        Assert.Contains(a, v => Math.Abs(v) > 1e-3);
+    }
+
     [Fact]
     public void ConductanceAtTheSelectingLayersRunsThePasses()
     {

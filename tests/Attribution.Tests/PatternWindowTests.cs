@@ -167,7 +167,7 @@ public sealed class PatternWindowTests
         Check.Close(expected.Select(e => 2 * e).ToArray(), v, 1e-13, "columns, second map");
         var applied = new double[outputs];
         var scratch = new double[model.CreateWorkspace(1).Scratch.Length];
-        columns.Apply(h, applied, withBias: true, scratch);
+        columns.Apply(h, applied, 1, withBias: true, scratch);
         Check.Close(expected.Select((e, i) => e + bias[i / 4]).ToArray(), applied, 1e-13, "kernel with bias");
 
         // The transpose: ⟨Wᵀs, e_j⟩ = ⟨s, W e_j⟩, at one element and in full by the kernel, for two samples.
@@ -244,7 +244,7 @@ public sealed class PatternWindowTests
         Check.Close(expected, u, 1e-13, "columns");
         Check.Close(expected.Select(e => -e).ToArray(), v, 1e-13, "columns, second map");
         var applied = new double[5];
-        columns.Apply(h, applied, withBias: true, []);
+        columns.Apply(h, applied, 1, withBias: true, []);
         Check.Close(expected.Select((e, o) => e + bias[o]).ToArray(), applied, 1e-13, "kernel with bias");
         var s = BruteForce.RandomVector(5, 10);
         var full = new double[8];

@@ -28,7 +28,7 @@ public sealed partial class Attributor<T>
     private T[] _patternHigh = [];
     private T[] _patternRunStart = [];
 
-    // The current step batch's changes: (window, previous winner) pairs, row r's at [_patternChangeStart[r], [r + 1]).
+    // The current step batch's changes: (window, previous winner, new winner), row r's at [_patternChangeStart[r], [r + 1]).
     private int[] _patternChanges = [];
     private int[] _patternChangeStart = [];
 
@@ -58,6 +58,16 @@ public sealed partial class Attributor<T>
                 if (layer > _prefix && layer < linear) return false; // the selecting layers' own maps are never made
             }
         }
+        else if (call.Method == PathMethod.Patch)
+        {
+            // At L or its ReLU only (the regions' tangents are then U_S per region, see PatternRegions); the regions'
+            // changes at A come from tangent passes through the prefix, which must carry no taps.
+            if (call.Layer != linear && !IsReluOfLinear(call.Layer)) return false;
+            for (int i = 1; i <= _prefix; i++)
+            {
+                if (HostWorkspace.HasIntervention(i)) return false;
+            }
+        }
         else if (call.Method != PathMethod.Gradient) return false;
 
         for (int i = _prefix + 1; i <= linear; i++)
@@ -69,9 +79,10 @@ public sealed partial class Attributor<T>
     }
 
     /// <summary>Per-path elements of the pattern-tracking state.</summary>
-    private int PatternStatePerPath() => _patternPlan is null ? 0 : 3 * _sizes[_patternPlan.Linear] + 3 * _patternPlan.WindowCount;
+    private int PatternStatePerPath(ref PathCall call) => _patternPlan is null ? 0
+        : 3 * _sizes[_patternPlan.Linear] + 3 * _patternPlan.WindowCount + RegionStatePerPath(ref call);
 
-    private void GrowPatternState(int block)
+    private void GrowPatternState(int block, ref PathCall call)
     {
         var plan = _patternPlan!;
         int sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
@@ -82,9 +93,10 @@ public sealed partial class Attributor<T>
         Grow(ref _patternLow, (long)block * windows);
         Grow(ref _patternHigh, (long)block * windows);
         Grow(ref _patternRunStart, (long)block * windows);
-        Grow(ref _patternChanges, 2L * StepBatch * windows);
+        Grow(ref _patternChanges, 3L * StepBatch * windows);
         Grow(ref _patternChangeStart, StepBatch + 1);
         Grow(ref _patternInputs, 2L * windows);
+        GrowRegionState(block, ref call);
         plan.Columns.Refresh(_model.Parameters);
     }
 
@@ -98,6 +110,7 @@ public sealed partial class Attributor<T>
         PrefixEndpoints(ref call, first, count, layerChange);
         CheckPathBounds(count, reach);
         _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+        if (call.Method == PathMethod.Patch) RegionChanges(ref call, first, count);
         var range = AlphaRange.Of(_alpha.AsSpan(0, steps));
         long total = (long)count * steps;
         for (long e0 = 0; e0 < total; e0 += StepBatch)
@@ -133,7 +146,7 @@ public sealed partial class Attributor<T>
             _rowInput[r] = b;
             T at = FromDouble(alpha[k]);
             _patternChangeStart[r] = changes;
-            if (k == 0) StartPattern(q, at, range);
+            if (k == 0) StartPattern(q, at, range, call.Method == PathMethod.Patch ? call.RegionCount : 0);
             else changes = FollowPattern(q, at, range, changes);
             var u = Row(_patternU, q, sizeL);
             PathStreams<T>.MultiplyAdd(u, at, Row(_patternV, q, sizeL), Row(outputsL, r, sizeL));
@@ -150,6 +163,7 @@ public sealed partial class Attributor<T>
             int q = _rowPath[r];
             var sum = Row(_patternSum, q, sizeL);
             CloseRuns(q, sum, _patternChangeStart[r], _patternChangeStart[r + 1]);
+            if (call.Method == PathMethod.Patch) FollowRegions(ref call, q, r, Row(g, r, sizeL));
             ElementwiseKernel.Accumulate<T>(Row(g, r, sizeL), sum);
         }
 
@@ -160,7 +174,7 @@ public sealed partial class Attributor<T>
     /// A path's first step: every window evaluated at α, then U = W·change[s] and V = b + W·start[s] in full by L's own
     /// kernel (cheaper than adding the columns of the many windows with a winner one by one); S = 0.
     /// </summary>
-    private void StartPattern(int q, T alpha, AlphaRange range)
+    private void StartPattern(int q, T alpha, AlphaRange range, int regions)
     {
         var plan = _patternPlan!;
         int sizeA = _sizes[_prefix], sizeL = _sizes[plan.Linear], windows = plan.WindowCount;
@@ -180,10 +194,11 @@ public sealed partial class Attributor<T>
         }
 
         var scratch = HostWorkspace.Scratch;
-        plan.Columns.Apply(changeInput, Row(_patternU, q, sizeL), withBias: false, scratch);
-        plan.Columns.Apply(startInput, Row(_patternV, q, sizeL), withBias: true, scratch);
+        plan.Columns.Apply(changeInput, Row(_patternU, q, sizeL), 1, withBias: false, scratch);
+        plan.Columns.Apply(startInput, Row(_patternV, q, sizeL), 1, withBias: true, scratch);
         Row(_patternSum, q, sizeL).Clear();
         Row(_patternRunStart, q, windows).Clear();
+        if (regions > 0) StartRegions(q, regions);
     }
 
     /// <summary>
@@ -237,7 +252,8 @@ public sealed partial class Attributor<T>
         winners[j] = winner;
         _patternChanges[changes] = j;
         _patternChanges[changes + 1] = previous;
-        return changes + 2;
+        _patternChanges[changes + 2] = winner;
+        return changes + 3;
     }
 
     /// <summary>
@@ -250,7 +266,7 @@ public sealed partial class Attributor<T>
         int sizeA = _sizes[_prefix], windows = plan.WindowCount;
         var integral = Row(_prefixIntegral, q, sizeA);
         var runStart = Row(_patternRunStart, q, windows);
-        for (int c = from; c < to; c += 2)
+        for (int c = from; c < to; c += 3)
         {
             int j = _patternChanges[c], previous = _patternChanges[c + 1];
             T value = plan.Columns.Gather(j, sum);

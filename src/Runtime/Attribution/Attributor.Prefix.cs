@@ -80,7 +80,7 @@ public sealed partial class Attributor<T>
             case PathMethod.Influence:
                 return true;
             case PathMethod.Patch:
-                return call.Layer <= _prefix;
+                return call.Layer <= _prefix || CanTrackPatterns(ref call);
             case PathMethod.Conductance:
                 // Layers above A take one tangent from A per step (TangentFrom): the prefix is still skipped. The difference
                 // form at layers up to A is the tangent form with the matching Riemann rule (see DifferenceRule).
@@ -116,9 +116,9 @@ public sealed partial class Attributor<T>
         int layerChange = PrefixLayerChangeSize(ref call);
         long paths = (long)call.Count * m;
         bool patterns = CanTrackPatterns(ref call);
-        long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange + (patterns ? PatternStatePerPath() : 0);
+        long perPath = 3L * sizeA + (neuronAbove ? sizeA : 0) + layerChange + (patterns ? PatternStatePerPath(ref call) : 0);
         int block = (int)Math.Clamp(PrefixBudgetElements / perPath, 1, Math.Min(paths, int.MaxValue));
-        if (patterns) GrowPatternState(block);
+        if (patterns) GrowPatternState(block, ref call);
         Grow(ref _prefixStart, (long)block * sizeA);
         Grow(ref _prefixChange, (long)block * sizeA);
         Grow(ref _prefixIntegral, (long)block * sizeA);
@@ -503,6 +503,7 @@ public sealed partial class Attributor<T>
                 case PathMethod.Patch:
                     {
                         int layer = call.Layer, width = _sizes[layer];
+                        if (layer > a) break; // the pattern-tracking path: accumulated step by step
                         var g = _prefixGradient.AsSpan(0, rows * width);
                         if (layer == a) integral.CopyTo(g);
                         else

@@ -92,7 +92,10 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         else parameters.Slice(_biasTensor.Offset, _biasTensor.Length).CopyTo(_bias);
     }
 
-    /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times <paramref name="dv"/> to <paramref name="v"/>.</summary>
+    /// <summary>
+    /// Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times
+    /// <paramref name="dv"/> to <paramref name="v"/> (an empty <paramref name="v"/>: to <paramref name="u"/> alone).
+    /// </summary>
     // Scatter and Gather run a few times per step for millions of steps: compiled fully optimized on first use (as
     // PatternPlan.Evaluate), their index helpers inlined.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -103,7 +106,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         {
             var column = _columns.AsSpan(j * outs, outs);
             if (du != T.Zero) TensorPrimitives.FusedMultiplyAdd(column, du, u, u);
-            if (dv != T.Zero) TensorPrimitives.FusedMultiplyAdd(column, dv, v, v);
+            if (dv != T.Zero && !v.IsEmpty) TensorPrimitives.FusedMultiplyAdd(column, dv, v, v);
             return;
         }
 
@@ -126,7 +129,8 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
             }
         }
 
-        if (u.Length < OutputSize || v.Length < OutputSize) throw new ArgumentException($"U and V need {OutputSize} elements each.");
+        bool two = !v.IsEmpty;
+        if (u.Length < OutputSize || (two && v.Length < OutputSize)) throw new ArgumentException($"U and V need {OutputSize} elements each.");
         fixed (T* pu = u)
         fixed (T* pv = v)
         fixed (T* pc = _columns)
@@ -141,7 +145,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
                     T w = column[pt[t]];
                     int at = pp[t];
                     planeU[at] = T.FusedMultiplyAdd(w, du, planeU[at]);
-                    planeV[at] = T.FusedMultiplyAdd(w, dv, planeV[at]);
+                    if (two) planeV[at] = T.FusedMultiplyAdd(w, dv, planeV[at]);
                 }
             }
         }
@@ -176,19 +180,19 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>
-    /// y = W·x (+ the bias when <paramref name="withBias"/>) for one sample, by the layer's own forward kernel (overwrites
-    /// <paramref name="y"/>); <paramref name="scratch"/> is a workspace's scratch.
+    /// y = W·x (+ the bias when <paramref name="withBias"/>) for <paramref name="batch"/> samples, by the layer's own forward
+    /// kernel (overwrites <paramref name="y"/>); <paramref name="scratch"/> is a workspace's scratch for at least that batch.
     /// </summary>
-    public void Apply(ReadOnlySpan<T> x, Span<T> y, bool withBias, Span<T> scratch)
+    public void Apply(ReadOnlySpan<T> x, Span<T> y, int batch, bool withBias, Span<T> scratch)
     {
         var bias = withBias ? _bias : default;
         if (_dense)
         {
-            Kernels.DenseKernel.Forward<T>(x, _weights, bias, y, 1, _inputWidth, _outputChannels);
+            Kernels.DenseKernel.Forward<T>(x, _weights, bias, y, batch, _inputWidth, _outputChannels);
             return;
         }
 
-        Kernels.Conv2dKernel.Forward<T>(x, _weights, bias, y, scratch, 1, InputChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
+        Kernels.Conv2dKernel.Forward<T>(x, _weights, bias, y, scratch, batch, InputChannels, _inputHeight, _inputWidth, _outputChannels, _kernel, _stride, _padding);
     }
 
     private int InputChannels => _weights.Length / (_outputChannels * _kernel * _kernel);
