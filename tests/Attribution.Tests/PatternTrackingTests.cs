@@ -247,3 +247,39 @@ public sealed class PatternTrackingTests
         Check.Close(b, a, 1e-12, "pool1 listed");
     }
 }
+
+[Collection(nameof(AllocationTests))]
+public class PatternTrackingAllocationTests
+{
+    [Fact]
+    public void TrackedCallsAllocateNothingInSteadyState()
+    {
+        var model = new PrefixReluPoolNet();
+        var random = new Random(53);
+        for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] = random.NextDouble() - 0.45;
+        var engine = new Attributor<double>(model, stepBatch: 7);
+        Assert.Equal(4, engine.PatternLayer);
+        const int count = 4;
+        int n = PrefixReluPoolNet.InputSize, relu2 = 5;
+        int[] layers = [0, relu2];
+        int total = layers.Sum(l => model.Layers[l].Size);
+        var x = BruteForce.RandomVector(count * n, 54, 1.5);
+        int[] targets = [0, 1, 2, 0];
+        InputRegion[] regions = [InputRegion.Rectangle(0, 0, 4, 8), InputRegion.Rectangle(4, 0, 4, 8)];
+        var ig = new double[count * n];
+        var conductance = new double[count * total];
+        var patch = new double[count * regions.Length * model.Layers[relu2].Size];
+        var errors = new double[count];
+        var options = new IntegrationOptions { Steps = 12 };
+
+        void Run()
+        {
+            engine.IntegratedGradients(x, targets, Baseline<double>.Zero, ig, options, errors);
+            engine.LayerConductance(layers, x, targets, Baseline<double>.Zero, conductance, options, errors);
+            engine.PatchIntegratedGradients(relu2, regions, x, targets, Baseline<double>.Zero, patch, options, errors);
+        }
+
+        Run();
+        Allocations.AssertNone(Run);
+    }
+}
