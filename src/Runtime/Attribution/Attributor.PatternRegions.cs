@@ -105,7 +105,7 @@ public sealed partial class Attributor<T>
             {
                 var change = _patternRegionChange.AsSpan((q * regions + s) * sizeA, sizeA);
                 T du = (winner >= 0 ? change[winner] : T.Zero) - (previous >= 0 ? change[previous] : T.Zero);
-                if (du != T.Zero) plan.Columns.Scatter(j, du, T.Zero, _patternRegionU.AsSpan((q * regions + s) * sizeL, sizeL), default);
+                if (du != T.Zero) plan.Columns.Scatter(j, du, _patternRegionU.AsSpan((q * regions + s) * sizeL, sizeL));
             }
         }
 

@@ -92,10 +92,7 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         else parameters.Slice(_biasTensor.Offset, _biasTensor.Length).CopyTo(_bias);
     }
 
-    /// <summary>
-    /// Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times
-    /// <paramref name="dv"/> to <paramref name="v"/> (an empty <paramref name="v"/>: to <paramref name="u"/> alone).
-    /// </summary>
+    /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times <paramref name="dv"/> to <paramref name="v"/>.</summary>
     // Scatter and Gather run a few times per step for millions of steps: compiled fully optimized on first use (as
     // PatternPlan.Evaluate), their index helpers inlined.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -106,31 +103,15 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         {
             var column = _columns.AsSpan(j * outs, outs);
             if (du != T.Zero) TensorPrimitives.FusedMultiplyAdd(column, du, u, u);
-            if (dv != T.Zero && !v.IsEmpty) TensorPrimitives.FusedMultiplyAdd(column, dv, v, v);
+            if (dv != T.Zero) TensorPrimitives.FusedMultiplyAdd(column, dv, v, v);
             return;
         }
 
         // Channel by channel, each channel's taps (a 3×3 neighbourhood: a few cache lines) before the next channel's.
-        int plane = _outputHeight * _outputWidth;
-        var (c, y, x) = Decode(j);
         Span<int> taps = stackalloc int[_kernel * _kernel];
         Span<int> positions = stackalloc int[_kernel * _kernel];
-        int count = 0;
-        for (int ky = 0; ky < _kernel; ky++)
-        {
-            int oy = OutputIndex(y, ky, _outputHeight);
-            if (oy < 0) continue;
-            for (int kx = 0; kx < _kernel; kx++)
-            {
-                int ox = OutputIndex(x, kx, _outputWidth);
-                if (ox < 0) continue;
-                taps[count] = ((c * _kernel + ky) * _kernel + kx) * outs;
-                positions[count++] = oy * _outputWidth + ox;
-            }
-        }
-
-        bool two = !v.IsEmpty;
-        if (u.Length < OutputSize || (two && v.Length < OutputSize)) throw new ArgumentException($"U and V need {OutputSize} elements each.");
+        int count = Taps(j, taps, positions), plane = _outputHeight * _outputWidth;
+        if (u.Length < OutputSize || v.Length < OutputSize) throw new ArgumentException($"U and V need {OutputSize} elements each.");
         fixed (T* pu = u)
         fixed (T* pv = v)
         fixed (T* pc = _columns)
@@ -145,10 +126,60 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
                     T w = column[pt[t]];
                     int at = pp[t];
                     planeU[at] = T.FusedMultiplyAdd(w, du, planeU[at]);
-                    if (two) planeV[at] = T.FusedMultiplyAdd(w, dv, planeV[at]);
+                    planeV[at] = T.FusedMultiplyAdd(w, dv, planeV[at]);
                 }
             }
         }
+    }
+
+    /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> (one map: a region's tangent).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void Scatter(int j, T du, Span<T> u)
+    {
+        int outs = _outputChannels;
+        if (_dense)
+        {
+            TensorPrimitives.FusedMultiplyAdd(_columns.AsSpan(j * outs, outs), du, u, u);
+            return;
+        }
+
+        Span<int> taps = stackalloc int[_kernel * _kernel];
+        Span<int> positions = stackalloc int[_kernel * _kernel];
+        int count = Taps(j, taps, positions), plane = _outputHeight * _outputWidth;
+        if (u.Length < OutputSize) throw new ArgumentException($"U needs {OutputSize} elements.");
+        fixed (T* pu = u)
+        fixed (T* pc = _columns)
+        fixed (int* pt = taps)
+        fixed (int* pp = positions)
+        {
+            for (int o = 0; o < outs; o++)
+            {
+                T* planeU = pu + o * plane, column = pc + o;
+                for (int t = 0; t < count; t++) planeU[pp[t]] = T.FusedMultiplyAdd(column[pt[t]], du, planeU[pp[t]]);
+            }
+        }
+    }
+
+    /// <summary>Input element <paramref name="j"/>'s taps inside the output: each one's column offset and output position; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Taps(int j, Span<int> taps, Span<int> positions)
+    {
+        var (c, y, x) = Decode(j);
+        int count = 0;
+        for (int ky = 0; ky < _kernel; ky++)
+        {
+            int oy = OutputIndex(y, ky, _outputHeight);
+            if (oy < 0) continue;
+            for (int kx = 0; kx < _kernel; kx++)
+            {
+                int ox = OutputIndex(x, kx, _outputWidth);
+                if (ox < 0) continue;
+                taps[count] = ((c * _kernel + ky) * _kernel + kx) * _outputChannels;
+                positions[count++] = oy * _outputWidth + ox;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>(Wᵀ·s) at input element <paramref name="j"/>: the layer's input gradient there for output gradient <paramref name="s"/>.</summary>
