@@ -139,11 +139,7 @@ public sealed partial class Attributor<T>
         int changes = 0;
         for (int r = 0; r < rows; r++)
         {
-            long e = e0 + r;
-            int q = (int)(e / steps), k = (int)(e % steps);
-            int b = (int)((first + q) / m);
-            _rowPath[r] = q;
-            _rowInput[r] = b;
+            var (q, k, b) = DescribeRow(r, e0 + r, first, steps, m);
             T at = FromDouble(alpha[k]);
             _patternChangeStart[r] = changes;
             if (k == 0) StartPattern(q, at, range, call.Method == PathMethod.Patch ? call.RegionCount : 0);

@@ -220,11 +220,7 @@ public sealed partial class Attributor<T>
             var directions = conductanceTop > a ? HostWorkspace.TangentFor(a, rows) : default;
             for (int r = 0; r < rows; r++)
             {
-                long e = e0 + r;
-                int q = (int)(e / steps), k = (int)(e % steps);
-                int b = (int)((first + q) / m);
-                _rowPath[r] = q;
-                _rowInput[r] = b;
+                var (q, k, b) = DescribeRow(r, e0 + r, first, steps, m);
                 var change = Row(_prefixChange, q, sizeA);
                 PathStreams<T>.MultiplyAdd(change, FromDouble(alpha[k]), Row(_prefixStart, q, sizeA), Row(points, r, sizeA));
                 if (!directions.IsEmpty) change.CopyTo(Row(directions, r, sizeA));
@@ -272,6 +268,18 @@ public sealed partial class Attributor<T>
         }
 
         PrefixFinalize(ref call, first, count, layerChange);
+    }
+
+    /// <summary>
+    /// Row <paramref name="r"/> of a step batch is element <paramref name="e"/> of the block (path-major: step e mod n of
+    /// path e / n): its path in the block, its step and its input, the path and input recorded for the row.
+    /// </summary>
+    private (int Path, int Step, int Input) DescribeRow(int r, long e, long first, int steps, int pathsPerInput)
+    {
+        int q = (int)(e / steps), k = (int)(e % steps), b = (int)((first + q) / pathsPerInput);
+        _rowPath[r] = q;
+        _rowInput[r] = b;
+        return (q, k, b);
     }
 
     /// <summary>

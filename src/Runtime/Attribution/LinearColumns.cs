@@ -190,21 +190,15 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         if (_dense) return TensorPrimitives.Dot<T>(_columns.AsSpan(j * outs, outs), s);
 
         if (typeof(T) == typeof(float) && outs == 16 && Avx2.IsSupported) return GatherSixteen(j, s);
-        int plane = _outputHeight * _outputWidth;
-        var (c, y, x) = Decode(j);
+        Span<int> taps = stackalloc int[_kernel * _kernel];
+        Span<int> positions = stackalloc int[_kernel * _kernel];
+        int count = Taps(j, taps, positions), plane = _outputHeight * _outputWidth;
         T sum = T.Zero;
-        for (int ky = 0; ky < _kernel; ky++)
+        for (int t = 0; t < count; t++)
         {
-            int oy = OutputIndex(y, ky, _outputHeight);
-            if (oy < 0) continue;
-            for (int kx = 0; kx < _kernel; kx++)
-            {
-                int ox = OutputIndex(x, kx, _outputWidth);
-                if (ox < 0) continue;
-                var column = _columns.AsSpan(((c * _kernel + ky) * _kernel + kx) * outs, outs);
-                int at = oy * _outputWidth + ox;
-                for (int o = 0; o < outs; o++, at += plane) sum = T.FusedMultiplyAdd(column[o], s[at], sum);
-            }
+            var column = _columns.AsSpan(taps[t], outs);
+            int at = positions[t];
+            for (int o = 0; o < outs; o++, at += plane) sum = T.FusedMultiplyAdd(column[o], s[at], sum);
         }
 
         return sum;
@@ -247,7 +241,8 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>
     /// <see cref="Gather"/> for 16 float output channels (FashionCnn's conv2): per tap two 8-lane gathers of the channels'
-    /// values (a plane apart) and two fused multiply-adds with the tap's column, instead of 16 scalar products.
+    /// values (a plane apart) and two fused multiply-adds with the tap's column, instead of 16 scalar products. It walks
+    /// the taps itself rather than through <see cref="Taps"/>: it runs a few times per step, and the list costs a sixth.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe T GatherSixteen(int j, ReadOnlySpan<T> s)
