@@ -32,7 +32,10 @@ public sealed partial class Attributor<T>
     private int[] _patternChanges = [];
     private int[] _patternChangeStart = [];
 
-    /// <summary>L's input at a path's first point and its change (start[s], change[s]): one window each.</summary>
+    /// <summary>
+    /// One window each: L's input start[s] and change[s] where U and V are made anew, and the full Wᵀ·S where many runs
+    /// close at one step (never both at once: the first in the row loop, the second after the row's backward).
+    /// </summary>
     private T[] _patternInputs = [];
 
     /// <summary>
