@@ -122,8 +122,11 @@ public sealed partial class Attributor<T> where T : unmanaged, IFloatingPointIee
         _tokenEmbedding = FindTokenEmbedding(_layers);
         // A token model's paths start at its embedding's output: there the prefix machinery integrates (below it, ids).
         _prefix = _tokenEmbedding > 0 ? _tokenEmbedding : FindAffinePrefix(_layers);
-        if (_tokenEmbedding == 0) FindSliceEmbedding();
-        if (_tokenEmbedding == 0) _patternPlan = PatternPlan<T>.TryCreate(_layers, model.ParameterTensors, _prefix);
+        if (_tokenEmbedding == 0)
+        {
+            FindSliceEmbedding();
+            _patternPlan = PatternPlan<T>.TryCreate(_layers, model.ParameterTensors, _prefix);
+        }
         _inputSize = model.InputSize;
         _outputSize = model.OutputSize;
         _last = _layers.Length - 1;
