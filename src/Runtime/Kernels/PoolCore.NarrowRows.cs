@@ -23,6 +23,7 @@ internal static unsafe partial class PoolCore<T>
     /// pool2) keep the separate ReLU pass, the scatter and the gather, which were faster there (µs per 16 × 14 × 14
     /// sample: forward 0.67 against 0.69 in the row loads, backward 0.78 against 0.91, tangent 0.67 against 0.93); at 14
     /// outputs (pool1) the row loads win: forward 0.74 against 1.05, backward 1.11 against 1.75, tangent 1.07 against 1.87.
+    /// The backward through the winners alone has its own short-row kernel (<see cref="TakesShortReluRows"/>).
     /// </summary>
     internal static bool TakesNarrowReluRows(in PoolShape s) =>
         TakesNarrowRows(s.OW) && 2 * s.OW > Vector512<T>.Count && s.W == 2 * s.OW && s.H == 2 * s.OH;
@@ -248,19 +249,17 @@ internal static unsafe partial class PoolCore<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Interleave(Vector512<T> even, Vector512<T> odd, out Vector512<T> low, out Vector512<T> high)
     {
-        if (typeof(T) == typeof(float))
-        {
-            Vector512<float> e = even.AsSingle(), o = odd.AsSingle();
-            low = Avx512F.PermuteVar16x32x2(e, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), o).As<float, T>();
-            high = Avx512F.PermuteVar16x32x2(e, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), o).As<float, T>();
-        }
-        else
-        {
-            Vector512<double> e = even.AsDouble(), o = odd.AsDouble();
-            low = Avx512F.PermuteVar8x64x2(e, Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), o).As<double, T>();
-            high = Avx512F.PermuteVar8x64x2(e, Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), o).As<double, T>();
-        }
+        low = InterleaveLow(even, odd);
+        high = typeof(T) == typeof(float)
+            ? Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd.AsSingle()).As<float, T>()
+            : Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), odd.AsDouble()).As<double, T>();
     }
+
+    /// <summary>The lower half of <see cref="Interleave"/> alone: e0 o0 e1 o1 … over one vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> InterleaveLow(Vector512<T> even, Vector512<T> odd) => typeof(T) == typeof(float)
+        ? Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd.AsSingle()).As<float, T>()
+        : Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), odd.AsDouble()).As<double, T>();
 
     /// <summary>An int lane mask as a mask over T's lanes (float: the same bits; double: the low 8 lanes, each widened).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

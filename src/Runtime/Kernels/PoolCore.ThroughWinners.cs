@@ -28,7 +28,7 @@ internal static unsafe partial class PoolCore<T>
         s.ValidateInput(dx.Length, nameof(dx));
         fixed (T* pdy = dy) fixed (int* pa = argmax) fixed (T* py = y) fixed (T* pdx = dx)
         {
-            var range = new WinnerBackwardRange(s, pdy, pa, py, pdx, TakesNarrowReluRows(s));
+            var range = new WinnerBackwardRange(s, pdy, pa, py, pdx, TakesNarrowReluRows(s), TakesShortReluRows(s));
             ComputePool.ForRanges(s.Batch, SamplesPerReluSelection(s), ref range);
         }
     }
@@ -61,20 +61,70 @@ internal static unsafe partial class PoolCore<T>
         default(ReluOp<T>).Derivative<TVec, TS>(y, y);
 
     /// <summary>
+    /// Whether <see cref="ReluMaxBackwardThroughWinners"/> writes each pair of input rows with one vector each: rows of
+    /// at most half a vector of outputs (FashionCnn's pool2: 7 of float's 16 lanes) whose windows tile the input.
+    /// </summary>
+    internal static bool TakesShortReluRows(in PoolShape s) =>
+        TakesNarrowRows(s.OW) && 2 * s.OW <= Vector512<T>.Count && s.W == 2 * s.OW && s.H == 2 * s.OH;
+
+    /// <summary>
     /// <see cref="ReluMaxBackwardThroughWinners"/> a sample at a time: narrow rows from the registers (each row's values
     /// placed at its winners' lanes and interleaved back into the two input rows, as <c>NarrowReluSelectedRange</c>
-    /// does), other shapes and a sample whose arg-max leaves its window by clearing the sample and adding each
-    /// window's value at its winner.
+    /// does), short rows the same way with one vector per input row (<see cref="Short"/>), other shapes and a sample
+    /// whose arg-max leaves its window by clearing the sample and adding each window's value at its winner.
     /// </summary>
-    private readonly struct WinnerBackwardRange(PoolShape s, T* dy, int* argmax, T* y, T* dx, bool narrow) : IRangeWork
+    private readonly struct WinnerBackwardRange(PoolShape s, T* dy, int* argmax, T* y, T* dx, bool narrow, bool shortRows) : IRangeWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int count)
         {
             for (int b = start; b < start + count; b++)
             {
-                if (!narrow || !Narrow(b)) Scatter(b);
+                bool done = narrow ? Narrow(b) : shortRows && Short(b);
+                if (!done) Scatter(b);
             }
+        }
+
+        /// <summary>
+        /// A sample of short rows: the windows tile the sample, so its input rows follow each other without gaps. Each
+        /// input row is stored as one whole vector, in order: the lanes past the row's end fall on the rows after it,
+        /// which later stores overwrite, so only the rows whose vector would leave the sample are masked (a spill there
+        /// would reach the next sample, perhaps another lane's). The winners' lanes come from the lower half
+        /// of <see cref="Interleave"/>, since a row's 2·OW elements fit in one vector.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Short(int b)
+        {
+            int width = s.W, oh = s.OH, channels = s.C;
+            RowMasks(s, out var left, out var keptInts, out _, out _, out var kept);
+            var rowMask = Lanes(2 * s.OW);
+            long i0 = (long)b * s.InputSize, o0 = (long)b * s.OutputSize;
+            T* end = dx + i0 + s.InputSize;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < oh; r++)
+                {
+                    if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
+
+                    var derivative = WinnerDerivative<Vector512<T>, Simd512<T>>(Load(y + row, kept));
+                    var g = Simd512<T>.MultiplyAdd(derivative, Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
+                    var top = InterleaveLow(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero));
+                    var bottom = InterleaveLow(Vector512.ConditionalSelect(Widen(isC), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isD), g, Vector512<T>.Zero));
+                    T* at = dx + i0 + origin;
+                    StoreRow(top, at, end, rowMask);
+                    StoreRow(bottom, at + width, end, rowMask);
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>One input row as a whole vector where that stays inside the sample, else masked to the row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow(Vector512<T> row, T* at, T* end, Vector512<T> rowMask)
+        {
+            if (at + Vector512<T>.Count <= end) row.Store(at);
+            else Store(row, at, rowMask);
         }
 
         private void Scatter(int b)

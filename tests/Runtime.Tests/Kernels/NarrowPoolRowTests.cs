@@ -116,6 +116,8 @@ public sealed class NarrowPoolRowTests
         if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return;
         Assert.True(PoolCore<float>.TakesNarrowReluRows(new PoolShape(1, 8, 28, 28, 2, 2, 2, 2)));
         Assert.False(PoolCore<float>.TakesNarrowReluRows(new PoolShape(1, 16, 14, 14, 2, 2, 2, 2))); // 7 per row: separate ReLU pass
+        Assert.True(PoolCore<float>.TakesShortReluRows(new PoolShape(1, 16, 14, 14, 2, 2, 2, 2))); // its backward: a vector per row
+        Assert.False(PoolCore<float>.TakesShortReluRows(new PoolShape(1, 8, 28, 28, 2, 2, 2, 2)));
         Assert.True(PoolCore<float>.TakesNarrowRows(7));
         Assert.False(PoolCore<float>.TakesNarrowRows(16));
     }

@@ -101,6 +101,47 @@ public sealed class WinnerPoolTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public void TheShortRowBackwardWritesTheWholeSampleAndNothingPastIt(int height)
+    {
+        // Short rows store each input row as a whole vector whose lanes run on into the next rows; the rows near a
+        // sample's end are masked. Each width up to a vector's two halves, into a span with sentinels on both sides:
+        // the values are the scalar scatter's (narrow rows off) bit for bit and the sentinels stay.
+        for (int width = 2; width <= 16; width += 2)
+        {
+            ShortRows<float>(height, width);
+            if (width <= 8) ShortRows<double>(height, width);
+        }
+    }
+
+    private static void ShortRows<T>(int height, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 3, channels = 2, pad = 40;
+        int inLength = batch * channels * height * width, outLength = inLength / 4;
+        var x = Values<T>(inLength, height * 37 + width, infinite: false);
+        var dy = Values<T>(outLength, height * 41 + width, infinite: true);
+        var (relu, y, argmax) = (new T[inLength], new T[outLength], new int[outLength]);
+        ReluMaxPoolKernel.Forward<T>(x, relu, y, argmax, batch, channels, height, width);
+        var expected = new T[inLength];
+        Run(narrow: false, () => ReluMaxPoolKernel.BackwardThroughWinners<T>(dy, argmax, y, expected, batch, channels, height, width));
+        var sentinel = T.CreateTruncating(-7);
+        var buffer = Enumerable.Repeat(sentinel, inLength + 2 * pad).ToArray();
+        bool shortRows = false;
+        Run(narrow: true, () =>
+        {
+            shortRows = PoolCore<T>.TakesShortReluRows(new PoolShape(batch, channels, height, width, 2, 2, 2, 2));
+            ReluMaxPoolKernel.BackwardThroughWinners<T>(dy, argmax, y, buffer.AsSpan(pad, inLength), batch, channels, height, width);
+        });
+        string what = $"{typeof(T).Name} {height}×{width}";
+        Assert.True(shortRows || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported, what);
+        AssertBits(expected, buffer.AsSpan(pad, inLength).ToArray(), what + " dx");
+        Assert.All(buffer.AsSpan(0, pad).ToArray(), v => Assert.Equal(sentinel, v));
+        Assert.All(buffer.AsSpan(pad + inLength).ToArray(), v => Assert.Equal(sentinel, v));
+    }
+
     [Fact]
     public void TheWinnersCarryTheGradientAndTheRestIsZero()
     {
