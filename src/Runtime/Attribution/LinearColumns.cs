@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
@@ -28,6 +29,16 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>The bias per output channel (zeros without one).</summary>
     private readonly T[] _bias;
 
+    /// <summary>
+    /// Float convolutions with stride 1, kernels of at most 4 and outputs at least 4 wide: per in channel, kernel row,
+    /// shift and out channel, the 4 weights an input element puts on the 4 outputs of its segment of an output row
+    /// (<see cref="SegmentStart"/>), zero where its kernel does not reach. Null for other layers.
+    /// </summary>
+    private readonly float[]? _segments;
+
+    /// <summary>Distinct shifts (x − segment start) over the input's columns.</summary>
+    private readonly int _shifts;
+
     private LinearColumns(bool dense, int inputHeight, int inputWidth, int outputChannels, int outputHeight, int outputWidth, int kernel, int stride, int padding, ParameterInfo weight, ParameterInfo? bias)
     {
         _dense = dense;
@@ -44,7 +55,31 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         _columns = new T[weight.Length];
         _weights = new T[weight.Length];
         _bias = new T[outputChannels];
+        if (!dense && typeof(T) == typeof(float) && stride == 1 && kernel <= SegmentWidth && outputWidth >= SegmentWidth && Vector128.IsHardwareAccelerated)
+        {
+            for (int x = 0; x < inputWidth; x++) _shifts = Math.Max(_shifts, x - SegmentStart(x) + 1);
+            _segments = new float[weight.Shape[1] * kernel * _shifts * outputChannels * SegmentWidth];
+        }
     }
+
+    /// <summary>Outputs per row segment: one 128-bit float vector.</summary>
+    private const int SegmentWidth = 4;
+
+    /// <summary>
+    /// Whether <see cref="Scatter(int, T, T, Span{T}, Span{T})"/>, <see cref="Scatter(int, T, Span{T})"/> and
+    /// <see cref="Gather"/> work on row segments (4 outputs of a row per vector product) where the layer allows it; on by
+    /// default, off for tests that compare with the tap-by-tap form.
+    /// </summary>
+    internal bool UseRowSegments { get; set; } = true;
+
+    private bool RowSegments => _segments is not null && UseRowSegments;
+
+    /// <summary>
+    /// The first output column of the segment that holds every output input column <paramref name="x"/> reaches
+    /// (x + padding − k + 1 … x + padding), kept inside the row: no segment touches another row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SegmentStart(int x) => Math.Clamp(x + _padding - _kernel + 1, 0, _outputWidth - SegmentWidth);
 
     /// <summary>Output elements (the layer's size).</summary>
     public int OutputSize => _outputChannels * _outputHeight * _outputWidth;
@@ -90,6 +125,36 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
 
         if (_biasTensor is null) _bias.AsSpan().Clear();
         else parameters.Slice(_biasTensor.Offset, _biasTensor.Length).CopyTo(_bias);
+        if (_segments is not null) FillSegments();
+    }
+
+    /// <summary>
+    /// The row segments' weights: at shift s (the input column minus its segment's start) lane l is output column
+    /// start + l, which the input reaches at kernel column kx = s + padding − l.
+    /// </summary>
+    private void FillSegments()
+    {
+        var segments = _segments!;
+        int outs = _outputChannels, k = _kernel, inChannels = InputChannels;
+        var columns = MemoryMarshal.Cast<T, float>(_columns.AsSpan());
+        int at = 0;
+        for (int c = 0; c < inChannels; c++)
+        {
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int shift = 0; shift < _shifts; shift++)
+                {
+                    for (int o = 0; o < outs; o++)
+                    {
+                        for (int lane = 0; lane < SegmentWidth; lane++)
+                        {
+                            int kx = shift + _padding - lane;
+                            segments[at++] = kx >= 0 && kx < k ? columns[((c * k + ky) * k + kx) * outs + o] : 0f;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Adds input element <paramref name="j"/>'s column times <paramref name="du"/> to <paramref name="u"/> and times <paramref name="dv"/> to <paramref name="v"/>.</summary>
@@ -107,11 +172,22 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
 
+        if (u.Length < OutputSize || v.Length < OutputSize) throw new ArgumentException($"U and V need {OutputSize} elements each.");
+        if (RowSegments && float.IsFinite(float.CreateTruncating(du)) && float.IsFinite(float.CreateTruncating(dv)))
+        {
+            fixed (T* pu = u)
+            fixed (T* pv = v)
+            {
+                ScatterSegments(j, float.CreateTruncating(du), float.CreateTruncating(dv), (float*)pu, (float*)pv);
+            }
+
+            return;
+        }
+
         // Channel by channel, each channel's taps (a 3×3 neighbourhood: a few cache lines) before the next channel's.
         Span<int> taps = stackalloc int[_kernel * _kernel];
         Span<int> positions = stackalloc int[_kernel * _kernel];
         int count = Taps(j, taps, positions), plane = _outputHeight * _outputWidth;
-        if (u.Length < OutputSize || v.Length < OutputSize) throw new ArgumentException($"U and V need {OutputSize} elements each.");
         fixed (T* pu = u)
         fixed (T* pv = v)
         fixed (T* pc = _columns)
@@ -143,10 +219,20 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
 
+        if (u.Length < OutputSize) throw new ArgumentException($"U needs {OutputSize} elements.");
+        if (RowSegments && float.IsFinite(float.CreateTruncating(du)))
+        {
+            fixed (T* pu = u)
+            {
+                ScatterSegments(j, float.CreateTruncating(du), (float*)pu);
+            }
+
+            return;
+        }
+
         Span<int> taps = stackalloc int[_kernel * _kernel];
         Span<int> positions = stackalloc int[_kernel * _kernel];
         int count = Taps(j, taps, positions), plane = _outputHeight * _outputWidth;
-        if (u.Length < OutputSize) throw new ArgumentException($"U needs {OutputSize} elements.");
         fixed (T* pu = u)
         fixed (T* pc = _columns)
         fixed (int* pt = taps)
@@ -189,7 +275,14 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         int outs = _outputChannels;
         if (_dense) return TensorPrimitives.Dot<T>(_columns.AsSpan(j * outs, outs), s);
 
-        if (typeof(T) == typeof(float) && outs == 16 && Avx2.IsSupported) return GatherSixteen(j, s);
+        if (RowSegments)
+        {
+            // A weight of zero times a neighbour's infinity or NaN would spoil the sum: such sums are taken tap by tap.
+            float value = GatherSegments(j, s);
+            if (float.IsFinite(value)) return T.CreateTruncating(value);
+        }
+        else if (typeof(T) == typeof(float) && outs == 16 && Avx2.IsSupported) return GatherSixteen(j, s);
+
         Span<int> taps = stackalloc int[_kernel * _kernel];
         Span<int> positions = stackalloc int[_kernel * _kernel];
         int count = Taps(j, taps, positions), plane = _outputHeight * _outputWidth;
@@ -273,6 +366,88 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         return T.CreateTruncating(Vector256.Sum(low + high));
+    }
+
+    /// <summary>
+    /// <see cref="Scatter(int, T, T, Span{T}, Span{T})"/> on row segments: per kernel row and out channel one 4-lane
+    /// multiply-add into each map, the lanes the kernel does not reach adding zero (du and dv are finite), instead of a
+    /// scalar product per tap. Each output the kernel reaches gets the same fused multiply-add as tap by tap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void ScatterSegments(int j, float du, float dv, float* u, float* v)
+    {
+        var (c, y, x) = Decode(j);
+        int start = SegmentStart(x), outs = _outputChannels, plane = _outputHeight * _outputWidth, block = outs * SegmentWidth;
+        var a = Vector128.Create(du);
+        var b = Vector128.Create(dv);
+        fixed (float* segments = _segments)
+        {
+            for (int ky = 0; ky < _kernel; ky++)
+            {
+                int oy = OutputIndex(y, ky, _outputHeight);
+                if (oy < 0) continue;
+                float* w = segments + ((c * _kernel + ky) * _shifts + x - start) * block;
+                float* pu = u + oy * _outputWidth + start, pv = v + oy * _outputWidth + start;
+                for (int o = 0; o < outs; o++, w += SegmentWidth, pu += plane, pv += plane)
+                {
+                    var weights = Vector128.Load(w);
+                    Vector128.FusedMultiplyAdd(weights, a, Vector128.Load(pu)).Store(pu);
+                    Vector128.FusedMultiplyAdd(weights, b, Vector128.Load(pv)).Store(pv);
+                }
+            }
+        }
+    }
+
+    /// <summary><see cref="ScatterSegments(int, float, float, float*, float*)"/> into one map.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void ScatterSegments(int j, float du, float* u)
+    {
+        var (c, y, x) = Decode(j);
+        int start = SegmentStart(x), outs = _outputChannels, plane = _outputHeight * _outputWidth, block = outs * SegmentWidth;
+        var a = Vector128.Create(du);
+        fixed (float* segments = _segments)
+        {
+            for (int ky = 0; ky < _kernel; ky++)
+            {
+                int oy = OutputIndex(y, ky, _outputHeight);
+                if (oy < 0) continue;
+                float* w = segments + ((c * _kernel + ky) * _shifts + x - start) * block;
+                float* pu = u + oy * _outputWidth + start;
+                for (int o = 0; o < outs; o++, w += SegmentWidth, pu += plane)
+                {
+                    Vector128.FusedMultiplyAdd(Vector128.Load(w), a, Vector128.Load(pu)).Store(pu);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Gather"/> on row segments: the products of each kernel row and out channel's 4 weights with its
+    /// segment of s, summed in four lanes. Not finite when s is not finite somewhere in a segment, even off the taps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe float GatherSegments(int j, ReadOnlySpan<T> s)
+    {
+        var (c, y, x) = Decode(j);
+        int start = SegmentStart(x), outs = _outputChannels, plane = _outputHeight * _outputWidth, block = outs * SegmentWidth;
+        var sum = Vector128<float>.Zero;
+        fixed (T* ps = s)
+        fixed (float* segments = _segments)
+        {
+            for (int ky = 0; ky < _kernel; ky++)
+            {
+                int oy = OutputIndex(y, ky, _outputHeight);
+                if (oy < 0) continue;
+                float* w = segments + ((c * _kernel + ky) * _shifts + x - start) * block;
+                float* at = (float*)ps + oy * _outputWidth + start;
+                for (int o = 0; o < outs; o++, w += SegmentWidth, at += plane)
+                {
+                    sum = Vector128.FusedMultiplyAdd(Vector128.Load(w), Vector128.Load(at), sum);
+                }
+            }
+        }
+
+        return Vector128.Sum(sum);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
