@@ -182,7 +182,7 @@ public sealed partial class Attributor<T>
         var winners = _patternWinner.AsSpan(q * windows, windows);
         var low = Row(_patternLow, q, windows);
         var high = Row(_patternHigh, q, windows);
-        for (int j = 0; j < windows; j++) winners[j] = plan.Evaluate(j, start, change, alpha, range, out low[j], out high[j]);
+        plan.EvaluateAll(start, change, alpha, range, winners, low, high);
         RecomputeLinear(q, start, change, winners);
         Row(_patternSum, q, sizeL).Clear();
         Row(_patternRunStart, q, windows).Clear();

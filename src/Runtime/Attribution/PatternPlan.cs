@@ -11,7 +11,7 @@ namespace Axon.Attribution;
 /// the window's winner (or none when clipped), changes at a handful of windows per step. The pattern-tracking path
 /// (<c>Attributor.PatternTracking</c>) keeps L's output as α·U + V, with U and V updated only at the windows that changed.
 /// </summary>
-internal sealed class PatternPlan<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed partial class PatternPlan<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _members;
 
@@ -22,6 +22,7 @@ internal sealed class PatternPlan<T> where T : unmanaged, IFloatingPointIeee754<
         _members = members;
         Clip = clip;
         Columns = columns;
+        _rows = WindowRows(members, windowSize);
     }
 
     /// <summary>Node L, the linear layer whose input the windows are.</summary>
