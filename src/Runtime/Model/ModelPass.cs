@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Axon.Model;
 
@@ -42,7 +44,11 @@ public static class ModelPass
         if (!workspace.StartsChecked) ModelGuard.CheckFinite(activation, size, nameof(activation));
         ModelGuard.CheckLength(output.Length, batch, layers[^1].Size, nameof(output));
         workspace.BeginForward(batch);
-        activation.CopyTo(workspace.ActivationFor(layer, batch));
+        // A caller may have written the activation into the workspace's own map (the pattern-tracking path does, a
+        // step batch at a time): then there is nothing to copy.
+        var map = workspace.ActivationFor(layer, batch);
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(activation), ref MemoryMarshal.GetReference(map)))
+            activation.CopyTo(map);
         workspace.ApplyIntervention(layer, batch);
     }
 

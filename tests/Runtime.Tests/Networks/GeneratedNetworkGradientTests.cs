@@ -98,6 +98,30 @@ public sealed class GeneratedNetworkGradientTests(Xunit.Abstractions.ITestOutput
     }
 
     [Fact]
+    public void ForwardFrom_runs_on_an_activation_written_into_the_workspaces_own_map()
+    {
+        // The pattern-tracking path writes L's output into the workspace's map and passes that map: no copy is made,
+        // and the outputs are those of a forward pass, as from a separate array.
+        var model = Create(nameof(ConvNet), 3);
+        const int batch = 2, layer = 3;
+        var x = Enumerable.Range(0, batch * model.InputSize).Select(i => Math.Sin(0.37 * i)).ToArray();
+        var ws = model.CreateWorkspace(batch);
+        var expected = new double[batch * model.OutputSize];
+        model.Forward(ws, x, batch, expected);
+        var activation = ws.ActivationFor(layer, batch).ToArray();
+
+        var other = model.CreateWorkspace(batch);
+        var fromArray = new double[expected.Length];
+        model.ForwardFrom(other, layer, activation, batch, fromArray);
+        var inPlace = new double[expected.Length];
+        activation.CopyTo(other.ActivationFor(layer, batch));
+        model.ForwardFrom(other, layer, other.ActivationFor(layer, batch), batch, inPlace);
+        Assert.Equal(expected, fromArray);
+        Assert.Equal(expected, inPlace);
+        Assert.Equal(activation, other.ActivationFor(layer, batch).ToArray());
+    }
+
+    [Fact]
     public void Token_ids_receive_no_gradient_and_no_tangent()
     {
         var model = Create(nameof(TextNet), 2);
