@@ -80,7 +80,7 @@ public sealed partial class Attributor<T>
             case PathMethod.Influence:
                 return true;
             case PathMethod.Patch:
-                return call.Layer <= _prefix || CanTrackPatterns(ref call);
+                return call.Layer <= _prefix || IsReluOfPrefix(call.Layer) || CanTrackPatterns(ref call);
             case PathMethod.Conductance:
                 // Layers above A take one tangent from A per step (TangentFrom): the prefix is still skipped. The difference
                 // form at layers up to A is the tangent form with the matching Riemann rule (see DifferenceRule).
@@ -90,6 +90,19 @@ public sealed partial class Attributor<T>
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="layer"/> is a ReLU of A alone, untapped (the MLP's relu1). Patch IG there is patch IG at
+    /// A: with r = relu′(A(α)), the ReLU's gradient g and its tangent r ⊙ J_A·((x − x′) ⊙ 1_S) give
+    /// g ⊙ r ⊙ change_S = (r ⊙ g) ⊙ change_S, and r ⊙ g is A's gradient; change_S is the same at every step, so each
+    /// region's term is change_S ⊙ ∫ ∂F/∂A, the prefix's own integral, step by step the same sum.
+    /// </summary>
+    private bool IsReluOfPrefix(int layer)
+    {
+        if (_prefix == 0 || _tokenEmbedding > 0 || layer != _prefix + 1) return false;
+        var info = _layers[layer];
+        return info.Kind == LayerKind.ReLU && info.Inputs.Count == 1 && info.Inputs[0] == _prefix && !HostWorkspace.HasIntervention(layer);
     }
 
     /// <summary>Sizes of the per-path buffers for the layers below the prefix that layer conductance reads.</summary>
@@ -511,9 +524,10 @@ public sealed partial class Attributor<T>
                 case PathMethod.Patch:
                     {
                         int layer = call.Layer, width = _sizes[layer];
-                        if (layer > a) break; // the pattern-tracking path: accumulated step by step
+                        bool reluOfA = IsReluOfPrefix(layer);
+                        if (layer > a && !reluOfA) break; // the pattern-tracking path: accumulated step by step
                         var g = _prefixGradient.AsSpan(0, rows * width);
-                        if (layer == a) integral.CopyTo(g);
+                        if (layer == a || reluOfA) integral.CopyTo(g);
                         else
                         {
                             _model.BackwardFrom(ws, a, integral, rows, layer);
@@ -537,8 +551,9 @@ public sealed partial class Attributor<T>
                         {
                             var indicator = _regionIndicators.AsSpan(region * _inputSize, _inputSize);
                             for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
-                            _model.Tangent(ws, masked, rows, layer);
-                            var t = ws.Tangent(layer);
+                            int at = reluOfA ? a : layer; // the ReLU's own term is A's (see IsReluOfPrefix)
+                            _model.Tangent(ws, masked, rows, at);
+                            var t = ws.Tangent(at);
                             for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(Host.Result, _rowInput[r], size).Slice(region * width, width));
                         }
 
