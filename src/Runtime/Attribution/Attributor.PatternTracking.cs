@@ -109,10 +109,7 @@ public sealed partial class Attributor<T>
     /// </summary>
     private void PatternBlock(ref PathCall call, long first, int count, int steps, int layerChange, T reach, T perPathScale, int conductanceTop)
     {
-        int sizeA = _sizes[_prefix];
-        PrefixEndpoints(ref call, first, count, layerChange);
-        CheckPathBounds(count, reach);
-        _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+        StartPrefixBlock(ref call, first, count, layerChange, reach);
         if (call.Method == PathMethod.Patch) RegionChanges(ref call, first, count);
         var range = AlphaRange.Of(_alpha.AsSpan(0, steps));
         long total = (long)count * steps;
@@ -360,11 +357,14 @@ public sealed partial class Attributor<T>
     /// from L's maps: with r = relu′(y_L) ∈ {0, 1}, its gradient is g and its tangent r·U where L's gradient is r·g, so
     /// g ⊙ r·U = (r·g) ⊙ U — no tangent pass above L, and the passes need not write the ReLU's own maps.
     /// </summary>
-    private bool IsReluOfLinear(int layer)
+    private bool IsReluOfLinear(int layer) => IsReluOf(layer, _patternPlan!.Linear);
+
+    /// <summary>Whether <paramref name="layer"/> is the node right after <paramref name="node"/>, a ReLU of it alone, untapped.</summary>
+    private bool IsReluOf(int layer, int node)
     {
-        int linear = _patternPlan!.Linear;
+        if (layer != node + 1 || layer >= _layers.Length) return false;
         var info = _layers[layer];
-        return layer == linear + 1 && info.Kind == LayerKind.ReLU && info.Inputs.Count == 1 && info.Inputs[0] == linear && !HostWorkspace.HasIntervention(layer);
+        return info.Kind == LayerKind.ReLU && info.Inputs.Count == 1 && info.Inputs[0] == node && !HostWorkspace.HasIntervention(layer);
     }
 
     /// <summary>The highest listed layer above L whose conductance needs a tangent pass from L, or L when none does.</summary>

@@ -98,12 +98,7 @@ public sealed partial class Attributor<T>
     /// g ⊙ r ⊙ change_S = (r ⊙ g) ⊙ change_S, and r ⊙ g is A's gradient; change_S is the same at every step, so each
     /// region's term is change_S ⊙ ∫ ∂F/∂A, the prefix's own integral, step by step the same sum.
     /// </summary>
-    private bool IsReluOfPrefix(int layer)
-    {
-        if (_prefix == 0 || _tokenEmbedding > 0 || layer != _prefix + 1) return false;
-        var info = _layers[layer];
-        return info.Kind == LayerKind.ReLU && info.Inputs.Count == 1 && info.Inputs[0] == _prefix && !HostWorkspace.HasIntervention(layer);
-    }
+    private bool IsReluOfPrefix(int layer) => _prefix > 0 && _tokenEmbedding == 0 && IsReluOf(layer, _prefix);
 
     /// <summary>Sizes of the per-path buffers for the layers below the prefix that layer conductance reads.</summary>
     private int PrefixLayerChangeSize(ref PathCall call)
@@ -216,9 +211,7 @@ public sealed partial class Attributor<T>
         int a = _prefix, sizeA = _sizes[a], m = call.PathsPerInput;
         var alpha = _alpha;
         var weight = _weight;
-        PrefixEndpoints(ref call, first, count, layerChange);
-        CheckPathBounds(count, reach);
-        _prefixIntegral.AsSpan(0, count * sizeA).Clear();
+        StartPrefixBlock(ref call, first, count, layerChange, reach);
         if (neuronAbove) _prefixNeuron.AsSpan(0, count * sizeA).Clear();
 
         long total = (long)count * steps;
@@ -281,6 +274,14 @@ public sealed partial class Attributor<T>
         }
 
         PrefixFinalize(ref call, first, count, layerChange);
+    }
+
+    /// <summary>A block's start on either path (step passes or pattern tracking): endpoints, bounds, a cleared integral at A.</summary>
+    private void StartPrefixBlock(ref PathCall call, long first, int count, int layerChange, T reach)
+    {
+        PrefixEndpoints(ref call, first, count, layerChange);
+        CheckPathBounds(count, reach);
+        _prefixIntegral.AsSpan(0, count * _sizes[_prefix]).Clear();
     }
 
     /// <summary>
@@ -547,11 +548,11 @@ public sealed partial class Attributor<T>
 
                         // J_L·((x − x′) ⊙ 1_S) is the same at every step: one tangent per region and path.
                         var masked = _masked.AsSpan(0, rows * _inputSize);
+                        int at = reluOfA ? a : layer; // the ReLU's own term is A's (see IsReluOfPrefix)
                         for (int region = 0; region < call.RegionCount; region++)
                         {
                             var indicator = _regionIndicators.AsSpan(region * _inputSize, _inputSize);
                             for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(Row(directions, r, _inputSize), indicator, Row(masked, r, _inputSize));
-                            int at = reluOfA ? a : layer; // the ReLU's own term is A's (see IsReluOfPrefix)
                             _model.Tangent(ws, masked, rows, at);
                             var t = ws.Tangent(at);
                             for (int r = 0; r < rows; r++) AddScaled(Row(g, r, width), Row(t, r, width), Row(Host.Result, _rowInput[r], size).Slice(region * width, width));

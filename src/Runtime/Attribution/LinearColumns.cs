@@ -377,17 +377,16 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     private unsafe void ScatterSegments(int j, float du, float dv, float* u, float* v)
     {
         var (c, y, x) = Decode(j);
-        int start = SegmentStart(x), outs = _outputChannels, plane = _outputHeight * _outputWidth, block = outs * SegmentWidth;
+        int outs = _outputChannels, plane = _outputHeight * _outputWidth;
         var a = Vector128.Create(du);
         var b = Vector128.Create(dv);
         fixed (float* segments = _segments)
         {
             for (int ky = 0; ky < _kernel; ky++)
             {
-                int oy = OutputIndex(y, ky, _outputHeight);
-                if (oy < 0) continue;
-                float* w = segments + ((c * _kernel + ky) * _shifts + x - start) * block;
-                float* pu = u + oy * _outputWidth + start, pv = v + oy * _outputWidth + start;
+                if (!SegmentRow(c, y, x, ky, out int group, out int output)) continue;
+                float* w = segments + group;
+                float* pu = u + output, pv = v + output;
                 for (int o = 0; o < outs; o++, w += SegmentWidth, pu += plane, pv += plane)
                 {
                     var weights = Vector128.Load(w);
@@ -403,16 +402,15 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     private unsafe void ScatterSegments(int j, float du, float* u)
     {
         var (c, y, x) = Decode(j);
-        int start = SegmentStart(x), outs = _outputChannels, plane = _outputHeight * _outputWidth, block = outs * SegmentWidth;
+        int outs = _outputChannels, plane = _outputHeight * _outputWidth;
         var a = Vector128.Create(du);
         fixed (float* segments = _segments)
         {
             for (int ky = 0; ky < _kernel; ky++)
             {
-                int oy = OutputIndex(y, ky, _outputHeight);
-                if (oy < 0) continue;
-                float* w = segments + ((c * _kernel + ky) * _shifts + x - start) * block;
-                float* pu = u + oy * _outputWidth + start;
+                if (!SegmentRow(c, y, x, ky, out int group, out int output)) continue;
+                float* w = segments + group;
+                float* pu = u + output;
                 for (int o = 0; o < outs; o++, w += SegmentWidth, pu += plane)
                 {
                     Vector128.FusedMultiplyAdd(Vector128.Load(w), a, Vector128.Load(pu)).Store(pu);
@@ -429,17 +427,16 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
     private unsafe float GatherSegments(int j, ReadOnlySpan<T> s)
     {
         var (c, y, x) = Decode(j);
-        int start = SegmentStart(x), outs = _outputChannels, plane = _outputHeight * _outputWidth, block = outs * SegmentWidth;
+        int outs = _outputChannels, plane = _outputHeight * _outputWidth;
         var sum = Vector128<float>.Zero;
         fixed (T* ps = s)
         fixed (float* segments = _segments)
         {
             for (int ky = 0; ky < _kernel; ky++)
             {
-                int oy = OutputIndex(y, ky, _outputHeight);
-                if (oy < 0) continue;
-                float* w = segments + ((c * _kernel + ky) * _shifts + x - start) * block;
-                float* at = (float*)ps + oy * _outputWidth + start;
+                if (!SegmentRow(c, y, x, ky, out int group, out int output)) continue;
+                float* w = segments + group;
+                float* at = (float*)ps + output;
                 for (int o = 0; o < outs; o++, w += SegmentWidth, at += plane)
                 {
                     sum = Vector128.FusedMultiplyAdd(Vector128.Load(w), Vector128.Load(at), sum);
@@ -448,6 +445,20 @@ internal sealed class LinearColumns<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         return Vector128.Sum(sum);
+    }
+
+    /// <summary>
+    /// Kernel row <paramref name="ky"/> of input element (c, y, x) on row segments: where its 4-weight groups start in
+    /// the segment table (one per out channel, in <see cref="FillSegments"/>'s order) and where its segment starts in an
+    /// output plane; false when the row falls outside the output.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SegmentRow(int c, int y, int x, int ky, out int weights, out int output)
+    {
+        int oy = OutputIndex(y, ky, _outputHeight), start = SegmentStart(x);
+        weights = ((c * _kernel + ky) * _shifts + x - start) * _outputChannels * SegmentWidth;
+        output = oy * _outputWidth + start;
+        return oy >= 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -160,13 +160,13 @@ internal sealed partial class PatternPlan<T>
         index = Vector256.ConditionalSelect(greater.AsInt32(), Vector256.Create(position), index);
     }
 
-    /// <summary>Even lanes into <paramref name="even"/>, odd lanes into <paramref name="odd"/>.</summary>
+    /// <summary>A row's eight pairs: even lanes into <paramref name="even"/>, odd lanes into <paramref name="odd"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Deinterleave(Vector512<float> pairs, out Vector256<float> even, out Vector256<float> odd)
     {
-        var split = Avx512F.PermuteVar16x32(pairs, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
-        even = split.GetLower();
-        odd = split.GetUpper();
+        Kernels.Simd512<float>.Deinterleave(pairs, Vector512<float>.Zero, out var evens, out var odds);
+        even = evens.GetLower();
+        odd = odds.GetLower();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -106,10 +106,9 @@ internal static unsafe partial class PoolCore<T>
                 {
                     if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
-                    var derivative = WinnerDerivative<Vector512<T>, Simd512<T>>(Load(y + row, kept));
-                    var g = Simd512<T>.MultiplyAdd(derivative, Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
-                    var top = InterleaveLow(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero));
-                    var bottom = InterleaveLow(Vector512.ConditionalSelect(Widen(isC), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isD), g, Vector512<T>.Zero));
+                    var g = RowGradient(row, kept);
+                    var top = InterleaveLow(At(isA, g), At(isB, g));
+                    var bottom = InterleaveLow(At(isC, g), At(isD, g));
                     T* at = dx + i0 + origin;
                     StoreRow(top, at, end, rowMask);
                     StoreRow(bottom, at + width, end, rowMask);
@@ -118,6 +117,18 @@ internal static unsafe partial class PoolCore<T>
 
             return true;
         }
+
+        /// <summary>
+        /// The gradients of output row <paramref name="row"/>'s windows: ReLU′ from y times (0 + dy), what the scatter
+        /// adds at each winner, lane by lane.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<T> RowGradient(long row, Vector512<T> kept) =>
+            Simd512<T>.MultiplyAdd(WinnerDerivative<Vector512<T>, Simd512<T>>(Load(y + row, kept)), Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
+
+        /// <summary><paramref name="g"/> on the lanes whose window's winner is at the position <paramref name="isWinner"/> names, +0 elsewhere.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> At(Vector512<int> isWinner, Vector512<T> g) => Vector512.ConditionalSelect(Widen(isWinner), g, Vector512<T>.Zero);
 
         /// <summary>One input row as a whole vector where that stays inside the sample, else masked to the row.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -153,10 +164,9 @@ internal static unsafe partial class PoolCore<T>
                 {
                     if (!RowWinners(s, argmax, o0, c, r, keptInts, left, out long row, out int origin, out var isA, out var isB, out var isC, out var isD)) return false;
 
-                    var derivative = WinnerDerivative<Vector512<T>, Simd512<T>>(Load(y + row, kept));
-                    var g = Simd512<T>.MultiplyAdd(derivative, Vector512<T>.Zero + Load(dy + row, kept), Vector512<T>.Zero);
-                    Interleave(Vector512.ConditionalSelect(Widen(isA), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isB), g, Vector512<T>.Zero), out var t0, out var t1);
-                    Interleave(Vector512.ConditionalSelect(Widen(isC), g, Vector512<T>.Zero), Vector512.ConditionalSelect(Widen(isD), g, Vector512<T>.Zero), out var b0, out var b1);
+                    var g = RowGradient(row, kept);
+                    Interleave(At(isA, g), At(isB, g), out var t0, out var t1);
+                    Interleave(At(isC, g), At(isD, g), out var b0, out var b1);
                     T* top = dx + i0 + origin;
                     Store(t0, top, first);
                     Store(t1, top + w, second);
